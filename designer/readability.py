@@ -1,0 +1,417 @@
+"""Readability of the texts a citizen reads: scores, FALC checks and administrative jargon.
+
+Everything here works offline and knows nothing of journeys: it takes a string and a
+language code and returns figures and problems. Syllables come from Pyphen's hyphenation
+dictionaries (hyphenation points + 1, the convention of textstat), because textstat's
+English mode downloads the CMU dictionary at run time and fails offline; the French
+score uses the Kandel-Moles constants (207 / 1.015 / 73.6), the same ones as
+``textstat.set_lang("fr")``, so both give the same figure on the same words and sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import pyphen
+import yaml
+
+#: Flesch constants per language: base, weight of words per sentence, of syllables per word.
+FLESCH_CONSTANTS: dict[str, tuple[float, float, float]] = {
+    # Kandel & Moles (1958), the French adaptation of Flesch (1948).
+    "fr": (207.0, 1.015, 73.6),
+    # Flesch (1948), the original reading-ease formula.
+    "en": (206.835, 1.015, 84.6),
+}
+
+#: A LIX "long word" has more than this many letters (Björnsson 1968).
+LIX_LONG_WORD = 6
+
+# A word: letters, with inner apostrophes or hyphens ("l'adresse", "peut-être").
+_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*", re.UNICODE)
+# A sentence ends at . ! ? … followed by space or the end, at a blank line, or at a
+# list item: form texts are often lists, and a list item reads as a sentence.
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+|\n\s*\n|\n\s*(?:[-*+]|\d+[.)])\s+")
+_URL = re.compile(r"(?:https?://|www\.)\S+|\]\([^)]*\)|\S+@\S+\.\S+")
+_ACRONYM = re.compile(r"\b[A-ZÀ-ÖØ-Þ]{2,}\b")
+_ROMAN = re.compile(r"^[IVXLCDM]+$")
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One FALC or jargon problem in a text: a slug, the excerpt, and advice."""
+
+    kind: str
+    excerpt: str
+    advice: str
+
+
+@dataclass(frozen=True)
+class JargonEntry:
+    """One lexicon entry: an administrative term and its plain replacement."""
+
+    term: str
+    plain: str
+    lang: str
+    note: str = ""
+
+
+@dataclass
+class Readability:
+    """The measured readability of one text."""
+
+    lang: str
+    words: int
+    sentences: int
+    syllables: int
+    long_words: int
+    flesch: float | None
+    lix: float | None
+    words_per_sentence: float
+    longest_sentence: int
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def level(self) -> str:
+        """A plain label for the Flesch score: easy, standard, difficult (or n/a)."""
+        if self.flesch is None:
+            return "n/a"
+        if self.flesch >= 70:
+            return "easy"
+        if self.flesch >= 50:
+            return "standard"
+        return "difficult"
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of the figures and issues."""
+        return {
+            "lang": self.lang,
+            "words": self.words,
+            "sentences": self.sentences,
+            "syllables": self.syllables,
+            "long_words": self.long_words,
+            "flesch": None if self.flesch is None else round(self.flesch, 1),
+            "lix": None if self.lix is None else round(self.lix, 1),
+            "words_per_sentence": round(self.words_per_sentence, 1),
+            "longest_sentence": self.longest_sentence,
+            "level": self.level,
+            "issues": [i.__dict__ for i in self.issues],
+        }
+
+
+def _root(lang: str) -> str:
+    """The language root we have constants for ("fr-CA" -> "fr"); other languages -> "en"."""
+    root = lang.split("-")[0].split("_")[0].lower()
+    return root if root in FLESCH_CONSTANTS else "en"
+
+
+@cache
+def _hyphenator(lang: str) -> pyphen.Pyphen:
+    # en_US ships with pyphen; "fr" too. Cached: loading a dictionary costs milliseconds.
+    return pyphen.Pyphen(lang="fr" if lang == "fr" else "en_US")
+
+
+def words_of(text: str) -> list[str]:
+    """The words of a text (URLs and e-mail addresses left out)."""
+    return _WORD.findall(_URL.sub(" ", text))
+
+
+def sentences_of(text: str) -> list[str]:
+    """The sentences of a text: pieces holding at least one word."""
+    cleaned = _URL.sub(" ", text)
+    return [s.strip() for s in _SENTENCE_BREAK.split(cleaned) if _WORD.search(s)]
+
+
+def syllables(word: str, lang: str = "fr") -> int:
+    """Syllables of a word: Pyphen hyphenation points + 1 for each elided or hyphenated part.
+
+    A part without a vowel ("l" of "l'adresse") counts zero, so an elision adds nothing.
+    """
+    hyph = _hyphenator(_root(lang))
+    total = 0
+    for part in re.split(r"['’\-]", word.lower()):
+        if not re.search(r"[aeiouyàâäéèêëîïôöùûüÿœæ]", part):
+            continue
+        total += len(hyph.positions(part)) + 1
+    return total
+
+
+def flesch(words: int, sentences: int, syllable_count: int, lang: str = "fr") -> float:
+    """Flesch reading ease from counts; Kandel-Moles constants for French.
+
+    FRE = a - b * (words / sentences) - c * (syllables / words). Not capped at 100.
+    """
+    a, b, c = FLESCH_CONSTANTS[_root(lang)]
+    return a - b * (words / sentences) - c * (syllable_count / words)
+
+
+def lix(words: int, sentences: int, long_words: int) -> float:
+    """LIX = words / sentences + 100 * long words / words (Björnsson 1968)."""
+    return words / sentences + 100.0 * long_words / words
+
+
+def analyse(text: str, lang: str = "fr", lexicon: list[JargonEntry] | None = None) -> Readability:
+    """Measure one text: Flesch (Kandel-Moles in French), LIX, sentence length, FALC, jargon.
+
+    ``lexicon`` defaults to the project's lexicon (designer/data/lexicon.yaml).
+    """
+    root = _root(lang)
+    sents = sentences_of(text)
+    ws = words_of(text)
+    n_words = len(ws)
+    n_sents = max(1, len(sents)) if n_words else 0
+    n_syll = sum(syllables(w, root) for w in ws)
+    n_long = sum(1 for w in ws if len(re.sub(r"['’\-]", "", w)) > LIX_LONG_WORD)
+    longest = max((len(words_of(s)) for s in sents), default=0)
+    issues = falc_issues(text, root) + jargon_issues(
+        text, root, lexicon if lexicon is not None else load_lexicon()
+    )
+    return Readability(
+        lang=root,
+        words=n_words,
+        sentences=n_sents,
+        syllables=n_syll,
+        long_words=n_long,
+        flesch=flesch(n_words, n_sents, n_syll, root) if n_words else None,
+        lix=lix(n_words, n_sents, n_long) if n_words else None,
+        words_per_sentence=n_words / n_sents if n_sents else 0.0,
+        longest_sentence=longest,
+        issues=issues,
+    )
+
+
+# --- FALC checks -----------------------------------------------------------------------
+
+_FR_ETRE = {
+    "être", "est", "sont", "suis", "es", "sommes", "êtes", "été", "était", "étaient",
+    "étais", "sera", "seront", "serez", "serons", "serait", "seraient", "soit", "soient",
+    "fut", "furent", "étant",
+}  # fmt: skip
+_EN_BE = {"be", "is", "are", "was", "were", "been", "being", "am"}
+# Adverbs that often sit between the auxiliary and the participle.
+_FR_ADVERBS = {"pas", "bien", "déjà", "obligatoirement", "toujours", "jamais", "ensuite", "ne"}
+_EN_ADVERBS = {"not", "also", "then", "always", "never", "already", "usually"}
+# Irregular French participles that administrative texts use in the passive.
+_FR_IRREGULAR = {
+    "requis", "requise", "requises", "joint", "jointe", "joints", "jointes", "fait", "faite",
+    "faits", "faites", "mis", "mise", "remis", "remise", "transmis", "transmise", "pris",
+    "prise", "reçu", "reçue", "reçus", "reçues", "tenu", "tenue", "prévu", "prévue", "prévus",
+    "prévues", "dû", "due", "dus", "dues", "inscrit", "inscrite", "écrit", "écrite",
+    "produit", "produite", "soumis", "soumise", "admis", "admise", "fourni", "fournie",
+    "fournis", "fournies", "établi", "établie", "rempli", "remplie", "choisi", "choisie",
+}  # fmt: skip
+# Participles of verbs conjugated with "être" in the active voice (il est né, elle est
+# partie) and civil-status adjectives ("êtes-vous marié ?"): not passive.
+_FR_NOT_PASSIVE = {
+    "né", "née", "nés", "nées", "allé", "allée", "allés", "allées", "venu", "venue",
+    "arrivé", "arrivée", "parti", "partie", "entré", "entrée", "sorti", "sortie", "resté",
+    "restée", "tombé", "tombée", "devenu", "devenue", "revenu", "revenue", "retourné",
+    "retournée", "décédé", "décédée", "mort", "morte", "marié", "mariée", "mariés",
+    "pacsé", "pacsée", "pacsés", "divorcé", "divorcée", "séparé", "séparée", "veuf",
+    "veuve", "salarié", "salariée", "âgé", "âgée", "situé", "située", "intéressé",
+    "intéressée", "concerné", "concernée", "handicapé", "handicapée", "propriétaire",
+    "locataire", "domicilié", "domiciliée", "passé", "passée",
+}  # fmt: skip
+_EN_IRREGULAR = {
+    "given", "taken", "sent", "paid", "made", "done", "known", "shown", "written", "held",
+    "kept", "sought", "brought", "told", "seen", "found", "met", "chosen", "sold",
+}  # fmt: skip
+_EN_NOT_PASSIVE = {"married", "retired", "interested", "based", "aged", "tired", "used"}
+
+
+def _is_fr_participle(word: str) -> bool:
+    w = word.lower()
+    if w in _FR_NOT_PASSIVE:
+        return False
+    return w in _FR_IRREGULAR or bool(re.fullmatch(r"[^\W\d_]{2,}é(?:e|s|es)?", w))
+
+
+def _is_en_participle(word: str) -> bool:
+    w = word.lower()
+    if w in _EN_NOT_PASSIVE:
+        return False
+    return w in _EN_IRREGULAR or (len(w) > 4 and w.endswith("ed"))
+
+
+def passive_voice(text: str, lang: str = "fr") -> list[str]:
+    """Excerpts that look like the passive voice ("être" + past participle; "be" + -ed).
+
+    A heuristic: it misses participles it does not know and may flag an adjective.
+    """
+    found: list[str] = []
+    root = _root(lang)
+    aux, adverbs = (_FR_ETRE, _FR_ADVERBS) if root == "fr" else (_EN_BE, _EN_ADVERBS)
+    is_participle = _is_fr_participle if root == "fr" else _is_en_participle
+    for sentence in sentences_of(text):
+        # "Êtes-vous ..." is split into "Êtes" and "vous": the question form counts too.
+        tokens = [t for w in words_of(sentence) for t in w.split("-") if t]
+        for i, tok in enumerate(tokens):
+            if tok.lower() not in aux:
+                continue
+            j = i + 1
+            while (
+                j < len(tokens)
+                and j <= i + 3
+                and (tokens[j].lower() in adverbs or tokens[j].lower() in {"vous", "il", "elle"})
+            ):
+                j += 1
+            if j < len(tokens) and is_participle(tokens[j]):
+                found.append(" ".join(tokens[i : j + 1]))
+    return found
+
+
+def unexplained_acronyms(text: str) -> list[str]:
+    """All-caps words of 2+ letters not explained in parentheses next to them.
+
+    "Caisse d'allocations familiales (CAF)" and "CAF (caisse d'allocations familiales)"
+    both explain CAF for the whole text.
+    """
+    cleaned = _URL.sub(" ", text)
+    seen: list[str] = []
+    for m in _ACRONYM.finditer(cleaned):
+        acr = m.group(0)
+        if acr in seen or _ROMAN.match(acr):
+            continue
+        explained_after = re.search(rf"\b{acr}\s*\([^)]*[a-zà-ÿ]{{3,}}[^)]*\)", cleaned)
+        explained_before = re.search(rf"[a-zà-ÿ]{{3,}}[^()]{{0,80}}\(\s*{acr}\s*\)", cleaned)
+        if not (explained_after or explained_before):
+            seen.append(acr)
+    return seen
+
+
+def falc_issues(text: str, lang: str = "fr") -> list[Issue]:
+    """The FALC rules a machine can check: ( ) / % & §, unexplained acronyms, passive voice."""
+    root = _root(lang)
+    fr = root == "fr"
+    issues: list[Issue] = []
+    cleaned = _URL.sub(" ", text)
+    if "(" in cleaned or ")" in cleaned:
+        m = re.search(r"\([^)]*\)?", cleaned)
+        issues.append(
+            Issue(
+                "parentheses",
+                m.group(0) if m else "(",
+                "Écrivez l'information dans une phrase à part."
+                if fr
+                else "Put the information in a sentence of its own.",
+            )
+        )
+    m = re.search(r"\S*/\S*", cleaned)
+    if m:
+        issues.append(
+            Issue(
+                "slash",
+                m.group(0),
+                "Remplacez la barre oblique par « ou » ou « et »."
+                if fr
+                else "Replace the slash with “or” or “and”.",
+            )
+        )
+    m = re.search(r"\d+(?:[.,]\d+)?\s*%|\b(?:pour ?cent|percent|per cent)\b", cleaned, re.I)
+    if m:
+        issues.append(
+            Issue(
+                "percentage",
+                m.group(0),
+                "Évitez les pourcentages : donnez un exemple chiffré (« 1 personne sur 4 »)."
+                if fr
+                else "Avoid percentages: give an example (“1 person in 4”).",
+            )
+        )
+    for ch in ("&", "§"):
+        if ch in cleaned:
+            issues.append(
+                Issue(
+                    "special-character",
+                    ch,
+                    "Écrivez le mot en toutes lettres." if fr else "Write the word in full.",
+                )
+            )
+    for acr in unexplained_acronyms(text):
+        issues.append(
+            Issue(
+                "acronym",
+                acr,
+                f"Expliquez le sigle {acr} la première fois, ou écrivez le nom en entier."
+                if fr
+                else f"Explain {acr} the first time, or write the name in full.",
+            )
+        )
+    for excerpt in passive_voice(text, root):
+        issues.append(
+            Issue(
+                "passive",
+                excerpt,
+                "Préférez la voix active : dites qui fait quoi."
+                if fr
+                else "Prefer the active voice: say who does what.",
+            )
+        )
+    return issues
+
+
+# --- Administrative jargon --------------------------------------------------------------
+
+
+@cache
+def _default_lexicon() -> tuple[JargonEntry, ...]:
+    raw = resources.files("designer").joinpath("data/lexicon.yaml").read_text(encoding="utf-8")
+    return tuple(parse_lexicon(yaml.safe_load(raw)))
+
+
+def parse_lexicon(data: dict[str, Any]) -> list[JargonEntry]:
+    """Entries of a lexicon mapping ``{lang: [{term, plain, note?}]}``."""
+    entries = []
+    for lang, items in (data or {}).items():
+        if lang.startswith("x-") or not isinstance(items, list):
+            continue
+        for item in items:
+            entries.append(
+                JargonEntry(
+                    term=str(item["term"]),
+                    plain=str(item["plain"]),
+                    lang=_root(str(lang)),
+                    note=str(item.get("note", "")),
+                )
+            )
+    return entries
+
+
+def load_lexicon() -> list[JargonEntry]:
+    """The project's lexicon of administrative jargon (designer/data/lexicon.yaml)."""
+    return list(_default_lexicon())
+
+
+@cache
+def _term_pattern(term: str) -> re.Pattern[str]:
+    # Each word of 4+ letters may take a feminine or plural ending ("afférente",
+    # "justificatifs"); apostrophes match both the straight and the typographic one.
+    parts = []
+    for word in term.split():
+        w = re.escape(word).replace("'", "['’]")
+        parts.append(w + ("(?:e|s|x|es)?" if len(word) >= 4 and word[-1].isalpha() else ""))
+    return re.compile(r"(?<![\w])" + r"\s+".join(parts) + r"(?![\w])", re.IGNORECASE)
+
+
+def jargon_issues(text: str, lang: str, lexicon: list[JargonEntry]) -> list[Issue]:
+    """Lexicon terms found in the text, each with its plain replacement as advice."""
+    root = _root(lang)
+    issues = []
+    taken: list[tuple[int, int]] = []
+    # Longest terms first, so that "justificatif de domicile" wins over "justificatif".
+    for entry in sorted(lexicon, key=lambda e: -len(e.term)):
+        if entry.lang != root:
+            continue
+        m = _term_pattern(entry.term).search(text)
+        if m and not any(a <= m.start() and m.end() <= b for a, b in taken):
+            taken.append(m.span())
+            advice = (
+                f"Écrivez plutôt « {entry.plain} »."
+                if root == "fr"
+                else f"Write “{entry.plain}” instead."
+            )
+            issues.append(Issue("jargon", m.group(0), advice))
+    return issues
