@@ -1,0 +1,157 @@
+"""The typed tree of a journey expression.
+
+Every node is a frozen, slotted dataclass carrying `start` and `end`: 0-based
+character offsets of the node in the expression text (end exclusive), so that
+checks can point at the exact place of a problem. Offsets take no part in
+equality: two trees that mean the same thing compare equal wherever they were
+written, which keeps `parse(unparse(tree)) == tree` a useful property.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+#: The functions of format v1 and how many arguments each takes.
+FUNCTIONS: dict[str, int] = {
+    "today": 0,
+    "age": 1,
+    "years_between": 2,
+    "days_between": 2,
+    "len": 1,
+    "answered": 1,
+    "date": 1,
+}
+
+#: Comparison operators, in the spelling of the language.
+COMPARE_OPS: tuple[str, ...] = ("==", "!=", "<", "<=", ">", ">=", "in", "not in")
+
+def _offset() -> Any:
+    # Offsets locate a node; they are not part of what it means.
+    return field(default=0, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Literal:
+    """A number (int kept as int), a string, `true`/`false` or `null`."""
+
+    value: int | float | str | bool | None
+    start: int = _offset()
+    end: int = _offset()
+
+
+@dataclass(frozen=True, slots=True)
+class ListLit:
+    """A list written in the expression: `["a", "b"]`."""
+
+    items: tuple[Expr, ...]
+    start: int = _offset()
+    end: int = _offset()
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """The id of a question or computed value."""
+
+    id: str
+    start: int = _offset()
+    end: int = _offset()
+
+
+@dataclass(frozen=True, slots=True)
+class Unary:
+    """`not x` or `-x`."""
+
+    op: str  # "not" | "-"
+    operand: Expr
+    start: int = _offset()
+    end: int = _offset()
+
+
+@dataclass(frozen=True, slots=True)
+class BoolOp:
+    """`a and b and c` or `a or b`: operands are flattened, never a single one."""
+
+    op: str  # "and" | "or"
+    operands: tuple[Expr, ...]
+    start: int = _offset()
+    end: int = _offset()
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    """A comparison, possibly chained: `18 <= age < 65` holds both tests."""
+
+    left: Expr
+    ops: tuple[str, ...]
+    comparators: tuple[Expr, ...]
+    start: int = _offset()
+    end: int = _offset()
+
+
+@dataclass(frozen=True, slots=True)
+class BinOp:
+    """Arithmetic: `+ - * /` on numbers."""
+
+    op: str
+    left: Expr
+    right: Expr
+    start: int = _offset()
+    end: int = _offset()
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A call of one of the FUNCTIONS; `date("2025-01-01")` is a date literal."""
+
+    func: str
+    args: tuple[Expr, ...]
+    start: int = _offset()
+    end: int = _offset()
+
+
+Expr: TypeAlias = Literal | ListLit | Name | Unary | BoolOp | Compare | BinOp | Call
+
+
+def children(node: Expr) -> tuple[Expr, ...]:
+    """The direct sub-expressions of `node`, in reading order."""
+    if isinstance(node, ListLit):
+        return node.items
+    if isinstance(node, Unary):
+        return (node.operand,)
+    if isinstance(node, BoolOp):
+        return node.operands
+    if isinstance(node, Compare):
+        return (node.left, *node.comparators)
+    if isinstance(node, BinOp):
+        return (node.left, node.right)
+    if isinstance(node, Call):
+        return node.args
+    return ()
+
+
+def walk(node: Expr) -> list[Expr]:
+    """Every node of the tree, parents before children (iterative: no recursion limit)."""
+    out: list[Expr] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        stack.extend(reversed(children(current)))
+    return out
+
+
+def depth(node: Expr) -> int:
+    """The number of levels of the tree (a lone literal has depth 1), computed iteratively."""
+    best = 0
+    stack: list[tuple[Expr, int]] = [(node, 1)]
+    while stack:
+        current, level = stack.pop()
+        best = max(best, level)
+        stack.extend((child, level + 1) for child in children(current))
+    return best
+
+
+def names(node: Expr) -> set[str]:
+    """The free names of an expression: every question or computed id it reads."""
+    return {n.id for n in walk(node) if isinstance(n, Name)}

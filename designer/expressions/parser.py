@@ -1,0 +1,545 @@
+"""Parse the text of an expression into its typed tree.
+
+A hand-written tokenizer and recursive-descent parser, one function per
+precedence level (by increasing precedence: or; and; not; comparisons; + -;
+* /; unary -; atoms). Hostile input is bounded before it can hurt: the text
+is at most MAX_LENGTH characters, nesting at most MAX_NESTING levels and the
+tree at most MAX_DEPTH levels, so that parsing, checking and evaluating never
+reach Python's recursion limit. Nothing here uses eval, exec or compile.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .ast import (
+    FUNCTIONS,
+    BinOp,
+    BoolOp,
+    Call,
+    Compare,
+    Expr,
+    ListLit,
+    Literal,
+    Name,
+    Unary,
+    children,
+)
+
+MAX_LENGTH = 2000
+MAX_NESTING = 40
+#: Deepest tree accepted: long arithmetic chains nest without parentheses.
+MAX_DEPTH = 100
+
+_KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false", "null"})
+_COMPARE = frozenset({"==", "!=", "<", "<=", ">", ">="})
+# Spellings from other languages that a designer may try, with the fix.
+_WRONG_WORDS = {
+    "True": "write 'true' in lower case",
+    "TRUE": "write 'true' in lower case",
+    "False": "write 'false' in lower case",
+    "FALSE": "write 'false' in lower case",
+    "None": "write 'null' for an empty answer",
+    "NULL": "write 'null' in lower case",
+    "Null": "write 'null' in lower case",
+    "AND": "write 'and' in lower case",
+    "OR": "write 'or' in lower case",
+    "NOT": "write 'not' in lower case",
+    "And": "write 'and' in lower case",
+    "Or": "write 'or' in lower case",
+    "Not": "write 'not' in lower case",
+}
+_ARG_WORDS = {0: "no value", 1: "1 value", 2: "2 values"}
+
+
+class ExpressionSyntaxError(ValueError):
+    """An expression that does not parse: a message for a designer and where it went wrong.
+
+    `offset` is the 0-based character offset of the problem in the expression text.
+    """
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message, offset)
+        self.message = message
+        self.offset = offset
+
+    def __str__(self) -> str:
+        return f"{self.message} (at character {self.offset + 1})"
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    kind: str  # number, string, name, keyword, op, error, end
+    value: object
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        """How the token is shown in a message."""
+        if self.kind == "end":
+            return "the end of the expression"
+        if self.kind == "string":
+            return f'"{self.value}"'
+        return f"'{self.value}'"
+
+
+def _is_name_char(c: str) -> bool:
+    return c == "_" or ("a" <= c <= "z") or ("A" <= c <= "Z") or ("0" <= c <= "9")
+
+
+_ESCAPES = {"\\": "\\", '"': '"', "'": "'", "n": "\n", "t": "\t"}
+_SMART_QUOTES = "\u201c\u201d\u2018\u2019\u00ab\u00bb"
+
+
+def _tokenize(text: str) -> list[_Token]:
+    """Split `text` into tokens; a bad character becomes an `error` token, then the end.
+
+    Errors are tokens rather than exceptions so that the parser reports the
+    first problem in reading order.
+    """
+    tokens: list[_Token] = []
+    i, n = 0, len(text)
+
+    def error(message: str, at: int) -> list[_Token]:
+        tokens.append(_Token("error", message, at, at + 1))
+        tokens.append(_Token("end", None, n, n))
+        return tokens
+
+    while i < n:
+        c = text[i]
+        if c in " \t\r\n":
+            i += 1
+            continue
+        start = i
+        if "0" <= c <= "9":
+            while i < n and "0" <= text[i] <= "9":
+                i += 1
+            is_float = False
+            if i < n and text[i] == ".":
+                if i + 1 < n and "0" <= text[i + 1] <= "9":
+                    is_float = True
+                    i += 1
+                    while i < n and "0" <= text[i] <= "9":
+                        i += 1
+                else:
+                    return error("a number cannot end with '.': write 2 or 2.5", i)
+            if i < n and _is_name_char(text[i]):
+                return error(
+                    f"unexpected '{text[i]}' right after the number {text[start:i]}", i
+                )
+            raw = text[start:i]
+            value: int | float = float(raw) if is_float else int(raw)
+            tokens.append(_Token("number", value, start, i))
+            continue
+        if c == "_" or ("a" <= c <= "z") or ("A" <= c <= "Z"):
+            while i < n and _is_name_char(text[i]):
+                i += 1
+            word = text[start:i]
+            if i < n and ord(text[i]) > 127 and text[i].isalpha():
+                return error(
+                    f"unexpected '{text[i]}': names use letters without accents, "
+                    "digits and '_'",
+                    i,
+                )
+            if word in _WRONG_WORDS:
+                return error(f"unknown word '{word}': {_WRONG_WORDS[word]}", start)
+            kind = "keyword" if word in _KEYWORDS else "name"
+            tokens.append(_Token(kind, word, start, i))
+            continue
+        if c in "\"'":
+            quote = c
+            i += 1
+            chars: list[str] = []
+            while True:
+                if i >= n:
+                    return error("unclosed string: add the closing quote " + quote, start)
+                ch = text[i]
+                if ch == quote:
+                    i += 1
+                    break
+                if ch == "\\":
+                    if i + 1 >= n:
+                        return error("unclosed string: add the closing quote " + quote, start)
+                    esc = text[i + 1]
+                    if esc not in _ESCAPES:
+                        return error(
+                            f"unknown escape '\\{esc}' in a string: write '\\\\' for a backslash",
+                            i,
+                        )
+                    chars.append(_ESCAPES[esc])
+                    i += 2
+                    continue
+                chars.append(ch)
+                i += 1
+            tokens.append(_Token("string", "".join(chars), start, i))
+            continue
+        two = text[i : i + 2]
+        if two in ("==", "!=", "<=", ">="):
+            tokens.append(_Token("op", two, start, i + 2))
+            i += 2
+            continue
+        if two == "&&":
+            return error("use 'and' instead of '&&'", i)
+        if two == "||":
+            return error("use 'or' instead of '||'", i)
+        if c in "<>+-*/()[],":
+            tokens.append(_Token("op", c, start, i + 1))
+            i += 1
+            continue
+        if c == "=":
+            return error("use '==' to compare: '=' alone is not allowed", i)
+        if c == "!":
+            return error("use 'not' instead of '!'", i)
+        if c == "&":
+            return error("use 'and' instead of '&'", i)
+        if c == "|":
+            return error("use 'or' instead of '|'", i)
+        if c in _SMART_QUOTES:
+            return error(f"unexpected '{c}': write strings between straight quotes \" or '", i)
+        if c.isalpha():
+            return error(
+                f"unexpected '{c}': names use letters without accents, digits and '_'", i
+            )
+        return error(f"unexpected character '{c}'", i)
+    tokens.append(_Token("end", None, n, n))
+    return tokens
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.tokens = _tokenize(text)
+        self.pos = 0
+        self.nesting = 0
+
+    # -- token helpers -------------------------------------------------
+
+    def peek(self, ahead: int = 0) -> _Token:
+        index = min(self.pos + ahead, len(self.tokens) - 1)
+        token = self.tokens[index]
+        if token.kind == "error" and ahead == 0:
+            raise ExpressionSyntaxError(str(token.value), token.start)
+        return token
+
+    def advance(self) -> _Token:
+        token = self.peek()
+        self.pos += 1
+        return token
+
+    def is_op(self, *values: str) -> bool:
+        token = self.peek()
+        return token.kind == "op" and token.value in values
+
+    def is_keyword(self, value: str) -> bool:
+        token = self.peek()
+        return token.kind == "keyword" and token.value == value
+
+    def previous(self) -> _Token | None:
+        return self.tokens[self.pos - 1] if self.pos > 0 else None
+
+    def enter(self, token: _Token) -> None:
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:
+            raise ExpressionSyntaxError(
+                f"the expression is nested too deeply (more than {MAX_NESTING} levels): "
+                "split it with a computed value",
+                token.start,
+            )
+
+    def leave(self) -> None:
+        self.nesting -= 1
+
+    # -- grammar --------------------------------------------------------
+
+    def parse(self) -> Expr:
+        if self.peek().kind == "end":
+            raise ExpressionSyntaxError("the expression is empty", 0)
+        expr = self.or_expr()
+        token = self.peek()
+        if token.kind != "end":
+            if token.kind == "op" and token.value == ")":
+                raise ExpressionSyntaxError(
+                    "unexpected ')': there is no open parenthesis to close", token.start
+                )
+            raise ExpressionSyntaxError(
+                f"unexpected {token.text} after a complete expression: "
+                "is an operator such as 'and' or 'or' missing?",
+                token.start,
+            )
+        return expr
+
+    def or_expr(self) -> Expr:
+        return self._bool_level("or", self.and_expr)
+
+    def and_expr(self) -> Expr:
+        return self._bool_level("and", self.not_expr)
+
+    def _bool_level(self, op: str, parse_operand: Callable[[], Expr]) -> Expr:
+        first = parse_operand()
+        if not self.is_keyword(op):
+            return first
+        operands = [first]
+        while self.is_keyword(op):
+            self.advance()
+            operands.append(parse_operand())
+        return BoolOp(op, tuple(operands), start=operands[0].start, end=operands[-1].end)
+
+    def not_expr(self) -> Expr:
+        if self.is_keyword("not"):
+            token = self.advance()
+            self.enter(token)
+            operand = self.not_expr()
+            self.leave()
+            return Unary("not", operand, start=token.start, end=operand.end)
+        return self.comparison()
+
+    def _compare_op(self) -> str | None:
+        token = self.peek()
+        if token.kind == "op" and token.value in _COMPARE:
+            return str(token.value)
+        if token.kind == "keyword" and token.value == "in":
+            return "in"
+        if token.kind == "keyword" and token.value == "not":
+            following = self.peek(1)
+            if following.kind == "keyword" and following.value == "in":
+                return "not in"
+        return None
+
+    def comparison(self) -> Expr:
+        left = self.additive()
+        ops: list[str] = []
+        comparators: list[Expr] = []
+        while (op := self._compare_op()) is not None:
+            self.advance()
+            if op == "not in":
+                self.advance()
+            ops.append(op)
+            comparators.append(self.additive())
+        if not ops:
+            return left
+        return Compare(
+            left, tuple(ops), tuple(comparators), start=left.start, end=comparators[-1].end
+        )
+
+    def additive(self) -> Expr:
+        left = self.multiplicative()
+        while self.is_op("+", "-"):
+            op = str(self.advance().value)
+            right = self.multiplicative()
+            left = BinOp(op, left, right, start=left.start, end=right.end)
+        return left
+
+    def multiplicative(self) -> Expr:
+        left = self.unary()
+        while self.is_op("*", "/"):
+            op = str(self.advance().value)
+            right = self.unary()
+            left = BinOp(op, left, right, start=left.start, end=right.end)
+        return left
+
+    def unary(self) -> Expr:
+        if self.is_op("-"):
+            token = self.advance()
+            following = self.peek()
+            if following.kind == "number":
+                # A negative number is one literal, as a designer reads `-5`.
+                self.advance()
+                value = following.value
+                assert isinstance(value, (int, float))
+                return Literal(-value, start=token.start, end=following.end)
+            self.enter(token)
+            operand = self.unary()
+            self.leave()
+            return Unary("-", operand, start=token.start, end=operand.end)
+        return self.atom()
+
+    def atom(self) -> Expr:
+        token = self.peek()
+        if token.kind in ("number", "string"):
+            self.advance()
+            return Literal(token.value, start=token.start, end=token.end)  # type: ignore[arg-type]
+        if token.kind == "keyword" and token.value in ("true", "false", "null"):
+            self.advance()
+            value = {"true": True, "false": False, "null": None}[str(token.value)]
+            return Literal(value, start=token.start, end=token.end)
+        if token.kind == "name":
+            self.advance()
+            if self.is_op("("):
+                return self.call(token)
+            return Name(str(token.value), start=token.start, end=token.end)
+        if token.kind == "op" and token.value == "(":
+            self.advance()
+            self.enter(token)
+            inner = self.or_expr()
+            self.leave()
+            closing = self.peek()
+            if closing.kind == "op" and closing.value == ")":
+                self.advance()
+                return inner
+            if closing.kind == "end":
+                raise ExpressionSyntaxError("unclosed parenthesis", token.start)
+            raise ExpressionSyntaxError(
+                f"unexpected {closing.text}: expected ')' to close the parenthesis "
+                f"opened at character {token.start + 1}",
+                closing.start,
+            )
+        if token.kind == "op" and token.value == "[":
+            return self.list_literal()
+        raise self.expected_value(token)
+
+    def expected_value(self, token: _Token) -> ExpressionSyntaxError:
+        """The error for a place where a value should start but `token` is found."""
+        before = self.previous()
+        if before is not None and before.kind in ("op", "keyword"):
+            if before.value == "(" and token.kind == "op" and token.value == ")":
+                return ExpressionSyntaxError("empty parentheses: expected a value", token.start)
+            if before.value in ("(", "[", ","):
+                where = ""
+            else:
+                where = f" after {before.text}"
+            if token.kind == "end":
+                return ExpressionSyntaxError(f"expected a value{where}", token.start)
+            return ExpressionSyntaxError(
+                f"expected a value{where}, found {token.text}", token.start
+            )
+        if token.kind == "end":
+            return ExpressionSyntaxError("expected a value", token.start)
+        return ExpressionSyntaxError(f"expected a value, found {token.text}", token.start)
+
+    def list_literal(self) -> Expr:
+        opening = self.advance()
+        self.enter(opening)
+        items: list[Expr] = []
+        while True:
+            if self.is_op("]"):
+                break
+            if self.peek().kind == "end":
+                raise ExpressionSyntaxError("unclosed bracket '['", opening.start)
+            items.append(self.or_expr())
+            if self.is_op(","):
+                self.advance()
+                continue
+            if self.is_op("]"):
+                break
+            token = self.peek()
+            if token.kind == "end":
+                raise ExpressionSyntaxError("unclosed bracket '['", opening.start)
+            raise ExpressionSyntaxError(
+                f"unexpected {token.text} in a list: separate the values with ','",
+                token.start,
+            )
+        closing = self.advance()
+        self.leave()
+        return ListLit(tuple(items), start=opening.start, end=closing.end)
+
+    def call(self, name: _Token) -> Expr:
+        func = str(name.value)
+        if func not in FUNCTIONS:
+            close = difflib.get_close_matches(func, FUNCTIONS, n=1)
+            hint = f": did you mean '{close[0]}'?" if close else (
+                ": the functions are " + ", ".join(sorted(FUNCTIONS))
+            )
+            raise ExpressionSyntaxError(f"unknown function '{func}'{hint}", name.start)
+        opening = self.advance()
+        self.enter(opening)
+        args: list[Expr] = []
+        while not self.is_op(")"):
+            if self.peek().kind == "end":
+                raise ExpressionSyntaxError("unclosed parenthesis", opening.start)
+            args.append(self.or_expr())
+            if self.is_op(","):
+                self.advance()
+                continue
+            if self.is_op(")"):
+                break
+            token = self.peek()
+            if token.kind == "end":
+                raise ExpressionSyntaxError("unclosed parenthesis", opening.start)
+            raise ExpressionSyntaxError(
+                f"unexpected {token.text} in the values of {func}(): "
+                "separate them with ','",
+                token.start,
+            )
+        closing = self.advance()
+        self.leave()
+        expected = FUNCTIONS[func]
+        if len(args) != expected:
+            got = _ARG_WORDS.get(len(args), f"{len(args)} values")
+            raise ExpressionSyntaxError(
+                f"{func}() takes {_ARG_WORDS[expected]}, got {got}", name.start
+            )
+        if func == "answered" and not isinstance(args[0], Name):
+            raise ExpressionSyntaxError(
+                "answered() takes the id of a question, such as answered(email)",
+                args[0].start,
+            )
+        if func == "date":
+            _check_date_literal(args[0])
+        return Call(func, tuple(args), start=name.start, end=closing.end)
+
+
+def _check_date_literal(arg: Expr) -> None:
+    if not (isinstance(arg, Literal) and isinstance(arg.value, str)):
+        raise ExpressionSyntaxError(
+            'date() takes a date written as "YYYY-MM-DD", such as date("2025-01-01")',
+            arg.start,
+        )
+    if parse_iso_date(arg.value) is None:
+        raise ExpressionSyntaxError(
+            f"'{arg.value}' is not a valid date: write it as \"YYYY-MM-DD\", "
+            'such as date("2025-01-01")',
+            arg.start,
+        )
+
+
+def parse_iso_date(text: str) -> datetime.date | None:
+    """The date written `YYYY-MM-DD` (exactly), or None when it is not a real date."""
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+        return None
+    digits = text[:4] + text[5:7] + text[8:]
+    if not all("0" <= c <= "9" for c in digits):
+        return None
+    try:
+        return datetime.date(int(text[:4]), int(text[5:7]), int(text[8:]))
+    except ValueError:
+        return None
+
+
+def parse(text: str) -> Expr:
+    """Parse the text of an expression into its typed tree.
+
+    Raises ExpressionSyntaxError (message for a designer, 0-based offset) when
+    the text is not a valid expression of format v1, including hostile input:
+    too long, too deeply nested, or too complex a tree.
+    """
+    if not isinstance(text, str):
+        raise ExpressionSyntaxError("an expression must be text", 0)
+    if len(text) > MAX_LENGTH:
+        raise ExpressionSyntaxError(
+            f"the expression is too long ({len(text)} characters, at most {MAX_LENGTH}): "
+            "split it with computed values",
+            MAX_LENGTH,
+        )
+    tree = _Parser(text).parse()
+    deepest = _too_deep(tree)
+    if deepest is not None:
+        raise ExpressionSyntaxError(
+            f"the expression is too complex (more than {MAX_DEPTH} levels): "
+            "split it with computed values",
+            deepest.start,
+        )
+    return tree
+
+
+def _too_deep(tree: Expr) -> Expr | None:
+    """The first node found below MAX_DEPTH levels, or None (iterative: no recursion)."""
+    stack: list[tuple[Expr, int]] = [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        if level > MAX_DEPTH:
+            return node
+        stack.extend((child, level + 1) for child in children(node))
+    return None
