@@ -1,0 +1,280 @@
+"""The compiled journey: a validated model with its expressions parsed and its step graph built.
+
+This is what the run semantics, the analyses, the reports and the renderer work on.
+Expressions are parsed once here (an expression that does not parse is kept as
+``None`` and reported); the step graph is a ``networkx.DiGraph`` whose nodes are
+step and outcome ids.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from designer.expressions import Expr, ExpressionSyntaxError, Literal, parse
+from designer.findings import Finding
+from designer.model import Journey, Outcome, RepeatQuestion, Step
+from designer.source import Document, Path
+
+TextValue = str | dict[str, str] | None
+
+
+@dataclass
+class ParsedExpression:
+    """An expression of the journey with where it was written."""
+
+    text: str
+    path: Path
+    tree: Expr | None
+
+
+@dataclass
+class QuestionInfo:
+    """A question with everything the engine derived about it."""
+
+    id: str
+    step: str
+    question: Any
+    path: Path
+    type: str
+    repeat: str | None
+    index: int
+    order: int
+    when: Expr | None
+    required: bool | Expr
+    checks: list[tuple[Expr, TextValue]] = field(default_factory=list)
+    options: dict[str, TextValue] | None = None
+    min: Any = None
+    max: Any = None
+    #: Earlier questions of the same page (or repeat item) that its ``when`` reads:
+    #: without scripts, the question goes on a follow-up page after them.
+    depends_on_page: frozenset[str] = frozenset()
+
+    @property
+    def label(self) -> TextValue:
+        """The question's label (an info block's heading, if any)."""
+        return getattr(self.question, "label", None)
+
+    @property
+    def answers(self) -> bool:
+        """Whether the citizen answers it (an info block does not)."""
+        return self.type != "info"
+
+
+@dataclass
+class BranchInfo:
+    """One way out of a step: to ``target`` when ``when`` holds (``None``: always)."""
+
+    step: str
+    target: str
+    when: Expr | None
+    index: int
+    path: Path
+    default: bool
+
+
+@dataclass
+class CompiledJourney:
+    """A journey ready to be run, analysed and rendered."""
+
+    model: Journey
+    file: str
+    document: Document
+    digest: str
+    questions: dict[str, QuestionInfo] = field(default_factory=dict)
+    computed: dict[str, Expr | None] = field(default_factory=dict)
+    expressions: list[ParsedExpression] = field(default_factory=list)
+    _branches: dict[str, list[BranchInfo]] = field(default_factory=dict)
+    graph: nx.DiGraph = field(default_factory=nx.DiGraph)
+
+    @property
+    def id(self) -> str:
+        """The journey's slug."""
+        return self.model.id
+
+    @property
+    def steps(self) -> dict[str, Step]:
+        """Step id → step, in reading order."""
+        return self.model.steps
+
+    @property
+    def outcomes(self) -> dict[str, Outcome]:
+        """Outcome id → outcome."""
+        return self.model.outcomes
+
+    @property
+    def start(self) -> str:
+        """The id of the first step."""
+        return self.model.start
+
+    @property
+    def languages(self) -> list[str]:
+        """The journey's languages, the default first."""
+        return list(self.model.languages)
+
+    def step_questions(self, step_id: str) -> list[QuestionInfo]:
+        """The questions of a page (not the questions inside its repeats), in page order."""
+        return [
+            q for q in self.questions.values() if q.step == step_id and q.repeat is None
+        ]
+
+    def item_questions(self, repeat_id: str) -> list[QuestionInfo]:
+        """The questions asked for each item of a repeat, in page order."""
+        return [q for q in self.questions.values() if q.repeat == repeat_id]
+
+    def branches(self, step_id: str) -> list[BranchInfo]:
+        """The ways out of a step, in the order they are tried."""
+        return self._branches.get(step_id, [])
+
+    def is_outcome(self, node: str) -> bool:
+        """Whether an id names an outcome."""
+        return node in self.model.outcomes
+
+    def position(self, path: Path) -> tuple[int, int]:
+        """Line and column of a node of the source."""
+        return self.document.position(path)
+
+    def key_position(self, path: Path) -> tuple[int, int]:
+        """Line and column of the key naming a node of the source."""
+        return self.document.key_position(path)
+
+    def text(self, value: TextValue, lang: str | None = None) -> str:
+        """A text in ``lang``, falling back on the default language, then on any."""
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return value
+        for candidate in (lang, self.languages[0]):
+            if candidate and candidate in value:
+                return value[candidate]
+        return next(iter(value.values()), "")
+
+
+def _options(raw: Any) -> dict[str, TextValue] | None:
+    if raw is None:
+        return None
+    if isinstance(raw, list):
+        return {str(v): str(v) for v in raw}
+    return {str(k): v for k, v in raw.items()}
+
+
+class _Compiler:
+    def __init__(self, model: Journey, doc: Document, digest: str) -> None:
+        self.journey = CompiledJourney(model=model, file=doc.file, document=doc, digest=digest)
+        self.findings: list[Finding] = []
+        self.order = 0
+
+    def expression(self, value: Any, path: Path) -> Expr | None:
+        """Parse an expression written at ``path``; booleans and numbers are literals."""
+        if isinstance(value, bool) or isinstance(value, (int, float)):
+            tree: Expr | None = Literal(value)
+            self.journey.expressions.append(ParsedExpression(str(value).lower(), path, tree))
+            return tree
+        text = str(value)
+        try:
+            tree = parse(text)
+        except ExpressionSyntaxError as exc:
+            offset = getattr(exc, "offset", 0) or 0
+            message = getattr(exc, "message", None) or str(exc)
+            self.findings.append(
+                Finding.of(
+                    "expression-syntax",
+                    f"{message} in `{text}`",
+                    self.journey.file,
+                    self.journey.document.expression_position(path, offset),
+                    **_where(path),
+                )
+            )
+            tree = None
+        self.journey.expressions.append(ParsedExpression(text, path, tree))
+        return tree
+
+    def question(
+        self, qid: str, q: Any, step: str, path: Path, repeat: str | None, index: int
+    ) -> None:
+        when = self.expression(q.when, path + ("when",)) if q.when is not None else None
+        required: bool | Expr = True
+        raw_required = getattr(q, "required", True)
+        if isinstance(raw_required, str):
+            required = self.expression(raw_required, path + ("required",)) or True
+        else:
+            required = bool(raw_required)
+        checks: list[tuple[Expr, TextValue]] = []
+        for i, check in enumerate(getattr(q, "checks", []) or []):
+            tree = self.expression(check.rule, path + ("checks", i, "rule"))
+            if tree is not None:
+                checks.append((tree, check.message))
+        qmin, qmax = getattr(q, "min", None), getattr(q, "max", None)
+        if q.type == "date":
+            qmin = self.expression(qmin, path + ("min",)) if qmin is not None else None
+            qmax = self.expression(qmax, path + ("max",)) if qmax is not None else None
+        info = QuestionInfo(
+            id=qid,
+            step=step,
+            question=q,
+            path=path,
+            type=q.type,
+            repeat=repeat,
+            index=index,
+            order=self.order,
+            when=when,
+            required=required,
+            checks=checks,
+            options=_options(getattr(q, "options", None)),
+            min=qmin,
+            max=qmax,
+        )
+        self.order += 1
+        # The first definition wins; duplicates are reported by the id check.
+        self.journey.questions.setdefault(qid, info)
+        if isinstance(q, RepeatQuestion):
+            for j, (item_id, item) in enumerate(q.questions.items()):
+                self.question(item_id, item, step, path + ("questions", item_id), qid, j)
+
+    def compile(self) -> CompiledJourney:
+        model = self.journey.model
+        for name, value in model.computed.items():
+            self.journey.computed[name] = self.expression(value, ("computed", name))
+        for sid, step in model.steps.items():
+            for i, (qid, q) in enumerate(step.questions.items()):
+                self.question(qid, q, sid, ("steps", sid, "questions", qid), None, i)
+            branches: list[BranchInfo] = []
+            if isinstance(step.next, str):
+                branches.append(BranchInfo(sid, step.next, None, 0, ("steps", sid, "next"), True))
+            else:
+                for i, b in enumerate(step.next):
+                    bpath = ("steps", sid, "next", i)
+                    when = self.expression(b.when, bpath + ("when",)) if b.when is not None else None
+                    branches.append(BranchInfo(sid, b.goto, when, i, bpath, b.when is None))
+            self.journey._branches[sid] = branches
+        return self.journey
+
+
+def _where(path: Path) -> dict[str, str | None]:
+    step = question = None
+    if len(path) >= 2 and path[0] == "steps":
+        step = str(path[1])
+        rest = path[2:]
+        while len(rest) >= 2 and rest[0] == "questions":
+            question = str(rest[1])
+            rest = rest[2:]
+    return {"step": step, "question": question}
+
+
+def where(path: Path) -> dict[str, str | None]:
+    """The step and question that a source path belongs to (for findings)."""
+    return _where(path)
+
+
+def compile_journey(model: Journey, doc: Document, text: bytes | str) -> tuple[
+    CompiledJourney, list[Finding]
+]:
+    """Parse the expressions of a validated journey; findings for those that do not parse."""
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    digest = hashlib.sha256(raw).hexdigest()
+    compiler = _Compiler(model, doc, digest)
+    journey = compiler.compile()
+    return journey, compiler.findings

@@ -1,0 +1,117 @@
+"""Findings: what the engine says about a journey, and the catalogue of rule slugs.
+
+A finding always points at a place in the YAML source (1-based line and column),
+so that terminals and editors can link to it. Rule slugs are part of the public
+interface: CI pipelines filter on them, so they never change meaning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How serious a finding is: an error stops a journey from being served."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A check rule: its stable slug, its severity and a one-line summary."""
+
+    slug: str
+    severity: Severity
+    summary: str
+
+
+RULES: dict[str, Rule] = {
+    r.slug: r
+    for r in [
+        Rule("yaml-syntax", Severity.ERROR, "the file is not valid YAML"),
+        Rule("schema", Severity.ERROR, "a key, type or value the format does not allow"),
+        Rule("duplicate-id", Severity.ERROR, "an id defined twice"),
+        Rule("unknown-target", Severity.ERROR, "`start` or a `goto` that names nothing"),
+        Rule("expression-syntax", Severity.ERROR, "an expression that does not parse"),
+        Rule("unknown-name", Severity.ERROR, "an expression naming no question or computed value"),
+        Rule("forward-reference", Severity.ERROR, "an expression using an answer not yet given"),
+        Rule("type-mismatch", Severity.ERROR, "operands of incompatible types"),
+        Rule("unknown-option", Severity.ERROR, "a string that is not an option of the choice"),
+        Rule("cycle", Severity.ERROR, "the step graph has a cycle"),
+        Rule("unreachable", Severity.ERROR, "a step or outcome that no path reaches"),
+        Rule("dead-end", Severity.ERROR, "a step from which no outcome can be reached"),
+        Rule("impossible-condition", Severity.ERROR, "a condition that can never hold"),
+        Rule("always-true-condition", Severity.WARNING, "a condition that always holds"),
+        Rule("duplicate-question", Severity.WARNING, "the same thing asked twice in one run"),
+        Rule("unused-answer", Severity.WARNING, "an answer used by nothing, with no purpose"),
+        Rule("obtainable-data", Severity.WARNING, "data a provider could supply"),
+        Rule("equivalent-branches", Severity.WARNING, "branches that lead to the same place"),
+        Rule("single-option", Severity.WARNING, "a choice with one option"),
+        Rule("long-step", Severity.WARNING, "a page with too many questions"),
+        Rule("missing-translation", Severity.WARNING, "a text missing one of the languages"),
+        Rule("mergeable-steps", Severity.INFO, "consecutive steps that could be one page"),
+        Rule("readability", Severity.INFO, "a text that is hard to read"),
+        Rule("jargon", Severity.INFO, "administrative jargon with a plain replacement"),
+    ]
+}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem or piece of advice about one place of one journey file."""
+
+    file: str
+    line: int
+    column: int
+    rule: str
+    message: str
+    severity: Severity = field(default=Severity.ERROR, compare=False)
+    step: str | None = field(default=None, compare=False)
+    question: str | None = field(default=None, compare=False)
+
+    @classmethod
+    def of(
+        cls,
+        rule: str,
+        message: str,
+        file: str,
+        position: tuple[int, int],
+        *,
+        step: str | None = None,
+        question: str | None = None,
+        severity: Severity | None = None,
+    ) -> Finding:
+        """Build a finding with the rule's own severity unless one is given."""
+        sev = severity if severity is not None else RULES[rule].severity
+        return cls(
+            file=file,
+            line=position[0],
+            column=position[1],
+            rule=rule,
+            message=message,
+            severity=sev,
+            step=step,
+            question=question,
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        """The JSON shape of `parcours check --format json`."""
+        d = asdict(self)
+        d["severity"] = self.severity.value
+        return {
+            k: d[k]
+            for k in ("rule", "severity", "message", "file", "line", "column", "step", "question")
+        }
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Findings by file, line, column, then rule, without duplicates."""
+    return sorted(set(findings))
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    """Whether any finding makes its journey unusable."""
+    return any(f.severity is Severity.ERROR for f in findings)

@@ -1,0 +1,198 @@
+"""The step graph and its structural checks: ids, targets, cycles, reachability, dead ends.
+
+Nodes are step and outcome ids (attribute ``kind``); an edge ``step → target`` carries
+the index of the first branch that leads there (``order``) and its condition (``when``).
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from designer.compiled import CompiledJourney, where
+from designer.findings import Finding
+
+
+def build_graph(journey: CompiledJourney) -> list[Finding]:
+    """Fill ``journey.graph`` and report `start` or `goto` targets that name nothing."""
+    graph = nx.DiGraph()
+    findings: list[Finding] = []
+    for sid in journey.steps:
+        graph.add_node(sid, kind="step")
+    for oid in journey.outcomes:
+        if oid not in graph:
+            graph.add_node(oid, kind="outcome")
+    known = set(graph.nodes)
+    if journey.start not in journey.steps:
+        hint = _closest(journey.start, list(journey.steps))
+        what = "an outcome" if journey.start in journey.outcomes else "no step"
+        findings.append(
+            Finding.of(
+                "unknown-target",
+                f"`start` names {what} '{journey.start}'{hint}: a journey starts with a step",
+                journey.file,
+                journey.position(("start",)),
+            )
+        )
+    for sid in journey.steps:
+        for branch in journey.branches(sid):
+            if branch.target not in known:
+                target_path = branch.path if branch.default and branch.path[-1] == "next" else (
+                    branch.path + ("goto",)
+                )
+                findings.append(
+                    Finding.of(
+                        "unknown-target",
+                        f"'{branch.target}' is neither a step nor an outcome"
+                        f"{_closest(branch.target, sorted(known))}",
+                        journey.file,
+                        journey.position(target_path),
+                        step=sid,
+                    )
+                )
+                continue
+            if not graph.has_edge(sid, branch.target):
+                graph.add_edge(sid, branch.target, order=branch.index, when=branch.when)
+    journey.graph = graph
+    return findings
+
+
+def _closest(name: str, candidates: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def check_ids(journey: CompiledJourney) -> list[Finding]:
+    """Steps, outcomes, questions (repeat items included) and computed share one namespace."""
+    findings: list[Finding] = []
+    seen: dict[str, tuple[str, tuple[int, int]]] = {}
+
+    def define(name: str, kind: str, path: tuple[str | int, ...]) -> None:
+        pos = journey.key_position(path)
+        if name in seen:
+            first_kind, first_pos = seen[name]
+            findings.append(
+                Finding.of(
+                    "duplicate-id",
+                    f"'{name}' is already the id of a {first_kind} (line {first_pos[0]}): "
+                    "steps, outcomes, questions and computed values share one namespace",
+                    journey.file,
+                    pos,
+                    **where(path),
+                )
+            )
+        else:
+            seen[name] = (kind, pos)
+
+    for name in journey.model.computed:
+        define(name, "computed value", ("computed", name))
+    for sid, step in journey.steps.items():
+        define(sid, "step", ("steps", sid))
+        for qid, q in step.questions.items():
+            qpath = ("steps", sid, "questions", qid)
+            define(qid, "question", qpath)
+            for item_id in getattr(q, "questions", {}) or {}:
+                define(item_id, "question", qpath + ("questions", item_id))
+    for oid in journey.outcomes:
+        define(oid, "outcome", ("outcomes", oid))
+    return findings
+
+
+def check_structure(journey: CompiledJourney) -> list[Finding]:
+    """Cycles, steps and outcomes no path reaches, steps from which no outcome is reachable."""
+    graph = journey.graph
+    findings: list[Finding] = []
+    cyclic_edges: set[tuple[str, str]] = set()
+    for component in nx.strongly_connected_components(graph):
+        nodes = sorted(component, key=_reading_order(journey))
+        if len(nodes) == 1 and not graph.has_edge(nodes[0], nodes[0]):
+            continue
+        sub = graph.subgraph(component)
+        cycle = nx.find_cycle(sub, source=nodes[0])
+        # Report at the branch that closes the loop, back to the earliest step.
+        closing = cycle[-1]
+        cyclic_edges.add((closing[0], closing[1]))
+        loop = " → ".join([e[0] for e in cycle] + [cycle[0][0]])
+        branch = next(
+            b for b in journey.branches(closing[0]) if b.target == closing[1]
+        )
+        path = branch.path if branch.default and branch.path[-1] == "next" else (
+            branch.path + ("goto",)
+        )
+        findings.append(
+            Finding.of(
+                "cycle",
+                f"the steps loop ({loop}): a journey must always move forward; "
+                "use a `repeat` question to ask for several items",
+                journey.file,
+                journey.position(path),
+                step=closing[0],
+            )
+        )
+    if journey.start in graph:
+        reached = nx.descendants(graph, journey.start) | {journey.start}
+        for node in graph.nodes:
+            if node in reached:
+                continue
+            kind = "outcome" if journey.is_outcome(node) else "step"
+            section = "outcomes" if kind == "outcome" else "steps"
+            findings.append(
+                Finding.of(
+                    "unreachable",
+                    f"no path from the start reaches the {kind} '{node}': "
+                    "link to it from a `next`, or remove it",
+                    journey.file,
+                    journey.key_position((section, node)),
+                    step=node if kind == "step" else None,
+                )
+            )
+    outcomes = [n for n in graph.nodes if journey.is_outcome(n)]
+    can_finish: set[str] = set(outcomes)
+    for o in outcomes:
+        can_finish |= nx.ancestors(graph, o)
+    for sid in journey.steps:
+        if sid not in can_finish:
+            findings.append(
+                Finding.of(
+                    "dead-end",
+                    f"from step '{sid}' no outcome can be reached: the citizen would be stuck",
+                    journey.file,
+                    journey.key_position(("steps", sid)),
+                    step=sid,
+                )
+            )
+    return findings
+
+
+def _reading_order(journey: CompiledJourney):  # type: ignore[no-untyped-def]
+    order = {n: i for i, n in enumerate(list(journey.steps) + list(journey.outcomes))}
+    return lambda n: order.get(n, len(order))
+
+
+def is_acyclic(journey: CompiledJourney) -> bool:
+    """Whether the step graph has no cycle (the analyses need a DAG)."""
+    return nx.is_directed_acyclic_graph(journey.graph)
+
+
+class Precedence:
+    """Answers "can step ``a`` be walked before node ``b``?" in constant time.
+
+    Built in one pass in topological order with one bit set per node, so it stays
+    linear on journeys with hundreds of steps.
+    """
+
+    def __init__(self, journey: CompiledJourney) -> None:
+        graph = journey.graph
+        order = list(nx.topological_sort(graph))
+        self._bit = {n: 1 << i for i, n in enumerate(order)}
+        self._masks: dict[str, int] = {}
+        for n in order:
+            m = 0
+            for p in graph.predecessors(n):
+                m |= self._masks[p] | self._bit[p]
+            self._masks[n] = m
+
+    def before(self, a: str, b: str) -> bool:
+        """Whether some path from the start goes through ``a`` and later reaches ``b``."""
+        return bool(self._masks.get(b, 0) & self._bit.get(a, 0))

@@ -1,0 +1,116 @@
+"""From a journey file to a compiled journey and the findings of every engine check.
+
+The pipeline of the house, one way: YAML text → positioned tree → validated model →
+parsed expressions → step graph → findings. A stage that fails stops the pipeline
+with findings; none raises on bad input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from designer.compiled import CompiledJourney, compile_journey
+from designer.expressions import names
+from designer.findings import Finding, has_errors, sort_findings
+from designer.graph import Precedence, build_graph, check_ids, check_structure, is_acyclic
+from designer.scope import check_expressions
+from designer.source import MAX_BYTES, load_document
+from designer.validation import validate
+
+#: Later stages (the path-sensitive analysis) register here: journey → findings.
+Analysis = Callable[[CompiledJourney], list[Finding]]
+
+
+@dataclass
+class Loaded:
+    """A journey file read and checked: the compiled journey (None when it could not be
+    built) and every finding, sorted."""
+
+    file: str
+    journey: CompiledJourney | None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the journey has no error and can be served."""
+        return self.journey is not None and not has_errors(self.findings)
+
+
+def _page_dependencies(journey: CompiledJourney) -> None:
+    """Mark questions whose `when` reads an earlier answer of the same page (or item)."""
+    computed_deps: dict[str, set[str]] = {}
+    for name, tree in journey.computed.items():
+        deps: set[str] = set()
+        for n in names(tree) if tree is not None else ():
+            deps |= computed_deps.get(n, {n})
+        computed_deps[name] = deps
+    for q in journey.questions.values():
+        if q.when is None:
+            continue
+        used: set[str] = set()
+        for n in names(q.when):
+            used |= computed_deps.get(n, {n})
+        same_page = {
+            other.id
+            for other in journey.questions.values()
+            if other.id in used
+            and other.step == q.step
+            and other.repeat == q.repeat
+            and other.index < q.index
+        }
+        q.depends_on_page = frozenset(same_page)
+
+
+def load_text(
+    text: bytes | str, file: str = "<journey>", *, analyses: list[Analysis] | None = None
+) -> Loaded:
+    """Read, validate and check a journey given as text."""
+    doc, findings = load_document(text, file)
+    if doc is None:
+        return Loaded(file, None, sort_findings(findings))
+    model, findings = validate(doc)
+    if model is None:
+        return Loaded(file, None, sort_findings(findings))
+    journey, findings = compile_journey(model, doc, text)
+    findings += check_ids(journey)
+    findings += build_graph(journey)
+    findings += check_structure(journey)
+    acyclic = is_acyclic(journey)
+    findings += check_expressions(journey, Precedence(journey) if acyclic else None)
+    _page_dependencies(journey)
+    if acyclic and not has_errors(findings):
+        for analysis in analyses if analyses is not None else default_analyses():
+            findings += analysis(journey)
+    return Loaded(file, journey, sort_findings(findings))
+
+
+def load_journey(path: str | Path, *, analyses: list[Analysis] | None = None) -> Loaded:
+    """Read, validate and check a journey file."""
+    p = Path(path)
+    name = str(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_BYTES:
+            # Refuse a huge file without reading it.
+            message = (f"the file is {size // 1024 // 1024} MB; a journey may be at most "
+                       f"{MAX_BYTES // 1024 // 1024} MB")
+            return Loaded(name, None, [Finding.of("yaml-syntax", message, name, (1, 1))])
+        raw = p.read_bytes()
+    except OSError as exc:
+        return Loaded(
+            name,
+            None,
+            [Finding.of("yaml-syntax", f"cannot read the file: {exc.strerror}", name, (1, 1))],
+        )
+    return load_text(raw, name, analyses=analyses)
+
+
+def default_analyses() -> list[Analysis]:
+    """The analyses run after the structural checks (the path-sensitive ones, if present)."""
+    try:
+        from designer.analysis import analyse
+    except ImportError:
+        return []
+    return [analyse]

@@ -1,0 +1,207 @@
+"""Static checks of a journey's expressions: names, order of answers, types, options.
+
+For every expression we know where it is evaluated (a question's `when` on its
+page, a `next` after its page, a computed value wherever it is used…), so each
+name it reads can be resolved to a question that is answered before that point
+(an earlier step on some path, or an earlier question of the same page), or
+reported as a forward reference.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from designer.compiled import CompiledJourney, QuestionInfo, where
+from designer.expressions import Expr, names
+from designer.expressions.checker import check
+from designer.expressions.types import Symbol, ValueType
+from designer.findings import Finding
+from designer.graph import Precedence
+from designer.source import Path
+
+TYPES: dict[str, ValueType] = {
+    "yesno": ValueType.BOOLEAN,
+    "integer": ValueType.NUMBER,
+    "decimal": ValueType.NUMBER,
+    "choice": ValueType.STRING,
+    "multichoice": ValueType.LIST,
+    "date": ValueType.DATE,
+    "repeat": ValueType.ITEMS,
+    "address": ValueType.OPAQUE,
+    "file": ValueType.OPAQUE,
+}
+
+
+def value_type(question_type: str) -> ValueType:
+    """The type a question's answer has in expressions."""
+    return TYPES.get(question_type, ValueType.STRING)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an expression is evaluated: on a step, before question ``index`` (inclusive
+    when ``include_self``), inside a repeat item or not; ``None`` step: a computed value."""
+
+    step: str | None
+    index: float
+    repeat: str | None = None
+    include_self: bool = False
+
+
+class ScopeChecker:
+    """Resolves names for each place of evaluation and collects findings."""
+
+    def __init__(self, journey: CompiledJourney, precedence: Precedence | None) -> None:
+        self.journey = journey
+        self.precedence = precedence
+        self.findings: list[Finding] = []
+        self.computed_types: dict[str, ValueType] = {}
+        self.computed_deps: dict[str, set[str]] = {}
+
+    # -- availability ---------------------------------------------------------------------
+
+    def _answered_before(self, q: QuestionInfo, place: Place) -> bool:
+        if place.step is None:
+            return q.repeat is None
+        if q.repeat is not None:
+            if place.repeat != q.repeat:
+                return False
+            return q.index < place.index or (place.include_self and q.index == place.index)
+        if q.step == place.step:
+            if place.repeat is not None:
+                # Inside an item, the page's questions before the repeat are answered.
+                rq = self.journey.questions[place.repeat]
+                return q.index < rq.index
+            return q.index < place.index or (place.include_self and q.index == place.index)
+        if self.precedence is None:
+            return True  # a cyclic graph: order is meaningless, the cycle is reported
+        return self.precedence.before(q.step, place.step)
+
+    def _computed_missing(self, name: str, place: Place) -> str | None:
+        """The first question a computed value needs that is not answered at ``place``."""
+        for dep in sorted(self.computed_deps.get(name, set())):
+            q = self.journey.questions.get(dep)
+            if q is not None and not self._answered_before(q, place):
+                return dep
+        return None
+
+    def lookup_for(self, place: Place) -> Callable[[str], Symbol | None]:
+        """The name resolver of the expression checker, for one place of evaluation."""
+
+        def lookup(name: str) -> Symbol | None:
+            if name in self.journey.model.computed:
+                if place.step is None and name not in self.computed_types:
+                    return Symbol(name, ValueType.ANY, available=False)
+                available = self._computed_missing(name, place) is None
+                return Symbol(name, self.computed_types.get(name, ValueType.ANY),
+                              available=available)
+            q = self.journey.questions.get(name)
+            if q is None or not q.answers:
+                return None
+            if q.repeat is not None and place.repeat != q.repeat:
+                return None
+            return Symbol(
+                name,
+                value_type(q.type),
+                options=frozenset(q.options) if q.options is not None else None,
+                available=self._answered_before(q, place),
+            )
+
+        return lookup
+
+    def _candidates(self, place: Place) -> list[str]:
+        out = list(self.journey.model.computed)
+        for q in self.journey.questions.values():
+            if q.answers and (q.repeat is None or q.repeat == place.repeat):
+                out.append(q.id)
+        return out
+
+    # -- checking -----------------------------------------------------------------------
+
+    def check(
+        self, tree: Expr | None, path: Path, place: Place, expect: ValueType | None
+    ) -> ValueType:
+        """Check one expression and record its problems as findings at their YAML place."""
+        if tree is None:
+            return ValueType.ANY
+        result = check(tree, self.lookup_for(place), expect=expect,
+                       candidates=self._candidates(place))
+        for problem in result.problems:
+            message = problem.message
+            if problem.rule == "unknown-name":
+                message = self._explain_unknown(problem.message, tree, place) or message
+            if problem.rule == "forward-reference":
+                message = self._explain_forward(message, tree, place)
+            self.findings.append(
+                Finding.of(
+                    problem.rule,
+                    message,
+                    self.journey.file,
+                    self.journey.document.expression_position(path, problem.offset),
+                    **where(path),
+                )
+            )
+        return result.type
+
+    def _explain_unknown(self, message: str, tree: Expr, place: Place) -> str | None:
+        for name in names(tree):
+            q = self.journey.questions.get(name)
+            if q is None:
+                continue
+            if q.repeat is not None and place.repeat != q.repeat:
+                return (f"'{name}' is asked for each item of '{q.repeat}' and cannot be used "
+                        f"outside it (use len({q.repeat}) or a check inside the repeat)")
+            if not q.answers:
+                return f"'{name}' is an information block: it has no answer"
+        return None
+
+    def _explain_forward(self, message: str, tree: Expr, place: Place) -> str:
+        for name in names(tree):
+            if name in self.journey.model.computed:
+                missing = self._computed_missing(name, place)
+                if missing:
+                    return (f"{message}; the computed value '{name}' needs '{missing}', "
+                            "which is not answered yet at this point")
+        return message
+
+
+def check_expressions(journey: CompiledJourney, precedence: Precedence | None) -> list[Finding]:
+    """Check every expression of a journey where it is evaluated."""
+    checker = ScopeChecker(journey, precedence)
+    # Computed values: in order, each may use questions and earlier computed values.
+    for name, tree in journey.computed.items():
+        deps: set[str] = set()
+        if tree is not None:
+            for n in names(tree):
+                deps |= checker.computed_deps.get(n, {n} if n in journey.questions else set())
+        checker.computed_deps[name] = deps
+        checker.computed_types[name] = checker.check(
+            tree, ("computed", name), Place(None, float("inf")), None
+        )
+    for q in journey.questions.values():
+        inside = q.repeat
+        place = Place(q.step, q.index, inside)
+        checker.check(q.when, q.path + ("when",), place, ValueType.BOOLEAN)
+        if not isinstance(q.required, bool):
+            checker.check(q.required, q.path + ("required",), place, ValueType.BOOLEAN)
+        self_place = Place(q.step, q.index, inside, include_self=True)
+        for i, (rule, _message) in enumerate(q.checks):
+            checker.check(rule, q.path + ("checks", i, "rule"), self_place, ValueType.BOOLEAN)
+        if q.type == "date":
+            for bound in ("min", "max"):
+                tree = getattr(q, bound)
+                if tree is not None:
+                    checker.check(tree, q.path + (bound,), place, ValueType.DATE)
+    for sid in journey.steps:
+        for branch in journey.branches(sid):
+            checker.check(branch.when, branch.path + ("when",), Place(sid, float("inf")),
+                          ValueType.BOOLEAN)
+    return checker.findings
+
+
+def closest(name: str, candidates: list[str]) -> str | None:
+    """The closest candidate to a misspelt name, if any is close."""
+    found = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
+    return found[0] if found else None
