@@ -18,8 +18,11 @@ from .ast import (
     Unary,
     names,
 )
+from .checker import check
+from .evaluator import evaluate, holds, years_between
 from .parser import MAX_DEPTH, MAX_LENGTH, MAX_NESTING, ExpressionSyntaxError, parse
 from .serialize import to_json, unparse
+from .types import CheckResult, Problem, Symbol, ValueType
 
 __all__ = [
     "FUNCTIONS",
@@ -27,6 +30,14 @@ __all__ = [
     "MAX_LENGTH",
     "MAX_NESTING",
     "BinOp",
+    "CheckResult",
+    "Problem",
+    "Symbol",
+    "ValueType",
+    "check",
+    "evaluate",
+    "holds",
+    "years_between",
     "BoolOp",
     "Call",
     "Compare",
