@@ -196,13 +196,20 @@ class _Builder:
                     into[key] = self.build(value_node, path + (key,))
 
 
-def _syntax_message(error: yaml.YAMLError) -> str:
+def _syntax_message(error: yaml.YAMLError, text: str = "") -> str:
     problem = getattr(error, "problem", None) or str(error)
     context = getattr(error, "context", None)
-    if "\t" in problem or "'\\t'" in problem:
-        return "a tab character is used for indentation: YAML only allows spaces"
+    mark = getattr(error, "problem_mark", None)
+    if mark is not None and text:
+        lines = text.splitlines()
+        line = lines[mark.line] if mark.line < len(lines) else ""
+        if "\t" in line[: mark.column + 1]:
+            return "a tab character is used for indentation: YAML only allows spaces"
     text = problem
-    if context:
+    context_mark = getattr(error, "context_mark", None)
+    if context and context_mark is not None:
+        text = f"{problem} ({context} started on line {context_mark.line + 1})"
+    elif context:
         text = f"{problem} ({context})"
     return f"invalid YAML: {text}"
 
@@ -250,7 +257,7 @@ def load_document(raw: bytes | str, file: str) -> tuple[Document | None, list[Fi
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return None, [Finding.of("yaml-syntax", _syntax_message(exc), file, pos)]
+        return None, [Finding.of("yaml-syntax", _syntax_message(exc, text), file, pos)]
     except yaml.YAMLError as exc:
         return None, [Finding.of("yaml-syntax", _syntax_message(exc), file, (1, 1))]
     except RecursionError:
