@@ -1,0 +1,585 @@
+"""Abstract evaluation of expressions, and refinement of what is known by a condition.
+
+`evaluate` over-approximates the values an expression can take given an
+abstract environment; `refine` narrows an environment to the states where a
+condition has one of some three-valued truth values (assume(cond) on an edge).
+Both follow the language's three-valued logic: a comparison or arithmetic
+with null is unknown, `answered(x)` is never unknown. Whatever this module
+cannot reason about precisely becomes "anything" (sound, never wrong).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from designer.expressions.ast import (
+    BinOp,
+    BoolOp,
+    Call,
+    Compare,
+    Expr,
+    ListLit,
+    Literal,
+    Name,
+    Unary,
+)
+from designer.expressions.serialize import unparse
+
+from .domains import (
+    ALL3,
+    ANY,
+    BOOL,
+    CHOICE,
+    DATE,
+    LIST,
+    MULTI,
+    NUM,
+    T3,
+    TEXT,
+    TOP,
+    AbsVal,
+    Env,
+    Intervals,
+    Multi,
+    and3,
+    arith,
+    compare_possible,
+    join,
+    meet_some,
+    none_only,
+    not3,
+    or3,
+    top,
+    truth,
+)
+
+#: Question types and the kind of value their answer has in expressions.
+TYPE_KINDS = {
+    "yesno": BOOL,
+    "choice": CHOICE,
+    "multichoice": MULTI,
+    "integer": NUM,
+    "decimal": NUM,
+    "date": DATE,
+    "repeat": LIST,
+}
+
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+
+
+@dataclass(frozen=True)
+class NameInfo:
+    """The static type of a name: kind of value, integers only, options of a choice."""
+
+    kind: str
+    integral: bool = False
+    options: frozenset[str] | None = None
+
+
+@dataclass
+class Scope:
+    """The names an expression can use: answers (typed) and computed values (expressions)."""
+
+    names: dict[str, NameInfo] = field(default_factory=dict)
+    computed: dict[str, Expr] = field(default_factory=dict)
+
+    def domain(self, name: str, none: bool = True) -> AbsVal:
+        """Every value the answer `name` can have (null included when `none`)."""
+        info = self.names.get(name)
+        if info is None:
+            return top(TOP, none)
+        if info.kind == CHOICE and info.options is not None:
+            return AbsVal(CHOICE, none, frozenset(info.options) or None)
+        if info.kind == MULTI and info.options is not None:
+            return AbsVal(MULTI, none, Multi(frozenset(), frozenset(info.options)))
+        return top(info.kind, none, info.integral)
+
+
+def _date_ordinal(expr: Expr) -> int | None:
+    if (
+        isinstance(expr, Call)
+        and expr.func == "date"
+        and len(expr.args) == 1
+        and isinstance(expr.args[0], Literal)
+        and isinstance(expr.args[0].value, str)
+    ):
+        try:
+            return datetime.date.fromisoformat(expr.args[0].value).toordinal()
+        except ValueError:
+            return None
+    return None
+
+
+#: Prefix of the keys under which environments remember terms (never a valid id).
+TERM = "§"
+
+
+def term_key(expr: Expr) -> str:
+    """The environment key of a computed term such as `age(d)` or `a + b`."""
+    return TERM + unparse(expr)
+
+
+def is_term(expr: Expr) -> bool:
+    """Whether conditions on `expr` are remembered as a term (calls and arithmetic)."""
+    if isinstance(expr, Call):
+        return expr.func not in ("date", "today", "answered")
+    return isinstance(expr, BinOp)
+
+
+def _is_var(expr: Expr) -> bool:
+    return isinstance(expr, Name) or is_term(expr)
+
+
+def _is_null(expr: Expr) -> bool:
+    return isinstance(expr, Literal) and expr.value is None
+
+
+def _set_members(v: AbsVal) -> frozenset[object] | None:
+    """The finite set of non-null values of a bool/choice value, else None."""
+    if v.some is None:
+        return frozenset()
+    if v.kind in (BOOL, CHOICE, TEXT) and v.some != ANY:
+        return v.some  # type: ignore[return-value]
+    return None
+
+
+class Evaluator:
+    """Abstract evaluation and refinement in one scope (computed values inlined)."""
+
+    def __init__(self, scope: Scope):
+        self.scope = scope
+        self._active: set[str] = set()
+
+    # ------------------------------------------------------------------ evaluate
+    def value(self, env: Env, expr: Expr) -> AbsVal:
+        """An over-approximation of the values of `expr` in `env`."""
+        if isinstance(expr, Literal):
+            v = expr.value
+            if v is None:
+                return none_only()
+            if isinstance(v, bool):
+                return AbsVal(BOOL, False, frozenset([v]))
+            if isinstance(v, (int, float)):
+                return AbsVal(NUM, False, Intervals.point(v))
+            return AbsVal(CHOICE, False, frozenset([v]))
+        if isinstance(expr, Name):
+            return self.lookup(env, expr.id)
+        if isinstance(expr, Unary):
+            inner = self.value(env, expr.operand)
+            if expr.op == "not":
+                return truth(not3(inner.truths())) if inner.kind in (BOOL, TOP) else top(BOOL)
+            if inner.kind == NUM and inner.some is not None:
+                neg = arith("-", Intervals.point(0), inner.some)  # type: ignore[arg-type]
+                return AbsVal(NUM, inner.none, neg)
+            if inner.some is None and inner.none:
+                return none_only(NUM)
+            return top(NUM)
+        if isinstance(expr, BoolOp):
+            return truth(self.truths(env, expr))
+        if isinstance(expr, Compare):
+            return truth(self.truths(env, expr))
+        if isinstance(expr, BinOp):
+            return self._with_term(env, expr, self._binop(env, expr))
+        if isinstance(expr, Call):
+            return self._with_term(env, expr, self._call(env, expr))
+        if isinstance(expr, ListLit):
+            return top(TOP, none=False)
+        return top()
+
+    def _with_term(self, env: Env, expr: Expr, computed: AbsVal) -> AbsVal:
+        """A computed term narrowed by what earlier conditions said about it."""
+        if not env.values:
+            return computed
+        known = env.get(term_key(expr))
+        if known is None or known.kind != computed.kind:
+            return computed
+        some = meet_some(computed.kind, computed.some, known.some)
+        return AbsVal(computed.kind, computed.none and known.none, some)
+
+    def lookup(self, env: Env, name: str) -> AbsVal:
+        """The abstract value of a name: tracked answer, computed value, or its domain."""
+        got = env.get(name)
+        if got is not None:
+            return got
+        if name in self.scope.computed and name not in self._active:
+            self._active.add(name)
+            try:
+                return self.value(env, self.scope.computed[name])
+            finally:
+                self._active.discard(name)
+        return self.scope.domain(name)
+
+    def truths(self, env: Env, expr: Expr) -> T3:
+        """The possible three-valued results of condition `expr` in `env`."""
+        if isinstance(expr, BoolOp):
+            parts = [self.truths(env, e) for e in expr.operands]
+            acc = parts[0]
+            for p in parts[1:]:
+                acc = and3(acc, p) if expr.op == "and" else or3(acc, p)
+            return acc
+        if isinstance(expr, Unary) and expr.op == "not":
+            return not3(self.truths(env, expr.operand))
+        if isinstance(expr, Compare):
+            acc: T3 | None = None
+            left = expr.left
+            for op, right in zip(expr.ops, expr.comparators, strict=True):
+                one = self._compare(env, left, op, right)
+                acc = one if acc is None else and3(acc, one)
+                left = right
+            return acc if acc is not None else ALL3
+        v = self.value(env, expr)
+        if v.kind not in (BOOL, TOP):
+            return ALL3
+        return v.truths()
+
+    def _compare(self, env: Env, left: Expr, op: str, right: Expr) -> T3:
+        a = self.value(env, left)
+        if op in ("in", "not in"):
+            res = self._membership(env, a, right)
+            return not3(res) if op == "not in" else res
+        b = self.value(env, right)
+        out: set[bool | None] = set()
+        if op in ("==", "!=") and (_is_null(left) or _is_null(right)):
+            # Comparing with the literal null tests presence: never unknown.
+            other = b if _is_null(left) else a
+            if other.none:
+                out.add(op == "==")
+            if other.some is not None:
+                out.add(op != "==")
+            return frozenset(out)
+        if a.none or b.none:
+            out.add(None)
+        if a.some is None or b.some is None:
+            return frozenset(out)
+        if a.kind != b.kind and TOP not in (a.kind, b.kind):
+            # Values of kinds that do not compare give unknown (the checker reports them).
+            return frozenset(out | {None})
+        if a.kind in (NUM, DATE) and b.kind == a.kind:
+            t, f = compare_possible(a.some, op, b.some)  # type: ignore[arg-type]
+        elif op in ("==", "!=") and a.kind in (BOOL, CHOICE, TEXT) and b.kind in (
+            BOOL, CHOICE, TEXT
+        ):
+            sa, sb = _set_members(a), _set_members(b)
+            if sa is None or sb is None:
+                t, f = True, True
+            else:
+                t = bool(sa & sb)
+                f = not (len(sa) == 1 and sa == sb)
+            if op == "!=":
+                t, f = f, t
+        else:
+            t, f = True, True
+            out.add(None)
+        if t:
+            out.add(True)
+        if f:
+            out.add(False)
+        return frozenset(out)
+
+    def _membership(self, env: Env, a: AbsVal, right: Expr) -> T3:
+        """`a in right`: a list literal of constants, or a multichoice answer."""
+        out: set[bool | None] = set()
+        if isinstance(right, ListLit):
+            consts = [self.value(env, item) for item in right.items]
+            if a.none:
+                out.add(None)
+            if a.some is None:
+                return frozenset(out)
+            sa = _set_members(a)
+            members: set[object] = set()
+            exact = True
+            if any(c.none for c in consts):
+                # A null in the list makes a miss unknown (SQL's IN).
+                out.add(None)
+            for c in consts:
+                sc = _set_members(c) if c.kind != NUM else None
+                if c.kind == NUM and c.some is not None and c.some.singleton() is not None:  # type: ignore[attr-defined]
+                    members.add(c.some.singleton())  # type: ignore[attr-defined]
+                elif sc is not None and len(sc) == 1 and not c.none:
+                    members |= sc
+                else:
+                    exact = False
+            if a.kind == NUM and exact:
+                nums = [m for m in members if isinstance(m, (int, float))]
+                inside = Intervals([], False)
+                for m in nums:
+                    inside = inside.union(Intervals.point(m, False))
+                hit = a.some.intersect(inside)  # type: ignore[attr-defined]
+                miss = a.some.intersect(inside.complement())  # type: ignore[attr-defined]
+                if not hit.is_empty():
+                    out.add(True)
+                if not miss.is_empty():
+                    out.add(False)
+                return frozenset(out)
+            if sa is None or not exact:
+                return frozenset(out | {True, False})
+            if sa & members:
+                out.add(True)
+            if sa - members:
+                out.add(False)
+            return frozenset(out)
+        b = self.value(env, right)
+        if b.none:
+            out.add(None)
+        if b.some is None:
+            return frozenset(out)
+        if b.kind == MULTI and isinstance(b.some, Multi):
+            if a.none:
+                out.add(None)
+            sa = _set_members(a)
+            if a.some is None:
+                return frozenset(out)
+            if sa is None or len(sa) != 1:
+                return frozenset(out | {True, False})
+            (opt,) = tuple(sa)
+            if opt in b.some.must:
+                out.add(True)
+            elif opt in b.some.may or ANY in b.some.may:
+                out |= {True, False}
+            else:
+                out.add(False)
+            return frozenset(out)
+        return frozenset(out | {True, False, None})
+
+    def _binop(self, env: Env, expr: BinOp) -> AbsVal:
+        a = self.value(env, expr.left)
+        b = self.value(env, expr.right)
+        none = a.none or b.none
+        if a.some is None or b.some is None:
+            return AbsVal(NUM, True, None)
+        if a.kind == NUM and b.kind == NUM:
+            if expr.op == "/" and b.some.contains(0):  # type: ignore[attr-defined]
+                none = True  # division by zero is unknown
+            return AbsVal(NUM, none, arith(expr.op, a.some, b.some))  # type: ignore[arg-type]
+        if expr.op == "/" and isinstance(b.some, Intervals) and b.some.contains(0):
+            # Division by zero: whatever the evaluator does, stay silent about it.
+            return top(TOP)
+        kind = DATE if DATE in (a.kind, b.kind) and expr.op in ("+", "-") else NUM
+        if a.kind == DATE and b.kind == DATE:
+            kind = NUM
+        return top(kind, True)
+
+    def _call(self, env: Env, expr: Call) -> AbsVal:
+        if expr.func == "date":
+            d = _date_ordinal(expr)
+            if d is not None:
+                return AbsVal(DATE, False, Intervals.point(d, True))
+            return top(DATE)
+        if expr.func == "answered":
+            if len(expr.args) != 1 or not isinstance(expr.args[0], Name):
+                return AbsVal(BOOL, False, frozenset([False]))
+            v = self.value(env, expr.args[0])
+            out: set[bool | None] = set()
+            if v.none:
+                out.add(False)
+            if v.some is not None:
+                out.add(True)
+                # An empty multichoice or repeat may count as unanswered.
+                if v.kind in (MULTI, LIST, TEXT, TOP):
+                    out.add(False)
+            return truth(out)
+        if expr.func == "len":
+            return AbsVal(NUM, True, Intervals.between(0, None, True))
+        if expr.func == "today":
+            return top(DATE, none=False)
+        # age, years_between, days_between depend on today: any whole number.
+        return top(NUM, True, integral=True)
+
+    # ------------------------------------------------------------------ refine
+    def refine(self, env: Env | None, expr: Expr, allowed: T3) -> Env | None:
+        """`env` narrowed to the states where `expr` evaluates into `allowed` (None: none)."""
+        if env is None or not allowed:
+            return None
+        if not (self.truths(env, expr) & allowed):
+            return None
+        narrowed = self._refine(env, expr, allowed)
+        if narrowed is None or not (self.truths(narrowed, expr) & allowed):
+            return None
+        return narrowed
+
+    def _refine(self, env: Env, expr: Expr, allowed: T3) -> Env | None:
+        if isinstance(expr, Unary) and expr.op == "not":
+            return self.refine(env, expr.operand, not3(allowed))
+        if isinstance(expr, BoolOp):
+            return self._refine_boolop(env, list(expr.operands), expr.op, allowed)
+        if isinstance(expr, Compare):
+            if len(expr.ops) > 1:
+                pairs: list[Expr] = []
+                left = expr.left
+                for op, right in zip(expr.ops, expr.comparators, strict=True):
+                    pairs.append(Compare(left, (op,), (right,)))
+                    left = right
+                return self._refine_boolop(env, pairs, "and", allowed)
+            return self._refine_compare(env, expr.left, expr.ops[0], expr.comparators[0], allowed)
+        if isinstance(expr, Name):
+            return self._refine_name(env, expr.id, allowed)
+        if isinstance(expr, Call) and expr.func == "answered" and len(expr.args) == 1:
+            arg = expr.args[0]
+            if isinstance(arg, Name) and env.get(arg.id) is not None:
+                cur = env.get(arg.id)
+                assert cur is not None
+                want_some = True in allowed
+                want_none = False in allowed
+                if cur.kind in (MULTI, LIST, TEXT, TOP):
+                    return env  # empty lists may count as unanswered: do not narrow
+                new = AbsVal(cur.kind, cur.none and want_none, cur.some if want_some else None)
+                return env.set(arg.id, new)
+        return env
+
+    def _refine_boolop(self, env: Env, operands: list[Expr], op: str, allowed: T3) -> Env | None:
+        if op == "or":
+            # a or b is x  <=>  not a and not b is not x
+            negated = [Unary("not", e) for e in operands]
+            return self._refine_boolop(env, negated, "and", not3(allowed))
+        results: Env | None = None
+        if True in allowed:
+            cur: Env | None = env
+            for e in operands:
+                cur = self.refine(cur, e, frozenset([True]))
+            results = cur
+        if False in allowed:
+            for e in operands:
+                results = _join_envs(results, self.refine(env, e, frozenset([False])))
+        if None in allowed:
+            cur = env
+            for e in operands:
+                cur = self.refine(cur, e, frozenset([True, None]))
+            results = _join_envs(results, cur)
+        return results
+
+    def _refine_name(self, env: Env, name: str, allowed: T3) -> Env | None:
+        cur = env.get(name)
+        if cur is None:
+            if name in self.scope.computed and name not in self._active:
+                self._active.add(name)
+                try:
+                    return self.refine(env, self.scope.computed[name], allowed)
+                finally:
+                    self._active.discard(name)
+            return env
+        if cur.kind != BOOL:
+            return env
+        bools = frozenset(v for v in allowed if v is not None)
+        some = meet_some(BOOL, cur.some, bools) if bools else None
+        return env.set(name, AbsVal(BOOL, cur.none and None in allowed, some))
+
+    def _refine_compare(
+        self, env: Env, left: Expr, op: str, right: Expr, allowed: T3
+    ) -> Env | None:
+        if op in ("in", "not in"):
+            if op == "not in":
+                allowed = not3(allowed)
+            return self._refine_in(env, left, right, allowed)
+        if not _is_var(left) and _is_var(right):
+            left, right, op = right, left, _FLIP[op]
+        if not _is_var(left):
+            return env
+        if isinstance(left, Name):
+            key = left.id
+            cur = env.get(key)
+            if cur is None:
+                return env
+        else:
+            # A term such as `age(date_naissance)`: remember what the condition says of it.
+            key = term_key(left)
+            cur = self.value(env, left)
+            if cur.kind not in (NUM, DATE):
+                return env
+        if op in ("==", "!=") and _is_null(right):
+            want_none = (op == "==" and True in allowed) or (op == "!=" and False in allowed)
+            want_some = (op == "==" and False in allowed) or (op == "!=" and True in allowed)
+            return env.set(
+                key, AbsVal(cur.kind, cur.none and want_none, cur.some if want_some else None)
+            )
+        other = self.value(env, right)
+        if other.none or other.some is None:
+            return env
+        if cur.kind in (NUM, DATE) and other.kind == cur.kind and cur.some is not None:
+            c = other.some.singleton()  # type: ignore[attr-defined]
+            if c is None:
+                return env
+            integral = cur.some.integral  # type: ignore[attr-defined]
+            parts: list[Intervals] = []
+            if True in allowed:
+                parts.append(Intervals.compare(op, c, integral))
+            if False in allowed:
+                parts.append(Intervals.compare(_NEGATE[op], c, integral))
+            region = Intervals([], integral)
+            for p in parts:
+                region = region.union(p)
+            some = meet_some(cur.kind, cur.some, region)
+            return env.set(key, AbsVal(cur.kind, cur.none and None in allowed, some))
+        if cur.kind in (BOOL, CHOICE) and op in ("==", "!=") and other.kind == cur.kind:
+            consts = _set_members(other)
+            cur_set = _set_members(cur)
+            if consts is None or len(consts) != 1 or cur_set is None:
+                return env
+            eq_wanted = True in allowed if op == "==" else False in allowed
+            ne_wanted = False in allowed if op == "==" else True in allowed
+            keep: set[object] = set()
+            if eq_wanted:
+                keep |= cur_set & consts
+            if ne_wanted:
+                keep |= cur_set - consts
+            new = AbsVal(cur.kind, cur.none and None in allowed, frozenset(keep) or None)
+            return env.set(key, new)
+        return env
+
+    def _refine_in(self, env: Env, left: Expr, right: Expr, allowed: T3) -> Env | None:
+        if isinstance(left, Name) and isinstance(right, ListLit):
+            cur = env.get(left.id)
+            if cur is None or cur.kind not in (CHOICE, BOOL):
+                return env
+            consts: set[object] = set()
+            for item in right.items:
+                sv = _set_members(self.value(env, item))
+                if sv is None or len(sv) != 1:
+                    return env
+                consts |= sv
+            cur_set = _set_members(cur)
+            if cur_set is None:
+                return env
+            keep: set[object] = set()
+            if True in allowed:
+                keep |= cur_set & consts
+            if False in allowed:
+                keep |= cur_set - consts
+            return env.set(
+                left.id, AbsVal(cur.kind, cur.none and None in allowed, frozenset(keep) or None)
+            )
+        if isinstance(right, Name):
+            cur = env.get(right.id)
+            opt = _set_members(self.value(env, left))
+            if cur is None or cur.kind != MULTI or opt is None or len(opt) != 1:
+                return env
+            (o,) = tuple(opt)
+            m = cur.some
+            if not isinstance(m, Multi):
+                return env.set(right.id, AbsVal(MULTI, cur.none and None in allowed, None))
+            options: list[Multi] = []
+            if True in allowed:
+                options.append(Multi(m.must | {o}, m.may))  # type: ignore[arg-type]
+            if False in allowed and o not in m.must:
+                options.append(Multi(m.must, m.may - {o}))  # type: ignore[operator]
+            some: Multi | None = None
+            for choice in options:
+                fixed = meet_some(MULTI, choice, m)
+                if fixed is None:
+                    continue
+                assert isinstance(fixed, Multi)
+                some = fixed if some is None else Multi(
+                    some.must & fixed.must, some.may | fixed.may
+                )
+            return env.set(right.id, AbsVal(MULTI, cur.none and None in allowed, some))
+        return env
+
+
+def _join_envs(a: Env | None, b: Env | None) -> Env | None:
+    from .domains import join_env
+
+    return join_env(a, b)
+
+
+__all__ = ["Evaluator", "NameInfo", "Scope", "TYPE_KINDS", "join"]

@@ -1,0 +1,78 @@
+"""What every analysis rule works from: the journey, the configuration, the facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import networkx as nx
+
+from designer.compiled import CompiledJourney, where
+from designer.findings import Finding
+from designer.source import Path
+
+from .flow import Facts, Interpreter
+
+
+@dataclass(frozen=True)
+class AnalysisConfig:
+    """Settings of the path-sensitive analysis (a project may override them)."""
+
+    #: Most questions on one page before `long-step` warns.
+    long_step_limit: int = 7
+    #: Pages of at most this many questions may be suggested for merging.
+    mergeable_max_questions: int = 2
+    #: Milliseconds z3 may spend on one query (a witness of a dead end).
+    z3_timeout_ms: int = 50
+    #: Milliseconds z3 may spend in total on one journey.
+    z3_budget_ms: int = 1000
+    #: The concept catalogue (None: the project's own, loaded lazily).
+    catalogue: Any = None
+
+
+@dataclass
+class Context:
+    """A journey under analysis and what the abstract interpretation learnt of it."""
+
+    journey: CompiledJourney
+    config: AnalysisConfig = field(default_factory=AnalysisConfig)
+
+    @cached_property
+    def interpreter(self) -> Interpreter:
+        """The interpreter (its scope and evaluator serve other rules)."""
+        return Interpreter(self.journey)
+
+    @cached_property
+    def facts(self) -> Facts:
+        """The result of the abstract interpretation."""
+        return self.interpreter.run()
+
+    @cached_property
+    def structurally_reachable(self) -> set[str]:
+        """Nodes some edge path reaches from the start, ignoring conditions."""
+        graph = self.journey.graph
+        if self.journey.start not in graph:
+            return set()
+        return nx.descendants(graph, self.journey.start) | {self.journey.start}
+
+    def source(self, path: Path) -> str:
+        """The text written at `path` in the journey file (an expression, an id…)."""
+        node: Any = self.journey.document.data
+        for key in path:
+            try:
+                node = node[key]
+            except (KeyError, IndexError, TypeError):
+                return ""
+        if isinstance(node, bool):
+            return "true" if node else "false"
+        return str(node)
+
+    def finding(
+        self, rule: str, message: str, path: Path, *, key: bool = False, **extra: Any
+    ) -> Finding:
+        """A finding of `rule` at `path` (its key when `key`), with its step and question."""
+        pos = self.journey.key_position(path) if key else self.journey.position(path)
+        loc = where(path)
+        loc.update(extra)
+        return Finding.of(rule, message, self.journey.file, pos, **loc)

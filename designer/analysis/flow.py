@@ -1,0 +1,308 @@
+"""The abstract interpretation of a journey over its step graph.
+
+One pass in topological order: the environment entering a step is the join
+of the environments on every edge arriving there, each narrowed by the branch
+taken (its condition holds, and every earlier entry of the same `next` did
+not). Inside a step, questions are visited in page order: a question's `when`
+splits the environment in "shown" (its answer is in the type's domain, null
+if it is optional) and "not shown" (its answer stays null).
+
+Environments only track *live* answers (those some expression at or after a
+step reads), so the work stays proportional to the size of the journey, not
+to the number of its paths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from designer.compiled import CompiledJourney, QuestionInfo
+from designer.expressions.ast import Expr, names, walk
+
+from .abstract import TERM, TYPE_KINDS, Evaluator, NameInfo, Scope, is_term, term_key
+from .domains import (
+    ALL3,
+    DATE,
+    LIST,
+    NUM,
+    T3,
+    TEXT,
+    AbsVal,
+    Env,
+    Intervals,
+    join_env,
+    none_only,
+)
+
+TRUE: T3 = frozenset([True])
+NOT_TRUE: T3 = frozenset([False, None])
+
+
+@dataclass
+class BranchFact:
+    """What the analysis knows of one entry of a `next` list."""
+
+    step: str
+    index: int
+    target: str
+    #: Whether the entry is ever tried (every earlier entry can fail).
+    tried: bool
+    #: Possible truth values of its condition where it is tried ({True} for a default).
+    truths: T3
+    #: Whether the branch can be taken at all.
+    taken: bool
+
+
+@dataclass
+class QuestionFact:
+    """What the analysis knows of one question where it is asked."""
+
+    qid: str
+    #: The step is reached (abstractly) and the question's `when` is evaluated.
+    evaluated: bool
+    when: T3
+    #: Possible truth values of `required` when the question is shown (None: not an expression).
+    required: T3 | None = None
+
+    @property
+    def can_show(self) -> bool:
+        """Whether some run may show the question."""
+        return self.evaluated and True in self.when
+
+
+@dataclass
+class Facts:
+    """Everything the abstract interpretation learnt about a journey."""
+
+    order: list[str] = field(default_factory=list)
+    entry: dict[str, Env | None] = field(default_factory=dict)
+    questions: dict[str, QuestionFact] = field(default_factory=dict)
+    branches: dict[str, list[BranchFact]] = field(default_factory=dict)
+    #: For a step whose `next` has no default: the environment where every entry fails.
+    residual: dict[str, Env | None] = field(default_factory=dict)
+    live: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def reachable(self, node: str) -> bool:
+        """Whether some run may reach the step or outcome (False is certain)."""
+        return self.entry.get(node) is not None
+
+
+def _terms(expr: Expr) -> set[str]:
+    return {term_key(e) for e in walk(expr) if is_term(e)}
+
+
+def build_scope(journey: CompiledJourney) -> Scope:
+    """The static types of every answer and the computed values of a journey."""
+    scope = Scope()
+    for qid, info in journey.questions.items():
+        kind = TYPE_KINDS.get(info.type, TEXT)
+        options = frozenset(info.options) if info.options is not None else None
+        scope.names[qid] = NameInfo(kind, integral=info.type == "integer", options=options)
+    for name, expr in journey.computed.items():
+        if expr is not None:
+            scope.computed[name] = expr
+    return scope
+
+
+class Interpreter:
+    """Runs the abstract interpretation of one journey (acyclic graph required)."""
+
+    def __init__(self, journey: CompiledJourney, scope: Scope | None = None):
+        self.journey = journey
+        self.scope = scope or build_scope(journey)
+        self.ev = Evaluator(self.scope)
+        self._expanded: dict[str, frozenset[str]] = {}
+
+    # ----------------------------------------------------------------- liveness
+    def expand(self, expr: Expr | None) -> frozenset[str]:
+        """Answers an expression reads, through computed values."""
+        if expr is None:
+            return frozenset()
+        out: set[str] = _terms(expr)
+        for n in names(expr):
+            out |= self._expand_name(n, set())
+        return frozenset(out)
+
+    def _expand_name(self, name: str, seen: set[str]) -> frozenset[str]:
+        if name in self._expanded:
+            return self._expanded[name]
+        if name not in self.scope.computed:
+            return frozenset([name])
+        if name in seen:
+            return frozenset()
+        seen.add(name)
+        out: set[str] = _terms(self.scope.computed[name])
+        for n in names(self.scope.computed[name]):
+            out |= self._expand_name(n, seen)
+        result = frozenset(out)
+        self._expanded[name] = result
+        return result
+
+    def step_uses(self, sid: str) -> set[str]:
+        """Answers read by the step's conditions (questions, repeat items, branches)."""
+        used: set[str] = set()
+        for q in self.journey.questions.values():
+            if q.step != sid:
+                continue
+            used |= self.expand(q.when)
+            if not isinstance(q.required, bool):
+                used |= self.expand(q.required)
+            for bound in (q.min, q.max):
+                if bound is not None and not isinstance(bound, (int, float)):
+                    used |= self.expand(bound)
+        for b in self.journey.branches(sid):
+            used |= self.expand(b.when)
+        return used
+
+    def liveness(self, order: list[str]) -> dict[str, frozenset[str]]:
+        """Answers live on entry to each node (read at or after it)."""
+        graph = self.journey.graph
+        live: dict[str, frozenset[str]] = {}
+        for node in reversed(order):
+            out: set[str] = set()
+            for succ in graph.successors(node):
+                out |= live.get(succ, frozenset())
+            if node in self.journey.steps:
+                defined = {q.id for q in self.journey.step_questions(node)}
+                out = (out - defined) | self.step_uses(node)
+            live[node] = frozenset(out)
+        return live
+
+    # ----------------------------------------------------------------- the pass
+    def run(self) -> Facts:
+        """Interpret the whole journey once, in topological order."""
+        journey = self.journey
+        facts = Facts()
+        order = list(nx.topological_sort(journey.graph))
+        facts.order = order
+        facts.live = live = self.liveness(order)
+        incoming: dict[str, Env | None] = {n: None for n in order}
+        if journey.start in incoming:
+            # Answers start unanswered; terms (`age(d)`) start unconstrained, i.e. untracked.
+            incoming[journey.start] = Env(
+                {v: none_only() for v in live[journey.start] if not v.startswith(TERM)}
+            )
+        for node in order:
+            env = incoming[node]
+            facts.entry[node] = env
+            if node not in journey.steps:
+                continue
+            out = self.step(node, env, facts)
+            for branch_env, target in out:
+                if branch_env is None or target not in incoming:
+                    continue
+                incoming[target] = join_env(incoming[target], branch_env.restrict(live[target]))
+        return facts
+
+    def step(
+        self, sid: str, env: Env | None, facts: Facts
+    ) -> list[tuple[Env | None, str]]:
+        """Interpret one page; the environments leaving it on each branch."""
+        for q in self.journey.step_questions(sid):
+            env = self.question(q, env, facts)
+        facts_branches: list[BranchFact] = []
+        out: list[tuple[Env | None, str]] = []
+        current = env
+        has_default = False
+        for b in self.journey.branches(sid):
+            tried = current is not None
+            if b.when is None or b.default:
+                has_default = True
+                facts_branches.append(BranchFact(sid, b.index, b.target, tried, TRUE, tried))
+                out.append((current, b.target))
+                current = None
+                break
+            if current is None:
+                facts_branches.append(BranchFact(sid, b.index, b.target, False, frozenset(), False))
+                continue
+            truths = self.ev.truths(current, b.when)
+            taken_env = self.ev.refine(current, b.when, TRUE) if True in truths else None
+            facts_branches.append(
+                BranchFact(sid, b.index, b.target, True, truths, taken_env is not None)
+            )
+            out.append((taken_env, b.target))
+            current = self.ev.refine(current, b.when, NOT_TRUE) if truths - TRUE else None
+        facts.branches[sid] = facts_branches
+        if not has_default:
+            facts.residual[sid] = current
+        return out
+
+    def question(self, q: QuestionInfo, env: Env | None, facts: Facts) -> Env | None:
+        """Interpret one question (a repeat with its items); the environment after it."""
+        if env is None:
+            facts.questions[q.id] = QuestionFact(q.id, False, frozenset())
+            self._items(q, None, facts)
+            return None
+        when = self.ev.truths(env, q.when) if q.when is not None else TRUE
+        fact = QuestionFact(q.id, True, when)
+        facts.questions[q.id] = fact
+        shown = self.ev.refine(env, q.when, TRUE) if q.when is not None else env
+        hidden = self.ev.refine(env, q.when, NOT_TRUE) if q.when is not None else None
+        if shown is not None and q.answers:
+            may_be_empty = True
+            if isinstance(q.required, bool):
+                may_be_empty = not q.required
+            else:
+                fact.required = self.ev.truths(shown, q.required)
+                may_be_empty = bool(fact.required - TRUE)
+            if q.type in ("multichoice", "repeat"):
+                # An empty list may stand for "no answer": keep null possible.
+                may_be_empty = True
+            value = self.answer_domain(q, shown, may_be_empty)
+            shown = shown.set(q.id, value)
+        if q.type == "repeat":
+            self._items(q, shown, facts)
+        if hidden is not None and q.answers:
+            hidden = hidden.set(q.id, none_only(self.scope.domain(q.id).kind))
+        return join_env(shown, hidden)
+
+    def _items(self, repeat: QuestionInfo, env: Env | None, facts: Facts) -> None:
+        """The questions of a repeat item: analysed once, for any item."""
+        if repeat.type != "repeat":
+            return
+        for item in self.journey.item_questions(repeat.id):
+            env = self.question(item, env, facts)
+
+    def answer_domain(self, q: QuestionInfo, env: Env, none: bool) -> AbsVal:
+        """The values a shown question's answer can take, from its type and bounds."""
+        base = self.scope.domain(q.id, none)
+        if base.some is None:
+            return base
+        if base.kind == NUM and (q.min is not None or q.max is not None):
+            lo = q.min if isinstance(q.min, (int, float)) else None
+            hi = q.max if isinstance(q.max, (int, float)) else None
+            bounded = base.some.intersect(  # type: ignore[attr-defined]
+                Intervals.between(lo, hi, q.type == "integer")
+            )
+            return AbsVal(NUM, none, None if bounded.is_empty() else bounded)
+        if base.kind == DATE:
+            lo = self._date_bound(q.min, env, low=True)
+            hi = self._date_bound(q.max, env, low=False)
+            if lo is not None or hi is not None:
+                bounded = base.some.intersect(Intervals.between(lo, hi, True))  # type: ignore[attr-defined]
+                return AbsVal(DATE, none, None if bounded.is_empty() else bounded)
+        if base.kind == LIST and (q.min is not None or q.max is not None):
+            lo = q.min if isinstance(q.min, int) else 0
+            hi = q.max if isinstance(q.max, int) else None
+            return AbsVal(LIST, none, Intervals.between(lo, hi, True))
+        return base
+
+    def _date_bound(self, bound: object, env: Env, low: bool) -> int | None:
+        if bound is None or isinstance(bound, (int, float, str)):
+            return None
+        value = self.ev.value(env, bound)  # type: ignore[arg-type]
+        if value.kind != DATE or value.some is None or value.none:
+            return None
+        hull = value.some.hull()  # type: ignore[attr-defined]
+        edge = hull.lo if low else hull.hi
+        return None if edge in (float("inf"), float("-inf")) else int(edge)
+
+
+def interpret(journey: CompiledJourney) -> Facts:
+    """The facts of the abstract interpretation of an acyclic journey."""
+    return Interpreter(journey).run()
+
+
+__all__ = ["ALL3", "BranchFact", "Facts", "Interpreter", "QuestionFact", "interpret"]

@@ -1,0 +1,386 @@
+"""Rules that simplify a journey: questions asked twice or for nothing, data a provider
+holds, branches that change nothing, pages too long or too short, missing translations.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from typing import Any
+
+from designer.compiled import QuestionInfo
+from designer.concepts import normalise_label
+from designer.expressions.ast import names
+from designer.findings import Finding
+from designer.graph import Precedence
+
+from .context import Context
+
+#: Keys whose values are texts shown to citizens (a string, or language → string).
+TEXT_KEYS = frozenset({
+    "title", "summary", "intro", "label", "help", "purpose", "content", "body", "message", "desk",
+})
+
+
+def _text(ctx: Context, value: Any) -> str:
+    return ctx.journey.text(value) if value is not None else ""
+
+
+# --------------------------------------------------------------------------- duplicates
+
+def duplicate_questions(ctx: Context) -> list[Finding]:
+    """`duplicate-question`: same concept or same normalised label, both asked in one run."""
+    journey, facts = ctx.journey, ctx.facts
+    groups: dict[tuple[str, str], list[QuestionInfo]] = {}
+    for q in journey.questions.values():
+        if not q.answers or q.repeat is not None:
+            continue
+        fact = facts.questions.get(q.id)
+        if fact is None or not fact.can_show:
+            continue
+        concept = getattr(q.question, "concept", None)
+        if concept:
+            groups.setdefault(("concept", concept), []).append(q)
+        label = normalise_label(_text(ctx, q.label))
+        if label:
+            groups.setdefault(("label", label), []).append(q)
+    if not groups or all(len(g) < 2 for g in groups.values()):
+        return []
+    precedence = Precedence(journey)
+    finder = None
+    out: list[Finding] = []
+    reported: set[str] = set()
+    for (why, key), group in groups.items():
+        group.sort(key=lambda q: q.order)
+        for i, later in enumerate(group):
+            if later.id in reported:
+                continue
+            for earlier in group[:i]:
+                if not (earlier.step == later.step or precedence.before(earlier.step, later.step)):
+                    continue  # on branches that exclude each other: never both asked
+                if finder is None:
+                    from .witness import Witnesses
+
+                    finder = Witnesses(ctx)
+                if finder.never_together(earlier.id, later.id):
+                    continue
+                what = f"the concept `{key}`" if why == "concept" else "the same label"
+                out.append(ctx.finding(
+                    "duplicate-question",
+                    f"'{later.id}' asks the same thing as '{earlier.id}' (line "
+                    f"{journey.key_position(earlier.path)[0]}, {what}) and a citizen can be "
+                    f"asked both in one run; ask once and reuse the answer `{earlier.id}`",
+                    later.path,
+                    key=True,
+                ))
+                reported.add(later.id)
+                break
+    return out
+
+
+# --------------------------------------------------------------------------- unused answers
+
+def unused_answers(ctx: Context) -> list[Finding]:
+    """`unused-answer`: an answer no expression reads, from a question without `purpose`."""
+    journey = ctx.journey
+    used: set[str] = set()
+    for parsed in journey.expressions:
+        if parsed.tree is None:
+            continue
+        found = names(parsed.tree)
+        path = parsed.path
+        # A question's own checks validate its answer; they do not use it for anything.
+        if len(path) >= 3 and path[-3] == "checks" and "questions" in path:
+            qid = _question_of(path)
+            found = found - {qid} if qid else found
+        used |= found
+    out: list[Finding] = []
+    for q in journey.questions.values():
+        if not q.answers or q.id in used:
+            continue
+        if getattr(q.question, "purpose", None):
+            continue
+        if q.type == "repeat" and any(
+            getattr(i.question, "purpose", None) for i in journey.item_questions(q.id)
+        ):
+            continue  # the items say why the list is needed
+        out.append(ctx.finding(
+            "unused-answer",
+            f"the answer to '{q.id}' is used by no condition or computed value, and the "
+            "question declares no `purpose`: data collected for nothing; add a `purpose` "
+            "saying why the administration needs it, or remove the question",
+            q.path,
+            key=True,
+        ))
+    return out
+
+
+def _question_of(path: tuple[str | int, ...]) -> str | None:
+    qid = None
+    for i, part in enumerate(path[:-1]):
+        if part == "questions":
+            qid = str(path[i + 1])
+    return qid
+
+
+# --------------------------------------------------------------------------- obtainable data
+
+@functools.lru_cache(maxsize=1)
+def _shipped_catalogue() -> Any:
+    from designer.concepts import load_catalogue
+
+    return load_catalogue()
+
+
+def obtainable_data(ctx: Context) -> list[Finding]:
+    """`obtainable-data`: a question whose concept a provider can supply.
+
+    - The question declares a concept a provider supplies, and the journey is not
+      connected to any such provider: the administration could get it without asking.
+    - The question declares no concept but its label is one of a concept's labels,
+      and the journey *is* connected to a provider of it (stronger): declaring the
+      concept lets the renderer prefill it.
+    A declared concept whose provider the journey is connected to is prefilled by the
+    renderer: nothing to report.
+    """
+    journey = ctx.journey
+    try:
+        catalogue = ctx.config.catalogue or _shipped_catalogue()
+    except Exception:  # noqa: BLE001 - a broken catalogue is reported by its own check
+        return []
+    prefill = set(journey.model.prefill)
+    out: list[Finding] = []
+    for q in journey.questions.values():
+        if not q.answers:
+            continue
+        concept_id = getattr(q.question, "concept", None)
+        if concept_id:
+            concept = catalogue.get(concept_id)
+            if concept is None or not concept.providers:
+                continue
+            providers = catalogue.providers_for(concept.id)
+            if any(p.id in prefill for p in providers):
+                continue  # prefilled by the renderer
+            names_ = " or ".join(p.name.en for p in providers)
+            ids = ", ".join(p.id for p in providers)
+            out.append(ctx.finding(
+                "obtainable-data",
+                f"'{q.id}' asks for {concept.label.en.lower()}, which {names_} can supply "
+                f"(\"Dites-le-nous une fois\"): connect the service and add it to `prefill` "
+                f"({ids}) so the citizen does not have to type it",
+                q.path,
+                key=True,
+            ))
+            continue
+        if q.repeat is not None or not prefill:
+            continue  # an item of a repeat is about someone else than the citizen
+        concept = catalogue.find_by_label(_text(ctx, q.label))
+        if concept is None or concept.question_type != q.type:
+            continue
+        connected = [p for p in catalogue.providers_for(concept.id) if p.id in prefill]
+        if not connected:
+            continue
+        names_ = ", ".join(p.name.en for p in connected)
+        out.append(ctx.finding(
+            "obtainable-data",
+            f"'{q.id}' looks like {concept.label.en.lower()} (`{concept.id}`), which {names_} "
+            f"supplies and this journey is connected to it (`prefill`): if it is the "
+            f"citizen's own, declare `concept: {concept.id}` so that it is prefilled instead "
+            "of asked",
+            q.path,
+            key=True,
+        ))
+    return out
+
+
+# --------------------------------------------------------------------------- branches
+
+def _signature(ctx: Context) -> dict[str, str]:
+    """A content hash of what each node leads to: its questions, conditions and outcomes."""
+    journey = ctx.journey
+    sig: dict[str, str] = {}
+    for node in reversed(ctx.facts.order):
+        h = hashlib.sha256()
+        if journey.is_outcome(node):
+            h.update(f"outcome:{node}".encode())
+        else:
+            for q in journey.questions.values():
+                if q.step != node:
+                    continue
+                h.update(repr((
+                    q.type, normalise_label(_text(ctx, q.label)), sorted(q.options or {}),
+                    ctx.source(q.path + ("when",)), q.repeat is not None,
+                )).encode())
+            branches = journey.branches(node)
+            for b in branches:
+                h.update(repr(ctx.source(b.path + ("when",)) if b.when else None).encode())
+                h.update(sig.get(b.target, b.target).encode())
+            # A page that asks nothing and always goes on is just a detour.
+            if not journey.step_questions(node) and len(branches) == 1 and branches[0].default:
+                sig[node] = sig.get(branches[0].target, branches[0].target)
+                continue
+        sig[node] = h.hexdigest()
+    return sig
+
+
+def equivalent_branches(ctx: Context) -> list[Finding]:
+    """`equivalent-branches`: two entries of a `next` leading to the same content."""
+    journey, facts = ctx.journey, ctx.facts
+    sig: dict[str, str] | None = None
+    out: list[Finding] = []
+    for sid in journey.steps:
+        branches = journey.branches(sid)
+        if len(branches) < 2 or len({b.target for b in branches}) < 2:
+            continue
+        if sig is None:
+            sig = _signature(ctx)
+        taken = {b.index: b.taken for b in facts.branches.get(sid, [])}
+        seen: dict[str, Any] = {}
+        for b in branches:
+            if not taken.get(b.index, True):
+                continue
+            key = sig.get(b.target, b.target)
+            first = seen.get(key)
+            if first is not None and first.target != b.target:
+                where = b.path + ("goto",) if not (b.default and b.path[-1] == "next") else b.path
+                out.append(ctx.finding(
+                    "equivalent-branches",
+                    f"the branches to '{first.target}' and '{b.target}' lead to the same "
+                    "questions and outcomes: the condition changes nothing for the citizen; "
+                    "keep one branch",
+                    where,
+                ))
+            else:
+                seen.setdefault(key, b)
+    return out
+
+
+def single_options(ctx: Context) -> list[Finding]:
+    """`single-option`: a choice with one option, or a `next` whose entries all go one way."""
+    journey = ctx.journey
+    out: list[Finding] = []
+    for q in journey.questions.values():
+        if q.type in ("choice", "multichoice") and q.options is not None and len(q.options) == 1:
+            only = next(iter(q.options))
+            out.append(ctx.finding(
+                "single-option",
+                f"'{q.id}' offers a single option ('{only}'): there is nothing to choose; "
+                "remove the question or add the missing options",
+                q.path + ("options",),
+                key=True,
+            ))
+    for sid in journey.steps:
+        branches = journey.branches(sid)
+        if len(branches) >= 2 and len({b.target for b in branches}) == 1:
+            out.append(ctx.finding(
+                "single-option",
+                f"every entry of this `next` goes to '{branches[0].target}': the conditions "
+                f"change nothing; write `next: {branches[0].target}`",
+                ("steps", sid, "next"),
+                key=True,
+            ))
+    return out
+
+
+# --------------------------------------------------------------------------- pages
+
+def _asked(ctx: Context, sid: str) -> list[QuestionInfo]:
+    return [q for q in ctx.journey.step_questions(sid) if q.answers]
+
+
+def long_steps(ctx: Context) -> list[Finding]:
+    """`long-step`: a page with more questions than the limit."""
+    limit = ctx.config.long_step_limit
+    out: list[Finding] = []
+    for sid in ctx.journey.steps:
+        count = len(_asked(ctx, sid))
+        if count > limit:
+            out.append(ctx.finding(
+                "long-step",
+                f"the page '{sid}' asks {count} questions (the limit is {limit}): long pages "
+                "tire citizens and hide errors; split it into several steps",
+                ("steps", sid),
+                key=True,
+            ))
+    return out
+
+
+def mergeable_steps(ctx: Context) -> list[Finding]:
+    """`mergeable-steps`: a page always followed by a page only it leads to, both short."""
+    journey = ctx.journey
+    graph = journey.graph
+    most = ctx.config.mergeable_max_questions
+    out: list[Finding] = []
+    for sid in journey.steps:
+        branches = journey.branches(sid)
+        if len(branches) != 1 or not branches[0].default:
+            continue
+        nxt = branches[0].target
+        if nxt not in journey.steps or nxt == sid or graph.in_degree(nxt) != 1:
+            continue
+        a, b = _asked(ctx, sid), _asked(ctx, nxt)
+        if not a or not b or len(a) + len(b) > most:
+            continue
+        out.append(ctx.finding(
+            "mergeable-steps",
+            f"the page '{sid}' always leads to '{nxt}', which no other page leads to, and "
+            f"together they ask {len(a) + len(b)} questions: they could be one page",
+            ("steps", nxt),
+            key=True,
+        ))
+    return out
+
+
+# --------------------------------------------------------------------------- translations
+
+def missing_translations(ctx: Context) -> list[Finding]:
+    """`missing-translation`: a text that lacks one of the journey's languages."""
+    languages = ctx.journey.languages
+    if len(languages) < 2:
+        return []
+    out: list[Finding] = []
+    data = ctx.journey.document.data
+    stack: list[tuple[tuple[str | int, ...], Any]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        if isinstance(node, dict):
+            for k, v in node.items():
+                child = path + (k,)
+                is_text = k in TEXT_KEYS and not (path and path[-1] == "link" and k == "url")
+                in_options = bool(path) and path[-1] == "options"
+                if (is_text or in_options) and _is_text_value(v):
+                    missing = _missing(v, languages)
+                    if missing:
+                        out.append(_translation_finding(ctx, child, missing))
+                    continue
+                if isinstance(k, str) and k.startswith("x-"):
+                    continue
+                stack.append((child, v))
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                stack.append((path + (i,), v))
+    return out
+
+
+def _is_text_value(v: Any) -> bool:
+    return isinstance(v, str) or (
+        isinstance(v, dict) and v and all(isinstance(x, str) for x in v.values())
+    )
+
+
+def _missing(v: Any, languages: list[str]) -> list[str]:
+    if isinstance(v, str):
+        return languages[1:]
+    return [lang for lang in languages if lang not in v]
+
+
+def _translation_finding(ctx: Context, path: tuple[str | int, ...], missing: list[str]) -> Finding:
+    what = "/".join(str(p) for p in path)
+    langs = ", ".join(missing)
+    return ctx.finding(
+        "missing-translation",
+        f"the text `{what}` has no {langs} version, although the journey is offered in "
+        f"{', '.join(ctx.journey.languages)}: citizens reading {langs} would see another "
+        "language",
+        path,
+    )

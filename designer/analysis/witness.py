@@ -1,0 +1,555 @@
+"""Concrete answers that drive a run somewhere: found with z3, confirmed by replaying them.
+
+The journey is encoded once as constraints linear in its size (one reach
+variable per step, one "shown" and one value per question, the first-match
+rule of `next` lists, three-valued logic). A query ("reach this outcome",
+"get stuck after this page") is solved under a time limit; the model becomes
+typed answers, and the answers are **replayed** with the engine's own run
+semantics (`designer.run.Run`) and validated like a page would be. Only a
+replayed witness counts: whatever z3 could not encode exactly (today's date,
+repeats, lengths) is caught by the replay, so a witness is never wrong.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import z3
+
+from designer.compiled import QuestionInfo
+from designer.expressions.ast import (
+    BinOp,
+    BoolOp,
+    Call,
+    Compare,
+    Expr,
+    ListLit,
+    Literal,
+    Name,
+    Unary,
+)
+from designer.expressions.evaluator import evaluate
+from designer.run import Run
+from designer.values import check_bounds, check_option
+
+from .context import Context
+
+
+@dataclass
+class Sym:
+    """A symbolic value: `null` holds when it is null/unknown; `val` otherwise."""
+
+    null: z3.BoolRef
+    val: Any
+    kind: str  # bool, num, str, date, multi, other
+
+
+SAMPLE_TEXT = {
+    "text": "Texte",
+    "textarea": "Texte",
+    "email": "camille.martin@example.fr",
+    "phone": "0612345678",
+    "postcode": "69190",
+    "siret": "73282932000074",
+    "nir": "255081416802538",
+    "iban": "FR7630006000011234567890189",
+    "file": "document.pdf",
+    "address": {"street": "1 place de la République", "postcode": "69190", "commune": "Saint-Fons"},
+}
+
+
+class Encoder:
+    """The constraints of one journey's runs (acyclic graph)."""
+
+    def __init__(self, ctx: Context, today: datetime.date):
+        self.ctx = ctx
+        self.journey = ctx.journey
+        self.today = today
+        self.strings: dict[str, int] = {}
+        self.fresh = 0
+        self.values: dict[str, Sym] = {}
+        self.multi: dict[str, dict[str, z3.BoolRef]] = {}
+        self.shown: dict[str, z3.BoolRef] = {}
+        self.reach: dict[str, z3.BoolRef] = {}
+        self.stuck: dict[str, z3.BoolRef] = {}
+        self.constraints: list[z3.BoolRef] = []
+        self._computed: dict[str, Sym] = {}
+        self._active: set[str] = set()
+        self._build()
+
+    # ------------------------------------------------------------- values
+    def code(self, s: str) -> int:
+        """The integer standing for a string (choices and literals)."""
+        if s not in self.strings:
+            self.strings[s] = len(self.strings)
+        return self.strings[s]
+
+    def _free(self, kind: str = "other") -> Sym:
+        self.fresh += 1
+        n = self.fresh
+        null = z3.Bool(f"free_null_{n}")
+        if kind == "bool":
+            return Sym(null, z3.Bool(f"free_b_{n}"), kind)
+        return Sym(null, z3.Real(f"free_r_{n}"), "num" if kind == "other" else kind)
+
+    def _declare(self, q: QuestionInfo) -> None:
+        null = z3.Bool(f"null_{q.id}")
+        t = q.type
+        if t == "yesno":
+            self.values[q.id] = Sym(null, z3.Bool(f"v_{q.id}"), "bool")
+        elif t == "integer":
+            self.values[q.id] = Sym(null, z3.Int(f"v_{q.id}"), "num")
+        elif t == "decimal":
+            self.values[q.id] = Sym(null, z3.Real(f"v_{q.id}"), "num")
+        elif t == "date":
+            self.values[q.id] = Sym(null, z3.Int(f"v_{q.id}"), "date")
+        elif t == "choice":
+            self.values[q.id] = Sym(null, z3.Int(f"v_{q.id}"), "str")
+        elif t == "multichoice":
+            opts = {o: z3.Bool(f"m_{q.id}_{i}") for i, o in enumerate(q.options or {})}
+            self.multi[q.id] = opts
+            self.values[q.id] = Sym(null, None, "multi")
+        else:
+            self.values[q.id] = Sym(null, z3.Int(f"v_{q.id}"), "other")
+
+    def name(self, ident: str) -> Sym:
+        """The symbolic value of an answer or computed value."""
+        if ident in self.values:
+            return self.values[ident]
+        tree = self.journey.computed.get(ident)
+        if tree is not None and ident not in self._active:
+            if ident not in self._computed:
+                self._active.add(ident)
+                try:
+                    self._computed[ident] = self.expr(tree)
+                finally:
+                    self._active.discard(ident)
+            return self._computed[ident]
+        return Sym(z3.BoolVal(True), z3.BoolVal(False), "null")
+
+    # ------------------------------------------------------------- expressions
+    def expr(self, e: Expr) -> Sym:
+        """Encode an expression with three-valued logic (unknown ⇔ null)."""
+        if isinstance(e, Literal):
+            v = e.value
+            if v is None:
+                return Sym(z3.BoolVal(True), z3.BoolVal(False), "null")
+            if isinstance(v, bool):
+                return Sym(z3.BoolVal(False), z3.BoolVal(v), "bool")
+            if isinstance(v, int):
+                return Sym(z3.BoolVal(False), z3.IntVal(v), "num")
+            if isinstance(v, float):
+                return Sym(z3.BoolVal(False), z3.RealVal(v), "num")
+            return Sym(z3.BoolVal(False), z3.IntVal(self.code(v)), "str")
+        if isinstance(e, Name):
+            return self.name(e.id)
+        if isinstance(e, Unary):
+            a = self.expr(e.operand)
+            if e.op == "not" and a.kind == "bool":
+                return Sym(a.null, z3.Not(a.val), "bool")
+            if e.op == "-" and a.kind == "num":
+                return Sym(a.null, -a.val, "num")
+            return self._free("bool" if e.op == "not" else "num")
+        if isinstance(e, BoolOp):
+            parts = [self.truth(x) for x in e.operands]
+            if e.op == "and":
+                all_t = z3.And([t for t, _ in parts])
+                any_f = z3.Or([f for _, f in parts])
+                return Sym(z3.And(z3.Not(all_t), z3.Not(any_f)), all_t, "bool")
+            any_t = z3.Or([t for t, _ in parts])
+            all_f = z3.And([f for _, f in parts])
+            return Sym(z3.And(z3.Not(any_t), z3.Not(all_f)), any_t, "bool")
+        if isinstance(e, Compare):
+            parts = []
+            left = e.left
+            for op, right in zip(e.ops, e.comparators, strict=True):
+                parts.append(self.truth_sym(self._compare(left, op, right)))
+                left = right
+            all_t = z3.And([t for t, _ in parts])
+            any_f = z3.Or([f for _, f in parts])
+            return Sym(z3.And(z3.Not(all_t), z3.Not(any_f)), all_t, "bool")
+        if isinstance(e, BinOp):
+            a, b = self.expr(e.left), self.expr(e.right)
+            if a.kind != "num" or b.kind != "num":
+                return self._free("num")
+            if e.op == "+":
+                return Sym(z3.Or(a.null, b.null), a.val + b.val, "num")
+            if e.op == "-":
+                return Sym(z3.Or(a.null, b.null), a.val - b.val, "num")
+            if e.op == "*":
+                return Sym(z3.Or(a.null, b.null), a.val * b.val, "num")
+            return Sym(
+                z3.Or(a.null, b.null, b.val == 0), z3.ToReal(a.val) / z3.ToReal(b.val), "num"
+            )
+        if isinstance(e, Call):
+            if e.func == "date" and e.args and isinstance(e.args[0], Literal):
+                try:
+                    d = datetime.date.fromisoformat(str(e.args[0].value))
+                except ValueError:
+                    return self._free("date")
+                return Sym(z3.BoolVal(False), z3.IntVal(d.toordinal()), "date")
+            if e.func == "today":
+                return Sym(z3.BoolVal(False), z3.IntVal(self.today.toordinal()), "date")
+            if e.func == "answered" and e.args and isinstance(e.args[0], Name):
+                a = self.name(e.args[0].id)
+                present = z3.Not(a.null)
+                if a.kind == "multi" and e.args[0].id in self.multi:
+                    present = z3.And(present, z3.Or(list(self.multi[e.args[0].id].values())))
+                return Sym(z3.BoolVal(False), present, "bool")
+            return self._free("num")
+        return self._free()
+
+    def _compare(self, left: Expr, op: str, right: Expr) -> Sym:
+        a = self.expr(left)
+        if op in ("in", "not in"):
+            res = self._member(a, right)
+            return Sym(res.null, z3.Not(res.val), "bool") if op == "not in" else res
+        b = self.expr(right)
+        null_lit = (isinstance(left, Literal) and left.value is None) or (
+            isinstance(right, Literal) and right.value is None
+        )
+        if op in ("==", "!=") and null_lit:
+            other = b if isinstance(left, Literal) and left.value is None else a
+            same = other.null
+            return Sym(z3.BoolVal(False), same if op == "==" else z3.Not(same), "bool")
+        if a.kind != b.kind or a.kind in ("multi", "other", "null"):
+            return self._free("bool")
+        null = z3.Or(a.null, b.null)
+        if op == "==":
+            return Sym(null, a.val == b.val, "bool")
+        if op == "!=":
+            return Sym(null, a.val != b.val, "bool")
+        if a.kind not in ("num", "date"):
+            return self._free("bool")
+        ops = {"<": lambda x, y: x < y, "<=": lambda x, y: x <= y,
+               ">": lambda x, y: x > y, ">=": lambda x, y: x >= y}
+        return Sym(null, ops[op](a.val, b.val), "bool")
+
+    def _member(self, a: Sym, right: Expr) -> Sym:
+        if isinstance(right, ListLit):
+            items = [self.expr(i) for i in right.items]
+            if any(i.kind != a.kind for i in items) or a.kind in ("multi", "other", "null"):
+                return self._free("bool")
+            found = z3.Or([z3.And(z3.Not(i.null), a.val == i.val) for i in items])
+            some_null = z3.Or([i.null for i in items]) if items else z3.BoolVal(False)
+            return Sym(z3.Or(a.null, z3.And(z3.Not(found), some_null)), found, "bool")
+        if isinstance(right, Name) and right.id in self.multi:
+            m = self.values[right.id]
+            if a.kind != "str":
+                return self._free("bool")
+            options = self.multi[right.id]
+            inv = {v: k for k, v in self.strings.items()}
+            found = z3.Or([
+                z3.And(a.val == self.code(o), var) for o, var in options.items()
+            ]) if options else z3.BoolVal(False)
+            del inv
+            return Sym(z3.Or(a.null, m.null), found, "bool")
+        return self._free("bool")
+
+    def truth_sym(self, s: Sym) -> tuple[z3.BoolRef, z3.BoolRef]:
+        """(is true, is false) of a symbolic value used as a condition."""
+        if s.kind != "bool":
+            return z3.BoolVal(False), z3.Not(s.null)
+        return z3.And(z3.Not(s.null), s.val), z3.And(z3.Not(s.null), z3.Not(s.val))
+
+    def truth(self, e: Expr) -> tuple[z3.BoolRef, z3.BoolRef]:
+        """(is true, is false) of a condition."""
+        return self.truth_sym(self.expr(e))
+
+    def holds(self, e: Expr | None) -> z3.BoolRef:
+        """The condition holds (unknown counts as false; no condition holds)."""
+        if e is None:
+            return z3.BoolVal(True)
+        return self.truth(e)[0]
+
+    # ------------------------------------------------------------- the journey
+    def _build(self) -> None:
+        journey = self.journey
+        for q in journey.questions.values():
+            if q.repeat is None and q.answers:
+                self._declare(q)
+        for node in self.ctx.facts.order:
+            self.reach[node] = z3.Bool(f"reach_{node}")
+        incoming: dict[str, list[z3.BoolRef]] = {n: [] for n in self.ctx.facts.order}
+        c = self.constraints
+        for node in self.ctx.facts.order:
+            r = self.reach[node]
+            if node == journey.start:
+                c.append(r)
+            else:
+                c.append(r == (z3.Or(incoming[node]) if incoming[node] else z3.BoolVal(False)))
+            if node not in journey.steps:
+                continue
+            for q in journey.step_questions(node):
+                self._question(q, r)
+            failed: list[z3.BoolRef] = []
+            has_default = False
+            for b in journey.branches(node):
+                cond = self.holds(b.when)
+                taken = z3.And([r, *failed, cond])
+                if b.target in incoming:
+                    incoming[b.target].append(taken)
+                if b.when is None:
+                    has_default = True
+                    break
+                failed.append(z3.Not(cond))
+            if not has_default:
+                self.stuck[node] = z3.And([r, *failed])
+
+    def _question(self, q: QuestionInfo, reach: z3.BoolRef) -> None:
+        shown = z3.Bool(f"shown_{q.id}")
+        self.shown[q.id] = shown
+        self.constraints.append(shown == z3.And(reach, self.holds(q.when)))
+        if not q.answers or q.id not in self.values:
+            return
+        v = self.values[q.id]
+        c = self.constraints
+        c.append(z3.Implies(z3.Not(shown), v.null))
+        required = q.required if isinstance(q.required, bool) else None
+        if required is None:
+            c.append(z3.Implies(z3.And(shown, self.holds(q.required)), z3.Not(v.null)))  # type: ignore[arg-type]
+        elif required:
+            c.append(z3.Implies(shown, z3.Not(v.null)))
+        if q.type == "repeat":
+            # Items are not encoded; a repeat is only null or not.
+            return
+        some = z3.Not(v.null)
+        if q.type in ("integer", "decimal"):
+            if isinstance(q.min, (int, float)):
+                c.append(z3.Implies(some, v.val >= q.min))
+            if isinstance(q.max, (int, float)):
+                c.append(z3.Implies(some, v.val <= q.max))
+        elif q.type == "choice":
+            codes = [self.code(o) for o in (q.options or {})]
+            c.append(z3.Implies(some, z3.Or([v.val == k for k in codes]) if codes else False))
+        elif q.type == "multichoice":
+            opts = list(self.multi[q.id].values())
+            count = z3.Sum([z3.If(o, 1, 0) for o in opts]) if opts else z3.IntVal(0)
+            c.append(z3.Implies(some, count >= max(1, q.min or 1)))
+            if isinstance(q.max, int):
+                c.append(z3.Implies(some, count <= q.max))
+            c.append(z3.Implies(v.null, count == 0))
+        elif q.type == "date":
+            for bound, low in ((q.min, True), (q.max, False)):
+                if bound is None:
+                    continue
+                b = self.expr(bound)
+                if b.kind == "date":
+                    rel = v.val >= b.val if low else v.val <= b.val
+                    c.append(z3.Implies(z3.And(some, z3.Not(b.null)), rel))
+            # Dates a citizen can type: keep witnesses readable.
+            c.append(z3.Implies(some, z3.And(v.val >= datetime.date(1900, 1, 1).toordinal(),
+                                             v.val <= datetime.date(2100, 12, 31).toordinal())))
+        for rule, _message in q.checks:
+            _t, f = self.truth(rule)
+            c.append(z3.Implies(z3.And(shown, some), z3.Not(f)))
+
+    # ------------------------------------------------------------- models
+    def answers(self, model: z3.ModelRef) -> dict[str, Any]:
+        """Typed answers (as Run takes them) from a model: only shown, non-null ones."""
+        inv = {v: k for k, v in self.strings.items()}
+        out: dict[str, Any] = {}
+        for qid, sym in self.values.items():
+            q = self.journey.questions[qid]
+            if not z3.is_true(model.eval(self.shown[qid], model_completion=True)):
+                continue
+            if z3.is_true(model.eval(sym.null, model_completion=True)):
+                continue
+            out[qid] = self._value(q, sym, model, inv)
+        return out
+
+    def _value(self, q: QuestionInfo, sym: Sym, model: z3.ModelRef, inv: dict[int, str]) -> Any:
+        t = q.type
+        if t == "yesno":
+            return z3.is_true(model.eval(sym.val, model_completion=True))
+        if t == "integer":
+            return model.eval(sym.val, model_completion=True).as_long()  # type: ignore[union-attr]
+        if t == "decimal":
+            r = model.eval(sym.val, model_completion=True)
+            return float(r.as_fraction())  # type: ignore[union-attr]
+        if t == "date":
+            n = model.eval(sym.val, model_completion=True).as_long()  # type: ignore[union-attr]
+            return datetime.date.fromordinal(max(1, min(n, 800_000)))
+        if t == "choice":
+            n = model.eval(sym.val, model_completion=True).as_long()  # type: ignore[union-attr]
+            return inv.get(n, next(iter(q.options or {"": ""})))
+        if t == "multichoice":
+            return [
+                o for o, var in self.multi[q.id].items()
+                if z3.is_true(model.eval(var, model_completion=True))
+            ]
+        if t == "repeat":
+            return [sample_item(self.journey, q)]
+        if t in ("text", "textarea") and model is not None:
+            n = model.eval(sym.val, model_completion=True).as_long()  # type: ignore[union-attr]
+            if n in inv:
+                return inv[n]
+        return SAMPLE_TEXT.get(t, "Texte")
+
+
+def sample_item(journey: Any, repeat: QuestionInfo) -> dict[str, Any]:
+    """One plausible item of a repeat: a simple valid answer to each item question."""
+    item: dict[str, Any] = {}
+    for q in journey.item_questions(repeat.id):
+        if not q.answers:
+            continue
+        item[q.id] = sample_value(q)
+    return item
+
+
+def sample_value(q: QuestionInfo) -> Any:
+    """A simple valid answer to a question, used where no constraint matters."""
+    t = q.type
+    if t == "yesno":
+        return False
+    if t in ("integer", "decimal"):
+        lo = q.min if isinstance(q.min, (int, float)) else None
+        hi = q.max if isinstance(q.max, (int, float)) else None
+        v = lo if lo is not None else (min(1, hi) if hi is not None else 1)
+        return int(v) if t == "integer" else float(v)
+    if t == "choice":
+        return next(iter(q.options or {"": ""}))
+    if t == "multichoice":
+        return [next(iter(q.options or {"": ""}))]
+    if t == "date":
+        return datetime.date(1990, 1, 1)
+    return SAMPLE_TEXT.get(t, "Texte")
+
+
+@dataclass
+class Replayed:
+    """A replay of answers: the path walked, the questions shown, and whether it is valid."""
+
+    path: list[str]
+    shown: list[str]
+    stuck: bool
+    valid: bool
+    answers: dict[str, Any]
+
+
+def replay(ctx: Context, answers: dict[str, Any], today: datetime.date) -> Replayed:
+    """Walk the journey with `answers` using the engine's run, validating every shown answer."""
+    run = Run(ctx.journey, answers, today=today)
+    pages = run.pages()
+    current = run.current
+    shown: list[str] = []
+    valid = True
+    for page in pages:
+        env = dict(page.before)
+        for q in page.questions:
+            shown.append(q.id)
+            if not q.answers:
+                continue
+            value = answers.get(q.id)
+            if value is not None:
+                if not _valid(q, value, env, today):
+                    valid = False
+                env[q.id] = value
+            if q.type == "repeat" and isinstance(value, list):
+                for item in value:
+                    shown.extend(
+                        iq.id for iq in run.item_visible_questions(q.id, item)
+                        if iq.id not in shown
+                    )
+    path = [p.step for p in pages]
+    if current is not None and ctx.journey.is_outcome(current):
+        path.append(current)
+    stuck = current is None
+    kept = run.kept_answers()
+    return Replayed(path, shown, stuck, valid, kept)
+
+
+def _valid(q: QuestionInfo, value: Any, env: dict[str, Any], today: datetime.date) -> bool:
+    """The checks a page would make on a typed answer (options, bounds, rules)."""
+    if q.options is not None and q.type in ("choice", "multichoice"):
+        if check_option(value, q.options) is not None:
+            return False
+    if q.type in ("integer", "decimal", "multichoice"):
+        if check_bounds(q.type, value, min=q.min, max=q.max) is not None:
+            return False
+    if q.type == "date":
+        lo = evaluate(q.min, env, today=today) if q.min is not None else None
+        hi = evaluate(q.max, env, today=today) if q.max is not None else None
+        lo = lo if isinstance(lo, datetime.date) else None
+        hi = hi if isinstance(hi, datetime.date) else None
+        if check_bounds("date", value, min=lo, max=hi) is not None:
+            return False
+    with_answer = dict(env)
+    with_answer[q.id] = value
+    return all(evaluate(rule, with_answer, today=today) is not False for rule, _m in q.checks)
+
+
+class Witnesses:
+    """Answers that reach a given place, found by z3 within a time budget and replayed."""
+
+    def __init__(self, ctx: Context, today: datetime.date | None = None):
+        self.ctx = ctx
+        self.today = today or datetime.date.today()
+        self.budget = ctx.config.z3_budget_ms / 1000.0
+        self.timeout = ctx.config.z3_timeout_ms
+        self._encoder: Encoder | None = None
+        self._solver: z3.Solver | None = None
+
+    @property
+    def encoder(self) -> Encoder:
+        """The encoding of the journey, built on first use."""
+        if self._encoder is None:
+            self._encoder = Encoder(self.ctx, self.today)
+            solver = z3.Solver()
+            solver.add(self._encoder.constraints)
+            self._solver = solver
+        return self._encoder
+
+    def solve(self, goal: z3.BoolRef, timeout_ms: int | None = None) -> dict[str, Any] | None:
+        """Answers satisfying the journey's constraints and `goal`, or None (unsat, unknown)."""
+        if self.budget <= 0:
+            return None
+        enc = self.encoder
+        assert self._solver is not None
+        solver = self._solver
+        solver.set("timeout", timeout_ms or self.timeout)
+        started = time.perf_counter()
+        solver.push()
+        try:
+            solver.add(goal)
+            result = solver.check()
+            if result != z3.sat:
+                return None
+            return enc.answers(solver.model())
+        finally:
+            solver.pop()
+            self.budget -= time.perf_counter() - started
+
+    def never_together(self, a: str, b: str) -> bool:
+        """Whether z3 proves that questions `a` and `b` are never both shown in one run."""
+        enc = self.encoder
+        if a not in enc.shown or b not in enc.shown or self.budget <= 0:
+            return False
+        assert self._solver is not None
+        solver = self._solver
+        solver.set("timeout", self.timeout)
+        started = time.perf_counter()
+        solver.push()
+        try:
+            solver.add(enc.shown[a], enc.shown[b])
+            return solver.check() == z3.unsat
+        finally:
+            solver.pop()
+            self.budget -= time.perf_counter() - started
+
+    def stuck_at(self, step: str) -> dict[str, Any] | None:
+        """Answers with which a run gets stuck after `step` (replayed), or None."""
+        enc = self.encoder
+        goal = enc.stuck.get(step)
+        if goal is None:
+            return None
+        answers = self.solve(goal)
+        if answers is None:
+            return None
+        got = replay(self.ctx, answers, self.today)
+        if got.valid and got.stuck and got.path and got.path[-1] == step:
+            return {k: v for k, v in got.answers.items()}
+        return None
