@@ -1,0 +1,143 @@
+"""`parcours report` and `parcours diff`: how hard a procedure is, for whom, and what would
+simplify it — for one journey, a folder (portfolio) or two versions (comparison).
+
+The lead's designer/cli.py wires ``add_report_arguments``/``run_report`` and
+``add_diff_arguments``/``run_diff`` as subcommands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+#: Exit statuses of ../shared/spec/checks.md: 0 fine, 1 a journey has errors, 2 cannot run.
+OK, HAS_ERRORS, CANNOT_RUN = 0, 1, 2
+
+
+def add_report_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `parcours report PATH [PATH] [-o FILE] [--format html|json|text]`."""
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="a journey file, a folder of journeys (portfolio), or OLD NEW (comparison)",
+    )
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    parser.add_argument(
+        "--format",
+        choices=("html", "json", "text"),
+        default=None,
+        help="html, json or text (default: text on a terminal, else from -o's suffix)",
+    )
+    parser.add_argument("--lang", default=None, help="language of the texts quoted (fr, en)")
+
+
+def add_diff_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `parcours diff OLD NEW [-o FILE] [--format html|json|text]`."""
+    parser.add_argument("old", metavar="OLD", help="the journey before")
+    parser.add_argument("new", metavar="NEW", help="the journey after")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the comparison to FILE")
+    parser.add_argument("--format", choices=("html", "json", "text"), default=None)
+    parser.add_argument("--lang", default=None, help="language of the texts quoted (fr, en)")
+
+
+def _format(args: argparse.Namespace) -> str:
+    if args.format:
+        return str(args.format)
+    if args.output:
+        suffix = Path(args.output).suffix.lower()
+        if suffix in (".html", ".htm"):
+            return "html"
+        if suffix == ".json":
+            return "json"
+    return "text"
+
+
+def _emit(text: str, output: str | None) -> int:
+    if output:
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            print(f"parcours report: cannot write {output}: {exc.strerror}", file=sys.stderr)
+            return CANNOT_RUN
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return OK
+
+
+def render(report: object, fmt: str) -> str:
+    """A report model as JSON, HTML or text."""
+    from designer.report.model import ComparisonReport, JourneyReport, PortfolioReport
+
+    if fmt == "json":
+        assert isinstance(report, JourneyReport | PortfolioReport | ComparisonReport)
+        return report.model_dump_json(indent=2)
+    if fmt == "html":
+        from designer.report.html import render_html
+
+        return render_html(report)
+    from designer.report import text
+
+    if isinstance(report, JourneyReport):
+        return text.journey_text(report)
+    if isinstance(report, PortfolioReport):
+        return text.portfolio_text(report)
+    assert isinstance(report, ComparisonReport)
+    return text.comparison_text(report)
+
+
+def _status(report: object) -> int:
+    from designer.report.model import JourneyReport, PortfolioReport
+
+    if isinstance(report, JourneyReport):
+        return HAS_ERRORS if any(f.severity == "error" for f in report.findings) else OK
+    if isinstance(report, PortfolioReport):
+        return max((_status(j) for j in report.journeys), default=OK)
+    return OK
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Run `parcours report`: one file, a folder, or two files OLD NEW."""
+    from designer.check import NoSuchPath, journey_files
+    from designer.report import build
+
+    paths = [Path(p) for p in args.paths]
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        print(f"parcours report: no such file or folder: {missing[0]}", file=sys.stderr)
+        return CANNOT_RUN
+    fmt = _format(args)
+    if len(paths) == 2 and all(p.is_file() for p in paths):
+        return _compare(paths[0], paths[1], fmt, args.output, getattr(args, "lang", None))
+    if len(paths) == 1 and paths[0].is_file():
+        report: object = build.report_file(paths[0], getattr(args, "lang", None))
+    else:
+        try:
+            files = journey_files(paths)
+        except NoSuchPath as exc:
+            print(f"parcours report: no such file or folder: {exc}", file=sys.stderr)
+            return CANNOT_RUN
+        if not files:
+            print("parcours report: no journey file (*.yaml) found", file=sys.stderr)
+            return CANNOT_RUN
+        folder = str(paths[0]) if len(paths) == 1 else ", ".join(map(str, paths))
+        report = build.portfolio_report(folder, files, getattr(args, "lang", None))
+    code = _emit(render(report, fmt), args.output)
+    return code or _status(report)
+
+
+def _compare(old: Path, new: Path, fmt: str, output: str | None, lang: str | None) -> int:
+    from designer.report import build
+
+    report = build.comparison_report(old, new, lang)
+    return _emit(render(report, fmt), output)
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    """Run `parcours diff OLD NEW` (the same as `parcours report OLD NEW`)."""
+    for p in (args.old, args.new):
+        if not Path(p).is_file():
+            print(f"parcours diff: no such file: {p}", file=sys.stderr)
+            return CANNOT_RUN
+    return _compare(Path(args.old), Path(args.new), _format(args), args.output, args.lang)

@@ -19,12 +19,13 @@ number from the start, and ``w`` is chosen above that.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
-Node = Hashable
+Node = Any  # any hashable graph node; journeys use step and outcome ids
 Edge = tuple[Node, Node]
 
 
@@ -194,3 +195,38 @@ def cost_histogram(counts: PathCounts, cost: Mapping[Node, int]) -> Histogram:
                     acc += packed[s]
         packed[v] = acc << (c * width)
     return Histogram(packed.get(counts.start, 0), width)
+
+
+def path_with_cost(counts: PathCounts, cost: Mapping[Node, int], target: int) -> list[Node] | None:
+    """One path whose total cost is ``target`` (for instance the median), or None.
+
+    Keeps every node's histogram, so it is meant for graphs small enough to draw. The
+    walk goes from the start, always to the first successor (in graph order) whose own
+    histogram still has a path of the remaining cost.
+    """
+    width = max(8, -(-(counts.total.bit_length() + 1) // 8) * 8)
+    mask = (1 << width) - 1
+    keep = set(counts.order)
+    packed: dict[Node, int] = {}
+    for v in reversed(counts.order):
+        acc = 1 if v in counts.ends else 0
+        if v not in counts.ends:
+            for s in counts.graph.successors(v):
+                if s in keep:
+                    acc += packed[s]
+        packed[v] = acc << (cost.get(v, 0) * width)
+
+    def has(v: Node, total: int) -> bool:
+        return total >= 0 and (packed[v] >> (total * width)) & mask != 0
+
+    if counts.start not in packed or not has(counts.start, target):
+        return None
+    path = [counts.start]
+    remaining = target - cost.get(counts.start, 0)
+    v = counts.start
+    while v not in counts.ends:
+        nxt = next(s for s in counts.graph.successors(v) if s in keep and has(s, remaining))
+        path.append(nxt)
+        remaining -= cost.get(nxt, 0)
+        v = nxt
+    return path

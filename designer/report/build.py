@@ -1,0 +1,536 @@
+"""Building report models from journeys: one journey, a portfolio, a comparison."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any, Literal
+
+import networkx as nx
+
+from designer.compiled import CompiledJourney
+from designer.expressions import unparse
+from designer.findings import Finding, Severity
+from designer.loading import Loaded, load_journey
+from designer.readability import analyse, load_lexicon
+from designer.report import metrics as m
+from designer.report import timing
+from designer.report.model import (
+    AccessibilityOut,
+    ComparisonReport,
+    CoverageOut,
+    DlnufOut,
+    DlnufQuestionOut,
+    FindingOut,
+    GraphEdgeOut,
+    GraphNodeOut,
+    GraphOut,
+    IssueOut,
+    JourneyReport,
+    LanguageReadabilityOut,
+    MinimisationOut,
+    PathsOut,
+    PortfolioReport,
+    PortfolioRowOut,
+    QuestionRefOut,
+    RangeOut,
+    ReadabilityOut,
+    SharedConceptOut,
+    SideOut,
+    SizeOut,
+    StructureOut,
+    SubmittedOut,
+    TextOut,
+    TimeModelOut,
+)
+from designer.report.paths import CyclicGraph, count_paths, path_with_cost
+from designer.report.words import condition_in_words
+
+#: Graphs larger than this are not drawn (a picture of 2,000 steps helps nobody).
+MAX_DRAWN_NODES = 300
+
+
+def _range(r: m.Range) -> RangeOut:
+    return RangeOut(min=r.min, median=r.median, max=r.max, expected=r.expected)
+
+
+def finding_out(f: Finding) -> FindingOut:
+    """A finding in the JSON shape of `parcours check --format json`."""
+    return FindingOut.model_validate(f.as_dict())
+
+
+def time_model() -> TimeModelOut:
+    """The stated figures of the time estimate."""
+    types = [
+        "yesno", "choice", "multichoice", "text", "textarea", "integer", "decimal", "date",
+        "email", "phone", "postcode", "address", "siret", "nir", "iban", "file",
+    ]  # fmt: skip
+    return TimeModelOut(
+        words_per_minute=timing.FLUENT.words_per_minute,
+        slow_words_per_minute=timing.SLOW.words_per_minute,
+        operators={
+            "K": timing.FLUENT.keystroke,
+            "K_slow": timing.SLOW.keystroke,
+            "P": timing.P,
+            "B": timing.B,
+            "H": timing.H,
+            "M": timing.M,
+        },
+        answer_seconds={t: round(timing.answer_seconds(t), 2) for t in types},
+        find_document_seconds=timing.FIND_DOCUMENT,
+        page_seconds=round(timing.PAGE_SECONDS, 2),
+    )
+
+
+# --- Readability ----------------------------------------------------------------------
+
+
+def _texts(journey: CompiledJourney, lang: str) -> list[tuple[str, str | None, str | None, str]]:
+    """(where, step, question, text) for every text a citizen reads, grouped in units
+    (a question's label, help and options are read together)."""
+    t = journey.text
+    model = journey.model
+    units: list[tuple[str, str | None, str | None, str]] = []
+
+    def add(where: str, step: str | None, question: str | None, *values: Any) -> None:
+        parts = [_sentence(t(v, lang)) for v in values if v is not None]
+        text = " ".join(p for p in parts if p)
+        if text.strip():
+            units.append((where, step, question, text))
+
+    add("journey", None, None, model.title, model.summary)
+    for sid, step in journey.steps.items():
+        add(f"step {sid}", sid, None, step.title, step.intro)
+    for q in journey.questions.values():
+        options = list((q.options or {}).values())
+        checks = [message for _, message in q.checks]
+        add(
+            f"question {q.id}",
+            q.step,
+            q.id,
+            getattr(q.question, "label", None),
+            getattr(q.question, "help", None),
+            getattr(q.question, "content", None),
+            *options,
+            *checks,
+        )
+    for oid, outcome in journey.outcomes.items():
+        add(
+            f"outcome {oid}",
+            None,
+            None,
+            outcome.title,
+            outcome.body,
+            outcome.link.label if outcome.link else None,
+        )
+    return units
+
+
+def _sentence(text: str) -> str:
+    # Titles, labels and options are read as sentences of their own.
+    text = text.strip()
+    if text and text[-1] not in ".!?…:":
+        text += "."
+    return text
+
+
+def readability(journey: CompiledJourney) -> ReadabilityOut:
+    """Scores per language (all texts together) and per text, the worst first."""
+    lexicon = load_lexicon()
+    languages: dict[str, LanguageReadabilityOut] = {}
+    texts: list[TextOut] = []
+    kinds: Counter[str] = Counter()
+    for lang in journey.languages:
+        units = _texts(journey, lang)
+        whole = analyse("\n\n".join(u[3] for u in units), lang, lexicon)
+        languages[lang] = LanguageReadabilityOut(
+            words=whole.words,
+            sentences=whole.sentences,
+            flesch=None if whole.flesch is None else round(whole.flesch, 1),
+            lix=None if whole.lix is None else round(whole.lix, 1),
+            words_per_sentence=round(whole.words_per_sentence, 1),
+            longest_sentence=whole.longest_sentence,
+            formula="Kandel-Moles (1958)" if whole.lang == "fr" else "Flesch (1948)",
+        )
+        for where, step, question, text in units:
+            r = analyse(text, lang, lexicon)
+            for issue in r.issues:
+                kinds[issue.kind] += 1
+            texts.append(
+                TextOut(
+                    where=where,
+                    step=step,
+                    question=question,
+                    lang=r.lang,
+                    text=text if len(text) <= 400 else text[:399] + "…",
+                    words=r.words,
+                    sentences=r.sentences,
+                    flesch=None if r.flesch is None else round(r.flesch, 1),
+                    lix=None if r.lix is None else round(r.lix, 1),
+                    words_per_sentence=round(r.words_per_sentence, 1),
+                    level=r.level,
+                    issues=[IssueOut(**i.__dict__) for i in r.issues],
+                )
+            )
+
+    def badness(x: TextOut) -> tuple[float, int]:
+        # Scores of very short texts mean little: rank them by their issues only.
+        score = x.flesch if (x.flesch is not None and x.words >= 8) else 100.0
+        return (score - 10 * len(x.issues), -x.words)
+
+    texts.sort(key=badness)
+    return ReadabilityOut(languages=languages, texts=texts, issues_by_kind=dict(kinds))
+
+
+# --- Graph ----------------------------------------------------------------------------
+
+
+def graph_out(
+    journey: CompiledJourney,
+    findings: list[Finding],
+    median_path: list[str] | None,
+    lang: str,
+) -> GraphOut | None:
+    """Nodes layered by their longest distance from the start; branches in words."""
+    g = journey.graph
+    if g.number_of_nodes() > MAX_DRAWN_NODES or not nx.is_directed_acyclic_graph(g):
+        return None
+    depth: dict[str, int] = {}
+    for v in nx.topological_sort(g):
+        preds = [depth[p] + 1 for p in g.predecessors(v) if p in depth]
+        depth[v] = max(preds) if preds else 0
+    per_step = Counter(f.step for f in findings if f.step)
+    on_path = set(median_path or [])
+    path_edges = set(zip(median_path or [], (median_path or [])[1:], strict=False))
+    nodes = []
+    for v in g:
+        kind: Literal["step", "outcome"] = "outcome" if journey.is_outcome(v) else "step"
+        title = journey.outcomes[v].title if kind == "outcome" else journey.steps[v].title
+        nodes.append(
+            GraphNodeOut(
+                id=v,
+                kind=kind,
+                label=journey.text(title, lang),
+                depth=depth[v],
+                questions=sum(
+                    1
+                    for q in journey.questions.values()
+                    if q.step == v and q.type not in m.NOT_ANSWERED
+                ),
+                findings=per_step.get(v, 0),
+                on_median_path=v in on_path,
+            )
+        )
+    edges = []
+    for sid in journey.steps:
+        seen: set[str] = set()
+        for b in journey.branches(sid):
+            if b.target in seen or not g.has_edge(sid, b.target):
+                continue
+            seen.add(b.target)
+
+            edges.append(
+                GraphEdgeOut(
+                    source=sid,
+                    target=b.target,
+                    condition=None if b.when is None else unparse(b.when),
+                    words=condition_in_words(b.when, journey, lang)
+                    if len(journey.branches(sid)) > 1
+                    else "",
+                    on_median_path=(sid, b.target) in path_edges,
+                )
+            )
+    return GraphOut(nodes=nodes, edges=edges)
+
+
+# --- Worst problems ---------------------------------------------------------------------
+
+
+def worst_problems(r: JourneyReport) -> list[str]:
+    """The three worst problems, in words an elected official reads."""
+    out: list[tuple[int, str]] = []
+    errors = [f for f in r.findings if f.severity == "error"]
+    if errors:
+        out.append(
+            (
+                0,
+                f"{len(errors)} erreur(s) empêchent de mettre ce parcours en ligne "
+                f"(première : {errors[0].message}).",
+            )
+        )
+    if r.dlnuf and r.dlnuf.level != "optimal":
+        out.append(
+            (
+                1,
+                f"{r.dlnuf.items} informations demandées pourraient être obtenues "
+                "auprès d'une autre administration (« Dites-le-nous une fois » : "
+                f"niveau {_LEVEL_FR[r.dlnuf.level]}).",
+            )
+        )
+    if r.minimisation and r.minimisation.unused:
+        out.append(
+            (
+                2,
+                f"{len(r.minimisation.unused)} réponse(s) ne servent à rien : "
+                "ni finalité déclarée, ni usage dans le parcours.",
+            )
+        )
+    warnings = Counter(f.rule for f in r.findings if f.severity == "warning")
+    for rule, n in warnings.most_common(2):
+        example = next(f.message for f in r.findings if f.rule == rule)
+        out.append((3, f"{n} avertissement(s) « {rule} » (par exemple : {example})."))
+    if r.readability:
+        hard = [t for t in r.readability.texts if t.words >= 8 and t.level == "difficult"]
+        if hard:
+            out.append(
+                (4, f"{len(hard)} texte(s) difficiles à lire, le pire : « {hard[0].text[:90]} ».")
+            )
+        jargon = r.readability.issues_by_kind.get("jargon", 0)
+        if jargon:
+            out.append((5, f"{jargon} terme(s) de jargon administratif à remplacer."))
+    if r.size and r.size.documents >= 3:
+        out.append((6, f"{r.size.documents} pièces justificatives demandées."))
+    if r.questions and r.questions.max is not None and r.questions.max > 40:
+        out.append(
+            (6, f"Jusqu'à {int(r.questions.max)} questions dans la situation la plus longue.")
+        )
+    out.sort(key=lambda x: x[0])
+    return [text for _, text in out[:3]]
+
+
+_LEVEL_FR = {"optimal": "optimal", "partial": "partiel", "weak": "faible"}
+
+
+# --- One journey ------------------------------------------------------------------------
+
+
+def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = None) -> JourneyReport:
+    """The report of one loaded journey (metrics left out when it cannot be analysed)."""
+    findings = [finding_out(f) for f in loaded.findings]
+    journey = loaded.journey
+    if journey is None:
+        return JourneyReport(
+            journey=Path(loaded.file).stem,
+            title=Path(loaded.file).name,
+            organisation="",
+            file=loaded.file,
+            languages=[],
+            ok=False,
+            findings=findings,
+        )
+    lang = lang or journey.languages[0]
+    report = JourneyReport(
+        journey=journey.id,
+        title=journey.text(journey.model.title, lang),
+        organisation=journey.model.organisation,
+        file=loaded.file,
+        languages=journey.languages,
+        ok=loaded.ok,
+        findings=findings,
+        size=SizeOut(**m.size(journey).__dict__),
+        time_model=time_model(),
+        minimisation=MinimisationOut(
+            unused=m.unused_answers(journey), without_purpose=m.without_purpose(journey)
+        ),
+        readability=readability(journey),
+    )
+    a = m.accessibility(journey)
+    report.accessibility = AccessibilityOut(
+        fields=a.fields,
+        labelled=a.labelled,
+        grouped_with_legend=a.grouped,
+        autocomplete=a.autocomplete,
+        missing_autocomplete=a.missing_autocomplete,
+        manual_review=a.manual_review,
+    )
+    d = m.dlnuf(journey, catalogue)
+    report.dlnuf = DlnufOut(
+        items=d.items,
+        level=d.level,  # type: ignore[arg-type]
+        questions=[DlnufQuestionOut(**q) for q in d.questions],
+        by_provider=d.by_provider,
+        catalogue=d.catalogue,
+        already_prefilled=d.already_prefilled,
+    )
+    structural_errors = any(f.rule in {"cycle", "unknown-target"} for f in loaded.findings)
+    median_path: list[str] | None = None
+    if not structural_errors:
+        try:
+            pm = m.path_metrics(journey, lang=lang)
+        except CyclicGraph:
+            pm = None
+        if pm is not None:
+            report.structure = StructureOut(**m.structure(journey).__dict__)
+            report.paths = PathsOut(
+                total=pm.total,
+                total_log10=m.log10(pm.total),
+                by_outcome=pm.by_outcome,
+                bounded=pm.bounded,
+                dropped_branches=pm.dropped_branches,
+            )
+            report.questions = _range(pm.questions)
+            report.pages = _range(pm.pages)
+            report.minutes = _range(pm.minutes)
+            report.minutes_slow = _range(pm.minutes_slow)
+            submit = [o for o, out in journey.outcomes.items() if out.kind == "submit"]
+            sm = m.path_metrics(journey, drop_edges=pm.dropped_branches, lang=lang, ends=submit)
+            report.submitted = SubmittedOut(
+                runs=sm.total,
+                questions=_range(sm.questions),
+                pages=_range(sm.pages),
+                minutes=_range(sm.minutes),
+            )
+            coverage = []
+            for q in journey.questions.values():
+                if q.type in m.NOT_ANSWERED:
+                    continue
+                coverage.append(
+                    CoverageOut(
+                        question=q.id,
+                        step=q.step,
+                        label=journey.text(q.label, lang),
+                        conditional=m.is_conditional(journey, q),
+                        share_of_citizens=round(pm.reach.get(q.step, 0.0), 4),
+                        share_of_runs=round(pm.share_of_runs.get(q.step, 0.0), 4),
+                    )
+                )
+            report.coverage = coverage
+            if journey.graph.number_of_nodes() <= MAX_DRAWN_NODES and sm.questions.median:
+                costs = m.step_costs(journey, lang)
+                counts = count_paths(
+                    journey.graph, journey.start, submit, drop_edges=pm.dropped_branches
+                )
+                median_path = path_with_cost(
+                    counts,
+                    {n: costs[n].questions_high for n in counts.order},
+                    int(sm.questions.median),
+                )
+    report.graph = graph_out(journey, loaded.findings, median_path, lang)
+    report.worst_problems = worst_problems(report)
+    return report
+
+
+def report_file(path: str | Path, lang: str | None = None) -> JourneyReport:
+    """Load and report one journey file."""
+    return journey_report(load_journey(path), lang)
+
+
+# --- Portfolio --------------------------------------------------------------------------
+
+
+def _row(r: JourneyReport) -> PortfolioRowOut:
+    return PortfolioRowOut(
+        journey=r.journey,
+        title=r.title,
+        file=r.file,
+        ok=r.ok,
+        questions_median=r.submitted.questions.median if r.submitted else None,
+        minutes_median=r.submitted.minutes.median if r.submitted else None,
+        minutes_max=r.minutes.max if r.minutes else None,
+        paths=r.paths.total if r.paths else None,
+        errors=sum(1 for f in r.findings if f.severity == "error"),
+        warnings=sum(1 for f in r.findings if f.severity == "warning"),
+        dlnuf_level=r.dlnuf.level if r.dlnuf else None,
+    )
+
+
+def portfolio_report(
+    folder: str | Path, files: list[Path], lang: str | None = None
+) -> PortfolioReport:
+    """Every journey of a folder, ranked by median time and by findings, and the concepts
+    asked in several journeys."""
+    loaded = [load_journey(f) for f in files]
+    reports = [journey_report(x, lang) for x in loaded]
+    rows = [_row(r) for r in reports]
+    by_minutes = sorted(rows, key=lambda r: (r.minutes_median is None, -(r.minutes_median or 0)))
+    by_findings = sorted(rows, key=lambda r: (-r.errors, -r.warnings, r.journey))
+    shared = m.shared_concepts([x.journey for x in loaded if x.journey is not None])
+    return PortfolioReport(
+        folder=str(folder),
+        by_minutes=by_minutes,
+        by_findings=by_findings,
+        shared_concepts=[SharedConceptOut(concept=c, journeys=js) for c, js in shared],
+        journeys=reports,
+    )
+
+
+# --- Comparison -------------------------------------------------------------------------
+
+
+def _side(r: JourneyReport) -> SideOut:
+    return SideOut(
+        journey=r.journey,
+        file=r.file,
+        questions=r.size.questions if r.size else None,
+        documents=r.size.documents if r.size else None,
+        paths=r.paths.total if r.paths else None,
+        questions_median=r.questions.median if r.questions else None,
+        questions_max=r.questions.max if r.questions else None,
+        minutes_median=r.minutes.median if r.minutes else None,
+        minutes_max=r.minutes.max if r.minutes else None,
+        submitted_questions_median=r.submitted.questions.median if r.submitted else None,
+        submitted_minutes_median=r.submitted.minutes.median if r.submitted else None,
+        findings=len(r.findings),
+    )
+
+
+def _refs(journey: CompiledJourney | None, lang: str | None) -> dict[str, QuestionRefOut]:
+    if journey is None:
+        return {}
+    out = {}
+    for q in journey.questions.values():
+        if q.type in m.NOT_ANSWERED:
+            continue
+        label = journey.text(q.label, lang)
+        concept = getattr(q.question, "concept", None)
+        # Versions are matched by concept when there is one, else by id: a redesign often
+        # renames questions, rarely what they ask.
+        key = f"concept:{concept}" if concept else f"id:{q.id}"
+        out[key] = QuestionRefOut(id=q.id, label=label, type=q.type)
+    return out
+
+
+def _finding_key(f: FindingOut) -> tuple[str, str | None, str | None, str]:
+    # Lines move between versions: a finding is "the same" if rule and place match.
+    return (f.rule, f.step, f.question, f.message)
+
+
+def comparison_report(
+    old_path: str | Path, new_path: str | Path, lang: str | None = None
+) -> ComparisonReport:
+    """What the new version changed: questions and documents, runs, minutes, findings."""
+    old_l, new_l = load_journey(old_path), load_journey(new_path)
+    old_r, new_r = journey_report(old_l, lang), journey_report(new_l, lang)
+    old_q, new_q = _refs(old_l.journey, lang), _refs(new_l.journey, lang)
+    removed = [old_q[k] for k in old_q if k not in new_q]
+    added = [new_q[k] for k in new_q if k not in old_q]
+    old_keys = {_finding_key(f) for f in old_r.findings}
+    new_keys = {_finding_key(f) for f in new_r.findings}
+
+    def saved(a: float | None, b: float | None) -> float | None:
+        return None if a is None or b is None else round(a - b, 1)
+
+    old_s, new_s = _side(old_r), _side(new_r)
+    return ComparisonReport(
+        old=old_s,
+        new=new_s,
+        questions_removed=removed,
+        questions_added=added,
+        documents_removed=[q for q in removed if q.type == "file"],
+        documents_added=[q for q in added if q.type == "file"],
+        minutes_saved_median=saved(old_s.submitted_minutes_median, new_s.submitted_minutes_median),
+        questions_saved_median=saved(
+            old_s.submitted_questions_median, new_s.submitted_questions_median
+        ),
+        findings_fixed=[f for f in old_r.findings if _finding_key(f) not in new_keys],
+        findings_introduced=[f for f in new_r.findings if _finding_key(f) not in old_keys],
+    )
+
+
+__all__ = [
+    "comparison_report",
+    "journey_report",
+    "portfolio_report",
+    "report_file",
+    "Severity",
+]

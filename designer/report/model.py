@@ -1,0 +1,375 @@
+"""The report's data model: the single source of truth of `schemas/report.schema.json`.
+
+Keys listed in issue 5 are stable (dashboards rely on them): `journey`, `paths.total`,
+`paths.by_outcome`, `paths.bounded`, `questions.min|median|max`, `pages.min|median|max`,
+`minutes.min|median|max`, `dlnuf.items`, `dlnuf.level`, `findings`. Adding keys is
+compatible; renaming or changing a meaning bumps ``REPORT_VERSION``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+REPORT_VERSION: Literal["1"] = "1"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FindingOut(_Model):
+    """A finding, in the JSON shape of `parcours check --format json`."""
+
+    rule: str
+    severity: Literal["error", "warning", "info"]
+    message: str
+    file: str
+    line: int
+    column: int
+    step: str | None = None
+    question: str | None = None
+
+
+class RangeOut(_Model):
+    """Fewest, median (lower median over runs) and most; mean with uniform branches."""
+
+    min: float | None = Field(description="Fewest over all runs.")
+    median: float | None = Field(description="Lower median over all runs, each run counted once.")
+    max: float | None = Field(description="Most over all runs.")
+    expected: float | None = Field(
+        default=None, description="Mean if a citizen takes every branch with equal chance."
+    )
+
+
+class PathsOut(_Model):
+    """Runs from the start to an outcome, counted by dynamic programming."""
+
+    total: int = Field(description="Number of runs (distinct step sequences) start → outcome.")
+    total_log10: float = Field(description="log10 of total, for dashboards without big integers.")
+    by_outcome: dict[str, int] = Field(description="Outcome id → number of runs ending there.")
+    bounded: bool = Field(
+        description="True when the counts are upper bounds: some branch has a condition and "
+        "no analysis proved every combination of branches possible."
+    )
+    dropped_branches: list[tuple[str, str]] = Field(
+        default_factory=list,
+        description="Branches (step, target) the analysis proved infeasible, left out.",
+    )
+
+
+class SubmittedOut(_Model):
+    """The same figures over the runs that end by sending an application."""
+
+    runs: int
+    questions: RangeOut
+    pages: RangeOut
+    minutes: RangeOut
+
+
+class SizeOut(_Model):
+    """Counts of the journey's elements."""
+
+    steps: int
+    outcomes: int
+    questions: int = Field(description="Questions answered; a repeat's questions counted once.")
+    info_blocks: int
+    repeats: int
+    documents: int = Field(description="Documents requested (`file` questions).")
+    conditions: int = Field(description="`when` conditions of branches and questions.")
+    branch_conditions: int
+    question_conditions: int
+
+
+class StructureOut(_Model):
+    """Process-model metrics of the step graph (see docs/metrics.md)."""
+
+    nodes: int
+    arcs: int
+    density: float
+    coefficient_of_connectivity: float
+    sequentiality: float
+    cyclomatic_number: int
+    control_flow_complexity: int
+    max_nesting: int
+    decisions: int
+    joins: int
+    conditional_questions_share: float
+    over_50_elements: bool
+
+
+class TimeModelOut(_Model):
+    """The figures of the time estimate, stated in every report."""
+
+    words_per_minute: float
+    slow_words_per_minute: float
+    operators: dict[str, float] = Field(description="KLM operators in seconds (K fluent, K slow).")
+    answer_seconds: dict[str, float] = Field(description="Answer type → seconds (fluent).")
+    find_document_seconds: float
+    page_seconds: float
+
+
+class CoverageOut(_Model):
+    """Who a question concerns."""
+
+    question: str
+    step: str
+    label: str
+    conditional: bool
+    share_of_citizens: float = Field(
+        description="Probability that a citizen reaches the step if every branch is taken "
+        "with equal chance (an upper bound if the question is conditional)."
+    )
+    share_of_runs: float = Field(description="Share of all runs through the step.")
+
+
+class DlnufQuestionOut(_Model):
+    """A question whose answer a provider could supply."""
+
+    question: str
+    concept: str
+    providers: list[str]
+
+
+class DlnufOut(_Model):
+    """ "Dites-le-nous une fois": items asked that a provider could supply."""
+
+    items: int
+    level: Literal["optimal", "partial", "weak"]
+    questions: list[DlnufQuestionOut]
+    by_provider: dict[str, list[str]]
+    catalogue: bool = Field(description="Whether the concept catalogue was available.")
+    already_prefilled: list[str] = Field(
+        description="Questions a provider connected to the journey (`prefill`) fills in."
+    )
+
+
+class MinimisationOut(_Model):
+    """Data minimisation."""
+
+    unused: list[str] = Field(description="Answers with no purpose that no expression reads.")
+    without_purpose: list[str]
+
+
+class IssueOut(_Model):
+    """A FALC or jargon problem in a text."""
+
+    kind: str
+    excerpt: str
+    advice: str
+
+
+class TextOut(_Model):
+    """The readability of one text a citizen reads."""
+
+    where: str = Field(description="Journey, step, question or outcome the text belongs to.")
+    step: str | None = None
+    question: str | None = None
+    lang: str
+    text: str
+    words: int
+    sentences: int
+    flesch: float | None
+    lix: float | None
+    words_per_sentence: float
+    level: str
+    issues: list[IssueOut]
+
+
+class LanguageReadabilityOut(_Model):
+    """All the texts of one language taken together."""
+
+    words: int
+    sentences: int
+    flesch: float | None
+    lix: float | None
+    words_per_sentence: float
+    longest_sentence: int
+    formula: str
+
+
+class ReadabilityOut(_Model):
+    """Readability per language and per text (worst first)."""
+
+    languages: dict[str, LanguageReadabilityOut]
+    texts: list[TextOut]
+    issues_by_kind: dict[str, int]
+
+
+class AccessibilityOut(_Model):
+    """Static accessibility facts and the RGAA criteria left for a human review."""
+
+    fields: int
+    labelled: int
+    grouped_with_legend: int
+    autocomplete: dict[str, str]
+    missing_autocomplete: list[str]
+    manual_review: list[tuple[str, str]]
+
+
+class GraphNodeOut(_Model):
+    """A node of the step graph, as drawn."""
+
+    id: str
+    kind: Literal["step", "outcome"]
+    label: str
+    depth: int
+    questions: int
+    findings: int
+    on_median_path: bool
+
+
+class GraphEdgeOut(_Model):
+    """A branch, with its condition in words."""
+
+    source: str
+    target: str
+    condition: str | None
+    words: str
+    on_median_path: bool
+
+
+class GraphOut(_Model):
+    """The step graph: nodes layered by topological depth, branches in words."""
+
+    nodes: list[GraphNodeOut]
+    edges: list[GraphEdgeOut]
+
+
+class JourneyReport(_Model):
+    """The report of one journey."""
+
+    report_version: Literal["1"] = REPORT_VERSION
+    kind: Literal["journey"] = "journey"
+    journey: str
+    title: str
+    organisation: str
+    file: str
+    languages: list[str]
+    ok: bool = Field(description="False when the journey has errors (metrics may be missing).")
+    size: SizeOut | None = None
+    paths: PathsOut | None = None
+    questions: RangeOut | None = None
+    pages: RangeOut | None = None
+    minutes: RangeOut | None = None
+    minutes_slow: RangeOut | None = Field(
+        default=None, description="Minutes for the slower reader-typist profile."
+    )
+    submitted: SubmittedOut | None = None
+    time_model: TimeModelOut | None = None
+    structure: StructureOut | None = None
+    coverage: list[CoverageOut] = Field(default_factory=list)
+    dlnuf: DlnufOut | None = None
+    minimisation: MinimisationOut | None = None
+    readability: ReadabilityOut | None = None
+    accessibility: AccessibilityOut | None = None
+    graph: GraphOut | None = None
+    findings: list[FindingOut] = Field(default_factory=list)
+    worst_problems: list[str] = Field(
+        default_factory=list, description="The three worst problems, in words, for the summary."
+    )
+
+
+class PortfolioRowOut(_Model):
+    """One journey in a portfolio table."""
+
+    journey: str
+    title: str
+    file: str
+    ok: bool
+    questions_median: float | None
+    minutes_median: float | None
+    minutes_max: float | None
+    paths: int | None
+    errors: int
+    warnings: int
+    dlnuf_level: str | None
+
+
+class SharedConceptOut(_Model):
+    """A concept (or label) asked in several journeys: a candidate for a shared profile."""
+
+    concept: str
+    journeys: list[str]
+
+
+class PortfolioReport(_Model):
+    """The report of a folder of journeys."""
+
+    report_version: Literal["1"] = REPORT_VERSION
+    kind: Literal["portfolio"] = "portfolio"
+    folder: str
+    by_minutes: list[PortfolioRowOut]
+    by_findings: list[PortfolioRowOut]
+    shared_concepts: list[SharedConceptOut]
+    journeys: list[JourneyReport]
+
+
+class QuestionRefOut(_Model):
+    """A question named in a comparison."""
+
+    id: str
+    label: str
+    type: str
+
+
+class SideOut(_Model):
+    """One version in a comparison."""
+
+    journey: str
+    file: str
+    questions: int | None
+    documents: int | None
+    paths: int | None
+    questions_median: float | None
+    questions_max: float | None
+    minutes_median: float | None
+    minutes_max: float | None
+    submitted_questions_median: float | None
+    submitted_minutes_median: float | None
+    findings: int
+
+
+class ComparisonReport(_Model):
+    """What a new version changed compared with an old one."""
+
+    report_version: Literal["1"] = REPORT_VERSION
+    kind: Literal["comparison"] = "comparison"
+    old: SideOut
+    new: SideOut
+    questions_removed: list[QuestionRefOut]
+    questions_added: list[QuestionRefOut]
+    documents_removed: list[QuestionRefOut]
+    documents_added: list[QuestionRefOut]
+    minutes_saved_median: float | None = Field(
+        description="Minutes saved by the median citizen who sends an application."
+    )
+    questions_saved_median: float | None
+    findings_fixed: list[FindingOut]
+    findings_introduced: list[FindingOut]
+
+
+Report = Annotated[JourneyReport | PortfolioReport | ComparisonReport, Field(discriminator="kind")]
+
+
+def report_schema() -> dict[str, object]:
+    """The JSON Schema of every report (journey, portfolio, comparison)."""
+    schema = TypeAdapter(Report).json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://parcours.example/schemas/report.schema.json"
+    schema["title"] = f"Parcours report, version {REPORT_VERSION}"
+    return schema
+
+
+def schema_text() -> str:
+    """The committed text of schemas/report.schema.json."""
+    import json
+
+    return json.dumps(report_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+if __name__ == "__main__":  # python -m designer.report.model > schemas/report.schema.json
+    import sys
+
+    sys.stdout.write(schema_text())

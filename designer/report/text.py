@@ -1,0 +1,115 @@
+"""The short terminal summary of a report."""
+
+from __future__ import annotations
+
+from designer.report.model import ComparisonReport, JourneyReport, PortfolioReport, RangeOut
+
+_LEVEL = {"optimal": "optimal", "partial": "partial", "weak": "weak"}
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "–"
+    return str(int(x)) if float(x).is_integer() else f"{x:.1f}"
+
+
+def _rng(r: RangeOut | None) -> str:
+    if r is None:
+        return "–"
+    return f"{_fmt(r.min)} / {_fmt(r.median)} / {_fmt(r.max)}"
+
+
+def _count(n: int) -> str:
+    return str(n) if n < 10**15 else f"{n:.3e}"
+
+
+def journey_text(r: JourneyReport) -> str:
+    """A dozen lines: runs, questions, pages, minutes, once-only, readability, findings."""
+    lines = [f"{r.title} ({r.journey}) — {r.organisation}", f"  file: {r.file}"]
+    if r.paths is None:
+        errors = sum(1 for f in r.findings if f.severity == "error")
+        lines.append(f"  not measured: {errors} error(s); run `parcours check {r.file}`")
+        return "\n".join(lines)
+    bound = " (upper bound)" if r.paths.bounded else ""
+    outcomes = ", ".join(f"{k} {_count(v)}" for k, v in r.paths.by_outcome.items())
+    lines.append(f"  runs: {_count(r.paths.total)}{bound} — {outcomes}")
+    lines.append("                         fewest / median / most")
+    lines.append(f"  questions answered:    {_rng(r.questions)}")
+    lines.append(f"  pages seen:            {_rng(r.pages)}")
+    lines.append(f"  minutes (fluent):      {_rng(r.minutes)}")
+    lines.append(f"  minutes (less at ease):{_rng(r.minutes_slow)}")
+    if r.submitted and r.submitted.runs:
+        s = r.submitted
+        lines.append(
+            f"  to send an application: median {_fmt(s.questions.median)} questions, "
+            f"{_fmt(s.minutes.median)} min ({_count(s.runs)} runs)"
+        )
+    if r.size:
+        lines.append(
+            f"  size: {r.size.steps} steps, {r.size.questions} questions, "
+            f"{r.size.documents} documents, {r.size.conditions} conditions"
+        )
+    if r.structure:
+        st = r.structure
+        lines.append(
+            f"  structure: V(G) {st.cyclomatic_number}, CFC {st.control_flow_complexity}, "
+            f"nesting {st.max_nesting}, conditional questions {st.conditional_questions_share:.0%}"
+        )
+    if r.dlnuf:
+        lines.append(
+            f"  Dites-le-nous une fois: {r.dlnuf.items} item(s) a provider could supply — "
+            f"{_LEVEL[r.dlnuf.level]}"
+        )
+    if r.readability:
+        for lang, lr in r.readability.languages.items():
+            lines.append(
+                f"  readability [{lang}]: {lr.formula} {_fmt(lr.flesch)}, LIX {_fmt(lr.lix)}, "
+                f"{_fmt(lr.words_per_sentence)} words per sentence"
+            )
+    by_sev = {
+        s: sum(1 for f in r.findings if f.severity == s) for s in ("error", "warning", "info")
+    }
+    lines.append(
+        f"  findings: {by_sev['error']} error(s), {by_sev['warning']} warning(s), "
+        f"{by_sev['info']} info"
+    )
+    for p in r.worst_problems:
+        lines.append(f"  ! {p}")
+    return "\n".join(lines)
+
+
+def portfolio_text(p: PortfolioReport) -> str:
+    """One line per journey, slowest first, then the concepts asked in several journeys."""
+    lines = [f"Portfolio {p.folder}: {len(p.journeys)} journey(s)", ""]
+    lines.append(f"  {'journey':30} {'median min':>10} {'median q':>9} {'errors':>7} {'warn':>5}")
+    for row in p.by_minutes:
+        lines.append(
+            f"  {row.journey[:30]:30} {_fmt(row.minutes_median):>10} "
+            f"{_fmt(row.questions_median):>9} {row.errors:>7} {row.warnings:>5}"
+        )
+    if p.shared_concepts:
+        lines += ["", "  asked in several journeys (candidates for a shared profile):"]
+        for c in p.shared_concepts[:15]:
+            lines.append(f"    {c.concept}: {', '.join(c.journeys)}")
+    return "\n".join(lines)
+
+
+def comparison_text(c: ComparisonReport) -> str:
+    """Before / after in a few lines."""
+    o, n = c.old, c.new
+    lines = [
+        f"{o.journey} ({o.file}) → {n.journey} ({n.file})",
+        f"  questions:            {_fmt(o.questions)} → {_fmt(n.questions)}",
+        f"  documents:            {_fmt(o.documents)} → {_fmt(n.documents)}",
+        f"  runs:                 {_fmt(o.paths)} → {_fmt(n.paths)}",
+        f"  median questions (application sent): {_fmt(o.submitted_questions_median)} → "
+        f"{_fmt(n.submitted_questions_median)}",
+        f"  median minutes (application sent):   {_fmt(o.submitted_minutes_median)} → "
+        f"{_fmt(n.submitted_minutes_median)}",
+        f"  longest run (minutes): {_fmt(o.minutes_max)} → {_fmt(n.minutes_max)}",
+        f"  minutes saved for the median citizen: {_fmt(c.minutes_saved_median)}",
+        f"  questions removed: {len(c.questions_removed)}, added: {len(c.questions_added)}; "
+        f"documents removed: {len(c.documents_removed)}, added: {len(c.documents_added)}",
+        f"  findings fixed: {len(c.findings_fixed)}, introduced: {len(c.findings_introduced)}",
+    ]
+    return "\n".join(lines)

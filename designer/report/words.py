@@ -1,0 +1,127 @@
+"""Conditions written in words for the graph picture: `not proprietaire` → "si non à « Êtes-vous
+propriétaire ? »".
+
+The wording is deliberately literal (it quotes the question the citizen read) so that an
+auditor who does not read expressions can follow a branch. Anything it cannot word well
+falls back on the expression as written.
+"""
+
+from __future__ import annotations
+
+from designer.compiled import CompiledJourney
+from designer.expressions import BoolOp, Call, Compare, Expr, Literal, Name, Unary, unparse
+
+_OPS_FR = {
+    "==": "est",
+    "!=": "n'est pas",
+    "<": "est inférieur à",
+    "<=": "est au plus",
+    ">": "est supérieur à",
+    ">=": "est au moins",
+    "in": "fait partie de",
+    "not in": "ne fait pas partie de",
+}
+_OPS_EN = {
+    "==": "is",
+    "!=": "is not",
+    "<": "is less than",
+    "<=": "is at most",
+    ">": "is more than",
+    ">=": "is at least",
+    "in": "is one of",
+    "not in": "is not one of",
+}
+
+
+def _label(journey: CompiledJourney, name: str, lang: str) -> str:
+    q = journey.questions.get(name)
+    if q is None:
+        return name  # a computed value: its id is the best name we have
+    text = journey.text(q.label, lang).strip()
+    return f"« {text} »" if text else name
+
+
+def _value(journey: CompiledJourney, subject: Expr, value: Expr, lang: str) -> str:
+    if isinstance(value, Literal):
+        if isinstance(subject, Name) and isinstance(value.value, str):
+            q = journey.questions.get(subject.id)
+            if q is not None and q.options and value.value in q.options:
+                return f"« {journey.text(q.options[value.value], lang)} »"
+        if isinstance(subject, Name) and isinstance(value.value, str):
+            return f"« {value.value} »"
+        if value.value is True:
+            return "oui" if lang == "fr" else "yes"
+        if value.value is False:
+            return "non" if lang == "fr" else "no"
+    if isinstance(subject, Name) and isinstance(value, Literal) and isinstance(value.value, str):
+        return f"« {value.value} »"
+    return unparse(value)
+
+
+def describe(expr: Expr | None, journey: CompiledJourney, lang: str = "fr") -> str:
+    """A condition in words, without the leading "si"/"if"."""
+    if expr is None:
+        return "sinon" if lang == "fr" else "otherwise"
+    fr = lang == "fr"
+    if isinstance(expr, Name):
+        q = journey.questions.get(expr.id)
+        if q is not None and q.type == "yesno":
+            return ("oui à " if fr else "yes to ") + _label(journey, expr.id, lang)
+        if q is not None:
+            return ("réponse à " if fr else "answer to ") + _label(journey, expr.id, lang)
+        return expr.id
+    if isinstance(expr, Unary) and expr.op == "not":
+        inner = expr.operand
+        if isinstance(inner, Name):
+            q = journey.questions.get(inner.id)
+            if q is not None and q.type == "yesno":
+                return ("non à " if fr else "no to ") + _label(journey, inner.id, lang)
+            return ("pas " if fr else "not ") + inner.id
+        return ("pas : " if fr else "not: ") + describe(inner, journey, lang)
+    if isinstance(expr, BoolOp):
+        joiner = {"and": " et ", "or": " ou "} if fr else {"and": " and ", "or": " or "}
+        parts = []
+        for operand in expr.operands:
+            text = describe(operand, journey, lang)
+            parts.append(f"({text})" if isinstance(operand, BoolOp) else text)
+        return joiner[expr.op].join(parts)
+    if isinstance(expr, Compare):
+        ops = _OPS_FR if fr else _OPS_EN
+        parts = []
+        left = expr.left
+        for op, right in zip(expr.ops, expr.comparators, strict=True):
+            subject = _subject(journey, left, lang)
+            parts.append(f"{subject} {ops.get(op, op)} {_value(journey, left, right, lang)}")
+            left = right
+        return (" et " if fr else " and ").join(parts)
+    if isinstance(expr, Call) and expr.func == "answered" and expr.args:
+        arg = expr.args[0]
+        if isinstance(arg, Name):
+            return ("réponse donnée à " if fr else "answered ") + _label(journey, arg.id, lang)
+    return unparse(expr)
+
+
+def _subject(journey: CompiledJourney, expr: Expr, lang: str) -> str:
+    if isinstance(expr, Name):
+        return _label(journey, expr.id, lang)
+    if isinstance(expr, Call) and expr.func == "age" and expr.args:
+        arg = expr.args[0]
+        if isinstance(arg, Name):
+            return ("l'âge selon " if lang == "fr" else "the age from ") + _label(
+                journey, arg.id, lang
+            )
+    if isinstance(expr, Call) and expr.func == "len" and expr.args:
+        arg = expr.args[0]
+        if isinstance(arg, Name):
+            return ("le nombre de " if lang == "fr" else "the number of ") + _label(
+                journey, arg.id, lang
+            )
+    return unparse(expr)
+
+
+def condition_in_words(expr: Expr | None, journey: CompiledJourney, lang: str = "fr") -> str:
+    """A branch condition in words, starting with "si"/"if" ("sinon"/"otherwise" for a
+    default branch)."""
+    if expr is None:
+        return "sinon" if lang == "fr" else "otherwise"
+    return ("si " if lang == "fr" else "if ") + describe(expr, journey, lang)
