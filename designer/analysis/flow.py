@@ -217,17 +217,30 @@ class Interpreter:
             if current is None:
                 facts_branches.append(BranchFact(sid, b.index, b.target, False, frozenset(), False))
                 continue
-            truths = self.ev.truths(current, b.when)
-            taken_env = self.ev.refine(current, b.when, TRUE) if True in truths else None
+            truths, taken_env, current = self.split(current, b.when)
             facts_branches.append(
                 BranchFact(sid, b.index, b.target, True, truths, taken_env is not None)
             )
             out.append((taken_env, b.target))
-            current = self.ev.refine(current, b.when, NOT_TRUE) if truths - TRUE else None
         facts.branches[sid] = facts_branches
         if not has_default:
             facts.residual[sid] = current
         return out
+
+    def split(self, env: Env, cond: Expr) -> tuple[T3, Env | None, Env | None]:
+        """Possible truth values of `cond`, and `env` where it holds / does not hold.
+
+        Refinement may prove a case empty that plain evaluation kept (`x < 11 and
+        x >= 18`): the truth values are narrowed accordingly.
+        """
+        truths = self.ev.truths(env, cond)
+        holds = self.ev.refine(env, cond, TRUE) if True in truths else None
+        fails = self.ev.refine(env, cond, NOT_TRUE) if truths - TRUE else None
+        if holds is None:
+            truths = truths - TRUE
+        if fails is None:
+            truths = truths & TRUE
+        return truths, holds, fails
 
     def question(self, q: QuestionInfo, env: Env | None, facts: Facts) -> Env | None:
         """Interpret one question (a repeat with its items); the environment after it."""
@@ -235,17 +248,18 @@ class Interpreter:
             facts.questions[q.id] = QuestionFact(q.id, False, frozenset())
             self._items(q, None, facts)
             return None
-        when = self.ev.truths(env, q.when) if q.when is not None else TRUE
+        if q.when is not None:
+            when, shown, hidden = self.split(env, q.when)
+        else:
+            when, shown, hidden = TRUE, env, None
         fact = QuestionFact(q.id, True, when)
         facts.questions[q.id] = fact
-        shown = self.ev.refine(env, q.when, TRUE) if q.when is not None else env
-        hidden = self.ev.refine(env, q.when, NOT_TRUE) if q.when is not None else None
         if shown is not None and q.answers:
             may_be_empty = True
             if isinstance(q.required, bool):
                 may_be_empty = not q.required
             else:
-                fact.required = self.ev.truths(shown, q.required)
+                fact.required = self.split(shown, q.required)[0]
                 may_be_empty = bool(fact.required - TRUE)
             if q.type in ("multichoice", "repeat"):
                 # An empty list may stand for "no answer": keep null possible.
