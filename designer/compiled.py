@@ -247,7 +247,9 @@ class _Compiler:
             else:
                 for i, b in enumerate(step.next):
                     bpath = ("steps", sid, "next", i)
-                    when = self.expression(b.when, bpath + ("when",)) if b.when is not None else None
+                    when = None
+                    if b.when is not None:
+                        when = self.expression(b.when, bpath + ("when",))
                     branches.append(BranchInfo(sid, b.goto, when, i, bpath, b.when is None))
             self.journey._branches[sid] = branches
         return self.journey

@@ -82,7 +82,8 @@ def to_dot(journey: CompiledJourney, lang: str | None = None) -> str:
     for node in journey.graph.nodes:
         label = _dot_string(_label(journey, node, lang))
         if journey.is_outcome(node):
-            lines.append(f"    {node} [label={label}, style=\"rounded,filled\", fillcolor=\"#e8f0fe\"];")
+            style = 'style="rounded,filled", fillcolor="#e8f0fe"'
+            lines.append(f"    {node} [label={label}, {style}];")
         else:
             lines.append(f"    {node} [label={label}];")
     for source, target, text in _edges(journey):

@@ -132,7 +132,8 @@ def _message(err: dict[str, Any], data: Any, path: Path) -> str:
         if path and path[0] == "id" and len(path) == 1:
             return f"the journey id {value!r} must be a slug: lowercase letters, digits and '-'"
         if isinstance(value, str) and len(loc) and loc[-1] == "[key]":
-            return f"the id {value!r} must be lowercase letters, digits and '_', not starting with a digit"
+            return (f"the id {value!r} must be lowercase letters, digits and '_', "
+                    "not starting with a digit")
         return f"{value!r} is not allowed here (expected the pattern {err['ctx']['pattern']})"
     if kind in _TYPE_WORDS:
         got = err.get("input")

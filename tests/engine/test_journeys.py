@@ -54,7 +54,8 @@ SITUATIONS: dict[str, list[tuple[str, list[Page], str]]] = {
             ("accord_parental", {"nom_parent": "Martin", "email_parent": "p@example.fr",
                                  "accord_parent": "oui"}),
             ("projet", {"titre_projet": "Un jardin partagé", "themes": ["nature"],
-                        "description": "Planter des légumes et des fleurs avec les voisins du quartier.",
+                        "description": "Planter des légumes et des fleurs avec les voisins "
+                                       "du quartier.",
                         "cout_estime": ""}),
             ("porteur", {**IDENTITY, "collectif": "non"}),
         ], "envoi"),

@@ -1,0 +1,189 @@
+"""`parcours check`, `schema` and `graph` as a terminal, an editor or a CI pipeline uses them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from designer.cli import main
+from designer.model import journey_schema
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD = ROOT / "journeys" / "signalement-voirie.yaml"
+
+BROKEN = """\
+parcours: 1
+id: essai
+title: Essai
+organisation: Ville
+start: a
+steps:
+  a:
+    title: A
+    questions:
+      age: {type: integer, lable: Âge}
+    next: fin
+outcomes:
+  fin: {kind: submit, title: Fin}
+"""
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    path = tmp_path / "broken.yaml"
+    path.write_text(BROKEN, encoding="utf-8")
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_text_output_like_a_compiler(capsys, broken: Path) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run(capsys, "check", str(broken))
+    assert code == 1
+    assert out.splitlines()[0] == (
+        f"{broken}:10:28: error[schema] unknown key 'lable': did you mean 'label'?"
+    )
+
+
+def test_clean_journey_exits_zero(capsys) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run(capsys, "check", str(GOOD), "--severity", "error")
+    assert code == 0
+    assert "0 error(s)" in out
+
+
+def test_json_output(capsys, broken: Path) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run(capsys, "check", "--format", "json", str(broken))
+    assert code == 1
+    data = json.loads(out)
+    assert data["summary"] == {"files": 1, "errors": 1, "warnings": 0, "infos": 0}
+    assert data["findings"][0] == {
+        "rule": "schema", "severity": "error",
+        "message": "unknown key 'lable': did you mean 'label'?",
+        "file": str(broken), "line": 10, "column": 28, "step": "a", "question": "age",
+    }
+
+
+def test_sarif_output_is_valid_sarif_shape(capsys, broken: Path) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run(capsys, "check", "--format", "sarif", str(broken))
+    assert code == 1
+    log = json.loads(out)
+    assert log["version"] == "2.1.0"
+    [result] = log["runs"][0]["results"]
+    assert result["ruleId"] == "schema"
+    assert result["level"] == "error"
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert region == {"startLine": 10, "startColumn": 28}
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    assert rules[result["ruleIndex"]]["id"] == "schema"
+
+
+def test_github_annotations(capsys, broken: Path) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run(capsys, "check", "--format", "github", str(broken))
+    assert code == 1
+    assert out.startswith(f"::error file={broken},line=10,col=28,title=schema::unknown key")
+
+
+def test_missing_path_exits_two(capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run(capsys, "check", str(tmp_path / "absent.yaml"))
+    assert code == 2
+    assert "no such file" in err
+
+
+def test_bad_option_exits_two(capsys) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SystemExit) as exc:
+        main(["check", "--format", "pdf", str(GOOD)])
+    assert exc.value.code == 2
+
+
+def test_folder_is_a_portfolio_with_unique_ids(capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    shutil.copy(GOOD, tmp_path / "a.yaml")
+    shutil.copy(GOOD, tmp_path / "b.yaml")
+    code, out, _ = run(capsys, "check", "--format", "json", str(tmp_path))
+    assert code == 1
+    dup = [f for f in json.loads(out)["findings"] if f["rule"] == "duplicate-id"]
+    assert len(dup) == 1
+    assert dup[0]["file"].endswith("b.yaml") and dup[0]["line"] == 7
+
+
+def test_findings_sorted_by_file_and_line(capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "b.yaml").write_text(BROKEN.replace("title: A", "titre: A"))
+    (tmp_path / "a.yaml").write_text(BROKEN)
+    code, out, _ = run(capsys, "check", "--format", "json", str(tmp_path))
+    places = [(f["file"], f["line"]) for f in json.loads(out)["findings"]]
+    assert places == sorted(places)
+    assert len(places) == 3
+
+
+def test_schema_command_prints_the_committed_schema(capsys) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run(capsys, "schema")
+    assert code == 0
+    committed = json.loads((ROOT / "schemas" / "journey.schema.json").read_text())
+    assert json.loads(out) == committed, (
+        "schemas/journey.schema.json is stale: run `parcours schema > schemas/journey.schema.json`"
+    )
+
+
+def test_schema_describes_every_key() -> None:
+    schema = journey_schema()
+
+    def visit(node: object, where: str) -> None:
+        if isinstance(node, dict):
+            for key, prop in node.get("properties", {}).items():
+                assert prop.get("description"), f"{where}.{key} has no description"
+                assert prop.get("title") or "$ref" in prop, f"{where}.{key} has no title"
+            for key, value in node.items():
+                visit(value, f"{where}.{key}")
+
+    visit(schema, "journey")
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "journeys").glob("*.yaml")), ids=lambda p: p.stem)
+def test_example_journeys_validate_against_the_json_schema(path: Path) -> None:
+    import yaml
+
+    data = yaml.safe_load(path.read_text())
+    jsonschema.Draft202012Validator(journey_schema()).validate(data)
+
+
+def test_graph_mermaid(capsys) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run(capsys, "graph", str(GOOD))
+    assert code == 0
+    assert out.startswith("flowchart TD\n")
+    assert 'urgence -->|"danger"| appeler_secours' in out
+    assert 'urgence -->|"otherwise"| probleme' in out
+
+
+def test_graph_dot_renders_with_graphviz(capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = run(capsys, "graph", str(GOOD), "--format", "dot")
+    assert code == 0
+    assert "urgence -> appeler_secours [label=\"danger\"];" in out
+    dot = shutil.which("dot")
+    if dot is None:
+        pytest.skip("graphviz is not installed (.ci/run installs it)")
+    svg = subprocess.run([dot, "-Tsvg"], input=out, capture_output=True, text=True, check=True)
+    assert "<svg" in svg.stdout
+
+
+def test_graph_of_a_broken_file_explains(capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- not a journey\n")
+    code, _, err = run(capsys, "graph", str(bad))
+    assert code == 1
+    assert "schema" in err
+
+
+def test_console_script_runs() -> None:
+    exe = ROOT / ".venv" / "bin" / "parcours"
+    command = [str(exe)] if exe.exists() else ["parcours"]
+    proc = subprocess.run([*command, "check", str(GOOD), "--severity", "error"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
