@@ -196,3 +196,25 @@ class Precedence:
     def before(self, a: str, b: str) -> bool:
         """Whether some path from the start goes through ``a`` and later reaches ``b``."""
         return bool(self._masks.get(b, 0) & self._bit.get(a, 0))
+
+
+def pages_left(journey: CompiledJourney) -> dict[str, tuple[int, int]]:
+    """For each node, the fewest and most pages still to answer before an outcome
+    (the node itself included when it is a step; 0 for an outcome).
+
+    Dynamic programming in reverse topological order: a progress indicator that
+    does not lie says "2 to 4 pages left", not a percentage of the longest path.
+    """
+    graph = journey.graph
+    if not is_acyclic(journey):
+        return {}
+    result: dict[str, tuple[int, int]] = {}
+    for node in reversed(list(nx.topological_sort(graph))):
+        if journey.is_outcome(node):
+            result[node] = (0, 0)
+            continue
+        nexts = [result[s] for s in graph.successors(node) if s in result]
+        if not nexts:
+            continue  # a dead end: no outcome is reachable from here
+        result[node] = (1 + min(n[0] for n in nexts), 1 + max(n[1] for n in nexts))
+    return result
