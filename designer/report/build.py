@@ -470,6 +470,8 @@ def _side(r: JourneyReport) -> SideOut:
         minutes_max=r.minutes.max if r.minutes else None,
         submitted_questions_median=r.submitted.questions.median if r.submitted else None,
         submitted_minutes_median=r.submitted.minutes.median if r.submitted else None,
+        dlnuf_items=r.dlnuf.items if r.dlnuf else None,
+        dlnuf_level=r.dlnuf.level if r.dlnuf else None,
         findings=len(r.findings),
     )
 

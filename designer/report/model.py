@@ -328,6 +328,8 @@ class SideOut(_Model):
     minutes_max: float | None
     submitted_questions_median: float | None
     submitted_minutes_median: float | None
+    dlnuf_items: int | None
+    dlnuf_level: str | None
     findings: int
 
 

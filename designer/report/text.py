@@ -33,11 +33,11 @@ def journey_text(r: JourneyReport) -> str:
     bound = " (upper bound)" if r.paths.bounded else ""
     outcomes = ", ".join(f"{k} {_count(v)}" for k, v in r.paths.by_outcome.items())
     lines.append(f"  runs: {_count(r.paths.total)}{bound} — {outcomes}")
-    lines.append("                         fewest / median / most")
-    lines.append(f"  questions answered:    {_rng(r.questions)}")
-    lines.append(f"  pages seen:            {_rng(r.pages)}")
-    lines.append(f"  minutes (fluent):      {_rng(r.minutes)}")
-    lines.append(f"  minutes (less at ease):{_rng(r.minutes_slow)}")
+    lines.append("                          fewest / median / most")
+    lines.append(f"  questions answered:     {_rng(r.questions)}")
+    lines.append(f"  pages seen:             {_rng(r.pages)}")
+    lines.append(f"  minutes (fluent):       {_rng(r.minutes)}")
+    lines.append(f"  minutes (less at ease): {_rng(r.minutes_slow)}")
     if r.submitted and r.submitted.runs:
         s = r.submitted
         lines.append(
@@ -108,6 +108,8 @@ def comparison_text(c: ComparisonReport) -> str:
         f"{_fmt(n.submitted_minutes_median)}",
         f"  longest run (minutes): {_fmt(o.minutes_max)} → {_fmt(n.minutes_max)}",
         f"  minutes saved for the median citizen: {_fmt(c.minutes_saved_median)}",
+        f"  Dites-le-nous une fois: {_fmt(o.dlnuf_items)} item(s) ({o.dlnuf_level}) → "
+        f"{_fmt(n.dlnuf_items)} ({n.dlnuf_level})",
         f"  questions removed: {len(c.questions_removed)}, added: {len(c.questions_added)}; "
         f"documents removed: {len(c.documents_removed)}, added: {len(c.documents_added)}",
         f"  findings fixed: {len(c.findings_fixed)}, introduced: {len(c.findings_introduced)}",

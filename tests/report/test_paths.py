@@ -93,3 +93,21 @@ def test_cycle_is_reported():
     g = nx.DiGraph([(0, 1), (1, 0), (1, 2)])
     with pytest.raises(CyclicGraph):
         count_paths(g, 0, {2})
+
+
+@settings(max_examples=150, deadline=None)
+@given(dags())
+def test_path_with_cost_finds_a_path_of_that_cost(case):
+    from designer.report.paths import path_with_cost
+
+    g, cost, ends, drop = case
+    counts = count_paths(g, 0, ends, drop_edges=drop)
+    hist = cost_histogram(counts, cost)
+    for target in range(0, 40):
+        path = path_with_cost(counts, cost, target)
+        if target in hist.counts():
+            assert path is not None and path[0] == 0 and path[-1] in ends
+            assert all(counts.graph.has_edge(a, b) for a, b in zip(path, path[1:], strict=False))
+            assert sum(cost[v] for v in path) == target
+        else:
+            assert path is None

@@ -1,0 +1,44 @@
+"""Shared helpers of the report tests: brute-force path enumeration over a journey."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+
+ROOT = Path(__file__).resolve().parents[2]
+JOURNEYS = sorted((ROOT / "journeys").glob("*.yaml"))
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def brute_force(journey, drop=(), ends=None):
+    """Every run of a journey by enumeration (the slow reference), with its costs."""
+    from designer.report.metrics import step_costs
+
+    g = nx.DiGraph(journey.graph)
+    g.remove_edges_from(drop)
+    costs = step_costs(journey)
+    ends = list(journey.outcomes) if ends is None else list(ends)
+    runs = []
+    for end in ends:
+        if end not in g or journey.start not in g:
+            continue
+        if end == journey.start:
+            continue
+        for path in nx.all_simple_paths(g, journey.start, end):
+            runs.append(
+                {
+                    "end": end,
+                    "q_low": sum(costs[n].questions_low for n in path),
+                    "q_high": sum(costs[n].questions_high for n in path),
+                    "pages": sum(1 for n in path if n in journey.steps),
+                    "s_low": sum(int(round(costs[n].seconds_low)) for n in path),
+                    "s_high": sum(int(round(costs[n].seconds_high)) for n in path),
+                }
+            )
+    return runs
+
+
+def lower_median(values):
+    values = sorted(values)
+    return values[(len(values) - 1) // 2]

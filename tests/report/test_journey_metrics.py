@@ -1,0 +1,172 @@
+"""Journey metrics agree with brute-force enumeration: on every example journey and on
+hundreds of small random journeys."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from designer.loading import load_journey, load_text
+from designer.report import metrics as m
+
+from .conftest import JOURNEYS, brute_force, lower_median
+
+
+def assert_agrees(journey, drop):
+    pm = m.path_metrics(journey, drop_edges=drop)
+    runs = brute_force(journey, drop)
+    assert pm.total == len(runs)
+    by_end = {}
+    for r in runs:
+        by_end[r["end"]] = by_end.get(r["end"], 0) + 1
+    assert pm.by_outcome == by_end
+    if not runs:
+        assert pm.questions.median is None
+        return
+    assert pm.questions.min == min(r["q_low"] for r in runs)
+    assert pm.questions.median == lower_median(r["q_high"] for r in runs)
+    assert pm.questions.max == max(r["q_high"] for r in runs)
+    assert pm.pages.min == min(r["pages"] for r in runs)
+    assert pm.pages.median == lower_median(r["pages"] for r in runs)
+    assert pm.pages.max == max(r["pages"] for r in runs)
+    assert pm.minutes.min == round(min(r["s_low"] for r in runs) / 60, 1)
+    assert pm.minutes.median == round(lower_median(r["s_high"] for r in runs) / 60, 1)
+    assert pm.minutes.max == round(max(r["s_high"] for r in runs) / 60, 1)
+
+
+@pytest.mark.parametrize("path", JOURNEYS, ids=lambda p: p.stem)
+def test_example_journeys_agree_with_brute_force(path):
+    loaded = load_journey(path)
+    assert loaded.journey is not None
+    drop = m.infeasible_edges(loaded.journey) or set()
+    assert_agrees(loaded.journey, drop)
+    assert_agrees(loaded.journey, set())
+
+
+@st.composite
+def journeys(draw):
+    """A small random journey: yes/no questions, some conditional, branches on them."""
+    n = draw(st.integers(1, 6))
+    outcomes = ["fin_a", "fin_b"]
+    lines = [
+        "parcours: 1",
+        "id: aleatoire",
+        "title: Test",
+        "organisation: Test",
+        "start: s0",
+        "steps:",
+    ]
+    for i in range(n):
+        lines += [f"  s{i}:", f"    title: Étape {i}"]
+        k = draw(st.integers(0, 3))
+        qids = [f"q{i}_{j}" for j in range(k)]
+        if qids:
+            lines.append("    questions:")
+        for j, qid in enumerate(qids):
+            lines += [
+                f"      {qid}:",
+                "        type: yesno",
+                f"        label: Question {qid} ?",
+                "        purpose: Tester.",
+            ]
+            if j > 0 and draw(st.booleans()):
+                lines.append(f"        when: {qids[j - 1]}")
+        later = [f"s{t}" for t in range(i + 1, n)] + outcomes
+        if qids and draw(st.booleans()):
+            lines.append("    next:")
+            for _ in range(draw(st.integers(1, 2))):
+                q = draw(st.sampled_from(qids))
+                neg = "not " if draw(st.booleans()) else ""
+                lines += [
+                    f"      - goto: {draw(st.sampled_from(later))}",
+                    f"        when: {neg}{q}",
+                ]
+            lines.append(f"      - goto: {draw(st.sampled_from(later))}")
+        else:
+            lines.append(f"    next: {draw(st.sampled_from(later))}")
+    lines.append("outcomes:")
+    for o in outcomes:
+        lines += [f"  {o}:", "    kind: submit", "    title: Fini"]
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(journeys())
+def test_random_journeys_agree_with_brute_force(text):
+    loaded = load_text(text, "random.yaml")
+    journey = loaded.journey
+    assert journey is not None, loaded.findings
+    assert_agrees(journey, set())
+    drop = m.infeasible_edges(journey) or set()
+    assert_agrees(journey, drop)
+
+
+def test_conditional_question_counts_in_max_not_min():
+    text = """
+parcours: 1
+id: conditionnel
+title: Test
+organisation: Test
+start: a
+steps:
+  a:
+    title: A
+    questions:
+      x: {type: yesno, label: X ?, purpose: Tester.}
+      y: {type: yesno, label: Y ?, when: x, purpose: Tester.}
+    next: fin
+outcomes:
+  fin: {kind: submit, title: Fini}
+"""
+    journey = load_text(text, "t.yaml").journey
+    pm = m.path_metrics(journey)
+    assert (pm.questions.min, pm.questions.median, pm.questions.max) == (1, 2, 2)
+    assert pm.total == 1 and pm.bounded is False
+    assert m.structure(journey).conditional_questions_share == 0.5
+
+
+def test_dlnuf_levels():
+    assert [m.dlnuf_level(n) for n in (0, 1, 2, 4, 5, 9)] == [
+        "optimal",
+        "optimal",
+        "partial",
+        "partial",
+        "weak",
+        "weak",
+    ]
+
+
+def test_structure_of_a_diamond():
+    text = """
+parcours: 1
+id: losange
+title: Test
+organisation: Test
+start: a
+steps:
+  a:
+    title: A
+    questions:
+      x: {type: yesno, label: X ?}
+    next:
+      - {goto: b, when: x}
+      - goto: c
+  b: {title: B, next: d}
+  c: {title: C, next: d}
+  d: {title: D, next: fin}
+outcomes:
+  fin: {kind: submit, title: Fini}
+"""
+    journey = load_text(text, "t.yaml").journey
+    st_ = m.structure(journey)
+    # 5 nodes, 5 arcs; V(G) = 5 - 5 + 2 = 2 (one binary decision + 1)
+    assert (st_.nodes, st_.arcs, st_.cyclomatic_number) == (5, 5, 2)
+    assert st_.control_flow_complexity == 2
+    assert st_.decisions == 1 and st_.joins == 1
+    assert st_.max_nesting == 1
+    # Every arc touches the decision a or the join d: nothing is purely sequential.
+    assert st_.sequentiality == 0.0
+    pm = m.path_metrics(journey, drop_edges=set())
+    assert pm.total == 2 and pm.bounded
+    assert pm.reach["b"] == pytest.approx(0.5) and pm.reach["d"] == pytest.approx(1.0)
