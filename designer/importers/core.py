@@ -41,6 +41,10 @@ class Untranslatable(Exception):
     """One expression or construct cannot be carried over; the message is the reason."""
 
 
+class NeverHolds(Untranslatable):
+    """A test that can never hold (a value that is not an option): dropped from a disjunction."""
+
+
 class SourceSyntaxError(Untranslatable):
     """A source expression that is not even valid in its own language (a broken form)."""
 
@@ -261,7 +265,7 @@ def compare(symbol: Symbol, op: str, value: Any) -> Expr:
         if op in ("==", "!="):
             text = option_value(value)
             if text not in options:
-                raise Untranslatable(f"{text!r} is not an option of {symbol.id}")
+                raise NeverHolds(f"{text!r} is not an option of {symbol.id}")
             return Compare(name, (op,), (Literal(text),))
         # Ordering on a choice with numeric values: the options that satisfy it.
         bound = _number(value)
@@ -281,7 +285,7 @@ def compare(symbol: Symbol, op: str, value: Any) -> Expr:
     if kind == "multichoice":
         text = option_value(value)
         if text not in (symbol.options or []):
-            raise Untranslatable(f"{text!r} is not an option of {symbol.id}")
+            raise NeverHolds(f"{text!r} is not an option of {symbol.id}")
         if op == "==":
             return Compare(Literal(text), ("in",), (name,))
         if op == "!=":
@@ -337,3 +341,39 @@ class Collector:
         self.stats.conditions += 1
         if translated:
             self.stats.conditions_translated += 1
+
+
+def targets(step: dict[str, Any]) -> list[str]:
+    """The ids a step's `next` may lead to."""
+    nxt = step.get("next")
+    if isinstance(nxt, str):
+        return [nxt]
+    return [b["goto"] for b in nxt or [] if isinstance(b, dict) and "goto" in b]
+
+
+def prune_unreachable(
+    journey: dict[str, Any], out: Collector, refs: dict[tuple[str, ...], str]
+) -> None:
+    """Drop the steps and outcomes no path reaches (e.g. behind an untranslated link), noted."""
+    steps: dict[str, Any] = journey["steps"]
+    outcomes: dict[str, Any] = journey["outcomes"]
+    seen: set[str] = set()
+    todo = [journey["start"]]
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if node in steps:
+            todo.extend(targets(steps[node]))
+    for kind, table in (("steps", steps), ("outcomes", outcomes)):
+        for node in [n for n in table if n not in seen]:
+            source = refs.get((kind, node), node)
+            what = "step" if kind == "steps" else "outcome"
+            out.note(source, f"{what} {node}", "reachable only through links whose condition "
+                     "was not translated: not imported")
+            if kind == "steps":
+                out.stats.questions -= sum(
+                    1 for q in table[node].get("questions", {}).values() if q.get("type") != "info"
+                )
+            del table[node]

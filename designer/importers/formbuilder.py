@@ -45,6 +45,7 @@ from .core import (
     not_,
     option_value,
     or_,
+    prune_unreachable,
     slug_journey_id,
 )
 from .html_text import html_to_text
@@ -127,6 +128,9 @@ class FormBuilderImporter:
         self.pages = [p for p in data["pages"] if isinstance(p, dict) and p.get("path")]
         self.by_path = {p["path"]: p for p in self.pages}
         self.linear = all(not p.get("next") for p in self.pages)
+        # Question ids a condition may use where it is evaluated (None: no restriction).
+        self.allowed: set[str] | None = None
+        self.symbols_by_id: dict[str, Symbol] = {}
 
     # -- components --------------------------------------------------------
 
@@ -217,6 +221,8 @@ class FormBuilderImporter:
         symbol = self.fields.get(name) or self.fields.get(name.split(".")[-1])
         if symbol is None:
             raise Untranslatable(f"{name!r} names no component of the form")
+        if self.allowed is not None and symbol.id not in self.allowed:
+            raise Untranslatable(f"{name!r} is asked on no page before this point")
         return symbol
 
     def condition(self, key: str, seen: tuple[str, ...] = ()) -> Expr:
@@ -354,6 +360,8 @@ class FormBuilderImporter:
                 if kind == "NumberField" and (component.get("schema") or {}).get("precision"):
                     qtype = "decimal"
                 symbol = Symbol(qid, qtype, options, self.order)
+                self.symbols_by_id[qid] = symbol
+                component["_page"] = page["path"]
                 self.order += 1
                 section = page.get("section")
                 self.fields[str(name)] = symbol
@@ -393,7 +401,8 @@ class FormBuilderImporter:
             if when:
                 question["when"] = when
             questions[qid] = question
-            comments[qid] = f"{ref}, component {component.get('type')} {component.get('name')}"
+            comments[qid] = f"{ref}, component {component.get('type')}" + (
+                f" {component['name']}" if component.get("name") else "")
         title = page.get("title") or next(
             (q.get("label") for q in questions.values() if q.get("label")), None
         ) or _humanise(page["path"])
@@ -482,6 +491,7 @@ class FormBuilderImporter:
         }
         self.out.note("form", "organisation", "the definition does not say who runs the form: "
                       "set 'organisation'")
+        prune_unreachable(journey, self.out, comments)
         return ImportResult(journey, comments, self.out.notes, self.out.stats, self.fmt)
 
     # -- V1: linked pages -----------------------------------------------------
@@ -540,11 +550,18 @@ class FormBuilderImporter:
             steps[step_id] = self.build_step(page, None)
             comments[("steps", step_id)] = f"page {path}" + (
                 f" (section {page['section']})" if page.get("section") else "")
+        parents: dict[str, set[str]] = {path: set() for path in order}
+        for path in order:
+            for link in self.by_path[path].get("next") or []:
+                target = link.get("path") if isinstance(link, dict) else None
+                if target in parents and (path, target) not in dropped:
+                    parents[target].add(path)
         for path in order:
             page = self.by_path[path]
             step_id = node_of.get(path)
             if step_id not in steps:
                 continue
+            self.allowed = self.asked_before(path, parents)
             branches: list[dict[str, Any]] = []
             default: str | None = None
             for link in page.get("next") or []:
@@ -565,13 +582,21 @@ class FormBuilderImporter:
                     branches.append({"goto": target, "when": text})
                 elif default is None:
                     default = target
-            if default is None:
+            if default is None and branches and exhaustive([b["when"] for b in branches],
+                                                            self.symbols_by_id):
+                # The conditions cover every possible answer: the last one is the default.
+                default = branches.pop()["goto"]
+            elif default is None:
                 default = submit()
+                if branches:
+                    self.out.note(f"page {path}", "links", "no unconditional link and the "
+                                  "conditions may all fail: then the journey goes to the summary")
             if branches:
                 branches.append({"goto": default})
                 steps[step_id]["next"] = branches
             else:
                 steps[step_id]["next"] = default
+        self.allowed = None
         start = node_of[start_path]
         if start not in steps:
             raise ImportRefused(f"{self.path.name}: the start page {start_path} asks nothing")
@@ -622,8 +647,9 @@ class FormBuilderImporter:
                 continue
             step_id = self.ids.allocate(path.strip("/") or "page", "step")
             steps[step_id] = self.build_step(page, when)
+            label = (self.conditions.get(str(condition_key)) or {}).get("displayName")
             comments[("steps", step_id)] = f"page {path}" + (
-                f" (shown when condition {condition_key})" if condition_key else "")
+                f" (shown when condition {label or condition_key!r})" if condition_key else "")
             if previous is not None:
                 self.link(steps[previous], pending, step_id)
             pending = []
@@ -638,12 +664,66 @@ class FormBuilderImporter:
             self.link(steps[previous], pending, submit())
         return order[0]
 
+    def asked_before(self, path: str, parents: dict[str, set[str]]) -> set[str]:
+        """Question ids of the page at `path` and of every page that can come before it."""
+        seen = {path}
+        todo = [path]
+        while todo:
+            for parent in parents.get(todo.pop(), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    todo.append(parent)
+        return {
+            str(c["_qid"])
+            for p in seen
+            for c in self.by_path[p].get("components") or []
+            if isinstance(c, dict) and c.get("_qid")
+        }
+
     @staticmethod
     def link(step: dict[str, Any], branches: list[dict[str, Any]], default: str) -> None:
         if branches:
             step["next"] = [*branches, {"goto": default}]
         else:
             step["next"] = default
+
+
+def exhaustive(conditions: list[str], symbols: dict[str, Symbol], limit: int = 512) -> bool:
+    """Whether some condition holds for every possible answer (small finite domains only).
+
+    Conditions over yes/no and choice answers are checked by trying every
+    combination of values (null included); anything else is not decided (False).
+    """
+    import datetime
+    import itertools
+
+    from designer.expressions import names, parse
+    from designer.run import holds
+
+    trees = [parse(text) for text in conditions]
+    used = sorted({n for tree in trees for n in names(tree)})
+    domains: list[list[Any]] = []
+    size = 1
+    for name in used:
+        symbol = symbols.get(name)
+        if symbol is None:
+            return False
+        if symbol.type == "yesno":
+            domain: list[Any] = [True, False, None]
+        elif symbol.type == "choice" and symbol.options:
+            domain = [*symbol.options, None]
+        else:
+            return False
+        size *= len(domain)
+        if size > limit:
+            return False
+        domains.append(domain)
+    today = datetime.date(2000, 1, 1)
+    for values in itertools.product(*domains):
+        env = dict(zip(used, values, strict=True))
+        if not any(holds(tree, env, today) for tree in trees):
+            return False
+    return True
 
 
 def _humanise(text: str) -> str:

@@ -46,8 +46,9 @@ class _ToMarkdown(HTMLParser):
 
 def html_to_text(html: str) -> str:
     """`html` as text with Markdown paragraphs, lists, emphasis and links."""
+    html = html.replace("\r\n", "\n").replace("\r", "\n")
     if "<" not in html:
-        return html.strip()
+        return re.sub(r"[ \t]+\n", "\n", html).strip()
     parser = _ToMarkdown()
     parser.feed(html)
     parser.close()

@@ -565,7 +565,6 @@ class XLSFormImporter:
             value = row.get(column)
             if value and not (column == "parameters" and symbol.type == "decimal"):
                 if column == "choice_filter":
-                    self.out.condition(False)
                     self.out.note(row.ref, f"choice_filter: {value}", "options filtered by other "
                                   "answers have no equivalent: all options are offered")
                 elif column == "read_only" and value.lower() in _FALSE:

@@ -1,0 +1,537 @@
+"""DLUHC CORE form JSON (social housing lettings) → journey.
+
+CORE nests ``sections → subsections → pages → questions``, each keyed by id.
+The mapping:
+
+* every page becomes a step, in reading order; its questions keep their ids
+  (a question asked on several variant pages gets ``_2``, ``_3``… suffixes);
+* ``depends_on`` (a list of alternatives joined by OR, each a dict of tests
+  joined by AND) on a page or a subsection becomes the ``when`` of each of the
+  page's questions: the page shows exactly when one alternative holds. A page
+  whose condition fails thus shows no question;
+* a test names a question (``{"renewal": 0}``), an option of a checkbox
+  question (CORE stores each box as a field: ``"rp_homeless" in
+  reasonable_preference_reason``), or a model method (``is_carehome?``) that
+  lives in CORE's Ruby code and cannot be translated;
+* fields of CORE's setup section (``renewal``, ``needstype``…) are not in this
+  file but are tested by many pages: they are added as questions of a first
+  "setup" step with the values the conditions use, and noted;
+* ``conditional_for`` (an inline follow-up question) becomes the follow-up's
+  ``when``; interruption screens (soft validations triggered by Ruby methods)
+  and read-only computed totals are not carried over, and noted.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from designer.expressions import Expr
+
+from .core import (
+    Collector,
+    Ids,
+    ImportRefused,
+    NeverHolds,
+    ImportResult,
+    Symbol,
+    Untranslatable,
+    and_,
+    answered,
+    compare,
+    finish,
+    not_,
+    option_value,
+    or_,
+    slug_journey_id,
+)
+from .html_text import html_to_text
+
+# CORE model methods that are plain tests on answers, as defined in
+# app/models/lettings_log.rb of CORE: written as depends_on alternatives.
+CORE_METHODS: dict[str, list[dict[str, Any]]] = {
+    "is_supported_housing?": [{"needstype": 2}],
+    "is_general_needs?": [{"needstype": 1}],
+    "is_renewal?": [{"renewal": 1}],
+    "is_carehome?": [{"is_carehome": 1}],
+    "rent_and_charges_paid_weekly?": [{"period": v} for v in (1, 5, 6, 7, 8, 9, 10, 11)],
+    "rent_and_charges_paid_every_4_weeks?": [{"period": 3}],
+    "rent_and_charges_paid_every_2_weeks?": [{"period": 2}],
+    "rent_and_charges_paid_monthly?": [{"period": 4}],
+}
+#: Holds once every question of CORE's setup section is answered (task-list gating).
+SETUP_COMPLETED = "non_location_setup_questions_completed?"
+
+_OPS = {">": ">", "<": "<", ">=": ">=", "<=": "<=", "==": "==", "!=": "!="}
+
+
+def _options(question: dict[str, Any]) -> dict[str, str]:
+    options: dict[str, str] = {}
+    for key, value in (question.get("answer_options") or {}).items():
+        if key == "" or str(key).startswith("divider"):
+            continue
+        label = value.get("value") if isinstance(value, dict) else value
+        options[str(key)] = str(label if label is not None else key)
+    return options
+
+
+class DLUHCImporter:
+    """The CORE lettings form → journey (see the module docstring)."""
+
+    def __init__(self, path: Path, data: Any) -> None:
+        if not isinstance(data, dict) or not isinstance(data.get("sections"), dict):
+            raise ImportRefused(f"{path.name} has no 'sections' mapping: not a CORE form")
+        self.path = path
+        self.data = data
+        self.out = Collector()
+        self.ids = Ids()
+        self.copies: dict[str, list[Symbol]] = {}
+        self.checkbox_option: dict[str, list[Symbol]] = {}
+        self.setup: dict[str, dict[str, Any]] = {}
+        self.order = 0
+        self.grouped: dict[str, list[str]] = {}
+        self.method_notes: set[str] = set()
+
+    # -- reading ---------------------------------------------------------------
+
+    def pages(self) -> list[tuple[str, str, dict[str, Any], dict[str, Any]]]:
+        """(section id, subsection id, subsection, page) for every page, in reading order."""
+        found = []
+        for section_id, section in self.data["sections"].items():
+            if not isinstance(section, dict):
+                continue
+            for sub_id, sub in (section.get("subsections") or {}).items():
+                if not isinstance(sub, dict):
+                    continue
+                for page_id, page in (sub.get("pages") or {}).items():
+                    if isinstance(page, dict):
+                        page["_id"] = page_id
+                        found.append((section_id, sub_id, sub, page))
+        return found
+
+    @staticmethod
+    def is_interruption(page: dict[str, Any]) -> bool:
+        questions = page.get("questions") or {}
+        return "interruption_screen_question_ids" in page or any(
+            isinstance(q, dict) and q.get("type") == "interruption_screen"
+            for q in questions.values()
+        )
+
+    def question_type(self, question: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
+        kind = question.get("type")
+        if kind in ("radio", "select"):
+            options = _options(question)
+            return ("choice", {"options": options}) if options else ("text", {})
+        if kind == "checkbox":
+            options = _options(question)
+            return ("multichoice", {"options": options}) if options else (None, {})
+        if kind == "numeric":
+            step = question.get("step", 1)
+            integral = isinstance(step, int) or (isinstance(step, float) and step.is_integer())
+            extra: dict[str, Any] = {}
+            for bound in ("min", "max"):
+                value = question.get(bound)
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    extra[bound] = int(value) if integral else float(value)
+            return ("integer" if integral else "decimal"), extra
+        if kind == "text":
+            return "text", {}
+        if kind == "date":
+            return "date", {}
+        return None, {}
+
+    # -- conditions --------------------------------------------------------------
+
+    def refs(self, key: str, before: int) -> list[Symbol]:
+        copies = [s for s in self.copies.get(key, []) if s.order < before]
+        if key in self.copies and not copies:
+            raise Untranslatable(f"{key} is only asked later in the form")
+        return copies
+
+    def atom(self, key: str, value: Any, before: int) -> Expr:
+        """One test of a depends_on alternative."""
+        op = "=="
+        if isinstance(value, dict):
+            if "operator" not in value:
+                raise Untranslatable(f"test on {key}: {value!r} has no equivalent")
+            op = _OPS.get(str(value["operator"]), "")
+            if not op:
+                raise Untranslatable(f"operator {value['operator']!r} has no equivalent")
+            value = value.get("operand")
+        boxes = [s for s in self.copies.get(key, []) if s.type == "multichoice"]
+        if key in self.checkbox_option and (key not in self.copies or boxes):
+            return self.box(key, op, value, before)
+        if key in self.copies:
+            copies = self.refs(key, before)
+            if value is None and op == "==":
+                # Unanswered: none of the copies holds an answer.
+                result = and_(*[not_(answered(s)) for s in copies])
+                assert result is not None
+                return result
+            # Variant pages may offer different options: a copy without the value never
+            # equals it (and always differs from it once answered).
+            tests: list[Expr] = []
+            reasons: list[str] = []
+            for symbol in copies:
+                try:
+                    tests.append(compare(symbol, op, value))
+                except Untranslatable as exc:
+                    reasons.append(str(exc))
+                    if op == "!=" and symbol.type == "choice":
+                        tests.append(answered(symbol))
+            if not tests:
+                raise NeverHolds("; ".join(reasons))
+            return or_(*tests)
+        if key in self.setup:
+            return compare(self.setup[key]["symbol"], op, value)
+        if key in CORE_METHODS and op == "==" and isinstance(value, bool):
+            return self.method(key, value, before)
+        if key == SETUP_COMPLETED and op == "==" and value is True and self.setup:
+            self.method_notes.add(key)
+            result = and_(*[answered(v["symbol"]) for v in self.setup.values()])
+            assert result is not None
+            return result
+        if key.endswith("?"):
+            raise Untranslatable(f"{key} is a method of CORE's Ruby model, not in the form")
+        raise Untranslatable(f"{key} is neither a question of the form nor a setup field")
+
+    def method(self, key: str, truth: bool, before: int) -> Expr:
+        """A CORE model method that is a test on answers (see CORE_METHODS)."""
+        self.method_notes.add(key)
+        expr = self.depends_on(CORE_METHODS[key], before)
+        if truth:
+            return expr
+        # Ruby answers false when a tested field is empty; the journey language says unknown.
+        fields = {k for alternative in CORE_METHODS[key] for k in alternative}
+        empty = [not_(answered(s)) for k in sorted(fields) for s in self.copies.get(k, [])
+                 if s.order < before]
+        empty += [not_(answered(self.setup[k]["symbol"])) for k in sorted(fields)
+                  if k in self.setup]
+        return or_(*empty, not_(expr))
+
+    def box(self, key: str, op: str, value: Any, before: int) -> Expr:
+        """A test on one box of a checkbox question (CORE stores each box as a field)."""
+        holders = [s for s in self.checkbox_option[key] if s.order < before]
+        if not holders:
+            raise Untranslatable(f"the box {key} is only asked later in the form")
+        if op == "==" and value in (1, True, "1"):
+            return or_(*[compare(s, "==", key) for s in holders])
+        if op == "==" and value in (0, False, "0"):
+            result = and_(*[compare(s, "!=", key) for s in holders])
+            assert result is not None
+            return result
+        if op == "==" and value is None:
+            result = and_(*[not_(answered(s)) for s in holders])
+            assert result is not None
+            return result
+        raise Untranslatable(f"test {key} {op} {value!r} on a box")
+
+    def depends_on(self, alternatives: Any, before: int) -> Expr:
+        if not isinstance(alternatives, list) or not alternatives:
+            raise Untranslatable("depends_on is not a list of alternatives")
+        disjuncts: list[Expr] = []
+        never: list[str] = []
+        for alternative in alternatives:
+            if not isinstance(alternative, dict) or not alternative:
+                raise Untranslatable("an alternative that is not a mapping of tests")
+            try:
+                conjunct = and_(*[self.atom(str(k), v, before) for k, v in alternative.items()])
+            except NeverHolds as exc:
+                # An alternative testing a value no question offers never holds: drop it.
+                never.append(str(exc))
+                continue
+            assert conjunct is not None
+            disjuncts.append(conjunct)
+        if not disjuncts:
+            raise Untranslatable("no alternative can hold: " + "; ".join(never))
+        return or_(*disjuncts)
+
+    def translate(self, alternatives: Any, before: int, ref: str) -> str | None:
+        try:
+            text = finish(self.depends_on(alternatives, before))
+        except Untranslatable as exc:
+            self.out.condition(False)
+            self.out.note(ref, f"depends_on {_short_json(alternatives)}", str(exc))
+            return None
+        self.out.condition(True)
+        return text
+
+    def group(self, key: str, qid: str) -> None:
+        self.grouped.setdefault(key, []).append(qid)
+
+    # -- import --------------------------------------------------------------------
+
+    def declare_setup(self, pages: list[tuple[str, str, dict[str, Any], dict[str, Any]]]) -> None:
+        """Fields tested by depends_on that this file never asks (CORE's setup section)."""
+        values: dict[str, list[Any]] = {}
+        all_keys: set[str] = set()
+        for _, _, sub, page in pages:
+            for alternatives in (sub.get("depends_on"), page.get("depends_on")):
+                for alternative in alternatives or []:
+                    if isinstance(alternative, dict):
+                        for key, value in alternative.items():
+                            expanded = [(key, value)]
+                            if key in CORE_METHODS:
+                                expanded = [(k, v) for alt in CORE_METHODS[key]
+                                            for k, v in alt.items()]
+                            for k, v in expanded:
+                                all_keys.add(k)
+                                values.setdefault(k, []).append(v)
+        for key in sorted(all_keys, key=list(values).index):
+            if key in self.copies or key in self.checkbox_option or key.endswith("?"):
+                continue
+            seen = values[key]
+            if any(isinstance(v, dict) for v in seen):
+                continue
+            if all(isinstance(v, bool) for v in seen if v is not None):
+                continue  # flags inferred by CORE (is_la_inferred): not something to ask
+            present = [v for v in seen if v is not None]
+            if all(isinstance(v, int) for v in present):
+                options = sorted({str(v) for v in present}, key=int)
+            elif all(isinstance(v, str | int) for v in present):
+                options = sorted({str(v) for v in present})
+            else:
+                continue
+            qid = self.ids.allocate(key)
+            symbol = Symbol(qid, "choice", options, -1)
+            self.setup[key] = {
+                "symbol": symbol,
+                "question": {
+                    "type": "choice",
+                    "label": f"{_humanise(key)} (set in CORE's setup section)",
+                    "options": {o: o for o in options},
+                },
+            }
+            self.out.note(f"depends_on {key}", f"setup field {key}", "not defined in this file "
+                          "(CORE's setup section is in code): added to a first 'setup' step with "
+                          f"the values the conditions test ({', '.join(options)})")
+
+    def run(self) -> ImportResult:
+        pages = self.pages()
+        if not pages:
+            raise ImportRefused(f"{self.path.name}: the form has no page")
+        # Pass 1: ids for every question, in reading order (pages before their variants).
+        for _, _, _, page in pages:
+            if self.is_interruption(page):
+                continue
+            for qid, question in (page.get("questions") or {}).items():
+                if not isinstance(question, dict):
+                    continue
+                qtype, extra = self.question_type(question)
+                if qtype is None:
+                    continue
+                symbol = Symbol(self.ids.allocate(qid), qtype,
+                                list(extra["options"]) if "options" in extra else None, self.order)
+                self.order += 1
+                question["_symbol"] = symbol
+                question["_extra"] = extra
+                self.copies.setdefault(qid, []).append(symbol)
+                if qtype == "multichoice":
+                    for option in extra["options"]:
+                        self.checkbox_option.setdefault(option, []).append(symbol)
+        self.declare_setup(pages)
+        steps: dict[str, dict[str, Any]] = {}
+        comments: dict[tuple[str, ...], str] = {}
+        if self.setup:
+            setup_id = self.ids.allocate("setup", "step")
+            steps[setup_id] = {
+                "title": "Setup (from CORE's setup section)",
+                "intro": "These answers are collected by CORE's setup section, which is not part "
+                         "of the imported file; the form's conditions test them.",
+                "questions": {v["symbol"].id: v["question"] for v in self.setup.values()},
+            }
+            comments[("steps", setup_id)] = "not in the file: setup fields tested by depends_on"
+        subsection_conditions: dict[str, str | None] = {}
+        for section_id, sub_id, sub, page in pages:
+            page_id = page["_id"]
+            ref = f"sections.{section_id}.subsections.{sub_id}.pages.{page_id}"
+            if self.is_interruption(page):
+                self.out.note(ref, f"interruption screen {page_id}", "a soft validation ('are "
+                              "you sure?') triggered by CORE's Ruby code: no equivalent, not "
+                              "imported")
+                continue
+            symbols = [q["_symbol"] for q in (page.get("questions") or {}).values()
+                       if isinstance(q, dict) and "_symbol" in q]
+            first = min((s.order for s in symbols), default=self.order)
+            if sub_id not in subsection_conditions:
+                subsection_conditions[sub_id] = None
+                if sub.get("depends_on"):
+                    subsection_conditions[sub_id] = self.translate(
+                        sub["depends_on"], first, f"sections.{section_id}.subsections.{sub_id}")
+                    if subsection_conditions[sub_id] is None:
+                        self.out.note(f"sections.{section_id}.subsections.{sub_id}",
+                                      "subsection condition", "not translated: its pages are "
+                                      "shown whenever their own condition holds")
+            page_when: str | None = None
+            if page.get("depends_on"):
+                page_when = self.translate(page["depends_on"], first, ref)
+                if page_when is None:
+                    self.out.note(ref, f"page {page_id}", "its condition was not translated: "
+                                  "its questions are always shown, and optional")
+            failed = bool(page.get("depends_on")) and page_when is None
+            questions: dict[str, Any] = {}
+            for qid, source in (page.get("questions") or {}).items():
+                if not isinstance(source, dict):
+                    continue
+                built = self.question(qid, source, page, ref)
+                if built is None:
+                    continue
+                symbol: Symbol = source["_symbol"]
+                parts = [p for p in (subsection_conditions[sub_id], page_when) if p]
+                reveal = self.revealed_by(qid, page, symbol, ref)
+                if reveal:
+                    parts.append(reveal)
+                if parts:
+                    built["when"] = " and ".join(f"({p})" if " or " in p else p for p in parts) \
+                        if len(parts) > 1 else parts[0]
+                if failed:
+                    built["required"] = False
+                questions[symbol.id] = built
+                comments[("__q__", symbol.id)] = f"{ref}.questions.{qid}"
+            if not questions:
+                self.out.note(ref, f"page {page_id}", "no question to import")
+                continue
+            step_id = self.ids.allocate(page_id, "page")
+            title = page.get("header") or next(
+                (q.get("label") for q in questions.values() if q.get("label")), None
+            ) or _humanise(page_id)
+            step: dict[str, Any] = {"title": html_to_text(str(title)), "questions": questions}
+            if page.get("description"):
+                step["intro"] = html_to_text(str(page["description"]))
+            steps[step_id] = step
+            comments[("steps", step_id)] = ref
+        for key in sorted(self.method_notes):
+            if key == SETUP_COMPLETED:
+                reason = ("translated as: every field of the setup step is answered (CORE's "
+                          "method checks that the setup section is complete)")
+            else:
+                reason = ("translated from its Ruby definition in CORE's lettings_log.rb: "
+                          + _short_json(CORE_METHODS[key]))
+            self.out.note(f"model method {key}", key, reason)
+        for key, qids in self.grouped.items():
+            self.out.note(", ".join(sorted(set(qids))), key, _GROUP_REASONS.get(
+                key, "no equivalent in the format"))
+        outcome = self.ids.allocate("submit", "outcome")
+        ordered = list(steps)
+        for i, step_id in enumerate(ordered):
+            steps[step_id]["next"] = ordered[i + 1] if i + 1 < len(ordered) else outcome
+        for step_id, step in steps.items():
+            for qid in step["questions"]:
+                text = comments.pop(("__q__", qid), None)
+                if text:
+                    comments[("steps", step_id, "questions", qid)] = text
+        start = str(self.data.get("start_date") or "")[:4]
+        end = str(self.data.get("end_date") or "")[:4]
+        kind = str(self.data.get("form_type") or "form")
+        title = f"CORE {kind} log {start}/{end}" if start and end else f"CORE {kind} log"
+        for key in ("unresolved_log_redirect_page_id",):
+            if self.data.get(key):
+                self.out.note(key, f"{key}: {self.data[key]}", "no equivalent in the format")
+        journey: dict[str, Any] = {
+            "parcours": 1,
+            "id": slug_journey_id(f"core-{kind}-{self.path.stem}"),
+            "title": title,
+            "organisation": "Ministry of Housing, Communities and Local Government (CORE)",
+            "languages": ["en"],
+            "start": ordered[0],
+            "steps": steps,
+            "outcomes": {outcome: {"kind": "submit", "title": "Check your answers and submit"}},
+        }
+        return ImportResult(journey, comments, self.out.notes, self.out.stats, "dluhc")
+
+    def revealed_by(self, qid: str, page: dict[str, Any], symbol: Symbol, ref: str) -> str | None:
+        """The condition under which another question of the page reveals `qid` inline."""
+        for other_id, other in (page.get("questions") or {}).items():
+            if not isinstance(other, dict) or not isinstance(other.get("conditional_for"), dict):
+                continue
+            values = other["conditional_for"].get(qid)
+            if values is None or "_symbol" not in other:
+                continue
+            owner: Symbol = other["_symbol"]
+            try:
+                if owner.order >= symbol.order:
+                    raise Untranslatable(f"{other_id} comes after {qid} on the page")
+                if not isinstance(values, list) or not values:
+                    raise Untranslatable(f"conditional_for {values!r} is not a list of values")
+                text = finish(or_(*[compare(owner, "==", v) for v in values]))
+            except Untranslatable as exc:
+                self.out.condition(False)
+                self.out.note(f"{ref}.questions.{other_id}", f"conditional_for {qid}", str(exc))
+                return None
+            self.out.condition(True)
+            return text
+        return None
+
+    def question(self, qid: str, source: dict[str, Any], page: dict[str, Any],
+                 ref: str) -> dict[str, Any] | None:
+        kind = source.get("type")
+        if "_symbol" not in source:
+            if kind == "numeric_output":
+                self.out.note(f"{ref}.questions.{qid}", f"numeric_output {qid}", "a read-only "
+                              "total computed in the page by script: not a question")
+            else:
+                self.out.note(f"{ref}.questions.{qid}", f"{kind} {qid}", "no equivalent "
+                              "question type")
+            return None
+        symbol: Symbol = source["_symbol"]
+        self.out.stats.questions += 1
+        label = source.get("header") or source.get("check_answer_label") or _humanise(qid)
+        question: dict[str, Any] = {"type": symbol.type, "label": html_to_text(str(label))}
+        hint = source.get("hint_text")
+        if hint:
+            question["help"] = html_to_text(str(hint))
+        question.update(source.get("_extra") or {})
+        prefix, suffix = source.get("prefix"), source.get("suffix")
+        if symbol.type in ("integer", "decimal"):
+            unit = " ".join(str(x).strip() for x in (prefix, suffix) if isinstance(x, str) and x)
+            if unit:
+                question["unit"] = unit
+            if isinstance(suffix, list):
+                self.group("suffix chosen by another answer", symbol.id)
+        if any(isinstance(v, dict) and v.get("hint") for v in
+               (source.get("answer_options") or {}).values()):
+            self.group("hints on options", symbol.id)
+        for key in ("hidden_in_check_answers", "inferred_answers", "inferred_check_answers_value",
+                    "readonly", "requires_js", "top_guidance_partial", "bottom_guidance_partial",
+                    "disable_clearing_if_not_routed_or_dynamic_answer_options"):
+            if source.get(key):
+                self.group(key, symbol.id)
+        return question
+
+
+_GROUP_REASONS = {
+    "hidden_in_check_answers": "the check-answers page of a journey shows every shown answer: "
+                               "hiding some answers there has no equivalent",
+    "inferred_answers": "answers CORE infers from others have no equivalent",
+    "inferred_check_answers_value": "no equivalent",
+    "readonly": "read-only questions have no equivalent",
+    "requires_js": "no equivalent (pages work without scripts)",
+    "top_guidance_partial": "guidance partials are Rails templates, not in the file",
+    "bottom_guidance_partial": "guidance partials are Rails templates, not in the file",
+    "disable_clearing_if_not_routed_or_dynamic_answer_options": "a journey keeps only the answers "
+                                                                "of shown questions",
+    "hints on options": "option hints have no equivalent: the option labels are kept",
+    "suffix chosen by another answer": "a unit that depends on another answer: the fixed prefix "
+                                       "is kept",
+}
+
+
+def _short_json(value: Any) -> str:
+    import json
+
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 160 else text[:157] + "…"
+
+
+def _humanise(text: str) -> str:
+    words = re.sub(r"[_\-?]+", " ", text).strip()
+    return words[:1].upper() + words[1:] if words else text
+
+
+def import_dluhc(path: Path, data: Any) -> ImportResult:
+    """Import a DLUHC CORE form definition (JSON)."""
+    return DLUHCImporter(path, data).run()
+
+
+__all__ = ["import_dluhc", "option_value"]
