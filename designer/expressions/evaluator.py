@@ -41,6 +41,9 @@ def _kind(value: Any) -> str:
     return "other"
 
 
+_SCALARS = frozenset({"bool", "number", "string", "date"})
+
+
 def _normalise(value: Any) -> Any:
     """Answers as the evaluator computes with them (Decimal → float, datetime → date)."""
     if isinstance(value, decimal.Decimal):
@@ -66,14 +69,13 @@ def _equal(a: Any, b: Any) -> bool | None:
     if ka != kb or ka in ("item", "other"):
         return None
     if ka == "list":
+        # Lists compare element by element, in order; a null or a nested
+        # structure inside makes the answer unknown.
+        if any(_kind(x) not in _SCALARS for x in (*a, *b)):
+            return None
         if len(a) != len(b):
             return False
-        for x, y in zip(a, b, strict=True):
-            if _kind(x) in ("list", "item", "other", "null"):
-                return None
-            if _kind(x) != _kind(y) or x != y:
-                return False
-        return True
+        return all(_kind(x) == _kind(y) and x == y for x, y in zip(a, b, strict=True))
     return bool(a == b)
 
 
@@ -217,7 +219,7 @@ class _Evaluator:
             value = _normalise(self.answers.get(arg.id)) if isinstance(arg, Name) else None
             if value is None:
                 return False
-            if isinstance(value, (str, list, tuple)) and len(value) == 0:
+            if isinstance(value, (str, list, tuple, Mapping)) and len(value) == 0:
                 return False
             return True
         args = [self.eval(arg) for arg in node.args]

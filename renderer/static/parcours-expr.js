@@ -12,7 +12,7 @@
  * of objects (repeat items); a date is its ISO text "YYYY-MM-DD". `today` is
  * also ISO text. A date result is returned as ISO text.
  *
- * No eval, no Function(): the tree is walked. Works in browsers (global
+ * No eval and no Function constructor: the tree is walked. Works in browsers (global
  * ParcoursExpr) and in node (module.exports).
  */
 (function (root) {
@@ -79,6 +79,8 @@
     return v;
   }
 
+  var SCALARS = { bool: true, number: true, string: true, date: true };
+
   function equal(a, b) {
     var ka = kind(a), kb = kind(b);
     // An answer that merely looks like a date still equals the same text.
@@ -86,10 +88,14 @@
     if (ka === "string" && kb === "date") return a === b.iso;
     if (ka !== kb || ka === "item" || ka === "other") return null;
     if (ka === "list") {
+      // In order, element by element; a null or a nested structure: unknown.
+      var all = a.concat(b), i;
+      for (i = 0; i < all.length; i++) {
+        if (!SCALARS[kind(all[i])]) return null;
+      }
       if (a.length !== b.length) return false;
-      for (var i = 0; i < a.length; i++) {
+      for (i = 0; i < a.length; i++) {
         var kx = kind(a[i]);
-        if (kx === "list" || kx === "item" || kx === "other" || kx === "null") return null;
         if (kx !== kind(b[i])) return false;
         if (kx === "date" ? a[i].days !== b[i].days : a[i] !== b[i]) return false;
       }
@@ -175,7 +181,7 @@
     this.today = today;
   }
 
-  Evaluator.prototype.eval = function (node) {
+  Evaluator.prototype.value = function (node) {
     var self = this;
     var values, i;
     switch (node.k) {
@@ -184,23 +190,23 @@
       case "name":
         return lookup(this.answers, node.id);
       case "list":
-        return node.items.map(function (item) { return self.eval(item); });
+        return node.items.map(function (item) { return self.value(item); });
       case "not": {
-        var v = this.eval(node.x);
+        var v = this.value(node.x);
         return typeof v === "boolean" ? !v : null;
       }
       case "neg": {
-        var n = this.eval(node.x);
+        var n = this.value(node.x);
         return kind(n) === "number" ? -n : null;
       }
       case "and":
       case "or":
-        values = node.xs.map(function (x) { return self.eval(x); });
+        values = node.xs.map(function (x) { return self.value(x); });
         return node.k === "and" ? and(values) : or(values);
       case "cmp":
         return this.compare(node);
       case "bin":
-        return arithmetic(node.op, this.eval(node.left), this.eval(node.right));
+        return arithmetic(node.op, this.value(node.left), this.value(node.right));
       case "call":
         return this.call(node);
       default:
@@ -211,7 +217,7 @@
   Evaluator.prototype.compare = function (node) {
     var operands = [node.left].concat(node.rights);
     var self = this;
-    var values = operands.map(function (x) { return self.eval(x); });
+    var values = operands.map(function (x) { return self.value(x); });
     var results = [];
     for (var i = 0; i < node.ops.length; i++) {
       var op = node.ops[i], a = values[i], b = values[i + 1];
@@ -247,10 +253,11 @@
       var value = arg.k === "name" ? lookup(this.answers, arg.id) : null;
       if (value === null) return false;
       if ((typeof value === "string" || Array.isArray(value)) && value.length === 0) return false;
+      if (kind(value) === "item" && Object.keys(value).length === 0) return false;
       return true;
     }
     var self = this;
-    var args = node.args.map(function (x) { return self.eval(x); });
+    var args = node.args.map(function (x) { return self.value(x); });
     if (f === "len") return kind(args[0]) === "list" ? args[0].length : null;
     for (var i = 0; i < args.length; i++) {
       if (kind(args[i]) !== "date") return null;
@@ -275,7 +282,7 @@
   function evaluate(tree, answers, todayIso) {
     var today = parseDate(todayIso);
     if (today === null) throw new Error("parcours-expr: today must be YYYY-MM-DD");
-    return exportValue(new Evaluator(answers || {}, today).eval(tree));
+    return exportValue(new Evaluator(answers || {}, today).value(tree));
   }
 
   /* Whether a condition holds: unknown counts as false. */
