@@ -88,6 +88,8 @@ class CompiledJourney:
     computed: dict[str, Expr | None] = field(default_factory=dict)
     expressions: list[ParsedExpression] = field(default_factory=list)
     _branches: dict[str, list[BranchInfo]] = field(default_factory=dict)
+    _by_step: dict[str, list[QuestionInfo]] = field(default_factory=dict)
+    _by_repeat: dict[str, list[QuestionInfo]] = field(default_factory=dict)
     graph: nx.DiGraph = field(default_factory=nx.DiGraph)
 
     @property
@@ -117,13 +119,11 @@ class CompiledJourney:
 
     def step_questions(self, step_id: str) -> list[QuestionInfo]:
         """The questions of a page (not the questions inside its repeats), in page order."""
-        return [
-            q for q in self.questions.values() if q.step == step_id and q.repeat is None
-        ]
+        return self._by_step.get(step_id, [])
 
     def item_questions(self, repeat_id: str) -> list[QuestionInfo]:
         """The questions asked for each item of a repeat, in page order."""
-        return [q for q in self.questions.values() if q.repeat == repeat_id]
+        return self._by_repeat.get(repeat_id, [])
 
     def branches(self, step_id: str) -> list[BranchInfo]:
         """The ways out of a step, in the order they are tried."""
@@ -229,7 +229,12 @@ class _Compiler:
         )
         self.order += 1
         # The first definition wins; duplicates are reported by the id check.
-        self.journey.questions.setdefault(qid, info)
+        if qid not in self.journey.questions:
+            self.journey.questions[qid] = info
+            if repeat is None:
+                self.journey._by_step.setdefault(step, []).append(info)
+            else:
+                self.journey._by_repeat.setdefault(repeat, []).append(info)
         if isinstance(q, RepeatQuestion):
             for j, (item_id, item) in enumerate(q.questions.items()):
                 self.question(item_id, item, step, path + ("questions", item_id), qid, j)

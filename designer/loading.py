@@ -52,14 +52,9 @@ def _page_dependencies(journey: CompiledJourney) -> None:
         used: set[str] = set()
         for n in names(q.when):
             used |= computed_deps.get(n, {n})
-        same_page = {
-            other.id
-            for other in journey.questions.values()
-            if other.id in used
-            and other.step == q.step
-            and other.repeat == q.repeat
-            and other.index < q.index
-        }
+        page = (journey.item_questions(q.repeat) if q.repeat is not None
+                else journey.step_questions(q.step))
+        same_page = {other.id for other in page[: q.index] if other.id in used}
         q.depends_on_page = frozenset(same_page)
 
 

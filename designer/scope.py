@@ -59,6 +59,7 @@ class ScopeChecker:
         self.findings: list[Finding] = []
         self.computed_types: dict[str, ValueType] = {}
         self.computed_deps: dict[str, set[str]] = {}
+        self._candidate_lists: dict[str | None, list[str]] = {}
 
     # -- availability ---------------------------------------------------------------------
 
@@ -112,10 +113,15 @@ class ScopeChecker:
         return lookup
 
     def _candidates(self, place: Place) -> list[str]:
+        """Names an expression at ``place`` may use (to suggest a fix); built once per repeat."""
+        cached = self._candidate_lists.get(place.repeat)
+        if cached is not None:
+            return cached
         out = list(self.journey.model.computed)
         for q in self.journey.questions.values():
             if q.answers and (q.repeat is None or q.repeat == place.repeat):
                 out.append(q.id)
+        self._candidate_lists[place.repeat] = out
         return out
 
     # -- checking -----------------------------------------------------------------------
