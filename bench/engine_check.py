@@ -1,4 +1,4 @@
-"""Time `parcours check` on generated journeys of 200 to 2,000 questions, and the YAML loading paths.
+"""Time `parcours check` on generated journeys of 200 to 2,000 questions, and YAML loading.
 
 Usage: .venv/bin/python bench/engine_check.py [--runs 7]
 
@@ -105,7 +105,8 @@ def main() -> int:
     from designer.loading import load_text
     from designer.source import load_document
 
-    print("| questions | lines | `parcours check` (s) | of which: load+validate+analyse in process (s) |")
+    print("| questions | lines | `parcours check` (s) "
+          "| of which: load+validate+analyse in process (s) |")
     print("|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         for n in (200, 500, 1000, 2000):
