@@ -13,22 +13,117 @@ so what these rules say cannot happen, cannot.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+import z3
+
 from designer.findings import Finding
 
 from .context import Context
 
 
-def impossible_and_always(ctx: Context) -> list[Finding]:
-    """`impossible-condition`, `always-true-condition` and `unreachable` findings."""
+@dataclass
+class Proofs:
+    """What is proved never to happen (abstract interpretation, then bounded z3)."""
+
+    unreachable: set[str] = field(default_factory=set)
+    never_shown: set[str] = field(default_factory=set)
+    never_required: set[str] = field(default_factory=set)
+    never_taken: set[tuple[str, int]] = field(default_factory=set)
+    always_shown: set[str] = field(default_factory=set)
+    always_required: set[str] = field(default_factory=set)
+    always_taken: set[tuple[str, int]] = field(default_factory=set)
+    shadowed: set[tuple[str, int]] = field(default_factory=set)
+
+
+def prove(ctx: Context) -> Proofs:
+    """Facts of the abstract interpretation, completed by z3 on small enough journeys."""
     journey, facts = ctx.journey, ctx.facts
-    out: list[Finding] = []
+    p = Proofs()
+    for node in facts.order:
+        if node != journey.start and not facts.reachable(node):
+            p.unreachable.add(node)
     for q in journey.questions.values():
         fact = facts.questions.get(q.id)
         if fact is None or not fact.evaluated:
             continue
         if q.when is not None:
-            text = ctx.source(q.path + ("when",))
             if True not in fact.when:
+                p.never_shown.add(q.id)
+            elif fact.when == frozenset([True]):
+                p.always_shown.add(q.id)
+        if fact.required is not None and fact.can_show:
+            if True not in fact.required:
+                p.never_required.add(q.id)
+            elif fact.required == frozenset([True]):
+                p.always_required.add(q.id)
+    for sid, branches in facts.branches.items():
+        for b in branches:
+            if not b.tried:
+                p.shadowed.add((sid, b.index))
+            elif True not in b.truths or not b.taken:
+                p.never_taken.add((sid, b.index))
+            elif b.truths == frozenset([True]):
+                p.always_taken.add((sid, b.index))
+    if len(journey.questions) <= ctx.config.z3_max_questions:
+        _prove_with_z3(ctx, p)
+    return p
+
+
+def _prove_with_z3(ctx: Context, p: Proofs) -> None:
+    """Relations between answers that intervals miss (`x > y` then `x <= y`), bounded in time."""
+    from .witness import Witnesses
+
+    journey = ctx.journey
+    w = Witnesses(ctx)
+    structural = ctx.structurally_reachable
+    for node in ctx.facts.order:
+        if w.budget <= 0:
+            return
+        if node == journey.start or node in p.unreachable or node not in structural:
+            continue
+        if any(pred not in p.unreachable for pred in journey.graph.predecessors(node)):
+            if w.proves_never(w.encoder.reach[node], w.before(node)):
+                p.unreachable.add(node)
+        else:
+            p.unreachable.add(node)
+    for q in journey.questions.values():
+        if w.budget <= 0:
+            return
+        if q.repeat is not None or q.step in p.unreachable or q.id not in w.encoder.shown:
+            continue
+        shown = w.encoder.shown[q.id]
+        if q.when is not None and q.id not in p.never_shown:
+            if w.proves_never(shown, w.before(q.step)):
+                p.never_shown.add(q.id)
+                continue
+        if not isinstance(q.required, bool) and q.id not in p.never_required | p.never_shown:
+            if w.proves_never(z3.And(shown, w.encoder.holds(q.required)), w.before(q.step)):
+                p.never_required.add(q.id)
+    for sid in journey.steps:
+        if sid in p.unreachable:
+            continue
+        for b in journey.branches(sid):
+            if w.budget <= 0:
+                return
+            key = (sid, b.index)
+            if b.when is None or key in p.never_taken or key in p.shadowed:
+                continue
+            if w.proves_never(w.encoder.taken[key], w.before(sid, itself=True)):
+                p.never_taken.add(key)
+
+
+def impossible_and_always(ctx: Context) -> list[Finding]:
+    """`impossible-condition`, `always-true-condition` and `unreachable` findings."""
+    journey = ctx.journey
+    p = prove(ctx)
+    out: list[Finding] = []
+    for q in journey.questions.values():
+        if q.step in p.unreachable:
+            continue
+        if q.when is not None:
+            text = ctx.source(q.path + ("when",))
+            if q.id in p.never_shown:
                 out.append(ctx.finding(
                     "impossible-condition",
                     f"the question '{q.id}' is never shown: its condition `{text}` can never "
@@ -36,57 +131,56 @@ def impossible_and_always(ctx: Context) -> list[Finding]:
                     "condition, or remove the question",
                     q.path + ("when",),
                 ))
-            elif fact.when == frozenset([True]):
+            elif q.id in p.always_shown:
                 out.append(ctx.finding(
                     "always-true-condition",
                     f"the question '{q.id}' is always shown: its condition `{text}` holds on "
                     "every path to this page; remove the `when`",
                     q.path + ("when",),
                 ))
-        if fact.required is not None and fact.can_show:
+        if not isinstance(q.required, bool) and q.id not in p.never_shown:
             text = ctx.source(q.path + ("required",))
-            if True not in fact.required:
+            if q.id in p.never_required:
                 out.append(ctx.finding(
                     "impossible-condition",
                     f"the question '{q.id}' is never required: `{text}` can never hold when it "
                     "is shown; write `required: false`",
                     q.path + ("required",),
                 ))
-            elif fact.required == frozenset([True]):
+            elif q.id in p.always_required:
                 out.append(ctx.finding(
                     "always-true-condition",
                     f"the question '{q.id}' is always required: `{text}` holds whenever it is "
                     "shown; write `required: true` (the default)",
                     q.path + ("required",),
                 ))
-    for sid, branches in facts.branches.items():
-        if not facts.reachable(sid):
+    for sid in journey.steps:
+        if sid in p.unreachable or sid not in ctx.structurally_reachable:
             continue
-        infos = {b.index: b for b in journey.branches(sid)}
-        for b in branches:
-            info = infos[b.index]
-            if info.when is None:
+        branches = journey.branches(sid)
+        for i, b in enumerate(branches):
+            if b.when is None:
                 continue
-            path = info.path + ("when",)
+            key = (sid, b.index)
+            path = b.path + ("when",)
             text = ctx.source(path)
-            if not b.tried:
+            if key in p.shadowed:
                 out.append(ctx.finding(
                     "impossible-condition",
                     f"the branch to '{b.target}' is never taken: an earlier entry of this "
                     "`next` always matches first",
                     path,
                 ))
-            elif True not in b.truths or not b.taken:
+            elif key in p.never_taken:
                 out.append(ctx.finding(
                     "impossible-condition",
                     f"the branch to '{b.target}' is never taken: `{text}` can never hold after "
                     "this page, given the earlier entries and the answers on every path here",
                     path,
                 ))
-            elif b.truths == frozenset([True]):
-                rest = len(branches) - branches.index(b) - 1
+            elif key in p.always_taken:
                 tail = (
-                    "; the entries after it are never used" if rest else
+                    "; the entries after it are never used" if i < len(branches) - 1 else
                     "; make it the default (leave out `when`)"
                 )
                 out.append(ctx.finding(
@@ -95,11 +189,9 @@ def impossible_and_always(ctx: Context) -> list[Finding]:
                     f"path here{tail}",
                     path,
                 ))
-    for node in facts.order:
-        if node == journey.start or facts.reachable(node):
-            continue
-        if node not in ctx.structurally_reachable:
-            continue  # the structural check already reports it
+    for node in ctx.facts.order:
+        if node not in p.unreachable or node not in ctx.structurally_reachable:
+            continue  # the structural check reports what no edge reaches
         kind = "outcome" if journey.is_outcome(node) else "step"
         section = "outcomes" if kind == "outcome" else "steps"
         out.append(ctx.finding(

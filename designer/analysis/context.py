@@ -27,6 +27,8 @@ class AnalysisConfig:
     z3_timeout_ms: int = 50
     #: Milliseconds z3 may spend in total on one journey.
     z3_budget_ms: int = 1000
+    #: Journeys with more questions are proved by the abstract interpretation alone.
+    z3_max_questions: int = 150
     #: The concept catalogue (None: the project's own, loaded lazily).
     catalogue: Any = None
 

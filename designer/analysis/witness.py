@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import networkx as nx
 import z3
 
 from designer.compiled import QuestionInfo
@@ -75,9 +76,13 @@ class Encoder:
         self.shown: dict[str, z3.BoolRef] = {}
         self.reach: dict[str, z3.BoolRef] = {}
         self.stuck: dict[str, z3.BoolRef] = {}
+        self.taken: dict[tuple[str, int], z3.BoolRef] = {}
         self.constraints: list[z3.BoolRef] = []
         self._computed: dict[str, Sym] = {}
         self._active: set[str] = set()
+        self._enforce: dict[str, z3.BoolRef] = {}
+        self.today_var = z3.Int("today")
+        self.fixed_today = self.today_var == today.toordinal()
         self._build()
 
     # ------------------------------------------------------------- values
@@ -182,7 +187,7 @@ class Encoder:
             if e.op == "*":
                 return Sym(z3.Or(a.null, b.null), a.val * b.val, "num")
             return Sym(
-                z3.Or(a.null, b.null, b.val == 0), z3.ToReal(a.val) / z3.ToReal(b.val), "num"
+                z3.Or(a.null, b.null, b.val == 0), _real(a.val) / _real(b.val), "num"
             )
         if isinstance(e, Call):
             if e.func == "date" and e.args and isinstance(e.args[0], Literal):
@@ -192,7 +197,8 @@ class Encoder:
                     return self._free("date")
                 return Sym(z3.BoolVal(False), z3.IntVal(d.toordinal()), "date")
             if e.func == "today":
-                return Sym(z3.BoolVal(False), z3.IntVal(self.today.toordinal()), "date")
+                # Free: a proof must hold whatever the day; witnesses fix it (`fixed_today`).
+                return Sym(z3.BoolVal(False), self.today_var, "date")
             if e.func == "answered" and e.args and isinstance(e.args[0], Name):
                 a = self.name(e.args[0].id)
                 present = z3.Not(a.null)
@@ -290,6 +296,7 @@ class Encoder:
             for b in journey.branches(node):
                 cond = self.holds(b.when)
                 taken = z3.And([r, *failed, cond])
+                self.taken[(node, b.index)] = taken
                 if b.target in incoming:
                     incoming[b.target].append(taken)
                 if b.when is None:
@@ -299,6 +306,12 @@ class Encoder:
             if not has_default:
                 self.stuck[node] = z3.And([r, *failed])
 
+    def enforce(self, step: str) -> z3.BoolRef:
+        """The literal under which the answers of a page must be valid (page completed)."""
+        if step not in self._enforce:
+            self._enforce[step] = z3.Bool(f"valid_{step}")
+        return self._enforce[step]
+
     def _question(self, q: QuestionInfo, reach: z3.BoolRef) -> None:
         shown = z3.Bool(f"shown_{q.id}")
         self.shown[q.id] = shown
@@ -306,16 +319,23 @@ class Encoder:
         if not q.answers or q.id not in self.values:
             return
         v = self.values[q.id]
-        c = self.constraints
-        c.append(z3.Implies(z3.Not(shown), v.null))
+        # What a run is: a hidden question's answer is null.
+        self.constraints.append(z3.Implies(z3.Not(shown), v.null))
+        # What a completed page is: its answers are valid. Guarded, so that a proof about
+        # the page itself does not depend on the citizen being able to complete it.
+        c: list[z3.BoolRef] = []
         required = q.required if isinstance(q.required, bool) else None
         if required is None:
             c.append(z3.Implies(z3.And(shown, self.holds(q.required)), z3.Not(v.null)))  # type: ignore[arg-type]
         elif required:
             c.append(z3.Implies(shown, z3.Not(v.null)))
-        if q.type == "repeat":
-            # Items are not encoded; a repeat is only null or not.
-            return
+        if q.type != "repeat":
+            c.extend(self._domain(q, v, shown))
+        if c:
+            self.constraints.append(z3.Implies(self.enforce(q.step), z3.And(c)))
+
+    def _domain(self, q: QuestionInfo, v: Sym, shown: z3.BoolRef) -> list[z3.BoolRef]:
+        c: list[z3.BoolRef] = []
         some = z3.Not(v.null)
         if q.type in ("integer", "decimal"):
             if isinstance(q.min, (int, float)):
@@ -328,10 +348,11 @@ class Encoder:
         elif q.type == "multichoice":
             opts = list(self.multi[q.id].values())
             count = z3.Sum([z3.If(o, 1, 0) for o in opts]) if opts else z3.IntVal(0)
-            c.append(z3.Implies(some, count >= max(1, q.min or 1)))
+            if isinstance(q.min, int):
+                c.append(z3.Implies(some, count >= q.min))
             if isinstance(q.max, int):
                 c.append(z3.Implies(some, count <= q.max))
-            c.append(z3.Implies(v.null, count == 0))
+            self.constraints.append(z3.Implies(v.null, count == 0))
         elif q.type == "date":
             for bound, low in ((q.min, True), (q.max, False)):
                 if bound is None:
@@ -340,12 +361,12 @@ class Encoder:
                 if b.kind == "date":
                     rel = v.val >= b.val if low else v.val <= b.val
                     c.append(z3.Implies(z3.And(some, z3.Not(b.null)), rel))
-            # Dates a citizen can type: keep witnesses readable.
-            c.append(z3.Implies(some, z3.And(v.val >= datetime.date(1900, 1, 1).toordinal(),
-                                             v.val <= datetime.date(2100, 12, 31).toordinal())))
+            # The dates Python (and the form) can hold: years 1 to 9999.
+            c.append(z3.Implies(some, z3.And(v.val >= 1, v.val <= datetime.date.max.toordinal())))
         for rule, _message in q.checks:
             _t, f = self.truth(rule)
             c.append(z3.Implies(z3.And(shown, some), z3.Not(f)))
+        return c
 
     # ------------------------------------------------------------- models
     def answers(self, model: z3.ModelRef) -> dict[str, Any]:
@@ -388,6 +409,10 @@ class Encoder:
             if n in inv:
                 return inv[n]
         return SAMPLE_TEXT.get(t, "Texte")
+
+
+def _real(x: Any) -> Any:
+    return z3.ToReal(x) if z3.is_int(x) else x
 
 
 def sample_item(journey: Any, repeat: QuestionInfo) -> dict[str, Any]:
@@ -503,42 +528,61 @@ class Witnesses:
             self._solver = solver
         return self._encoder
 
-    def solve(self, goal: z3.BoolRef, timeout_ms: int | None = None) -> dict[str, Any] | None:
-        """Answers satisfying the journey's constraints and `goal`, or None (unsat, unknown)."""
-        if self.budget <= 0:
-            return None
-        enc = self.encoder
-        assert self._solver is not None
+    def _check(
+        self, goal: z3.BoolRef, assumptions: list[z3.BoolRef], timeout_ms: int | None = None
+    ) -> tuple[z3.CheckSatResult, z3.ModelRef | None]:
         solver = self._solver
+        assert solver is not None
         solver.set("timeout", timeout_ms or self.timeout)
         started = time.perf_counter()
         solver.push()
         try:
             solver.add(goal)
-            result = solver.check()
-            if result != z3.sat:
-                return None
-            return enc.answers(solver.model())
+            result = solver.check(*assumptions)
+            return result, solver.model() if result == z3.sat else None
         finally:
             solver.pop()
             self.budget -= time.perf_counter() - started
+
+    def before(self, node: str, itself: bool = False) -> list[z3.BoolRef]:
+        """Pages completed by any run reaching `node` (and `node` itself when `itself`):
+        only their answers must be valid; a page after may be impossible to complete
+        without changing what happens before it."""
+        pages = nx.ancestors(self.ctx.journey.graph, node)
+        if itself:
+            pages.add(node)
+        enc = self.encoder
+        return [enc.enforce(s) for s in pages if s in self.ctx.journey.steps]
+
+    def solve(
+        self, goal: z3.BoolRef, node: str, timeout_ms: int | None = None
+    ) -> dict[str, Any] | None:
+        """Answers reaching `node` (its page completed) and satisfying `goal`, or None."""
+        if self.budget <= 0:
+            return None
+        enc = self.encoder
+        assumptions = [*self.before(node, itself=True), enc.fixed_today]
+        result, model = self._check(goal, assumptions, timeout_ms)
+        if result != z3.sat or model is None:
+            return None
+        return enc.answers(model)
+
+    def proves_never(self, goal: z3.BoolRef, valid: list[z3.BoolRef]) -> bool:
+        """Whether z3 proves that no run whose pages `valid` are completed satisfies `goal`."""
+        if self.budget <= 0:
+            return False
+        self.encoder  # noqa: B018 - built on first use
+        result, _ = self._check(goal, valid)
+        return result == z3.unsat
 
     def never_together(self, a: str, b: str) -> bool:
         """Whether z3 proves that questions `a` and `b` are never both shown in one run."""
         enc = self.encoder
         if a not in enc.shown or b not in enc.shown or self.budget <= 0:
             return False
-        assert self._solver is not None
-        solver = self._solver
-        solver.set("timeout", self.timeout)
-        started = time.perf_counter()
-        solver.push()
-        try:
-            solver.add(enc.shown[a], enc.shown[b])
-            return solver.check() == z3.unsat
-        finally:
-            solver.pop()
-            self.budget -= time.perf_counter() - started
+        qa, qb = self.ctx.journey.questions[a], self.ctx.journey.questions[b]
+        valid = self.before(qb.step) if qa.step != qb.step else self.before(qa.step)
+        return self.proves_never(z3.And(enc.shown[a], enc.shown[b]), valid)
 
     def stuck_at(self, step: str) -> dict[str, Any] | None:
         """Answers with which a run gets stuck after `step` (replayed), or None."""
@@ -546,7 +590,7 @@ class Witnesses:
         goal = enc.stuck.get(step)
         if goal is None:
             return None
-        answers = self.solve(goal)
+        answers = self.solve(goal, step)
         if answers is None:
             return None
         got = replay(self.ctx, answers, self.today)
