@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 import networkx as nx
 
@@ -260,7 +260,14 @@ class _Compiler:
         return self.journey
 
 
-def _where(path: Path) -> dict[str, str | None]:
+class Where(TypedDict):
+    """The step and question a place of the source belongs to."""
+
+    step: str | None
+    question: str | None
+
+
+def _where(path: Path) -> Where:
     step = question = None
     if len(path) >= 2 and path[0] == "steps":
         step = str(path[1])
@@ -271,7 +278,7 @@ def _where(path: Path) -> dict[str, str | None]:
     return {"step": step, "question": question}
 
 
-def where(path: Path) -> dict[str, str | None]:
+def where(path: Path) -> Where:
     """The step and question that a source path belongs to (for findings)."""
     return _where(path)
 

@@ -66,7 +66,12 @@ def _model_at(data: Any, path: Path) -> type[BaseModel] | None:
     shape = [p if isinstance(p, int) else p for p in path]
     node: Any = data
     for p in path:
-        node = node[p] if isinstance(node, (dict, list)) else None
+        if isinstance(node, dict):
+            node = node.get(p)
+        elif isinstance(node, list) and isinstance(p, int):
+            node = node[p]
+        else:
+            node = None
     if len(shape) >= 2 and shape[-2] == "questions" and isinstance(node, dict):
         cls = QUESTION_CLASSES.get(str(node.get("type")))
         return cls
@@ -149,7 +154,7 @@ def validate(doc: Document) -> tuple[Journey | None, list[Finding]]:
     try:
         return Journey.model_validate(doc.data), []
     except ValidationError as exc:
-        errors = exc.errors(include_url=False)
+        errors: list[dict[str, Any]] = [dict(e) for e in exc.errors(include_url=False)]
     located: list[tuple[Path, dict[str, Any]]] = []
     for err in errors:
         loc = tuple(err["loc"])
