@@ -7,10 +7,17 @@ of their own, created for the test and dropped after, so that parallel runs neve
 from __future__ import annotations
 
 import secrets
+import warnings
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+
+with warnings.catch_warnings():
+    # Starlette's test client warns that httpx will be replaced: import it once, quietly.
+    warnings.simplefilter("ignore")
+    import starlette.testclient  # noqa: F401
 
 PG_BASE = "postgresql://127.0.0.1:5432/test"
 
@@ -39,7 +46,7 @@ def pg_url() -> Iterator[str]:
     with psycopg.connect(PG_BASE, autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
     try:
-        yield f"{PG_BASE}?options={quote(f'-csearch_path={schema}')}"
+        yield f"{PG_BASE}?options={quote(f'-csearch_path={schema} -csynchronous_commit=off')}"
     finally:
         with psycopg.connect(PG_BASE, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
@@ -51,3 +58,34 @@ def db_url(request: pytest.FixtureRequest, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'parcours.db'}"
     return request.getfixturevalue("pg_url")
+
+
+JOURNEYS = Path(__file__).resolve().parents[2] / "journeys"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Starlette's test client warns that httpx will be replaced: not our concern here."""
+    for item in items:
+        if "tests/renderer" in str(item.fspath).replace("\\", "/"):
+            item.add_marker(pytest.mark.filterwarnings("ignore:Using `httpx`"))
+
+
+def served_journeys() -> list[str]:
+    """Ids of the example journeys (file stems), for parametrising."""
+    return sorted(p.stem for p in JOURNEYS.glob("*.yaml"))
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    """A fresh SQLite database URL."""
+    return f"sqlite:///{tmp_path / 'parcours.db'}"
+
+
+@pytest.fixture
+def client(sqlite_url: str):
+    """A test client on every example journey, on a fresh SQLite database."""
+    from starlette.testclient import TestClient
+
+    from renderer.app import create_app
+
+    return TestClient(create_app(JOURNEYS, db_url=sqlite_url))

@@ -1,0 +1,212 @@
+# ruff: noqa: E501 - messages are prose, one per line, easier to review unwrapped
+"""Every message of the citizen's interface, in French and in English.
+
+Journey texts come from the journey (``CompiledJourney.text``); the interface's own words are
+here, one key per message, so that a test can check that both languages are complete.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGUAGES = ("fr", "en")
+DEFAULT = "fr"
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "service_name": {"fr": "Démarches en ligne", "en": "Online services"},
+    "skip_to_content": {"fr": "Aller au contenu", "en": "Skip to main content"},
+    "language_switch": {"fr": "English", "en": "Français"},
+    "language_switch_label": {"fr": "Read this page in English", "en": "Lire cette page en français"},
+    "home": {"fr": "Accueil", "en": "Home"},
+    "back": {"fr": "Retour", "en": "Back"},
+    "continue": {"fr": "Continuer", "en": "Continue"},
+    "start_now": {"fr": "Commencer", "en": "Start now"},
+    "start_again": {"fr": "Recommencer depuis le début", "en": "Start again from the beginning"},
+    "continue_draft": {"fr": "Reprendre ma demande en cours", "en": "Continue my application"},
+    "front_title": {"fr": "Faire une démarche en ligne", "en": "Apply or report online"},
+    "front_intro": {
+        "fr": "Toutes les démarches proposées ici, au même endroit.",
+        "en": "Every service offered here, in one place.",
+    },
+    "search_label": {"fr": "Rechercher une démarche", "en": "Search for a service"},
+    "search_button": {"fr": "Rechercher", "en": "Search"},
+    "search_results": {
+        "fr": "{count} démarche(s) pour « {q} »",
+        "en": "{count} service(s) for “{q}”",
+    },
+    "search_none": {
+        "fr": "Aucune démarche ne correspond. Essayez d'autres mots.",
+        "en": "No service matches. Try other words.",
+    },
+    "show_all": {"fr": "Voir toutes les démarches", "en": "Show every service"},
+    "before_you_start": {"fr": "Avant de commencer", "en": "Before you start"},
+    "what_you_need": {"fr": "Ce qu'il vous faut", "en": "What you will need"},
+    "need_document": {"fr": "{label} ({kinds}, {size} au plus)", "en": "{label} ({kinds}, {size} at most)"},
+    "nothing_to_prepare": {
+        "fr": "Aucun document à préparer.",
+        "en": "You do not need any documents.",
+    },
+    "time_estimate": {
+        "fr": "Cela prend environ {minutes} minutes.",
+        "en": "It takes about {minutes} minutes.",
+    },
+    "time_estimate_one": {"fr": "Cela prend environ 1 minute.", "en": "It takes about 1 minute."},
+    "other_channels": {"fr": "Autres moyens de faire la démarche", "en": "Other ways to apply"},
+    "desk": {"fr": "Au guichet", "en": "In person"},
+    "phone": {"fr": "Par téléphone", "en": "By phone"},
+    "email": {"fr": "Par e-mail", "en": "By email"},
+    "website": {"fr": "Site web", "en": "Website"},
+    "resume_title": {"fr": "Reprendre une demande", "en": "Continue an application"},
+    "resume_intro": {
+        "fr": "Saisissez le code de reprise qui vous a été donné, par exemple ABCD-EFGH.",
+        "en": "Enter the resume code you were given, for example ABCD-EFGH.",
+    },
+    "resume_code_label": {"fr": "Code de reprise", "en": "Resume code"},
+    "resume_button": {"fr": "Reprendre", "en": "Continue"},
+    "resume_unknown": {
+        "fr": "Ce code ne correspond à aucune demande en cours : vérifiez-le",
+        "en": "This code matches no application in progress: check it",
+    },
+    "resume_link_start": {"fr": "Vous avez un code de reprise ?", "en": "Do you have a resume code?"},
+    "save_later": {"fr": "Enregistrer et reprendre plus tard", "en": "Save and come back later"},
+    "saved_title": {"fr": "Votre demande est enregistrée", "en": "Your application has been saved"},
+    "saved_intro": {
+        "fr": "Pour la reprendre, gardez ce lien ou notez ce code. Ils restent valables 30 jours.",
+        "en": "To continue it, keep this link or write down this code. They work for 30 days.",
+    },
+    "saved_link": {"fr": "Lien de reprise", "en": "Resume link"},
+    "saved_code": {"fr": "Code de reprise", "en": "Resume code"},
+    "saved_warning": {
+        "fr": "Toute personne qui a ce lien ou ce code peut voir vos réponses : ne les partagez pas.",
+        "en": "Anyone with this link or code can see your answers: do not share them.",
+    },
+    "saved_continue": {"fr": "Continuer maintenant", "en": "Continue now"},
+    "progress": {
+        "fr": "Étape {current} sur {total}",
+        "en": "Step {current} of {total}",
+    },
+    "progress_range": {
+        "fr": "Étape {current} sur {low} à {high}, selon vos réponses",
+        "en": "Step {current} of {low} to {high}, depending on your answers",
+    },
+    "optional": {"fr": "(facultatif)", "en": "(optional)"},
+    "yes": {"fr": "Oui", "en": "Yes"},
+    "no": {"fr": "Non", "en": "No"},
+    "choose": {"fr": "Choisissez…", "en": "Choose…"},
+    "day": {"fr": "Jour", "en": "Day"},
+    "month": {"fr": "Mois", "en": "Month"},
+    "year": {"fr": "Année", "en": "Year"},
+    "date_hint": {"fr": "Par exemple 27 3 2007", "en": "For example 27 3 2007"},
+    "street": {"fr": "Numéro et voie", "en": "Number and street"},
+    "postcode": {"fr": "Code postal", "en": "Postcode"},
+    "commune": {"fr": "Commune", "en": "Town or city"},
+    "file_hint": {
+        "fr": "Formats acceptés : {kinds}. Taille maximale : {size}.",
+        "en": "Accepted formats: {kinds}. Maximum size: {size}.",
+    },
+    "file_current": {"fr": "Fichier joint : {name}", "en": "File attached: {name}"},
+    "file_replace": {
+        "fr": "Pour le remplacer, choisissez un autre fichier.",
+        "en": "To replace it, choose another file.",
+    },
+    "item": {"fr": "{label} {n}", "en": "{label} {n}"},
+    "add_another": {"fr": "Ajouter un autre élément : {label}", "en": "Add another: {label}"},
+    "remove": {"fr": "Retirer {label} {n}", "en": "Remove {label} {n}"},
+    "repeat_limits": {
+        "fr": "Entre {min} et {max}.",
+        "en": "Between {min} and {max}.",
+    },
+    "repeat_min": {
+        "fr": "Ajoutez au moins {min} élément(s)",
+        "en": "Add at least {min} item(s)",
+    },
+    "repeat_max": {
+        "fr": "Vous ne pouvez pas ajouter plus de {max} élément(s)",
+        "en": "You cannot add more than {max} item(s)",
+    },
+    "error_summary_title": {"fr": "Il y a un problème", "en": "There is a problem"},
+    "error_prefix": {"fr": "Erreur :", "en": "Error:"},
+    "error_title_prefix": {"fr": "Erreur", "en": "Error"},
+    "check_title": {"fr": "Vérifiez vos réponses", "en": "Check your answers"},
+    "check_intro": {
+        "fr": "Vérifiez vos réponses avant d'envoyer votre demande.",
+        "en": "Check your answers before sending your application.",
+    },
+    "change": {"fr": "Modifier", "en": "Change"},
+    "not_answered": {"fr": "Pas de réponse", "en": "Not answered"},
+    "send_title": {"fr": "Envoyer votre demande", "en": "Send your application"},
+    "send_declaration": {
+        "fr": "En envoyant cette demande, vous confirmez que vos réponses sont exactes.",
+        "en": "By sending this application, you confirm that your answers are correct.",
+    },
+    "send_button": {"fr": "Accepter et envoyer", "en": "Accept and send"},
+    "confirmation_reference": {"fr": "Votre numéro de dossier", "en": "Your reference number"},
+    "what_next": {"fr": "Et maintenant ?", "en": "What happens next"},
+    "print_receipt": {"fr": "Voir le récapitulatif à imprimer", "en": "View a printable receipt"},
+    "receipt_title": {"fr": "Récapitulatif de votre demande", "en": "Receipt of your application"},
+    "receipt_sent_on": {"fr": "Envoyée le {date}", "en": "Sent on {date}"},
+    "print_hint": {
+        "fr": "Pour imprimer cette page, utilisez la fonction Imprimer de votre navigateur.",
+        "en": "To print this page, use your browser's Print function.",
+    },
+    "exit_next": {"fr": "Que faire ?", "en": "What you can do"},
+    "already_sent": {
+        "fr": "Cette demande a déjà été envoyée.",
+        "en": "This application has already been sent.",
+    },
+    "new_application": {"fr": "Faire une nouvelle demande", "en": "Start a new application"},
+    "not_found_title": {"fr": "Page introuvable", "en": "Page not found"},
+    "not_found_body": {
+        "fr": "Si vous avez saisi l'adresse, vérifiez-la. Sinon, revenez à l'accueil.",
+        "en": "If you typed the web address, check it is correct. Otherwise go back home.",
+    },
+    "error_title": {"fr": "Désolé, un problème technique est survenu", "en": "Sorry, there is a problem with the service"},
+    "error_body": {
+        "fr": "Réessayez dans quelques minutes. Vos réponses enregistrées sont conservées.",
+        "en": "Try again in a few minutes. Your saved answers have been kept.",
+    },
+    "forbidden_title": {"fr": "Votre session a expiré", "en": "Your session has expired"},
+    "forbidden_body": {
+        "fr": "Pour votre sécurité, rien n'a été enregistré. Revenez en arrière, rechargez la page et recommencez.",
+        "en": "For your security, nothing was saved. Go back, reload the page and try again.",
+    },
+    "too_large_title": {"fr": "Les données envoyées sont trop volumineuses", "en": "What you sent is too large"},
+    "too_large_body": {
+        "fr": "La limite est de {size}. Si vous joignez un fichier, choisissez-en un plus petit.",
+        "en": "The limit is {size}. If you are attaching a file, choose a smaller one.",
+    },
+    "method_title": {"fr": "Action impossible", "en": "This action is not possible"},
+    "conflict_body": {
+        "fr": "Vos réponses ont été modifiées dans une autre fenêtre. Vérifiez-les puis recommencez.",
+        "en": "Your answers were changed in another window. Check them and try again.",
+    },
+    "no_js_note": {
+        "fr": "Certaines questions dépendent de vos réponses : elles s'afficheront sur la page suivante.",
+        "en": "Some questions depend on your answers: they will appear on the next page.",
+    },
+    "footer_accessibility": {"fr": "Accessibilité : partiellement conforme", "en": "Accessibility: partially compliant"},
+    "footer_privacy": {
+        "fr": "Vos réponses ne servent qu'à traiter votre demande.",
+        "en": "Your answers are only used to handle your application.",
+    },
+    "theme_other": {"fr": "Autres démarches", "en": "Other services"},
+    "by_org": {"fr": "Proposé par {org}", "en": "Provided by {org}"},
+    "hidden_reveal_note": {
+        "fr": "D'autres questions peuvent apparaître selon votre réponse.",
+        "en": "More questions may appear depending on your answer.",
+    },
+}
+
+
+def t(key: str, lang: str, **params: Any) -> str:
+    """The interface message ``key`` in ``lang`` (French when missing), filled with ``params``."""
+    entry = MESSAGES[key]
+    text = entry.get(lang) or entry[DEFAULT]
+    return text.format(**params) if params else text
+
+
+def pick_language(requested: str | None, available: list[str] | tuple[str, ...]) -> str:
+    """A language the page can be shown in: the one requested if available, else the first."""
+    if requested in available:
+        return str(requested)
+    return available[0] if available else DEFAULT
