@@ -96,6 +96,10 @@ _SPACE_TABLE = str.maketrans({c: " " for c in _SPACES})
 # Control characters never belong in an answer; textarea keeps newlines and tabs.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f]")
+# Invisible characters that copy-paste brings along (zero-width spaces, byte order marks) and
+# bidirectional overrides, which can make a stored answer read differently from what it is
+# (the "Trojan Source" trick) in a back office: dropped, never stored.
+_INVISIBLE = re.compile("[\u200b\u2060\ufeff\u202a-\u202e\u2066-\u2069]")
 
 
 def _one_string(raw: Any) -> str | None:
@@ -129,11 +133,11 @@ def _clean_text(text: str, *, multiline: bool = False) -> str | InvalidAnswer:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if (_CONTROL if multiline else _CONTROL_LINE).search(text.replace("\t", " ")):
         return InvalidAnswer("invalid-characters")
-    return unicodedata.normalize("NFC", text).strip()
+    return unicodedata.normalize("NFC", _INVISIBLE.sub("", text)).strip()
 
 
 def _squash_spaces(text: str) -> str:
-    return re.sub(" +", " ", text.translate(_SPACE_TABLE)).strip()
+    return re.sub(" +", " ", _INVISIBLE.sub("", text).translate(_SPACE_TABLE)).strip()
 
 
 # --- numbers ---------------------------------------------------------------------------
@@ -143,6 +147,7 @@ def _squash_spaces(text: str) -> str:
 _INTEGER = re.compile(r"[+-]?(?:[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)")
 _DECIMAL = re.compile(r"([+-]?(?:[0-9]{1,3}(?: [0-9]{3})+|[0-9]+))(?:[.,]([0-9]+))?")
 _DECIMAL_ONLY = re.compile(r"[+-]?[.,][0-9]+")
+_DECIMAL_BOTH = re.compile(r"[+-]?[0-9]{1,3}(?:([.,])[0-9]{3})+(?!\1)([.,])[0-9]+")
 
 
 def _coerce_integer(raw: Any) -> Coerced:
@@ -179,6 +184,10 @@ def _coerce_decimal(raw: Any) -> Coerced:
     if _DECIMAL_ONLY.fullmatch(text):  # ",5" means 0,5
         sign = "-" if text.startswith("-") else ""
         text = sign + "0" + text.lstrip("+-")
+    if both := _DECIMAL_BOTH.fullmatch(text):
+        # "1.200,50" or "1,200.50": with both separators, the last one is the decimal mark.
+        thousands, decimal = both.group(1), both.group(2)
+        text = text.replace(thousands, " ").replace(decimal, ".")
     match = _DECIMAL.fullmatch(text)
     if not match:
         return _fail("decimal-format")

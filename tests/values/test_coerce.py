@@ -17,6 +17,9 @@ VALID = [
     ("text", "e\u0301te\u0301", "été"),  # NFC normalised
     ("textarea", "ligne 1\r\nligne 2\n", "ligne 1\nligne 2"),
     ("textarea", "a\tb", "a\tb"),
+    ("text", "\ufeffJean\u200b", "Jean"),  # invisible copy-paste leftovers
+    ("text", "abc\u202edef", "abcdef"),  # bidirectional override: dropped
+    ("siret", "7328\u200b2932000074", "73282932000074"),
     # integer
     ("integer", "12", 12),
     ("integer", " 0 ", 0),
@@ -33,6 +36,9 @@ VALID = [
     ("decimal", "-0,25", -0.25),
     ("decimal", ",5", 0.5),
     ("decimal", "3", 3.0),
+    ("decimal", "1.200,50", 1200.5),  # both separators: the last one is the decimal mark
+    ("decimal", "1,200.50", 1200.5),
+    ("decimal", "1.200.300,5", 1_200_300.5),
     ("decimal", 4, 4.0),
     # yes / no
     ("yesno", "yes", True),
@@ -125,7 +131,9 @@ INVALID = [
     ("integer", "9" * 5000, "number-too-big"),
     ("integer", True, "not-understood"),
     ("decimal", "2,5,5", "decimal-format"),
-    ("decimal", "1.200,50", "decimal-format"),
+    ("decimal", "1.200.50", "decimal-format"),
+    ("decimal", "1,2.5", "decimal-format"),
+    ("decimal", "1.200,5,5", "decimal-format"),
     ("decimal", "nan", "decimal-format"),
     ("decimal", "inf", "decimal-format"),
     ("decimal", "2,5 €", "decimal-format"),
