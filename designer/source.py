@@ -32,6 +32,10 @@ _IMPLICIT_TAGS = {
     "tag:yaml.org,2002:" + t for t in ("null", "bool", "int", "float", "str", "timestamp", "value")
 }
 
+# `key: "quoted" and more`: YAML ends the scalar at the closing quote.
+_QUOTED_THEN_MORE = re.compile(r"""^\s*(?:-\s+)?[\w-]+:\s+(["'])[^"']*\1\s*[^\s#]""")
+_COLON_IN_VALUE = re.compile(r"^\s*(?:-\s+)?[\w-]+:\s+[^\"'{\[].*:\s")
+
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL_TRUE = re.compile(r"^(?:true|True|TRUE)$")
 _BOOL_FALSE = re.compile(r"^(?:false|False|FALSE)$")
@@ -205,6 +209,16 @@ def _syntax_message(error: yaml.YAMLError, text: str = "") -> str:
         line = lines[mark.line] if mark.line < len(lines) else ""
         if "\t" in line[: mark.column + 1]:
             return "a tab character is used for indentation: YAML only allows spaces"
+        if _QUOTED_THEN_MORE.search(line):
+            return (
+                "a value that starts with a quote must end with it: quote the whole "
+                """expression, e.g. when: '"bio" in regimes'"""
+            )
+        if _COLON_IN_VALUE.search(line) and "mapping values" in problem:
+            return (
+                "a value contains ': ' (colon and space), which YAML reads as a new key: "
+                "put the value in quotes"
+            )
     text = problem
     context_mark = getattr(error, "context_mark", None)
     if context and context_mark is not None:

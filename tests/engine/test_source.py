@@ -144,3 +144,17 @@ def test_expression_columns_inside_quotes() -> None:
     assert doc is not None
     assert doc.expression_position(("w",), 4) == (1, 9)
     assert doc.expression_position(("v",), 4) == (2, 8)
+
+
+def test_quoted_start_of_an_expression_is_explained() -> None:
+    loaded = load_text("a:\n  when: \"vegan\" in regimes\n  b: 1\n", "j.yaml")
+    [finding] = loaded.findings
+    assert (finding.rule, finding.line) == ("yaml-syntax", 2)
+    assert "quote the whole expression" in finding.message
+
+
+def test_colon_inside_a_value_is_explained() -> None:
+    loaded = load_text("title: Horaires: 9 h\n", "j.yaml")
+    [finding] = loaded.findings
+    assert (finding.rule, finding.line) == ("yaml-syntax", 1)
+    assert "put the value in quotes" in finding.message
