@@ -23,7 +23,7 @@ from .generate import (
 
 KINDS = ["bool", "num", "str", "date", "list"]
 SETTINGS = settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 TYPE_OF = {
     "bool": ValueType.BOOLEAN,
