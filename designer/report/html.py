@@ -122,16 +122,21 @@ def layout(graph: GraphOut) -> Picture:
                 )
             )
     arrows = []
+    into: dict[str, int] = {}
     for e in graph.edges:
         (sx, sy), (tx, ty) = place[e.source], place[e.target]
         x1, y1 = sx + NODE_W / 2, sy + NODE_H
-        x2, y2 = tx + NODE_W / 2, ty - 4
+        x2, y2 = tx + NODE_W / 2, ty - 2
         mid = (y1 + y2) / 2
         d = f"M{x1:.0f},{y1:.0f} C{x1:.0f},{mid:.0f} {x2:.0f},{mid:.0f} {x2:.0f},{y2:.0f}"
-        label = e.words if len(e.words) <= 34 else e.words[:33] + "…"
-        # The label sits on the curve a third of the way down: fan-outs have spread apart.
-        lx = x1 + (x2 - x1) * 0.45
-        ly = y1 + min(V_GAP * 0.55, (y2 - y1) * 0.45)
+        label = e.words if len(e.words) <= 32 else e.words[:31] + "…"
+        # Labels sit just above their target: targets of one row are a box apart, so the
+        # labels of a fan-out do not overlap; several labelled branches into one target
+        # are stacked.
+        k = into.get(e.target, 0)
+        if label:
+            into[e.target] = k + 1
+        lx, ly = x2, ty - 14 - 13 * k
         arrows.append(Arrow(d, label, e.words, lx, ly, e.on_median_path))
     width = MARGIN * 2 + width_cols * (NODE_W + H_GAP) - H_GAP
     height = MARGIN * 2 + (max(rows, default=0) + 1) * (NODE_H + V_GAP) - V_GAP
