@@ -71,6 +71,8 @@ class ImportStats:
     conditions_translated: int = 0
     computed: int = 0
     computed_translated: int = 0
+    #: Conditions of constructs not carried over at all (e.g. CORE's soft-validation screens).
+    conditions_dropped: int = 0
 
 
 @dataclass
@@ -105,9 +107,10 @@ def slug_identifier(text: str, fallback: str = "q") -> str:
         ident = fallback
     if ident[0].isdigit():
         ident = f"{fallback}_{ident}"
+    ident = ident[:60].rstrip("_") or fallback
     if ident in RESERVED:
         ident += "_"
-    return ident[:60].rstrip("_") or fallback
+    return ident
 
 
 def slug_journey_id(text: str) -> str:
@@ -160,6 +163,7 @@ def and_(*parts: Expr | None) -> Expr | None:
             items.extend(part.operands)
         else:
             items.append(part)
+    items = list(dict.fromkeys(items))  # the same test twice says nothing more
     if not items:
         return None
     return items[0] if len(items) == 1 else BoolOp("and", tuple(items))
@@ -173,6 +177,7 @@ def or_(*parts: Expr) -> Expr:
             items.extend(part.operands)
         else:
             items.append(part)
+    items = list(dict.fromkeys(items))
     if len(items) == 1:
         return items[0]
     return BoolOp("or", tuple(items))
@@ -239,7 +244,7 @@ def compare(symbol: Symbol, op: str, value: Any) -> Expr:
     if op not in _FLIP:
         raise Untranslatable(f"operator {op!r} is not supported")
     name = Name(symbol.id)
-    if value is None or (isinstance(value, str) and value == "" and symbol.type != "text"):
+    if value is None or (isinstance(value, str) and value == ""):
         if op == "==":
             return not_(answered(symbol))
         if op == "!=":

@@ -347,6 +347,8 @@ class DLUHCImporter:
             page_id = page["_id"]
             ref = f"sections.{section_id}.subsections.{sub_id}.pages.{page_id}"
             if self.is_interruption(page):
+                if page.get("depends_on"):
+                    self.out.stats.conditions_dropped += 1
                 self.out.note(ref, f"interruption screen {page_id}", "a soft validation ('are "
                               "you sure?') triggered by CORE's Ruby code: no equivalent, not "
                               "imported")

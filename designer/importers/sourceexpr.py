@@ -271,18 +271,34 @@ class Translator:
             return self.symbol_of(node[2][0])
         return None
 
-    def condition(self, node: Node) -> Any:
-        """Translate `node` where a truth value is expected."""
+    def condition(self, node: Node, positive: bool = True) -> Any:
+        """Translate `node` where a truth value is expected.
+
+        In XPath and JavaScript an unanswered field is a value (the empty string,
+        `undefined`) and every test on it is true or false; in the journey language
+        it is unknown. Each test is therefore made two-valued where it matters: a
+        test that holds on an empty answer (``!=``) gets ``not answered(x) or``, and a
+        test under a negation gets ``answered(x) and`` (`positive` tracks that).
+        """
         from designer.expressions import Compare, Literal, Name
 
         from .core import and_, answered, compare, contains, not_, or_
 
+        def two_valued(expr: Any, symbol: Any, holds_when_empty: bool) -> Any:
+            if holds_when_empty:
+                return or_(not_(answered(symbol)), expr)
+            if not positive:
+                result = and_(answered(symbol), expr)
+                return result
+            return expr
+
         kind = node[0]
         if kind == "bin" and node[1] in ("and", "or"):
-            left, right = self.condition(node[2]), self.condition(node[3])
+            left = self.condition(node[2], positive)
+            right = self.condition(node[3], positive)
             return and_(left, right) if node[1] == "and" else or_(left, right)
         if kind == "not" or (kind == "call" and node[1] == "not" and len(node[2]) == 1):
-            return not_(self.condition(node[1] if kind == "not" else node[2][0]))
+            return not_(self.condition(node[1] if kind == "not" else node[2][0], not positive))
         if kind == "lit" and isinstance(node[1], bool):
             return Literal(node[1])
         if kind == "call" and node[1] in ("true", "false") and not node[2]:
@@ -293,11 +309,11 @@ class Translator:
             symbol = self.symbol_of(node[2][0])
             if symbol is None:
                 raise Untranslatable("selected() on something that is not a question")
-            return contains(symbol, node[2][1][1])
+            return two_valued(contains(symbol, node[2][1][1]), symbol, False)
         if kind in ("ref", "self"):
             symbol = self.symbol_of(node)
             if symbol.type == "yesno":
-                return Name(symbol.id)
+                return two_valued(Name(symbol.id), symbol, False)
             return answered(symbol)
         if kind == "bin" and node[1] in _COMPARISONS:
             op, left, right = node[1], node[2], node[3]
@@ -320,10 +336,6 @@ class Translator:
                         return not_(answered(symbol))
             left_symbol = self.symbol_of(left) if left[0] in ("ref", "self", "call") else None
             right_symbol = self.symbol_of(right) if right[0] in ("ref", "self", "call") else None
-            if left_symbol is not None and left_symbol.type != "computed" and right[0] == "lit":
-                return compare(left_symbol, op, right[1])
-            if right_symbol is not None and right_symbol.type != "computed" and left[0] == "lit":
-                return compare(right_symbol, _FLIPPED[op], left[1])
             for side in (left, right):
                 if side[0] == "lit" and side[1] == "":
                     other = right if side is left else left
@@ -334,7 +346,19 @@ class Translator:
                         return not_(answered(symbol))
                     if op == "!=":
                         return answered(symbol)
-            return Compare(self.value(left), (op,), (self.value(right),))
+            if left_symbol is not None and left_symbol.type != "computed" and right[0] == "lit":
+                return two_valued(compare(left_symbol, op, right[1]), left_symbol, op == "!=")
+            if right_symbol is not None and right_symbol.type != "computed" and left[0] == "lit":
+                return two_valued(compare(right_symbol, _FLIPPED[op], left[1]), right_symbol,
+                                  op == "!=")
+            expr = Compare(self.value(left), (op,), (self.value(right),))
+            if not positive:
+                refs = [self.symbol_of(n) for n in (left, right)
+                        if n[0] in ("ref", "self")]
+                guards = [answered(r) for r in refs if r is not None and r.type != "computed"]
+                if guards:
+                    return and_(*guards, expr)
+            return expr
         if kind == "call":
             raise Untranslatable(f"function {node[1]}() has no equivalent in a condition")
         if kind == "path":

@@ -132,11 +132,15 @@ class Node:
 def _read_xlsx(path: Path) -> dict[str, list[tuple[int, list[Any]]]]:
     import openpyxl  # imported here: only XLSForm import needs it
 
+    # openpyxl warns about Excel extensions it drops (data validation...): noise here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _read_sheets(openpyxl, path)
+
+
+def _read_sheets(openpyxl: Any, path: Path) -> dict[str, list[tuple[int, list[Any]]]]:
     try:
-        with warnings.catch_warnings():
-            # openpyxl warns about Excel extensions it drops (data validation...): noise here.
-            warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise ImportRefused(f"{path.name} is not a readable .xlsx workbook ({exc})") from None
     sheets: dict[str, list[tuple[int, list[Any]]]] = {}
@@ -752,7 +756,8 @@ class XLSFormImporter:
             else:
                 self.out.note(row.ref, f"repeat_count: {count}", "a computed number of items has "
                               "no equivalent: the citizen adds items freely")
-        if relaxed:
+        if relaxed or "min" not in question:
+            # An ODK repeat may have no item unless its count is fixed.
             question["required"] = False
         self.out.comments[("__q__", symbol.id)] = f"{row.ref}: {row.get('type')} {row.get('name')}"
         out[symbol.id] = question
