@@ -502,6 +502,24 @@ _IBAN_STRUCTURE = re.compile(r"([0-9]+)!([nac])")
 _IBAN_CHARS = {"n": "[0-9]", "a": "[A-Z]", "c": "[A-Z0-9]"}
 
 
+# France and the territories that use French bank codes: their BBAN is a RIB (bank 5 digits,
+# branch 5, account 11 alphanumerics, key 2). python-stdnum has no RIB check, so it is here.
+_RIB_COUNTRIES = {"FR", "MC", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF", "NC", "PF", "WF"}
+_RIB_LETTERS = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678912345678923456789"
+)
+
+
+def _rib_key_ok(bban: str) -> bool:
+    """The RIB key: 97 - (89 x bank + 15 x branch + 3 x account) mod 97, where the account's
+    letters count as digits (A, J -> 1; B, K, S -> 2; ...; I, R, Z -> 9)."""
+    if len(bban) != 23:
+        return True  # another layout: the IBAN checks already ran
+    bank, branch = int(bban[:5]), int(bban[5:10])
+    account, key = int(bban[10:21].translate(_RIB_LETTERS)), int(bban[21:])
+    return 97 - (89 * bank + 15 * branch + 3 * account) % 97 == key
+
+
 def _coerce_iban(raw: Any) -> Coerced:
     """Check an IBAN part by part, so the message says what is wrong: the country code, the
     length for that country, the check digits, the account part, or the national key."""
@@ -531,6 +549,8 @@ def _coerce_iban(raw: Any) -> Coerced:
         _iban.validate(compact, check_country=False)
     except ValidationError:
         return _fail("iban-checksum")
+    if country in _RIB_COUNTRIES and not _rib_key_ok(compact[4:]):
+        return _fail("iban-national", country=country)
     national = _get_cc_module(country.lower(), "iban")
     if national is not None:
         try:

@@ -361,3 +361,28 @@ def test_invalid_answer_messages():
     assert error.message() == "Saisissez une date réelle, par exemple 27 3 2007"
     assert error.message("en") == "Enter a real date, for example 27 3 2007"
     assert error.message("de") == error.message("fr")  # unknown language: the default
+
+
+def _iban_from_bban(country: str, bban: str) -> str:
+    from stdnum import iban
+
+    return country + iban.calc_check_digits(country + "00" + bban) + bban
+
+
+@pytest.mark.parametrize(
+    ("account", "letters_as_digits"),
+    [
+        ("12345678901", "12345678901"),
+        ("0000ABC1234", "00001231234"),
+        ("JKSZ0000000", "12290000000"),
+    ],
+)
+def test_french_rib_key_is_checked(account, letters_as_digits):
+    # The RIB key as the banks document it: 97 - (89 bank + 15 branch + 3 account) mod 97.
+    key = 97 - (89 * 30006 + 15 * 1 + 3 * int(letters_as_digits)) % 97
+    good = _iban_from_bban("FR", f"3000600001{account}{key:02d}")
+    assert coerce("iban", good).value == good
+    wrong = _iban_from_bban("FR", f"3000600001{account}{(key + 1) % 97:02d}")
+    # The IBAN's own check digits are right: only the national key can tell.
+    assert coerce("iban", wrong).error == InvalidAnswer("iban-national", {"country": "FR"})
+    assert "RIB" in coerce("iban", wrong).error.message("fr")
