@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable, Mapping
 
-from .ast import BinOp, BoolOp, Call, Compare, Expr, ListLit, Literal, Name, Unary
+from .ast import FUNCTIONS, BinOp, BoolOp, Call, Compare, Expr, ListLit, Literal, Name, Unary
 from .serialize import unparse
 from .types import CheckResult, Problem, Symbol, ValueType
 
@@ -111,11 +111,14 @@ class _Checker:
         symbol = self.lookup(node.id)
         if symbol is None:
             close = difflib.get_close_matches(node.id, self.candidates, n=1, cutoff=0.7)
-            hint = (
-                f": did you mean '{close[0]}'?"
-                if close
-                else ": no question or computed value has this id"
-            )
+            if close:
+                hint = f": did you mean '{close[0]}'?"
+            elif node.id in FUNCTIONS:
+                hint = f": to use the function, write {node.id}(...)"
+                if FUNCTIONS[node.id] == 0:
+                    hint = f": to use the function, write {node.id}()"
+            else:
+                hint = ": no question or computed value has this id"
             self.report("unknown-name", f"unknown name '{node.id}'{hint}", node)
             return ANY
         if not symbol.available:
@@ -333,6 +336,11 @@ def _mismatch_hint(left: Expr, lt: ValueType, right: Expr, rt: ValueType) -> str
             return ': write a date as date("YYYY-MM-DD"), or compare age(...) or years_between(...)'
         if isinstance(side, Literal) and kind == S and other == D:
             return ': write a date as date("YYYY-MM-DD")'
+        if isinstance(side, Literal) and kind == S and other == B:
+            return ": a yes/no answer is true or false"
+        if kind == S and other == LIST:
+            listed = right if side is left else left
+            return f": to test a choice, write {_show(side)} in {unparse(listed)}"
     return ""
 
 

@@ -402,6 +402,11 @@ class _Parser:
                 where = f" after {before.text}"
             if token.kind == "end":
                 return ExpressionSyntaxError(f"expected a value{where}", token.start)
+            if token.kind == "keyword" and token.value == "not":
+                return ExpressionSyntaxError(
+                    f"expected a value{where}, found 'not': write (not ...) in parentheses",
+                    token.start,
+                )
             return ExpressionSyntaxError(
                 f"expected a value{where}, found {token.text}", token.start
             )

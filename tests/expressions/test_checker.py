@@ -202,6 +202,8 @@ def test_forward_reference_still_typed() -> None:
         ('"x" in enfants', "is a list of repeated items", (7, 14)),
         ('nom in [1, "a"]', "a list must hold values of one type", (7, 15)),
         ("regimes == 3", "cannot compare 'regimes' (a list of choices) with 3", (11, 12)),
+        ('regimes == "bio"', 'to test a choice, write "bio" in regimes', (11, 16)),
+        ('commune == "oui"', "a yes/no answer is true or false", (11, 16)),
     ],
 )
 def test_type_mismatch(text: str, fragment: str, span: tuple[int, int]) -> None:
@@ -262,3 +264,9 @@ def test_options_not_checked_without_options_or_literal() -> None:
     assert rules("ecole == nom") == []
     assert rules('nom in ["x", "y"]') == []
     assert rules("ecole == null") == []
+
+
+def test_function_name_without_call() -> None:
+    [p] = run("naissance < today").problems
+    assert p.rule == "unknown-name"
+    assert p.message == "unknown name 'today': to use the function, write today()"

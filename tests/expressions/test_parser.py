@@ -114,6 +114,7 @@ def error(text: str) -> ExpressionSyntaxError:
         ("a or", "expected a value after 'or'", 4),
         ("not", "expected a value after 'not'", 3),
         ("a ==", "expected a value after '=='", 4),
+        ("a == not b", "found 'not': write (not ...) in parentheses", 5),
         ("a +", "expected a value after '+'", 3),
         ("(a", "unclosed parenthesis", 0),
         ("x and (a or (b)", "unclosed parenthesis", 6),
