@@ -361,3 +361,71 @@ def same(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b or (
         isinstance(a, (int, float)) and isinstance(b, (int, float)) and a == b
     )
+
+
+# -- untyped trees: any node over any operands, for "never fails" properties --
+
+ANY_NAMES = ("v1", "v2", "v3")
+ANY_VALUES: tuple[Any, ...] = (
+    None,
+    True,
+    False,
+    0,
+    1,
+    -2,
+    2.5,
+    "",
+    "a",
+    "2000-06-15x",
+    datetime.date(2000, 6, 15),
+    datetime.date(2024, 2, 29),
+    [],
+    ["a", "b"],
+    [{"p": 1}],
+    {},
+    {"rue": "1 rue"},
+)
+
+
+def gen_any(pick: Pick, depth: int) -> Expr:
+    """A tree of any shape, ignoring types: what a careless designer may write."""
+    if depth <= 0 or pick.integer(0, 3) == 0:
+        form = pick.choice(["lit", "name", "name", "today", "date"])
+        if form == "lit":
+            return Literal(pick.choice([None, True, False, 0, 1, -1, 0.5, "a", "", "2000-06-15"]))
+        if form == "name":
+            return Name(pick.choice(ANY_NAMES))
+        if form == "today":
+            return Call("today", ())
+        return Call("date", (Literal(pick.choice(DATES).isoformat()),))
+    form = pick.choice(["list", "not", "neg", "bool", "cmp", "bin", "call", "answered"])
+    sub = depth - 1
+    if form == "list":
+        return ListLit(tuple(gen_any(pick, sub) for _ in range(pick.integer(0, 3))))
+    if form in ("not", "neg"):
+        return Unary("not" if form == "not" else "-", gen_any(pick, sub))
+    if form == "bool":
+        count = pick.integer(2, 3)
+        return BoolOp(pick.choice(["and", "or"]), tuple(gen_any(pick, sub) for _ in range(count)))
+    if form == "cmp":
+        count = pick.integer(1, 2)
+        ops = tuple(
+            pick.choice(["==", "!=", "<", "<=", ">", ">=", "in", "not in"]) for _ in range(count)
+        )
+        return Compare(gen_any(pick, sub), ops, tuple(gen_any(pick, sub) for _ in range(count)))
+    if form == "bin":
+        return BinOp(pick.choice(["+", "-", "*", "/"]), gen_any(pick, sub), gen_any(pick, sub))
+    if form == "answered":
+        return Call("answered", (Name(pick.choice(ANY_NAMES)),))
+    func = pick.choice(["age", "years_between", "days_between", "len"])
+    arity = 2 if func.endswith("between") else 1
+    return Call(func, tuple(gen_any(pick, sub) for _ in range(arity)))
+
+
+def any_answers(pick: Pick) -> dict[str, Any]:
+    """Answers of any kind, or absent."""
+    out: dict[str, Any] = {}
+    for name in ANY_NAMES:
+        if pick.integer(0, 4):
+            out[name] = pick.choice(ANY_VALUES)
+    return out

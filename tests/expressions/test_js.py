@@ -18,7 +18,7 @@ import pytest
 
 from designer.expressions import evaluate, parse, to_json
 
-from .generate import TODAYS, RandomPick, answers, gen
+from .generate import TODAYS, RandomPick, answers, any_answers, gen, gen_any
 
 NODE = shutil.which("node")
 SCRIPT = Path(__file__).resolve().parents[2] / "renderer" / "static" / "parcours-expr.js"
@@ -100,6 +100,8 @@ def _json_answers(env: dict[str, Any]) -> dict[str, Any]:
             return v.isoformat()
         if isinstance(v, list):
             return [conv(x) for x in v]
+        if isinstance(v, dict):
+            return {k: conv(x) for k, x in v.items()}
         return v
 
     return {k: conv(v) for k, v in env.items()}
@@ -133,6 +135,10 @@ def _cases() -> list[dict[str, Any]]:
     for _ in range(1500):
         tree = gen(pick, pick.choice(KINDS), pick.integer(1, 5))
         cases.append({"tree": tree, "env": answers(pick), "today": pick.choice(TODAYS)})
+    # Ill-typed trees too: both sides must give the same unknowns, never fail.
+    for _ in range(1500):
+        tree = gen_any(pick, pick.integer(1, 4))
+        cases.append({"tree": tree, "env": any_answers(pick), "today": pick.choice(TODAYS)})
     return cases
 
 
@@ -168,3 +174,30 @@ def test_js_has_no_eval() -> None:
     source = SCRIPT.read_text(encoding="utf-8")
     for forbidden in ("eval(", "Function(", "setTimeout(", "import("):  # no code from text
         assert forbidden not in source
+
+
+def test_js_defines_a_browser_global(tmp_path: Path) -> None:
+    """Loaded by a <script> tag (no `module`), the script defines window.ParcoursExpr."""
+    assert NODE is not None
+    driver = tmp_path / "browser.js"
+    driver.write_text(
+        """
+const vm = require("vm");
+const fs = require("fs");
+const window = {};
+vm.runInNewContext(fs.readFileSync(process.argv[2], "utf8"), {window: window});
+const tree = JSON.parse(process.argv[3]);
+process.stdout.write(JSON.stringify([
+  typeof window.ParcoursExpr.evaluate,
+  window.ParcoursExpr.evaluate(tree, {age: 20}, "2026-11-27"),
+  window.ParcoursExpr.holds(tree, {}, "2026-11-27"),
+]));
+""",
+        encoding="utf-8",
+    )
+    tree = json.dumps(to_json(parse("18 <= age < 65")))
+    done = subprocess.run(
+        [NODE, str(driver), str(SCRIPT), tree], check=True, capture_output=True, text=True,
+        timeout=60,
+    )
+    assert json.loads(done.stdout) == ["function", True, False]

@@ -15,7 +15,9 @@ from .generate import (
     HypothesisPick,
     RandomPick,
     answers,
+    any_answers,
     gen,
+    gen_any,
     reference,
     render,
     same,
@@ -106,3 +108,24 @@ def test_many_seeded_random_trees_like_the_reference() -> None:
         expected = reference(tree, env, today)
         got = evaluate(tree, env, today=today)
         assert same(got, expected), (unparse(tree), env, today, got, expected)
+
+
+def test_any_tree_checks_and_evaluates_without_failing() -> None:
+    """Ill-typed trees give problems and unknowns, never an exception."""
+    pick = RandomPick(7)
+    lookup = {
+        "v1": Symbol("v1", ValueType.OPAQUE),
+        "v2": Symbol("v2", ValueType.ITEMS),
+        "v3": Symbol("v3", ValueType.STRING, frozenset({"a"}), available=False),
+    }.get
+    seen_problems = 0
+    for _ in range(2000):
+        text = unparse(gen_any(pick, pick.integer(1, 5)))
+        tree = parse(text)
+        assert unparse(tree) == text
+        result = check(tree, lookup, expect=ValueType.BOOLEAN)
+        seen_problems += bool(result.problems)
+        for problem in result.problems:
+            assert 0 <= problem.offset < problem.end <= len(text), (text, problem)
+        evaluate(tree, any_answers(pick), today=pick.choice(TODAYS))
+    assert seen_problems > 500
