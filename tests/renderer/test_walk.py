@@ -31,8 +31,8 @@ def test_citizen_walks_journey(journey: str, db_url: str) -> None:
     situations: set[tuple[str, ...]] = set()
     references: list[str] = []
     for seed in range(MAX_SEEDS):
-        client = TestClient(app)
-        result = walk(client, journey, Strategy(seed), today)
+        with TestClient(app) as client:  # one event loop thread: one database connection
+            result = walk(client, journey, Strategy(seed), today)
         situations.add((result.end or "", *(u.split("?")[0] for u in result.urls)))
         if result.reference:
             references.append(result.reference)
