@@ -780,7 +780,7 @@ class XLSFormImporter:
             run.clear()
             if questions:
                 title = next((q.get("label") for q in questions.values() if q.get("label")), None)
-                step_id = self.ids.allocate(f"page_{first.get('name') or first.number}", "step")
+                step_id = self.ids.allocate(f"page_{next(iter(questions))}", "step")
                 steps[step_id] = {"title": _short(title) if title else "Questions",
                                   "questions": questions}
                 step_refs[step_id] = f"survey row {first.number}: questions outside any group"

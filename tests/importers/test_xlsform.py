@@ -1,0 +1,238 @@
+"""XLSForm import: structure, texts, checks, and fidelity of `relevant` under the run semantics."""
+
+from __future__ import annotations
+
+import datetime
+import random
+import re
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from designer.importers import ImportRefused, import_file
+from designer.run import Run
+
+from .conftest import errors, import_and_load, load_imported
+from .xpath_reference import holds
+
+FORM = """
+| survey |
+|        | type                 | name     | label::English (en) | label::Français (fr) | relevant                 | constraint | constraint_message | required | calculation |
+|        | select_one yn        | adult    | Are you an adult?   | Êtes-vous majeur ?   |                          |            |                    | yes      |             |
+|        | begin group          | details  | Details             | Détails              | ${adult} = 'yes'         |            |                    |          |             |
+|        | integer              | age      | Age                 | Âge                  |                          | . >= 18    | Too young          | yes      |             |
+|        | select_multiple pets | pets     | Pets                | Animaux              |                          |            |                    |          |             |
+|        | text                 | dog_name | Dog's name          | Nom du chien         | selected(${pets}, 'dog') |            |                    |          |             |
+|        | end group            |          |                     |                      |                          |            |                    |          |             |
+|        | calculate            | double   |                     |                      |                          |            |                    |          | ${age} * 2  |
+|        | begin repeat         | kids     | Kids                | Enfants              |                          |            |                    |          |             |
+|        | text                 | kid_name | Name                | Nom                  |                          |            |                    |          |             |
+|        | end repeat           |          |                     |                      |                          |            |                    |          |             |
+|        | geopoint             | where    | Where?              | Où ?                 |                          |            |                    |          |             |
+|        | text                 | phone    | Phone               | Téléphone            |                          | regex(., '^[0-9]{10}$') |       |          |             |
+| choices |
+|        | list_name | name | label::English (en) | label::Français (fr) |
+|        | yn        | yes  | Yes                 | Oui                  |
+|        | yn        | no   | No                  | Non                  |
+|        | pets      | dog  | Dog                 | Chien                |
+|        | pets      | cat  | Cat                 | Chat                 |
+| settings |
+|        | form_title | form_id  | default_language |
+|        | Pets form  | pets_form | English (en)    |
+"""
+
+
+@pytest.fixture
+def form(tmp_path: Path) -> Path:
+    path = tmp_path / "pets.md"
+    path.write_text(FORM, encoding="utf-8")
+    return path
+
+
+def test_markdown_form_maps_groups_relevant_constraints_and_languages(form: Path) -> None:
+    result, loaded = import_and_load(form)
+    assert errors(loaded) == []
+    journey = result.journey
+    assert journey["id"] == "pets-form"
+    assert journey["languages"] == ["en", "fr"]
+    steps = journey["steps"]
+    assert list(steps) == ["page_adult", "details", "kids_step", "page_phone"]
+    details = steps["details"]["questions"]
+    assert steps["details"]["title"] == {"en": "Details", "fr": "Détails"}
+    assert details["age"]["when"] == 'adult == "yes"'
+    assert details["age"]["checks"] == [{"rule": "age >= 18", "message": "Too young"}]
+    assert details["age"]["required"] is True
+    assert details["pets"]["required"] is False  # XLSForm questions are optional by default
+    assert details["dog_name"]["when"] == 'adult == "yes" and "dog" in pets'
+    assert journey["computed"] == {"double": "age * 2"}
+    assert steps["kids_step"]["questions"]["kids"]["type"] == "repeat"
+    assert steps["page_phone"]["questions"]["phone"]["pattern"] == "^[0-9]{10}$"
+    assert steps["page_adult"]["questions"]["adult"]["options"] == {
+        "yes": {"en": "Yes", "fr": "Oui"}, "no": {"en": "No", "fr": "Non"}}
+    assert any("geopoint" in n.what for n in result.notes)
+    assert result.stats.conditions == result.stats.conditions_translated == 4
+    comments = result.comments
+    assert comments[("steps", "details", "questions", "age")].startswith("survey row ")
+
+
+def test_markdown_form_runs_as_the_source_would(form: Path) -> None:
+    _, loaded = import_and_load(form)
+    assert loaded.journey is not None
+    minor = Run(loaded.journey, {"adult": "no", "phone": "0123456789"})
+    shown = {q.id for page in minor.pages() for q in page.questions}
+    assert "age" not in shown and "dog_name" not in shown
+    owner = Run(loaded.journey, {"adult": "yes", "age": 30, "pets": ["dog"]})
+    assert [q.id for q in owner.visible_questions("details")] == ["age", "pets", "dog_name"]
+    cat = Run(loaded.journey, {"adult": "yes", "age": 30, "pets": ["cat"]})
+    assert [q.id for q in cat.visible_questions("details")] == ["age", "pets"]
+
+
+def test_written_yaml_carries_schema_line_comments_and_notes(form: Path) -> None:
+    from designer.importers.writer import to_yaml
+
+    text = to_yaml(import_file(form), form.with_suffix(".yaml"), source=form.name)
+    assert text.startswith("# yaml-language-server: $schema=")
+    assert "journey.schema.json" in text.splitlines()[0]
+    assert re.search(r"^ +# survey row \d+: integer age$", text, re.MULTILINE)
+    assert "x-import-notes:" in text
+    assert "geopoint" in text
+
+
+@pytest.mark.parametrize(
+    ("survey", "message"),
+    [
+        ("| | begin group | g | G |\n| | text | a | A |\n", "never closed"),
+        ("| | text | a | A |\n| | end group | | |\n", "does not close"),
+        ("| | calculate | c | | \n", ""),
+    ],
+)
+def test_broken_structures_are_refused_with_a_message(tmp_path: Path, survey: str,
+                                                      message: str) -> None:
+    path = tmp_path / "broken.md"
+    header = "| survey |\n| | type | name | label |\n"
+    if message:
+        path.write_text(header + survey, encoding="utf-8")
+        with pytest.raises(ImportRefused, match=message):
+            import_file(path)
+    else:
+        path.write_text(header + "| | calculate | c | x |\n| | text | t | T |\n", "utf-8")
+        bad = tmp_path / "bad.md"
+        bad.write_text("| survey |\n| | type | name | calculation |\n"
+                       "| | calculate | c | 1 + 'oops |\n", encoding="utf-8")
+        with pytest.raises(ImportRefused, match="not valid XPath"):
+            import_file(bad)
+
+
+def test_corpus_broken_forms_are_refused(corpus: Path) -> None:
+    with pytest.raises(ImportRefused, match="Duplicate column header: label"):
+        import_file(corpus / "xlsform/bug_example_xls/duplicate_columns.xlsx")
+    with pytest.raises(ImportRefused, match="calculation .* is not valid XPath"):
+        import_file(corpus / "xlsform/example_xls/bad_calc.xlsx")
+
+
+# ---------------------------------------------------------------------------
+# Fidelity on the corpus: random answers, source visibility computed from the workbook
+
+
+def _survey(path: Path) -> list[dict[str, Any]]:
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    sheet = next(ws for ws in workbook.worksheets if ws.title.lower() == "survey")
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(h).strip().lower() if h is not None else "" for h in next(rows)]
+    out = []
+    for number, values in enumerate(rows, start=2):
+        cells = {h: v for h, v in zip(header, values, strict=False) if h and v is not None}
+        if cells.get("type"):
+            cells["_row"] = number
+            out.append(cells)
+        if number > 400:
+            break
+    return out
+
+
+def _value(info: Any, rng: random.Random) -> Any:
+    if info.type == "choice":
+        return rng.choice(list(info.options))
+    if info.type == "multichoice":
+        least = 1 if info.required is True else 0
+        return rng.sample(list(info.options), rng.randint(least, len(info.options)))
+    if info.type == "integer":
+        return rng.choice([0, 5, 17, 18, 150, 250])
+    if info.type == "decimal":
+        return rng.choice([0.5, 3.0, 20.0])
+    if info.type == "yesno":
+        return rng.choice([True, False])
+    if info.type == "date":
+        return datetime.date(2020, 1, 1)
+    if info.type == "repeat":
+        return [{} for _ in range(info.min or 0)]
+    if info.type in ("text", "textarea"):
+        return rng.choice(["x", "other", "a@b.org"])
+    return "file.jpg"
+
+
+def _source_text(value: Any) -> str:
+    if isinstance(value, list):
+        return " ".join(value)
+    if isinstance(value, bool):
+        return "OK" if value else ""
+    return str(value)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["example_xls/xlsform_spec_test.xlsx", "example_xls/flat_xlsform_test.xlsx",
+     "bug_example_xls/UCL_Biomass_Plot_Form.xlsx", "example_xls/attribute_columns_test.xlsx"],
+)
+def test_corpus_relevance_matches_the_xlsform(corpus: Path, name: str) -> None:
+    path = corpus / "xlsform" / name
+    result = import_file(path)
+    loaded = load_imported(result)
+    journey = loaded.journey
+    assert journey is not None
+    by_row: dict[int, str] = {}
+    for key, text in result.comments.items():
+        if key[0] == "steps" and len(key) == 4:
+            by_row[int(text.split(":")[0].split()[-1])] = key[3]
+    untranslated = {n.source_ref for n in result.notes if n.what.startswith("relevant")}
+    rows = _survey(path)
+    rng = random.Random(name)
+    checked = 0
+    for _ in range(25):
+        answers = {qid: _value(info, rng) for qid, info in journey.questions.items()
+                   if info.repeat is None and info.type != "info"}
+        run = Run(journey, answers, today=datetime.date(2024, 6, 1))
+        assert run.finished, run.path()
+        shown = {q.id for page in run.pages() for q in page.questions}
+        # The source: groups' and own relevant, with the answers of shown questions only.
+        env: dict[str, str] = {}
+        stack: list[tuple[str, Any, bool]] = []  # (kind, relevant, trusted)
+        for row in rows:
+            kind = str(row["type"]).strip().lower()
+            relevant = row.get("relevant")
+            trusted = f"survey row {row['_row']}" not in untranslated
+            if kind.startswith(("begin ", "begin_")):
+                stack.append((kind, relevant, trusted))
+                continue
+            if kind.startswith(("end ", "end_")):
+                stack.pop()
+                continue
+            qid = by_row.get(row["_row"])
+            if qid is None or any("repeat" in k for k, _, _ in stack):
+                continue
+            conditions = [r for _, r, _ in stack if r is not None] + (
+                [relevant] if relevant is not None else [])
+            if not all(t for _, _, t in stack) or not trusted:
+                continue
+            visible = all(
+                holds(str(c).replace("\u2018", "'").replace("\u2019", "'"), env)
+                if not isinstance(c, bool | int) else bool(c)
+                for c in conditions
+            )
+            if visible:
+                env[str(row["name"])] = _source_text(answers.get(qid, ""))
+            assert (qid in shown) == visible, (qid, conditions, env)
+            checked += 1
+    assert checked > 0
