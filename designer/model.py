@@ -7,9 +7,17 @@ Expressions are kept as text here; :mod:`designer.compiled` parses and checks th
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 IDENTIFIER = r"^[a-z_][a-z0-9_]*$"
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -48,6 +56,16 @@ Text = Annotated[
         "(emphasis, links, lists) is allowed; raw HTML is escaped.",
     ),
 ]
+
+def _regular_expression(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression ({exc})") from None
+    return value
+
+
+Pattern = Annotated[str, AfterValidator(_regular_expression)]
 
 Expression = Annotated[
     str,
@@ -156,7 +174,7 @@ class TextQuestion(QuestionBase):
     type: Literal["text"] = _doc("Type", "A short text on one line.")
     min_length: int | None = _doc("Minimum length", "Fewest characters.", default=None, ge=0)
     max_length: int | None = _doc("Maximum length", "Most characters.", default=None, ge=1)
-    pattern: str | None = _doc(
+    pattern: Pattern | None = _doc(
         "Pattern", "A regular expression the whole answer must match.", default=None
     )
 
@@ -167,7 +185,7 @@ class TextareaQuestion(QuestionBase):
     type: Literal["textarea"] = _doc("Type", "A longer text on several lines.")
     min_length: int | None = _doc("Minimum length", "Fewest characters.", default=None, ge=0)
     max_length: int | None = _doc("Maximum length", "Most characters.", default=None, ge=1)
-    pattern: str | None = _doc(
+    pattern: Pattern | None = _doc(
         "Pattern", "A regular expression the whole answer must match.", default=None
     )
 

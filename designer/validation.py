@@ -144,6 +144,8 @@ def _message(err: dict[str, Any], data: Any, path: Path) -> str:
         got = err.get("input")
         shown = f"{got!r}" if not isinstance(got, (dict, list)) else type(got).__name__
         return f"'{name}' must be {_TYPE_WORDS[kind]}, not {shown}"
+    if kind == "value_error":
+        return f"'{name}': {err['msg'].removeprefix('Value error, ')}"
     if kind in ("greater_than_equal", "less_than_equal", "too_short", "too_long"):
         return f"'{name}': {err['msg'].lower()}"
     return f"'{name}': {err['msg']}"

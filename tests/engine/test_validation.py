@@ -95,3 +95,13 @@ def test_several_problems_are_all_reported() -> None:
         "kind: submit", "kind: envoyer"
     )
     assert [f.rule for f in only(load(text), "schema")] == ["schema", "schema"]
+
+
+def test_invalid_pattern_is_a_schema_error() -> None:
+    text = HEADER + STEPS.replace(
+        "type: integer\n        label: Âge",
+        "type: text\n        label: Âge\n        pattern: '[A-Z'",
+    )
+    [f] = load(text).findings
+    assert (f.rule, f.line, f.column) == ("schema", 14, 18)
+    assert "not a valid regular expression" in f.message
