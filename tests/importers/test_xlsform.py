@@ -17,37 +17,14 @@ from designer.run import Run
 from .conftest import errors, import_and_load, load_imported
 from .xpath_reference import holds
 
-FORM = """
-| survey |
-|        | type                 | name     | label::English (en) | label::Français (fr) | relevant                 | constraint | constraint_message | required | calculation |
-|        | select_one yn        | adult    | Are you an adult?   | Êtes-vous majeur ?   |                          |            |                    | yes      |             |
-|        | begin group          | details  | Details             | Détails              | ${adult} = 'yes'         |            |                    |          |             |
-|        | integer              | age      | Age                 | Âge                  |                          | . >= 18    | Too young          | yes      |             |
-|        | select_multiple pets | pets     | Pets                | Animaux              |                          |            |                    |          |             |
-|        | text                 | dog_name | Dog's name          | Nom du chien         | selected(${pets}, 'dog') |            |                    |          |             |
-|        | end group            |          |                     |                      |                          |            |                    |          |             |
-|        | calculate            | double   |                     |                      |                          |            |                    |          | ${age} * 2  |
-|        | begin repeat         | kids     | Kids                | Enfants              |                          |            |                    |          |             |
-|        | text                 | kid_name | Name                | Nom                  |                          |            |                    |          |             |
-|        | end repeat           |          |                     |                      |                          |            |                    |          |             |
-|        | geopoint             | where    | Where?              | Où ?                 |                          |            |                    |          |             |
-|        | text                 | phone    | Phone               | Téléphone            |                          | regex(., '^[0-9]{10}$') |       |          |             |
-| choices |
-|        | list_name | name | label::English (en) | label::Français (fr) |
-|        | yn        | yes  | Yes                 | Oui                  |
-|        | yn        | no   | No                  | Non                  |
-|        | pets      | dog  | Dog                 | Chien                |
-|        | pets      | cat  | Cat                 | Chat                 |
-| settings |
-|        | form_title | form_id  | default_language |
-|        | Pets form  | pets_form | English (en)    |
-"""
+FORM = Path(__file__).parent / "data" / "pets.md"
 
 
 @pytest.fixture
 def form(tmp_path: Path) -> Path:
+    # A copy: the written YAML goes next to it.
     path = tmp_path / "pets.md"
-    path.write_text(FORM, encoding="utf-8")
+    path.write_text(FORM.read_text(encoding="utf-8"), encoding="utf-8")
     return path
 
 
