@@ -187,3 +187,26 @@ def test_console_script_runs() -> None:
     proc = subprocess.run([*command, "check", str(GOOD), "--severity", "error"],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_format_reference_mentions_every_key_of_the_schema() -> None:
+    """docs/format.md stays consistent with the models: every key is documented there."""
+    from designer.model import (
+        QUESTION_CLASSES,
+        Branch,
+        Check,
+        Contact,
+        Journey,
+        Link,
+        Outcome,
+        Step,
+    )
+
+    doc = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+    models = [Journey, Step, Outcome, Contact, Link, Branch, Check, *QUESTION_CLASSES.values()]
+    missing = sorted({
+        key for model in models for key in model.model_fields if f"`{key}`" not in doc
+    })
+    assert missing == []
+    for type_name in QUESTION_CLASSES:
+        assert f"`{type_name}`" in doc, type_name
