@@ -22,18 +22,23 @@ sys.path.insert(0, str(ROOT))
 # import the generator's package by path.
 sys.path.insert(0, str(ROOT / "tests"))
 
+from analysis.randomjourneys import brute_force, journeys  # noqa: E402
+from analysis.test_soundness import claims  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 
 from designer.analysis import AnalysisConfig, analyse  # noqa: E402
 from designer.findings import Severity  # noqa: E402
 from designer.loading import load_text  # noqa: E402
-from analysis.randomjourneys import brute_force, journeys  # noqa: E402
-from analysis.test_soundness import claims  # noqa: E402
 
 KINDS = ("never_shown", "never_required", "never_taken", "unreachable", "stuck")
 
 
-def measure(examples: int, config: AnalysisConfig | None = None) -> tuple[Counter[str], Counter[str], Counter[str], int]:
+Counts = Counter[str]
+
+
+def measure(
+    examples: int, config: AnalysisConfig | None = None
+) -> tuple[Counts, Counts, Counts, int]:
     """(true facts, reported true facts, false reports, journeys analysed) by kind."""
     true: Counter[str] = Counter()
     found: Counter[str] = Counter()

@@ -82,7 +82,10 @@ class Encoder:
         self._active: set[str] = set()
         self._enforce: dict[str, z3.BoolRef] = {}
         self.today_var = z3.Int("today")
-        self.fixed_today = self.today_var == today.toordinal()
+        #: Assumed by witness queries only: makes calendar approximations exact.
+        self.hint = z3.Bool("witness_hint")
+        self.fixed_today = z3.And(self.today_var == today.toordinal(), self.hint)
+        self.counts: dict[str, z3.ArithRef] = {}
         self._build()
 
     # ------------------------------------------------------------- values
@@ -117,6 +120,9 @@ class Encoder:
             opts = {o: z3.Bool(f"m_{q.id}_{i}") for i, o in enumerate(q.options or {})}
             self.multi[q.id] = opts
             self.values[q.id] = Sym(null, None, "multi")
+        elif t == "repeat":
+            self.counts[q.id] = z3.Int(f"count_{q.id}")
+            self.values[q.id] = Sym(null, self.counts[q.id], "other")
         else:
             self.values[q.id] = Sym(null, z3.Int(f"v_{q.id}"), "other")
 
@@ -199,6 +205,30 @@ class Encoder:
             if e.func == "today":
                 # Free: a proof must hold whatever the day; witnesses fix it (`fixed_today`).
                 return Sym(z3.BoolVal(False), self.today_var, "date")
+            if e.func == "days_between" and len(e.args) == 2:
+                a, b = self.expr(e.args[0]), self.expr(e.args[1])
+                if a.kind == "date" and b.kind == "date":
+                    return Sym(z3.Or(a.null, b.null), b.val - a.val, "num")
+                return self._free("num")
+            if e.func in ("age", "years_between"):
+                if e.func == "age" and len(e.args) == 1:
+                    a, b = self.expr(e.args[0]), Sym(z3.BoolVal(False), self.today_var, "date")
+                elif e.func == "years_between" and len(e.args) == 2:
+                    a, b = self.expr(e.args[0]), self.expr(e.args[1])
+                else:
+                    return self._free("num")
+                if a.kind != "date" or b.kind != "date":
+                    return self._free("num")
+                return Sym(z3.Or(a.null, b.null), self._years(b.val - a.val), "num")
+            if e.func == "len" and len(e.args) == 1 and isinstance(e.args[0], Name):
+                ident = e.args[0].id
+                if ident in self.multi:
+                    opts = list(self.multi[ident].values())
+                    total = z3.Sum([z3.If(o, 1, 0) for o in opts]) if opts else z3.IntVal(0)
+                    return Sym(self.values[ident].null, total, "num")
+                if ident in self.counts:
+                    return Sym(self.values[ident].null, self.counts[ident], "num")
+                return self._free("num")
             if e.func == "answered" and e.args and isinstance(e.args[0], Name):
                 a = self.name(e.args[0].id)
                 present = z3.Not(a.null)
@@ -207,6 +237,25 @@ class Encoder:
                 return Sym(z3.BoolVal(False), present, "bool")
             return self._free("num")
         return self._free()
+
+    def _years(self, days: Any) -> z3.ArithRef:
+        """Full years in `days` days: bounds that hold for any calendar (sound for proofs),
+        and, under the `hint` literal, a mid-year margin that makes witnesses exact."""
+        self.fresh += 1
+        years = z3.Int(f"years_{self.fresh}")
+        c = self.constraints
+        c.append(z3.Implies(days >= 0, z3.And(years >= 0, 365 * years <= days,
+                                                days <= 366 * years + 365)))
+        c.append(z3.Implies(days < 0, z3.And(years <= 0, 365 * -years <= -days,
+                                               -days <= 366 * -years + 365)))
+        quarter = z3.If(years >= 0, years / 4, -((-years) / 4))
+        c.append(z3.Implies(self.hint, z3.And(
+            z3.Implies(days >= 0, z3.And(days >= 365 * years + quarter + 30,
+                                         days <= 365 * years + quarter + 330)),
+            z3.Implies(days < 0, z3.And(-days >= 365 * -years - quarter + 30,
+                                          -days <= 365 * -years - quarter + 330)),
+        )))
+        return years
 
     def _compare(self, left: Expr, op: str, right: Expr) -> Sym:
         a = self.expr(left)
@@ -329,7 +378,15 @@ class Encoder:
             c.append(z3.Implies(z3.And(shown, self.holds(q.required)), z3.Not(v.null)))  # type: ignore[arg-type]
         elif required:
             c.append(z3.Implies(shown, z3.Not(v.null)))
-        if q.type != "repeat":
+        if q.type == "repeat":
+            count = self.counts[q.id]
+            # A repeat is null when empty; bounds of item counts when answered.
+            self.constraints.append(z3.Implies(v.null, count == 0))
+            c.append(z3.Implies(z3.Not(v.null), z3.And(
+                count >= max(1, q.min or 0),
+                count <= (q.max if isinstance(q.max, int) else count),
+            )))
+        else:
             c.extend(self._domain(q, v, shown))
         if c:
             self.constraints.append(z3.Implies(self.enforce(q.step), z3.And(c)))
@@ -403,7 +460,8 @@ class Encoder:
                 if z3.is_true(model.eval(var, model_completion=True))
             ]
         if t == "repeat":
-            return [sample_item(self.journey, q)]
+            n = model.eval(self.counts[q.id], model_completion=True).as_long()  # type: ignore[union-attr]
+            return [sample_item(self.journey, q) for _ in range(max(1, min(n, 50)))]
         if t in ("text", "textarea") and model is not None:
             n = model.eval(sym.val, model_completion=True).as_long()  # type: ignore[union-attr]
             if n in inv:

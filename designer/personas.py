@@ -1,0 +1,277 @@
+"""`parcours personas FILE`: a few answer sets that together visit the whole journey.
+
+Each persona is a set of typed answers with the path it takes. Together they
+visit every step, every outcome and every question that can be shown (one
+persona per reachable outcome at least). They are found by the analysis's
+SMT encoding of the journey (`designer.analysis.witness`) and every one is
+**replayed** with the engine's run semantics before it is kept: the path
+printed is the path the renderer will walk. JSON output feeds tests and the
+renderer's end-to-end tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import Any
+
+import z3
+
+from designer.analysis.context import AnalysisConfig, Context
+from designer.analysis.witness import Replayed, Witnesses, replay
+from designer.compiled import CompiledJourney
+
+
+@dataclass
+class Persona:
+    """One citizen's answers and the way they go through the journey."""
+
+    name: str
+    goal: str
+    answers: dict[str, Any]
+    path: list[str]
+    shown: list[str]
+
+    @property
+    def outcome(self) -> str | None:
+        """The outcome the persona reaches (the last node of its path)."""
+        return self.path[-1] if self.path else None
+
+
+@dataclass
+class Personas:
+    """The personas of a journey and what they cover."""
+
+    journey: CompiledJourney
+    today: datetime.date
+    personas: list[Persona] = field(default_factory=list)
+    #: Steps, outcomes and questions no run can reach (proved by the analysis).
+    impossible: dict[str, list[str]] = field(default_factory=dict)
+    #: Reachable (not proved impossible) but no persona found in the time budget.
+    missing: dict[str, list[str]] = field(default_factory=dict)
+
+    def covered(self) -> dict[str, set[str]]:
+        """Steps, outcomes and questions visited by at least one persona."""
+        steps: set[str] = set()
+        outcomes: set[str] = set()
+        questions: set[str] = set()
+        for p in self.personas:
+            for node in p.path:
+                (outcomes if self.journey.is_outcome(node) else steps).add(node)
+            questions |= set(p.shown)
+        return {"steps": steps, "outcomes": outcomes, "questions": questions}
+
+
+def find_personas(
+    journey: CompiledJourney,
+    today: datetime.date | None = None,
+    *,
+    budget_ms: int = 20_000,
+    timeout_ms: int = 2_000,
+) -> Personas:
+    """Personas covering every reachable step, outcome and showable question."""
+    from designer.analysis.conditions import prove
+
+    today = today or datetime.date.today()
+    config = AnalysisConfig(z3_timeout_ms=timeout_ms, z3_budget_ms=budget_ms)
+    ctx = Context(journey, config)
+    proofs = prove(ctx)
+    result = Personas(journey, today)
+    w = Witnesses(ctx, today)
+    enc = w.encoder
+    questions = [q for q in journey.questions.values() if q.repeat is None]
+    impossible_q = {
+        q.id for q in questions if q.id in proofs.never_shown or q.step in proofs.unreachable
+    }
+    result.impossible = {
+        "steps": [s for s in journey.steps if s in proofs.unreachable],
+        "outcomes": [o for o in journey.outcomes if o in proofs.unreachable],
+        "questions": [q.id for q in questions if q.id in impossible_q],
+    }
+    finished = z3.Or([enc.reach[o] for o in journey.outcomes if o in enc.reach])
+    everything = [enc.enforce(s) for s in journey.steps] + [enc.fixed_today]
+
+    def attempt(goal: z3.BoolRef, node: str, label: str, check: Any) -> bool:
+        # First a run that also finishes at an outcome, then any run reaching the goal.
+        for full in (True, False):
+            if w.budget <= 0:
+                return False
+            if full:
+                result_, model = w._check(z3.And(goal, finished), everything)
+                answers = enc.answers(model) if result_ == z3.sat and model is not None else None
+            else:
+                answers = w.solve(goal, node)
+            if answers is None:
+                continue
+            got = replay(ctx, answers, today)
+            if got.valid and check(got):
+                _keep(result, got, label, answers)
+                return True
+        return False
+
+    for oid in journey.outcomes:
+        if oid in proofs.unreachable or oid not in enc.reach:
+            continue
+        attempt(enc.reach[oid], oid, f"outcome {oid}", lambda got, o=oid: got.path[-1:] == [o])
+    covered = result.covered()
+    for sid in journey.steps:
+        if sid in proofs.unreachable or sid in covered["steps"] or sid not in enc.reach:
+            continue
+        if attempt(enc.reach[sid], sid, f"step {sid}", lambda got, s=sid: s in got.path):
+            covered = result.covered()
+    for q in questions:
+        if q.id in impossible_q or q.id in covered["questions"] or q.id not in enc.shown:
+            continue
+        if attempt(enc.shown[q.id], q.step, f"question {q.id}",
+                   lambda got, i=q.id: i in got.shown):
+            covered = result.covered()
+    _prune(result)
+    covered = result.covered()
+    result.missing = {
+        "steps": [s for s in journey.steps
+                  if s not in covered["steps"] and s not in proofs.unreachable],
+        "outcomes": [o for o in journey.outcomes
+                     if o not in covered["outcomes"] and o not in proofs.unreachable],
+        "questions": [q.id for q in questions
+                      if q.id not in covered["questions"] and q.id not in impossible_q],
+    }
+    for i, p in enumerate(result.personas, 1):
+        p.name = f"persona-{i}"
+    return result
+
+
+def _keep(result: Personas, got: Replayed, goal: str, answers: dict[str, Any]) -> None:
+    kept = {k: v for k, v in got.answers.items()}
+    result.personas.append(Persona("", goal, kept, got.path, got.shown))
+
+
+def _prune(result: Personas) -> None:
+    """Drop personas whose coverage the others already give (keeping one per outcome)."""
+    personas = result.personas
+    i = len(personas) - 1
+    while i >= 0:
+        p = personas[i]
+        others = personas[:i] + personas[i + 1:]
+        if others:
+            seen_nodes = {n for o in others for n in o.path}
+            seen_q = {q for o in others for q in o.shown}
+            if set(p.path) <= seen_nodes and set(p.shown) <= seen_q:
+                del personas[i]
+        i -= 1
+
+
+# --------------------------------------------------------------------------- output
+
+def to_json_value(value: Any) -> Any:
+    """A typed answer as JSON: dates as ISO strings, items as objects."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [to_json_value(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_json_value(v) for k, v in value.items()}
+    return value
+
+
+def as_json(result: Personas) -> dict[str, Any]:
+    """The JSON document of `parcours personas --format json`."""
+    journey = result.journey
+    covered = result.covered()
+    personas = []
+    for p in result.personas:
+        pages = []
+        for node in p.path:
+            if journey.is_outcome(node):
+                continue
+            pages.append({
+                "step": node,
+                "questions": [
+                    {"id": q.id, "type": q.type, "value": to_json_value(p.answers.get(q.id))}
+                    for q in journey.step_questions(node)
+                    if q.id in p.shown and q.answers
+                ],
+            })
+        personas.append({
+            "name": p.name,
+            "goal": p.goal,
+            "outcome": p.outcome,
+            "path": p.path,
+            "answers": {k: to_json_value(v) for k, v in p.answers.items()},
+            "shown": p.shown,
+            "pages": pages,
+        })
+    return {
+        "journey": journey.id,
+        "file": journey.file,
+        "today": result.today.isoformat(),
+        "personas": personas,
+        "coverage": {k: sorted(v) for k, v in covered.items()},
+        "impossible": result.impossible,
+        "missing": result.missing,
+    }
+
+
+def as_text(result: Personas) -> str:
+    """A readable listing: each persona's path and answers, then what is not covered."""
+    lines = [f"{result.journey.file}: {len(result.personas)} persona(s)"]
+    for p in result.personas:
+        lines.append("")
+        lines.append(f"{p.name} → {p.outcome}")
+        lines.append("  path: " + " → ".join(p.path))
+        for k, v in p.answers.items():
+            lines.append(f"  {k} = {json.dumps(to_json_value(v), ensure_ascii=False)}")
+    for title, data in (("never reachable (proved)", result.impossible),
+                        ("not covered (no persona found in time)", result.missing)):
+        items = [f"{kind}: {', '.join(ids)}" for kind, ids in data.items() if ids]
+        if items:
+            lines.append("")
+            lines.append(title + ":")
+            lines.extend("  " + i for i in items)
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- command line
+
+def add_personas_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of `parcours personas`."""
+    parser.add_argument("file", help="the journey file (YAML)")
+    parser.add_argument("--format", choices=["json", "text"], default="text",
+                        help="output format (default: text)")
+    parser.add_argument("--today", default=None,
+                        help="the date the runs happen on, YYYY-MM-DD (default: today)")
+
+
+def run_personas(args: argparse.Namespace) -> int:
+    """Print the personas of a journey; 1 when the journey has errors, 2 on bad usage."""
+    from pathlib import Path
+
+    from designer.findings import has_errors
+    from designer.loading import load_journey
+    from designer.output import as_text as findings_text
+
+    if not Path(args.file).is_file():
+        print(f"parcours personas: no such file: {args.file}", file=sys.stderr)
+        return 2
+    today = None
+    if args.today:
+        try:
+            today = datetime.date.fromisoformat(args.today)
+        except ValueError:
+            print(f"parcours personas: --today wants YYYY-MM-DD, not {args.today!r}",
+                  file=sys.stderr)
+            return 2
+    # The path analysis's own errors (an impossible branch…) do not stop personas: they
+    # are listed as impossible. Structural errors (cycles, unknown names…) do.
+    loaded = load_journey(args.file, analyses=[])
+    if loaded.journey is None or has_errors(loaded.findings):
+        print(findings_text(loaded.findings, 1), file=sys.stderr)
+        return 1
+    result = find_personas(loaded.journey, today)
+    if args.format == "json":
+        print(json.dumps(as_json(result), ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(as_text(result))
+    return 0

@@ -1,0 +1,109 @@
+"""`parcours personas`: answer sets that visit every step, outcome and showable question."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+from pathlib import Path
+
+import pytest
+
+from designer.loading import load_journey, load_text
+from designer.personas import add_personas_arguments, as_json, find_personas, run_personas
+from designer.run import Run
+
+ROOT = Path(__file__).resolve().parents[2]
+TODAY = datetime.date(2026, 3, 1)
+EXAMPLES = sorted((ROOT / "journeys").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_personas_cover_each_example_journey(path: Path) -> None:
+    loaded = load_journey(path)
+    assert loaded.journey is not None
+    journey = loaded.journey
+    result = find_personas(journey, TODAY)
+    covered = result.covered()
+    assert covered["outcomes"] == set(journey.outcomes) - set(result.impossible["outcomes"])
+    assert covered["steps"] == set(journey.steps) - set(result.impossible["steps"])
+    assert result.missing == {"steps": [], "outcomes": [], "questions": []}
+    for persona in result.personas:
+        # Replaying the answers with the engine walks exactly the path announced.
+        run = Run(journey, persona.answers, today=TODAY)
+        assert run.path() == persona.path
+        assert run.outcome == persona.outcome
+
+
+IMPOSSIBLE = """\
+parcours: 1
+id: essai
+title: Essai
+organisation: Mairie
+start: a
+steps:
+  a:
+    title: Âge
+    questions:
+      age: {type: integer, label: Votre âge, min: 0, max: 120}
+      detail: {type: text, label: Détail, purpose: Tester., when: age > 200}
+    next:
+      - goto: jamais
+        when: age < 0
+      - goto: mineur
+        when: age < 18
+      - goto: fin
+outcomes:
+  fin: {kind: submit, title: Fin}
+  mineur: {kind: exit, title: Mineur}
+  jamais: {kind: exit, title: Jamais}
+"""
+
+
+def test_one_persona_per_reachable_outcome_and_impossible_ones_listed() -> None:
+    journey = load_text(IMPOSSIBLE, "essai.yaml", analyses=[]).journey
+    assert journey is not None
+    result = find_personas(journey, TODAY)
+    assert sorted(p.outcome or "" for p in result.personas) == ["fin", "mineur"]
+    assert result.impossible["outcomes"] == ["jamais"]
+    assert result.impossible["questions"] == ["detail"]
+    ages = {p.outcome: p.answers["age"] for p in result.personas}
+    assert ages["mineur"] < 18 <= ages["fin"]
+
+
+def test_command_prints_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    file = tmp_path / "essai.yaml"
+    file.write_text(IMPOSSIBLE, encoding="utf-8")
+    parser = argparse.ArgumentParser()
+    add_personas_arguments(parser)
+    code = run_personas(parser.parse_args([str(file), "--format", "json", "--today",
+                                           "2026-03-01"]))
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["journey"] == "essai"
+    assert {p["outcome"] for p in data["personas"]} == {"fin", "mineur"}
+    page = data["personas"][0]["pages"][0]
+    assert page["step"] == "a" and page["questions"][0]["id"] == "age"
+
+
+def test_command_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    parser = argparse.ArgumentParser()
+    add_personas_arguments(parser)
+    assert run_personas(parser.parse_args([str(tmp_path / "absent.yaml")])) == 2
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("parcours: 1\nid: x\n", encoding="utf-8")
+    assert run_personas(parser.parse_args([str(broken)])) == 1
+    assert "error" in capsys.readouterr().err
+
+
+def test_json_dates_are_iso_strings() -> None:
+    text = IMPOSSIBLE.replace(
+        "      age: {type: integer, label: Votre âge, min: 0, max: 120}",
+        "      naissance: {type: date, label: Naissance, max: today(), purpose: Tester.}\n"
+        "      age: {type: integer, label: Votre âge, min: 0, max: 120}",
+    )
+    journey = load_text(text, "essai.yaml", analyses=[]).journey
+    assert journey is not None
+    data = as_json(find_personas(journey, TODAY))
+    value = data["personas"][0]["answers"]["naissance"]
+    assert datetime.date.fromisoformat(value) <= TODAY
