@@ -114,14 +114,21 @@ def _hyphenator(lang: str) -> pyphen.Pyphen:
     return pyphen.Pyphen(lang="fr" if lang == "fr" else "en_US")
 
 
+def _without_urls(text: str) -> str:
+    # Most texts hold no address: skip the substitution (it dominates on big journeys).
+    if "://" in text or "www." in text or "](" in text or "@" in text:
+        return _URL.sub(" ", text)
+    return text
+
+
 def words_of(text: str) -> list[str]:
     """The words of a text (URLs and e-mail addresses left out)."""
-    return _WORD.findall(_URL.sub(" ", text))
+    return _WORD.findall(_without_urls(text))
 
 
 def sentences_of(text: str) -> list[str]:
     """The sentences of a text: pieces holding at least one word."""
-    cleaned = _URL.sub(" ", text)
+    cleaned = _without_urls(text)
     return [s.strip() for s in _SENTENCE_BREAK.split(cleaned) if _WORD.search(s)]
 
 
@@ -269,7 +276,7 @@ def unexplained_acronyms(text: str) -> list[str]:
     "Caisse d'allocations familiales (CAF)" and "CAF (caisse d'allocations familiales)"
     both explain CAF for the whole text.
     """
-    cleaned = _URL.sub(" ", text)
+    cleaned = _without_urls(text)
     seen: list[str] = []
     for m in _ACRONYM.finditer(cleaned):
         acr = m.group(0)
@@ -287,7 +294,7 @@ def falc_issues(text: str, lang: str = "fr") -> list[Issue]:
     root = _root(lang)
     fr = root == "fr"
     issues: list[Issue] = []
-    cleaned = _URL.sub(" ", text)
+    cleaned = _without_urls(text)
     if "(" in cleaned or ")" in cleaned:
         m = re.search(r"\([^)]*\)?", cleaned)
         issues.append(
@@ -386,32 +393,74 @@ def load_lexicon() -> list[JargonEntry]:
 
 
 @cache
-def _term_pattern(term: str) -> re.Pattern[str]:
+def _term_pattern(term: str) -> str:
     # Each word of 4+ letters may take a feminine or plural ending ("afférente",
     # "justificatifs"); apostrophes match both the straight and the typographic one.
     parts = []
     for word in term.split():
         w = re.escape(word).replace("'", "['’]")
         parts.append(w + ("(?:e|s|x|es)?" if len(word) >= 4 and word[-1].isalpha() else ""))
-    return re.compile(r"(?<![\w])" + r"\s+".join(parts) + r"(?![\w])", re.IGNORECASE)
+    return r"\s+".join(parts)
+
+
+@cache
+def _lexicon_regex(entries: tuple[JargonEntry, ...]) -> re.Pattern[str]:
+    # One alternation, longest terms first, one group per entry: a single pass over the
+    # text finds every term, and "justificatif de domicile" wins over "justificatif".
+    groups = "|".join(f"({_term_pattern(e.term)})" for e in entries)
+    return re.compile(rf"(?<![\w])(?:{groups})(?![\w])", re.IGNORECASE)
+
+
+# Prepared lexicons by identity: hashing 170 entries for every text would cost more than
+# the search itself. The list is kept in the value so that its id cannot be reused.
+_PREPARED: dict[tuple[int, str], tuple[list[JargonEntry], tuple[JargonEntry, ...], Any, Any]] = {}
+
+
+def _prefix(word: str) -> str:
+    return word.lower().replace("’", "'").split("'")[0][:4]
+
+
+def _prepared(
+    lexicon: list[JargonEntry], root: str
+) -> tuple[tuple[JargonEntry, ...], re.Pattern[str] | None, frozenset[str]]:
+    key = (id(lexicon), root)
+    hit = _PREPARED.get(key)
+    if hit is None or hit[0] is not lexicon:
+        entries = tuple(sorted((e for e in lexicon if e.lang == root), key=lambda e: -len(e.term)))
+        # The first letters of each term's first word: a text holding none of them cannot
+        # hold a term, and most texts are skipped without running the big regex.
+        prefixes = frozenset(_prefix(e.term.split()[0]) for e in entries)
+        hit = (lexicon, entries, _lexicon_regex(entries) if entries else None, prefixes)
+        if len(_PREPARED) > 64:
+            _PREPARED.clear()
+        _PREPARED[key] = hit
+    return hit[1], hit[2], hit[3]
 
 
 def jargon_issues(text: str, lang: str, lexicon: list[JargonEntry]) -> list[Issue]:
     """Lexicon terms found in the text, each with its plain replacement as advice."""
     root = _root(lang)
+    entries, regex, prefixes = _prepared(lexicon, root)
+    if regex is None:
+        return []
+    starts = set()
+    for w in words_of(text):
+        low = _prefix(w)
+        starts.update(low[:n] for n in range(1, 5))
+    if not starts & prefixes:
+        return []
     issues = []
-    taken: list[tuple[int, int]] = []
-    # Longest terms first, so that "justificatif de domicile" wins over "justificatif".
-    for entry in sorted(lexicon, key=lambda e: -len(e.term)):
-        if entry.lang != root:
+    seen: set[int] = set()
+    for m in regex.finditer(text):
+        index = (m.lastindex or 1) - 1
+        if index in seen:
             continue
-        m = _term_pattern(entry.term).search(text)
-        if m and not any(a <= m.start() and m.end() <= b for a, b in taken):
-            taken.append(m.span())
-            advice = (
-                f"Écrivez plutôt « {entry.plain} »."
-                if root == "fr"
-                else f"Write “{entry.plain}” instead."
-            )
-            issues.append(Issue("jargon", m.group(0), advice))
+        seen.add(index)
+        entry = entries[index]
+        advice = (
+            f"Écrivez plutôt « {entry.plain} »."
+            if root == "fr"
+            else f"Write “{entry.plain}” instead."
+        )
+        issues.append(Issue("jargon", m.group(0), advice))
     return issues

@@ -355,8 +355,9 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
     structural_errors = any(f.rule in {"cycle", "unknown-target"} for f in loaded.findings)
     median_path: list[str] | None = None
     if not structural_errors:
+        costs = m.step_costs(journey, lang)
         try:
-            pm = m.path_metrics(journey, lang=lang)
+            pm = m.path_metrics(journey, lang=lang, costs=costs)
         except CyclicGraph:
             pm = None
         if pm is not None:
@@ -396,7 +397,6 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
                 )
             report.coverage = coverage
             if journey.graph.number_of_nodes() <= MAX_DRAWN_NODES and sm.questions.median:
-                costs = m.step_costs(journey, lang)
                 counts = count_paths(
                     journey.graph, journey.start, submit, drop_edges=pm.dropped_branches
                 )

@@ -67,10 +67,16 @@ def is_conditional(journey: CompiledJourney, q: QuestionInfo) -> bool:
 
 
 def question_seconds(
-    journey: CompiledJourney, q: QuestionInfo, profile: timing.Profile, lang: str | None = None
+    journey: CompiledJourney,
+    q: QuestionInfo,
+    profile: timing.Profile,
+    lang: str | None = None,
+    words: int | None = None,
 ) -> float:
     """Reading plus answering time of one question (one item for a repeat's questions)."""
-    seconds = timing.reading_seconds(question_words(journey, q, lang), profile)
+    if words is None:
+        words = question_words(journey, q, lang)
+    seconds = timing.reading_seconds(words, profile)
     seconds += timing.answer_seconds(q.type, profile)
     if q.type == "repeat":
         seconds += timing.CLICK  # "add an item"
@@ -80,6 +86,9 @@ def question_seconds(
 def step_costs(journey: CompiledJourney, lang: str | None = None) -> dict[str, StepCost]:
     """The cost of every step and outcome page."""
     costs: dict[str, StepCost] = {}
+    by_step: dict[str, list[QuestionInfo]] = {}
+    for q in journey.questions.values():
+        by_step.setdefault(q.step, []).append(q)
     for sid, step in journey.steps.items():
         c = StepCost()
         head_words = len(words_of(_text(journey, step.title, lang)))
@@ -91,16 +100,15 @@ def step_costs(journey: CompiledJourney, lang: str | None = None) -> dict[str, S
             base = timing.reading_seconds(head_words, prof) + timing.PAGE_SECONDS
             setattr(c, low_attr, base)
             setattr(c, high_attr, base)
-        for q in journey.questions.values():
-            if q.step != sid:
-                continue
+        for q in by_step.get(sid, []):
             cond = is_conditional(journey, q)
             if q.type not in NOT_ANSWERED:
                 c.questions_high += 1
                 if not cond:
                     c.questions_low += 1
-            fast = question_seconds(journey, q, timing.FLUENT, lang)
-            slow = question_seconds(journey, q, timing.SLOW, lang)
+            words = question_words(journey, q, lang)
+            fast = question_seconds(journey, q, timing.FLUENT, lang, words)
+            slow = question_seconds(journey, q, timing.SLOW, lang, words)
             c.seconds_high += fast
             c.slow_high += slow
             if not cond:
@@ -144,6 +152,24 @@ class PathMetrics:
     share_of_runs: dict[str, float]  # node -> share of runs through it (uniform over runs)
     reach: dict[str, float]  # node -> probability, branches taken uniformly
     median_questions_histogram: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Fewest:
+    minimum: int | None
+
+
+def min_cost(counts: PathCounts, cost: dict[Any, int]) -> int | None:
+    """The smallest total cost of a counted path, by DP in reverse topological order."""
+    keep = set(counts.order)
+    best: dict[Any, int] = {}
+    for v in reversed(counts.order):
+        if v in counts.ends:
+            best[v] = cost.get(v, 0)
+            continue
+        below = [best[s] for s in counts.graph.successors(v) if s in keep]
+        best[v] = cost.get(v, 0) + min(below)
+    return best.get(counts.start)
 
 
 def _seconds_to_minutes(value: int | None) -> float | None:
@@ -195,6 +221,7 @@ def path_metrics(
     drop_edges: Iterable[tuple[str, str]] | None = None,
     lang: str | None = None,
     ends: Iterable[str] | None = None,
+    costs: dict[str, StepCost] | None = None,
 ) -> PathMetrics:
     """Counts and fewest/median/most of questions, pages and minutes over every run.
 
@@ -208,7 +235,7 @@ def path_metrics(
     drop = drop or set()
     end_nodes = list(journey.outcomes) if ends is None else list(ends)
     counts = count_paths(journey.graph, journey.start, end_nodes, drop_edges=drop)
-    costs = step_costs(journey, lang)
+    costs = costs if costs is not None else step_costs(journey, lang)
     conditional_edges = any(
         d.get("when") is not None for u, v, d in counts.graph.edges(data=True) if u in costs
     )
@@ -216,6 +243,10 @@ def path_metrics(
     def hist(attr: str, scale: float = 1.0) -> Histogram:
         cost = {n: int(round(getattr(costs[n], attr) * scale)) for n in counts.order}
         return cost_histogram(counts, cost)
+
+    def fewest(attr: str) -> _Fewest:
+        cost = {n: int(round(getattr(costs[n], attr))) for n in counts.order}
+        return _Fewest(min_cost(counts, cost))
 
     prob = branch_probabilities(counts)
 
@@ -229,10 +260,11 @@ def path_metrics(
         lo, hi = expected(low), expected(high)
         return None if lo is None or hi is None else (lo + hi) / 2
 
-    q_low, q_high = hist("questions_low"), hist("questions_high")
+    # The fewest only needs a shortest-path DP, not a histogram: half the work.
+    q_low, q_high = fewest("questions_low"), hist("questions_high")
     pages = cost_histogram(counts, {n: 1 if n in journey.steps else 0 for n in counts.order})
-    s_low, s_high = hist("seconds_low"), hist("seconds_high")
-    w_low, w_high = hist("slow_low"), hist("slow_high")
+    s_low, s_high = fewest("seconds_low"), hist("seconds_high")
+    w_low, w_high = fewest("slow_low"), hist("slow_high")
     exp_q = expected_mid("questions_low", "questions_high")
     exp_s = expected_mid("seconds_low", "seconds_high")
     exp_w = expected_mid("slow_low", "slow_high")
@@ -380,26 +412,42 @@ def max_nesting(g: nx.DiGraph, start: str, outcomes: set[str]) -> int:
         if v != END and h.out_degree(v) == 0:
             h.add_edge(v, END)
     dom = nx.immediate_dominators(h, start)
-    pdom = nx.immediate_dominators(h.reverse(copy=True), END)
-
-    def chain(tree: dict[Any, Any], v: Any) -> list[Any]:
-        out: list[Any] = []
-        while True:
-            parent = tree.get(v)
-            if parent is None or parent == v:
-                return out
-            out.append(parent)
-            v = parent
-
-    pdom_sets = {v: set(chain(pdom, v)) for v in h}
-    best = 0
-    for v in h:
-        if v == END:
+    pdom = nx.immediate_dominators(h.reverse(copy=False), END)
+    # Pre/post numbers on the post-dominator tree: "v post-dominates d" is then an O(1)
+    # interval test (v is an ancestor of d in that tree).
+    children: dict[Any, list[Any]] = {}
+    for v, parent in pdom.items():
+        if parent != v:
+            children.setdefault(parent, []).append(v)
+    pre: dict[Any, int] = {}
+    post: dict[Any, int] = {}
+    clock = 0
+    stack: list[tuple[Any, bool]] = [(END, False)]
+    while stack:
+        v, done = stack.pop()
+        clock += 1
+        if done:
+            post[v] = clock
             continue
-        depth = sum(
-            1 for d in chain(dom, v) if h.out_degree(d) > 1 and v not in pdom_sets.get(d, set())
-        )
-        best = max(best, depth)
+        pre[v] = clock
+        stack.append((v, True))
+        stack.extend((c, False) for c in children.get(v, []))
+
+    def post_dominates(v: Any, d: Any) -> bool:
+        return v in pre and d in pre and pre[v] <= pre[d] and post[d] <= post[v]
+
+    # Open decisions of v: those of its immediate dominator, plus that dominator if it is
+    # a decision, minus the decisions whose branches have joined again at v.
+    open_at: dict[Any, tuple[Any, ...]] = {start: ()}
+    best = 0
+    for v in nx.topological_sort(h):
+        if v == start or v == END or v not in dom:
+            continue
+        d = dom[v]
+        inherited = open_at.get(d, ()) + ((d,) if h.out_degree(d) > 1 else ())
+        mine = tuple(x for x in inherited if not post_dominates(v, x))
+        open_at[v] = mine
+        best = max(best, len(mine))
     return best
 
 
