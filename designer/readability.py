@@ -443,7 +443,7 @@ def jargon_issues(text: str, lang: str, lexicon: list[JargonEntry]) -> list[Issu
     entries, regex, prefixes = _prepared(lexicon, root)
     if regex is None:
         return []
-    starts = set()
+    starts: set[str] = set()
     for w in words_of(text):
         low = _prefix(w)
         starts.update(low[:n] for n in range(1, 5))
