@@ -7,9 +7,10 @@ and `dead-end` finding is checked against the enumeration of every run. Recall
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
-from designer.analysis import analyse
+from designer.analysis import AnalysisConfig, analyse
 from designer.findings import Finding, Severity
 from designer.loading import load_text
 
@@ -58,16 +59,22 @@ def verify(journey, findings: list[Finding], truth: Truth) -> None:  # type: ign
     assert said["stuck"] <= truth.stuck, (findings, truth)
 
 
+@pytest.mark.parametrize("config", [
+    AnalysisConfig(),  # abstract interpretation, then bounded z3
+    AnalysisConfig(z3_max_questions=0),  # the abstract interpretation alone
+], ids=["with-z3", "abstract-only"])
 @settings(
-    max_examples=300,
+    max_examples=200,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     derandomize=True,
 )
 @given(journeys())
-def test_what_the_analysis_proves_impossible_is_impossible(text: str) -> None:
+def test_what_the_analysis_proves_impossible_is_impossible(
+    config: AnalysisConfig, text: str
+) -> None:
     loaded = load_text(text, "hasard.yaml", analyses=[])
     if loaded.journey is None or any(f.severity is Severity.ERROR for f in loaded.findings):
         return  # structurally broken journeys never reach the analysis
-    findings = analyse(loaded.journey)
+    findings = analyse(loaded.journey, config)
     verify(loaded.journey, findings, brute_force(loaded.journey))
