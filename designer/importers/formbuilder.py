@@ -309,7 +309,8 @@ class FormBuilderImporter:
         if op == "contains":
             return contains(symbol, value)
         if op == "does not contain":
-            return contains(symbol, value, negate=True)
+            # An unanswered field contains nothing, for the source engines.
+            return or_(not_(answered(symbol)), contains(symbol, value, negate=True))
         if op in _OPERATORS:
             result = compare(symbol, _OPERATORS[op], value)
             # The XGov and DEFRA engines read an unanswered field as "not the value";
