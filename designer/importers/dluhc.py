@@ -92,6 +92,8 @@ class DLUHCImporter:
         self.order = 0
         self.grouped: dict[str, list[str]] = {}
         self.method_notes: set[str] = set()
+        #: Build two-valued tests (under a negation): each guarded by answered().
+        self.strict = False
 
     # -- reading ---------------------------------------------------------------
 
@@ -175,7 +177,10 @@ class DLUHCImporter:
             reasons: list[str] = []
             for symbol in copies:
                 try:
-                    tests.append(compare(symbol, op, value))
+                    test = compare(symbol, op, value)
+                    if self.strict:
+                        test = and_(answered(symbol), test) or test
+                    tests.append(test)
                 except Untranslatable as exc:
                     reasons.append(str(exc))
                     if op == "!=" and symbol.type == "choice":
@@ -184,7 +189,9 @@ class DLUHCImporter:
                 raise NeverHolds("; ".join(reasons))
             return or_(*tests)
         if key in self.setup:
-            return compare(self.setup[key]["symbol"], op, value)
+            symbol = self.setup[key]["symbol"]
+            test = compare(symbol, op, value)
+            return (and_(answered(symbol), test) or test) if self.strict else test
         if key in CORE_METHODS and op == "==" and isinstance(value, bool):
             return self.method(key, value, before)
         if key == SETUP_COMPLETED and op == "==" and value is True and self.setup:
@@ -199,16 +206,16 @@ class DLUHCImporter:
     def method(self, key: str, truth: bool, before: int) -> Expr:
         """A CORE model method that is a test on answers (see CORE_METHODS)."""
         self.method_notes.add(key)
-        expr = self.depends_on(CORE_METHODS[key], before)
         if truth:
-            return expr
-        # Ruby answers false when a tested field is empty; the journey language says unknown.
-        fields = {k for alternative in CORE_METHODS[key] for k in alternative}
-        empty = [not_(answered(s)) for k in sorted(fields) for s in self.copies.get(k, [])
-                 if s.order < before]
-        empty += [not_(answered(self.setup[k]["symbol"])) for k in sorted(fields)
-                  if k in self.setup]
-        return or_(*empty, not_(expr))
+            return self.depends_on(CORE_METHODS[key], before)
+        # Ruby's method is false on an empty field, where the journey language says unknown:
+        # negate a two-valued form of it (each test guarded by answered()).
+        self.strict = True
+        try:
+            expr = self.depends_on(CORE_METHODS[key], before)
+        finally:
+            self.strict = False
+        return not_(expr)
 
     def box(self, key: str, op: str, value: Any, before: int) -> Expr:
         """A test on one box of a checkbox question (CORE stores each box as a field)."""
