@@ -47,7 +47,7 @@ def test_example_journeys_agree_with_brute_force(path):
 @st.composite
 def journeys(draw):
     """A small random journey: yes/no questions, some conditional, branches on them."""
-    n = draw(st.integers(1, 6))
+    n = draw(st.integers(1, 8))
     outcomes = ["fin_a", "fin_b"]
     lines = [
         "parcours: 1",
@@ -59,7 +59,7 @@ def journeys(draw):
     ]
     for i in range(n):
         lines += [f"  s{i}:", f"    title: Étape {i}"]
-        k = draw(st.integers(0, 3))
+        k = draw(st.integers(0, 3)) if i else draw(st.integers(1, 3))
         qids = [f"q{i}_{j}" for j in range(k)]
         if qids:
             lines.append("    questions:")
@@ -73,9 +73,9 @@ def journeys(draw):
             if j > 0 and draw(st.booleans()):
                 lines.append(f"        when: {qids[j - 1]}")
         later = [f"s{t}" for t in range(i + 1, n)] + outcomes
-        if qids and draw(st.booleans()):
+        if qids and draw(st.integers(0, 3)):
             lines.append("    next:")
-            for _ in range(draw(st.integers(1, 2))):
+            for _ in range(draw(st.integers(1, 3))):
                 q = draw(st.sampled_from(qids))
                 neg = "not " if draw(st.booleans()) else ""
                 lines += [
