@@ -151,10 +151,30 @@ class Evaluator:
     def __init__(self, scope: Scope):
         self.scope = scope
         self._active: set[str] = set()
+        self._literals: dict[tuple[type, object], AbsVal] = {}
 
     # ------------------------------------------------------------------ evaluate
     def value(self, env: Env, expr: Expr) -> AbsVal:
         """An over-approximation of the values of `expr` in `env`."""
+        if isinstance(expr, Literal):
+            key = (type(expr.value), expr.value)
+            cached = self._literals.get(key)
+            if cached is None:
+                cached = self._literals[key] = self._literal(expr)
+            return cached
+        return self._value(env, expr)
+
+    def _literal(self, expr: Literal) -> AbsVal:
+        v = expr.value
+        if v is None:
+            return none_only()
+        if isinstance(v, bool):
+            return AbsVal(BOOL, False, frozenset([v]))
+        if isinstance(v, (int, float)):
+            return AbsVal(NUM, False, Intervals.point(v))
+        return AbsVal(CHOICE, False, frozenset([v]))
+
+    def _value(self, env: Env, expr: Expr) -> AbsVal:
         if isinstance(expr, Literal):
             v = expr.value
             if v is None:
@@ -390,18 +410,20 @@ class Evaluator:
     # ------------------------------------------------------------------ refine
     def refine(self, env: Env | None, expr: Expr, allowed: T3) -> Env | None:
         """`env` narrowed to the states where `expr` evaluates into `allowed` (None: none)."""
-        if env is None or not allowed:
-            return None
-        if not (self.truths(env, expr) & allowed):
-            return None
-        narrowed = self._refine(env, expr, allowed)
+        narrowed = self._sub(env, expr, allowed)
+        # One evaluation at the top catches what narrowing piecewise could not.
         if narrowed is None or not (self.truths(narrowed, expr) & allowed):
             return None
         return narrowed
 
+    def _sub(self, env: Env | None, expr: Expr, allowed: T3) -> Env | None:
+        if env is None or not allowed:
+            return None
+        return self._refine(env, expr, allowed)
+
     def _refine(self, env: Env, expr: Expr, allowed: T3) -> Env | None:
         if isinstance(expr, Unary) and expr.op == "not":
-            return self.refine(env, expr.operand, not3(allowed))
+            return self._sub(env, expr.operand, not3(allowed))
         if isinstance(expr, BoolOp):
             return self._refine_boolop(env, list(expr.operands), expr.op, allowed)
         if isinstance(expr, Compare):
@@ -437,15 +459,15 @@ class Evaluator:
         if True in allowed:
             cur: Env | None = env
             for e in operands:
-                cur = self.refine(cur, e, frozenset([True]))
+                cur = self._sub(cur, e, frozenset([True]))
             results = cur
         if False in allowed:
             for e in operands:
-                results = _join_envs(results, self.refine(env, e, frozenset([False])))
+                results = _join_envs(results, self._sub(env, e, frozenset([False])))
         if None in allowed:
             cur = env
             for e in operands:
-                cur = self.refine(cur, e, frozenset([True, None]))
+                cur = self._sub(cur, e, frozenset([True, None]))
             results = _join_envs(results, cur)
         return results
 
@@ -455,7 +477,7 @@ class Evaluator:
             if name in self.scope.computed and name not in self._active:
                 self._active.add(name)
                 try:
-                    return self.refine(env, self.scope.computed[name], allowed)
+                    return self._sub(env, self.scope.computed[name], allowed)
                 finally:
                     self._active.discard(name)
             return env

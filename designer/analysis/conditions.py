@@ -15,8 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import z3
-
 from designer.findings import Finding
 
 from .context import Context
@@ -72,6 +70,8 @@ def prove(ctx: Context) -> Proofs:
 
 def _prove_with_z3(ctx: Context, p: Proofs) -> None:
     """Relations between answers that intervals miss (`x > y` then `x <= y`), bounded in time."""
+    import z3  # imported here: large journeys are proved without it
+
     from .witness import Witnesses
 
     journey = ctx.journey
@@ -206,15 +206,15 @@ def impossible_and_always(ctx: Context) -> list[Finding]:
 
 def dead_ends(ctx: Context) -> list[Finding]:
     """`dead-end` for a `next` whose entries can all fail, confirmed by a replayed witness."""
-    from .witness import Witnesses
-
     facts = ctx.facts
     out: list[Finding] = []
-    finder: Witnesses | None = None
+    finder = None
     for sid, residual in facts.residual.items():
         if residual is None or not facts.reachable(sid):
             continue
         if finder is None:
+            from .witness import Witnesses  # z3 is only loaded when there is a candidate
+
             finder = Witnesses(ctx)
         answers = finder.stuck_at(sid)
         if answers is None:

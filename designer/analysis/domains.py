@@ -73,6 +73,13 @@ class Intervals:
 
     @staticmethod
     def _normalise(parts: list[Interval], integral: bool) -> tuple[Interval, ...]:
+        if len(parts) == 1:
+            # The common case (a bound, a literal): no sorting or merging to do.
+            iv = parts[0]
+            if integral:
+                got = _to_integral(iv)
+                return () if got is None else (got,)
+            return () if _empty(iv) else (iv,)
         cleaned: list[Interval] = []
         for iv in parts:
             if integral:
@@ -541,5 +548,5 @@ def join_env(a: Env | None, b: Env | None) -> Env | None:
         vb = b.values.get(k)
         # An answer tracked on one side only is unknown on the other: forget it.
         if vb is not None:
-            out[k] = va if va is vb else join(va, vb)
+            out[k] = va if va is vb or va == vb else join(va, vb)
     return Env(out)

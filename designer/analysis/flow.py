@@ -114,6 +114,16 @@ class Interpreter:
         self.scope = scope or build_scope(journey)
         self.ev = Evaluator(self.scope)
         self._expanded: dict[str, frozenset[str]] = {}
+        #: Every question of each step (repeat items included), in page order.
+        self.by_step: dict[str, list[QuestionInfo]] = {}
+        self.page: dict[str, list[QuestionInfo]] = {}
+        self.items: dict[str, list[QuestionInfo]] = {}
+        for q in journey.questions.values():
+            self.by_step.setdefault(q.step, []).append(q)
+            if q.repeat is None:
+                self.page.setdefault(q.step, []).append(q)
+            else:
+                self.items.setdefault(q.repeat, []).append(q)
 
     # ----------------------------------------------------------------- liveness
     def expand(self, expr: Expr | None) -> frozenset[str]:
@@ -143,9 +153,7 @@ class Interpreter:
     def step_uses(self, sid: str) -> set[str]:
         """Answers read by the step's conditions (questions, repeat items, branches)."""
         used: set[str] = set()
-        for q in self.journey.questions.values():
-            if q.step != sid:
-                continue
+        for q in self.by_step.get(sid, ()):
             used |= self.expand(q.when)
             if not isinstance(q.required, bool):
                 used |= self.expand(q.required)
@@ -165,8 +173,10 @@ class Interpreter:
             for succ in graph.successors(node):
                 out |= live.get(succ, frozenset())
             if node in self.journey.steps:
-                defined = {q.id for q in self.journey.step_questions(node)}
-                out = (out - defined) | self.step_uses(node)
+                # A page's own questions are set as the page is interpreted: they are not
+                # live on entry (else every later answer would be carried from the start).
+                defined = {q.id for q in self.by_step.get(node, ())}
+                out = (out | self.step_uses(node)) - defined
             live[node] = frozenset(out)
         return live
 
@@ -200,7 +210,7 @@ class Interpreter:
         self, sid: str, env: Env | None, facts: Facts
     ) -> list[tuple[Env | None, str]]:
         """Interpret one page; the environments leaving it on each branch."""
-        for q in self.journey.step_questions(sid):
+        for q in self.page.get(sid, ()):
             env = self.question(q, env, facts)
         facts_branches: list[BranchFact] = []
         out: list[tuple[Env | None, str]] = []
@@ -276,7 +286,7 @@ class Interpreter:
         """The questions of a repeat item: analysed once, for any item."""
         if repeat.type != "repeat":
             return
-        for item in self.journey.item_questions(repeat.id):
+        for item in self.items.get(repeat.id, ()):
             env = self.question(item, env, facts)
 
     def answer_domain(self, q: QuestionInfo, env: Env, none: bool) -> AbsVal:

@@ -101,7 +101,7 @@ def unused_answers(ctx: Context) -> list[Finding]:
         if getattr(q.question, "purpose", None):
             continue
         if q.type == "repeat" and any(
-            getattr(i.question, "purpose", None) for i in journey.item_questions(q.id)
+            getattr(i.question, "purpose", None) for i in ctx.interpreter.items.get(q.id, ())
         ):
             continue  # the items say why the list is needed
         out.append(ctx.finding(
@@ -204,9 +204,7 @@ def _signature(ctx: Context) -> dict[str, str]:
         if journey.is_outcome(node):
             h.update(f"outcome:{node}".encode())
         else:
-            for q in journey.questions.values():
-                if q.step != node:
-                    continue
+            for q in ctx.interpreter.by_step.get(node, ()):
                 h.update(repr((
                     q.type, normalise_label(_text(ctx, q.label)), sorted(q.options or {}),
                     ctx.source(q.path + ("when",)), q.repeat is not None,
@@ -216,7 +214,7 @@ def _signature(ctx: Context) -> dict[str, str]:
                 h.update(repr(ctx.source(b.path + ("when",)) if b.when else None).encode())
                 h.update(sig.get(b.target, b.target).encode())
             # A page that asks nothing and always goes on is just a detour.
-            if not journey.step_questions(node) and len(branches) == 1 and branches[0].default:
+            if not ctx.interpreter.page.get(node) and len(branches) == 1 and branches[0].default:
                 sig[node] = sig.get(branches[0].target, branches[0].target)
                 continue
         sig[node] = h.hexdigest()
@@ -285,7 +283,7 @@ def single_options(ctx: Context) -> list[Finding]:
 # --------------------------------------------------------------------------- pages
 
 def _asked(ctx: Context, sid: str) -> list[QuestionInfo]:
-    return [q for q in ctx.journey.step_questions(sid) if q.answers]
+    return [q for q in ctx.interpreter.page.get(sid, ()) if q.answers]
 
 
 def long_steps(ctx: Context) -> list[Finding]:

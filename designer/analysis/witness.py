@@ -338,7 +338,7 @@ class Encoder:
                 c.append(r == (z3.Or(incoming[node]) if incoming[node] else z3.BoolVal(False)))
             if node not in journey.steps:
                 continue
-            for q in journey.step_questions(node):
+            for q in self.ctx.interpreter.page.get(node, ()):
                 self._question(q, r)
             failed: list[z3.BoolRef] = []
             has_default = False
