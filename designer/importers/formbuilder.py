@@ -346,7 +346,7 @@ class FormBuilderImporter:
                 name = component.get("name")
                 if kind in _CONTENT or not name:
                     continue
-                qid = self.ids.allocate(str(name))
+                qid = self.ids.allocate(_readable_name(component))
                 component["_qid"] = qid
                 qtype = _SIMPLE.get(kind) or _CHOICE.get(kind) or (
                     "integer" if kind == "NumberField" else
@@ -687,6 +687,30 @@ class FormBuilderImporter:
             step["next"] = [*branches, {"goto": default}]
         else:
             step["next"] = default
+
+
+def _readable_name(component: dict[str, Any]) -> str:
+    """The id source of a component: its name, unless the builder generated it (``YgJRFo``).
+
+    Form-builder editors name components with six random letters; an id made of
+    those tells a designer nothing, so the short description or title is used
+    instead (the source name stays in the comment above the question).
+    """
+    name = str(component.get("name") or "")
+    generated = (
+        len(name) == 6 and name.isalpha() and any(c.isupper() for c in name[1:])
+        and not re.fullmatch(r"[a-z]+[A-Z][a-z]+", name)
+    )
+    if not generated:
+        return name
+    text = str(component.get("shortDescription") or component.get("title") or name)
+    words = re.findall(r"[A-Za-z0-9]+", text.lower())
+    kept: list[str] = []
+    for word in words:
+        if len("_".join([*kept, word])) > 40:
+            break
+        kept.append(word)
+    return "_".join(kept) or name
 
 
 def exhaustive(conditions: list[str], symbols: dict[str, Symbol], limit: int = 512) -> bool:
