@@ -38,6 +38,10 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+|\n\s*\n|\n\s*(?:[-*+]|\d+[.)])\s
 _URL = re.compile(r"(?:https?://|www\.)\S+|\]\([^)]*\)|\S+@\S+\.\S+")
 _ACRONYM = re.compile(r"\b[A-ZÀ-ÖØ-Þ]{2,}\b")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
+#: Names of file formats and units that citizens meet as such: not acronyms to explain.
+KNOWN_ACRONYMS = frozenset(
+    {"PDF", "JPG", "JPEG", "PNG", "HEIC", "KB", "MB", "GB", "KO", "MO", "GO", "SMS", "OK"}
+)
 
 
 @dataclass(frozen=True)
@@ -160,10 +164,16 @@ def lix(words: int, sentences: int, long_words: int) -> float:
     return words / sentences + 100.0 * long_words / words
 
 
-def analyse(text: str, lang: str = "fr", lexicon: list[JargonEntry] | None = None) -> Readability:
+def analyse(
+    text: str,
+    lang: str = "fr",
+    lexicon: list[JargonEntry] | None = None,
+    explained: frozenset[str] = frozenset(),
+) -> Readability:
     """Measure one text: Flesch (Kandel-Moles in French), LIX, sentence length, FALC, jargon.
 
-    ``lexicon`` defaults to the project's lexicon (designer/data/lexicon.yaml).
+    ``lexicon`` defaults to the project's lexicon (designer/data/lexicon.yaml);
+    ``explained``: acronyms explained in another text of the same document.
     """
     root = _root(lang)
     sents = sentences_of(text)
@@ -173,7 +183,7 @@ def analyse(text: str, lang: str = "fr", lexicon: list[JargonEntry] | None = Non
     n_syll = sum(syllables(w, root) for w in ws)
     n_long = sum(1 for w in ws if len(re.sub(r"['’\-]", "", w)) > LIX_LONG_WORD)
     longest = max((len(words_of(s)) for s in sents), default=0)
-    issues = falc_issues(text, root) + jargon_issues(
+    issues = falc_issues(text, root, explained) + jargon_issues(
         text, root, lexicon if lexicon is not None else load_lexicon()
     )
     return Readability(
@@ -270,27 +280,43 @@ def passive_voice(text: str, lang: str = "fr") -> list[str]:
     return found
 
 
-def unexplained_acronyms(text: str) -> list[str]:
+def _is_explained(acr: str, cleaned: str) -> bool:
+    after = re.search(rf"\b{acr}\s*\([^)]*[a-zà-ÿ]{{3,}}[^)]*\)", cleaned)
+    before = re.search(rf"[a-zà-ÿ]{{3,}}[^()]{{0,80}}\(\s*{acr}\s*\)", cleaned)
+    return bool(after or before)
+
+
+def explained_acronyms(text: str) -> set[str]:
+    """Acronyms a text explains in parentheses next to them (for use in other texts)."""
+    cleaned = _without_urls(text)
+    return {m.group(0) for m in _ACRONYM.finditer(cleaned) if _is_explained(m.group(0), cleaned)}
+
+
+def unexplained_acronyms(text: str, explained: frozenset[str] = frozenset()) -> list[str]:
     """All-caps words of 2+ letters not explained in parentheses next to them.
 
     "Caisse d'allocations familiales (CAF)" and "CAF (caisse d'allocations familiales)"
-    both explain CAF for the whole text.
+    both explain CAF for the whole text; ``explained`` holds acronyms explained elsewhere
+    (another text of the same journey). Roman numerals, file formats and units
+    (KNOWN_ACRONYMS) are not acronyms to explain.
     """
     cleaned = _without_urls(text)
     seen: list[str] = []
     for m in _ACRONYM.finditer(cleaned):
         acr = m.group(0)
-        if acr in seen or _ROMAN.match(acr):
+        if acr in seen or acr in explained or acr in KNOWN_ACRONYMS or _ROMAN.match(acr):
             continue
-        explained_after = re.search(rf"\b{acr}\s*\([^)]*[a-zà-ÿ]{{3,}}[^)]*\)", cleaned)
-        explained_before = re.search(rf"[a-zà-ÿ]{{3,}}[^()]{{0,80}}\(\s*{acr}\s*\)", cleaned)
-        if not (explained_after or explained_before):
+        if not _is_explained(acr, cleaned):
             seen.append(acr)
     return seen
 
 
-def falc_issues(text: str, lang: str = "fr") -> list[Issue]:
-    """The FALC rules a machine can check: ( ) / % & §, unexplained acronyms, passive voice."""
+def falc_issues(
+    text: str, lang: str = "fr", explained: frozenset[str] = frozenset()
+) -> list[Issue]:
+    """The FALC rules a machine can check: ( ) / % & §, unexplained acronyms, passive voice.
+
+    ``explained``: acronyms explained in another text of the same journey."""
     root = _root(lang)
     fr = root == "fr"
     issues: list[Issue] = []
@@ -337,7 +363,7 @@ def falc_issues(text: str, lang: str = "fr") -> list[Issue]:
                     "Écrivez le mot en toutes lettres." if fr else "Write the word in full.",
                 )
             )
-    for acr in unexplained_acronyms(text):
+    for acr in unexplained_acronyms(text, explained):
         issues.append(
             Issue(
                 "acronym",

@@ -12,7 +12,7 @@ from designer.compiled import CompiledJourney
 from designer.expressions import unparse
 from designer.findings import Finding, Severity
 from designer.loading import Loaded, load_journey
-from designer.readability import analyse, load_lexicon
+from designer.readability import analyse, explained_acronyms, load_lexicon
 from designer.report import metrics as m
 from designer.report import timing
 from designer.report.model import (
@@ -142,7 +142,9 @@ def readability(journey: CompiledJourney) -> ReadabilityOut:
     kinds: Counter[str] = Counter()
     for lang in journey.languages:
         units = _texts(journey, lang)
-        whole = analyse("\n\n".join(u[3] for u in units), lang, lexicon)
+        everything = "\n\n".join(u[3] for u in units)
+        explained = frozenset(explained_acronyms(everything))
+        whole = analyse(everything, lang, lexicon, explained)
         languages[lang] = LanguageReadabilityOut(
             words=whole.words,
             sentences=whole.sentences,
@@ -153,7 +155,7 @@ def readability(journey: CompiledJourney) -> ReadabilityOut:
             formula="Kandel-Moles (1958)" if whole.lang == "fr" else "Flesch (1948)",
         )
         for where, step, question, text in units:
-            r = analyse(text, lang, lexicon)
+            r = analyse(text, lang, lexicon, explained)
             for issue in r.issues:
                 kinds[issue.kind] += 1
             texts.append(

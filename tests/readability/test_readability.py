@@ -147,3 +147,9 @@ def test_lexicon_is_well_formed_and_large_enough():
         for entry in data[lang]:
             assert set(entry) <= {"term", "plain", "note"}
             assert isinstance(entry["plain"], str) and entry["plain"].strip()
+
+
+def test_acronyms_explained_elsewhere_or_well_known():
+    assert rd.unexplained_acronyms("Votre numéro CAF", frozenset({"CAF"})) == []
+    assert rd.explained_acronyms("Caisse d'allocations familiales (CAF)") == {"CAF"}
+    assert rd.unexplained_acronyms("Un fichier PDF de 5 MB") == []

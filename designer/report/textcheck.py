@@ -1,0 +1,104 @@
+"""Readability and jargon findings for `parcours check`: the `readability` and `jargon` rules.
+
+An analysis in the sense of designer/loading.py (journey → findings), ready to be
+registered beside the path-sensitive analysis. Each text a citizen reads is measured on
+its own (a label, a help, an intro…), in each language, and each finding points at the
+line of that text (of its language's entry for a bilingual text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from designer.compiled import CompiledJourney
+from designer.findings import Finding
+from designer.readability import analyse, explained_acronyms, load_lexicon
+
+#: A text is hard to read below this score (Kandel-Moles in French, Flesch in English)…
+HARD_SCORE = 50.0
+#: …when it has at least this many words (scores of short texts mean little)…
+MIN_WORDS = 12
+#: …or when one of its sentences is longer than this (FALC: short sentences).
+LONG_SENTENCE = 25
+
+Path = tuple[str | int, ...]
+
+
+def _texts(journey: CompiledJourney) -> Iterator[tuple[Path, Any, str | None, str | None]]:
+    """(source path, text value, step, question) of every text a citizen reads."""
+    model = journey.model
+    yield ("title",), model.title, None, None
+    yield ("summary",), model.summary, None, None
+    for sid, step in journey.steps.items():
+        yield ("steps", sid, "title"), step.title, sid, None
+        yield ("steps", sid, "intro"), step.intro, sid, None
+    for q in journey.questions.values():
+        for key in ("label", "help", "content"):
+            yield q.path + (key,), getattr(q.question, key, None), q.step, q.id
+    for oid, outcome in journey.outcomes.items():
+        yield ("outcomes", oid, "title"), outcome.title, None, None
+        yield ("outcomes", oid, "body"), outcome.body, None, None
+
+
+def text_findings(journey: CompiledJourney) -> list[Finding]:
+    """`readability` (hard texts, long sentences, FALC checks) and `jargon` findings."""
+    lexicon = load_lexicon()
+    findings: list[Finding] = []
+    languages = journey.languages or ["fr"]
+    texts = list(_texts(journey))
+    # An acronym explained in one text of the journey is explained for all of them.
+    explained = frozenset(
+        acr
+        for _, value, _, _ in texts
+        if value is not None
+        for text in ([value] if isinstance(value, str) else value.values())
+        for acr in explained_acronyms(text)
+    )
+    for path, value, step, question in texts:
+        if value is None:
+            continue
+        if isinstance(value, str):
+            variants: list[tuple[Path, str, str]] = [(path, languages[0], value)]
+        else:
+            variants = [(path + (lang,), lang, text) for lang, text in value.items()]
+        for where, lang, text in variants:
+            r = analyse(text, lang, lexicon, explained)
+            pos = journey.position(where)
+            problems = []
+            if r.flesch is not None and r.words >= MIN_WORDS and r.flesch < HARD_SCORE:
+                formula = "Kandel-Moles" if r.lang == "fr" else "Flesch"
+                problems.append(f"{formula} score {r.flesch:.0f} (under {HARD_SCORE:.0f})")
+            if r.longest_sentence > LONG_SENTENCE:
+                problems.append(f"a sentence of {r.longest_sentence} words")
+            if problems:
+                findings.append(
+                    Finding.of(
+                        "readability",
+                        "this text is hard to read: "
+                        + ", ".join(problems)
+                        + "; write shorter sentences with everyday words",
+                        journey.file,
+                        pos,
+                        step=step,
+                        question=question,
+                    )
+                )
+            for issue in r.issues:
+                rule = "jargon" if issue.kind == "jargon" else "readability"
+                what = (
+                    f"'{issue.excerpt}' is administrative jargon"
+                    if rule == "jargon"
+                    else f"{issue.kind.replace('-', ' ')}: '{issue.excerpt}'"
+                )
+                findings.append(
+                    Finding.of(
+                        rule,
+                        f"{what} — {issue.advice}",
+                        journey.file,
+                        pos,
+                        step=step,
+                        question=question,
+                    )
+                )
+    return findings
