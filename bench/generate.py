@@ -77,7 +77,8 @@ def diamonds(n: int) -> tuple[list[Page], list[str]]:
         after = f"d{i + 1}_fourche" if i + 1 < n else "envoi"
         prev_side = f"d{i - 1}_g_nb" if i > 0 else None
         fork = [
-            Q(f"{p}_voie", "choice", f"Situation {i} : quelle voie ?", options=["gauche", "droite"]),
+            Q(f"{p}_voie", "choice", f"Situation {i} : quelle voie ?",
+              options=["gauche", "droite"]),
             Q(f"{p}_nb", "integer", f"Nombre de personnes concernées ({i})"),
             Q(f"{p}_aide", "yesno", f"Recevez-vous déjà une aide ({i}) ?",
               when=Cond([(f"{p}_nb", ">", 2)])),

@@ -39,7 +39,11 @@ Counts = Counter[str]
 def measure(
     examples: int, config: AnalysisConfig | None = None
 ) -> tuple[Counts, Counts, Counts, int]:
-    """(true facts, reported true facts, false reports, journeys analysed) by kind."""
+    """(true facts, reported true facts, false reports, journeys analysed) by kind.
+
+    True facts are counted where they matter (a question never shown on a page that is
+    reached, a branch never taken from a page that is reached…).
+    """
     true: Counter[str] = Counter()
     found: Counter[str] = Counter()
     wrong: Counter[str] = Counter()
@@ -77,10 +81,20 @@ def measure(
         structural = nx.descendants(journey.graph, journey.start) | {journey.start}
         facts["unreachable"] = {n for n in structural if n not in truth.reached}
         facts["stuck"] = set(truth.stuck)
+        # Everything true, vacuous truths included (a question on a page never reached is
+        # never required either): a report outside this set would be a false alarm.
+        holds: dict[str, set[object]] = {
+            "never_shown": {q for q in journey.questions if q not in truth.shown},
+            "never_required": {q for q in journey.questions if q not in truth.required_held},
+            "never_taken": {(s, b.index) for s in journey.steps for b in journey.branches(s)
+                            if (s, b.index) not in truth.taken},
+            "unreachable": {n for n in journey.graph.nodes if n not in truth.reached},
+            "stuck": set(truth.stuck),
+        }
         for k in KINDS:
             true[k] += len(facts[k])
             found[k] += len(facts[k] & said[k])
-            wrong[k] += len(said[k] - facts[k])
+            wrong[k] += len(said[k] - holds[k])
 
     one()
     return true, found, wrong, analysed[0]
