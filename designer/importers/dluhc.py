@@ -386,7 +386,7 @@ class DLUHCImporter:
                 built = self.question(qid, source, page, ref)
                 if built is None:
                     continue
-                symbol: Symbol = source["_symbol"]
+                symbol = source["_symbol"]
                 parts = [p for p in (subsection_conditions[sub_id], page_when) if p]
                 reveal = self.revealed_by(qid, page, symbol, ref)
                 if reveal:

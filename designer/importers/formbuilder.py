@@ -154,8 +154,9 @@ class FormBuilderImporter:
     def question(self, component: dict[str, Any], ref: str) -> dict[str, Any] | None:
         kind = str(component.get("type"))
         title = component.get("title") or component.get("name") or kind
-        opts = component.get("options") if isinstance(component.get("options"), dict) else {}
-        schema = component.get("schema") if isinstance(component.get("schema"), dict) else {}
+        raw_options, raw_schema = component.get("options"), component.get("schema")
+        opts: dict[str, Any] = raw_options if isinstance(raw_options, dict) else {}
+        schema: dict[str, Any] = raw_schema if isinstance(raw_schema, dict) else {}
         question: dict[str, Any]
         if kind in _CONTENT:
             content = component.get("content")
@@ -500,9 +501,9 @@ class FormBuilderImporter:
     def linked_pages(self, steps: dict[str, Any], outcomes: dict[str, Any],
                      node_of: dict[str, str], comments: dict[tuple[str, ...], str],
                      submit: Any) -> str:
-        start_path = self.data.get("startPage")
+        start_path = str(self.data.get("startPage"))
         if start_path not in self.by_path:
-            start_path = self.pages[0]["path"]
+            start_path = str(self.pages[0]["path"])
         # Depth-first from the start: reachable pages in discovery order, back links noted.
         order: list[str] = []
         state: dict[str, int] = {}
@@ -513,7 +514,7 @@ class FormBuilderImporter:
             order.append(path)
             for link in self.by_path[path].get("next") or []:
                 target = link.get("path") if isinstance(link, dict) else None
-                if target not in self.by_path:
+                if not isinstance(target, str) or target not in self.by_path:
                     continue
                 if state.get(target) == 1:
                     dropped.add((path, target))
@@ -555,13 +556,13 @@ class FormBuilderImporter:
         for path in order:
             for link in self.by_path[path].get("next") or []:
                 target = link.get("path") if isinstance(link, dict) else None
-                if target in parents and (path, target) not in dropped:
+                if isinstance(target, str) and target in parents and (path, target) not in dropped:
                     parents[target].add(path)
         for path in order:
             page = self.by_path[path]
-            step_id = node_of.get(path)
-            if step_id not in steps:
+            if node_of.get(path) not in steps:
                 continue
+            step_id = node_of[path]
             self.allowed = self.asked_before(path, parents)
             branches: list[dict[str, Any]] = []
             default: str | None = None
