@@ -21,7 +21,7 @@ class AnalysisConfig:
 
     #: Most questions on one page before `long-step` warns.
     long_step_limit: int = 7
-    #: Pages of at most this many questions may be suggested for merging.
+    #: Consecutive pages of at most this many questions each may be suggested for merging.
     mergeable_max_questions: int = 2
     #: Milliseconds z3 may spend on one query (a witness of a dead end).
     z3_timeout_ms: int = 50

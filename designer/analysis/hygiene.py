@@ -304,7 +304,7 @@ def long_steps(ctx: Context) -> list[Finding]:
 
 
 def mergeable_steps(ctx: Context) -> list[Finding]:
-    """`mergeable-steps`: a page always followed by a page only it leads to, both short."""
+    """`mergeable-steps`: a page always followed by a page only it leads to, each short."""
     journey = ctx.journey
     graph = journey.graph
     most = ctx.config.mergeable_max_questions
@@ -317,7 +317,7 @@ def mergeable_steps(ctx: Context) -> list[Finding]:
         if nxt not in journey.steps or nxt == sid or graph.in_degree(nxt) != 1:
             continue
         a, b = _asked(ctx, sid), _asked(ctx, nxt)
-        if not a or not b or len(a) + len(b) > most:
+        if not a or not b or len(a) > most or len(b) > most:
             continue
         out.append(ctx.finding(
             "mergeable-steps",

@@ -574,7 +574,10 @@ def test_mergeable_steps() -> None:
 
 
 def test_steps_with_more_questions_are_not_mergeable() -> None:
-    other = "      commune: {type: text, label: Commune, purpose: Identifier.}\n"
+    other = (
+        "      commune: {type: text, label: Commune, purpose: Identifier.}\n"
+        "      voie: {type: text, label: Voie, purpose: Identifier.}\n"
+    )
     text = journey(MERGE.format(other="").replace("    next: fin\n", other + "    next: fin\n"))
     assert lines(check(text), "mergeable-steps") == []
 
