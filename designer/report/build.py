@@ -407,6 +407,17 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
                     {n: costs[n].questions_high for n in counts.order},
                     int(sm.questions.median),
                 )
+    if median_path and report.dlnuf is not None:
+        on_path = [
+            q
+            for q in journey.questions.values()
+            if q.step in set(median_path) and q.type not in m.NOT_ANSWERED
+        ]
+        items = {d["question"] for d in m.dlnuf(journey, catalogue).questions}
+        if on_path:
+            report.dlnuf.share_of_median_run = round(
+                sum(1 for q in on_path if q.id in items) / len(on_path), 3
+            )
     report.graph = graph_out(journey, loaded.findings, median_path, lang)
     report.worst_problems = worst_problems(report)
     return report

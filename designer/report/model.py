@@ -143,6 +143,11 @@ class DlnufOut(_Model):
     already_prefilled: list[str] = Field(
         description="Questions a provider connected to the journey (`prefill`) fills in."
     )
+    share_of_median_run: float | None = Field(
+        default=None,
+        description="Share of the questions of the median application run that are items "
+        "(None when the graph is too big to trace the median run).",
+    )
 
 
 class MinimisationOut(_Model):

@@ -105,6 +105,12 @@ def test_portfolio_ranks_and_finds_shared_concepts():
     assert "vehicule.immatriculation" in shared
 
 
+def test_dlnuf_share_of_median_run():
+    paper = build.report_file(PAPER)
+    assert paper.dlnuf.items == 6 and paper.dlnuf.share_of_median_run == 0.24  # 6 of 25
+    assert build.report_file(REDESIGN).dlnuf.share_of_median_run == 0.0
+
+
 def test_text_summary():
     text = render(build.report_file(REDESIGN), "text")
     assert "runs: 2 (upper bound) — hors_zone 1, envoi 1" in text
