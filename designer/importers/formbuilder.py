@@ -24,6 +24,7 @@ named once and referred to by name. The mapping:
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,7 @@ _AS_TEXT = {
     "LatLongField": "no location type: imported as text",
     "MonthYearField": "no month-and-year type: imported as text",
 }
+_PAGE_KEYS = {"path", "title", "components", "next", "section", "controller", "id", "condition"}
 _OPERATORS = {
     "is": "==",
     "is not": "!=",
@@ -400,8 +402,12 @@ class FormBuilderImporter:
             for check in question.get("checks", []):
                 if check["rule"] == "__self__":
                     check["rule"] = qid
-            if when:
-                question["when"] = when
+            own = self.component_condition(component, ref)
+            combined = [c for c in (when, own) if c]
+            if combined:
+                question["when"] = " and ".join(f"({c})" if " or " in c else c
+                                                for c in combined) if len(combined) > 1 \
+                    else combined[0]
             questions[qid] = question
             comments[qid] = f"{ref}, component {component.get('type')}" + (
                 f" {component['name']}" if component.get("name") else "")
@@ -415,10 +421,25 @@ class FormBuilderImporter:
             if "start" not in controller.lower():
                 self.out.note(ref, f"controller {controller}", "page behaviour of the form builder "
                               "(repeating, upload, multi-start…) is not carried: a plain page")
-        for key in ("events", "repeat", "options"):
-            if page.get(key):
-                self.out.note(ref, f"page {key}", "no equivalent in the format")
+        for key in sorted(set(page) - _PAGE_KEYS):
+            if page.get(key) not in (None, "", [], {}) and not key.startswith("_"):
+                self.out.note(ref, f"page {key}: {_short(page[key])}", "no equivalent in the "
+                              "format")
         return step
+
+    def component_condition(self, component: dict[str, Any], ref: str) -> str | None:
+        """The condition of a component shown conditionally (``options.condition``)."""
+        options = component.get("options")
+        if not isinstance(options, dict):
+            return None
+        for key, value in options.items():
+            if key not in ("required", "condition") and value not in (None, "", False, [], {}):
+                self.out.note(f"{ref}, component {component.get('name')}",
+                              f"option {key}: {_short(value)}", "no equivalent in the format")
+        if not options.get("condition"):
+            return None
+        return self.translated(str(options["condition"]),
+                               f"{ref}, component {component.get('name')}")
 
     def outcome_body(self, page: dict[str, Any]) -> str | None:
         parts: list[str] = []
@@ -525,6 +546,12 @@ class FormBuilderImporter:
             state[path] = 2
 
         visit(start_path)
+        parents: dict[str, set[str]] = {path: set() for path in order}
+        for path in order:
+            for link in self.by_path[path].get("next") or []:
+                target = link.get("path") if isinstance(link, dict) else None
+                if isinstance(target, str) and target in parents and (path, target) not in dropped:
+                    parents[target].add(path)
         for page in self.pages:
             if page["path"] not in state and not _is_summary(page):
                 self.out.note(self.page_ref(page), page.get("title") or page["path"],
@@ -549,15 +576,11 @@ class FormBuilderImporter:
                 continue
             step_id = self.ids.allocate(path.strip("/") or "start", "step")
             node_of[path] = step_id
+            self.allowed = self.asked_before(path, parents)
             steps[step_id] = self.build_step(page, None)
+            self.allowed = None
             comments[("steps", step_id)] = f"page {path}" + (
                 f" (section {page['section']})" if page.get("section") else "")
-        parents: dict[str, set[str]] = {path: set() for path in order}
-        for path in order:
-            for link in self.by_path[path].get("next") or []:
-                target = link.get("path") if isinstance(link, dict) else None
-                if isinstance(target, str) and target in parents and (path, target) not in dropped:
-                    parents[target].add(path)
         for path in order:
             page = self.by_path[path]
             if node_of.get(path) not in steps:
@@ -612,6 +635,7 @@ class FormBuilderImporter:
         previous: str | None = None
         pending: list[dict[str, Any]] = []  # branches waiting for the next step (exits)
         order: list[str] = []
+        asked: set[str] = set()
         ended = False
         for page in self.pages:
             path = page["path"]
@@ -648,7 +672,11 @@ class FormBuilderImporter:
                     ended = True
                 continue
             step_id = self.ids.allocate(path.strip("/") or "page", "step")
+            asked.update(str(c["_qid"]) for c in page.get("components") or []
+                         if isinstance(c, dict) and c.get("_qid"))
+            self.allowed = set(asked)
             steps[step_id] = self.build_step(page, when)
+            self.allowed = None
             label = (self.conditions.get(str(condition_key)) or {}).get("displayName")
             comments[("steps", step_id)] = f"page {path}" + (
                 f" (shown when condition {label or condition_key!r})" if condition_key else "")
@@ -750,6 +778,11 @@ def exhaustive(conditions: list[str], symbols: dict[str, Symbol], limit: int = 5
         if not any(holds(tree, env, today) for tree in trees):
             return False
     return True
+
+
+def _short(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:77] + "…"
 
 
 def _humanise(text: str) -> str:
