@@ -745,8 +745,9 @@ def _readable_name(component: dict[str, Any]) -> str:
 def exhaustive(conditions: list[str], symbols: dict[str, Symbol], limit: int = 512) -> bool:
     """Whether some condition holds for every possible answer (small finite domains only).
 
-    Conditions over yes/no and choice answers are checked by trying every
-    combination of values (null included); anything else is not decided (False).
+    Conditions over yes/no, choice and small multiple-choice answers are checked by
+    trying every combination of values (null included); anything else is not
+    decided (False).
     """
     import datetime
     import itertools
@@ -766,6 +767,11 @@ def exhaustive(conditions: list[str], symbols: dict[str, Symbol], limit: int = 5
             domain: list[Any] = [True, False, None]
         elif symbol.type == "choice" and symbol.options:
             domain = [*symbol.options, None]
+        elif symbol.type == "multichoice" and symbol.options and len(symbol.options) <= 6:
+            domain = [None] + [
+                [o for i, o in enumerate(symbol.options) if mask >> i & 1]
+                for mask in range(1, 2 ** len(symbol.options))
+            ]
         else:
             return False
         size *= len(domain)
