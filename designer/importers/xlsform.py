@@ -58,6 +58,13 @@ _LANGUAGE_CODES = {
 }
 
 _TRANSLATABLE = {"label", "hint", "constraint_message", "required_message", "guidance_hint"}
+# Survey columns read by the import (others are listed in the notes, by column).
+_HANDLED_COLUMNS = {
+    "type", "name", "label", "hint", "relevant", "constraint", "constraint_message", "required",
+    "calculation", "default", "read_only", "choice_filter", "repeat_count", "parameters",
+    "trigger",
+}
+_USED_SETTINGS = {"form_title", "form_id", "default_language"}
 _METADATA = {
     "start",
     "end",
@@ -255,6 +262,8 @@ class XLSFormImporter:
         self.order = 0
         self.languages: list[str] = []
         self.default_language = "en"
+        #: Survey columns with no equivalent → the rows that use them (one note per column).
+        self.unused_columns: dict[str, list[int]] = {}
 
     # -- reading ---------------------------------------------------------
 
@@ -575,6 +584,13 @@ class XLSFormImporter:
                     continue
                 else:
                     self.out.note(row.ref, f"{column}: {value}", "no equivalent in the format")
+        for column, value in row.cells.items():
+            if column not in _HANDLED_COLUMNS and not column.startswith("_") and value not in (
+                    None, "", False):
+                self.unused_columns.setdefault(column, []).append(row.number)
+        for kind in row.texts:
+            if kind not in ("label", "hint", "constraint_message"):
+                self.unused_columns.setdefault(kind, []).append(row.number)
         label_text = str(label or "")
         if "${" in label_text or "${" in str(hint or ""):
             self.out.note(row.ref, f"text of {row.get('name')}", "answers inserted in texts "
@@ -834,6 +850,20 @@ class XLSFormImporter:
         }
         self.out.note("settings", "organisation", "an XLSForm does not say who runs it: set "
                       "'organisation'")
+        for column, numbers in sorted(self.unused_columns.items()):
+            rows = list(dict.fromkeys(numbers))
+            shown = ", ".join(str(n) for n in rows[:12]) + (" …" if len(rows) > 12 else "")
+            reason = ("presentation for ODK Collect (the renderer has its own)"
+                      if column in ("appearance", "rows", "autoplay", "buttontext",
+                                    "noapperrorstring") or column.startswith(("image", "audio",
+                                                                                "media", "video",
+                                                                                "body::"))
+                      else "no equivalent in the format")
+            self.out.note(f"survey rows {shown}", f"column {column}", reason)
+        for key, value in sorted(self.settings.items()):
+            if key not in _USED_SETTINGS and value not in (None, "", False):
+                self.out.note("settings", f"{key}: {_short(str(value))}", "no equivalent in the "
+                              "format")
         if len(self.languages) > 1:
             journey["languages"] = self.languages
         else:
