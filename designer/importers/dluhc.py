@@ -409,7 +409,17 @@ class DLUHCImporter:
             if page.get("description"):
                 step["intro"] = html_to_text(str(page["description"]))
             steps[step_id] = step
-            comments[("steps", step_id)] = ref
+            comments[("steps", step_id)] = f"{ref} ({sub.get('label')})" if sub.get("label") \
+                else ref
+        self.out.note("questions.*.check_answer_label", "check_answer_label",
+                      "the short labels of CORE's check-answers page: used only as the label of "
+                      "a question without header (the review page shows the labels)")
+        labels = [f"{sub_id}: {sub.get('label')}" for sub_id, sub in
+                  {sub_id: sub for _, sub_id, sub, _ in pages}.items() if sub.get("label")]
+        if labels:
+            self.out.note("sections, subsections", "; ".join(labels),
+                          "a journey has no sections: the steps follow each other, the "
+                          "subsection is named in the comment above each step")
         for key in sorted(self.method_notes):
             if key == SETUP_COMPLETED:
                 reason = ("translated as: every field of the setup step is answered (CORE's "
@@ -501,15 +511,20 @@ class DLUHCImporter:
         if any(isinstance(v, dict) and v.get("hint") for v in
                (source.get("answer_options") or {}).values()):
             self.group("hints on options", symbol.id)
-        for key in ("hidden_in_check_answers", "inferred_answers", "inferred_check_answers_value",
-                    "readonly", "requires_js", "top_guidance_partial", "bottom_guidance_partial",
-                    "disable_clearing_if_not_routed_or_dynamic_answer_options"):
-            if source.get(key):
+        for key, value in source.items():
+            if key not in _READ_KEYS and not key.startswith("_") and value not in (
+                    None, "", False, [], {}):
                 self.group(key, symbol.id)
         return question
 
 
+# Question keys the import reads; any other key is noted, grouped, with the question ids.
+_READ_KEYS = {"header", "type", "check_answer_label", "hint_text", "answer_options", "min", "max",
+              "step", "prefix", "suffix", "conditional_for"}
+
 _GROUP_REASONS = {
+    "width": "input widths are the renderer's business",
+    "check_answers_card_number": "the check-answers page of a journey has no cards",
     "hidden_in_check_answers": "the check-answers page of a journey shows every shown answer: "
                                "hiding some answers there has no equivalent",
     "inferred_answers": "answers CORE infers from others have no equivalent",
