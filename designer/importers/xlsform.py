@@ -884,9 +884,9 @@ class XLSFormImporter:
                     text = self.out.comments.get(("__q__", iid))
                     if text:
                         comments[("steps", step_id, "questions", qid, "questions", iid)] = text
-        for key, text in self.out.comments.items():
-            if key[0] == "computed":
-                comments[key] = text
+        for path, remark in self.out.comments.items():
+            if path[0] == "computed":
+                comments[path] = remark
         return ImportResult(journey, comments, self.out.notes, self.out.stats, "xlsform")
 
 
