@@ -273,7 +273,10 @@ class Evaluator:
             out.add(None)
         if a.some is None or b.some is None:
             return frozenset(out)
-        if a.kind != b.kind and TOP not in (a.kind, b.kind):
+        strings = {CHOICE, TEXT}
+        if (a.kind != b.kind and TOP not in (a.kind, b.kind)
+                and not {a.kind, b.kind} <= strings):
+            # A text answer and a string literal do compare (`nom == "other"`).
             # Values of kinds that do not compare give unknown (the checker reports them).
             return frozenset(out | {None})
         if a.kind in (NUM, DATE) and b.kind == a.kind:
