@@ -60,6 +60,15 @@ CORE_METHODS: dict[str, list[dict[str, Any]]] = {
     "rent_and_charges_paid_every_2_weeks?": [{"period": 2}],
     "rent_and_charges_paid_monthly?": [{"period": 4}],
 }
+# Labels of the setup fields, from the comments of CORE's lettings_log.rb ("# 1: General Needs").
+SETUP_FIELDS: dict[str, dict[str, Any]] = {
+    "needstype": {"label": "What is the needs type of the letting?",
+                  "options": {"1": "General needs", "2": "Supported housing"}},
+    "renewal": {"label": "Is this letting a renewal?", "options": {"1": "Yes", "0": "No"}},
+    "owning_organisation_provider_type": {
+        "label": "What kind of provider owns the property?",
+        "options": {"LA": "Local authority", "PRP": "Private registered provider"}},
+}
 #: Holds once every question of CORE's setup section is answered (task-list gating).
 SETUP_COMPLETED = "non_location_setup_questions_completed?"
 
@@ -302,12 +311,14 @@ class DLUHCImporter:
                 continue
             qid = self.ids.allocate(key)
             symbol = Symbol(qid, "choice", options, -1)
+            known = SETUP_FIELDS.get(key, {})
             self.setup[key] = {
                 "symbol": symbol,
                 "question": {
                     "type": "choice",
-                    "label": f"{_humanise(key)} (set in CORE's setup section)",
-                    "options": {o: o for o in options},
+                    "label": str(known.get("label") or f"{_humanise(key)} (set in CORE's setup "
+                                                          "section)"),
+                    "options": {o: known.get("options", {}).get(o, o) for o in options},
                 },
             }
             self.out.note(f"depends_on {key}", f"setup field {key}", "not defined in this file "
@@ -365,7 +376,12 @@ class DLUHCImporter:
             first = min((s.order for s in symbols), default=self.order)
             if sub_id not in subsection_conditions:
                 subsection_conditions[sub_id] = None
-                if sub.get("depends_on"):
+                if sub.get("depends_on") == [{SETUP_COMPLETED: True}] and self.setup:
+                    # The setup step comes first and its questions are required: past it,
+                    # the setup section is complete on every path, so no condition is needed.
+                    self.out.condition(True)
+                    self.method_notes.add(SETUP_COMPLETED)
+                elif sub.get("depends_on"):
                     subsection_conditions[sub_id] = self.translate(
                         sub["depends_on"], first, f"sections.{section_id}.subsections.{sub_id}")
                     if subsection_conditions[sub_id] is None:
@@ -422,8 +438,9 @@ class DLUHCImporter:
                           "subsection is named in the comment above each step")
         for key in sorted(self.method_notes):
             if key == SETUP_COMPLETED:
-                reason = ("translated as: every field of the setup step is answered (CORE's "
-                          "method checks that the setup section is complete)")
+                reason = ("CORE's method checks that the setup section is complete; the setup "
+                          "step comes first and its questions are required, so it holds on every "
+                          "step after it (elsewhere: every setup field answered)")
             else:
                 reason = ("translated from its Ruby definition in CORE's lettings_log.rb: "
                           + _short_json(CORE_METHODS[key]))
