@@ -58,12 +58,12 @@ def duplicate_questions(ctx: Context) -> list[Finding]:
             for earlier in group[:i]:
                 if not (earlier.step == later.step or precedence.before(earlier.step, later.step)):
                     continue  # on branches that exclude each other: never both asked
-                if finder is None:
+                if finder is None and len(journey.questions) <= ctx.config.z3_max_questions:
                     from .witness import Witnesses
 
                     finder = Witnesses(ctx)
-                if finder.never_together(earlier.id, later.id):
-                    continue
+                if finder is not None and finder.never_together(earlier.id, later.id):
+                    continue  # conditions on one path that exclude each other
                 what = f"the concept `{key}`" if why == "concept" else "the same label"
                 out.append(ctx.finding(
                     "duplicate-question",
