@@ -235,10 +235,10 @@ class Evaluator:
         """The possible three-valued results of condition `expr` in `env`."""
         if isinstance(expr, BoolOp):
             parts = [self.truths(env, e) for e in expr.operands]
-            acc = parts[0]
+            result = parts[0]
             for p in parts[1:]:
-                acc = and3(acc, p) if expr.op == "and" else or3(acc, p)
-            return acc
+                result = and3(result, p) if expr.op == "and" else or3(result, p)
+            return result
         if isinstance(expr, Unary) and expr.op == "not":
             return not3(self.truths(env, expr.operand))
         if isinstance(expr, Compare):
@@ -456,7 +456,7 @@ class Evaluator:
     def _refine_boolop(self, env: Env, operands: list[Expr], op: str, allowed: T3) -> Env | None:
         if op == "or":
             # a or b is x  <=>  not a and not b is not x
-            negated = [Unary("not", e) for e in operands]
+            negated: list[Expr] = [Unary("not", e) for e in operands]
             return self._refine_boolop(env, negated, "and", not3(allowed))
         results: Env | None = None
         if True in allowed:

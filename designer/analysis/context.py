@@ -75,6 +75,6 @@ class Context:
     ) -> Finding:
         """A finding of `rule` at `path` (its key when `key`), with its step and question."""
         pos = self.journey.key_position(path) if key else self.journey.position(path)
-        loc = where(path)
+        loc: dict[str, Any] = dict(where(path))
         loc.update(extra)
         return Finding.of(rule, message, self.journey.file, pos, **loc)

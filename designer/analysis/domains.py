@@ -195,7 +195,8 @@ class Intervals:
     def complement(self) -> Intervals:
         """Numbers (integers when integral) not in the set."""
         out: list[Interval] = []
-        lo, lo_open = -INF, True
+        lo: Number = -INF
+        lo_open = True
         for iv in self.parts:
             out.append(Interval(lo, iv.lo, lo_open, not iv.lo_open))
             lo, lo_open = iv.hi, not iv.hi_open
@@ -354,7 +355,7 @@ class AbsVal:
         if self.none:
             out.add(None)
         if self.kind == BOOL and self.some is not None:
-            out |= set(self.some)  # type: ignore[arg-type]
+            out |= self.some  # type: ignore[arg-type]
         elif self.some is not None:
             out |= {True, False}
         return frozenset(out)
@@ -529,7 +530,7 @@ class Env:
         values[name] = value
         return Env(values)
 
-    def restrict(self, names: set[str] | frozenset[str]) -> Env:
+    def restrict(self, names: frozenset[str]) -> Env:
         """A copy keeping only `names` (the live answers)."""
         return Env({k: v for k, v in self.values.items() if k in names})
 

@@ -362,7 +362,7 @@ def missing_translations(ctx: Context) -> list[Finding]:
 
 def _is_text_value(v: Any) -> bool:
     return isinstance(v, str) or (
-        isinstance(v, dict) and v and all(isinstance(x, str) for x in v.values())
+        isinstance(v, dict) and bool(v) and all(isinstance(x, str) for x in v.values())
     )
 
 
