@@ -399,12 +399,12 @@ class XLSFormImporter:
                                   "kept once")
                     continue
                 options[value] = label
+            single = select in ("select_one", "select_one_")
+            extra = {"options": options}
             if "or_other" in rest or "or specify other" in rest:
                 options.setdefault("other", "Other")
-                self.out.note(row.ref, "or_other", "added an 'other' option; the free text "
-                              "that ODK asks next is not generated")
-            single = select in ("select_one", "select_one_")
-            return ("choice" if single else "multichoice"), {"options": options}
+                extra["_or_other"] = True
+            return ("choice" if single else "multichoice"), extra
         if kind in ("integer", "int"):
             return "integer", {}
         if kind in ("decimal",):
@@ -448,6 +448,13 @@ class XLSFormImporter:
             options = list(extra["options"]) if "options" in extra else None
             symbol = Symbol(self.ids.allocate(name or f"row_{row.number}"), qtype, options,
                             self.order, repeat)
+            if extra.pop("_or_other", False):
+                # pyxform adds a free-text question NAME_other after the select.
+                self.order += 1
+                other = Symbol(self.ids.allocate(f"{name}_other"), "text", None, self.order,
+                               repeat)
+                self.symbols[f"{name}_other"] = other
+                row.cells["_other"] = other
             row.cells["_extra"] = extra
         self.order += 1
         if name:
@@ -598,6 +605,22 @@ class XLSFormImporter:
         self.out.comments[("__q__", symbol.id)] = f"{row.ref}: {row.get('type')} {row.get('name')}"
         return symbol.id, question
 
+    def other_question(self, row: Row, qid: str, select: dict[str, Any]) -> dict[str, Any]:
+        """The free text pyxform asks when 'other' is chosen (``select_one list or_other``)."""
+        chosen = f'{qid} == "other"' if select["type"] == "choice" else f'"other" in {qid}'
+        when = select.get("when")
+        self.out.stats.questions += 1
+        self.out.note(row.ref, f"or_other ({row.get('name')})", "an 'other' option and a "
+                      f"free-text question {qid}_other shown when it is chosen, as pyxform does")
+        other: Symbol = row.cells["_other"]
+        self.out.comments[("__q__", other.id)] = f"{row.ref}: or_other of {row.get('name')}"
+        return {
+            "type": "text",
+            "label": "Specify other.",
+            "when": f"({when}) and {chosen}" if when else chosen,
+            "required": False,
+        }
+
     def constraint(self, row: Row, symbol: Symbol, repeat: str | None,
                    question: dict[str, Any]) -> None:
         text = row.get("constraint")
@@ -714,6 +737,9 @@ class XLSFormImporter:
                     if relaxed and question.get("type") != "info":
                         question["required"] = False
                     out[qid] = question
+                    other = child.cells.get("_other")
+                    if other is not None:
+                        out[other.id] = self.other_question(child, qid, question)
                 continue
             condition = self.group_relevant(child, repeat)
             if condition is False:

@@ -213,3 +213,18 @@ def test_corpus_relevance_matches_the_xlsform(corpus: Path, name: str) -> None:
             assert (qid in shown) == visible, (qid, conditions, env)
             checked += 1
     assert checked > 0
+
+
+def test_or_other_adds_the_free_text_question_pyxform_adds(corpus: Path) -> None:
+    expected = (corpus / "xlsform/expected_output/or_other.xml").read_text(encoding="utf-8")
+    # pyxform's own output: the free text is relevant when 'other' is selected.
+    assert re.search(r'nodeset="/or_other/fav_color_other" relevant="selected\(../fav_color, '
+                     r"'other'\)\"", expected)
+    result, loaded = import_and_load(corpus / "xlsform/example_xls/or_other.xlsx")
+    questions = next(iter(result.journey["steps"].values()))["questions"]
+    assert questions["fav_color"]["options"]["other"] == "Other"
+    assert questions["fav_color_other"]["when"] == 'fav_color == "other"'
+    assert loaded.journey is not None
+    assert [q.id for q in Run(loaded.journey, {"fav_color": "other"})
+            .visible_questions(next(iter(result.journey["steps"])))][:2] == [
+        "fav_color", "fav_color_other"]
