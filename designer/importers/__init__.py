@@ -129,6 +129,13 @@ def run_import(namespace: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         print(f"parcours import: cannot read {path}: {exc}", file=sys.stderr)
         return 1
+    except Exception as exc:  # noqa: BLE001 - bad input is expected input: never a traceback
+        print(
+            f"parcours import: refused: {path.name} has a shape the importer does not expect "
+            f"({type(exc).__name__}: {exc}); check --from, or report the file",
+            file=sys.stderr,
+        )
+        return 1
     text = to_yaml(result, output, source=path.name)
     if output is None:
         sys.stdout.write(text)

@@ -259,7 +259,9 @@ class FormBuilderImporter:
             elif "conditions" in item:
                 expr = self.v1_group(item["conditions"], seen)
             else:
-                field = item.get("field") or {}
+                field = item.get("field")
+                if not isinstance(field, dict):
+                    raise Untranslatable("a condition item without a field")
                 symbol = self.resolve(str(field.get("name")))
                 value = item.get("value")
                 if isinstance(value, dict):

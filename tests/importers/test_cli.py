@@ -98,3 +98,25 @@ def test_format_detection(tmp_path: Path) -> None:
     assert detect_format(Path("a.json"), {"pages": [], "engine": "V2"}) == "defra"
     assert detect_format(Path("a.json"), {"pages": []}) == "xgov"
     assert detect_format(Path("a.json"), {"form_type": "lettings", "sections": {}}) == "dluhc"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"pages": [{"path": "/a", "components": [{"type": "RadiosField"}], "next": "/b"}]},
+        {"pages": [{"path": "/a", "components": "x", "next": [{"path": "/a"}]}]},
+        {"pages": [{"path": "/a", "components": [], "condition": "nope"}], "engine": "V2"},
+        {"pages": [{"path": "/a", "next": [{"path": "/b", "condition": "c"}]},
+                   {"path": "/b", "components": [{"type": "TextField", "name": "t"}]}],
+         "conditions": [{"name": "c", "value": {"conditions": [{"field": 3}]}}]},
+        {"form_type": "lettings", "sections": {"s": {"subsections": {"u": {"pages": {
+            "p": {"questions": {"q": {"type": "radio", "answer_options": []}},
+                  "depends_on": "yes"}}}}}}},
+        {"form_type": "lettings", "sections": {"s": None}},
+        {"pages": []},
+    ],
+)
+def test_odd_shapes_never_raise(tmp_path: Path, data: object) -> None:
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert _run(str(path), "-o", str(tmp_path / "out.yaml")) in (0, 1)
