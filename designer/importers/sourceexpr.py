@@ -14,6 +14,7 @@ Nodes: ``("ref", name)``, ``("self",)``, ``("lit", value)``,
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -248,6 +249,63 @@ _COMPARISONS = ("==", "!=", "<", "<=", ">", ">=")
 _FLIPPED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 
+def _refs(node: Node) -> list[Node]:
+    """The answer references (``${x}``, ``.``) anywhere in `node`."""
+    if node[0] in ("ref", "self"):
+        return [node]
+    found: list[Node] = []
+    for child in node[1:]:
+        if isinstance(child, tuple):
+            found.extend(_refs(child))
+        elif isinstance(child, list):
+            for item in child:
+                found.extend(_refs(item))
+    return found
+
+
+def _empty_value(node: Node) -> Any:
+    """The XPath value of `node` when every answer it reads is empty (NaN: not a number)."""
+    kind = node[0]
+    if kind in ("ref", "self"):
+        return ""
+    if kind == "lit":
+        return node[1]
+    if kind == "call" and node[1] in ("count-selected", "string-length", "count"):
+        return 0.0
+    if kind == "neg":
+        return -_as_number(_empty_value(node[1]))
+    if kind == "bin" and node[1] in ("+", "-", "*", "/"):
+        a, b = _as_number(_empty_value(node[2])), _as_number(_empty_value(node[3]))
+        if node[1] == "/":
+            return a / b if b else math.nan
+        return {"+": a + b, "-": a - b, "*": a * b}[node[1]]
+    return math.nan
+
+
+def _as_number(value: Any) -> float:
+    if isinstance(value, bool):
+        return float(value)
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(str(value))
+    except ValueError:
+        return math.nan
+
+
+def _holds_when_empty(op: str, left: Node, right: Node) -> bool:
+    """Whether XPath's comparison holds when its answers are empty ('' compares as NaN)."""
+    a, b = _empty_value(left), _empty_value(right)
+    if op in ("==", "!="):
+        if isinstance(a, str) and isinstance(b, str):
+            same = a == b
+        else:
+            same = _as_number(a) == _as_number(b)
+        return same if op == "==" else not same
+    x, y = _as_number(a), _as_number(b)
+    return {"<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op]
+
+
 class Translator:
     """Turns a source tree into a :mod:`designer.expressions` tree.
 
@@ -352,12 +410,13 @@ class Translator:
                 return two_valued(compare(right_symbol, _FLIPPED[op], left[1]), right_symbol,
                                   op == "!=")
             expr = Compare(self.value(left), (op,), (self.value(right),))
-            if not positive:
-                refs = [self.symbol_of(n) for n in (left, right)
-                        if n[0] in ("ref", "self")]
-                guards = [answered(r) for r in refs if r is not None and r.type != "computed"]
-                if guards:
-                    return and_(*guards, expr)
+            refs = [r for r in (self.symbol_of(n) for n in _refs(node))
+                    if r is not None and r.type != "computed"]
+            refs = list({r.id: r for r in refs}.values())
+            if len(refs) == 1:
+                return two_valued(expr, refs[0], _holds_when_empty(op, left, right))
+            if not positive and refs:
+                return and_(*[answered(r) for r in refs], expr)
             return expr
         if kind == "call":
             raise Untranslatable(f"function {node[1]}() has no equivalent in a condition")
