@@ -277,7 +277,9 @@ def worst_problems(r: JourneyReport) -> list[str]:
                 "ni finalité déclarée, ni usage dans le parcours.",
             )
         )
-    warnings = Counter(f.rule for f in r.findings if f.severity == "warning")
+    # Rules already told in words above are not repeated.
+    told = {"unused-answer", "obtainable-data"}
+    warnings = Counter(f.rule for f in r.findings if f.severity == "warning" and f.rule not in told)
     for rule, n in warnings.most_common(2):
         example = next(f.message for f in r.findings if f.rule == rule)
         out.append((3, f"{n} avertissement(s) « {rule} » (par exemple : {example})."))

@@ -253,7 +253,8 @@ def path_metrics(
     def expected(attr: str) -> float | None:
         if not counts.total:
             return None
-        return sum(prob[n] * getattr(costs[n], attr) for n in counts.order)
+        # Seconds rounded per page as for the histograms, so that the figures agree.
+        return sum(prob[n] * int(round(getattr(costs[n], attr))) for n in counts.order)
 
     def expected_mid(low: str, high: str) -> float | None:
         # A conditional question counts half in expectation: a stated convention.

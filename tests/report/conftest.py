@@ -19,6 +19,19 @@ def brute_force(journey, drop=(), ends=None):
     g.remove_edges_from(drop)
     costs = step_costs(journey)
     ends = list(journey.outcomes) if ends is None else list(ends)
+    # Live successors lead to an end: a citizen choosing a branch with equal chance
+    # chooses among those (the others are dead ends).
+    alive = set(ends)
+    for v in reversed(list(nx.topological_sort(g))):
+        if any(s in alive for s in g.successors(v)):
+            alive.add(v)
+
+    def probability(path):
+        p = 1.0
+        for v in path[:-1]:
+            p /= sum(1 for s in g.successors(v) if s in alive)
+        return p
+
     runs = []
     for end in ends:
         if end not in g or journey.start not in g:
@@ -34,6 +47,7 @@ def brute_force(journey, drop=(), ends=None):
                     "pages": sum(1 for n in path if n in journey.steps),
                     "s_low": sum(int(round(costs[n].seconds_low)) for n in path),
                     "s_high": sum(int(round(costs[n].seconds_high)) for n in path),
+                    "p": probability(path),
                 }
             )
     return runs

@@ -33,6 +33,10 @@ def assert_agrees(journey, drop):
     assert pm.minutes.min == round(min(r["s_low"] for r in runs) / 60, 1)
     assert pm.minutes.median == round(lower_median(r["s_high"] for r in runs) / 60, 1)
     assert pm.minutes.max == round(max(r["s_high"] for r in runs) / 60, 1)
+    # Expected questions with branches taken with equal chance (conditional ones count half).
+    expected = sum(r["p"] * (r["q_low"] + r["q_high"]) / 2 for r in runs)
+    assert pm.questions.expected == pytest.approx(expected, abs=0.051)
+    assert sum(r["p"] for r in runs) == pytest.approx(1.0)
 
 
 @pytest.mark.parametrize("path", JOURNEYS, ids=lambda p: p.stem)
