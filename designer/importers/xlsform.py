@@ -400,11 +400,11 @@ class XLSFormImporter:
                     continue
                 options[value] = label
             single = select in ("select_one", "select_one_")
-            extra = {"options": options}
+            keys: dict[str, Any] = {"options": options}
             if "or_other" in rest or "or specify other" in rest:
                 options.setdefault("other", "Other")
-                extra["_or_other"] = True
-            return ("choice" if single else "multichoice"), extra
+                keys["_or_other"] = True
+            return ("choice" if single else "multichoice"), keys
         if kind in ("integer", "int"):
             return "integer", {}
         if kind in ("decimal",):
