@@ -20,7 +20,11 @@ def _rng(r: RangeOut | None) -> str:
 
 
 def _count(n: int) -> str:
-    return str(n) if n < 10**15 else f"{n:.3e}"
+    # Counts may exceed a float's range (10^308): format from the digits.
+    if n < 10**15:
+        return str(n)
+    digits = str(n)
+    return f"{digits[0]}.{digits[1:4]}e+{len(digits) - 1}"
 
 
 def journey_text(r: JourneyReport) -> str:

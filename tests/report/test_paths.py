@@ -111,3 +111,12 @@ def test_path_with_cost_finds_a_path_of_that_cost(case):
             assert sum(cost[v] for v in path) == target
         else:
             assert path is None
+
+
+def test_huge_counts_are_formatted_without_floats():
+    from designer.report.html import _count as html_count
+    from designer.report.text import _count as text_count
+
+    assert text_count(2**2000) == "1.148e+602"
+    assert text_count(123) == "123"
+    assert html_count(2**2000).startswith("environ 10^602")
