@@ -25,13 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import phonenumbers
-from stdnum import iban as _iban
-from stdnum import numdb as _numdb
 from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
-from stdnum.fr import nir as _nir
-from stdnum.fr import siret as _siret
-from stdnum.util import get_cc_module as _get_cc_module
 
 from designer.messages import translate
 
@@ -371,6 +365,9 @@ _FRENCH_REGIONS = ("FR", "RE", "GP", "MQ", "GF", "YT", "PM", "BL", "MF", "NC", "
 
 
 def _coerce_phone(raw: Any) -> Coerced:
+    # Imported on first use: phonenumbers' metadata would slow every `parcours check`.
+    import phonenumbers
+
     text = _one_string(raw)
     if text is None:
         return _fail("not-understood")
@@ -459,6 +456,8 @@ def _identifier_text(raw: Any) -> str | Coerced:
 
 
 def _coerce_siret(raw: Any) -> Coerced:
+    from stdnum.fr import siret as _siret
+
     text = _identifier_text(raw)
     if isinstance(text, Coerced):
         return text
@@ -477,6 +476,8 @@ def _coerce_siret(raw: Any) -> Coerced:
 
 
 def _coerce_nir(raw: Any) -> Coerced:
+    from stdnum.fr import nir as _nir
+
     text = _identifier_text(raw)
     if isinstance(text, Coerced):
         return text
@@ -497,7 +498,11 @@ def _coerce_nir(raw: Any) -> Coerced:
         return _fail("nir-format")
 
 
-_IBAN_DB = _numdb.get("iban")
+@functools.cache
+def _iban_db() -> Any:
+    from stdnum import numdb
+
+    return numdb.get("iban")
 _IBAN_STRUCTURE = re.compile(r"([0-9]+)!([nac])")
 _IBAN_CHARS = {"n": "[0-9]", "a": "[A-Z]", "c": "[A-Z0-9]"}
 
@@ -521,6 +526,9 @@ def _rib_key_ok(bban: str) -> bool:
 
 
 def _coerce_iban(raw: Any) -> Coerced:
+    from stdnum import iban as _iban
+    from stdnum.util import get_cc_module as _get_cc_module
+
     """Check an IBAN part by part, so the message says what is wrong: the country code, the
     length for that country, the check digits, the account part, or the national key."""
     text = _identifier_text(raw)
@@ -532,7 +540,7 @@ def _coerce_iban(raw: Any) -> Coerced:
     if not compact.isascii() or not compact.isalnum():
         return _fail("iban-format")
     country = compact[:2]
-    info = _IBAN_DB.info(country)[0][1] if len(compact) >= 2 else {}
+    info = _iban_db().info(country)[0][1] if len(compact) >= 2 else {}
     if not country.isalpha() or not info:
         return _fail("iban-country")
     structure = info.get("bban", "")
