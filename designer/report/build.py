@@ -29,6 +29,7 @@ from designer.report.model import (
     JourneyReport,
     LanguageReadabilityOut,
     MinimisationOut,
+    OutcomeOut,
     PathsOut,
     PortfolioReport,
     PortfolioRowOut,
@@ -372,6 +373,16 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
                 by_outcome=pm.by_outcome,
                 bounded=pm.bounded,
                 dropped_branches=pm.dropped_branches,
+                outcomes={
+                    o: OutcomeOut(
+                        kind=journey.outcomes[o].kind,
+                        runs=om.runs,
+                        questions=_range(om.questions),
+                        pages=_range(om.pages),
+                        minutes=_range(om.minutes),
+                    )
+                    for o, om in pm.outcomes.items()
+                },
             )
             report.questions = _range(pm.questions)
             report.pages = _range(pm.pages)

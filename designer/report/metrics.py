@@ -24,7 +24,14 @@ from designer.compiled import CompiledJourney, QuestionInfo
 from designer.expressions import names
 from designer.readability import words_of
 from designer.report import timing
-from designer.report.paths import CyclicGraph, Histogram, PathCounts, cost_histogram, count_paths
+from designer.report.paths import (
+    CyclicGraph,
+    Histogram,
+    PathCounts,
+    cost_histogram,
+    count_paths,
+    histograms_by_end,
+)
 
 #: Questions that take an answer (an info block does not; a repeat is its items).
 NOT_ANSWERED = {"info", "repeat"}
@@ -152,11 +159,34 @@ class PathMetrics:
     share_of_runs: dict[str, float]  # node -> share of runs through it (uniform over runs)
     reach: dict[str, float]  # node -> probability, branches taken uniformly
     median_questions_histogram: dict[int, int] = field(default_factory=dict)
+    outcomes: dict[str, OutcomeMetrics] = field(default_factory=dict)
+
+
+@dataclass
+class OutcomeMetrics:
+    """Runs ending at one outcome: their number and fewest/median/most figures."""
+
+    runs: int
+    questions: Range
+    pages: Range
+    minutes: Range
 
 
 @dataclass
 class _Fewest:
     minimum: int | None
+
+
+def min_cost_by_end(counts: PathCounts, cost: dict[Any, int]) -> dict[Any, int]:
+    """The smallest total cost of the paths ending at each end, by a forward DP."""
+    keep = set(counts.order)
+    best: dict[Any, int] = {}
+    for v in counts.order:
+        if v == counts.start:
+            best[v] = cost.get(v, 0)
+            continue
+        best[v] = cost.get(v, 0) + min(best[u] for u in counts.graph.predecessors(v) if u in keep)
+    return {v: best[v] for v in counts.order if v in counts.ends}
 
 
 def min_cost(counts: PathCounts, cost: dict[Any, int]) -> int | None:
@@ -250,6 +280,32 @@ def path_metrics(
 
     prob = branch_probabilities(counts)
 
+    def by_end() -> dict[str, OutcomeMetrics]:
+        def ints(attr: str) -> dict[Any, int]:
+            return {n: int(round(getattr(costs[n], attr))) for n in counts.order}
+
+        pages_cost = {n: 1 if n in journey.steps else 0 for n in counts.order}
+        q_min, s_min = (
+            min_cost_by_end(counts, ints("questions_low")),
+            min_cost_by_end(counts, ints("seconds_low")),
+        )
+        q_h = histograms_by_end(counts, ints("questions_high"))
+        p_h = histograms_by_end(counts, pages_cost)
+        s_h = histograms_by_end(counts, ints("seconds_high"))
+        out = {}
+        for end in q_h:
+            out[str(end)] = OutcomeMetrics(
+                runs=counts.from_start[end],
+                questions=Range(q_min[end], q_h[end].median, q_h[end].maximum),
+                pages=Range(p_h[end].minimum, p_h[end].median, p_h[end].maximum),
+                minutes=Range(
+                    _seconds_to_minutes(s_min[end]),
+                    _seconds_to_minutes(s_h[end].median),
+                    _seconds_to_minutes(s_h[end].maximum),
+                ),
+            )
+        return out
+
     def expected(attr: str) -> float | None:
         if not counts.total:
             return None
@@ -294,6 +350,7 @@ def path_metrics(
         ),
         share_of_runs={str(n): counts.share(n) for n in counts.order},
         reach={str(n): p for n, p in prob.items()},
+        outcomes=by_end(),
         median_questions_histogram=q_high.counts()
         if q_high.maximum is not None and q_high.maximum <= 500
         else {},

@@ -43,6 +43,16 @@ class RangeOut(_Model):
     )
 
 
+class OutcomeOut(_Model):
+    """Runs ending at one outcome."""
+
+    kind: Literal["submit", "exit"]
+    runs: int
+    questions: RangeOut
+    pages: RangeOut
+    minutes: RangeOut
+
+
 class PathsOut(_Model):
     """Runs from the start to an outcome, counted by dynamic programming."""
 
@@ -56,6 +66,10 @@ class PathsOut(_Model):
     dropped_branches: list[tuple[str, str]] = Field(
         default_factory=list,
         description="Branches (step, target) the analysis proved infeasible, left out.",
+    )
+    outcomes: dict[str, OutcomeOut] = Field(
+        default_factory=dict,
+        description="Outcome id → its runs and their fewest/median/most figures.",
     )
 
 

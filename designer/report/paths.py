@@ -230,3 +230,22 @@ def path_with_cost(counts: PathCounts, cost: Mapping[Node, int], target: int) ->
         remaining -= cost.get(nxt, 0)
         v = nxt
     return path
+
+
+def histograms_by_end(counts: PathCounts, cost: Mapping[Node, int]) -> dict[Node, Histogram]:
+    """For each end, the histogram of the costs of the paths ending there, in one forward
+    pass: ``F(start) = x^cost(start)``, ``F(s) = x^cost(s) * sum(F(v) for v in pred(s))``.
+
+    A coefficient of ``F(v)`` counts paths start -> v that go on to an end, at most the
+    total number of paths: the same width as :func:`cost_histogram` suffices.
+    """
+    width = max(8, -(-(counts.total.bit_length() + 1) // 8) * 8)
+    keep = set(counts.order)
+    packed: dict[Node, int] = {}
+    for v in counts.order:
+        if v == counts.start:
+            acc = 1
+        else:
+            acc = sum(packed[u] for u in counts.graph.predecessors(v) if u in keep)
+        packed[v] = acc << (cost.get(v, 0) * width)
+    return {v: Histogram(packed[v], width) for v in counts.order if v in counts.ends}

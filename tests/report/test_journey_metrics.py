@@ -33,6 +33,17 @@ def assert_agrees(journey, drop):
     assert pm.minutes.min == round(min(r["s_low"] for r in runs) / 60, 1)
     assert pm.minutes.median == round(lower_median(r["s_high"] for r in runs) / 60, 1)
     assert pm.minutes.max == round(max(r["s_high"] for r in runs) / 60, 1)
+    for end, om in pm.outcomes.items():
+        mine = [r for r in runs if r["end"] == end]
+        assert om.runs == len(mine)
+        assert om.questions.min == min(r["q_low"] for r in mine)
+        assert om.questions.median == lower_median(r["q_high"] for r in mine)
+        assert om.questions.max == max(r["q_high"] for r in mine)
+        assert om.pages.median == lower_median(r["pages"] for r in mine)
+        assert om.minutes.min == round(min(r["s_low"] for r in mine) / 60, 1)
+        assert om.minutes.median == round(lower_median(r["s_high"] for r in mine) / 60, 1)
+        assert om.minutes.max == round(max(r["s_high"] for r in mine) / 60, 1)
+    assert set(pm.outcomes) == set(by_end)
     # Expected questions with branches taken with equal chance (conditional ones count half).
     expected = sum(r["p"] * (r["q_low"] + r["q_high"]) / 2 for r in runs)
     assert pm.questions.expected == pytest.approx(expected, abs=0.051)

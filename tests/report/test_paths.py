@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from designer.report.paths import CyclicGraph, cost_histogram, count_paths
+from designer.report.paths import CyclicGraph, cost_histogram, count_paths, histograms_by_end
 
 
 def all_paths(g: nx.DiGraph, start, ends):
@@ -68,6 +68,12 @@ def test_dp_equals_brute_force(case):
             assert counts.share(v) == pytest.approx(through / len(paths))
     else:
         assert hist.empty and hist.median is None and hist.minimum is None
+    per_end = histograms_by_end(counts, cost)
+    for end, h in per_end.items():
+        ls = sorted(sum(cost[v] for v in p) for p in paths if p[-1] == end)
+        assert h.counts() == {k: ls.count(k) for k in set(ls)}
+        assert (h.minimum, h.median, h.maximum) == (ls[0], ls[(len(ls) - 1) // 2], ls[-1])
+    assert set(per_end) == {p[-1] for p in paths}
 
 
 def test_astronomical_counts_are_exact():
