@@ -262,6 +262,8 @@ class XLSFormImporter:
         self.order = 0
         self.languages: list[str] = []
         self.default_language = "en"
+        #: Selects split by a cascading choice filter (one question per parent value).
+        self.split_names: set[str] = set()
         #: Survey columns with no equivalent → the rows that use them (one note per column).
         self.unused_columns: dict[str, list[int]] = {}
 
@@ -281,7 +283,12 @@ class XLSFormImporter:
             list_name = row.get("list_name")
             if list_name:
                 self.choices.setdefault(list_name, []).append(row)
-        for extra in ("external_choices", "entities", "osm"):
+        _, external = _table(sheets.get("external_choices", []), "external_choices")
+        self.external: dict[str, list[Row]] = {}
+        for row in external:
+            if row.get("list_name"):
+                self.external.setdefault(row.get("list_name"), []).append(row)
+        for extra in ("entities", "osm"):
             if extra in sheets and sheets[extra]:
                 self.out.note(f"sheet {extra}", f"the '{extra}' sheet", "not used by a journey")
         languages: list[str] = []
@@ -371,6 +378,11 @@ class XLSFormImporter:
         if match:
             select = match.group(1).lower().replace(" ", "_")
             list_name, rest = match.group(2), match.group(3).strip().lower()
+            if select == "select_one_external" and list_name in self.external:
+                # Its choices are the form's external_choices sheet (ODK's itemsets.csv).
+                select, rows_of_list = "select_one", self.external[list_name]
+            else:
+                rows_of_list = self.choices.get(list_name) or []
             if select in ("select_one_from_file", "select_multiple_from_file",
                           "select_one_external"):
                 self.out.note(
@@ -383,7 +395,7 @@ class XLSFormImporter:
             if select == "rank":
                 self.out.note(row.ref, f"rank {list_name}", "ranking has no equivalent: imported "
                               "as a multiple choice")
-            choices = self.choices.get(list_name)
+            choices = rows_of_list
             if not choices:
                 self.out.note(row.ref, f"{raw}", f"the choice list {list_name!r} is missing: "
                               "imported as a text question")
@@ -400,7 +412,8 @@ class XLSFormImporter:
                     continue
                 options[value] = label
             single = select in ("select_one", "select_one_")
-            keys: dict[str, Any] = {"options": options}
+            keys: dict[str, Any] = {"options": options, "_rows": [
+                c for c in choices if c.get("name")]}
             if "or_other" in rest or "or specify other" in rest:
                 options.setdefault("other", "Other")
                 keys["_or_other"] = True
@@ -446,8 +459,29 @@ class XLSFormImporter:
             if qtype is None:
                 return None
             options = list(extra["options"]) if "options" in extra else None
-            symbol = Symbol(self.ids.allocate(name or f"row_{row.number}"), qtype, options,
-                            self.order, repeat)
+            rows = extra.pop("_rows", None)
+            split = self.split_plan(row, qtype, rows) if rows else None
+            if split and len(split) == 1 and not split[0][0]:
+                # A fixed filter: one question, with the options the filter keeps.
+                extra["options"] = split[0][1]
+                options = list(split[0][1])
+                row.cells["_filtered"] = True
+                split = None
+            if not split:
+                symbol = Symbol(self.ids.allocate(name or f"row_{row.number}"), qtype, options,
+                                self.order, repeat)
+            else:
+                self.order += 1
+                if name:
+                    self.split_names.add(name)
+                row.cells["_split"] = [
+                    (Symbol(self.ids.allocate("_".join([name, *values.values()])), qtype,
+                            list(opts), self.order, repeat), values, opts)
+                    for values, opts in split
+                ]
+                row.cells["_extra"] = extra
+                row.cells["_symbol"] = row.cells["_split"][0][0]
+                return row.cells["_symbol"]
             if extra.pop("_or_other", False):
                 # pyxform adds a free-text question NAME_other after the select.
                 self.order += 1
@@ -462,9 +496,94 @@ class XLSFormImporter:
         row.cells["_symbol"] = symbol
         return symbol
 
+    def split_plan(self, row: Row, qtype: str, rows: list[Row]
+                   ) -> list[tuple[dict[str, str], dict[str, Any]]] | None:
+        """A cascading choice filter (``col = ${parent}`` joined by ``and``) as one question
+        per combination of parent values: [({parent: value}, options)], or None."""
+        text = row.get("choice_filter")
+        if not text or row.get("constraint"):
+            return None
+        try:
+            tree = parse_source(text, "xpath")
+        except Untranslatable:
+            return None
+        pairs: list[tuple[str, str]] = []
+
+        def walk(node: Any) -> bool:
+            if node[0] == "bin" and node[1] == "and":
+                return walk(node[2]) and walk(node[3])
+            if node[0] == "bin" and node[1] == "==":
+                sides = {node[2][0]: node[2], node[3][0]: node[3]}
+                if set(sides) == {"path", "ref"}:
+                    pairs.append((sides["path"][1], sides["ref"][1]))
+                    return True
+                if set(sides) == {"path", "lit"}:
+                    fixed.append((sides["path"][1], str(sides["lit"][1])))
+                    return True
+            return False
+
+        fixed: list[tuple[str, str]] = []
+        if not walk(tree) or not (pairs or fixed):
+            return None
+        rows = [c for c in rows if all(c.get(col.lower()) == v for col, v in fixed)]
+        found = [self.parent_values(parent) for _, parent in pairs]
+        parents = [values for values in found if values is not None]
+        if len(parents) != len(found):
+            return None
+        groups: dict[tuple[str, ...], dict[str, Any]] = {}
+        for choice in rows:
+            key = tuple(choice.get(column.lower()) for column, _ in pairs)
+            if not all(key) or any(v not in allowed for v, allowed in
+                                   zip(key, parents, strict=True)):
+                continue  # never offered: its filter value is no answer of the parent
+            groups.setdefault(key, {})[choice.get("name")] = self.text(choice, "label") \
+                or choice.get("name")
+        if not groups:
+            return None
+        if pairs:
+            self.out.note(row.ref, f"choice_filter: {text}", "one question per value of "
+                          f"{', '.join(p for _, p in pairs)}, each with the options that value "
+                          "allows, shown when the parent has that value")
+        else:
+            self.out.note(row.ref, f"choice_filter: {text}", "a fixed filter: only the "
+                          "options it keeps are offered")
+        return [({parent: v for (_, parent), v in zip(pairs, key, strict=True)}, options)
+                for key, options in groups.items()]
+
+    def parent_values(self, name: str) -> set[str] | None:
+        """The values a choice-filter parent can have (None: not a usable parent)."""
+        for row in self.survey:
+            if row.get("name") == name:
+                if row.cells.get("_split"):
+                    return {o for symbol, _, _ in row.cells["_split"] for o in symbol.options}
+                symbol = row.cells.get("_symbol")
+                if symbol is not None and symbol.type == "choice" and symbol.repeat is None:
+                    return set(symbol.options or [])
+                return None
+        return None
+
+    def parent_test(self, parent: str, value: str) -> str:
+        """`parent == value`, over the parent's copies when it is itself split."""
+        from designer.expressions import Compare, Literal, Name
+
+        from .core import or_
+
+        for row in self.survey:
+            if row.get("name") == parent:
+                copies = [s for s, _, _ in row.cells.get("_split") or []]
+                if not copies:
+                    copies = [row.cells["_symbol"]]
+                tests = [Compare(Name(s.id), ("==",), (Literal(value),)) for s in copies
+                         if value in (s.options or [])]
+                return finish(or_(*tests))
+        raise Untranslatable(f"no parent {parent}")
+
     def resolver(self, at: Symbol | None, repeat: str | None) -> Any:
         def resolve(name: str) -> Symbol:
             symbol = self.symbols.get(name)
+            if name in self.split_names:
+                raise Untranslatable(f"${{{name}}} is split by its choice filter into one "
+                                     "question per value of its parent")
             if symbol is None:
                 raise Untranslatable(f"${{{name}}} names no question")
             if name in self.failed_calcs:
@@ -584,6 +703,9 @@ class XLSFormImporter:
                        "trigger", "calculation"):
             value = row.get(column)
             if value and not (column == "parameters" and symbol.type == "decimal"):
+                if column == "choice_filter" and (row.cells.get("_split")
+                                                  or row.cells.get("_filtered")):
+                    continue
                 if column == "choice_filter":
                     self.out.note(row.ref, f"choice_filter: {value}", "options filtered by other "
                                   "answers have no equivalent: all options are offered")
@@ -732,6 +854,20 @@ class XLSFormImporter:
                     self.computed(child, repeat, computed)
                     continue
                 built = self.build_question(child, inherited, repeat)
+                if built and child.cells.get("_split"):
+                    for symbol, values, options in child.cells["_split"]:
+                        copy = dict(built[1], options=options)
+                        tests = [self.parent_test(p, v) for p, v in values.items()]
+                        when = copy.get("when")
+                        parts = [*([when] if when else []), *tests]
+                        if parts:
+                            copy["when"] = " and ".join(
+                                f"({t})" if " or " in t else t for t in parts)
+                        out[symbol.id] = copy
+                        self.out.comments[("__q__", symbol.id)] = (
+                            f"{child.ref}: {child.get('type')} {child.get('name')} "
+                            f"(when {', '.join(f'{p} = {v}' for p, v in values.items())})")
+                    continue
                 if built:
                     qid, question = built
                     if relaxed and question.get("type") != "info":

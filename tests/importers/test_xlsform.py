@@ -228,3 +228,43 @@ def test_or_other_adds_the_free_text_question_pyxform_adds(corpus: Path) -> None
     assert [q.id for q in Run(loaded.journey, {"fav_color": "other"})
             .visible_questions(next(iter(result.journey["steps"])))][:2] == [
         "fav_color", "fav_color_other"]
+
+
+@pytest.mark.parametrize(
+    ("name", "sheet", "cascade"),
+    [
+        # (form, sheet of the choices, [(question, its list, {filter column: question}))])
+        ("example_xls/choice_filter_test.xlsx", "choices",
+         [("county", "counties", {"cf": "state"}), ("city", "cities", {"cf": "county"})]),
+        ("example_xls_removed/select_one_external.xlsx", "external_choices",
+         [("county", "counties", {"state": "state"}),
+          ("city", "cities", {"state": "state", "county": "county"})]),
+    ],
+)
+def test_cascading_choice_filters_offer_the_options_odk_offers(
+        corpus: Path, name: str, sheet: str,
+        cascade: list[tuple[str, str, dict[str, str]]]) -> None:
+    path = corpus / "xlsform" / name
+    result, loaded = import_and_load(path)
+    journey = loaded.journey
+    assert journey is not None
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    rows = list(workbook[sheet].iter_rows(values_only=True))
+    header = [str(h).strip().lower() if h else "" for h in rows[0]]
+    choices = [dict(zip(header, r, strict=False)) for r in rows[1:] if r and r[0]]
+    step = next(iter(result.journey["steps"]))
+    for state in [str(r["name"]) for r in choices if r["list_name"] == "states"]:
+        answers: dict[str, Any] = {"state": state}
+        chosen = {"state": state}
+        for question, list_name, filters in cascade:
+            # What ODK offers: the rows of the list whose filter columns equal the answers.
+            expected = {str(r["name"]) for r in choices if r["list_name"] == list_name
+                        and all(str(r.get(col)) == chosen[q] for col, q in filters.items())}
+            shown = [q for q in Run(journey, answers).visible_questions(step, answers)
+                     if q.id.startswith(question)]
+            offered = {o for q in shown for o in (q.options or {})}
+            assert offered == expected, (state, question, [q.id for q in shown])
+            if not expected:
+                break
+            chosen[question] = sorted(expected)[0]
+            answers[shown[0].id] = chosen[question]
