@@ -50,6 +50,27 @@ def _atom(draw: st.DrawFn, q: QSpec) -> str:
             f'{q.id} == "{c}"', f'{q.id} != "{c}"', f'{q.id} in ["{c}", "{d}"]',
             f'{q.id} not in ["{c}"]', f"answered({q.id})",
         ]))
+    if q.type == "decimal":
+        return draw(st.sampled_from([
+            f"{q.id} > 2.5", f"{q.id} * 2 >= 5", f"{q.id} / 2 < 1", f"-{q.id} < -5",
+            f"{q.id} == null", f"{q.id} - 1 <= 1.5",
+        ]))
+    if q.type == "date":
+        return draw(st.sampled_from([
+            f'{q.id} > date("2010-01-01")', f"age({q.id}) >= 18", f"age({q.id}) < 11",
+            f"days_between({q.id}, today()) < 30", f"answered({q.id})",
+            f'years_between({q.id}, date("2020-01-01")) >= 5',
+        ]))
+    if q.type == "multichoice":
+        c = draw(st.sampled_from(CHOICES))
+        return draw(st.sampled_from([
+            f'"{c}" in {q.id}', f'"{c}" not in {q.id}', f"len({q.id}) >= 2",
+            f"answered({q.id})", f"{q.id} == null",
+        ]))
+    if q.type == "text":
+        return draw(st.sampled_from([
+            f'{q.id} == "autre"', f"answered({q.id})", f'{q.id} != "x"',
+        ]))
     n = draw(st.integers(0, INT_MAX))
     m = draw(st.integers(0, INT_MAX))
     return draw(st.sampled_from([
@@ -69,9 +90,18 @@ def _condition(draw: st.DrawFn, available: list[QSpec]) -> str:
     return f"({atoms[0]}) {op} ({atoms[1]})"
 
 
+BASIC = ["yesno", "choice", "integer"]
+RICH = BASIC + ["decimal", "date", "multichoice", "text"]
+
+
 @st.composite
-def journeys(draw: st.DrawFn, max_steps: int = 4, max_questions: int = 4) -> str:
-    """The YAML text of a small random journey (it may have structural errors: skip those)."""
+def journeys(
+    draw: st.DrawFn, max_steps: int = 4, max_questions: int = 4, types: list[str] = BASIC
+) -> str:
+    """The YAML text of a small random journey (it may have structural errors: skip those).
+
+    With the BASIC types the brute force is exact; RICH adds types whose domains the
+    brute force only samples (soundness can still be refuted by a sampled run)."""
     n_steps = draw(st.integers(1, max_steps))
     steps = [StepSpec(f"s{i}") for i in range(n_steps)]
     outcomes = ["fin", "exit"]
@@ -90,7 +120,7 @@ def journeys(draw: st.DrawFn, max_steps: int = 4, max_questions: int = 4) -> str
             if total >= max_questions:
                 break
             total += 1
-            q = QSpec(f"q{i}{k}", draw(st.sampled_from(["yesno", "choice", "integer"])))
+            q = QSpec(f"q{i}{k}", draw(st.sampled_from(types)))
             if draw(st.booleans()):
                 q.when = _condition(draw, earlier + step.questions)
             r = draw(st.integers(0, 4))
@@ -128,8 +158,12 @@ def render(steps: list[StepSpec], outcomes: list[str]) -> str:
         for q in step.questions:
             out += [f"      {q.id}:", f"        type: {q.type}", f"        label: Question {q.id}",
                     "        purpose: Tester."]
-            if q.type == "choice":
+            if q.type in ("choice", "multichoice"):
                 out.append(f"        options: [{', '.join(CHOICES)}]")
+            if q.type == "decimal":
+                out += ["        min: 0", "        max: 10"]
+            if q.type == "date":
+                out.append("        max: today()")
             if q.type == "integer":
                 out += ["        min: 0", f"        max: {INT_MAX}"]
             if q.when is not None:
@@ -153,6 +187,12 @@ DOMAINS: dict[str, tuple[Any, ...]] = {
     "yesno": (True, False),
     "choice": CHOICES,
     "integer": tuple(range(INT_MAX + 1)),
+    # Samples only (these domains are infinite):
+    "decimal": (0.0, 2.5, 3.0, 10.0),
+    "date": (TODAY - datetime.timedelta(days=10), datetime.date(2000, 1, 1),
+             datetime.date(2015, 6, 15)),
+    "multichoice": (["a"], ["a", "b"], ["c"]),
+    "text": ("autre", "x"),
 }
 
 
@@ -188,7 +228,7 @@ def brute_force(journey: CompiledJourney) -> Truth:
         if current is not None and not journey.is_outcome(current):
             continue  # a page left incomplete: not a run a citizen can finish
         key = tuple((p.step, tuple(q.id for q in p.questions)) for p in pages) + (
-            tuple(sorted(run.kept_answers().items())),
+            tuple(sorted((k, repr(v)) for k, v in run.kept_answers().items())),
         )
         if key in seen_paths:
             continue
