@@ -99,11 +99,16 @@ def find_personas(
         for full in (True, False):
             if w.budget <= 0:
                 return False
-            if full:
-                result_, model = w._check(z3.And(goal, finished), everything)
-                answers = enc.answers(model) if result_ == z3.sat and model is not None else None
-            else:
-                answers = w.solve(goal, node)
+            try:
+                if full:
+                    result_, model = w._check(z3.And(goal, finished), everything)
+                    answers = (
+                        enc.answers(model) if result_ == z3.sat and model is not None else None
+                    )
+                else:
+                    answers = w.solve(goal, node)
+            except z3.Z3Exception:
+                answers = None
             if answers is None:
                 continue
             got = replay(ctx, answers, today)

@@ -14,6 +14,7 @@ so what these rules say cannot happen, cannot.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from designer.findings import Finding
 
@@ -74,8 +75,17 @@ def _prove_with_z3(ctx: Context, p: Proofs) -> None:
 
     from .witness import Witnesses
 
+    try:
+        _z3_proofs(ctx, p, Witnesses(ctx))
+    except z3.Z3Exception:
+        # An expression the encoding cannot express: keep what is proved so far.
+        return
+
+
+def _z3_proofs(ctx: Context, p: Proofs, w: Any) -> None:
+    import z3
+
     journey = ctx.journey
-    w = Witnesses(ctx)
     structural = ctx.structurally_reachable
     for node in ctx.facts.order:
         if w.budget <= 0:
@@ -212,11 +222,16 @@ def dead_ends(ctx: Context) -> list[Finding]:
     for sid, residual in facts.residual.items():
         if residual is None or not facts.reachable(sid):
             continue
-        if finder is None:
-            from .witness import Witnesses  # z3 is only loaded when there is a candidate
+        import z3  # only loaded when there is a candidate
 
-            finder = Witnesses(ctx)
-        answers = finder.stuck_at(sid)
+        from .witness import Witnesses
+
+        try:
+            if finder is None:
+                finder = Witnesses(ctx)
+            answers = finder.stuck_at(sid)
+        except z3.Z3Exception:
+            answers = None  # no witness, no claim
         if answers is None:
             continue
         shown = ", ".join(f"{k} = {_show(v)}" for k, v in sorted(answers.items())) or "no answer"

@@ -62,7 +62,7 @@ def duplicate_questions(ctx: Context) -> list[Finding]:
                     from .witness import Witnesses
 
                     finder = Witnesses(ctx)
-                if finder is not None and finder.never_together(earlier.id, later.id):
+                if finder is not None and _never_together(finder, earlier.id, later.id):
                     continue  # conditions on one path that exclude each other
                 what = f"the concept `{key}`" if why == "concept" else "the same label"
                 out.append(ctx.finding(
@@ -76,6 +76,15 @@ def duplicate_questions(ctx: Context) -> list[Finding]:
                 reported.add(later.id)
                 break
     return out
+
+
+def _never_together(finder: Any, a: str, b: str) -> bool:
+    import z3
+
+    try:
+        return bool(finder.never_together(a, b))
+    except z3.Z3Exception:
+        return False
 
 
 # --------------------------------------------------------------------------- unused answers
