@@ -131,7 +131,8 @@ def _compare(old: Path, new: Path, fmt: str, output: str | None, lang: str | Non
     from designer.report import build
 
     report = build.comparison_report(old, new, lang)
-    return _emit(render(report, fmt), output)
+    # Like `parcours check`: 1 when the new version has errors, so CI can stop a regression.
+    return _emit(render(report, fmt), output) or (HAS_ERRORS if report.new.errors else OK)
 
 
 def run_diff(args: argparse.Namespace) -> int:

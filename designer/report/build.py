@@ -499,6 +499,7 @@ def _side(r: JourneyReport) -> SideOut:
         dlnuf_items=r.dlnuf.items if r.dlnuf else None,
         dlnuf_level=r.dlnuf.level if r.dlnuf else None,
         findings=len(r.findings),
+        errors=sum(1 for f in r.findings if f.severity == "error"),
     )
 
 

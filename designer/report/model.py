@@ -350,6 +350,7 @@ class SideOut(_Model):
     dlnuf_items: int | None
     dlnuf_level: str | None
     findings: int
+    errors: int
 
 
 class ComparisonReport(_Model):

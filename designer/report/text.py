@@ -112,8 +112,8 @@ def comparison_text(c: ComparisonReport) -> str:
         f"{_fmt(n.submitted_minutes_median)}",
         f"  longest run (minutes): {_fmt(o.minutes_max)} → {_fmt(n.minutes_max)}",
         f"  minutes saved for the median citizen: {_fmt(c.minutes_saved_median)}",
-        f"  Dites-le-nous une fois: {_fmt(o.dlnuf_items)} item(s) ({o.dlnuf_level}) → "
-        f"{_fmt(n.dlnuf_items)} ({n.dlnuf_level})",
+        f"  Dites-le-nous une fois: {_fmt(o.dlnuf_items)} item(s) ({o.dlnuf_level or '–'}) → "
+        f"{_fmt(n.dlnuf_items)} ({n.dlnuf_level or '–'})",
         f"  questions removed: {len(c.questions_removed)}, added: {len(c.questions_added)}; "
         f"documents removed: {len(c.documents_removed)}, added: {len(c.documents_added)}",
         f"  findings fixed: {len(c.findings_fixed)}, introduced: {len(c.findings_introduced)}",

@@ -170,3 +170,11 @@ def test_cli_exit_status_one_on_errors(tmp_path, capsys):
     bad = tmp_path / "broken.yaml"
     bad.write_text("parcours: 1\nid: x\n", encoding="utf-8")
     assert run_cli("report", str(bad)) == 1
+
+
+def test_diff_fails_when_the_new_version_has_errors(tmp_path, capsys):
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("parcours: 1\nid: x\n", encoding="utf-8")
+    assert run_cli("diff", str(REDESIGN), str(bad)) == 1
+    assert run_cli("diff", str(bad), str(REDESIGN)) == 0
+    assert "(–) →" in capsys.readouterr().out
