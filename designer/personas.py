@@ -6,7 +6,9 @@ persona per reachable outcome at least). They are found by the analysis's
 SMT encoding of the journey (`designer.analysis.witness`) and every one is
 **replayed** with the engine's run semantics before it is kept: the path
 printed is the path the renderer will walk. JSON output feeds tests and the
-renderer's end-to-end tests.
+renderer's end-to-end tests: each page lists its shown questions with the typed
+`value` and the `form` value a citizen would type (`designer.values.coerce` turns it
+back into the value).
 """
 
 from __future__ import annotations
@@ -181,6 +183,34 @@ def to_json_value(value: Any) -> Any:
     return value
 
 
+def to_raw(qtype: str, value: Any) -> Any:
+    """What a citizen would type for a typed answer: `designer.values.coerce(qtype, raw)`
+    gives the value back (dates as day/month/year parts, yes/no as "yes"/"no")."""
+    if value is None:
+        return None
+    if qtype == "yesno":
+        return "yes" if value else "no"
+    if qtype == "date" and isinstance(value, datetime.date):
+        return {"day": str(value.day), "month": str(value.month), "year": str(value.year)}
+    if qtype in ("integer", "decimal"):
+        return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, list) and qtype == "multichoice":
+        return [str(v) for v in value]
+    if isinstance(value, dict):
+        return {k: str(v) for k, v in value.items()}
+    return str(value)
+
+
+def _raw_items(journey: CompiledJourney, repeat_id: str, items: Any) -> Any:
+    if not isinstance(items, list):
+        return None
+    types = {q.id: q.type for q in journey.item_questions(repeat_id)}
+    return [
+        {k: to_raw(types.get(k, "text"), v) for k, v in item.items()}
+        for item in items if isinstance(item, dict)
+    ]
+
+
 def as_json(result: Personas) -> dict[str, Any]:
     """The JSON document of `parcours personas --format json`."""
     journey = result.journey
@@ -194,7 +224,16 @@ def as_json(result: Personas) -> dict[str, Any]:
             pages.append({
                 "step": node,
                 "questions": [
-                    {"id": q.id, "type": q.type, "value": to_json_value(p.answers.get(q.id))}
+                    {
+                        "id": q.id,
+                        "type": q.type,
+                        "value": to_json_value(p.answers.get(q.id)),
+                        "form": (
+                            _raw_items(journey, q.id, p.answers.get(q.id))
+                            if q.type == "repeat"
+                            else to_raw(q.type, p.answers.get(q.id))
+                        ),
+                    }
                     for q in journey.step_questions(node)
                     if q.id in p.shown and q.answers
                 ],

@@ -34,7 +34,7 @@ from designer.expressions.ast import (
 )
 from designer.expressions.evaluator import evaluate
 from designer.run import Run
-from designer.values import check_bounds, check_option
+from designer.values import check_bounds, check_option, coerce
 
 from .context import Context
 
@@ -48,7 +48,8 @@ class Sym:
     kind: str  # bool, num, str, date, multi, other
 
 
-SAMPLE_TEXT = {
+#: What a citizen might type for each free-text type (valid for `designer.values.coerce`).
+SAMPLE_RAW = {
     "text": "Texte",
     "textarea": "Texte",
     "email": "camille.martin@example.fr",
@@ -60,6 +61,15 @@ SAMPLE_TEXT = {
     "file": "document.pdf",
     "address": {"street": "1 place de la République", "postcode": "69190", "commune": "Saint-Fons"},
 }
+
+
+def sample_text(qtype: str) -> Any:
+    """A typed answer for a free-text type: the sample typed, as the engine stores it."""
+    raw = SAMPLE_RAW.get(qtype, "Texte")
+    if qtype == "file":
+        return raw
+    got = coerce(qtype, raw)
+    return got.value if got.error is None and got.value is not None else raw
 
 
 class Encoder:
@@ -466,7 +476,7 @@ class Encoder:
             n = model.eval(sym.val, model_completion=True).as_long()  # type: ignore[union-attr]
             if n in inv:
                 return inv[n]
-        return SAMPLE_TEXT.get(t, "Texte")
+        return sample_text(t)
 
 
 def _real(x: Any) -> Any:
@@ -499,7 +509,7 @@ def sample_value(q: QuestionInfo) -> Any:
         return [next(iter(q.options or {"": ""}))]
     if t == "date":
         return datetime.date(1990, 1, 1)
-    return SAMPLE_TEXT.get(t, "Texte")
+    return sample_text(t)
 
 
 @dataclass

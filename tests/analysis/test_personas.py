@@ -107,3 +107,22 @@ def test_json_dates_are_iso_strings() -> None:
     data = as_json(find_personas(journey, TODAY))
     value = data["personas"][0]["answers"]["naissance"]
     assert datetime.date.fromisoformat(value) <= TODAY
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_form_values_coerce_back_to_the_answers(path: Path) -> None:
+    from designer.values import coerce
+
+    journey = load_journey(path).journey
+    assert journey is not None
+    data = as_json(find_personas(journey, TODAY))
+    for persona in data["personas"]:
+        for page in persona["pages"]:
+            for q in page["questions"]:
+                if q["type"] in ("repeat", "file") or q["form"] is None:
+                    continue
+                got = coerce(q["type"], q["form"])
+                assert got.error is None, (q, got.error)
+                assert json.loads(json.dumps(got.value, default=str)) == json.loads(
+                    json.dumps(q["value"], default=str)
+                ) or str(got.value) == str(q["value"]), q
