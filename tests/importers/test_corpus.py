@@ -6,8 +6,6 @@ The figures asserted here are those of the table in docs/import.md
 
 from __future__ import annotations
 
-import re
-import warnings
 from pathlib import Path
 
 import pytest
@@ -30,24 +28,6 @@ def rows() -> list[CorpusRow]:
     return import_corpus(CORPUS)
 
 
-# The engine's abstract domains give a string literal the kind "choice" and a text answer the
-# kind "text", then read `text == "other"` as never true (designer/analysis/abstract.py,
-# Evaluator._compare). Reported to the analysis owner; these findings are the engine's, not the
-# import's, and disappear once it is fixed.
-def _real_errors(row: CorpusRow) -> list[str]:
-    """The errors, but those of the known engine bug: a text equality deemed impossible, and
-    the `unreachable` that follows from it in the same file."""
-    bug = [e for e in row.errors if e.split()[1] == "impossible-condition"
-           and re.search(r'`\w+ == "[^"]*"`', e)]
-    real = []
-    for error in row.errors:
-        if error in bug or (bug and error.split()[1] == "unreachable"):
-            warnings.warn(f"{row.file}: {error} (known engine bug)", stacklevel=1)
-            continue
-        real.append(error)
-    return real
-
-
 def test_every_corpus_file_is_imported_or_cleanly_refused(rows: list[CorpusRow]) -> None:
     assert len(rows) == len(corpus_files(_corpus()))
     refused = {Path(r.file).name for r in rows if r.refused is not None}
@@ -56,7 +36,7 @@ def test_every_corpus_file_is_imported_or_cleanly_refused(rows: list[CorpusRow])
         if row.refused is not None:
             assert "Traceback" not in row.refused and row.refused
             continue
-        assert _real_errors(row) == [], row.file
+        assert row.errors == [], row.file
 
 
 def test_refusals_say_why(rows: list[CorpusRow]) -> None:
