@@ -12,6 +12,7 @@ her path can show). A repeat counts as the questions of one item.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -246,6 +247,96 @@ def infeasible_edges(journey: CompiledJourney) -> set[tuple[str, str]] | None:
     return dead
 
 
+#: Types whose answers can be enumerated to prove that each branch of a step can be taken.
+FINITE_TYPES = {"yesno", "choice"}
+#: Most answer combinations enumerated for one step.
+MAX_COMBINATIONS = 4096
+
+
+def _expand(journey: CompiledJourney, expr: Any, seen: frozenset[str] = frozenset()) -> set[str]:
+    """Question ids an expression reads, through computed values."""
+    out: set[str] = set()
+    for name in names(expr):
+        tree = journey.computed.get(name)
+        if name in journey.computed and name not in seen and tree is not None:
+            out |= _expand(journey, tree, seen | {name})
+        elif name not in journey.computed:
+            out.add(name)
+    return out
+
+
+def independent_branching(journey: CompiledJourney) -> tuple[bool, set[tuple[str, str]]]:
+    """Prove, when it holds, that every combination of branches can happen.
+
+    Sufficient condition, checked per step with conditional branches: its conditions read
+    only questions of the same page that are always shown (no `when`, not in a repeat),
+    have no `checks` and finitely many answers (yes/no, choice; plus "unanswered" when
+    optional), no other
+    step's conditions read them, and enumerating their answers shows which targets can
+    be reached. The choices of different steps then depend on disjoint, freely given
+    answers: every structural run whose arcs are reachable is a feasible run.
+
+    Returns (proved for every step, arcs proved never taken).
+    """
+    from designer.run import Environment, Run, holds
+
+    run = Run(journey)
+    never: set[tuple[str, str]] = set()
+    proved = True
+    owner: dict[str, str] = {}
+    for sid in journey.steps:
+        branches = journey.branches(sid)
+        if all(b.when is None for b in branches):
+            continue
+        read: set[str] = set()
+        for b in branches:
+            if b.when is not None:
+                read |= _expand(journey, b.when)
+        qs = [journey.questions.get(n) for n in sorted(read)]
+        if any(
+            q is None
+            or q.step != sid
+            or q.repeat is not None
+            or q.when is not None
+            or q.type not in FINITE_TYPES
+            or q.checks  # a check could forbid an answer: not freely given
+            or owner.get(q.id, sid) != sid
+            for q in qs
+        ):
+            proved = False
+            continue
+        for q in qs:
+            assert q is not None
+            owner[q.id] = sid
+        domains: list[list[Any]] = []
+        for q in qs:
+            assert q is not None
+            values: list[Any] = [True, False] if q.type == "yesno" else list(q.options or {})
+            if q.required is not True:
+                values.append(None)
+            domains.append(values)
+        if math.prod(len(d) for d in domains) > MAX_COMBINATIONS:
+            proved = False
+            continue
+        reached: set[str] = set()
+        for combo in itertools.product(*domains):
+            env = Environment(run, {q.id: v for q, v in zip(qs, combo, strict=True) if q})
+            for b in branches:
+                if holds(b.when, env, run.today):
+                    reached.add(b.target)
+                    break
+        never |= {(sid, b.target) for b in branches if b.target not in reached}
+    # A question read by two steps' conditions was refused above for the second one;
+    # the first was accepted before we knew: check the ownership again.
+    for sid in journey.steps:
+        for b in journey.branches(sid):
+            if b.when is not None and any(
+                owner.get(n, sid) != sid for n in _expand(journey, b.when)
+            ):
+                proved = False
+    return proved, never
+
+
 def path_metrics(
     journey: CompiledJourney,
     drop_edges: Iterable[tuple[str, str]] | None = None,
@@ -263,6 +354,8 @@ def path_metrics(
     drop = infeasible_edges(journey) if drop_edges is None else set(drop_edges)
     analysed = drop is not None
     drop = drop or set()
+    proved, never = independent_branching(journey) if drop_edges is None else (False, set())
+    drop |= never
     end_nodes = list(journey.outcomes) if ends is None else list(ends)
     counts = count_paths(journey.graph, journey.start, end_nodes, drop_edges=drop)
     costs = costs if costs is not None else step_costs(journey, lang)
@@ -332,7 +425,7 @@ def path_metrics(
         # Structural counts are upper bounds as soon as a branch has a condition: the
         # abstract analysis drops branches that can never be taken, but does not prove
         # that every combination of the remaining ones can happen.
-        bounded=conditional_edges,
+        bounded=conditional_edges and not proved,
         dropped_branches=sorted(drop) if analysed else [],
         questions=Range(q_low.minimum, q_high.median, q_high.maximum, _round(exp_q)),
         pages=Range(pages.minimum, pages.median, pages.maximum, _round(exp_pages)),

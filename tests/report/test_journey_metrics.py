@@ -185,3 +185,108 @@ outcomes:
     pm = m.path_metrics(journey, drop_edges=set())
     assert pm.total == 2 and pm.bounded
     assert pm.reach["b"] == pytest.approx(0.5) and pm.reach["d"] == pytest.approx(1.0)
+
+
+def feasible_runs(journey):
+    """Distinct complete runs found by replaying every combination of yes/no answers."""
+    import itertools
+
+    from designer.run import Run
+
+    qids = [q.id for q in journey.questions.values()]
+    found = set()
+    for combo in itertools.product([True, False], repeat=len(qids)):
+        path = Run(journey, dict(zip(qids, combo, strict=True))).path()
+        if path and journey.is_outcome(path[-1]):
+            found.add(tuple(path))
+    return found
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(journeys())
+def test_counts_bound_feasible_runs_and_are_exact_when_not_bounded(text):
+    journey = load_text(text, "random.yaml").journey
+    if len(journey.questions) > 9:
+        return
+    pm = m.path_metrics(journey)
+    runs = feasible_runs(journey)
+    assert len(runs) <= pm.total
+    if not pm.bounded:
+        assert len(runs) == pm.total
+        by_end = {}
+        for r in runs:
+            by_end[r[-1]] = by_end.get(r[-1], 0) + 1
+        assert by_end == pm.by_outcome
+
+
+def test_independent_branching_proves_exact_counts():
+    text = """
+parcours: 1
+id: exact
+title: Test
+organisation: Test
+start: a
+steps:
+  a:
+    title: A
+    questions:
+      x: {type: yesno, label: X ?}
+      c: {type: choice, label: C ?, options: [un, deux, trois]}
+    next:
+      - {goto: b, when: x and c == "un"}
+      - {goto: fin, when: c == "un"}
+      - {goto: b, when: not x}
+      - goto: b
+  b:
+    title: B
+    questions:
+      y: {type: yesno, label: Y ?}
+    next:
+      - {goto: fin, when: y}
+      - {goto: autre, when: not y}
+      - goto: jamais
+outcomes:
+  fin: {kind: submit, title: Fini}
+  autre: {kind: exit, title: Autre}
+  jamais: {kind: exit, title: Jamais}
+"""
+    journey = load_text(text, "t.yaml").journey
+    proved, never = m.independent_branching(journey)
+    assert proved and never == {("b", "jamais")}
+    pm = m.path_metrics(journey)
+    assert not pm.bounded and pm.total == 3 and "jamais" not in pm.by_outcome
+    assert ("b", "jamais") in pm.dropped_branches
+
+
+def test_shared_or_conditional_answers_are_not_proved():
+    text = """
+parcours: 1
+id: correle
+title: Test
+organisation: Test
+start: a
+steps:
+  a:
+    title: A
+    questions:
+      x: {type: yesno, label: X ?}
+    next:
+      - {goto: b, when: x}
+      - goto: c
+  b: {title: B, next: d}
+  c: {title: C, next: d}
+  d:
+    title: D
+    next:
+      - {goto: fin, when: x}
+      - goto: autre
+outcomes:
+  fin: {kind: submit, title: Fini}
+  autre: {kind: exit, title: Autre}
+"""
+    journey = load_text(text, "t.yaml").journey
+    proved, _ = m.independent_branching(journey)
+    assert not proved
+    pm = m.path_metrics(journey)
+    # Four structural runs, two feasible: the counts are labelled upper bounds.
+    assert pm.bounded and pm.total == 4 and len(feasible_runs(journey)) == 2
