@@ -73,6 +73,8 @@ def find_personas(
     *,
     budget_ms: int = 20_000,
     timeout_ms: int = 2_000,
+    extend_tries: int = 120,
+    extend_timeout_ms: int = 200,
 ) -> Personas:
     """Personas covering every reachable step, outcome and showable question."""
     from designer.analysis.conditions import prove
@@ -96,6 +98,33 @@ def find_personas(
     finished = z3.Or([enc.reach[o] for o in journey.outcomes if o in enc.reach])
     everything = [enc.enforce(s) for s in journey.steps] + [enc.fixed_today]
 
+    def extended(goal: z3.BoolRef) -> z3.ModelRef | None:
+        """A run reaching `goal` and an outcome, greedily made to visit as many places
+        not yet covered as possible (fewer personas)."""
+        kept = [goal, finished]
+        status, model = w._check(z3.And(kept), everything)
+        if status != z3.sat or model is None:
+            return None
+        covered = result.covered()
+        extras = [enc.reach[s] for s in journey.steps
+                  if s in enc.reach and s not in covered["steps"] and s not in proofs.unreachable]
+        extras += [enc.shown[q.id] for q in questions
+                   if q.id in enc.shown and q.id not in covered["questions"]
+                   and q.id not in impossible_q]
+        tries = 0
+        for lit in extras:
+            if z3.is_true(model.eval(lit, model_completion=True)):
+                kept.append(lit)  # already visited: keep it so
+                continue
+            if tries >= extend_tries or w.budget <= 0:
+                continue
+            tries += 1
+            status, bigger = w._check(z3.And([*kept, lit]), everything, extend_timeout_ms)
+            if status == z3.sat and bigger is not None:
+                kept.append(lit)
+                model = bigger
+        return model
+
     def attempt(goal: z3.BoolRef, node: str, label: str, check: Any) -> bool:
         # First a run that also finishes at an outcome, then any run reaching the goal.
         for full in (True, False):
@@ -103,10 +132,8 @@ def find_personas(
                 return False
             try:
                 if full:
-                    result_, model = w._check(z3.And(goal, finished), everything)
-                    answers = (
-                        enc.answers(model) if result_ == z3.sat and model is not None else None
-                    )
+                    model = extended(goal)
+                    answers = enc.answers(model) if model is not None else None
                 else:
                     answers = w.solve(goal, node)
             except z3.Z3Exception:
