@@ -325,7 +325,7 @@ class Translator:
             if self.self_symbol is None:
                 raise Untranslatable("'.' outside a constraint")
             return self.self_symbol
-        if node[0] == "call" and node[1] in ("number", "int", "string") and len(node[2]) == 1:
+        if node[0] == "call" and node[1] in ("number", "string") and len(node[2]) == 1:
             return self.symbol_of(node[2][0])
         return None
 
@@ -424,6 +424,15 @@ class Translator:
             raise Untranslatable(f"the XPath path {node[1]!r} has no equivalent")
         raise Untranslatable("this expression is not a condition")
 
+    def is_date(self, node: Node) -> bool:
+        """Whether `node` is a date: today(), date('…') or a date answer."""
+        if node[0] == "call" and node[1] in ("today", "date"):
+            return True
+        if node[0] in ("ref", "self"):
+            symbol = self.symbol_of(node)
+            return symbol is not None and symbol.type == "date"
+        return False
+
     def value(self, node: Node) -> Any:
         """Translate `node` where a value (number, string, date, answer) is expected."""
         from designer.expressions import BinOp, Call, Literal, Name, Unary
@@ -438,6 +447,9 @@ class Translator:
             return Literal(node[1])
         if kind == "neg":
             return Unary("-", self.value(node[1]))
+        if kind == "bin" and node[1] == "-" and self.is_date(node[2]) and self.is_date(node[3]):
+            # XPath subtracts dates as a number of days.
+            return Call("days_between", (self.value(node[3]), self.value(node[2])))
         if kind == "bin" and node[1] in ("+", "-", "*", "/"):
             return BinOp(node[1], self.value(node[2]), self.value(node[3]))
         if kind == "bin" and node[1] == "mod":
@@ -450,8 +462,13 @@ class Translator:
             name, args = node[1], node[2]
             if name == "today" and not args:
                 return Call("today", ())
-            if name in ("number", "int", "string") and len(args) == 1:
+            if name in ("number", "string") and len(args) == 1:
                 return self.value(args[0])
+            if name == "int" and len(args) == 1:
+                symbol = self.symbol_of(args[0])
+                if symbol is not None and symbol.type == "integer":
+                    return self.value(args[0])
+                raise Untranslatable("int() truncates: no equivalent")
             if name == "count-selected" and len(args) == 1:
                 symbol = self.symbol_of(args[0])
                 if symbol is None or symbol.type not in ("multichoice", "repeat"):

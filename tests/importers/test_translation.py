@@ -56,6 +56,8 @@ def xpath(text: str, self_symbol: Symbol | None = None) -> str:
         ("${any} = \u2018yes\u2019".replace("${any}", "${colour}").replace("yes", "red"),
          'colour == "red"'),
         ("(${age} + 2) div 2 > 10", "(age + 2) / 2 > 10"),
+        ("today() - ${born} > 30", "days_between(born, today()) > 30"),
+        ("(today() - ${born}) div 365.25 >= 18", "days_between(born, today()) / 365.25 >= 18"),
     ],
 )
 def test_xpath_translations_parse_and_mean_the_same(source: str, expected: str) -> None:
