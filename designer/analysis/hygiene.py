@@ -153,6 +153,10 @@ def obtainable_data(ctx: Context) -> list[Finding]:
     renderer: nothing to report.
     """
     journey = ctx.journey
+    if not journey.model.prefill and not any(
+        getattr(q.question, "concept", None) for q in journey.questions.values()
+    ):
+        return []  # nothing declared: no case of this rule can apply
     try:
         catalogue = ctx.config.catalogue or _shipped_catalogue()
     except Exception:  # noqa: BLE001 - a broken catalogue is reported by its own check
