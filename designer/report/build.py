@@ -395,6 +395,7 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
                 questions=_range(sm.questions),
                 pages=_range(sm.pages),
                 minutes=_range(sm.minutes),
+                minutes_slow=_range(sm.minutes_slow),
             )
             coverage = []
             for q in journey.questions.values():

@@ -80,6 +80,7 @@ class SubmittedOut(_Model):
     questions: RangeOut
     pages: RangeOut
     minutes: RangeOut
+    minutes_slow: RangeOut | None = None
 
 
 class SizeOut(_Model):
