@@ -103,12 +103,13 @@ def _z3_proofs(ctx: Context, p: Proofs, w: Any) -> None:
         if q.repeat is not None or q.step in p.unreachable or q.id not in w.encoder.shown:
             continue
         shown = w.encoder.shown[q.id]
+        valid = w.before_question(q.id)
         if q.when is not None and q.id not in p.never_shown:
-            if w.proves_never(shown, w.before(q.step)):
+            if w.proves_never(shown, valid):
                 p.never_shown.add(q.id)
                 continue
         if not isinstance(q.required, bool) and q.id not in p.never_required | p.never_shown:
-            if w.proves_never(z3.And(shown, w.encoder.holds(q.required)), w.before(q.step)):
+            if w.proves_never(z3.And(shown, w.encoder.holds(q.required)), valid):
                 p.never_required.add(q.id)
     for sid in journey.steps:
         if sid in p.unreachable:

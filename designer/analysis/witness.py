@@ -91,6 +91,7 @@ class Encoder:
         self._computed: dict[str, Sym] = {}
         self._active: set[str] = set()
         self._enforce: dict[str, z3.BoolRef] = {}
+        self._valid: dict[str, z3.BoolRef] = {}
         self.today_var = z3.Int("today")
         #: Assumed by witness queries only: makes calendar approximations exact.
         self.hint = z3.Bool("witness_hint")
@@ -371,6 +372,12 @@ class Encoder:
             self._enforce[step] = z3.Bool(f"valid_{step}")
         return self._enforce[step]
 
+    def valid(self, qid: str) -> z3.BoolRef:
+        """The literal under which one answer must be valid (implied by its page's)."""
+        if qid not in self._valid:
+            self._valid[qid] = z3.Bool(f"valid_q_{qid}")
+        return self._valid[qid]
+
     def _question(self, q: QuestionInfo, reach: z3.BoolRef) -> None:
         shown = z3.Bool(f"shown_{q.id}")
         self.shown[q.id] = shown
@@ -399,7 +406,9 @@ class Encoder:
         else:
             c.extend(self._domain(q, v, shown))
         if c:
-            self.constraints.append(z3.Implies(self.enforce(q.step), z3.And(c)))
+            literal = self.valid(q.id)
+            self.constraints.append(z3.Implies(literal, z3.And(c)))
+            self.constraints.append(z3.Implies(self.enforce(q.step), literal))
 
     def _domain(self, q: QuestionInfo, v: Sym, shown: z3.BoolRef) -> list[z3.BoolRef]:
         c: list[z3.BoolRef] = []
@@ -622,6 +631,17 @@ class Witnesses:
         enc = self.encoder
         return [enc.enforce(s) for s in pages if s in self.ctx.journey.steps]
 
+    def before_question(self, qid: str) -> list[z3.BoolRef]:
+        """What is valid when a question is shown: the pages before it, and the answers
+        given above it on its own page (it is revealed as they are answered)."""
+        q = self.ctx.journey.questions[qid]
+        enc = self.encoder
+        above = [
+            enc.valid(p.id) for p in self.ctx.interpreter.page.get(q.step, ())
+            if p.order < q.order and p.id in enc.values
+        ]
+        return self.before(q.step) + above
+
     def solve(
         self, goal: z3.BoolRef, node: str, timeout_ms: int | None = None
     ) -> dict[str, Any] | None:
@@ -648,9 +668,9 @@ class Witnesses:
         enc = self.encoder
         if a not in enc.shown or b not in enc.shown or self.budget <= 0:
             return False
-        qa, qb = self.ctx.journey.questions[a], self.ctx.journey.questions[b]
-        valid = self.before(qb.step) if qa.step != qb.step else self.before(qa.step)
-        return self.proves_never(z3.And(enc.shown[a], enc.shown[b]), valid)
+        return self.proves_never(
+            z3.And(enc.shown[a], enc.shown[b]), self.before_question(a) + self.before_question(b)
+        )
 
     def stuck_at(self, step: str) -> dict[str, Any] | None:
         """Answers with which a run gets stuck after `step` (replayed), or None."""
