@@ -416,10 +416,20 @@ class FormBuilderImporter:
         title = page.get("title") or next(
             (q.get("label") for q in questions.values() if q.get("label")), None
         ) or _humanise(page["path"])
+        nested: dict[tuple[str, ...], str] = {(qid,): text for qid, text in comments.items()}
+        controller = str(page.get("controller") or "")
+        if "repeating" in controller.lower() and questions:
+            # The page is asked again for each item the citizen adds: a repeat.
+            rid = self.ids.allocate(f"{page['path']}_items", "repeat")
+            nested = {(rid, "questions", qid): text for qid, text in comments.items()}
+            nested[(rid,)] = f"{ref}, {controller}"
+            questions = {rid: {"type": "repeat", "label": str(title), "questions": questions,
+                               "min": 1}}
+            self.out.note(ref, f"controller {controller}", "the page is asked for each item: a "
+                          "repeat whose items answer its questions")
         step: dict[str, Any] = {"title": str(title), "questions": questions}
-        step["_comments"] = comments
-        if page.get("controller") and not _is_summary(page):
-            controller = str(page["controller"])
+        step["_comments"] = nested
+        if controller and not _is_summary(page) and "repeating" not in controller.lower():
             if "start" not in controller.lower():
                 self.out.note(ref, f"controller {controller}", "page behaviour of the form builder "
                               "(repeating, upload, multi-start…) is not carried: a plain page")
@@ -488,8 +498,8 @@ class FormBuilderImporter:
         else:
             start = self.linked_pages(steps, outcomes, node_of, comments, submit)
         for step_id, step in steps.items():
-            for qid, text in step.pop("_comments", {}).items():
-                comments[("steps", step_id, "questions", qid)] = text
+            for suffix, text in step.pop("_comments", {}).items():
+                comments[("steps", step_id, "questions", *suffix)] = text
         unused = sorted(
             str(c.get("displayName") or c.get("name") or c.get("id"))
             for key, c in {id(c): c for c in self.conditions.values()}.items()
