@@ -39,6 +39,7 @@ from designer.report.model import (
     SharedConceptOut,
     SideOut,
     SizeOut,
+    StepOut,
     StructureOut,
     SubmittedOut,
     TextOut,
@@ -412,6 +413,23 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
                     )
                 )
             report.coverage = coverage
+            per_step = Counter(f.step for f in loaded.findings if f.step)
+            report.steps = [
+                StepOut(
+                    step=sid,
+                    title=journey.text(step.title, lang),
+                    questions=costs[sid].questions_high,
+                    conditional=costs[sid].questions_high - costs[sid].questions_low,
+                    documents=sum(
+                        1 for q in journey.questions.values() if q.step == sid and q.type == "file"
+                    ),
+                    seconds=round(costs[sid].seconds_high, 1),
+                    seconds_slow=round(costs[sid].slow_high, 1),
+                    share_of_citizens=round(pm.reach.get(sid, 0.0), 4),
+                    findings=per_step.get(sid, 0),
+                )
+                for sid, step in journey.steps.items()
+            ]
             if journey.graph.number_of_nodes() <= MAX_DRAWN_NODES and sm.questions.median:
                 counts = count_paths(
                     journey.graph, journey.start, submit, drop_edges=pm.dropped_branches

@@ -139,6 +139,22 @@ class CoverageOut(_Model):
     share_of_runs: float = Field(description="Share of all runs through the step.")
 
 
+class StepOut(_Model):
+    """Where the effort is: one page."""
+
+    step: str
+    title: str
+    questions: int = Field(description="Questions of the page, conditional ones included.")
+    conditional: int
+    documents: int
+    seconds: float = Field(description="Seconds on the page, every question shown (fluent).")
+    seconds_slow: float
+    share_of_citizens: float = Field(
+        description="Probability of seeing the page, branches taken with equal chance."
+    )
+    findings: int
+
+
 class DlnufQuestionOut(_Model):
     """A question whose answer a provider could supply."""
 
@@ -280,6 +296,7 @@ class JourneyReport(_Model):
     time_model: TimeModelOut | None = None
     structure: StructureOut | None = None
     coverage: list[CoverageOut] = Field(default_factory=list)
+    steps: list[StepOut] = Field(default_factory=list, description="Pages, in reading order.")
     dlnuf: DlnufOut | None = None
     minimisation: MinimisationOut | None = None
     readability: ReadabilityOut | None = None
