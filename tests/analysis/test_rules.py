@@ -626,3 +626,68 @@ def test_example_journeys_have_no_path_errors(path: str) -> None:
     assert loaded.journey is not None
     errors = [f for f in loaded.findings if f.severity is Severity.ERROR]
     assert errors == []
+
+
+MIXED = """\
+computed:
+  majeur: age(naissance) >= 18
+  gros: nb > 3
+  tres_gros: gros and nb > 5
+steps:
+  a:
+    title: Un
+    questions:
+      naissance: {type: date, label: Naissance, max: today(), purpose: Âge.}
+      nb: {type: integer, label: Nombre, min: 0, max: 10}
+      m:
+        type: multichoice
+        label: Régimes
+        options: [bio, vegan, halal]
+        required: false
+        purpose: Repas.
+      opt: {type: text, label: Optionnel, required: false, purpose: Test.}
+      futur: {type: text, label: Futur, purpose: Test., when: naissance > today()} # here
+      deux: {type: text, label: Deux, purpose: Test., when: '"bio" in m and "vegan" in m'}
+      rempli: {type: text, label: Rempli, purpose: Test., when: opt != null}
+      enfants:
+        type: repeat
+        label: Enfant
+        required: false
+        questions:
+          allergie: {type: yesno, label: Allergie, purpose: Test.}
+          pai: {type: file, label: PAI, when: allergie and not allergie, purpose: Test.} # here
+    next:
+      - goto: b
+        when: tres_gros
+      - goto: c
+        when: majeur
+      - goto: d
+  b:
+    title: Deux
+    questions:
+      x: {type: yesno, label: X, when: not gros, purpose: Test.} # here
+      x2: {type: yesno, label: X2, when: nb > 5, purpose: Test.}
+    next: fin
+  c:
+    title: Trois
+    next: fin
+  d:
+    title: Quatre
+    questions:
+      y: {type: yesno, label: Y, when: majeur, purpose: Test.} # here
+      z: {type: yesno, label: Z, when: len(m) > 3, purpose: Test.} # here
+      z2: {type: yesno, label: Z2, when: len(m) > 2, purpose: Test.}
+    next: fin
+outcomes:
+  fin: {kind: submit, title: Fin}
+"""
+
+
+def test_computed_values_terms_dates_multichoice_and_repeats() -> None:
+    # Through computed values (`tres_gros` implies `gros`), terms (`age(naissance)`), a date
+    # bounded by today(), list lengths and repeat items; the near misses on the same pages
+    # (`x2`, `z2`, `deux`, `rempli`) are possible and must stay silent.
+    text = journey(MIXED)
+    found = check(text)
+    assert lines(found, "impossible-condition") == marked(text)
+    assert lines(found, "always-true-condition") == [marked(text)[2] + 1]  # x2: nb > 5 holds
