@@ -269,7 +269,8 @@ def independent_branching(journey: CompiledJourney) -> tuple[bool, set[tuple[str
     """Prove, when it holds, that every combination of branches can happen.
 
     Sufficient condition, checked per step with conditional branches: its conditions read
-    only questions of the same page that are always shown (no `when`, not in a repeat),
+    only questions of its own page or of a page every run to it goes through (a dominator),
+    that are always shown (no `when`, not in a repeat),
     have no `checks` and finitely many answers (yes/no, choice; plus "unanswered" when
     optional), no other
     step's conditions read them, and enumerating their answers shows which targets can
@@ -284,6 +285,21 @@ def independent_branching(journey: CompiledJourney) -> tuple[bool, set[tuple[str
     never: set[tuple[str, str]] = set()
     proved = True
     owner: dict[str, str] = {}
+    try:
+        idom = nx.immediate_dominators(journey.graph, journey.start)
+    except (nx.NetworkXError, KeyError):
+        idom = {}
+
+    def dominates(a: str, b: str) -> bool:
+        # Every run reaching b has gone through a (a == b counts).
+        while True:
+            if a == b:
+                return True
+            parent = idom.get(b)
+            if parent is None or parent == b:
+                return False
+            b = parent
+
     for sid in journey.steps:
         branches = journey.branches(sid)
         if all(b.when is None for b in branches):
@@ -295,7 +311,7 @@ def independent_branching(journey: CompiledJourney) -> tuple[bool, set[tuple[str
         qs = [journey.questions.get(n) for n in sorted(read)]
         if any(
             q is None
-            or q.step != sid
+            or not dominates(q.step, sid)
             or q.repeat is not None
             or q.when is not None
             or q.type not in FINITE_TYPES

@@ -72,6 +72,7 @@ def journeys(draw):
         "start: s0",
         "steps:",
     ]
+    earlier: list[str] = []
     for i in range(n):
         lines += [f"  s{i}:", f"    title: Étape {i}"]
         k = draw(st.integers(0, 3)) if i else draw(st.integers(1, 3))
@@ -88,10 +89,13 @@ def journeys(draw):
             if j > 0 and draw(st.booleans()):
                 lines.append(f"        when: {qids[j - 1]}")
         later = [f"s{t}" for t in range(i + 1, n)] + outcomes
-        if qids and draw(st.integers(0, 3)):
+        readable = qids + earlier
+        if readable and draw(st.integers(0, 3)):
             lines.append("    next:")
             for _ in range(draw(st.integers(1, 3))):
-                q = draw(st.sampled_from(qids))
+                # Mostly this page's questions; sometimes an earlier page's, which may be
+                # on every run to this page (a dominator) or not (correlation).
+                q = draw(st.sampled_from(qids if qids and draw(st.integers(0, 2)) else readable))
                 neg = "not " if draw(st.booleans()) else ""
                 lines += [
                     f"      - goto: {draw(st.sampled_from(later))}",
@@ -100,6 +104,7 @@ def journeys(draw):
             lines.append(f"      - goto: {draw(st.sampled_from(later))}")
         else:
             lines.append(f"    next: {draw(st.sampled_from(later))}")
+        earlier += qids
     lines.append("outcomes:")
     for o in outcomes:
         lines += [f"  {o}:", "    kind: submit", "    title: Fini"]
