@@ -72,3 +72,24 @@ def test_translation_agrees_with_xpath(condition: str, values: dict[str, Any]) -
     expected = xpath_holds(condition, _xpath_env(values))
     got = journey_holds(parse(translated), dict(values), datetime.date(2024, 1, 1))
     assert got == expected, (condition, translated, values)
+
+
+_PIECES = st.sampled_from([
+    "${c}", "${n}", "${m}", "${t}", ".", "'a'", "‘a’", "3", "2.5", "=", "!=", "<", ">=", " and ",
+    " or ", "not(", "selected(", "count-selected(", "string-length(", "today()", "(", ")", ",",
+    " div ", " mod ", "+", "-", "*", "if(", "regex(", "${", "}", "'", "..", "[", "]", "x",
+])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PIECES, max_size=14).map("".join) | st.text(max_size=30))
+def test_any_text_is_translated_or_refused_never_crashes(text: str) -> None:
+    """Arbitrary XPath-ish text: a translation the engine parses, or Untranslatable."""
+    from designer.importers.core import Untranslatable
+
+    try:
+        tree = parse_source(text, "xpath")
+        translated = finish(Translator(SYMBOLS.__getitem__, SYMBOLS["n"]).condition(tree))
+    except (Untranslatable, KeyError):
+        return
+    parse(translated)
