@@ -10,7 +10,7 @@ import networkx as nx
 
 from designer.compiled import CompiledJourney
 from designer.expressions import unparse
-from designer.findings import Finding, Severity
+from designer.findings import Finding
 from designer.loading import Loaded, load_journey
 from designer.readability import analyse, explained_acronyms, load_lexicon
 from designer.report import metrics as m
@@ -386,6 +386,10 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
                 },
             )
             report.questions = _range(pm.questions)
+            if pm.median_questions_histogram and pm.total:
+                report.questions_distribution = {
+                    k: round(n / pm.total, 6) for k, n in pm.median_questions_histogram.items()
+                }
             report.pages = _range(pm.pages)
             report.minutes = _range(pm.minutes)
             report.minutes_slow = _range(pm.minutes_slow)
@@ -580,5 +584,4 @@ __all__ = [
     "journey_report",
     "portfolio_report",
     "report_file",
-    "Severity",
 ]

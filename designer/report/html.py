@@ -143,12 +143,48 @@ def layout(graph: GraphOut) -> Picture:
     return Picture(width, height, boxes, arrows)
 
 
+@dataclass
+class Bar:
+    """One bar of the distribution chart."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+    questions: int
+    share: float
+
+
+def bars(distribution: dict[int, float], width: float = 560, height: float = 140) -> list[Bar]:
+    """Bars of "share of runs by questions answered", scaled to the tallest."""
+    if not distribution:
+        return []
+    lo, hi = min(distribution), max(distribution)
+    top = max(distribution.values()) or 1.0
+    step = width / (hi - lo + 1)
+    out = []
+    for k in range(lo, hi + 1):
+        share = distribution.get(k, 0.0)
+        h = height * share / top
+        out.append(Bar(40 + (k - lo) * step, 10 + height - h, max(1.0, step - 1), h, k, share))
+    return out
+
+
 def _env() -> Environment:
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     env.filters["num"] = _num
-    env.filters["pct"] = lambda x: "–" if x is None else f"{100 * x:.0f} %".replace(".", ",")
+    env.filters["pct"] = _pct
     env.filters["count"] = _count
     return env
+
+
+def _pct(x: float | None) -> str:
+    if x is None:
+        return "–"
+    if 0 < x < 0.001:
+        return "< 0,1 %"
+    text = f"{100 * x:.1f} %" if x < 0.1 else f"{100 * x:.0f} %"
+    return text.replace(".", ",")
 
 
 def _num(x: float | int | None) -> str:
@@ -181,7 +217,8 @@ def render_html(report: object) -> str:
     if isinstance(report, JourneyReport):
         tpl = env.from_string(_template("journey.html.j2"))
         picture = layout(report.graph) if report.graph else None
-        return tpl.render(r=report, picture=picture, standalone=True)
+        chart = bars({int(k): v for k, v in report.questions_distribution.items()})
+        return tpl.render(r=report, picture=picture, chart=chart, standalone=True)
     if isinstance(report, PortfolioReport):
         tpl = env.from_string(_template("portfolio.html.j2"))
         return tpl.render(p=report)

@@ -287,6 +287,11 @@ class JourneyReport(_Model):
     size: SizeOut | None = None
     paths: PathsOut | None = None
     questions: RangeOut | None = None
+    questions_distribution: dict[int, float] = Field(
+        default_factory=dict,
+        description="Questions answered (conditional ones counted) → share of runs; left out "
+        "when a run may have more than 500 questions.",
+    )
     pages: RangeOut | None = None
     minutes: RangeOut | None = None
     minutes_slow: RangeOut | None = Field(

@@ -130,6 +130,9 @@ def test_html_is_self_contained_and_structured():
     # The summary comes first, before any detail section.
     assert html.index("En bref") < html.index("Situations et effort")
     assert 'name="viewport"' in html and "@media print" in html
+    # The distribution chart has its figures as a table.
+    assert "Part des situations selon le nombre de questions" in html
+    assert "<summary>Les chiffres du graphique</summary>" in html
 
 
 def run_cli(*args):
