@@ -299,6 +299,14 @@ def _asked(ctx: Context, sid: str) -> list[QuestionInfo]:
     return [q for q in ctx.interpreter.page.get(sid, ()) if q.answers]
 
 
+def _weight(ctx: Context, sid: str) -> int:
+    """Questions a page asks, a repeat counting for itself and each of its item questions."""
+    return sum(
+        1 + len(ctx.interpreter.items.get(q.id, ())) if q.type == "repeat" else 1
+        for q in _asked(ctx, sid)
+    )
+
+
 def long_steps(ctx: Context) -> list[Finding]:
     """`long-step`: a page with more questions than the limit."""
     limit = ctx.config.long_step_limit
@@ -329,13 +337,13 @@ def mergeable_steps(ctx: Context) -> list[Finding]:
         nxt = branches[0].target
         if nxt not in journey.steps or nxt == sid or graph.in_degree(nxt) != 1:
             continue
-        a, b = _asked(ctx, sid), _asked(ctx, nxt)
-        if not a or not b or len(a) > most or len(b) > most:
+        a, b = _weight(ctx, sid), _weight(ctx, nxt)
+        if not a or not b or a > most or b > most:
             continue
         out.append(ctx.finding(
             "mergeable-steps",
             f"the page '{sid}' always leads to '{nxt}', which no other page leads to, and "
-            f"together they ask {len(a) + len(b)} questions: they could be one page",
+            f"together they ask {a + b} questions: they could be one page",
             ("steps", nxt),
             key=True,
         ))

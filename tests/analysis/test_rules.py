@@ -691,3 +691,16 @@ def test_computed_values_terms_dates_multichoice_and_repeats() -> None:
     found = check(text)
     assert lines(found, "impossible-condition") == marked(text)
     assert lines(found, "always-true-condition") == [marked(text)[2] + 1]  # x2: nb > 5 holds
+
+
+def test_a_page_with_a_repeat_is_not_a_short_page() -> None:
+    repeat = (
+        "      enfants:\n        type: repeat\n        label: Enfant\n        questions:\n"
+        "          prenom: {type: text, label: Prénom, purpose: Identifier.}\n"
+        "          age: {type: integer, label: Âge, purpose: Identifier.}\n"
+    )
+    text = journey(MERGE.format(other="").replace(
+        "      ville: {type: text, label: Ville, purpose: Identifier.}\n", repeat
+    ))
+    assert "enfants" in text
+    assert lines(check(text), "mergeable-steps") == []
