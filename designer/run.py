@@ -210,7 +210,11 @@ class Run:
 
     def _complete(self, step_id: str, shown: list[QuestionInfo], env: dict[str, Any]) -> bool:
         if self.seen is not None and step_id not in self.seen:
-            return False
+            # A page whose every question is hidden by the answers so far is passed over:
+            # the citizen never sees an empty page. (A page written with no question at all
+            # is an information page, and is shown.)
+            if shown or not self.journey.step_questions(step_id):
+                return False
         for q in shown:
             if not q.answers:
                 continue
@@ -300,10 +304,11 @@ class Run:
     def review(self) -> list[tuple[str, list[tuple[QuestionInfo, Any]]]]:
         """Check-your-answers: for each page of the path, its shown questions and answers."""
         kept = self.kept_answers()
-        return [
+        groups = [
             (p.step, [(q, kept.get(q.id)) for q in p.questions if q.answers])
             for p in self.pages()
         ]
+        return [(step, answers) for step, answers in groups if answers]
 
     # -- answering a page --------------------------------------------------------------
 

@@ -193,3 +193,32 @@ outcomes:
     assert run.path() == ["a"]
     assert run.answer_page("a", {}).ok
     assert run.path() == ["a", "fin"]
+
+
+def test_a_page_whose_questions_are_all_hidden_is_passed_over() -> None:
+    loaded = load(HEADER + """\
+steps:
+  a:
+    title: A
+    questions:
+      salarie: {type: yesno, label: Salarié ?}
+    next: b
+  b:
+    title: Employeur
+    questions:
+      employeur: {type: text, label: Employeur, when: salarie, purpose: Savoir.}
+    next: c
+  c:
+    title: Information
+    next: fin
+outcomes:
+  fin: {kind: submit, title: Fin}
+""")
+    run = Run(loaded.journey, seen=set(), today=TODAY)
+    assert run.answer_page("a", {"salarie": "non"}).ok
+    # b shows nothing for this citizen; c, an information page, is shown
+    assert run.path() == ["a", "b", "c"]
+    assert run.current == "c"
+    run = Run(loaded.journey, seen=set(), today=TODAY)
+    assert run.answer_page("a", {"salarie": "oui"}).ok
+    assert run.current == "b"
