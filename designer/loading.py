@@ -103,9 +103,9 @@ def load_journey(path: str | Path, *, analyses: list[Analysis] | None = None) ->
 
 
 def default_analyses() -> list[Analysis]:
-    """The analyses run after the structural checks (the path-sensitive ones, if present)."""
-    try:
-        from designer.analysis import analyse
-    except ImportError:
-        return []
-    return [analyse]
+    """The analyses run after the structural checks: the path-sensitive analysis, then the
+    readability and jargon advice on every text a citizen reads."""
+    from designer.analysis import analyse
+    from designer.report.textcheck import text_findings
+
+    return [analyse, text_findings]
