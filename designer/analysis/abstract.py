@@ -36,6 +36,7 @@ from .domains import (
     MULTI,
     NUM,
     T3,
+    TERM,
     TEXT,
     TOP,
     AbsVal,
@@ -112,8 +113,6 @@ def _date_ordinal(expr: Expr) -> int | None:
     return None
 
 
-#: Prefix of the keys under which environments remember terms (never a valid id).
-TERM = "§"
 
 
 def term_key(expr: Expr) -> str:
@@ -229,6 +228,10 @@ class Evaluator:
                 return self.value(env, self.scope.computed[name])
             finally:
                 self._active.discard(name)
+        info = self.scope.names.get(name)
+        if info is not None:
+            # An answer not in the environment was not given on any path here.
+            return none_only(info.kind)
         return self.scope.domain(name)
 
     def truths(self, env: Env, expr: Expr) -> T3:

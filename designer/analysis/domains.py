@@ -538,16 +538,30 @@ class Env:
         return f"Env({self.values!r})"
 
 
+#: Prefix of the keys under which environments remember terms such as `age(d)`.
+TERM = "§"
+
+
 def join_env(a: Env | None, b: Env | None) -> Env | None:
-    """Where paths meet: every value possible on either path stays possible."""
+    """Where paths meet: every value possible on either path stays possible.
+
+    An answer absent from one side was not given there (null); a term absent from one
+    side is unconstrained there, so it is forgotten.
+    """
     if a is None:
         return b
     if b is None:
         return a
     out: dict[str, AbsVal] = {}
+    bv = b.values
     for k, va in a.values.items():
-        vb = b.values.get(k)
-        # An answer tracked on one side only is unknown on the other: forget it.
-        if vb is not None:
+        vb = bv.get(k)
+        if vb is None:
+            if not k.startswith(TERM):
+                out[k] = va if va.none else AbsVal(va.kind, True, va.some)
+        else:
             out[k] = va if va is vb or va == vb else join(va, vb)
+    for k, vb in bv.items():
+        if k not in out and k not in a.values and not k.startswith(TERM):
+            out[k] = vb if vb.none else AbsVal(vb.kind, True, vb.some)
     return Env(out)

@@ -7,9 +7,9 @@ not). Inside a step, questions are visited in page order: a question's `when`
 splits the environment in "shown" (its answer is in the type's domain, null
 if it is optional) and "not shown" (its answer stays null).
 
-Environments only track *live* answers (those some expression at or after a
-step reads), so the work stays proportional to the size of the journey, not
-to the number of its paths.
+Environments only hold the answers given so far (an absent answer is
+unanswered) that some later expression still reads, so the work stays
+proportional to the size of the journey, not to the number of its paths.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import networkx as nx
 from designer.compiled import CompiledJourney, QuestionInfo
 from designer.expressions.ast import Expr, names, walk
 
-from .abstract import TERM, TYPE_KINDS, Evaluator, NameInfo, Scope, is_term, term_key
+from .abstract import TYPE_KINDS, Evaluator, NameInfo, Scope, is_term, term_key
 from .domains import (
     ALL3,
     DATE,
@@ -82,7 +82,6 @@ class Facts:
     branches: dict[str, list[BranchFact]] = field(default_factory=dict)
     #: For a step whose `next` has no default: the environment where every entry fails.
     residual: dict[str, Env | None] = field(default_factory=dict)
-    live: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def reachable(self, node: str) -> bool:
         """Whether some run may reach the step or outcome (False is certain)."""
@@ -164,21 +163,19 @@ class Interpreter:
             used |= self.expand(b.when)
         return used
 
-    def liveness(self, order: list[str]) -> dict[str, frozenset[str]]:
-        """Answers live on entry to each node (read at or after it)."""
-        graph = self.journey.graph
-        live: dict[str, frozenset[str]] = {}
-        for node in reversed(order):
-            out: set[str] = set()
-            for succ in graph.successors(node):
-                out |= live.get(succ, frozenset())
+    def last_uses(self, order: list[str]) -> dict[str, int]:
+        """For each answer (or term), the topological index of the last node that reads it.
+
+        No node after that index can read it (every node reachable from a node comes later
+        in topological order): dropping it there keeps environments small, so that an
+        answer of one diamond is not carried through the hundreds that follow.
+        """
+        last: dict[str, int] = {}
+        for i, node in enumerate(order):
             if node in self.journey.steps:
-                # A page's own questions are set as the page is interpreted: they are not
-                # live on entry (else every later answer would be carried from the start).
-                defined = {q.id for q in self.by_step.get(node, ())}
-                out = (out | self.step_uses(node)) - defined
-            live[node] = frozenset(out)
-        return live
+                for name in self.step_uses(node):
+                    last[name] = i
+        return last
 
     # ----------------------------------------------------------------- the pass
     def run(self) -> Facts:
@@ -187,13 +184,12 @@ class Interpreter:
         facts = Facts()
         order = list(nx.topological_sort(journey.graph))
         facts.order = order
-        facts.live = live = self.liveness(order)
+        index = {n: i for i, n in enumerate(order)}
+        last = self.last_uses(order)
         incoming: dict[str, Env | None] = {n: None for n in order}
         if journey.start in incoming:
-            # Answers start unanswered; terms (`age(d)`) start unconstrained, i.e. untracked.
-            incoming[journey.start] = Env(
-                {v: none_only() for v in live[journey.start] if not v.startswith(TERM)}
-            )
+            # Nothing answered yet: an answer absent from an environment is unanswered.
+            incoming[journey.start] = Env({})
         for node in order:
             env = incoming[node]
             facts.entry[node] = env
@@ -203,7 +199,11 @@ class Interpreter:
             for branch_env, target in out:
                 if branch_env is None or target not in incoming:
                     continue
-                incoming[target] = join_env(incoming[target], branch_env.restrict(live[target]))
+                here = index[target]
+                kept = Env({
+                    k: v for k, v in branch_env.values.items() if last.get(k, -1) >= here
+                })
+                incoming[target] = join_env(incoming[target], kept)
         return facts
 
     def step(
