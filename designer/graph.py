@@ -151,8 +151,11 @@ def check_structure(journey: CompiledJourney) -> list[Finding]:
     can_finish: set[str] = set(outcomes)
     for o in outcomes:
         can_finish |= nx.ancestors(graph, o)
+    # A step with a misspelt target is already reported (unknown-target): do not say it twice.
+    broken = {sid for sid in journey.steps
+              if any(b.target not in graph for b in journey.branches(sid))}
     for sid in journey.steps:
-        if sid not in can_finish:
+        if sid not in can_finish and sid not in broken:
             findings.append(
                 Finding.of(
                     "dead-end",

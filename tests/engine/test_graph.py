@@ -61,6 +61,8 @@ def test_unknown_goto_target() -> None:
     ))
     assert ("unknown-target", 10, 15) in rules(loaded)
     assert "did you mean 'fin'" in only(loaded, "unknown-target")[0].message
+    # the same mistake is not reported a second time as a dead end
+    assert only(loaded, "dead-end") == []
 
 
 def test_unknown_plain_next_target() -> None:
