@@ -36,7 +36,8 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*", re.UNICODE)
 # list item: form texts are often lists, and a list item reads as a sentence.
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+|\n\s*\n|\n\s*(?:[-*+]|\d+[.)])\s+")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\]\([^)]*\)|\S+@\S+\.\S+")
-_ACRONYM = re.compile(r"\b[A-ZÀ-ÖØ-Þ]{2,}\b")
+# Not inside a code or an example value such as "AB-123-CD" or "FR76 3000…".
+_ACRONYM = re.compile(r"(?<![\w-])[A-ZÀ-ÖØ-Þ]{2,}(?![\w-])")
 _ROMAN = re.compile(r"^[IVXLCDM]+$")
 #: Names of file formats and units that citizens meet as such: not acronyms to explain.
 KNOWN_ACRONYMS = frozenset(
@@ -283,7 +284,30 @@ def passive_voice(text: str, lang: str = "fr") -> list[str]:
 def _is_explained(acr: str, cleaned: str) -> bool:
     after = re.search(rf"\b{acr}\s*\([^)]*[a-zà-ÿ]{{3,}}[^)]*\)", cleaned)
     before = re.search(rf"[a-zà-ÿ]{{3,}}[^()]{{0,80}}\(\s*{acr}\s*\)", cleaned)
-    return bool(after or before)
+    # In words, without parentheses (which FALC avoids): an apposition, "la CAF, caisse
+    # d'allocations familiales", or a naming, "on l'appelle le PAI", "known as the PAI".
+    apposition = re.search(
+        rf"\b{acr}\s*[,:–—-]\s+(?:(?:la|le|les|l'|l’|un|une|the|a|an)\s*)?[a-zà-ÿ]{{4,}}",
+        cleaned,
+    )
+    naming = re.search(
+        rf"(?:appel\w*|nomm\w*|dit|called|known as)\s+(?:(?:la|le|les|l'|l’|the)\s*)?"
+        rf"«?\s*{acr}\b",
+        cleaned,
+        re.I,
+    )
+    return bool(after or before or apposition or naming)
+
+
+def _explains_an_acronym(parenthesis: str, cleaned: str) -> bool:
+    """Whether a parenthesis introduces or spells out an acronym (what the acronym rule asks)."""
+    inner = parenthesis.strip("() ")
+    if _ACRONYM.fullmatch(inner):
+        return True
+    start = cleaned.find(parenthesis)
+    before = cleaned[:start].rstrip()
+    last = before.split()[-1] if before.split() else ""
+    return bool(_ACRONYM.fullmatch(last.strip(",;:")))
 
 
 def explained_acronyms(text: str) -> set[str]:
@@ -321,8 +345,13 @@ def falc_issues(
     fr = root == "fr"
     issues: list[Issue] = []
     cleaned = _without_urls(text)
-    if "(" in cleaned or ")" in cleaned:
-        m = re.search(r"\([^)]*\)?", cleaned)
+    loose = [
+        m.group(0)
+        for m in re.finditer(r"\([^)]*\)?", cleaned)
+        if not _explains_an_acronym(m.group(0), cleaned)
+    ]
+    if loose or (")" in cleaned and "(" not in cleaned):
+        m = re.search(re.escape(loose[0]), cleaned) if loose else None
         issues.append(
             Issue(
                 "parentheses",
