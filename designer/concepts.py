@@ -258,7 +258,7 @@ def _label_origin(origin: dict[str, Path], concept_id: str, label: str) -> Path 
 # --- loading -----------------------------------------------------------------------------
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+class _UniqueKeyLoader(yaml.CSafeLoader):  # libyaml: the catalogue loads on every check
     """PyYAML keeps the last of two equal keys; in a catalogue that hides a mistake."""
 
 

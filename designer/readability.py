@@ -421,7 +421,8 @@ def falc_issues(
 @cache
 def _default_lexicon() -> tuple[JargonEntry, ...]:
     raw = resources.files("designer").joinpath("data/lexicon.yaml").read_text(encoding="utf-8")
-    return tuple(parse_lexicon(yaml.safe_load(raw)))
+    # libyaml: the lexicon loads on every `parcours check`.
+    return tuple(parse_lexicon(yaml.load(raw, Loader=yaml.CSafeLoader)))  # noqa: S506
 
 
 def parse_lexicon(data: dict[str, Any]) -> list[JargonEntry]:
