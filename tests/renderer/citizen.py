@@ -120,13 +120,20 @@ class Strategy:
 
     seed: int = 0
     items: int = 1
+    overrides: dict[str, Any] = field(default_factory=dict)
+    log: list[tuple[str, Any, list[Any]]] = field(default_factory=list)
 
     def pick(self, question: str, options: list[Any]) -> Any:
-        """The option this citizen chooses for a question."""
-        if self.seed in (0, 1):
-            return options[0] if self.seed == 0 else options[-1]
-        digest = hashlib.sha256(f"{self.seed}-{question}".encode()).digest()
-        return random.Random(digest).choice(options)
+        """The option this citizen chooses for a question (an override first)."""
+        if question in self.overrides and self.overrides[question] in options:
+            value = self.overrides[question]
+        elif self.seed in (0, 1):
+            value = options[0] if self.seed == 0 else options[-1]
+        else:
+            digest = hashlib.sha256(f"{self.seed}-{question}".encode()).digest()
+            value = random.Random(digest).choice(options)
+        self.log.append((question, value, list(options)))
+        return value
 
     @property
     def name(self) -> str:
@@ -211,6 +218,39 @@ class Walk:
     reference: str | None = None
     end: str | None = None
     statuses: list[int] = field(default_factory=list)
+    #: The choices made on each page posted: (question, value, options).
+    choices: list[list[tuple[str, Any, list[Any]]]] = field(default_factory=list)
+
+
+def explore(run: Any, max_walks: int = 40) -> list[Walk]:
+    """Walks until one sends a dossier and another ends elsewhere (or takes another path).
+
+    ``run(strategy) -> Walk`` walks once. After a walk that ends on an exit, the next one
+    changes the last choice of the last page that still has an untried option (a
+    depth-first search over the citizen's choices, far faster than random answers); after
+    a walk that sends, the first choice of the first page instead, to see another path.
+    """
+    overrides: dict[str, Any] = {}
+    tried: dict[str, list[Any]] = {}
+    walks: list[Walk] = []
+    for attempt in range(max_walks):
+        strategy = Strategy(seed=0 if attempt < max_walks // 2 else attempt,
+                            overrides=dict(overrides))
+        result = run(strategy)
+        walks.append(result)
+        ends = {(w.end, tuple(u.split("?")[0] for u in w.urls)) for w in walks}
+        if any(w.reference for w in walks) and len(ends) >= 2:
+            return walks
+        pages = result.choices if result.reference else list(reversed(result.choices))
+        candidates = [c for page in pages for c in (page if result.reference else reversed(page))]
+        for question, value, options in candidates:
+            seen = tried.setdefault(question, [value])
+            untried = [o for o in options if o not in seen]
+            if untried:
+                overrides[question] = untried[0]
+                seen.append(untried[0])
+                break
+    return walks
 
 
 def walk(client: Any, journey: str, strategy: Strategy, today: datetime.date,
@@ -241,7 +281,9 @@ def walk(client: Any, journey: str, strategy: Strategy, today: datetime.date,
             result.reference = parse(confirmation.text).reference
             result.end = "submitted"
             return result
+        before = len(strategy.log)
         data, files, action = fill(parsed.controls, strategy, today, attempts)
+        page_choices = strategy.log[before:]
         data["csrf_token"] = parsed.csrf
         data["_part"] = url.split("part=")[1].split("&")[0] if "part=" in url else "0"
         if action:
@@ -259,5 +301,7 @@ def walk(client: Any, journey: str, strategy: Strategy, today: datetime.date,
                 attempts[e] = attempts.get(e, 0) + 1
             continue
         assert response.status_code == 303, (url, response.status_code, response.text[:2000])
+        if not action:
+            result.choices.append(page_choices)
         url = response.headers["location"]
     raise AssertionError(f"no end after {max_pages} pages: {result.urls}")

@@ -16,10 +16,8 @@ from renderer.app import create_app
 from renderer.forms import decode
 from renderer.store import Store
 
-from .citizen import Strategy, walk
+from .citizen import Strategy, Walk, explore, walk
 from .conftest import JOURNEYS, served_journeys
-
-MAX_SEEDS = 40
 
 
 @pytest.mark.parametrize("journey", served_journeys())
@@ -28,16 +26,14 @@ def test_citizen_walks_journey(journey: str, db_url: str) -> None:
     if journey not in app.state.parcours.catalog.entries:
         pytest.fail(f"{journey} is not served: {app.state.parcours.catalog.refused}")
     today = datetime.date.today()
-    situations: set[tuple[str, ...]] = set()
-    references: list[str] = []
-    for seed in range(MAX_SEEDS):
+
+    def once(strategy: Strategy) -> Walk:
         with TestClient(app) as client:  # one event loop thread: one database connection
-            result = walk(client, journey, Strategy(seed), today)
-        situations.add((result.end or "", *(u.split("?")[0] for u in result.urls)))
-        if result.reference:
-            references.append(result.reference)
-        if references and len(situations) >= 2:
-            break
+            return walk(client, journey, strategy, today)
+
+    walks = explore(once)
+    references = [w.reference for w in walks if w.reference]
+    situations = {(w.end, *(u.split("?")[0] for u in w.urls)) for w in walks}
     assert references, f"no strategy sent a dossier for {journey}"
     assert len(situations) >= 2, f"only one situation reached for {journey}"
     store = Store(db_url)

@@ -1,0 +1,267 @@
+"""Load test of ``parcours serve`` against a minimal Starlette floor, side by side.
+
+Many citizens (asyncio + httpx) walk concurrently through the step round trip of a journey:
+POST the answers of a page, follow the 303, GET the next page. The same load then runs
+against a *floor*: a minimal Starlette app that parses the same form, writes one row and
+renders the same template, the cost of the web stack without the adaptive logic. Each
+server is one uvicorn process on a loopback port (SQLite, and PostgreSQL when reachable).
+
+    .venv/bin/python bench/load_serve.py                       # 32 citizens, 15 s per run
+    .venv/bin/python bench/load_serve.py --citizens 32 --seconds 20 --pg postgresql://127.0.0.1:5432/test
+
+Prints requests per second and p50/p99 latencies of the round trip (POST + GET) for each
+server; results go in docs/benchmarks.md. Never run as a test (timings are not assertions).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+JOURNEY = ROOT / "journeys" / "signalement-voirie.yaml"
+FIRST = ("/signalement-voirie/q/urgence", {"danger": "no"})
+ROUND = ("/signalement-voirie/q/probleme", {
+    "_js": "1", "type_probleme": "nid_de_poule",
+    "description": "Un trou profond devant le numéro 12, dangereux pour les vélos.",
+})
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+SERVER = """
+import sys
+sys.path.insert(0, {root!r})
+import uvicorn
+mode, db, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+if mode == "parcours":
+    from renderer.app import create_app
+    app = create_app([{journey!r}], db_url=db)
+else:
+    from bench.load_serve import floor_app
+    app = floor_app(db)
+uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+"""
+
+
+def floor_app(db_url: str):  # type: ignore[no-untyped-def]
+    """The floor: parse the form, write one row, redirect, render the same step template."""
+    import json
+    import sqlite3
+    import threading
+
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import HTMLResponse, RedirectResponse
+    from starlette.routing import Route
+
+    from designer.loading import load_journey
+    from designer.run import Run
+    from renderer.i18n import t
+    from renderer.pages import PageErrors, build_controls
+
+    journey = load_journey(JOURNEY).journey
+    assert journey is not None
+    run = Run(journey, {"danger": False, "type_probleme": "nid_de_poule"},
+              seen=["urgence", "probleme"])
+    import datetime
+
+    controls = build_controls(journey, run, "lieu", 0, {}, PageErrors(), "fr",
+                              datetime.date.today())
+    env = Environment(loader=FileSystemLoader(str(ROOT / "renderer" / "templates")),
+                      autoescape=select_autoescape(default=True))
+    from renderer import markdown
+
+    env.filters["md"] = markdown.render
+    template = env.get_template("step.html")
+    local = threading.local()
+    postgres = db_url.startswith("postgresql")
+
+    def conn():  # type: ignore[no-untyped-def]
+        c = getattr(local, "c", None)
+        if c is None:
+            if postgres:
+                import psycopg
+
+                c = psycopg.connect(db_url, autocommit=True)
+                c.execute("CREATE TABLE IF NOT EXISTS floor_rows (id SERIAL PRIMARY KEY, "
+                          "data TEXT NOT NULL)")
+            else:
+                c = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None,
+                                    check_same_thread=False)
+                c.execute("PRAGMA journal_mode = WAL")
+                c.execute("PRAGMA synchronous = NORMAL")
+                c.execute("CREATE TABLE IF NOT EXISTS floor_rows (id INTEGER PRIMARY KEY, "
+                          "data TEXT NOT NULL)")
+            local.c = c
+        return c
+
+    mark = "%s" if postgres else "?"
+
+    async def page(request: Request) -> HTMLResponse:
+        html = template.render(
+            lang="fr", t=lambda key, **kw: t(key, "fr", **kw), jt=lambda v: journey.text(v),
+            csrf_field="csrf_token", csrf_token="x" * 43, switch_url="/", switch_lang="en",
+            journey=journey, title="Où est le problème ?", controls=controls, errors=[],
+            part=0, progress="Étape 3 sur 4", back_url="/", action="/floor/q",
+            has_files=True, env_json="", today="2026-01-01", intro="",
+        )
+        return HTMLResponse(html)
+
+    async def post(request: Request) -> RedirectResponse:
+        form = await request.form()
+        c = conn()
+        c.execute("BEGIN")
+        c.execute(f"INSERT INTO floor_rows (data) VALUES ({mark})",
+                  (json.dumps({k: str(v) for k, v in form.items()}),))
+        c.execute("COMMIT")
+        return RedirectResponse("/floor/next", status_code=303)
+
+    async def start(request: Request) -> HTMLResponse:
+        return await page(request)
+
+    return Starlette(routes=[
+        Route("/floor/q", post, methods=["POST"]),
+        Route("/floor/next", page),
+        Route("/floor/", start),
+    ])
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(mode: str, db: str, workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """One uvicorn process serving the app or the floor."""
+    script = workdir / "serve.py"
+    script.write_text(SERVER.format(root=str(ROOT), journey=str(JOURNEY)), encoding="utf-8")
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, str(script), mode, db, str(port)], cwd=ROOT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(300):
+        try:
+            if httpx.get(url + ("/" if mode == "parcours" else "/floor/"), timeout=1).is_success:
+                return proc, url
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit(f"{mode} server did not start")
+
+
+async def citizen(client: httpx.AsyncClient, mode: str, until: float,
+                  latencies: list[float]) -> int:
+    """One citizen doing round trips until the deadline; returns requests made."""
+    requests = 0
+    if mode == "parcours":
+        page = await client.get("/signalement-voirie/")
+        token = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
+        await client.post("/signalement-voirie/start", data={"csrf_token": token})
+        path, data = FIRST
+        await client.post(path, data={"csrf_token": token, **data})
+        post_path, post_data = ROUND
+    else:
+        token = "x"
+        post_path, post_data = "/floor/q", ROUND[1]
+    while time.perf_counter() < until:
+        t0 = time.perf_counter()
+        r = await client.post(post_path, data={"csrf_token": token, **post_data})
+        assert r.status_code == 303, (r.status_code, r.text[:500])
+        r = await client.get(r.headers["location"])
+        assert r.status_code == 200
+        latencies.append(time.perf_counter() - t0)
+        requests += 2
+    return requests
+
+
+async def load(url: str, mode: str, citizens: int, seconds: float) -> dict[str, float]:
+    """Run the load; return rps and latency percentiles (ms)."""
+    latencies: list[float] = []
+    limits = httpx.Limits(max_connections=citizens)
+    clients = [httpx.AsyncClient(base_url=url, limits=limits, timeout=30) for _ in range(citizens)]
+    # Warm up (journey compiled, connections open), then measure.
+    warm = time.perf_counter() + 1.5
+    await asyncio.gather(*(citizen(c, mode, warm, []) for c in clients[:4]))
+    start = time.perf_counter()
+    until = start + seconds
+    counts = await asyncio.gather(*(citizen(c, mode, until, latencies) for c in clients))
+    elapsed = time.perf_counter() - start
+    for c in clients:
+        await c.aclose()
+    latencies.sort()
+    return {
+        "rps": sum(counts) / elapsed,
+        "round_trips_per_s": len(latencies) / elapsed,
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))],
+    }
+
+
+def main() -> int:
+    """Run the app and the floor on SQLite (and PostgreSQL), print a table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--citizens", type=int, default=32)
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--pg", default="postgresql://127.0.0.1:5432/test",
+                        help="PostgreSQL URL (a fresh schema is made and dropped); '' to skip")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        databases = [("sqlite", lambda name: f"sqlite:///{work / name}.db")]
+        schema = None
+        if args.pg:
+            try:
+                import psycopg
+
+                schema = f"bench_{os.getpid()}"
+                with psycopg.connect(args.pg, autocommit=True) as c:
+                    c.execute(f'CREATE SCHEMA "{schema}"')
+                from urllib.parse import quote
+
+                sep = "&" if "?" in args.pg else "?"
+                pg_url = f"{args.pg}{sep}options={quote(f'-csearch_path={schema}')}"
+                databases.append(("postgresql", lambda name: pg_url))
+            except Exception as exc:  # noqa: BLE001 - PostgreSQL is optional here
+                print(f"PostgreSQL skipped: {exc}", file=sys.stderr)
+        try:
+            for db_name, make in databases:
+                for mode in ("floor", "parcours"):
+                    proc, url = start_server(mode, make(mode), work)
+                    try:
+                        result = asyncio.run(load(url, mode, args.citizens, args.seconds))
+                    finally:
+                        proc.terminate()
+                        proc.wait(timeout=10)
+                    rows.append((db_name, mode, result))
+                    print(f"{db_name:10} {mode:8} {result['rps']:8.0f} req/s "
+                          f"{result['round_trips_per_s']:7.0f} round trips/s "
+                          f"p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms",
+                          flush=True)
+        finally:
+            if schema:
+                import psycopg
+
+                with psycopg.connect(args.pg, autocommit=True) as c:
+                    c.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    for db_name in {r[0] for r in rows}:
+        floor = next(r[2] for r in rows if r[0] == db_name and r[1] == "floor")
+        app = next(r[2] for r in rows if r[0] == db_name and r[1] == "parcours")
+        print(f"{db_name}: parcours serve = {app['rps'] / floor['rps']:.0%} of the floor")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
