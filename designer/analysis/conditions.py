@@ -229,13 +229,26 @@ def dead_ends(ctx: Context) -> list[Finding]:
 
         try:
             if finder is None:
-                finder = Witnesses(ctx)
+                # Only a step the abstract interpretation could not prove covered gets
+                # here (none in a sound journey): worth a longer search for a witness.
+                finder = Witnesses(
+                    ctx,
+                    timeout_ms=ctx.config.witness_timeout_ms,
+                    budget_ms=ctx.config.witness_budget_ms,
+                )
             answers = finder.stuck_at(sid)
         except z3.Z3Exception:
             answers = None  # no witness, no claim
         if answers is None:
             continue
-        shown = ", ".join(f"{k} = {_show(v)}" for k, v in sorted(answers.items())) or "no answer"
+        # Show the answers the conditions read (the whole path's would drown the point).
+        read: set[str] = set()
+        for b in ctx.journey.branches(sid):
+            read |= {n for n in ctx.interpreter.expand(b.when) if n in ctx.journey.questions}
+        shown = ", ".join(
+            f"{k} = {_show(answers[k])}" if k in answers else f"{k} unanswered"
+            for k in sorted(read)
+        ) or "any answers"
         out.append(ctx.finding(
             "dead-end",
             f"after the page '{sid}' no entry of `next` matches for some answers (for instance "

@@ -29,6 +29,11 @@ class AnalysisConfig:
     z3_budget_ms: int = 1000
     #: Journeys with more questions are proved by the abstract interpretation alone.
     z3_max_questions: int = 150
+    #: Milliseconds to find answers that get stuck after a page the abstract
+    #: interpretation could not prove covered (`dead-end` is only reported with them).
+    witness_timeout_ms: int = 5000
+    #: Milliseconds for every such search in one journey.
+    witness_budget_ms: int = 10000
     #: The concept catalogue (None: the project's own, loaded lazily).
     catalogue: Any = None
 

@@ -587,11 +587,18 @@ def _valid(q: QuestionInfo, value: Any, env: dict[str, Any], today: datetime.dat
 class Witnesses:
     """Answers that reach a given place, found by z3 within a time budget and replayed."""
 
-    def __init__(self, ctx: Context, today: datetime.date | None = None):
+    def __init__(
+        self,
+        ctx: Context,
+        today: datetime.date | None = None,
+        *,
+        timeout_ms: int | None = None,
+        budget_ms: int | None = None,
+    ):
         self.ctx = ctx
         self.today = today or datetime.date.today()
-        self.budget = ctx.config.z3_budget_ms / 1000.0
-        self.timeout = ctx.config.z3_timeout_ms
+        self.budget = (budget_ms or ctx.config.z3_budget_ms) / 1000.0
+        self.timeout = timeout_ms or ctx.config.z3_timeout_ms
         self._encoder: Encoder | None = None
         self._solver: z3.Solver | None = None
 
