@@ -511,7 +511,11 @@ def or3(a: T3, b: T3) -> T3:
 
 
 class Env:
-    """What is known of every tracked answer at one point; `None` as an Env means unreachable."""
+    """What is known of the answers at one point; `None` as an Env means unreachable.
+
+    An answer absent from `values` was not given on any path to the point (null); a
+    term (key starting with TERM) absent from it is unconstrained.
+    """
 
     __slots__ = ("values",)
 
@@ -529,10 +533,6 @@ class Env:
         values = dict(self.values)
         values[name] = value
         return Env(values)
-
-    def restrict(self, names: frozenset[str]) -> Env:
-        """A copy keeping only `names` (the live answers)."""
-        return Env({k: v for k, v in self.values.items() if k in names})
 
     def __repr__(self) -> str:
         return f"Env({self.values!r})"
