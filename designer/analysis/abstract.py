@@ -276,9 +276,9 @@ class Evaluator:
             out.add(None)
         if a.some is None or b.some is None:
             return frozenset(out)
-        strings = {CHOICE, TEXT}
+        strings, lists = {CHOICE, TEXT}, {MULTI, LIST}
         if (a.kind != b.kind and TOP not in (a.kind, b.kind)
-                and not {a.kind, b.kind} <= strings):
+                and not {a.kind, b.kind} <= strings and not {a.kind, b.kind} <= lists):
             # A text answer and a string literal do compare (`nom == "other"`).
             # Values of kinds that do not compare give unknown (the checker reports them).
             return frozenset(out | {None})
