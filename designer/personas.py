@@ -9,6 +9,20 @@ printed is the path the renderer will walk. JSON output feeds tests and the
 renderer's end-to-end tests: each page lists its shown questions with the typed
 `value` and the `form` value a citizen would type (`designer.values.coerce` turns it
 back into the value).
+
+JSON shape (`--format json`)::
+
+    {"journey": id, "file": path, "today": "YYYY-MM-DD",
+     "personas": [{"name": "persona-1", "goal": "outcome envoi", "outcome": "envoi",
+                   "path": [step ids…, outcome id], "answers": {id: typed value as JSON},
+                   "shown": [question ids shown, repeat items included],
+                   "pages": [{"step": id, "questions": [{"id", "type", "value", "form"}]}]}],
+     "coverage": {"steps": [...], "outcomes": [...], "questions": [...]},
+     "impossible": {"steps": [...], "outcomes": [...], "questions": [...]},
+     "missing": {"steps": [...], "outcomes": [...], "questions": [...]}}
+
+`impossible` lists what the analysis proves no run reaches; `missing` what is
+reachable but got no persona within the time budget (normally empty).
 """
 
 from __future__ import annotations

@@ -506,7 +506,7 @@ def sample_value(q: QuestionInfo) -> Any:
     """A simple valid answer to a question, used where no constraint matters."""
     t = q.type
     if t == "yesno":
-        return False
+        return True  # "yes" reveals the follow-up questions of an item (allergy → PAI)
     if t in ("integer", "decimal"):
         lo = q.min if isinstance(q.min, (int, float)) else None
         hi = q.max if isinstance(q.max, (int, float)) else None
