@@ -213,7 +213,10 @@ def main() -> int:
     """Run the app and the floor on SQLite (and PostgreSQL), print a table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--citizens", type=int, default=32)
-    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="alternate floor and app this many times; medians are reported "
+                        "(the machine is shared: alternating spreads the noise evenly)")
     parser.add_argument("--pg", default="postgresql://127.0.0.1:5432/test",
                         help="PostgreSQL URL (a fresh schema is made and dropped); '' to skip")
     args = parser.parse_args()
@@ -238,17 +241,28 @@ def main() -> int:
                 print(f"PostgreSQL skipped: {exc}", file=sys.stderr)
         try:
             for db_name, make in databases:
-                for mode in ("floor", "parcours"):
-                    proc, url = start_server(mode, make(mode), work)
-                    try:
-                        result = asyncio.run(load(url, mode, args.citizens, args.seconds))
-                    finally:
+                runs: dict[str, list[dict[str, float]]] = {"floor": [], "parcours": []}
+                servers = {mode: start_server(mode, make(mode), work)
+                           for mode in ("floor", "parcours")}
+                try:
+                    for _round in range(args.rounds):
+                        for mode in ("floor", "parcours"):
+                            _proc, url = servers[mode]
+                            runs[mode].append(
+                                asyncio.run(load(url, mode, args.citizens, args.seconds)))
+                finally:
+                    for proc, _url in servers.values():
                         proc.terminate()
                         proc.wait(timeout=10)
+                for mode in ("floor", "parcours"):
+                    result = {k: statistics.median(r[k] for r in runs[mode])
+                              for k in runs[mode][0]}
                     rows.append((db_name, mode, result))
                     print(f"{db_name:10} {mode:8} {result['rps']:8.0f} req/s "
                           f"{result['round_trips_per_s']:7.0f} round trips/s "
-                          f"p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms",
+                          f"p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms "
+                          f"(median of {args.rounds}: "
+                          f"{', '.join(str(round(r['rps'])) for r in runs[mode])})",
                           flush=True)
         finally:
             if schema:

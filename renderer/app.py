@@ -240,6 +240,30 @@ def csrf_refused(request: Request, who: Citizen | None, form: FormData) -> Respo
     return None
 
 
+class CachedRun(Run):
+    """The engine's run, remembering its walk between two changes of the answers.
+
+    A page asks the run several questions (may it be shown? what does it show? how far is
+    the citizen?) and each one walks the path again from the start; the walk only changes
+    when ``answer_page`` changes the answers, so it is kept until then. The semantics are
+    the engine's own: only the repetition is saved.
+    """
+
+    _cached: Any = None
+
+    def _walk(self) -> Any:
+        if self._cached is None:
+            self._cached = super()._walk()
+        return self._cached
+
+    def answer_page(self, step_id: str, form: Mapping[str, Any], *, only: Any = None) -> Any:
+        """Validate and keep a page (the engine's), then forget the walk."""
+        try:
+            return super().answer_page(step_id, form, only=only)
+        finally:
+            self._cached = None
+
+
 class Context:
     """A citizen's draft on one journey, with the journey version it runs on."""
 
@@ -265,8 +289,8 @@ def draft_context(request: Request, entry: Entry, who: Citizen) -> Context | Non
     journey = app.catalog.version(app.store, entry.id, draft.journey_hash)
     if journey is None:
         return None
-    run = Run(journey, decode(draft.answers), seen=draft.state.get("seen", []),
-              today=app.today())
+    run = CachedRun(journey, decode(draft.answers), seen=draft.state.get("seen", []),
+                    today=app.today())
     return Context(entry, journey, draft, run)
 
 

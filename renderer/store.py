@@ -245,6 +245,11 @@ class Store:
     def _execute(self, conn: Any, query: str, params: Sequence[Any] = ()) -> Any:
         return conn.execute(self.backend.sql(query), tuple(params))
 
+    def _write(self, query: str, params: Sequence[Any] = ()) -> Any:
+        """One statement in autocommit: atomic on its own, and two round trips cheaper than
+        BEGIN … COMMIT (which matters on PostgreSQL)."""
+        return self._execute(self._conn(), query, params)
+
     def _one(self, query: str, params: Sequence[Any] = ()) -> Any:
         return self._execute(self._conn(), query, params).fetchone()
 
@@ -292,12 +297,10 @@ class Store:
         row = self._one("SELECT value FROM meta WHERE key = 'secret'")
         if row:
             return str(row[0])
-        with self.transaction() as conn:
-            self._execute(
-                conn,
-                "INSERT INTO meta (key, value) VALUES ('secret', ?) ON CONFLICT (key) DO NOTHING",
-                (secrets.token_urlsafe(48),),
-            )
+        self._write(
+            "INSERT INTO meta (key, value) VALUES ('secret', ?) ON CONFLICT (key) DO NOTHING",
+            (secrets.token_urlsafe(48),),
+        )
         return str(self._one("SELECT value FROM meta WHERE key = 'secret'")[0])
 
     # -- journey versions --------------------------------------------------------------------
@@ -305,13 +308,11 @@ class Store:
     def save_journey_version(self, journey_id: str, source: str, file: str) -> str:
         """Record a journey's source text under its content hash; return the hash."""
         digest = content_hash(source)
-        with self.transaction() as conn:
-            self._execute(
-                conn,
-                "INSERT INTO journey_versions (hash, journey_id, source, file, created_at) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
-                (digest, journey_id, source, file, now()),
-            )
+        self._write(
+            "INSERT INTO journey_versions (hash, journey_id, source, file, created_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO NOTHING",
+            (digest, journey_id, source, file, now()),
+        )
         return digest
 
     def journey_version(self, digest: str) -> tuple[str, str] | None:
@@ -325,13 +326,11 @@ class Store:
         """A new session with a fresh CSRF token."""
         session = Session(secrets.token_urlsafe(24), secrets.token_urlsafe(32), lang, {})
         stamp = now()
-        with self.transaction() as conn:
-            self._execute(
-                conn,
-                "INSERT INTO sessions (id, csrf, lang, data, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (session.id, session.csrf, lang, "{}", stamp, stamp),
-            )
+        self._write(
+            "INSERT INTO sessions (id, csrf, lang, data, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (session.id, session.csrf, lang, "{}", stamp, stamp),
+        )
         return session
 
     def get_session(self, session_id: str) -> Session | None:
@@ -343,12 +342,10 @@ class Store:
 
     def save_session(self, session: Session) -> None:
         """Write a session's language and data back."""
-        with self.transaction() as conn:
-            self._execute(
-                conn,
-                "UPDATE sessions SET lang = ?, data = ?, updated_at = ? WHERE id = ?",
-                (session.lang, json.dumps(session.data), now(), session.id),
-            )
+        self._write(
+            "UPDATE sessions SET lang = ?, data = ?, updated_at = ? WHERE id = ?",
+            (session.lang, json.dumps(session.data), now(), session.id),
+        )
 
     # -- drafts ------------------------------------------------------------------------------
 
@@ -374,14 +371,12 @@ class Store:
                 random_code(8), secrets.token_urlsafe(24), 1, False, stamp, stamp,
             )
             try:
-                with self.transaction() as conn:
-                    self._execute(
-                        conn,
-                        f"INSERT INTO drafts ({self._DRAFT_COLUMNS}) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        (draft.id, journey_id, journey_hash, "{}", "{}", current_step,
-                         draft.resume_code, draft.resume_token, 1, 0, stamp, stamp),
-                    )
+                self._write(
+                    f"INSERT INTO drafts ({self._DRAFT_COLUMNS}) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (draft.id, journey_id, journey_hash, "{}", "{}", current_step,
+                     draft.resume_code, draft.resume_token, 1, 0, stamp, stamp),
+                )
                 return draft
             except Exception as exc:  # a resume code collision: draw another one
                 if not _is_unique_violation(exc):
@@ -419,16 +414,14 @@ class Store:
         loser re-reads and retries instead of silently overwriting the other's answers.
         """
         stamp = now()
-        with self.transaction() as conn:
-            cursor = self._execute(
-                conn,
-                "UPDATE drafts SET answers = ?, state = ?, current_step = ?, version = ?, "
-                "updated_at = ? WHERE id = ? AND version = ?",
-                (json.dumps(draft.answers), json.dumps(draft.state), draft.current_step,
-                 draft.version + 1, stamp, draft.id, draft.version),
-            )
-            if cursor.rowcount != 1:
-                raise ConflictError(f"draft {draft.id} changed since it was read")
+        cursor = self._write(
+            "UPDATE drafts SET answers = ?, state = ?, current_step = ?, version = ?, "
+            "updated_at = ? WHERE id = ? AND version = ?",
+            (json.dumps(draft.answers), json.dumps(draft.state), draft.current_step,
+             draft.version + 1, stamp, draft.id, draft.version),
+        )
+        if cursor.rowcount != 1:
+            raise ConflictError(f"draft {draft.id} changed since it was read")
         draft.version += 1
         draft.updated_at = stamp
         return draft
@@ -516,14 +509,12 @@ class Store:
             secrets.token_urlsafe(18), draft_id, question, name, content_type, len(data),
             hashlib.sha256(data).hexdigest(), data, now(),
         )
-        with self.transaction() as conn:
-            self._execute(
-                conn,
-                "INSERT INTO files (id, draft_id, question, name, content_type, size, sha256, "
-                "data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (stored.id, draft_id, question, name, content_type, stored.size, stored.sha256,
-                 data, stored.created_at),
-            )
+        self._write(
+            "INSERT INTO files (id, draft_id, question, name, content_type, size, sha256, "
+            "data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (stored.id, draft_id, question, name, content_type, stored.size, stored.sha256,
+             data, stored.created_at),
+        )
         return stored
 
     def get_file(self, file_id: str) -> StoredFile | None:
