@@ -49,7 +49,12 @@ def analyse(journey: CompiledJourney, config: AnalysisConfig | None = None) -> l
     ctx = Context(journey, config or AnalysisConfig())
     findings: list[Finding] = []
     for rule in RULES:
-        findings.extend(rule(ctx))
+        try:
+            findings.extend(rule(ctx))
+        except Exception:
+            # A bug of ours must not stop the check: silence is always sound here.
+            if ctx.config.strict:
+                raise
     return findings
 
 

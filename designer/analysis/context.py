@@ -36,6 +36,9 @@ class AnalysisConfig:
     witness_budget_ms: int = 10000
     #: The concept catalogue (None: the project's own, loaded lazily).
     catalogue: Any = None
+    #: Let an unexpected failure of a rule propagate (tests); otherwise the rule is
+    #: skipped and says nothing, so that a designer never meets a traceback.
+    strict: bool = False
 
 
 @dataclass

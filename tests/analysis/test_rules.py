@@ -6,6 +6,7 @@ Lines are found by a `# here` comment in the YAML text, so the tests stay readab
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 
 import pytest
 
@@ -30,7 +31,7 @@ def check(text: str, config: AnalysisConfig | None = None) -> list[Finding]:
     loaded = load_text(text, "essai.yaml", analyses=[])
     assert loaded.journey is not None, loaded.findings
     assert not [f for f in loaded.findings if f.severity is Severity.ERROR], loaded.findings
-    return analyse(loaded.journey, config)
+    return analyse(loaded.journey, replace(config or AnalysisConfig(), strict=True))
 
 
 def lines(findings: list[Finding], rule: str) -> list[int]:
@@ -704,3 +705,21 @@ def test_a_page_with_a_repeat_is_not_a_short_page() -> None:
     ))
     assert "enfants" in text
     assert lines(check(text), "mergeable-steps") == []
+
+
+def test_a_failing_rule_is_silent_for_users_and_loud_in_tests(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import designer.analysis as analysis
+
+    def broken(ctx: object) -> list[Finding]:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(analysis, "RULES", [broken, *analysis.RULES])
+    text = journey(UNUSED.format(extra=""))
+    loaded = load_text(text, "essai.yaml", analyses=[])
+    assert loaded.journey is not None
+    found = analyse(loaded.journey)
+    assert lines(found, "unused-answer") == marked(text)  # the other rules still run
+    with pytest.raises(RuntimeError):
+        analyse(loaded.journey, AnalysisConfig(strict=True))

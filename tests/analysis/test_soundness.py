@@ -65,8 +65,8 @@ def verify(  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("config", [
-    AnalysisConfig(),  # abstract interpretation, then bounded z3
-    AnalysisConfig(z3_max_questions=0),  # the abstract interpretation alone
+    AnalysisConfig(strict=True),  # abstract interpretation, then bounded z3
+    AnalysisConfig(strict=True, z3_max_questions=0),  # the abstract interpretation alone
 ], ids=["with-z3", "abstract-only"])
 @settings(
     max_examples=200,
@@ -99,5 +99,5 @@ def test_richer_types_never_refuted_by_sampled_runs(text: str) -> None:
     loaded = load_text(text, "hasard.yaml", analyses=[])
     if loaded.journey is None or any(f.severity is Severity.ERROR for f in loaded.findings):
         return
-    findings = analyse(loaded.journey)
+    findings = analyse(loaded.journey, AnalysisConfig(strict=True))
     verify(loaded.journey, findings, brute_force(loaded.journey), exhaustive=False)
