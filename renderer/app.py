@@ -694,7 +694,8 @@ def _repeat_action(journey: CompiledJourney, raw: dict[str, Any], action: str) -
     q = journey.questions.get(rid)
     if q is None or q.type != "repeat":
         return
-    items = raw.get(rid) if isinstance(raw.get(rid), list) else []
+    found = raw.get(rid)
+    items: list[Any] = found if isinstance(found, list) else []
     if parts[0] == "add":
         limit = q.max if isinstance(q.max, int) else 50
         if len(items) < limit:

@@ -130,7 +130,8 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
     flat = []
     for row in rows:
         line = {k: str(v) for k, v in row.items() if k != "answers"}
-        _flatten("", row["answers"], answers := {})
+        answers: dict[str, str] = {}
+        _flatten("", row["answers"], answers)
         line.update(answers)
         flat.append(line)
     columns: list[str] = []

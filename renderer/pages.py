@@ -200,8 +200,9 @@ def _repeat(
     follow-up part, only the item questions of that part that the answers reveal."""
     journey = builder.journey
     control = builder.control(q, q.id, None, errors.by_field, True, hidden=hidden, when=when)
-    raw_items = raw.get(q.id) if isinstance(raw.get(q.id), list) else []
-    typed_items = typed.get(q.id) if isinstance(typed.get(q.id), list) else []
+    found, found_typed = raw.get(q.id), typed.get(q.id)
+    raw_items: list[Any] = found if isinstance(found, list) else []
+    typed_items: list[Any] = found_typed if isinstance(found_typed, list) else []
     label = builder.text(q.label)
     control.item_label = label
     control.value = len(raw_items)  # the number of items, posted back as <repeat>-count
