@@ -307,11 +307,9 @@ class Encoder:
             if a.kind != "str":
                 return self._free("bool")
             options = self.multi[right.id]
-            inv = {v: k for k, v in self.strings.items()}
             found = z3.Or([
                 z3.And(a.val == self.code(o), var) for o, var in options.items()
             ]) if options else z3.BoolVal(False)
-            del inv
             return Sym(z3.Or(a.null, m.null), found, "bool")
         return self._free("bool")
 
