@@ -104,10 +104,13 @@ def check_structure(journey: CompiledJourney) -> list[Finding]:
     graph = journey.graph
     findings: list[Finding] = []
     cyclic_edges: set[tuple[str, str]] = set()
+    reading_order = _reading_order(journey)
     for component in nx.strongly_connected_components(graph):
-        nodes = sorted(component, key=_reading_order(journey))
-        if len(nodes) == 1 and not graph.has_edge(nodes[0], nodes[0]):
-            continue
+        if len(component) == 1:
+            (only,) = component
+            if not graph.has_edge(only, only):
+                continue
+        nodes = sorted(component, key=reading_order)
         sub = graph.subgraph(component)
         cycle = nx.find_cycle(sub, source=nodes[0])
         # Report at the branch that closes the loop, back to the earliest step.

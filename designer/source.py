@@ -27,11 +27,6 @@ MAX_BYTES = 5 * 1024 * 1024
 #: Nodes visited while expanding aliases; a "billion laughs" file hits it at once.
 MAX_NODES = 200_000
 
-# Tags the resolver gives plain scalars; an explicit `!!str` keeps the text as it is.
-_IMPLICIT_TAGS = {
-    "tag:yaml.org,2002:" + t for t in ("null", "bool", "int", "float", "str", "timestamp", "value")
-}
-
 # `key: "quoted" and more`: YAML ends the scalar at the closing quote.
 _QUOTED_THEN_MORE = re.compile(r"""^\s*(?:-\s+)?[\w-]+:\s+(["'])[^"']*\1\s*[^\s#]""")
 _COLON_IN_VALUE = re.compile(r"^\s*(?:-\s+)?[\w-]+:\s+[^\"'{\[].*:\s")
@@ -94,6 +89,22 @@ class Document:
         return line, col
 
 
+_PLAIN = "tag:parcours,2026:plain"
+
+
+class _Composer(yaml.CSafeLoader):
+    """libyaml's composer with a trivial tag resolver: plain scalars are marked and resolved
+    by :func:`_scalar` (YAML 1.2 core schema); PyYAML's YAML 1.1 resolver would only cost
+    time and get `yes`, `0472…` wrong."""
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            return _PLAIN if implicit[0] else "tag:yaml.org,2002:str"
+        if kind is yaml.SequenceNode:
+            return "tag:yaml.org,2002:seq"
+        return "tag:yaml.org,2002:map"
+
+
 class _TooBig(Exception):
     pass
 
@@ -105,7 +116,8 @@ def _mark(node: yaml.Node) -> Position:
 def _scalar(node: yaml.ScalarNode) -> Any:
     """Resolve a scalar with the YAML 1.2 core schema (quoted scalars are strings)."""
     value = node.value
-    if node.style or node.tag not in _IMPLICIT_TAGS:
+    if node.tag != _PLAIN:
+        # Quoted, or tagged explicitly (`!!str 12`): text as written.
         return value
     if _NULL.match(value):
         return None
@@ -152,9 +164,12 @@ class _Builder:
             return items
         assert isinstance(node, yaml.MappingNode)
         result: dict[str, Any] = {}
+        merges: list[yaml.Node] = []
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                self._merge(result, value_node, path)
+            if key_node.tag == "tag:yaml.org,2002:merge" or (
+                key_node.tag == _PLAIN and key_node.value == "<<"
+            ):
+                merges.append(value_node)  # merged keys yield to the mapping's own
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
                 self.findings.append(
@@ -181,6 +196,8 @@ class _Builder:
                 continue
             self.doc.key_positions[path + (key,)] = _mark(key_node)
             result[key] = self.build(value_node, path + (key,))
+        for merged in merges:
+            self._merge(result, merged, path)
         return result
 
     def _merge(self, into: dict[str, Any], node: yaml.Node, path: Path) -> None:
@@ -267,7 +284,7 @@ def load_document(raw: bytes | str, file: str) -> tuple[Document | None, list[Fi
                 Finding.of("yaml-syntax", "the journey text is too large", file, (1, 1))
             ]
     try:
-        node = yaml.compose(text, Loader=yaml.CSafeLoader)
+        node = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = (mark.line + 1, mark.column + 1) if mark else (1, 1)

@@ -158,3 +158,13 @@ def test_colon_inside_a_value_is_explained() -> None:
     [finding] = loaded.findings
     assert (finding.rule, finding.line) == ("yaml-syntax", 1)
     assert "put the value in quotes" in finding.message
+
+
+def test_explicit_string_tag_and_merge_keys() -> None:
+    doc, findings = load_document(
+        "a: !!str 12\nbase: &b {x: 1, y: 2}\nc:\n  <<: *b\n  y: 3\n", "j"
+    )
+    assert findings == []
+    assert doc is not None
+    assert doc.data["a"] == "12"
+    assert doc.data["c"] == {"y": 3, "x": 1}
