@@ -1,0 +1,119 @@
+"""The analysis's personas, replayed as citizens through HTTP (scripts on: one post per page).
+
+Each persona of `parcours personas` (designer/personas.py) says which pages it sees and what
+it types; the renderer must lead it through exactly that path to the same outcome, and a
+submitted dossier must hold the persona's answers (files aside: the renderer stores its own
+reference to the bytes).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from designer.run import Run
+from renderer.app import create_app
+from renderer.forms import decode, export_value
+
+from .citizen import PDF, PNG, parse
+from .conftest import JOURNEYS, served_journeys
+
+personas = pytest.importorskip("designer.personas")
+
+
+def _fields(journey: Any, qid: str, qtype: str, name: str, form: Any,
+            data: dict[str, Any], files: dict[str, Any]) -> None:
+    """The HTML fields of one answer, as the renderer's contract names them."""
+    if form is None:
+        return
+    if qtype == "file":
+        accept = getattr(journey.questions[qid].question, "accept", ["pdf"])
+        pdf = "pdf" in accept
+        files[name] = ("piece.pdf", PDF, "application/pdf") if pdf else (
+            "photo.png", PNG, "image/png")
+    elif qtype in ("date", "address") and isinstance(form, dict):
+        for part, value in form.items():
+            data[f"{name}-{part}"] = value
+    elif qtype == "repeat":
+        items = form if isinstance(form, list) else []
+        data[f"{name}-count"] = str(len(items))
+        for index, item in enumerate(items):
+            for iq in journey.item_questions(qid):
+                if iq.id in item:
+                    _fields(journey, iq.id, iq.type, f"{name}-{index}-{iq.id}", item[iq.id],
+                            data, files)
+    else:
+        data[name] = form
+
+
+def _engine_accepts(journey: Any, persona: dict[str, Any], today: datetime.date) -> bool:
+    run = Run(journey, today=today, seen=[])
+    for page in persona["pages"]:
+        raw = {q["id"]: q.get("form") for q in page["questions"]}
+        if not run.answer_page(page["step"], raw).ok:
+            return False
+    return run.path() == persona["path"]
+
+
+@pytest.mark.parametrize("journey_id", served_journeys())
+def test_personas_replayed_through_http(journey_id: str, sqlite_url: str) -> None:
+    app = create_app(JOURNEYS, db_url=sqlite_url)
+    entry = app.state.parcours.catalog.get(journey_id)
+    assert entry is not None
+    journey = entry.journey
+    today = datetime.date.today()
+    found = personas.as_json(personas.find_personas(journey, today))
+    assert found["personas"]
+    # A persona the engine itself refuses (a bound the generator missed) says nothing about
+    # the renderer: the renderer must agree with the engine on every persona the engine takes.
+    accepted = [p for p in found["personas"] if _engine_accepts(journey, p, today)]
+    assert accepted, f"the engine refuses every persona of {journey_id}"
+    found["personas"] = accepted
+    for persona in found["personas"]:
+        with TestClient(app) as client:
+            start = client.get(f"/{journey_id}/")
+            r = client.post(f"/{journey_id}/start", data={"csrf_token": parse(start.text).csrf},
+                            follow_redirects=False)
+            walked: list[str] = []
+            for page in persona["pages"]:
+                url = r.headers["location"]
+                assert url == f"/{journey_id}/q/{page['step']}", (persona["name"], url)
+                walked.append(page["step"])
+                token = parse(client.get(url).text).csrf
+                data: dict[str, Any] = {"csrf_token": token, "_js": "1"}
+                files: dict[str, Any] = {}
+                for q in page["questions"]:
+                    _fields(journey, q["id"], q["type"], q["id"], q.get("form"), data, files)
+                r = client.post(url, data=data, files=files or None, follow_redirects=False)
+                assert r.status_code == 303, (persona["name"], page["step"], r.text[:3000])
+            outcome = persona["outcome"]
+            assert walked + [outcome] == persona["path"]
+            end = r.headers["location"]
+            if journey.outcomes[outcome].kind == "exit":
+                assert end == f"/{journey_id}/end/{outcome}"
+                continue
+            assert end == f"/{journey_id}/check"
+            token = parse(client.get(end).text).csrf
+            client.post(end, data={"csrf_token": token})
+            reference = parse(client.get(f"/{journey_id}/confirmation").text).reference
+            assert reference
+    sent = app.state.parcours.store.submissions(journey_id)
+    expected = [p for p in found["personas"] if journey.outcomes[p["outcome"]].kind == "submit"]
+    assert len(sent) == len(expected)
+    files = {q.id for q in journey.questions.values() if q.type == "file"}
+
+    def without_files(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: without_files(v) for k, v in value.items() if k not in files}
+        if isinstance(value, list):
+            return [without_files(v) for v in value]
+        return value
+
+    for dossier, persona in zip(sent, expected, strict=True):
+        stored = export_value(decode(dossier.answers)["answers"])
+        assert json.dumps(without_files(stored), sort_keys=True) == json.dumps(
+            without_files(persona["answers"]), sort_keys=True)
