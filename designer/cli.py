@@ -10,10 +10,12 @@ never imports `renderer` at start-up.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
+
 from designer import __version__
 from designer.findings import has_errors
 
@@ -159,6 +161,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    if args.command != "serve":
+        # A one-shot command on a bounded input (journeys are at most 5 MB): the cyclic
+        # garbage collector would only rescan the growing tree of nodes and models, which
+        # halves the speed of `parcours check` on large journeys. Reference counting still
+        # frees what is dropped; the process ends with the command.
+        gc.disable()
     try:
         return args.func(args)
     except KeyboardInterrupt:

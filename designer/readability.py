@@ -460,63 +460,68 @@ def _term_pattern(term: str) -> str:
 
 
 @cache
-def _lexicon_regex(entries: tuple[JargonEntry, ...]) -> re.Pattern[str]:
-    # One alternation, longest terms first, one group per entry: a single pass over the
-    # text finds every term, and "justificatif de domicile" wins over "justificatif".
-    groups = "|".join(f"({_term_pattern(e.term)})" for e in entries)
-    return re.compile(rf"(?<![\w])(?:{groups})(?![\w])", re.IGNORECASE)
+def _entry_regex(term: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w]){_term_pattern(term)}(?![\w])", re.IGNORECASE)
+
+
+def _key(word: str) -> str:
+    # Four letters of the longest piece survive the endings _term_pattern allows
+    # ("afférent" / "afférentes") and any split of "c'est-à-dire" into words.
+    pieces = re.split(r"['’-]", word.lower())
+    return max(pieces, key=len)[:4]
+
+
+def _anchor(term: str) -> str:
+    """The key of a term's longest word: a text without it cannot hold the term."""
+    return _key(max(term.split(), key=len))
 
 
 # Prepared lexicons by identity: hashing 170 entries for every text would cost more than
 # the search itself. The list is kept in the value so that its id cannot be reused.
-_PREPARED: dict[tuple[int, str], tuple[list[JargonEntry], tuple[JargonEntry, ...], Any, Any]] = {}
+_PREPARED: dict[tuple[int, str], tuple[list[JargonEntry], dict[str, list[JargonEntry]]]] = {}
 
 
-def _prefix(word: str) -> str:
-    return word.lower().replace("’", "'").split("'")[0][:4]
-
-
-def _prepared(
-    lexicon: list[JargonEntry], root: str
-) -> tuple[tuple[JargonEntry, ...], re.Pattern[str] | None, frozenset[str]]:
+def _prepared(lexicon: list[JargonEntry], root: str) -> dict[str, list[JargonEntry]]:
+    """The entries of one language indexed by their anchor, longest terms first."""
     key = (id(lexicon), root)
     hit = _PREPARED.get(key)
     if hit is None or hit[0] is not lexicon:
-        entries = tuple(sorted((e for e in lexicon if e.lang == root), key=lambda e: -len(e.term)))
-        # The first letters of each term's first word: a text holding none of them cannot
-        # hold a term, and most texts are skipped without running the big regex.
-        prefixes = frozenset(_prefix(e.term.split()[0]) for e in entries)
-        hit = (lexicon, entries, _lexicon_regex(entries) if entries else None, prefixes)
+        index: dict[str, list[JargonEntry]] = {}
+        for e in sorted((e for e in lexicon if e.lang == root), key=lambda e: -len(e.term)):
+            index.setdefault(_anchor(e.term), []).append(e)
+        hit = (lexicon, index)
         if len(_PREPARED) > 64:
             _PREPARED.clear()
         _PREPARED[key] = hit
-    return hit[1], hit[2], hit[3]
+    return hit[1]
 
 
 def jargon_issues(text: str, lang: str, lexicon: list[JargonEntry]) -> list[Issue]:
-    """Lexicon terms found in the text, each with its plain replacement as advice."""
+    """Lexicon terms found in the text, each with its plain replacement as advice.
+
+    Only the entries whose longest word appears in the text are tried, longest terms
+    first; a term inside a longer one already found ("justificatif" in "justificatif de
+    domicile") is not reported again.
+    """
     root = _root(lang)
-    entries, regex, prefixes = _prepared(lexicon, root)
-    if regex is None:
+    index = _prepared(lexicon, root)
+    if not index:
         return []
-    starts: set[str] = set()
-    for w in words_of(text):
-        low = _prefix(w)
-        starts.update(low[:n] for n in range(1, 5))
-    if not starts & prefixes:
-        return []
+    keys = {_key(w) for w in words_of(text)}
+    candidates = sorted(
+        (e for k in keys & index.keys() for e in index[k]), key=lambda e: -len(e.term)
+    )
     issues = []
-    seen: set[int] = set()
-    for m in regex.finditer(text):
-        index = (m.lastindex or 1) - 1
-        if index in seen:
+    taken: list[tuple[int, int]] = []
+    for entry in candidates:
+        m = _entry_regex(entry.term).search(text)
+        if m is None or any(a < m.end() and m.start() < b for a, b in taken):
             continue
-        seen.add(index)
-        entry = entries[index]
+        taken.append(m.span())
         advice = (
             f"Écrivez plutôt « {entry.plain} »."
             if root == "fr"
             else f"Write “{entry.plain}” instead."
         )
-        issues.append(Issue("jargon", m.group(0), advice))
-    return issues
+        issues.append((m.start(), Issue("jargon", m.group(0), advice)))
+    return [issue for _, issue in sorted(issues, key=lambda pair: pair[0])]

@@ -32,3 +32,14 @@ def test_example_values_are_not_acronyms() -> None:
     assert unexplained_acronyms("Par exemple AB-123-CD.") == []
     assert unexplained_acronyms("Il ressemble à FR76 3000 6000.") == []
     assert unexplained_acronyms("Le numéro RGE est sur le devis.") == ["RGE"]
+
+
+def test_every_lexicon_term_is_found_in_a_sentence() -> None:
+    from designer.readability import jargon_issues, load_lexicon
+
+    lexicon = load_lexicon()
+    for entry in lexicon:
+        text = f"Voici : {entry.term}, et la suite." if entry.lang.startswith("fr") else (
+            f"Here: {entry.term}, and more.")
+        found = jargon_issues(text, entry.lang, lexicon)
+        assert found, entry.term
