@@ -552,8 +552,10 @@ async def step_post(request: Request) -> Response:
         return redirect(request, node_url(ctx, ctx.run.current), who)
     app = _app(request)
     j = ctx.journey
-    scripted = form.get("_js") == "1"
-    part = 0 if scripted else _part(form.get("_part"))
+    part = _part(form.get("_part"))
+    # The script reveals in place only on a step's first part: a follow-up part (reached
+    # without scripts) holds only its own questions, whatever the browser can do now.
+    scripted = form.get("_js") == "1" and part == 0
     returning = form.get("_return") == "check"
     lay = layout(j, step_id)
     base = _pending(ctx, step_id)

@@ -146,6 +146,19 @@ def test_no_script_follow_up_page(citizen: Citizen) -> None:
     assert answers["naissance"] == datetime.date(1990, 2, 1)
 
 
+def test_follow_up_part_posted_with_scripts_keeps_first_part(citizen: Citizen) -> None:
+    citizen.start()
+    r = citizen.post("/demo/q/identite", {"_part": "0", "nom": "Martin", "majeur": "yes"})
+    assert r.headers["location"] == "/demo/q/identite?part=1"
+    # Scripts came back to life on the follow-up part: its post still counts as part 1.
+    r = citizen.post("/demo/q/identite?part=1", {
+        "_part": "1", "_js": "1", "naissance-day": "1", "naissance-month": "2",
+        "naissance-year": "1990",
+    })
+    assert r.status_code == 303 and r.headers["location"] == "/demo/q/details"
+    assert decode(draft_of(citizen.client.app).answers)["nom"] == "Martin"
+
+
 def test_errors_422_with_summary_inline_and_kept_answers(citizen: Citizen) -> None:
     citizen.start()
     r = citizen.post("/demo/q/identite", {
