@@ -19,7 +19,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 # Upper-case letters and digits without 0/O and 1/I: read over the phone without ambiguity.
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+#: Days a resume code or link keeps working after the draft was last saved.
+RESUME_DAYS = 30
 
 
 def now() -> str:
@@ -390,22 +392,27 @@ class Store:
         )
 
     def find_draft(
-        self, journey_id: str, *, code: str | None = None, token: str | None = None
+        self, journey_id: str, *, code: str | None = None, token: str | None = None,
+        max_age_days: int = RESUME_DAYS,
     ) -> Draft | None:
-        """The draft of a journey by resume code (as typed) or resume token, or None."""
+        """The draft of a journey by resume code (as typed) or resume token, or None.
+
+        A draft untouched for more than ``max_age_days`` is not found: the resume page
+        promises that codes and links work for that long, and no longer.
+        """
+        oldest = (datetime.now(UTC) - timedelta(days=max_age_days)).isoformat(
+            timespec="milliseconds")
         if code is not None:
-            return self._draft(self._one(
-                f"SELECT {self._DRAFT_COLUMNS} FROM drafts "
-                "WHERE journey_id = ? AND resume_code = ?",
-                (journey_id, normalise_code(code)),
-            ))
-        if token is not None:
-            return self._draft(self._one(
-                f"SELECT {self._DRAFT_COLUMNS} FROM drafts "
-                "WHERE journey_id = ? AND resume_token = ?",
-                (journey_id, token),
-            ))
-        return None
+            column, value = "resume_code", normalise_code(code)
+        elif token is not None:
+            column, value = "resume_token", token
+        else:
+            return None
+        return self._draft(self._one(
+            f"SELECT {self._DRAFT_COLUMNS} FROM drafts "
+            f"WHERE journey_id = ? AND {column} = ? AND updated_at >= ?",
+            (journey_id, value, oldest),
+        ))
 
     def save_draft(self, draft: Draft) -> Draft:
         """Write a draft if nobody changed it since it was read; raise ConflictError otherwise.

@@ -46,6 +46,16 @@ def test_draft_round_trip_and_resume(store: Store) -> None:
     assert store.journey_version(digest) == ("parcours: 1\n", "demo.yaml")
 
 
+def test_resume_expires(store: Store) -> None:
+    digest = store.save_journey_version("demo", "x", "demo.yaml")
+    draft = store.create_draft("demo", digest, "a")
+    assert store.find_draft("demo", code=draft.resume_code) is not None
+    store._write("UPDATE drafts SET updated_at = ? WHERE id = ?",
+                 ("2020-01-01T00:00:00.000+00:00", draft.id))
+    assert store.find_draft("demo", code=draft.resume_code) is None
+    assert store.find_draft("demo", token=draft.resume_token) is None
+
+
 def test_optimistic_concurrency(store: Store) -> None:
     digest = store.save_journey_version("demo", "x", "demo.yaml")
     draft = store.create_draft("demo", digest, "a")
