@@ -739,6 +739,17 @@ async def check_page(request: Request) -> Response:
     }, who=who, journey=j)
 
 
+def _anchor(q: Any) -> str:
+    """The id of a question's first input on its page (where a Change link lands)."""
+    from renderer.forms import SELECT_THRESHOLD
+
+    if q.type == "choice" and len(q.options or {}) > SELECT_THRESHOLD:
+        return str(q.id)
+    if q.type in ("yesno", "choice", "multichoice"):
+        return f"{q.id}-0"
+    return {"date": f"{q.id}-day", "address": f"{q.id}-street"}.get(q.type, q.id)
+
+
 def _review(ctx: Context, lang: str) -> list[dict[str, Any]]:
     j = ctx.journey
     sections = []
@@ -755,11 +766,13 @@ def _review(ctx: Context, lang: str) -> list[dict[str, Any]]:
                                 "question": j.text(iq.label, lang),
                                 "value": display_answer(j, iq, item[iq.id], lang),
                                 "qid": q.id,
+                                "anchor": f"{q.id}-{index}",
                             })
                 continue
             lines.append({
                 "label": "", "question": j.text(q.label, lang),
                 "value": display_answer(j, q, value, lang), "qid": q.id,
+                "anchor": _anchor(q),
             })
         if lines:
             sections.append({

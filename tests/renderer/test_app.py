@@ -234,7 +234,9 @@ def test_full_run_check_change_and_idempotent_submission(citizen: Citizen, app) 
     assert r.status_code == 303 and r.headers["location"] == "/demo/check"
     check = citizen.client.get("/demo/check").text
     assert "Martin" in check and "12 mai 1985" in check and "Une aide, Un conseil" in check
-    assert 'href="/demo/q/identite?change=1"' in check
+    assert 'href="/demo/q/identite?change=1#nom"' in check
+    assert 'href="/demo/q/identite?change=1#majeur-0"' in check
+    assert 'href="/demo/q/details?change=1#departement"' in check
     # Change an answer: back to the summary afterwards.
     change = citizen.client.get("/demo/q/identite?change=1").text
     assert 'name="_return" value="check"' in change and 'href="/demo/check"' in change
