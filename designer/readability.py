@@ -299,14 +299,14 @@ def _is_explained(acr: str, cleaned: str) -> bool:
     return bool(after or before or apposition or naming)
 
 
-def _explains_an_acronym(parenthesis: str, cleaned: str) -> bool:
-    """Whether a parenthesis introduces or spells out an acronym (what the acronym rule asks)."""
+def _explains_an_acronym(parenthesis: str, start: int, cleaned: str) -> bool:
+    """Whether a parenthesis (found at ``start``) introduces or spells out an acronym: what
+    the acronym rule asks for, so not a FALC problem."""
     inner = parenthesis.strip("() ")
     if _ACRONYM.fullmatch(inner):
         return True
-    start = cleaned.find(parenthesis)
-    before = cleaned[:start].rstrip()
-    last = before.split()[-1] if before.split() else ""
+    words = cleaned[max(0, start - 40) : start].split()
+    last = words[-1] if words else ""
     return bool(_ACRONYM.fullmatch(last.strip(",;:")))
 
 
@@ -348,7 +348,7 @@ def falc_issues(
     loose = [
         m.group(0)
         for m in re.finditer(r"\([^)]*\)?", cleaned)
-        if not _explains_an_acronym(m.group(0), cleaned)
+        if not _explains_an_acronym(m.group(0), m.start(), cleaned)
     ]
     if loose or (")" in cleaned and "(" not in cleaned):
         m = re.search(re.escape(loose[0]), cleaned) if loose else None
