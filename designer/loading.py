@@ -7,6 +7,7 @@ with findings; none raises on bad input.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,8 @@ from designer.graph import Precedence, build_graph, check_ids, check_structure, 
 from designer.scope import check_expressions
 from designer.source import MAX_BYTES, load_document
 from designer.validation import validate
+
+log = logging.getLogger(__name__)
 
 #: Later stages (the path-sensitive analysis) register here: journey → findings.
 Analysis = Callable[[CompiledJourney], list[Finding]]
@@ -77,7 +80,13 @@ def load_text(
     _page_dependencies(journey)
     if acyclic and not has_errors(findings):
         for analysis in analyses if analyses is not None else default_analyses():
-            findings += analysis(journey)
+            try:
+                findings += analysis(journey)
+            except Exception:  # an analysis bug must not hide the journey's other findings
+                # Silence is sound here: these analyses only add advice and proofs, and the
+                # structural checks above already ran. The tests run them in strict mode.
+                log.exception("%s: the analysis %s failed", file,
+                              getattr(analysis, "__name__", analysis))
     return Loaded(file, journey, sort_findings(findings))
 
 

@@ -101,6 +101,11 @@ class Environment(Mapping[str, Any]):
         value = self[name]
         return default if value is None else value
 
+    @property
+    def values(self) -> dict[str, Any]:
+        """The answers this environment holds (computed values are not included)."""
+        return dict(self._values)
+
     def with_values(self, values: Mapping[str, Any]) -> Environment:
         """This environment seen from inside a repeat item: the item's answers first."""
         merged = dict(self._values)
@@ -218,14 +223,16 @@ class Run:
         for q in shown:
             if not q.answers:
                 continue
-            if self._required(q, Environment(self, env)) and not _is_answered(env.get(q.id)):
+            if self.is_required(q, Environment(self, env)) and not _is_answered(env.get(q.id)):
                 return False
         return True
 
-    def _required(self, q: QuestionInfo, env: Mapping[str, Any]) -> bool:
+    def is_required(self, q: QuestionInfo, env: Mapping[str, Any]) -> bool:
+        """Whether a shown question needs an answer, given the answers ``env`` holds."""
         if isinstance(q.required, bool):
             return q.required
         return holds(q.required, env, self.today)
+
 
     def _next_from(self, step_id: str, env: Mapping[str, Any]) -> str | None:
         for branch in self.journey.branches(step_id):
@@ -375,7 +382,7 @@ class Run:
                 return None
             value = coerced.value
         if value is None:
-            if self._required(q, env):
+            if self.is_required(q, env):
                 result.errors.append(FieldError(field_name, q.id, required_error(q.type)))
             return None
         error = self._check_value(q, value, env)
@@ -446,7 +453,7 @@ class Run:
         if failed:
             return None
         count_error = check_bounds("repeat", items, min=q.min, max=q.max)
-        if count_error is None and not items and self._required(q, env):
+        if count_error is None and not items and self.is_required(q, env):
             count_error = InvalidAnswer("items-at-least-one", {"min": 1})
         if count_error is not None:
             result.errors.append(FieldError(q.id, q.id, count_error))

@@ -476,7 +476,7 @@ def _json(value: Any) -> str:
 
 def _client_env(ctx: Context, step_id: str) -> dict[str, Any]:
     """The answers of earlier pages that this page's conditions read (for the script)."""
-    return dict(ctx.run.environment_before(step_id)._values)
+    return ctx.run.environment_before(step_id).values
 
 
 def _error_links(errors: PageErrors, controls: list[Any]) -> list[tuple[str, str]]:

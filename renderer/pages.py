@@ -177,7 +177,7 @@ def build_controls(
 
 
 def _required(run: Run, q: QuestionInfo, env: Any) -> bool:
-    return run._required(q, env)  # the engine's own reading of `required`
+    return run.is_required(q, env)  # the engine's own reading of `required`
 
 
 def _repeat(

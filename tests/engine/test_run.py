@@ -222,3 +222,11 @@ outcomes:
     run = Run(loaded.journey, seen=set(), today=TODAY)
     assert run.answer_page("a", {"salarie": "oui"}).ok
     assert run.current == "b"
+
+
+def test_a_failing_analysis_never_reaches_the_designer() -> None:
+    def broken(journey):  # type: ignore[no-untyped-def]
+        raise RuntimeError("bug")
+
+    loaded = load(JOURNEY, analyses=[broken])
+    assert loaded.journey is not None and loaded.findings == []
