@@ -72,6 +72,40 @@ def sample_text(qtype: str) -> Any:
     return got.value if got.error is None and got.value is not None else raw
 
 
+#: Candidates tried, in order, for a text question with a `pattern`: common shapes of
+#: French forms (a plate, a reference, digits). Each is checked with the engine.
+PATTERN_CANDIDATES = (
+    "Texte", "texte", "AB-123-CD", "AB123CD", "L-04512", "A-12345", "12345", "123456789",
+    "ABC", "abc", "A1", "1",
+)
+
+
+def sample_for(q: QuestionInfo) -> Any:
+    """A typed answer to a free-text question that also fits its length bounds and pattern
+    (what a citizen would have to type for the page to be accepted)."""
+    value = sample_text(q.type)
+    if q.type not in ("text", "textarea"):
+        return value
+    question = q.question
+    low = getattr(question, "min_length", None) or 0
+    high = getattr(question, "max_length", None)
+    pattern = getattr(question, "pattern", None)
+    candidates = [str(value)]
+    if pattern:
+        candidates = list(PATTERN_CANDIDATES)
+    for text in candidates:
+        if len(text) < low:
+            text = (text + " " + "exemple " * (1 + low // 8))[:max(low, len(text))].rstrip()
+            while len(text) < low:
+                text += "x"
+        if high is not None:
+            text = text[:high]
+        if check_bounds(q.type, text, min_length=low or None, max_length=high,
+                        pattern=pattern) is None:
+            return text
+    return value
+
+
 class Encoder:
     """The constraints of one journey's runs (acyclic graph)."""
 
@@ -481,9 +515,15 @@ class Encoder:
             return [sample_item(self.journey, q) for _ in range(max(1, min(n, 50)))]
         if t in ("text", "textarea") and model is not None:
             n = model.eval(sym.val, model_completion=True).as_long()  # type: ignore[union-attr]
-            if n in inv:
+            question = q.question
+            # A string the conditions compare with, if the question would accept it.
+            if n in inv and check_bounds(
+                t, inv[n], min_length=getattr(question, "min_length", None),
+                max_length=getattr(question, "max_length", None),
+                pattern=getattr(question, "pattern", None),
+            ) is None:
                 return inv[n]
-        return sample_text(t)
+        return sample_for(q)
 
 
 def _real(x: Any) -> Any:
@@ -516,7 +556,7 @@ def sample_value(q: QuestionInfo) -> Any:
         return [next(iter(q.options or {"": ""}))]
     if t == "date":
         return datetime.date(1990, 1, 1)
-    return sample_text(t)
+    return sample_for(q)
 
 
 @dataclass
