@@ -98,8 +98,12 @@ _PLUGGED: dict[str, tuple[str, str, str, str]] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every subcommand."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of every subcommand.
+
+    With ``only``, the modules of the other plugged commands are not imported (each
+    costs start-up time: the renderer, z3 for personas…); their help stays listed.
+    """
     parser = _Parser(
         prog="parcours",
         description="Design, check, serve and measure citizen journeys.",
@@ -129,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name, (module, add_args, run, help_text) in _PLUGGED.items():
         p = sub.add_parser(name, help=help_text)
         p.set_defaults(func=_plugged(module, run), _module=module)
+        if only is not None and name != only:
+            continue
         try:
             mod = importlib.import_module(module)
             getattr(mod, add_args)(p)
@@ -156,7 +162,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `parcours` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
     # Only import the plugged command that is asked for (keeps `check` fast).
-    parser = build_parser() if _needs_plugins(argv) else _core_parser()
+    if argv and argv[0] in _PLUGGED:
+        parser = build_parser(only=argv[0])
+    elif _needs_plugins(argv):
+        parser = build_parser()
+    else:
+        parser = _core_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

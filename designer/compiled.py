@@ -91,6 +91,9 @@ class CompiledJourney:
     _by_step: dict[str, list[QuestionInfo]] = field(default_factory=dict)
     _by_repeat: dict[str, list[QuestionInfo]] = field(default_factory=dict)
     graph: nx.DiGraph = field(default_factory=nx.DiGraph)
+    #: What later stages derive once from this (unchanging) journey and share: the check
+    #: and the report need the same abstract interpretation, computed once.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def id(self) -> str:

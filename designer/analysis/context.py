@@ -12,7 +12,7 @@ from designer.compiled import CompiledJourney, where
 from designer.findings import Finding
 from designer.source import Path
 
-from .flow import Facts, Interpreter
+from .flow import Facts, Interpreter, interpret, interpreter_of
 
 
 @dataclass(frozen=True)
@@ -51,12 +51,12 @@ class Context:
     @cached_property
     def interpreter(self) -> Interpreter:
         """The interpreter (its scope and evaluator serve other rules)."""
-        return Interpreter(self.journey)
+        return interpreter_of(self.journey)
 
     @cached_property
     def facts(self) -> Facts:
         """The result of the abstract interpretation."""
-        return self.interpreter.run()
+        return interpret(self.journey)
 
     @cached_property
     def structurally_reachable(self) -> set[str]:

@@ -324,9 +324,20 @@ class Interpreter:
         return None if edge in (float("inf"), float("-inf")) else int(edge)
 
 
+def interpreter_of(journey: CompiledJourney) -> Interpreter:
+    """The journey's interpreter, made once and shared by the check and the report."""
+    found = journey.derived.get("interpreter")
+    if found is None:
+        found = journey.derived["interpreter"] = Interpreter(journey)
+    return found
+
+
 def interpret(journey: CompiledJourney) -> Facts:
-    """The facts of the abstract interpretation of an acyclic journey."""
-    return Interpreter(journey).run()
+    """The facts of the abstract interpretation of an acyclic journey (computed once)."""
+    found = journey.derived.get("facts")
+    if found is None:
+        found = journey.derived["facts"] = interpreter_of(journey).run()
+    return found
 
 
 __all__ = ["ALL3", "BranchFact", "Facts", "Interpreter", "QuestionFact", "interpret"]
