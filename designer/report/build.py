@@ -145,7 +145,12 @@ def readability(journey: CompiledJourney) -> ReadabilityOut:
     for lang in journey.languages:
         units = _texts(journey, lang)
         everything = "\n\n".join(u[3] for u in units)
-        explained = frozenset(explained_acronyms(everything))
+        # The check's reading when it ran (acronyms explained anywhere in the journey), so
+        # that the report and `parcours check` agree on every text.
+        explained = journey.derived.get("explained_acronyms") or frozenset(
+            explained_acronyms(everything)
+        )
+        measured = journey.derived.get("readability", {})
         whole = analyse(everything, lang, lexicon, explained)
         languages[lang] = LanguageReadabilityOut(
             words=whole.words,
@@ -157,7 +162,7 @@ def readability(journey: CompiledJourney) -> ReadabilityOut:
             formula="Kandel-Moles (1958)" if whole.lang == "fr" else "Flesch (1948)",
         )
         for where, step, question, text in units:
-            r = analyse(text, lang, lexicon, explained)
+            r = measured.get((text, lang)) or analyse(text, lang, lexicon, explained)
             for issue in r.issues:
                 kinds[issue.kind] += 1
             texts.append(

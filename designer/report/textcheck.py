@@ -55,6 +55,9 @@ def text_findings(journey: CompiledJourney) -> list[Finding]:
         for text in ([value] if isinstance(value, str) else value.values())
         for acr in explained_acronyms(text)
     )
+    # Kept on the journey: the report reads the same texts with the same measures.
+    journey.derived["explained_acronyms"] = explained
+    measured = journey.derived.setdefault("readability", {})
     for path, value, step, question in texts:
         if value is None:
             continue
@@ -64,6 +67,7 @@ def text_findings(journey: CompiledJourney) -> list[Finding]:
             variants = [(path + (lang,), lang, text) for lang, text in value.items()]
         for where, lang, text in variants:
             r = analyse(text, lang, lexicon, explained)
+            measured[(text, lang)] = r
             pos = journey.position(where)
             problems = []
             if r.flesch is not None and r.words >= MIN_WORDS and r.flesch < HARD_SCORE:

@@ -33,7 +33,7 @@ from .citizen import (
     explore,
     walk,
 )
-from .conftest import JOURNEYS, served_journeys
+from .conftest import JOURNEYS, PG_AVAILABLE, PG_BASE, served_journeys
 
 pytestmark = pytest.mark.browser
 
@@ -57,14 +57,39 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def database(request: pytest.FixtureRequest,
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Every browser test runs once on SQLite and once on PostgreSQL (a schema of its own)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('browser') / 'parcours.db'}"
+        return
+    if not PG_AVAILABLE:
+        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432 (database test)")
+    import secrets
+    from urllib.parse import quote
+
+    import psycopg
+
+    schema = f"parcours_browser_{secrets.token_hex(6)}"
+    with psycopg.connect(PG_BASE, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        yield f"{PG_BASE}?options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with psycopg.connect(PG_BASE, autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
+def server(database: str) -> Iterator[tuple[str, Any]]:
     """A live server on a loopback port for the example journeys and the demo journey."""
     import uvicorn
 
-    db = tmp_path_factory.mktemp("browser") / "parcours.db"
     files: list[str | Path] = [*sorted(JOURNEYS.glob("*.yaml")), DEMO]
-    app = create_app(files, db_url=f"sqlite:///{db}")
+    app = create_app(files, db_url=database)
     port = _free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     srv = uvicorn.Server(config)
