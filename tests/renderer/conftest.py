@@ -6,6 +6,7 @@ of their own, created for the test and dropped after, so that parallel runs neve
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import warnings
 from collections.abc import Iterator
@@ -35,14 +36,15 @@ def _pg_available() -> bool:
 PG_AVAILABLE = _pg_available()
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A PostgreSQL URL whose search_path is a fresh schema, dropped after the test."""
+@contextlib.contextmanager
+def pg_schema(prefix: str = "parcours_test") -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards (so that
+    parallel runs never collide); skips when the server is not reachable."""
     if not PG_AVAILABLE:
         pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432 (database test)")
     import psycopg
 
-    schema = f"parcours_test_{secrets.token_hex(6)}"
+    schema = f"{prefix}_{secrets.token_hex(6)}"
     with psycopg.connect(PG_BASE, autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
     try:
@@ -50,6 +52,13 @@ def pg_url() -> Iterator[str]:
     finally:
         with psycopg.connect(PG_BASE, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL URL whose search_path is a fresh schema, dropped after the test."""
+    with pg_schema() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -33,7 +33,7 @@ from .citizen import (
     explore,
     walk,
 )
-from .conftest import JOURNEYS, PG_AVAILABLE, PG_BASE, served_journeys
+from .conftest import JOURNEYS, pg_schema, served_journeys
 
 pytestmark = pytest.mark.browser
 
@@ -66,21 +66,8 @@ def database(request: pytest.FixtureRequest,
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('browser') / 'parcours.db'}"
         return
-    if not PG_AVAILABLE:
-        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432 (database test)")
-    import secrets
-    from urllib.parse import quote
-
-    import psycopg
-
-    schema = f"parcours_browser_{secrets.token_hex(6)}"
-    with psycopg.connect(PG_BASE, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield f"{PG_BASE}?options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with psycopg.connect(PG_BASE, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    with pg_schema("parcours_browser") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
