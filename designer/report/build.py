@@ -12,7 +12,7 @@ from designer.compiled import CompiledJourney
 from designer.expressions import unparse
 from designer.findings import Finding
 from designer.loading import Loaded, load_journey
-from designer.readability import analyse, explained_acronyms, load_lexicon
+from designer.readability import analyse, combine, explained_acronyms, load_lexicon
 from designer.report import metrics as m
 from designer.report import timing
 from designer.report.model import (
@@ -151,7 +151,11 @@ def readability(journey: CompiledJourney) -> ReadabilityOut:
             explained_acronyms(everything)
         )
         measured = journey.derived.get("readability", {})
-        whole = analyse(everything, lang, lexicon, explained)
+        per_text = [
+            measured.get((text, lang)) or analyse(text, lang, lexicon, explained)
+            for _, _, _, text in units
+        ]
+        whole = combine(per_text, lang)
         languages[lang] = LanguageReadabilityOut(
             words=whole.words,
             sentences=whole.sentences,
@@ -161,8 +165,7 @@ def readability(journey: CompiledJourney) -> ReadabilityOut:
             longest_sentence=whole.longest_sentence,
             formula="Kandel-Moles (1958)" if whole.lang == "fr" else "Flesch (1948)",
         )
-        for where, step, question, text in units:
-            r = measured.get((text, lang)) or analyse(text, lang, lexicon, explained)
+        for (where, step, question, text), r in zip(units, per_text, strict=True):
             for issue in r.issues:
                 kinds[issue.kind] += 1
             texts.append(

@@ -43,3 +43,19 @@ def test_every_lexicon_term_is_found_in_a_sentence() -> None:
             f"Here: {entry.term}, and more.")
         found = jargon_issues(text, entry.lang, lexicon)
         assert found, entry.term
+
+
+def test_combined_figures_equal_reading_the_texts_together() -> None:
+    from designer.readability import analyse, combine
+
+    texts = [
+        "Votre demande est prête. Vous recevrez une réponse sous quinze jours.",
+        "Indiquez votre quotient familial.",
+        "- un trou dans la chaussée ;\n- un lampadaire éteint.",
+        "",
+    ]
+    together = analyse("\n\n".join(texts), "fr")
+    combined = combine([analyse(t, "fr") for t in texts], "fr")
+    for field in ("words", "sentences", "syllables", "long_words", "longest_sentence"):
+        assert getattr(combined, field) == getattr(together, field), field
+    assert combined.flesch == together.flesch and combined.lix == together.lix
