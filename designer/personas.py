@@ -127,7 +127,7 @@ def find_personas(
                    and q.id not in impossible_q]
         tries = 0
         for lit in extras:
-            if z3.is_true(model.eval(lit, model_completion=True)):
+            if z3.is_true(model.evaluate(lit, model_completion=True)):
                 kept.append(lit)  # already visited: keep it so
                 continue
             if tries >= extend_tries or w.budget <= 0:

@@ -483,9 +483,9 @@ class Encoder:
         out: dict[str, Any] = {}
         for qid, sym in self.values.items():
             q = self.journey.questions[qid]
-            if not z3.is_true(model.eval(self.shown[qid], model_completion=True)):
+            if not z3.is_true(model.evaluate(self.shown[qid], model_completion=True)):
                 continue
-            if z3.is_true(model.eval(sym.null, model_completion=True)):
+            if z3.is_true(model.evaluate(sym.null, model_completion=True)):
                 continue
             out[qid] = self._value(q, sym, model, inv)
         return out
@@ -493,28 +493,28 @@ class Encoder:
     def _value(self, q: QuestionInfo, sym: Sym, model: z3.ModelRef, inv: dict[int, str]) -> Any:
         t = q.type
         if t == "yesno":
-            return z3.is_true(model.eval(sym.val, model_completion=True))
+            return z3.is_true(model.evaluate(sym.val, model_completion=True))
         if t == "integer":
-            return model.eval(sym.val, model_completion=True).as_long()  # type: ignore[union-attr]
+            return model.evaluate(sym.val, model_completion=True).as_long()  # type: ignore[union-attr]
         if t == "decimal":
-            r = model.eval(sym.val, model_completion=True)
+            r = model.evaluate(sym.val, model_completion=True)
             return float(r.as_fraction())  # type: ignore[union-attr]
         if t == "date":
-            n = model.eval(sym.val, model_completion=True).as_long()  # type: ignore[union-attr]
+            n = model.evaluate(sym.val, model_completion=True).as_long()  # type: ignore[union-attr]
             return datetime.date.fromordinal(max(1, min(n, 800_000)))
         if t == "choice":
-            n = model.eval(sym.val, model_completion=True).as_long()  # type: ignore[union-attr]
+            n = model.evaluate(sym.val, model_completion=True).as_long()  # type: ignore[union-attr]
             return inv.get(n, next(iter(q.options or {"": ""})))
         if t == "multichoice":
             return [
                 o for o, var in self.multi[q.id].items()
-                if z3.is_true(model.eval(var, model_completion=True))
+                if z3.is_true(model.evaluate(var, model_completion=True))
             ]
         if t == "repeat":
-            n = model.eval(self.counts[q.id], model_completion=True).as_long()  # type: ignore[union-attr]
+            n = model.evaluate(self.counts[q.id], model_completion=True).as_long()  # type: ignore[union-attr]
             return [sample_item(self.journey, q) for _ in range(max(1, min(n, 50)))]
         if t in ("text", "textarea") and model is not None:
-            n = model.eval(sym.val, model_completion=True).as_long()  # type: ignore[union-attr]
+            n = model.evaluate(sym.val, model_completion=True).as_long()  # type: ignore[union-attr]
             question = q.question
             # A string the conditions compare with, if the question would accept it.
             if n in inv and check_bounds(

@@ -138,32 +138,32 @@ class _Evaluator:
         self.answers = answers
         self.today = today
 
-    def eval(self, node: Expr) -> Any:
+    def value_of(self, node: Expr) -> Any:
         if isinstance(node, Literal):
             return node.value
         if isinstance(node, Name):
             return _normalise(self.answers.get(node.id))
         if isinstance(node, ListLit):
-            return [self.eval(item) for item in node.items]
+            return [self.value_of(item) for item in node.items]
         if isinstance(node, Unary):
-            value = self.eval(node.operand)
+            value = self.value_of(node.operand)
             if node.op == "not":
                 return (not value) if isinstance(value, bool) else None
             return -value if _kind(value) == "number" else None
         if isinstance(node, BoolOp):
-            values = [self.eval(operand) for operand in node.operands]
+            values = [self.value_of(operand) for operand in node.operands]
             return _and(values) if node.op == "and" else _or(values)
         if isinstance(node, Compare):
             return self.compare(node)
         if isinstance(node, BinOp):
-            return self.arithmetic(node.op, self.eval(node.left), self.eval(node.right))
+            return self.arithmetic(node.op, self.value_of(node.left), self.value_of(node.right))
         if isinstance(node, Call):
             return self.call(node)
         raise TypeError(f"not an expression node: {node!r}")
 
     def compare(self, node: Compare) -> bool | None:
         operands = (node.left, *node.comparators)
-        values = [self.eval(operand) for operand in operands]
+        values = [self.value_of(operand) for operand in operands]
         results: list[bool | None] = []
         for i, op in enumerate(node.ops):
             a, b = values[i], values[i + 1]
@@ -222,7 +222,7 @@ class _Evaluator:
             if isinstance(value, (str, list, tuple, Mapping)) and len(value) == 0:
                 return False
             return True
-        args = [self.eval(arg) for arg in node.args]
+        args = [self.value_of(arg) for arg in node.args]
         if func == "len":
             return len(args[0]) if _kind(args[0]) == "list" else None
         if any(_kind(arg) != "date" for arg in args):
@@ -243,7 +243,7 @@ def evaluate(expr: Expr, answers: Mapping[str, Any], *, today: datetime.date) ->
     (multichoice) or list[dict] (repeat items); absent ids are None. A `when`
     whose value is not True counts as false: use `holds` for that.
     """
-    return _Evaluator(answers, today).eval(expr)
+    return _Evaluator(answers, today).value_of(expr)
 
 
 def holds(expr: Expr, answers: Mapping[str, Any], *, today: datetime.date) -> bool:
