@@ -63,10 +63,15 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_graph(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from designer.diagram import to_dot, to_mermaid
     from designer.loading import load_journey
     from designer.output import as_text
 
+    if not Path(args.file).is_file():
+        print(f"parcours graph: no such file: {args.file}", file=sys.stderr)
+        return 2
     loaded = load_journey(args.file)
     if loaded.journey is None:
         print(as_text(loaded.findings, 1), file=sys.stderr)

@@ -173,6 +173,12 @@ def test_graph_dot_renders_with_graphviz(capsys, tmp_path: Path) -> None:  # typ
     assert "<svg" in svg.stdout
 
 
+def test_graph_of_a_missing_file_exits_two(capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run(capsys, "graph", str(tmp_path / "absent.yaml"))
+    assert code == 2
+    assert "no such file" in err
+
+
 def test_graph_of_a_broken_file_explains(capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "bad.yaml"
     bad.write_text("- not a journey\n")
