@@ -102,8 +102,10 @@ class Environment(Mapping[str, Any]):
         return default if value is None else value
 
     @property
-    def values(self) -> dict[str, Any]:
-        """The answers this environment holds (computed values are not included)."""
+    def answers(self) -> dict[str, Any]:
+        """The answers this environment holds (computed values are not included).
+
+        Not `values`: that is Mapping's own method, which this class keeps."""
         return dict(self._values)
 
     def with_values(self, values: Mapping[str, Any]) -> Environment:

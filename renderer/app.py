@@ -240,6 +240,18 @@ def csrf_refused(request: Request, who: Citizen | None, form: FormData) -> Respo
     return None
 
 
+async def checked_post(request: Request) -> tuple[Entry, Citizen, FormData] | Response:
+    """The journey, the citizen and the posted form of a POST whose CSRF token is valid;
+    the 403 page otherwise (nothing changes)."""
+    entry = entry_or_404(request)
+    who = citizen(request)
+    assert who is not None
+    form = await read_form(request)
+    if (refused := csrf_refused(request, who, form)) is not None:
+        return refused
+    return entry, who, form
+
+
 class CachedRun(Run):
     """The engine's run, remembering its walk between two changes of the answers.
 
@@ -378,12 +390,10 @@ def _journey_lang(journey: CompiledJourney, lang: str) -> str:
 
 async def start(request: Request) -> Response:
     """Open a new draft on the current version of the journey and go to its first page."""
-    entry = entry_or_404(request)
-    who = citizen(request)
-    assert who is not None
-    form = await read_form(request)
-    if (refused := csrf_refused(request, who, form)) is not None:
-        return refused
+    posted = await checked_post(request)
+    if isinstance(posted, Response):
+        return posted
+    entry, who, form = posted
     app = _app(request)
     draft = app.store.create_draft(entry.id, entry.hash, entry.journey.start)
     who.session.data.setdefault("drafts", {})[entry.id] = draft.id
@@ -476,7 +486,7 @@ def _json(value: Any) -> str:
 
 def _client_env(ctx: Context, step_id: str) -> dict[str, Any]:
     """The answers of earlier pages that this page's conditions read (for the script)."""
-    return ctx.run.environment_before(step_id).values
+    return ctx.run.environment_before(step_id).answers
 
 
 def _error_links(errors: PageErrors, controls: list[Any]) -> list[tuple[str, str]]:
@@ -536,12 +546,10 @@ async def step_page(request: Request) -> Response:
 
 async def step_post(request: Request) -> Response:
     """POST a question page: the engine validates; 303 onwards, or 422 with the errors."""
-    entry = entry_or_404(request)
-    who = citizen(request)
-    assert who is not None
-    form = await read_form(request)
-    if (refused := csrf_refused(request, who, form)) is not None:
-        return refused
+    posted = await checked_post(request)
+    if isinstance(posted, Response):
+        return posted
+    entry, who, form = posted
     ctx = draft_context(request, entry, who)
     if ctx is None:
         return _no_draft(request, entry, who)
@@ -784,12 +792,10 @@ def _review(ctx: Context, lang: str) -> list[dict[str, Any]]:
 
 async def submit(request: Request) -> Response:
     """Send the dossier once: a replay returns the same reference."""
-    entry = entry_or_404(request)
-    who = citizen(request)
-    assert who is not None
-    form = await read_form(request)
-    if (refused := csrf_refused(request, who, form)) is not None:
-        return refused
+    posted = await checked_post(request)
+    if isinstance(posted, Response):
+        return posted
+    entry, who, form = posted
     ctx = draft_context(request, entry, who)
     if ctx is None:
         return _no_draft(request, entry, who)
@@ -883,12 +889,10 @@ async def saved_page(request: Request) -> Response:
 
 async def save_post(request: Request) -> Response:
     """Save and come back later (from the check page or any page without answers)."""
-    entry = entry_or_404(request)
-    who = citizen(request)
-    assert who is not None
-    form = await read_form(request)
-    if (refused := csrf_refused(request, who, form)) is not None:
-        return refused
+    posted = await checked_post(request)
+    if isinstance(posted, Response):
+        return posted
+    entry, who, form = posted
     return redirect(request, f"/{entry.id}/saved", who)
 
 
@@ -903,12 +907,10 @@ async def resume_page(request: Request) -> Response:
 
 async def resume_post(request: Request) -> Response:
     """Resume by code: attach the draft to this session and go to its current page."""
-    entry = entry_or_404(request)
-    who = citizen(request)
-    assert who is not None
-    form = await read_form(request)
-    if (refused := csrf_refused(request, who, form)) is not None:
-        return refused
+    posted = await checked_post(request)
+    if isinstance(posted, Response):
+        return posted
+    entry, who, form = posted
     code = str(form.get("code") or "")[:40]
     draft = _app(request).store.find_draft(entry.id, code=code)
     if draft is None:
