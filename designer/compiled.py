@@ -188,7 +188,7 @@ class _Compiler:
                     f"{message} in `{text}`",
                     self.journey.file,
                     self.journey.document.expression_position(path, offset),
-                    **_where(path),
+                    **where(path),
                 )
             )
             tree = None
@@ -270,7 +270,8 @@ class Where(TypedDict):
     question: str | None
 
 
-def _where(path: Path) -> Where:
+def where(path: Path) -> Where:
+    """The step and question that a source path belongs to (for findings)."""
     step = question = None
     if len(path) >= 2 and path[0] == "steps":
         step = str(path[1])
@@ -279,11 +280,6 @@ def _where(path: Path) -> Where:
             question = str(rest[1])
             rest = rest[2:]
     return {"step": step, "question": question}
-
-
-def where(path: Path) -> Where:
-    """The step and question that a source path belongs to (for findings)."""
-    return _where(path)
 
 
 def compile_journey(model: Journey, doc: Document, text: bytes | str) -> tuple[

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from designer.compiled import where
 from designer.findings import Finding
 from designer.model import (
     QUESTION_CLASSES,
@@ -90,18 +91,6 @@ def _model_at(data: Any, path: Path) -> type[BaseModel] | None:
     return None
 
 
-def _where(path: Path) -> tuple[str | None, str | None]:
-    """The step and question a path concerns, for the finding's fields."""
-    step = question = None
-    if len(path) >= 2 and path[0] == "steps":
-        step = str(path[1])
-        if len(path) >= 4 and path[2] == "questions":
-            question = str(path[3])
-            if len(path) >= 7 and path[4] == "questions":
-                question = str(path[5])
-    return step, question
-
-
 def _message(err: dict[str, Any], data: Any, path: Path) -> str:
     kind = err["type"]
     loc = err["loc"]
@@ -120,8 +109,8 @@ def _message(err: dict[str, Any], data: Any, path: Path) -> str:
         return message
     if kind == "missing":
         missing = loc[-1]
-        where = f" in '{path[-1]}'" if path else ""
-        return f"missing required key '{missing}'{where}"
+        place = f" in '{path[-1]}'" if path else ""
+        return f"missing required key '{missing}'{place}"
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         got = err.get("ctx", {}).get("tag", "")
         close = difflib.get_close_matches(str(got), QUESTION_TYPES, n=1, cutoff=0.6)
@@ -185,9 +174,8 @@ def validate(doc: Document) -> tuple[Journey | None, list[Finding]]:
             position = doc.key_position(path)
         else:
             position = doc.position(path)
-        step, question = _where(path)
         findings.append(
-            Finding.of("schema", message, doc.file, position, step=step, question=question)
+            Finding.of("schema", message, doc.file, position, **where(path))
         )
     # When several members of a union failed at the same place, say it once.
     by_place: dict[tuple[int, int], list[Finding]] = {}
