@@ -9,7 +9,6 @@ reported as a forward reference.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -206,8 +205,3 @@ def check_expressions(journey: CompiledJourney, precedence: Precedence | None) -
                           ValueType.BOOLEAN)
     return checker.findings
 
-
-def closest(name: str, candidates: list[str]) -> str | None:
-    """The closest candidate to a misspelt name, if any is close."""
-    found = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-    return found[0] if found else None
