@@ -370,8 +370,9 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
     median_path: list[str] | None = None
     if not structural_errors:
         costs = m.step_costs(journey, lang)
+        memo: dict[Any, Any] = {}  # per-outcome distributions, shared by the two calls
         try:
-            pm = m.path_metrics(journey, lang=lang, costs=costs)
+            pm = m.path_metrics(journey, lang=lang, costs=costs, memo=memo)
         except CyclicGraph:
             pm = None
         if pm is not None:
@@ -402,7 +403,14 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
             report.minutes = _range(pm.minutes)
             report.minutes_slow = _range(pm.minutes_slow)
             submit = [o for o, out in journey.outcomes.items() if out.kind == "submit"]
-            sm = m.path_metrics(journey, drop_edges=pm.dropped_branches, lang=lang, ends=submit)
+            sm = m.path_metrics(
+                journey,
+                drop_edges=pm.dropped_branches,
+                lang=lang,
+                ends=submit,
+                costs=costs,
+                memo=memo,
+            )
             report.submitted = SubmittedOut(
                 runs=sm.total,
                 questions=_range(sm.questions),

@@ -29,7 +29,6 @@ from designer.report.paths import (
     CyclicGraph,
     Histogram,
     PathCounts,
-    cost_histogram,
     count_paths,
     histograms_by_end,
 )
@@ -173,11 +172,6 @@ class OutcomeMetrics:
     minutes: Range
 
 
-@dataclass
-class _Fewest:
-    minimum: int | None
-
-
 def min_cost_by_end(counts: PathCounts, cost: dict[Any, int]) -> dict[Any, int]:
     """The smallest total cost of the paths ending at each end, by a forward DP."""
     keep = set(counts.order)
@@ -188,19 +182,6 @@ def min_cost_by_end(counts: PathCounts, cost: dict[Any, int]) -> dict[Any, int]:
             continue
         best[v] = cost.get(v, 0) + min(best[u] for u in counts.graph.predecessors(v) if u in keep)
     return {v: best[v] for v in counts.order if v in counts.ends}
-
-
-def min_cost(counts: PathCounts, cost: dict[Any, int]) -> int | None:
-    """The smallest total cost of a counted path, by DP in reverse topological order."""
-    keep = set(counts.order)
-    best: dict[Any, int] = {}
-    for v in reversed(counts.order):
-        if v in counts.ends:
-            best[v] = cost.get(v, 0)
-            continue
-        below = [best[s] for s in counts.graph.successors(v) if s in keep]
-        best[v] = cost.get(v, 0) + min(below)
-    return best.get(counts.start)
 
 
 def _seconds_to_minutes(value: int | None) -> float | None:
@@ -353,12 +334,20 @@ def independent_branching(journey: CompiledJourney) -> tuple[bool, set[tuple[str
     return proved, never
 
 
+def _sum(histograms: dict[Any, Histogram]) -> Histogram:
+    """The histogram of the union of disjoint sets of paths (from one pass: one width)."""
+    widths = {h.width for h in histograms.values()}
+    assert len(widths) <= 1, "histograms of different passes"
+    return Histogram(sum(h.packed for h in histograms.values()), widths.pop() if widths else 8)
+
+
 def path_metrics(
     journey: CompiledJourney,
     drop_edges: Iterable[tuple[str, str]] | None = None,
     lang: str | None = None,
     ends: Iterable[str] | None = None,
     costs: dict[str, StepCost] | None = None,
+    memo: dict[Any, Any] | None = None,
 ) -> PathMetrics:
     """Counts and fewest/median/most of questions, pages and minutes over every run.
 
@@ -366,6 +355,12 @@ def path_metrics(
     designer.analysis if present". ``ends``: the outcomes whose runs are counted (all by
     default; the submit outcomes for "runs that send an application"). Raises
     CyclicGraph on a cyclic graph.
+
+    Every distribution is built per outcome in one forward pass per quantity (questions,
+    pages, seconds, seconds for a slow reader); the distribution over all runs is their
+    sum. ``memo``, a dict the caller passes to several calls with the same ``costs``,
+    keeps those per-outcome distributions, so that the figures for a subset of the
+    outcomes (the runs that submit) cost no new pass.
     """
     drop = infeasible_edges(journey) if drop_edges is None else set(drop_edges)
     analysed = drop is not None
@@ -375,45 +370,41 @@ def path_metrics(
     end_nodes = list(journey.outcomes) if ends is None else list(ends)
     counts = count_paths(journey.graph, journey.start, end_nodes, drop_edges=drop)
     costs = costs if costs is not None else step_costs(journey, lang)
+    memo = {} if memo is None else memo
     conditional_edges = any(
         d.get("when") is not None for u, v, d in counts.graph.edges(data=True) if u in costs
     )
+    reached_ends = [v for v in counts.order if v in counts.ends]
+    dropped = frozenset(drop)
 
-    def hist(attr: str, scale: float = 1.0) -> Histogram:
-        cost = {n: int(round(getattr(costs[n], attr) * scale)) for n in counts.order}
-        return cost_histogram(counts, cost)
+    def ints(attr: str) -> dict[Any, int]:
+        if attr == "pages":
+            return {n: 1 if n in journey.steps else 0 for n in counts.order}
+        return {n: int(round(getattr(costs[n], attr))) for n in counts.order}
 
-    def fewest(attr: str) -> _Fewest:
-        cost = {n: int(round(getattr(costs[n], attr))) for n in counts.order}
-        return _Fewest(min_cost(counts, cost))
+    def per_end(attr: str) -> dict[Any, Histogram]:
+        # The histogram of the runs ending at an outcome does not depend on which other
+        # outcomes are counted: a memo made for all outcomes serves any subset of them.
+        key = ("histograms", attr, dropped)
+        known = memo.get(key)
+        if known is None or not all(e in known for e in reached_ends):
+            known = histograms_by_end(counts, ints(attr))
+            memo[key] = known
+        return {e: known[e] for e in reached_ends}
+
+    def fewest_per_end(attr: str) -> dict[Any, int]:
+        key = ("fewest", attr, dropped)
+        known = memo.get(key)
+        if known is None or not all(e in known for e in reached_ends):
+            known = min_cost_by_end(counts, ints(attr))
+            memo[key] = known
+        return {e: known[e] for e in reached_ends}
+
+    def fewest(attr: str) -> int | None:
+        values = fewest_per_end(attr).values()
+        return min(values) if values else None
 
     prob = branch_probabilities(counts)
-
-    def by_end() -> dict[str, OutcomeMetrics]:
-        def ints(attr: str) -> dict[Any, int]:
-            return {n: int(round(getattr(costs[n], attr))) for n in counts.order}
-
-        pages_cost = {n: 1 if n in journey.steps else 0 for n in counts.order}
-        q_min, s_min = (
-            min_cost_by_end(counts, ints("questions_low")),
-            min_cost_by_end(counts, ints("seconds_low")),
-        )
-        q_h = histograms_by_end(counts, ints("questions_high"))
-        p_h = histograms_by_end(counts, pages_cost)
-        s_h = histograms_by_end(counts, ints("seconds_high"))
-        out = {}
-        for end in q_h:
-            out[str(end)] = OutcomeMetrics(
-                runs=counts.from_start[end],
-                questions=Range(q_min[end], q_h[end].median, q_h[end].maximum),
-                pages=Range(p_h[end].minimum, p_h[end].median, p_h[end].maximum),
-                minutes=Range(
-                    _seconds_to_minutes(s_min[end]),
-                    _seconds_to_minutes(s_h[end].median),
-                    _seconds_to_minutes(s_h[end].maximum),
-                ),
-            )
-        return out
 
     def expected(attr: str) -> float | None:
         if not counts.total:
@@ -426,11 +417,23 @@ def path_metrics(
         lo, hi = expected(low), expected(high)
         return None if lo is None or hi is None else (lo + hi) / 2
 
-    # The fewest only needs a shortest-path DP, not a histogram: half the work.
-    q_low, q_high = fewest("questions_low"), hist("questions_high")
-    pages = cost_histogram(counts, {n: 1 if n in journey.steps else 0 for n in counts.order})
-    s_low, s_high = fewest("seconds_low"), hist("seconds_high")
-    w_low, w_high = fewest("slow_low"), hist("slow_high")
+    q_h, p_h = per_end("questions_high"), per_end("pages")
+    s_h, w_h = per_end("seconds_high"), per_end("slow_high")
+    q_min, s_min = fewest_per_end("questions_low"), fewest_per_end("seconds_low")
+    q_high, pages, s_high, w_high = _sum(q_h), _sum(p_h), _sum(s_h), _sum(w_h)
+    outcomes = {
+        str(end): OutcomeMetrics(
+            runs=counts.from_start[end],
+            questions=Range(q_min[end], q_h[end].median, q_h[end].maximum),
+            pages=Range(p_h[end].minimum, p_h[end].median, p_h[end].maximum),
+            minutes=Range(
+                _seconds_to_minutes(s_min[end]),
+                _seconds_to_minutes(s_h[end].median),
+                _seconds_to_minutes(s_h[end].maximum),
+            ),
+        )
+        for end in reached_ends
+    }
     exp_q = expected_mid("questions_low", "questions_high")
     exp_s = expected_mid("seconds_low", "seconds_high")
     exp_w = expected_mid("slow_low", "slow_high")
@@ -443,23 +446,23 @@ def path_metrics(
         # that every combination of the remaining ones can happen.
         bounded=conditional_edges and not proved,
         dropped_branches=sorted(drop) if analysed else [],
-        questions=Range(q_low.minimum, q_high.median, q_high.maximum, _round(exp_q)),
+        questions=Range(fewest("questions_low"), q_high.median, q_high.maximum, _round(exp_q)),
         pages=Range(pages.minimum, pages.median, pages.maximum, _round(exp_pages)),
         minutes=Range(
-            _seconds_to_minutes(s_low.minimum),
+            _seconds_to_minutes(fewest("seconds_low")),
             _seconds_to_minutes(s_high.median),
             _seconds_to_minutes(s_high.maximum),
             None if exp_s is None else round(exp_s / 60.0, 1),
         ),
         minutes_slow=Range(
-            _seconds_to_minutes(w_low.minimum),
+            _seconds_to_minutes(fewest("slow_low")),
             _seconds_to_minutes(w_high.median),
             _seconds_to_minutes(w_high.maximum),
             None if exp_w is None else round(exp_w / 60.0, 1),
         ),
         share_of_runs={str(n): counts.share(n) for n in counts.order},
         reach={str(n): p for n, p in prob.items()},
-        outcomes=by_end(),
+        outcomes=outcomes,
         median_questions_histogram=q_high.counts()
         if q_high.maximum is not None and q_high.maximum <= 500
         else {},

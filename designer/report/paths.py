@@ -237,15 +237,42 @@ def histograms_by_end(counts: PathCounts, cost: Mapping[Node, int]) -> dict[Node
     pass: ``F(start) = x^cost(start)``, ``F(s) = x^cost(s) * sum(F(v) for v in pred(s))``.
 
     A coefficient of ``F(v)`` counts paths start -> v that go on to an end, at most the
-    total number of paths: the same width as :func:`cost_histogram` suffices.
+    total number of paths: the same width as :func:`cost_histogram` suffices. The sum of
+    the histograms of all ends is the histogram of all paths (``cost_histogram``).
+
+    Two things keep the big integers small: each node's polynomial is stored divided by
+    ``x^m(v)``, where ``m(v)`` is the cheapest cost of reaching ``v`` (its low
+    coefficients are all zero), so its size follows the spread of the costs rather than
+    their magnitude; and a node's polynomial is dropped as soon as its last successor has
+    read it.
     """
     width = max(8, -(-(counts.total.bit_length() + 1) // 8) * 8)
     keep = set(counts.order)
-    packed: dict[Node, int] = {}
+    graph = counts.graph
+    low: dict[Node, int] = {}  # m(v): the cheapest cost from the start to v
+    packed: dict[Node, int] = {}  # F(v) / x^m(v)
+    readers: dict[Node, int] = {}  # successors still to read packed[v]
+    out: dict[Node, Histogram] = {}
     for v in counts.order:
+        c = cost.get(v, 0)
+        if c < 0:
+            raise ValueError(f"negative cost at {v!r}")
         if v == counts.start:
-            acc = 1
+            acc, m = 1, 0
         else:
-            acc = sum(packed[u] for u in counts.graph.predecessors(v) if u in keep)
-        packed[v] = acc << (cost.get(v, 0) * width)
-    return {v: Histogram(packed[v], width) for v in counts.order if v in counts.ends}
+            preds = [u for u in graph.predecessors(v) if u in keep]
+            m = min(low[u] for u in preds)
+            acc = 0
+            for u in preds:
+                acc += packed[u] << ((low[u] - m) * width) if low[u] != m else packed[u]
+                readers[u] -= 1
+                if not readers[u]:
+                    del packed[u]
+        low[v] = m + c
+        if v in counts.ends:
+            out[v] = Histogram(acc << (low[v] * width), width)
+        n = sum(1 for s in graph.successors(v) if s in keep)
+        if n:
+            packed[v] = acc
+            readers[v] = n
+    return {v: out[v] for v in counts.order if v in out}
