@@ -434,15 +434,14 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
                 )
             report.coverage = coverage
             per_step = Counter(f.step for f in loaded.findings if f.step)
+            documents = Counter(q.step for q in journey.questions.values() if q.type == "file")
             report.steps = [
                 StepOut(
                     step=sid,
                     title=journey.text(step.title, lang),
                     questions=costs[sid].questions_high,
                     conditional=costs[sid].questions_high - costs[sid].questions_low,
-                    documents=sum(
-                        1 for q in journey.questions.values() if q.step == sid and q.type == "file"
-                    ),
+                    documents=documents[sid],
                     seconds=round(costs[sid].seconds_high, 1),
                     seconds_slow=round(costs[sid].slow_high, 1),
                     share_of_citizens=round(pm.reach.get(sid, 0.0), 4),

@@ -216,3 +216,15 @@ def test_format_reference_mentions_every_key_of_the_schema() -> None:
     assert missing == []
     for type_name in QUESTION_CLASSES:
         assert f"`{type_name}`" in doc, type_name
+
+
+def test_json_finding_carries_every_field_of_a_finding() -> None:
+    # as_dict is written out by hand (for speed): a field added to Finding must reach it.
+    from dataclasses import fields
+
+    from designer.findings import Finding, Severity
+
+    f = Finding("j.yaml", 3, 5, "jargon", "m", Severity.INFO, step="s", question="q")
+    d = f.as_dict()
+    assert set(d) == {x.name for x in fields(Finding)}
+    assert d["severity"] == "info" and d["line"] == 3 and d["question"] == "q"
