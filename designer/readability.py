@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -142,12 +142,21 @@ def syllables(word: str, lang: str = "fr") -> int:
 
     A part without a vowel ("l" of "l'adresse") counts zero, so an elision adds nothing.
     """
-    hyph = _hyphenator(_root(lang))
+    return _syllables(word.lower(), _root(lang))
+
+
+_PART_BREAK = re.compile(r"['’\-]")
+_VOWEL = re.compile(r"[aeiouyàâäéèêëîïôöùûüÿœæ]")
+
+
+@lru_cache(maxsize=1 << 16)
+def _syllables(word: str, root: str) -> int:
+    # Cached: a journey uses a few hundred distinct words thousands of times.
+    hyph = _hyphenator(root)
     total = 0
-    for part in re.split(r"['’\-]", word.lower()):
-        if not re.search(r"[aeiouyàâäéèêëîïôöùûüÿœæ]", part):
-            continue
-        total += len(hyph.positions(part)) + 1
+    for part in _PART_BREAK.split(word):
+        if _VOWEL.search(part):
+            total += len(hyph.positions(part)) + 1
     return total
 
 
@@ -182,7 +191,7 @@ def analyse(
     n_words = len(ws)
     n_sents = max(1, len(sents)) if n_words else 0
     n_syll = sum(syllables(w, root) for w in ws)
-    n_long = sum(1 for w in ws if len(re.sub(r"['’\-]", "", w)) > LIX_LONG_WORD)
+    n_long = sum(1 for w in ws if len(_PART_BREAK.sub("", w)) > LIX_LONG_WORD)
     longest = max((len(words_of(s)) for s in sents), default=0)
     issues = falc_issues(text, root, explained) + jargon_issues(
         text, root, lexicon if lexicon is not None else load_lexicon()
