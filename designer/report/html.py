@@ -1,26 +1,42 @@
 """The self-contained HTML report: one file, styles and the graph picture inline.
 
-The step graph is laid out here, without graphviz: nodes in rows by their longest
-distance from the start (topological depth), ordered in each row by the mean position
-of their predecessors (one barycentre pass), branches drawn as curves labelled with
-their condition in words. The picture has a text alternative: the same graph as a list.
+The step graph is laid out by graphviz's ``dot`` when it is installed (``dot -Tjson0``
+gives the place of every box, the spline of every branch and the place of its label; the
+SVG itself is ours, so that it keeps the report's styles, classes and text alternatives).
+Without ``dot``, or when it fails or takes too long, a built-in layout is used: nodes in
+rows by their longest distance from the start (topological depth), ordered in each row by
+the mean position of their predecessors (one barycentre pass), branches drawn as curves.
+Either way branches are labelled with their condition in words, and the picture has a
+text alternative: the same graph as a list.
 """
 
 from __future__ import annotations
 
+import json
+import logging
+import shutil
+import subprocess
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 from jinja2 import Environment, select_autoescape
 
 from designer.report.model import (
     ComparisonReport,
+    GraphNodeOut,
     GraphOut,
     JourneyReport,
     PortfolioReport,
 )
 
 NODE_W, NODE_H, H_GAP, V_GAP, MARGIN = 210, 56, 28, 96, 16
+#: Seconds ``dot`` may take before the built-in layout is used instead.
+DOT_TIMEOUT = 20.0
+#: Branch labels longer than this are cut (the full text is in a tooltip and the list).
+LABEL_CHARS = 32
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -48,6 +64,8 @@ class Arrow:
     lx: float
     ly: float
     highlighted: bool
+    source: str = ""
+    target: str = ""
 
 
 @dataclass
@@ -58,6 +76,7 @@ class Picture:
     height: float
     boxes: list[Box]
     arrows: list[Arrow]
+    engine: str = "builtin"  # "graphviz" when dot placed the boxes
 
 
 def _wrap(text: str, width: int = 26, lines: int = 2) -> list[str]:
@@ -76,8 +95,129 @@ def _wrap(text: str, width: int = 26, lines: int = 2) -> list[str]:
     return out or [""]
 
 
+def _short(words: str) -> str:
+    return words if len(words) <= LABEL_CHARS else words[: LABEL_CHARS - 1] + "…"
+
+
+def _box(n: GraphNodeOut, x: float, y: float) -> Box:
+    return Box(n.id, n.kind, n.label, _wrap(n.label), x, y, n.questions, n.findings,
+               n.on_median_path)  # fmt: skip
+
+
+def dot_source(graph: GraphOut) -> str:
+    """The graph for ``dot``: fixed-size boxes as large as ours, nodes named by position
+    (ids never need quoting). Branch labels are not given to dot: they are placed above
+    their target as in the built-in layout (boxes of one row are a box apart, so the
+    labels of a fan-out never overlap), which leaves dot's rows evenly spaced."""
+    index = {n.id: i for i, n in enumerate(graph.nodes)}
+    lines = [
+        "digraph parcours {",
+        f"  rankdir=TB; splines=true; nodesep={H_GAP / 72:.3f}; ranksep={V_GAP / 72:.3f};",
+        f'  node [shape=box, fixedsize=true, width={NODE_W / 72:.4f}, height={NODE_H / 72:.4f},'
+        ' label=""];',
+    ]
+    lines += [f"  n{i};" for i in range(len(graph.nodes))]
+    lines += [f"  n{index[e.source]} -> n{index[e.target]};" for e in graph.edges]
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _points(text: str) -> list[tuple[float, float]]:
+    return [(float(x), float(y)) for x, y in (p.split(",")[:2] for p in text.split())]
+
+
+def layout_dot(graph: GraphOut, dot: str | None = None) -> Picture | None:
+    """The picture laid out by graphviz's ``dot``, or None when dot is missing, fails,
+    takes more than DOT_TIMEOUT seconds or answers something unexpected."""
+    exe = dot or shutil.which("dot")
+    if not exe or not graph.nodes:
+        return None
+    try:
+        done = subprocess.run(
+            [exe, "-Tjson0"],
+            input=dot_source(graph),
+            capture_output=True,
+            text=True,
+            timeout=DOT_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.info("graphviz dot could not run (%s): built-in layout used", exc)
+        return None
+    if done.returncode != 0:
+        log.info("graphviz dot failed (%s): built-in layout used", done.stderr.strip()[:200])
+        return None
+    try:
+        return _picture_from_dot(graph, json.loads(done.stdout))
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
+        log.info("graphviz dot gave an unexpected answer (%s): built-in layout used", exc)
+        return None
+
+
+def _picture_from_dot(graph: GraphOut, data: dict[str, Any]) -> Picture:
+    # dot's coordinates are points with y growing upwards; ours are pixels (1 pt = 1 px
+    # here) with y growing downwards, and a margin around the picture.
+    _, _, bb_w, bb_h = (float(v) for v in data["bb"].split(","))
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return MARGIN + x, MARGIN + bb_h - y
+
+    objects = data["objects"]
+    if len(objects) != len(graph.nodes):
+        raise ValueError("not every node was placed")
+    boxes = []
+    for obj in objects:
+        n = graph.nodes[int(obj["name"][1:])]
+        (cx, cy) = at(*_points(obj["pos"])[0])
+        boxes.append(_box(n, cx - NODE_W / 2, cy - NODE_H / 2))
+    tops = {b.id: (b.x + NODE_W / 2, b.y) for b in boxes}
+    arrows = []
+    into: dict[str, int] = {}
+    # dot lists edges in its own order: match them by their ends (gvid -> our index).
+    name_of = {int(obj["_gvid"]): int(obj["name"][1:]) for obj in objects}
+    index = {n.id: i for i, n in enumerate(graph.nodes)}
+    drawn_by_ends: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for drawn in data.get("edges", []):
+        ends = (name_of[int(drawn["tail"])], name_of[int(drawn["head"])])
+        drawn_by_ends.setdefault(ends, []).append(drawn)
+    for e in graph.edges:
+        drawn = drawn_by_ends[(index[e.source], index[e.target])].pop(0)
+        pos = drawn["pos"].split()
+        end = None
+        if pos[0].startswith("e,"):
+            end = at(*_points(pos.pop(0)[2:])[0])
+        if pos and pos[0].startswith("s,"):
+            pos.pop(0)
+        pts = [at(x, y) for x, y in _points(" ".join(pos))]
+        if len(pts) < 4 or (len(pts) - 1) % 3:
+            raise ValueError("a branch is not a cubic spline")
+        d = f"M{pts[0][0]:.0f},{pts[0][1]:.0f}"
+        for i in range(1, len(pts), 3):
+            d += " C" + " ".join(f"{x:.0f},{y:.0f}" for x, y in pts[i : i + 3])
+        if end is not None:
+            d += f" L{end[0]:.0f},{end[1]:.0f}"
+        label = _short(e.words)
+        k = into.get(e.target, 0)
+        if label:
+            into[e.target] = k + 1
+        lx, top = tops[e.target]
+        arrows.append(
+            Arrow(d, label, e.words, lx, top - 14 - 13 * k, e.on_median_path, e.source, e.target)
+        )
+    return Picture(2 * MARGIN + bb_w, 2 * MARGIN + bb_h, boxes, arrows, engine="graphviz")
+
+
+def picture_of(graph: GraphOut, engine: str = "auto") -> Picture:
+    """The picture of the step graph: ``auto`` uses dot when it works, ``builtin`` never."""
+    if engine != "builtin":
+        drawn = layout_dot(graph)
+        if drawn is not None:
+            return drawn
+    return layout(graph)
+
+
 def layout(graph: GraphOut) -> Picture:
-    """Place nodes in rows by depth and draw branches between them."""
+    """Place nodes in rows by depth and draw branches between them (the built-in layout)."""
     rows: dict[int, list[str]] = {}
     nodes = {n.id: n for n in graph.nodes}
     for n in graph.nodes:  # graph.nodes is in reading order: steps, then outcomes
@@ -107,20 +247,7 @@ def layout(graph: GraphOut) -> Picture:
             x = MARGIN + xpos[v] * (NODE_W + H_GAP)
             y = MARGIN + depth * (NODE_H + V_GAP)
             place[v] = (x, y)
-            n = nodes[v]
-            boxes.append(
-                Box(
-                    v,
-                    n.kind,
-                    n.label,
-                    _wrap(n.label),
-                    x,
-                    y,
-                    n.questions,
-                    n.findings,
-                    n.on_median_path,
-                )
-            )
+            boxes.append(_box(nodes[v], x, y))
     arrows = []
     into: dict[str, int] = {}
     for e in graph.edges:
@@ -129,7 +256,7 @@ def layout(graph: GraphOut) -> Picture:
         x2, y2 = tx + NODE_W / 2, ty - 2
         mid = (y1 + y2) / 2
         d = f"M{x1:.0f},{y1:.0f} C{x1:.0f},{mid:.0f} {x2:.0f},{mid:.0f} {x2:.0f},{y2:.0f}"
-        label = e.words if len(e.words) <= 32 else e.words[:31] + "…"
+        label = _short(e.words)
         # Labels sit just above their target: targets of one row are a box apart, so the
         # labels of a fan-out do not overlap; several labelled branches into one target
         # are stacked.
@@ -137,7 +264,7 @@ def layout(graph: GraphOut) -> Picture:
         if label:
             into[e.target] = k + 1
         lx, ly = x2, ty - 14 - 13 * k
-        arrows.append(Arrow(d, label, e.words, lx, ly, e.on_median_path))
+        arrows.append(Arrow(d, label, e.words, lx, ly, e.on_median_path, e.source, e.target))
     width = MARGIN * 2 + width_cols * (NODE_W + H_GAP) - H_GAP
     height = MARGIN * 2 + (max(rows, default=0) + 1) * (NODE_H + V_GAP) - V_GAP
     return Picture(width, height, boxes, arrows)
@@ -208,15 +335,18 @@ def _template(name: str) -> str:
     return resources.files("designer.report").joinpath(f"templates/{name}").read_text("utf-8")
 
 
-def render_html(report: object) -> str:
-    """The self-contained HTML page of a journey, portfolio or comparison report."""
+def render_html(report: object, graph_layout: str = "auto") -> str:
+    """The self-contained HTML page of a journey, portfolio or comparison report.
+
+    ``graph_layout``: ``auto`` draws the step graph with graphviz's dot when it is
+    installed, ``builtin`` always with the built-in layout."""
     env = _env()
     env.globals["css"] = _template("report.css")
     base = env.from_string(_template("base.html.j2"))
     env.globals["base"] = base
     if isinstance(report, JourneyReport):
         tpl = env.from_string(_template("journey.html.j2"))
-        picture = layout(report.graph) if report.graph else None
+        picture = picture_of(report.graph, graph_layout) if report.graph else None
         chart = bars({int(k): v for k, v in report.questions_distribution.items()})
         return tpl.render(r=report, picture=picture, chart=chart, standalone=True)
     if isinstance(report, PortfolioReport):
