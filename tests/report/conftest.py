@@ -8,7 +8,8 @@ import networkx as nx
 
 ROOT = Path(__file__).resolve().parents[2]
 JOURNEYS = sorted((ROOT / "journeys").glob("*.yaml"))
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# The paper replica and its redesign, shipped with the example journeys.
+FIXTURES = ROOT / "journeys" / "avant-apres"
 
 
 def brute_force(journey, drop=(), ends=None):
