@@ -509,10 +509,18 @@ def portfolio_report(
     asked in several journeys."""
     loaded = [load_journey(f) for f in files]
     reports = [journey_report(x, lang) for x in loaded]
+    return portfolio_of(folder, reports, [x.journey for x in loaded if x.journey is not None])
+
+
+def portfolio_of(
+    folder: str | Path, reports: list[JourneyReport], journeys: list[CompiledJourney]
+) -> PortfolioReport:
+    """The portfolio of journey reports already built (``parcours serve`` keeps each served
+    journey's report, so its portfolio is only the ranking and the shared concepts)."""
     rows = [_row(r) for r in reports]
     by_minutes = sorted(rows, key=lambda r: (r.minutes_median is None, -(r.minutes_median or 0)))
     by_findings = sorted(rows, key=lambda r: (-r.errors, -r.warnings, r.journey))
-    shared = m.shared_concepts([x.journey for x in loaded if x.journey is not None])
+    shared = m.shared_concepts(journeys)
     return PortfolioReport(
         folder=str(folder),
         by_minutes=by_minutes,
@@ -601,6 +609,7 @@ def comparison_report(
 __all__ = [
     "comparison_report",
     "journey_report",
+    "portfolio_of",
     "portfolio_report",
     "report_file",
 ]
