@@ -16,6 +16,7 @@ URLs (``J`` a journey id, ``S`` a step id, ``O`` an outcome id):
 ``/J/end/O``                   an exit outcome
 ``/J/save`` (POST), ``/J/saved``  save and come back later: link and code
 ``/J/resume``, ``/J/resume/T``    resume by code or by link
+``/-/reports``, ``/-/reports/J``  the auditor's reports, read-only (:mod:`renderer.reports`)
 =============================  ======================================================
 """
 
@@ -30,6 +31,7 @@ from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -53,6 +55,8 @@ from renderer.pages import (
     preview,
     progress,
 )
+from renderer.reports import PREFIX as REPORTS
+from renderer.reports import Format, Page, ReportShelf
 from renderer.security import COOKIE, CSRF_FIELD, CookieSigner, SecurityMiddleware, csrf_ok
 from renderer.store import ConflictError, Draft, Session, Store
 
@@ -89,6 +93,7 @@ class Parcours:
         self.store = Store(db_url)
         self.reload = reload
         self.catalog: Catalog = load_catalog(paths, self.store)
+        self.reports = ReportShelf()
         self.signer = CookieSigner(secret or self.store.secret())
         self.fixed_today = today
         self.max_body = max_body or self._default_max_body()
@@ -121,6 +126,12 @@ class Parcours:
         """Reload the journey files (designers editing with --reload)."""
         if self.reload:
             self.catalog = load_catalog(self.paths, self.store)
+
+    def folder(self) -> str:
+        """What is served, named as `parcours report` names a portfolio's folder."""
+        if isinstance(self.paths, list):
+            return ", ".join(map(str, self.paths))
+        return str(self.paths)
 
 
 # -- helpers -----------------------------------------------------------------------------------
@@ -361,6 +372,7 @@ async def front_door(request: Request) -> Response:
         count += 1
     return render(request, "front.html", {
         "groups": sorted(groups.items()), "query": query, "count": count, "lang": lang,
+        "reports_url": f"{REPORTS}?lang={lang}",
     }, who=who)
 
 
@@ -943,6 +955,50 @@ def _attach(request: Request, entry: Entry, who: Citizen, draft: Draft) -> Respo
     return redirect(request, node_url(ctx, ctx.run.current), who)
 
 
+# -- the auditor's reports ---------------------------------------------------------------------
+
+
+def _report_format(request: Request) -> Format:
+    return "json" if request.url.path.endswith(".json") else "html"
+
+
+def _report_response(page: Page, fmt: Format) -> Response:
+    if fmt == "json":
+        response: Response = Response(page.body, media_type="application/json")
+    else:
+        response = HTMLResponse(page.body)
+        # Only this page's own inline styles, no script (renderer/reports.py says why); the
+        # security middleware keeps a header that a response already has.
+        assert page.csp is not None
+        response.headers["content-security-policy"] = page.csp
+    # Nothing personal: a browser may keep the page, but asks again (a reload may change it).
+    response.headers["cache-control"] = "no-cache"
+    return response
+
+
+async def portfolio_report(request: Request) -> Response:
+    """Every served journey's key figures, ranked as `parcours report FOLDER` ranks them."""
+    app = _app(request)
+    app.refresh()
+    # Read-only: the language comes from ?lang= or an existing session; no session is made.
+    lang = _safe_lang(request)
+    fmt = _report_format(request)
+    entries = list(app.catalog.entries.values())
+    # Up to a second per large journey the first time: not on the event loop.
+    page = await run_in_threadpool(app.reports.portfolio_page, app.folder(), entries, lang, fmt)
+    return _report_response(page, fmt)
+
+
+async def journey_report(request: Request) -> Response:
+    """One served journey's report, of the version being served."""
+    entry = entry_or_404(request)
+    fmt = _report_format(request)
+    page = await run_in_threadpool(
+        _app(request).reports.journey_page, entry, _safe_lang(request), fmt
+    )
+    return _report_response(page, fmt)
+
+
 # -- errors ------------------------------------------------------------------------------------
 
 
@@ -951,9 +1007,14 @@ async def not_found(request: Request, exc: Exception) -> Response:
     lang = _safe_lang(request)
     status = getattr(exc, "status_code", 404)
     if status == 405:
-        return render(request, "error.html", {
+        response = render(request, "error.html", {
             "lang": lang, "title": t("method_title", lang), "body": t("not_found_body", lang),
         }, status=405)
+        # HTTP requires a 405 to say which methods the URL accepts.
+        allow = (getattr(exc, "headers", None) or {}).get("Allow")
+        if allow:
+            response.headers["allow"] = allow
+        return response
     return render(request, "error.html", {
         "lang": lang, "title": t("not_found_title", lang), "body": t("not_found_body", lang),
     }, status=404 if status == 404 else status)
@@ -1027,6 +1088,11 @@ def create_app(
     routes = [
         Route("/", front_door, methods=["GET"]),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+        # Read-only (GET and HEAD): every other method gets the 405 page.
+        Route(REPORTS, portfolio_report, methods=["GET"]),
+        Route(f"{REPORTS}.json", portfolio_report, methods=["GET"]),
+        Route(f"{REPORTS}/{{journey}}.json", journey_report, methods=["GET"]),
+        Route(f"{REPORTS}/{{journey}}", journey_report, methods=["GET"]),
         Route("/{journey}/", start_page, methods=["GET"]),
         Route("/{journey}/start", start, methods=["POST"]),
         Route("/{journey}/q/{step}", step_page, methods=["GET"]),

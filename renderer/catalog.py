@@ -25,12 +25,15 @@ log = logging.getLogger("parcours.renderer")
 
 @dataclass
 class Entry:
-    """A served journey: its current compiled version and its source."""
+    """A served journey: its current compiled version, its source and its findings."""
 
     journey: CompiledJourney
     source: str
     file: str
     hash: str
+    #: The warnings and infos of `parcours check` on this version (its auditor's report
+    #: lists them; a served journey has no error).
+    findings: list[Finding] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -124,7 +127,7 @@ def load_catalog(paths: str | Path | list[str | Path], store: Store) -> Catalog:
             )
             continue
         digest = store.save_journey_version(journey.id, source, str(file))
-        catalog.entries[journey.id] = Entry(journey, source, str(file), digest)
+        catalog.entries[journey.id] = Entry(journey, source, str(file), digest, loaded.findings)
     return catalog
 
 

@@ -189,6 +189,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Vos réponses ne servent qu'à traiter votre demande.",
         "en": "Your answers are only used to handle your application.",
     },
+    "footer_reports": {
+        "fr": "Rapports de complexité de ces démarches, pour les auditeurs et les équipes qualité",
+        "en": "Complexity reports of these services, for auditors and quality teams (in French)",
+    },
     "theme_other": {"fr": "Autres démarches", "en": "Other services"},
     "by_org": {"fr": "Proposé par {org}", "en": "Provided by {org}"},
     "hidden_reveal_note": {
