@@ -293,6 +293,11 @@ def test_every_journey_in_chromium_with_axe(server: tuple[str, Any], browser: An
     axe.check(page, "front door search")
     page.goto(base + "/nope/")
     axe.check(page, "404")
+    # The auditor's reports, as served.
+    page.goto(base + "/-/reports")
+    axe.check(page, "reports portfolio")
+    page.goto(base + "/-/reports/demo")
+    axe.check(page, "report")
     ends: dict[str, list[str]] = {}
     for journey in served_journeys():
         plans = _plans(app, journey)
@@ -372,4 +377,29 @@ def test_scripts_off_follow_up_pages(server: tuple[str, Any], browser: Any) -> N
     assert page.locator("[name='naissance-day']").is_visible()
     page.click("a.pc-back-link")
     assert page.input_value("[name='nom']") == "Martin"
+    context.close()
+
+
+def test_served_reports_keep_their_styles_under_their_csp(server: tuple[str, Any],
+                                                          browser: Any) -> None:
+    """The report pages' policy (no script, only their own inline styles, by hash) lets
+    Chromium apply every style of the page and blocks nothing."""
+    base, _app = server
+    context = browser.new_context()  # the page's own Content-Security-Policy applies
+    page = context.new_page()
+    blocked: list[str] = []
+    page.on("console", lambda m: blocked.append(m.text)
+            if "Content Security Policy" in m.text else None)
+    page.goto(base + "/")
+    page.click("footer a[href^='/-/reports']")
+    assert page.url == f"{base}/-/reports?lang=fr"
+    assert page.locator("h1").inner_text() == "Portefeuille de démarches"
+    # The report's stylesheet applies: <main> is bounded in width (default: none).
+    assert page.evaluate("getComputedStyle(document.querySelector('main')).maxWidth") != "none"
+    page.goto(base + "/-/reports/acte-etat-civil")
+    assert page.evaluate("getComputedStyle(document.querySelector('main')).maxWidth") != "none"
+    # A style attribute (the chart's) applies too.
+    assert page.evaluate("getComputedStyle(document.querySelector('svg[style]')).maxWidth") \
+        == "100%"
+    assert blocked == []
     context.close()
