@@ -41,6 +41,10 @@ class Untranslatable(Exception):
     """One expression or construct cannot be carried over; the message is the reason."""
 
 
+class AskedLater(Untranslatable):
+    """A test on an answer that the form only asks after the place of the test."""
+
+
 class NeverHolds(Untranslatable):
     """A test that can never hold (a value that is not an option): dropped from a disjunction."""
 
@@ -71,8 +75,9 @@ class ImportStats:
     conditions_translated: int = 0
     computed: int = 0
     computed_translated: int = 0
-    #: Conditions of constructs not carried over at all (e.g. CORE's soft-validation screens).
-    conditions_dropped: int = 0
+    #: Translated conditions carried by another construct that implies them (CORE's
+    #: repeated soft-validation pages, asked once where every answer they test is known).
+    conditions_merged: int = 0
 
 
 @dataclass
@@ -181,6 +186,14 @@ def or_(*parts: Expr) -> Expr:
     if len(items) == 1:
         return items[0]
     return BoolOp("or", tuple(items))
+
+
+def joined(*conditions: str | None) -> str | None:
+    """The conjunction of the conditions given (each in parentheses when it holds an `or`)."""
+    parts = [c for c in conditions if c]
+    if len(parts) < 2:
+        return parts[0] if parts else None
+    return " and ".join(f"({p})" if " or " in p else p for p in parts)
 
 
 def not_(part: Expr) -> Expr:

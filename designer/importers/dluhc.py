@@ -17,19 +17,22 @@ The mapping:
   file but are tested by many pages: they are added as questions of a first
   "setup" step with the values the conditions use, and noted;
 * ``conditional_for`` (an inline follow-up question) becomes the follow-up's
-  ``when``; interruption screens (soft validations triggered by Ruby methods)
-  and read-only computed totals are not carried over, and noted.
+  ``when``; read-only computed totals are not carried over, and noted;
+* interruption screens ("are you sure?" soft validations shown when a Ruby
+  method holds) become conditional confirmation questions, their methods
+  translated by the project's table (``core_soft_validations``, built into
+  steps by ``dluhc_soft``).
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 from designer.expressions import Expr
 
 from .core import (
+    AskedLater,
     Collector,
     Ids,
     ImportRefused,
@@ -41,48 +44,24 @@ from .core import (
     answered,
     compare,
     finish,
+    joined,
     not_,
     option_value,
     or_,
     slug_journey_id,
 )
+from .dluhc_model import (
+    CORE_METHODS,
+    OPTIONAL_FIELDS,
+    SETUP_COMPLETED,
+    SETUP_FIELDS,
+    answer_options,
+    humanise,
+)
+from .dluhc_soft import SoftValidations
 from .html_text import html_to_text
 
-# CORE model methods that are plain tests on answers, as defined in
-# app/models/lettings_log.rb of CORE: written as depends_on alternatives.
-CORE_METHODS: dict[str, list[dict[str, Any]]] = {
-    "is_supported_housing?": [{"needstype": 2}],
-    "is_general_needs?": [{"needstype": 1}],
-    "is_renewal?": [{"renewal": 1}],
-    "is_carehome?": [{"is_carehome": 1}],
-    "rent_and_charges_paid_weekly?": [{"period": v} for v in (1, 5, 6, 7, 8, 9, 10, 11)],
-    "rent_and_charges_paid_every_4_weeks?": [{"period": 3}],
-    "rent_and_charges_paid_every_2_weeks?": [{"period": 2}],
-    "rent_and_charges_paid_monthly?": [{"period": 4}],
-}
-# Labels of the setup fields, from the comments of CORE's lettings_log.rb ("# 1: General Needs").
-SETUP_FIELDS: dict[str, dict[str, Any]] = {
-    "needstype": {"label": "What is the needs type of the letting?",
-                  "options": {"1": "General needs", "2": "Supported housing"}},
-    "renewal": {"label": "Is this letting a renewal?", "options": {"1": "Yes", "0": "No"}},
-    "owning_organisation_provider_type": {
-        "label": "What kind of provider owns the property?",
-        "options": {"LA": "Local authority", "PRP": "Private registered provider"}},
-}
-#: Holds once every question of CORE's setup section is answered (task-list gating).
-SETUP_COMPLETED = "non_location_setup_questions_completed?"
-
 _OPS = {">": ">", "<": "<", ">=": ">=", "<=": "<=", "==": "==", "!=": "!="}
-
-
-def _options(question: dict[str, Any]) -> dict[str, str]:
-    options: dict[str, str] = {}
-    for key, value in (question.get("answer_options") or {}).items():
-        if key == "" or str(key).startswith("divider"):
-            continue
-        label = value.get("value") if isinstance(value, dict) else value
-        options[str(key)] = str(label if label is not None else key)
-    return options
 
 
 class DLUHCImporter:
@@ -101,6 +80,12 @@ class DLUHCImporter:
         self.order = 0
         self.grouped: dict[str, list[str]] = {}
         self.method_notes: set[str] = set()
+        #: The page each question was imported from (by journey id), and the first source
+        #: question of each CORE field (its labels).
+        self.page_of: dict[str, dict[str, Any]] = {}
+        self.source_questions: dict[str, dict[str, Any]] = {}
+        self.optional: list[str] = []
+        self.soft = SoftValidations(self)
         #: Build two-valued tests (under a negation): each guarded by answered().
         self.strict = False
 
@@ -132,10 +117,10 @@ class DLUHCImporter:
     def question_type(self, question: dict[str, Any]) -> tuple[str | None, dict[str, Any]]:
         kind = question.get("type")
         if kind in ("radio", "select"):
-            options = _options(question)
+            options = answer_options(question)
             return ("choice", {"options": options}) if options else ("text", {})
         if kind == "checkbox":
-            options = _options(question)
+            options = answer_options(question)
             return ("multichoice", {"options": options}) if options else (None, {})
         if kind == "numeric":
             step = question.get("step", 1)
@@ -157,7 +142,7 @@ class DLUHCImporter:
     def refs(self, key: str, before: int) -> list[Symbol]:
         copies = [s for s in self.copies.get(key, []) if s.order < before]
         if key in self.copies and not copies:
-            raise Untranslatable(f"{key} is only asked later in the form")
+            raise AskedLater(f"{key} is only asked later in the form")
         return copies
 
     def atom(self, key: str, value: Any, before: int) -> Expr:
@@ -203,6 +188,8 @@ class DLUHCImporter:
             return (and_(answered(symbol), test) or test) if self.strict else test
         if key in CORE_METHODS and op == "==" and isinstance(value, bool):
             return self.method(key, value, before)
+        if self.soft.knows(key) and op == "==" and value is True:
+            return self.soft.rule(key, before)
         if key == SETUP_COMPLETED and op == "==" and value is True and self.setup:
             self.method_notes.add(key)
             result = and_(*[answered(v["symbol"]) for v in self.setup.values()])
@@ -316,7 +303,7 @@ class DLUHCImporter:
                 "symbol": symbol,
                 "question": {
                     "type": "choice",
-                    "label": str(known.get("label") or f"{_humanise(key)} (set in CORE's setup "
+                    "label": str(known.get("label") or f"{humanise(key)} (set in CORE's setup "
                                                           "section)"),
                     "options": {o: known.get("options", {}).get(o, o) for o in options},
                 },
@@ -324,6 +311,20 @@ class DLUHCImporter:
             self.out.note(f"depends_on {key}", f"setup field {key}", "not defined in this file "
                           "(CORE's setup section is in code): added to a first 'setup' step with "
                           f"the values the conditions test ({', '.join(options)})")
+        for key in self.soft.fields_read(pages):
+            if key in self.setup or key in self.copies or key not in SETUP_FIELDS:
+                continue
+            known = SETUP_FIELDS[key]
+            kind = "choice" if "options" in known else str(known["type"])
+            question: dict[str, Any] = {"type": kind, "label": known["label"]}
+            if "options" in known:
+                question["options"] = dict(known["options"])
+            symbol = Symbol(self.ids.allocate(key), kind,
+                            list(known["options"]) if "options" in known else None, -1)
+            self.setup[key] = {"symbol": symbol, "question": question}
+            self.out.note(f"soft validations: {key}", f"setup field {key}", "not defined in this "
+                          "file (CORE's setup section is in code): added to the first 'setup' "
+                          "step, since the translated soft validations read it")
 
     def run(self) -> ImportResult:
         pages = self.pages()
@@ -332,6 +333,8 @@ class DLUHCImporter:
         # Pass 1: ids for every question, in reading order (pages before their variants).
         for _, _, _, page in pages:
             if self.is_interruption(page):
+                # Its place: the questions asked before it are those it may test.
+                page["_order"] = self.order
                 continue
             for qid, question in (page.get("questions") or {}).items():
                 if not isinstance(question, dict):
@@ -344,6 +347,8 @@ class DLUHCImporter:
                 self.order += 1
                 question["_symbol"] = symbol
                 question["_extra"] = extra
+                self.page_of[symbol.id] = page
+                self.source_questions.setdefault(qid, question)
                 self.copies.setdefault(qid, []).append(symbol)
                 if qtype == "multichoice":
                     for option in extra["options"]:
@@ -359,21 +364,16 @@ class DLUHCImporter:
                          "of the imported file; the form's conditions test them.",
                 "questions": {v["symbol"].id: v["question"] for v in self.setup.values()},
             }
-            comments[("steps", setup_id)] = "not in the file: setup fields tested by depends_on"
+            comments[("steps", setup_id)] = ("not in the file: setup fields tested by depends_on "
+                                             "and by the soft validations")
         subsection_conditions: dict[str, str | None] = {}
         for section_id, sub_id, sub, page in pages:
             page_id = page["_id"]
             ref = f"sections.{section_id}.subsections.{sub_id}.pages.{page_id}"
-            if self.is_interruption(page):
-                if page.get("depends_on"):
-                    self.out.stats.conditions_dropped += 1
-                self.out.note(ref, f"interruption screen {page_id}", "a soft validation ('are "
-                              "you sure?') triggered by CORE's Ruby code: no equivalent, not "
-                              "imported")
-                continue
             symbols = [q["_symbol"] for q in (page.get("questions") or {}).values()
                        if isinstance(q, dict) and "_symbol" in q]
-            first = min((s.order for s in symbols), default=self.order)
+            first = page["_order"] if "_order" in page else min(
+                (s.order for s in symbols), default=self.order)
             if sub_id not in subsection_conditions:
                 subsection_conditions[sub_id] = None
                 if sub.get("depends_on") == [{SETUP_COMPLETED: True}] and self.setup:
@@ -388,6 +388,15 @@ class DLUHCImporter:
                         self.out.note(f"sections.{section_id}.subsections.{sub_id}",
                                       "subsection condition", "not translated: its pages are "
                                       "shown whenever their own condition holds")
+            if self.is_interruption(page):
+                confirmation = self.soft.page(ref, page, subsection_conditions[sub_id])
+                if confirmation is not None:
+                    step_id, soft_step, qid, question_ref = confirmation
+                    steps[step_id] = soft_step
+                    where = f"{ref} ({sub['label']})" if sub.get("label") else ref
+                    comments[("steps", step_id)] = f"{where}: soft validation"
+                    comments[("__q__", qid)] = question_ref
+                continue
             page_when: str | None = None
             if page.get("depends_on"):
                 page_when = self.translate(page["depends_on"], first, ref)
@@ -403,13 +412,10 @@ class DLUHCImporter:
                 if built is None:
                     continue
                 symbol = source["_symbol"]
-                parts = [p for p in (subsection_conditions[sub_id], page_when) if p]
                 reveal = self.revealed_by(qid, page, symbol, ref)
-                if reveal:
-                    parts.append(reveal)
-                if parts:
-                    built["when"] = " and ".join(f"({p})" if " or " in p else p for p in parts) \
-                        if len(parts) > 1 else parts[0]
+                when = joined(subsection_conditions[sub_id], page_when, reveal)
+                if when:
+                    built["when"] = when
                 if failed:
                     built["required"] = False
                 questions[symbol.id] = built
@@ -420,13 +426,14 @@ class DLUHCImporter:
             step_id = self.ids.allocate(page_id, "page")
             title = page.get("header") or next(
                 (q.get("label") for q in questions.values() if q.get("label")), None
-            ) or _humanise(page_id)
+            ) or humanise(page_id)
             step: dict[str, Any] = {"title": html_to_text(str(title)), "questions": questions}
             if page.get("description"):
                 step["intro"] = html_to_text(str(page["description"]))
             steps[step_id] = step
             comments[("steps", step_id)] = f"{ref} ({sub.get('label')})" if sub.get("label") \
                 else ref
+        self.soft.merge_repeated()
         self.out.note("questions.*.check_answer_label", "check_answer_label",
                       "the short labels of CORE's check-answers page: used only as the label of "
                       "a question without header (the review page shows the labels)")
@@ -445,6 +452,10 @@ class DLUHCImporter:
                 reason = ("translated from its Ruby definition in CORE's lettings_log.rb: "
                           + _short_json(CORE_METHODS[key]))
             self.out.note(f"model method {key}", key, reason)
+        self.soft.notes()
+        if self.optional:
+            self.out.note(", ".join(self.optional), "optional questions", "CORE never requires "
+                          "them (OPTIONAL_FIELDS of its lettings_log.rb): required: false")
         for key, qids in self.grouped.items():
             self.out.note(", ".join(sorted(set(qids))), key, _GROUP_REASONS.get(
                 key, "no equivalent in the format"))
@@ -471,9 +482,11 @@ class DLUHCImporter:
             "organisation": "Ministry of Housing, Communities and Local Government (CORE)",
             "languages": ["en"],
             "start": ordered[0],
+            **({"computed": self.soft.computed} if self.soft.computed else {}),
             "steps": steps,
             "outcomes": {outcome: {"kind": "submit", "title": "Check your answers and submit"}},
         }
+        comments.update(self.soft.comments)
         return ImportResult(journey, comments, self.out.notes, self.out.stats, "dluhc")
 
     def revealed_by(self, qid: str, page: dict[str, Any], symbol: Symbol, ref: str) -> str | None:
@@ -512,12 +525,15 @@ class DLUHCImporter:
             return None
         symbol: Symbol = source["_symbol"]
         self.out.stats.questions += 1
-        label = source.get("header") or source.get("check_answer_label") or _humanise(qid)
+        label = source.get("header") or source.get("check_answer_label") or humanise(qid)
         question: dict[str, Any] = {"type": symbol.type, "label": html_to_text(str(label))}
         hint = source.get("hint_text")
         if hint:
             question["help"] = html_to_text(str(hint))
         question.update(source.get("_extra") or {})
+        if qid in OPTIONAL_FIELDS:
+            question["required"] = False
+            self.optional.append(symbol.id)
         prefix, suffix = source.get("prefix"), source.get("suffix")
         if symbol.type in ("integer", "decimal"):
             unit = " ".join(str(x).strip() for x in (prefix, suffix) if isinstance(x, str) and x)
@@ -553,6 +569,10 @@ _GROUP_REASONS = {
     "disable_clearing_if_not_routed_or_dynamic_answer_options": "a journey keeps only the answers "
                                                                 "of shown questions",
     "hints on options": "option hints have no equivalent: the option labels are kept",
+    "title_text and informative_text": "the title and text of CORE's interruption screens are "
+                                       "translation keys of its locale files, not in the form: "
+                                       "the step is titled by the question's check-answers "
+                                       "label and lists the answers to check",
     "suffix chosen by another answer": "a unit that depends on another answer: the fixed prefix "
                                        "is kept",
 }
@@ -563,11 +583,6 @@ def _short_json(value: Any) -> str:
 
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 160 else text[:157] + "…"
-
-
-def _humanise(text: str) -> str:
-    words = re.sub(r"[_\-?]+", " ", text).strip()
-    return words[:1].upper() + words[1:] if words else text
 
 
 def import_dluhc(path: Path, data: Any) -> ImportResult:
