@@ -104,6 +104,11 @@ def _error_lines(findings: list[Finding]) -> list[str]:
     ]
 
 
+#: Journey ids whose URL the server itself uses (/-/ cannot be an id: slugs start with a
+#: letter or digit).
+RESERVED_IDS = {"static": "the style sheets and scripts"}
+
+
 def load_catalog(paths: str | Path | list[str | Path], store: Store) -> Catalog:
     """Load every journey file named, serve the valid ones, record their versions in the store."""
     catalog = Catalog()
@@ -120,6 +125,17 @@ def load_catalog(paths: str | Path | list[str | Path], store: Store) -> Catalog:
             catalog.refused.append(Refused(str(file), errors or [f"{file}: not a journey"]))
             continue
         journey = loaded.journey
+        if journey.id in RESERVED_IDS:
+            catalog.refused.append(
+                Refused(
+                    str(file),
+                    [
+                        f"{file}: id '{journey.id}' is reserved by the server "
+                        f"(/{journey.id}/ serves {RESERVED_IDS[journey.id]}): rename the journey"
+                    ],
+                )
+            )
+            continue
         if journey.id in catalog.entries:
             other = catalog.entries[journey.id].file
             catalog.refused.append(

@@ -98,3 +98,15 @@ def test_refused_journeys_are_reported(tmp_path: Path) -> None:
     assert list(catalog.entries) == ["demo"]
     assert catalog.refused and catalog.refused[0].file == str(bad)
     assert any("bad.yaml" in reason for reason in catalog.refused[0].reasons)
+
+
+def test_a_journey_named_like_a_server_path_is_refused_with_the_reason(tmp_path: Path) -> None:
+    # /static/ serves the assets: a journey with that id could never be reached.
+    clash = tmp_path / "static.yaml"
+    clash.write_text(DEMO.read_text(encoding="utf-8").replace("id: demo", "id: static", 1),
+                     encoding="utf-8")  # fmt: skip
+    app = create_app([DEMO, clash], db_url=f"sqlite:///{tmp_path / 'p.db'}")
+    catalog = app.state.parcours.catalog
+    assert list(catalog.entries) == ["demo"]
+    assert [r.file for r in catalog.refused] == [str(clash)]
+    assert "id 'static' is reserved by the server" in catalog.refused[0].reasons[0]
