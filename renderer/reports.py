@@ -126,11 +126,17 @@ class ReportShelf:
     ) -> Page:
         """The portfolio of the served journeys, rendered as HTML or JSON."""
         key = ("portfolio", folder, tuple((e.id, e.hash) for e in entries), lang, fmt)
-        return self._pages.get(key, lambda: _page(self.portfolio(folder, entries, lang), fmt))
+        # The served portfolio links to each journey's served report, in the same language.
+        link = f"/-/reports/{{id}}?lang={lang}"
+        return self._pages.get(
+            key, lambda: _page(self.portfolio(folder, entries, lang), fmt, journey_link=link)
+        )
 
 
-def _page(report: JourneyReport | PortfolioReport, fmt: Format) -> Page:
-    body = render(report, fmt)
+def _page(
+    report: JourneyReport | PortfolioReport, fmt: Format, journey_link: str | None = None
+) -> Page:
+    body = render(report, fmt, journey_link=journey_link)
     return Page(body, report_csp(body) if fmt == "html" else None)
 
 

@@ -66,8 +66,12 @@ def _emit(text: str, output: str | None) -> int:
     return OK
 
 
-def render(report: object, fmt: str) -> str:
-    """A report model as JSON, HTML or text."""
+def render(report: object, fmt: str, journey_link: str | None = None) -> str:
+    """A report model as JSON, HTML or text.
+
+    ``journey_link``: for an HTML portfolio, where each journey's own report is, as a
+    pattern with ``{id}`` (the served portfolio links to ``/-/reports/{id}``); without it
+    the portfolio links to its own summary of each journey."""
     from designer.report.model import ComparisonReport, JourneyReport, PortfolioReport
 
     if fmt == "json":
@@ -76,7 +80,7 @@ def render(report: object, fmt: str) -> str:
     if fmt == "html":
         from designer.report.html import render_html
 
-        return render_html(report)
+        return render_html(report, journey_link=journey_link)
     from designer.report import text
 
     if isinstance(report, JourneyReport):

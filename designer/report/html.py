@@ -335,7 +335,9 @@ def _template(name: str) -> str:
     return resources.files("designer.report").joinpath(f"templates/{name}").read_text("utf-8")
 
 
-def render_html(report: object, graph_layout: str = "auto") -> str:
+def render_html(
+    report: object, graph_layout: str = "auto", journey_link: str | None = None
+) -> str:
     """The self-contained HTML page of a journey, portfolio or comparison report.
 
     ``graph_layout``: ``auto`` draws the step graph with graphviz's dot when it is
@@ -351,7 +353,7 @@ def render_html(report: object, graph_layout: str = "auto") -> str:
         return tpl.render(r=report, picture=picture, chart=chart, standalone=True)
     if isinstance(report, PortfolioReport):
         tpl = env.from_string(_template("portfolio.html.j2"))
-        return tpl.render(p=report)
+        return tpl.render(p=report, journey_link=journey_link)
     assert isinstance(report, ComparisonReport)
     tpl = env.from_string(_template("comparison.html.j2"))
     return tpl.render(c=report)

@@ -84,6 +84,11 @@ def test_portfolio_lists_every_served_journey_ranked_as_the_command(
     assert {**data, "folder": ""} == {**expected, "folder": ""}
     # The trailing slash is forgiven.
     assert client.get("/-/reports/").url.path == "/-/reports"
+    # Each journey links to its own served report, in the portfolio's language, which is there.
+    for entry in served.values():
+        link = f'href="/-/reports/{entry.id}?lang=fr"'
+        assert link in page.text
+        assert client.get(f"/-/reports/{entry.id}?lang=fr").status_code == 200
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
