@@ -343,6 +343,7 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
         organisation=journey.model.organisation,
         file=loaded.file,
         languages=journey.languages,
+        lang=lang,
         ok=loaded.ok,
         findings=findings,
         size=SizeOut(**m.size(journey).__dict__),

@@ -283,6 +283,10 @@ class JourneyReport(_Model):
     organisation: str
     file: str
     languages: list[str]
+    lang: str | None = Field(
+        default=None,
+        description="The language the journey's own texts (titles, labels) are quoted in.",
+    )
     ok: bool = Field(description="False when the journey has errors (metrics may be missing).")
     size: SizeOut | None = None
     paths: PathsOut | None = None

@@ -8,6 +8,7 @@ import re
 
 import jsonschema
 import pytest
+from markupsafe import escape
 
 from designer.cli import main as cli_main
 from designer.report import build, render
@@ -185,3 +186,16 @@ def test_diff_fails_when_the_new_version_has_errors(tmp_path, capsys):
     assert run_cli("diff", str(REDESIGN), str(bad)) == 1
     assert run_cli("diff", str(bad), str(REDESIGN)) == 0
     assert "(–) →" in capsys.readouterr().out
+
+
+def test_journey_texts_quoted_in_another_language_are_marked(tmp_path):
+    # The report speaks French; an English journey text in it carries lang="en" (RGAA 8.7).
+    path = next(p for p in JOURNEYS if p.stem == "aide-isolation")
+    english = build.report_file(path, "en")
+    assert english.lang == "en"
+    page = render(english, "html")
+    assert f'<h1><span lang="en">{escape(english.title)}</span></h1>' in page
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="fr"' in page
+    french = build.report_file(path)
+    assert french.lang == "fr"
+    assert f"<h1>{escape(french.title)}</h1>" in render(french, "html")
