@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -382,23 +382,21 @@ def path_metrics(
             return {n: 1 if n in journey.steps else 0 for n in counts.order}
         return {n: int(round(getattr(costs[n], attr))) for n in counts.order}
 
-    def per_end(attr: str) -> dict[Any, Histogram]:
-        # The histogram of the runs ending at an outcome does not depend on which other
+    def remembered(kind: str, attr: str, compute: Callable[..., dict[Any, Any]]) -> dict[Any, Any]:
+        # The figure of the runs ending at an outcome does not depend on which other
         # outcomes are counted: a memo made for all outcomes serves any subset of them.
-        key = ("histograms", attr, dropped)
+        key = (kind, attr, dropped)
         known = memo.get(key)
         if known is None or not all(e in known for e in reached_ends):
-            known = histograms_by_end(counts, ints(attr))
+            known = compute(counts, ints(attr))
             memo[key] = known
         return {e: known[e] for e in reached_ends}
 
+    def per_end(attr: str) -> dict[Any, Histogram]:
+        return remembered("histograms", attr, histograms_by_end)
+
     def fewest_per_end(attr: str) -> dict[Any, int]:
-        key = ("fewest", attr, dropped)
-        known = memo.get(key)
-        if known is None or not all(e in known for e in reached_ends):
-            known = min_cost_by_end(counts, ints(attr))
-            memo[key] = known
-        return {e: known[e] for e in reached_ends}
+        return remembered("fewest", attr, min_cost_by_end)
 
     def fewest(attr: str) -> int | None:
         values = fewest_per_end(attr).values()
