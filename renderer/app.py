@@ -417,6 +417,22 @@ def _no_draft(request: Request, entry: Entry, who: Citizen) -> Response:
     return redirect(request, f"/{entry.id}/", who)
 
 
+def draft_or_redirect(request: Request, entry: Entry, who: Citizen) -> Context | Response:
+    """The session's draft on this journey, or a redirect to its start page when none."""
+    ctx = draft_context(request, entry, who)
+    return _no_draft(request, entry, who) if ctx is None else ctx
+
+
+def draft_page(request: Request) -> tuple[Citizen, Context] | Response:
+    """For a GET page of a draft: the citizen and the draft, or the response to send
+    instead (404 for an unknown journey, a redirect when the session has no draft)."""
+    entry = entry_or_404(request)
+    who = citizen(request)
+    assert who is not None
+    ctx = draft_or_redirect(request, entry, who)
+    return ctx if isinstance(ctx, Response) else (who, ctx)
+
+
 def _part(value: Any) -> int:
     try:
         return max(0, min(int(value), 50))
@@ -537,12 +553,11 @@ def _back_url(ctx: Context, step_id: str, part: int, returning: bool) -> str:
 
 async def step_page(request: Request) -> Response:
     """GET a question page: refused (redirected) when the run has not reached it."""
-    entry = entry_or_404(request)
-    who = citizen(request)
-    assert who is not None
-    ctx = draft_context(request, entry, who)
-    if ctx is None:
-        return _no_draft(request, entry, who)
+    got = draft_page(request)
+    if isinstance(got, Response):
+        return got
+    who, ctx = got
+    entry = ctx.entry
     if ctx.draft.submitted:
         return redirect(request, f"/{entry.id}/confirmation", who)
     step_id = request.path_params["step"]
@@ -562,9 +577,9 @@ async def step_post(request: Request) -> Response:
     if isinstance(posted, Response):
         return posted
     entry, who, form = posted
-    ctx = draft_context(request, entry, who)
-    if ctx is None:
-        return _no_draft(request, entry, who)
+    ctx = draft_or_redirect(request, entry, who)
+    if isinstance(ctx, Response):
+        return ctx
     if ctx.draft.submitted:
         return redirect(request, f"/{entry.id}/confirmation", who)
     step_id = request.path_params["step"]
@@ -738,12 +753,11 @@ def _conflict(request: Request, who: Citizen) -> Response:
 
 async def check_page(request: Request) -> Response:
     """Every shown answer grouped by page, each with a Change link."""
-    entry = entry_or_404(request)
-    who = citizen(request)
-    assert who is not None
-    ctx = draft_context(request, entry, who)
-    if ctx is None:
-        return _no_draft(request, entry, who)
+    got = draft_page(request)
+    if isinstance(got, Response):
+        return got
+    who, ctx = got
+    entry = ctx.entry
     if ctx.draft.submitted:
         return redirect(request, f"/{entry.id}/confirmation", who)
     outcome = ctx.run.outcome
@@ -808,9 +822,9 @@ async def submit(request: Request) -> Response:
     if isinstance(posted, Response):
         return posted
     entry, who, form = posted
-    ctx = draft_context(request, entry, who)
-    if ctx is None:
-        return _no_draft(request, entry, who)
+    ctx = draft_or_redirect(request, entry, who)
+    if isinstance(ctx, Response):
+        return ctx
     app = _app(request)
     if not ctx.draft.submitted:
         outcome = ctx.run.outcome
@@ -867,12 +881,11 @@ async def receipt(request: Request) -> Response:
 
 async def exit_page(request: Request) -> Response:
     """An exit outcome: why the journey ends here, and where to go instead."""
-    entry = entry_or_404(request)
-    who = citizen(request)
-    assert who is not None
-    ctx = draft_context(request, entry, who)
-    if ctx is None:
-        return _no_draft(request, entry, who)
+    got = draft_page(request)
+    if isinstance(got, Response):
+        return got
+    who, ctx = got
+    entry = ctx.entry
     oid = request.path_params["outcome"]
     if ctx.run.outcome != oid:
         return redirect(request, node_url(ctx, ctx.run.current), who)
@@ -886,12 +899,11 @@ async def exit_page(request: Request) -> Response:
 
 async def saved_page(request: Request) -> Response:
     """The resume link and code of the session's draft."""
-    entry = entry_or_404(request)
-    who = citizen(request)
-    assert who is not None
-    ctx = draft_context(request, entry, who)
-    if ctx is None:
-        return _no_draft(request, entry, who)
+    got = draft_page(request)
+    if isinstance(got, Response):
+        return got
+    who, ctx = got
+    entry = ctx.entry
     link = str(request.url_for("resume_link", journey=entry.id, token=ctx.draft.resume_token))
     return render(request, "saved.html", {
         "lang": _journey_lang(ctx.journey, who.lang), "link": link,
