@@ -196,6 +196,19 @@ def analyse(
     issues = falc_issues(text, root, explained) + jargon_issues(
         text, root, lexicon if lexicon is not None else load_lexicon()
     )
+    return _measured(root, n_words, n_sents, n_syll, n_long, longest, issues)
+
+
+def _measured(
+    root: str,
+    n_words: int,
+    n_sents: int,
+    n_syll: int,
+    n_long: int,
+    longest: int,
+    issues: list[Issue],
+) -> Readability:
+    """The measures of a text from its counts: the scores are derived here only."""
     return Readability(
         lang=root,
         words=n_words,
@@ -213,22 +226,14 @@ def analyse(
 def combine(parts: list[Readability], lang: str = "fr") -> Readability:
     """The figures of several texts read together, from each one's measures: the same as
     measuring them joined by blank lines, without reading them a second time."""
-    root = _root(lang)
-    n_words = sum(p.words for p in parts)
-    n_sents = sum(p.sentences for p in parts)
-    n_syll = sum(p.syllables for p in parts)
-    n_long = sum(p.long_words for p in parts)
-    return Readability(
-        lang=root,
-        words=n_words,
-        sentences=n_sents,
-        syllables=n_syll,
-        long_words=n_long,
-        flesch=flesch(n_words, n_sents, n_syll, root) if n_words else None,
-        lix=lix(n_words, n_sents, n_long) if n_words else None,
-        words_per_sentence=n_words / n_sents if n_sents else 0.0,
-        longest_sentence=max((p.longest_sentence for p in parts), default=0),
-        issues=[issue for p in parts for issue in p.issues],
+    return _measured(
+        _root(lang),
+        sum(p.words for p in parts),
+        sum(p.sentences for p in parts),
+        sum(p.syllables for p in parts),
+        sum(p.long_words for p in parts),
+        max((p.longest_sentence for p in parts), default=0),
+        [issue for p in parts for issue in p.issues],
     )
 
 
