@@ -38,9 +38,7 @@ from designer.report.model import (
     ReadabilityOut,
     SharedConceptOut,
     SideOut,
-    SizeOut,
     StepOut,
-    StructureOut,
     SubmittedOut,
     TextOut,
     TimeModelOut,
@@ -346,7 +344,7 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
         lang=lang,
         ok=loaded.ok,
         findings=findings,
-        size=SizeOut(**m.size(journey).__dict__),
+        size=m.size(journey),
         time_model=time_model(),
         minimisation=MinimisationOut(
             unused=m.unused_answers(journey), without_purpose=m.without_purpose(journey)
@@ -381,7 +379,7 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
         except CyclicGraph:
             pm = None
         if pm is not None:
-            report.structure = StructureOut(**m.structure(journey).__dict__)
+            report.structure = m.structure(journey)
             report.paths = PathsOut(
                 total=pm.total,
                 total_log10=m.log10(pm.total),

@@ -25,6 +25,7 @@ from designer.compiled import CompiledJourney, QuestionInfo
 from designer.expressions import names
 from designer.readability import words_of
 from designer.report import timing
+from designer.report.model import SizeOut, StructureOut
 from designer.report.paths import (
     CyclicGraph,
     Histogram,
@@ -474,29 +475,14 @@ def _round(x: float | None) -> float | None:
 # --- Size and structure --------------------------------------------------------------
 
 
-@dataclass
-class Size:
-    """How big a journey is."""
-
-    steps: int
-    outcomes: int
-    questions: int  # questions answered, repeat items counted once
-    info_blocks: int
-    repeats: int
-    documents: int  # file questions
-    conditions: int  # `when` of branches and questions
-    branch_conditions: int
-    question_conditions: int
-
-
-def size(journey: CompiledJourney) -> Size:
+def size(journey: CompiledJourney) -> SizeOut:
     """Counts of the journey's elements."""
     qs = list(journey.questions.values())
     branch_conditions = sum(
         1 for sid in journey.steps for b in journey.branches(sid) if b.when is not None
     )
     question_conditions = sum(1 for q in qs if q.when is not None)
-    return Size(
+    return SizeOut(
         steps=len(journey.steps),
         outcomes=len(journey.outcomes),
         questions=sum(1 for q in qs if q.type not in NOT_ANSWERED),
@@ -509,28 +495,10 @@ def size(journey: CompiledJourney) -> Size:
     )
 
 
-@dataclass
-class Structure:
-    """Process-model metrics of the step graph (Mendling 2008; Cardoso 2005; McCabe 1976)."""
-
-    nodes: int
-    arcs: int
-    density: float
-    coefficient_of_connectivity: float
-    sequentiality: float
-    cyclomatic_number: int
-    control_flow_complexity: int
-    max_nesting: int
-    decisions: int
-    joins: int
-    conditional_questions_share: float
-    over_50_elements: bool
-
-
 END = "\x00end"
 
 
-def structure(journey: CompiledJourney) -> Structure:
+def structure(journey: CompiledJourney) -> StructureOut:
     """Size, density, CNC, sequentiality, V(G), CFC, nesting and adaptivity of a journey.
 
     Arcs are the distinct step -> target pairs of the graph; for V(G) the outcomes are
@@ -547,7 +515,7 @@ def structure(journey: CompiledJourney) -> Structure:
     cfc = sum(g.out_degree(v) for v in decisions)
     answerable = [q for q in journey.questions.values() if q.type not in NOT_ANSWERED]
     conditional = sum(1 for q in answerable if is_conditional(journey, q))
-    return Structure(
+    return StructureOut(
         nodes=n,
         arcs=a,
         density=round(a / (n * (n - 1)), 4) if n > 1 else 0.0,
