@@ -174,15 +174,7 @@ class Evaluator:
         return AbsVal(CHOICE, False, frozenset([v]))
 
     def _value(self, env: Env, expr: Expr) -> AbsVal:
-        if isinstance(expr, Literal):
-            v = expr.value
-            if v is None:
-                return none_only()
-            if isinstance(v, bool):
-                return AbsVal(BOOL, False, frozenset([v]))
-            if isinstance(v, (int, float)):
-                return AbsVal(NUM, False, Intervals.point(v))
-            return AbsVal(CHOICE, False, frozenset([v]))
+        # Literals never get here: value() answers them from its cache (_literal).
         if isinstance(expr, Name):
             return self.lookup(env, expr.id)
         if isinstance(expr, Unary):
