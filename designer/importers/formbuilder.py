@@ -453,6 +453,14 @@ class FormBuilderImporter:
         return self.translated(str(options["condition"]),
                                f"{ref}, component {component.get('name')}")
 
+    def exit_outcome(self, page: dict[str, Any]) -> dict[str, Any]:
+        """An end page as an exit outcome: its title, and its content as the body."""
+        outcome: dict[str, Any] = {"kind": "exit", "title": str(page.get("title") or "End")}
+        body = self.outcome_body(page)
+        if body:
+            outcome["body"] = body
+        return outcome
+
     def outcome_body(self, page: dict[str, Any]) -> str | None:
         parts: list[str] = []
         for component in page.get("components") or []:
@@ -577,12 +585,7 @@ class FormBuilderImporter:
             links = [x for x in page.get("next") or [] if isinstance(x, dict)]
             if _is_terminal(page) or (not links and not inputs and path != start_path):
                 exit_id = self.ids.allocate(path.strip("/") or "exit", "exit")
-                outcome: dict[str, Any] = {"kind": "exit", "title": str(page.get("title")
-                                                                         or "End")}
-                body = self.outcome_body(page)
-                if body:
-                    outcome["body"] = body
-                outcomes[exit_id] = outcome
+                outcomes[exit_id] = self.exit_outcome(page)
                 node_of[path] = exit_id
                 comments[("outcomes", exit_id)] = f"page {path}"
                 continue
@@ -666,12 +669,7 @@ class FormBuilderImporter:
                                   "page is always shown")
             if _is_terminal(page):
                 exit_id = self.ids.allocate(path.strip("/") or "exit", "exit")
-                outcome: dict[str, Any] = {"kind": "exit", "title": str(page.get("title")
-                                                                         or "End")}
-                body = self.outcome_body(page)
-                if body:
-                    outcome["body"] = body
-                outcomes[exit_id] = outcome
+                outcomes[exit_id] = self.exit_outcome(page)
                 comments[("outcomes", exit_id)] = f"page {path} ({page.get('controller')})"
                 if previous is None:
                     self.out.note(self.page_ref(page), "end page before any question",
