@@ -8,8 +8,16 @@ from __future__ import annotations
 
 import networkx as nx
 
-from designer.compiled import CompiledJourney, where
+from designer.compiled import BranchInfo, CompiledJourney, where
 from designer.findings import Finding
+from designer.source import Path
+
+
+def _target_path(branch: BranchInfo) -> Path:
+    """Where a branch names its target: `next: target` itself, or the `goto` of a case."""
+    if branch.default and branch.path[-1] == "next":
+        return branch.path
+    return branch.path + ("goto",)
 
 
 def build_graph(journey: CompiledJourney) -> list[Finding]:
@@ -36,9 +44,7 @@ def build_graph(journey: CompiledJourney) -> list[Finding]:
     for sid in journey.steps:
         for branch in journey.branches(sid):
             if branch.target not in known:
-                target_path = branch.path if branch.default and branch.path[-1] == "next" else (
-                    branch.path + ("goto",)
-                )
+                target_path = _target_path(branch)
                 findings.append(
                     Finding.of(
                         "unknown-target",
@@ -120,9 +126,7 @@ def check_structure(journey: CompiledJourney) -> list[Finding]:
         branch = next(
             b for b in journey.branches(closing[0]) if b.target == closing[1]
         )
-        path = branch.path if branch.default and branch.path[-1] == "next" else (
-            branch.path + ("goto",)
-        )
+        path = _target_path(branch)
         findings.append(
             Finding.of(
                 "cycle",
