@@ -173,13 +173,14 @@ def count_paths(
     return PathCounts(order, from_start, {v: to_end[v] for v in order}, end_set, start, g)
 
 
-def cost_histogram(counts: PathCounts, cost: Mapping[Node, int]) -> Histogram:
-    """The histogram of ``sum(cost[v] for v on the path)`` over all counted paths.
+def _width(counts: PathCounts) -> int:
+    """Bits per coefficient: above the number of paths (which bounds every coefficient),
+    rounded up to whole bytes."""
+    return max(8, -(-(counts.total.bit_length() + 1) // 8) * 8)
 
-    Costs are non-negative integers; a missing node costs 0. One pass in reverse
-    topological order, O(|A|) big-integer additions of O(Lmax * log2(paths)) bits.
-    """
-    width = max(8, -(-(counts.total.bit_length() + 1) // 8) * 8)
+
+def _to_end(counts: PathCounts, cost: Mapping[Node, int], width: int) -> dict[Node, int]:
+    """Each node's packed histogram of the costs of its paths to an end (reverse order)."""
     keep = set(counts.order)
     packed: dict[Node, int] = {}
     for v in reversed(counts.order):
@@ -194,7 +195,17 @@ def cost_histogram(counts: PathCounts, cost: Mapping[Node, int]) -> Histogram:
                 if s in keep:
                     acc += packed[s]
         packed[v] = acc << (c * width)
-    return Histogram(packed.get(counts.start, 0), width)
+    return packed
+
+
+def cost_histogram(counts: PathCounts, cost: Mapping[Node, int]) -> Histogram:
+    """The histogram of ``sum(cost[v] for v on the path)`` over all counted paths.
+
+    Costs are non-negative integers; a missing node costs 0. One pass in reverse
+    topological order, O(|A|) big-integer additions of O(Lmax * log2(paths)) bits.
+    """
+    width = _width(counts)
+    return Histogram(_to_end(counts, cost, width).get(counts.start, 0), width)
 
 
 def path_with_cost(counts: PathCounts, cost: Mapping[Node, int], target: int) -> list[Node] | None:
@@ -204,17 +215,10 @@ def path_with_cost(counts: PathCounts, cost: Mapping[Node, int], target: int) ->
     walk goes from the start, always to the first successor (in graph order) whose own
     histogram still has a path of the remaining cost.
     """
-    width = max(8, -(-(counts.total.bit_length() + 1) // 8) * 8)
+    width = _width(counts)
     mask = (1 << width) - 1
     keep = set(counts.order)
-    packed: dict[Node, int] = {}
-    for v in reversed(counts.order):
-        acc = 1 if v in counts.ends else 0
-        if v not in counts.ends:
-            for s in counts.graph.successors(v):
-                if s in keep:
-                    acc += packed[s]
-        packed[v] = acc << (cost.get(v, 0) * width)
+    packed = _to_end(counts, cost, width)
 
     def has(v: Node, total: int) -> bool:
         return total >= 0 and (packed[v] >> (total * width)) & mask != 0
@@ -246,7 +250,7 @@ def histograms_by_end(counts: PathCounts, cost: Mapping[Node, int]) -> dict[Node
     their magnitude; and a node's polynomial is dropped as soon as its last successor has
     read it.
     """
-    width = max(8, -(-(counts.total.bit_length() + 1) // 8) * 8)
+    width = _width(counts)
     keep = set(counts.order)
     graph = counts.graph
     low: dict[Node, int] = {}  # m(v): the cheapest cost from the start to v
