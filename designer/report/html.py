@@ -113,7 +113,7 @@ def dot_source(graph: GraphOut) -> str:
     lines = [
         "digraph parcours {",
         f"  rankdir=TB; splines=true; nodesep={H_GAP / 72:.3f}; ranksep={V_GAP / 72:.3f};",
-        f'  node [shape=box, fixedsize=true, width={NODE_W / 72:.4f}, height={NODE_H / 72:.4f},'
+        f"  node [shape=box, fixedsize=true, width={NODE_W / 72:.4f}, height={NODE_H / 72:.4f},"
         ' label=""];',
     ]
     lines += [f"  n{i};" for i in range(len(graph.nodes))]
@@ -170,9 +170,7 @@ def _picture_from_dot(graph: GraphOut, data: dict[str, Any]) -> Picture:
         n = graph.nodes[int(obj["name"][1:])]
         (cx, cy) = at(*_points(obj["pos"])[0])
         boxes.append(_box(n, cx - NODE_W / 2, cy - NODE_H / 2))
-    tops = {b.id: (b.x + NODE_W / 2, b.y) for b in boxes}
-    arrows = []
-    into: dict[str, int] = {}
+    curves = []
     # dot lists edges in its own order: match them by their ends (gvid -> our index).
     name_of = {int(obj["_gvid"]): int(obj["name"][1:]) for obj in objects}
     index = {n.id: i for i, n in enumerate(graph.nodes)}
@@ -196,15 +194,29 @@ def _picture_from_dot(graph: GraphOut, data: dict[str, Any]) -> Picture:
             d += " C" + " ".join(f"{x:.0f},{y:.0f}" for x, y in pts[i : i + 3])
         if end is not None:
             d += f" L{end[0]:.0f},{end[1]:.0f}"
+        curves.append(d)
+    arrows = _arrows(graph, boxes, curves)
+    return Picture(2 * MARGIN + bb_w, 2 * MARGIN + bb_h, boxes, arrows, engine="graphviz")
+
+
+def _arrows(graph: GraphOut, boxes: list[Box], curves: list[str]) -> list[Arrow]:
+    """The branches, drawn along ``curves`` (one per edge, in order), with their labels.
+
+    Labels sit just above their target: targets of one row are a box apart, so the labels
+    of a fan-out do not overlap; several labelled branches into one target are stacked.
+    """
+    box = {b.id: b for b in boxes}
+    into: dict[str, int] = {}
+    arrows = []
+    for e, d in zip(graph.edges, curves, strict=True):
         label = _short(e.words)
         k = into.get(e.target, 0)
         if label:
             into[e.target] = k + 1
-        lx, top = tops[e.target]
-        arrows.append(
-            Arrow(d, label, e.words, lx, top - 14 - 13 * k, e.on_median_path, e.source, e.target)
-        )
-    return Picture(2 * MARGIN + bb_w, 2 * MARGIN + bb_h, boxes, arrows, engine="graphviz")
+        target = box[e.target]
+        lx, ly = target.x + NODE_W / 2, target.y - 14 - 13 * k
+        arrows.append(Arrow(d, label, e.words, lx, ly, e.on_median_path, e.source, e.target))
+    return arrows
 
 
 def picture_of(graph: GraphOut, engine: str = "auto") -> Picture:
@@ -248,23 +260,16 @@ def layout(graph: GraphOut) -> Picture:
             y = MARGIN + depth * (NODE_H + V_GAP)
             place[v] = (x, y)
             boxes.append(_box(nodes[v], x, y))
-    arrows = []
-    into: dict[str, int] = {}
+    curves = []
     for e in graph.edges:
         (sx, sy), (tx, ty) = place[e.source], place[e.target]
         x1, y1 = sx + NODE_W / 2, sy + NODE_H
         x2, y2 = tx + NODE_W / 2, ty - 2
         mid = (y1 + y2) / 2
-        d = f"M{x1:.0f},{y1:.0f} C{x1:.0f},{mid:.0f} {x2:.0f},{mid:.0f} {x2:.0f},{y2:.0f}"
-        label = _short(e.words)
-        # Labels sit just above their target: targets of one row are a box apart, so the
-        # labels of a fan-out do not overlap; several labelled branches into one target
-        # are stacked.
-        k = into.get(e.target, 0)
-        if label:
-            into[e.target] = k + 1
-        lx, ly = x2, ty - 14 - 13 * k
-        arrows.append(Arrow(d, label, e.words, lx, ly, e.on_median_path, e.source, e.target))
+        curves.append(
+            f"M{x1:.0f},{y1:.0f} C{x1:.0f},{mid:.0f} {x2:.0f},{mid:.0f} {x2:.0f},{y2:.0f}"
+        )
+    arrows = _arrows(graph, boxes, curves)
     width = MARGIN * 2 + width_cols * (NODE_W + H_GAP) - H_GAP
     height = MARGIN * 2 + (max(rows, default=0) + 1) * (NODE_H + V_GAP) - V_GAP
     return Picture(width, height, boxes, arrows)
@@ -335,9 +340,7 @@ def _template(name: str) -> str:
     return resources.files("designer.report").joinpath(f"templates/{name}").read_text("utf-8")
 
 
-def render_html(
-    report: object, graph_layout: str = "auto", journey_link: str | None = None
-) -> str:
+def render_html(report: object, graph_layout: str = "auto", journey_link: str | None = None) -> str:
     """The self-contained HTML page of a journey, portfolio or comparison report.
 
     ``graph_layout``: ``auto`` draws the step graph with graphviz's dot when it is
