@@ -1,6 +1,7 @@
 """Time `parcours check` on diamond journeys against `xls2xform --skip_validate` on the
 equivalent XLSForm, alternating runs, and print medians and ratios as a Markdown table.
 
+    .venv/bin/pip install -e '.[bench]'     # pyxform, the reference converter
     .venv/bin/python bench/check_vs_xlsform.py [--sizes 500 1000 2000 4000] [--runs 5]
 
 Both are timed as whole commands (process start, reading, checking or converting), as a

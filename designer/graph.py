@@ -6,6 +6,8 @@ the index of the first branch that leads there (``order``) and its condition (``
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import networkx as nx
 
 from designer.compiled import BranchInfo, CompiledJourney, where
@@ -175,7 +177,7 @@ def check_structure(journey: CompiledJourney) -> list[Finding]:
     return findings
 
 
-def _reading_order(journey: CompiledJourney):  # type: ignore[no-untyped-def]
+def _reading_order(journey: CompiledJourney) -> Callable[[str], int]:
     order = {n: i for i, n in enumerate(list(journey.steps) + list(journey.outcomes))}
     return lambda n: order.get(n, len(order))
 

@@ -262,7 +262,7 @@ def _simple(type_name: str, doc: str) -> type[QuestionBase]:
         (QuestionBase,),
         {
             "__doc__": doc,
-            "__annotations__": {"type": Literal[type_name]},  # type: ignore[valid-type]
+            "__annotations__": {"type": Literal[type_name]},
             "type": _doc("Type", doc),
             "__module__": __name__,
         },

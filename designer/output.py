@@ -37,7 +37,7 @@ def as_text(findings: Sequence[Finding], files: int) -> str:
 
 
 def as_json(findings: Sequence[Finding], files: int) -> str:
-    """The JSON document of ../shared/spec/checks.md."""
+    """The JSON document of `parcours check --format json` (docs/check.md)."""
     return json.dumps(
         {"findings": [f.as_dict() for f in findings], "summary": summary(findings, files)},
         ensure_ascii=False,

@@ -172,8 +172,12 @@ class _Postgres(_Backend):
         self.url = url
 
     def connect(self) -> Any:
-        import psycopg
-
+        try:
+            import psycopg
+        except ImportError as exc:
+            raise StoreError(
+                "PostgreSQL needs the psycopg package: pip install 'parcours[postgres]'"
+            ) from exc
         try:
             return psycopg.connect(self.url, autocommit=True)
         except psycopg.Error as exc:

@@ -582,7 +582,7 @@ class Evaluator:
             if True in allowed:
                 options.append(Multi(m.must | {o}, m.may))  # type: ignore[arg-type]
             if False in allowed and o not in m.must:
-                options.append(Multi(m.must, m.may - {o}))  # type: ignore[operator]
+                options.append(Multi(m.must, m.may - {o}))
             some: Multi | None = None
             for choice in options:
                 fixed = meet_some(MULTI, choice, m)

@@ -495,15 +495,15 @@ class Encoder:
         if t == "yesno":
             return z3.is_true(model.evaluate(sym.val, model_completion=True))
         if t == "integer":
-            return model.evaluate(sym.val, model_completion=True).as_long()  # type: ignore[union-attr]
+            return model.evaluate(sym.val, model_completion=True).as_long()
         if t == "decimal":
             r = model.evaluate(sym.val, model_completion=True)
-            return float(r.as_fraction())  # type: ignore[union-attr]
+            return float(r.as_fraction())
         if t == "date":
-            n = model.evaluate(sym.val, model_completion=True).as_long()  # type: ignore[union-attr]
+            n = model.evaluate(sym.val, model_completion=True).as_long()
             return datetime.date.fromordinal(max(1, min(n, 800_000)))
         if t == "choice":
-            n = model.evaluate(sym.val, model_completion=True).as_long()  # type: ignore[union-attr]
+            n = model.evaluate(sym.val, model_completion=True).as_long()
             return inv.get(n, next(iter(q.options or {"": ""})))
         if t == "multichoice":
             return [
@@ -511,10 +511,10 @@ class Encoder:
                 if z3.is_true(model.evaluate(var, model_completion=True))
             ]
         if t == "repeat":
-            n = model.evaluate(self.counts[q.id], model_completion=True).as_long()  # type: ignore[union-attr]
+            n = model.evaluate(self.counts[q.id], model_completion=True).as_long()
             return [sample_item(self.journey, q) for _ in range(max(1, min(n, 50)))]
         if t in ("text", "textarea") and model is not None:
-            n = model.evaluate(sym.val, model_completion=True).as_long()  # type: ignore[union-attr]
+            n = model.evaluate(sym.val, model_completion=True).as_long()
             question = q.question
             # A string the conditions compare with, if the question would accept it.
             if n in inv and check_bounds(

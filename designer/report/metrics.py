@@ -655,7 +655,7 @@ def load_concepts() -> Any | None:
 
     Cached: the catalogue is read once per process (a portfolio reports many journeys)."""
     try:
-        from designer.concepts import load_catalogue  # type: ignore[import-not-found]
+        from designer.concepts import load_catalogue
     except ImportError:
         return None
     try:

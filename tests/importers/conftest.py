@@ -5,21 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sharedfolder import CORPUS, need
 
 from designer.findings import Severity
 from designer.importers import ImportResult, import_file
 from designer.importers.writer import to_yaml
 from designer.loading import Loaded, load_text
 
-CORPUS = Path(__file__).parents[2].parent / "shared" / "corpus"
-
 
 @pytest.fixture
 def corpus() -> Path:
-    """The shared corpus of real forms; tests that need it skip when it is absent."""
-    if not CORPUS.is_dir():
-        pytest.skip("the shared corpus is not available")
-    return CORPUS
+    """The shared corpus of real forms (skipped when absent, failed under CI)."""
+    return need(CORPUS)
 
 
 def load_imported(result: ImportResult, name: str = "imported.yaml") -> Loaded:

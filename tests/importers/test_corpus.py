@@ -21,10 +21,9 @@ from designer.importers.report_corpus import (
 
 @pytest.fixture(scope="module")
 def rows() -> list[CorpusRow]:
-    from .conftest import CORPUS
+    from sharedfolder import CORPUS, need
 
-    if not CORPUS.is_dir():
-        pytest.skip("the shared corpus is not available")
+    need(CORPUS)
     return import_corpus(CORPUS)
 
 

@@ -68,11 +68,10 @@ def _holds(depends_on: list[dict[str, Any]] | None, env: dict[str, Any]) -> bool
 
 @pytest.fixture(scope="module")
 def core(request: pytest.FixtureRequest) -> tuple[Any, Any, dict[str, Any]]:
-    from .conftest import CORPUS
+    from sharedfolder import CORPUS, need
 
     path = CORPUS / "dluhc-core" / "2022_2023.json"
-    if not path.is_file():
-        pytest.skip("the shared corpus is not available")
+    need(path)
     result = import_file(path)
     loaded = load_imported(result, "core.yaml")
     return result, loaded, json.loads(path.read_text(encoding="utf-8"))

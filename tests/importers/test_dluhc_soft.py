@@ -74,11 +74,10 @@ def _default(q: QuestionInfo) -> Any:
 
 @pytest.fixture(scope="module")
 def core() -> Core:
-    from .conftest import CORPUS
+    from sharedfolder import CORPUS, need
 
     path = CORPUS / "dluhc-core" / "2022_2023.json"
-    if not path.is_file():
-        pytest.skip("the shared corpus is not available")
+    need(path)
     result = import_file(path)
     loaded = load_imported(result, "core.yaml")
     assert errors(loaded) == []

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sharedfolder import need
 
 from designer.importers import import_file
 from designer.importers.writer import to_yaml
@@ -22,8 +23,7 @@ def _hidden(html: str) -> dict[str, Any]:
 def test_core_import_renders_and_routes(tmp_path: Path) -> None:
     """Setup, the first pages, and a soft validation: shown, refusing No, accepting Yes."""
     source = CORPUS / "dluhc-core" / "2022_2023.json"
-    if not source.is_file():
-        pytest.skip("the shared corpus is not available")
+    need(source)
     pytest.importorskip("renderer.app")
     from starlette.testclient import TestClient
 
