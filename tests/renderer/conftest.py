@@ -6,12 +6,9 @@ of their own, created for the test and dropped after, so that parallel runs neve
 
 from __future__ import annotations
 
-import contextlib
-import secrets
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 
@@ -20,38 +17,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     import starlette.testclient  # noqa: F401
 
-PG_BASE = "postgresql://127.0.0.1:5432/test"
-
-
-def _pg_available() -> bool:
-    try:
-        import psycopg
-
-        with psycopg.connect(PG_BASE, connect_timeout=3):
-            return True
-    except Exception:
-        return False
-
-
-PG_AVAILABLE = _pg_available()
-
-
-@contextlib.contextmanager
-def pg_schema(prefix: str = "parcours_test") -> Iterator[str]:
-    """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards (so that
-    parallel runs never collide); skips when the server is not reachable."""
-    if not PG_AVAILABLE:
-        pytest.skip("PostgreSQL is not reachable on 127.0.0.1:5432 (database test)")
-    import psycopg
-
-    schema = f"{prefix}_{secrets.token_hex(6)}"
-    with psycopg.connect(PG_BASE, autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield f"{PG_BASE}?options={quote(f'-csearch_path={schema} -csynchronous_commit=off')}"
-    finally:
-        with psycopg.connect(PG_BASE, autocommit=True) as conn:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+from pgschema import PG_AVAILABLE, PG_BASE, pg_schema  # noqa: E402,F401  (re-exported)
 
 
 @pytest.fixture
