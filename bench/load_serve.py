@@ -83,6 +83,12 @@ def floor_app(db_url: str):  # type: ignore[no-untyped-def]
     from renderer import markdown
 
     env.filters["md"] = markdown.render
+
+    def url_for(name: str, query: object = None, **params: str) -> str:
+        # The floor serves this one page: the template's links need not lead anywhere.
+        return f"/static/{params['path']}" if name == "static" else "/"
+
+    env.globals["url_for"] = url_for
     template = env.get_template("step.html")
     local = threading.local()
     postgres = db_url.startswith("postgresql")

@@ -7,6 +7,7 @@ here, one key per message, so that a test can check that both languages are comp
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 LANGUAGES = ("fr", "en")
@@ -18,6 +19,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "language_switch": {"fr": "English", "en": "Français"},
     "language_switch_label": {"fr": "Read this page in English", "en": "Lire cette page en français"},
     "home": {"fr": "Accueil", "en": "Home"},
+    "colon": {"fr": " :", "en": ":"},
     "back": {"fr": "Retour", "en": "Back"},
     "continue": {"fr": "Continuer", "en": "Continue"},
     "start_now": {"fr": "Commencer", "en": "Start now"},
@@ -200,6 +202,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "More questions may appear depending on your answer.",
     },
 }
+
+
+def french_spacing(text: str) -> str:
+    """French typography: a no-break space before ":", a narrow no-break space before "?", "!"
+    and ";" (the messages are written with plain spaces; English ones have none)."""
+    return re.sub(r" ([:;?!])",
+                  lambda m: ("\u00a0" if m.group(1) == ":" else "\u202f") + m.group(1), text)
+
+
+for _entry in MESSAGES.values():
+    if "fr" in _entry:
+        _entry["fr"] = french_spacing(_entry["fr"])
 
 
 def t(key: str, lang: str, **params: Any) -> str:

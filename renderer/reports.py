@@ -38,7 +38,6 @@ from designer.report.build import journey_report, portfolio_of
 from designer.report.model import JourneyReport, PortfolioReport
 from renderer.catalog import Entry
 
-PREFIX = "/-/reports"
 Format = Literal["html", "json"]
 T = TypeVar("T")
 
@@ -122,12 +121,11 @@ class ReportShelf:
         return self._pages.get(key, lambda: _page(self.report(entry, lang), fmt))
 
     def portfolio_page(
-        self, folder: str, entries: Sequence[Entry], lang: str, fmt: Format
+        self, folder: str, entries: Sequence[Entry], lang: str, fmt: Format, link: str
     ) -> Page:
-        """The portfolio of the served journeys, rendered as HTML or JSON."""
-        key = ("portfolio", folder, tuple((e.id, e.hash) for e in entries), lang, fmt)
-        # The served portfolio links to each journey's served report, in the same language.
-        link = f"/-/reports/{{id}}?lang={lang}"
+        """The portfolio of the served journeys, rendered as HTML or JSON; ``link`` is the
+        URL of a journey's report, ``{id}`` standing for the journey id."""
+        key = ("portfolio", folder, tuple((e.id, e.hash) for e in entries), lang, fmt, link)
         return self._pages.get(
             key, lambda: _page(self.portfolio(folder, entries, lang), fmt, journey_link=link)
         )

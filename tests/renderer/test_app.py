@@ -420,7 +420,7 @@ def test_friendly_404_and_500(citizen: Citizen, app, monkeypatch) -> None:
     def boom(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("renderer.app.preparation", boom)
+    monkeypatch.setattr("renderer.citizens.front.preparation", boom)
     quiet = TestClient(app, raise_server_exceptions=False)
     r = quiet.get("/demo/")
     assert r.status_code == 500

@@ -1,0 +1,67 @@
+"""The front door (every journey served, searchable, by theme) and a journey's start page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from renderer.catalog import fold
+from renderer.citizens.drafts import draft_context, node_url
+from renderer.pages import minutes, preparation
+from renderer.security import COOKIE
+from renderer.web import citizen, entry_or_404, journey_lang, parcours, render, request_lang, url
+
+
+async def front_door(request: Request) -> Response:
+    """Every journey served, searchable, grouped by theme (or organisation)."""
+    app = parcours(request)
+    app.refresh()
+    who = citizen(request, create=False) if request.cookies.get(COOKIE) else None
+    lang = request_lang(request, who)
+    query = (request.query_params.get("q") or "")[:200].strip()
+    words = fold(query).split()
+    groups: dict[str, list[dict[str, Any]]] = {}
+    count = 0
+    for entry in app.catalog.entries.values():
+        j = entry.journey
+        haystack = fold(" ".join([
+            j.text(j.model.title, lang), j.text(j.model.summary, lang),
+            j.text(j.model.organisation, lang),
+            *(j.text(s.title, lang) for s in j.steps.values()),
+        ]))
+        if words and not all(w in haystack for w in words):
+            continue
+        theme_raw = entry.journey.document.data.get("x-theme") if isinstance(
+            entry.journey.document.data, dict) else None
+        theme = j.text(theme_raw, lang) if theme_raw else j.text(j.model.organisation, lang)
+        groups.setdefault(theme, []).append({
+            "id": j.id, "title": j.text(j.model.title, lang),
+            "summary": j.text(j.model.summary, lang),
+            "organisation": j.text(j.model.organisation, lang),
+        })
+        count += 1
+    return render(request, "front.html", {
+        "groups": sorted(groups.items()), "query": query, "count": count, "lang": lang,
+        "reports_url": url(request, "portfolio_report", query={"lang": lang}),
+    }, who=who)
+
+
+async def start_page(request: Request) -> Response:
+    """What the procedure is for, what to prepare, how long it takes, other channels."""
+    entry = entry_or_404(request)
+    who = citizen(request)
+    assert who is not None
+    j = entry.journey
+    lang = journey_lang(j, who.lang)
+    ctx = draft_context(request, entry, who)
+    in_progress = ctx is not None and not ctx.draft.submitted and bool(ctx.draft.state.get("seen"))
+    return render(request, "start.html", {
+        "lang": lang,
+        "prep": preparation(j, lang),
+        "minutes": minutes(j, lang),
+        "in_progress": in_progress,
+        "continue_url": node_url(request, ctx, ctx.run.current)
+        if ctx is not None and in_progress else None,
+    }, who=who, journey=j)

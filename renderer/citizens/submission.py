@@ -1,0 +1,180 @@
+"""The end of a journey: check your answers, send the dossier, the confirmation and the
+printable receipt, and the exit pages (not eligible, served elsewhere)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from renderer.catalog import Entry
+from renderer.citizens.drafts import Context, draft_context, draft_or_redirect, draft_page, node_url
+from renderer.forms import SELECT_THRESHOLD, decode, display_answer, encode, format_date
+from renderer.i18n import t
+from renderer.store import Submission
+from renderer.web import (
+    Citizen,
+    checked_post,
+    citizen,
+    entry_or_404,
+    journey_lang,
+    parcours,
+    redirect,
+    render,
+    url,
+)
+
+
+async def check_page(request: Request) -> Response:
+    """Every shown answer grouped by page, each with a Change link."""
+    got = draft_page(request)
+    if isinstance(got, Response):
+        return got
+    who, ctx = got
+    if ctx.draft.submitted:
+        return redirect(request, url(request, "confirmation", journey=ctx.id), who)
+    outcome = ctx.run.outcome
+    if outcome is None or ctx.journey.outcomes[outcome].kind != "submit":
+        return redirect(request, node_url(request, ctx, ctx.run.current), who)
+    j = ctx.journey
+    lang = journey_lang(j, who.lang)
+    return render(request, "check.html", {
+        "lang": lang, "sections": _review(request, ctx, lang),
+        "back_url": _last_page_url(request, ctx),
+    }, who=who, journey=j)
+
+
+def _last_page_url(request: Request, ctx: Context) -> str:
+    pages = ctx.run.pages()
+    if pages:
+        return url(request, "step", journey=ctx.id, step=pages[-1].step)
+    return url(request, "start_page", journey=ctx.id)
+
+
+def _anchor(q: Any) -> str:
+    """The id of a question's first input on its page (where a Change link lands)."""
+    if q.type == "choice" and len(q.options or {}) > SELECT_THRESHOLD:
+        return str(q.id)
+    if q.type in ("yesno", "choice", "multichoice"):
+        return f"{q.id}-0"
+    return {"date": f"{q.id}-day", "address": f"{q.id}-street"}.get(q.type, q.id)
+
+
+def _review(request: Request, ctx: Context, lang: str) -> list[dict[str, Any]]:
+    j = ctx.journey
+    sections = []
+    for step_id, rows in ctx.run.review():
+        lines = []
+        for q, value in rows:
+            if q.type == "repeat":
+                for index, item in enumerate(value or []):
+                    for iq in j.item_questions(q.id):
+                        if iq.answers and iq.id in item:
+                            lines.append({
+                                "label": f"{j.text(q.label, lang)} {index + 1}"
+                                + t("colon", lang) + " ",
+                                "question": j.text(iq.label, lang),
+                                "value": display_answer(j, iq, item[iq.id], lang),
+                                "qid": q.id,
+                                "anchor": f"{q.id}-{index}",
+                            })
+                continue
+            lines.append({
+                "label": "", "question": j.text(q.label, lang),
+                "value": display_answer(j, q, value, lang), "qid": q.id,
+                "anchor": _anchor(q),
+            })
+        if lines:
+            sections.append({
+                "step": step_id, "title": j.text(j.steps[step_id].title, lang), "rows": lines,
+                "change_url": url(request, "step", {"change": "1"}, journey=ctx.id,
+                                  step=step_id),
+            })
+    return sections
+
+
+async def submit(request: Request) -> Response:
+    """Send the dossier once: a replay returns the same reference."""
+    posted = await checked_post(request)
+    if isinstance(posted, Response):
+        return posted
+    entry, who, form = posted
+    ctx = draft_or_redirect(request, entry, who)
+    if isinstance(ctx, Response):
+        return ctx
+    if not ctx.draft.submitted:
+        outcome = ctx.run.outcome
+        if outcome is None or ctx.journey.outcomes[outcome].kind != "submit":
+            return redirect(request, node_url(request, ctx, ctx.run.current), who)
+        kept = ctx.run.kept_answers()
+        parcours(request).store.submit(
+            ctx.draft, encode({"outcome": outcome, "answers": kept}), who.lang
+        )
+    return redirect(request, url(request, "confirmation", journey=entry.id), who)
+
+
+def _submitted(
+    request: Request, entry: Entry, who: Citizen
+) -> tuple[Context, Submission] | Response:
+    """The session's sent draft and its submission, or a redirect to the start page."""
+    ctx = draft_context(request, entry, who)
+    submission = (
+        parcours(request).store.submission_for_draft(ctx.draft.id) if ctx is not None else None
+    )
+    if ctx is None or submission is None:
+        return redirect(request, url(request, "start_page", journey=entry.id), who)
+    return ctx, submission
+
+
+async def confirmation(request: Request) -> Response:
+    """The reference number, what happens next, and a link to the printable receipt."""
+    entry = entry_or_404(request)
+    who = citizen(request)
+    assert who is not None
+    got = _submitted(request, entry, who)
+    if isinstance(got, Response):
+        return got
+    ctx, submission = got
+    j = ctx.journey
+    lang = journey_lang(j, who.lang)
+    outcome = j.outcomes[decode(submission.answers)["outcome"]]
+    return render(request, "confirmation.html", {
+        "lang": lang, "reference": submission.reference, "outcome": outcome,
+    }, who=who, journey=j)
+
+
+async def receipt(request: Request) -> Response:
+    """A printable receipt: reference, date and the answers sent."""
+    entry = entry_or_404(request)
+    who = citizen(request)
+    assert who is not None
+    got = _submitted(request, entry, who)
+    if isinstance(got, Response):
+        return got
+    ctx, submission = got
+    j = ctx.journey
+    lang = journey_lang(j, who.lang)
+    sent = datetime.datetime.fromisoformat(submission.created_at)
+    return render(request, "receipt.html", {
+        "lang": lang, "reference": submission.reference,
+        "sent_on": format_date(sent.date(), lang) + sent.strftime(" %H:%M UTC"),
+        "sections": _review(request, ctx, lang),
+    }, who=who, journey=j)
+
+
+async def exit_page(request: Request) -> Response:
+    """An exit outcome: why the journey ends here, and where to go instead."""
+    got = draft_page(request)
+    if isinstance(got, Response):
+        return got
+    who, ctx = got
+    oid = request.path_params["outcome"]
+    if ctx.run.outcome != oid:
+        return redirect(request, node_url(request, ctx, ctx.run.current), who)
+    j = ctx.journey
+    return render(request, "exit.html", {
+        "lang": journey_lang(j, who.lang), "outcome": j.outcomes[oid],
+        "back_url": _last_page_url(request, ctx),
+    }, who=who, journey=j)

@@ -1,0 +1,58 @@
+"""The error pages: 404 and 405 in the visitor's language, 500 without a traceback, and the
+413 page of a body too large (rendered by the security middleware, before any route)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from renderer.i18n import t
+from renderer.web import Parcours, parcours, render, safe_lang
+
+log = logging.getLogger("parcours.renderer")
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    """A friendly 404 (or 405) in the citizen's language."""
+    lang = safe_lang(request)
+    status = getattr(exc, "status_code", 404)
+    if status == 405:
+        response = render(request, "error.html", {
+            "lang": lang, "title": t("method_title", lang), "body": t("not_found_body", lang),
+        }, status=405)
+        # HTTP requires a 405 to say which methods the URL accepts.
+        allow = (getattr(exc, "headers", None) or {}).get("Allow")
+        if allow:
+            response.headers["allow"] = allow
+        return response
+    return render(request, "error.html", {
+        "lang": lang, "title": t("not_found_title", lang), "body": t("not_found_body", lang),
+    }, status=404 if status == 404 else status)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    """A friendly 500: never a traceback on a citizen's screen (it goes to the log)."""
+    log.exception("error on %s %s", request.method, request.url.path, exc_info=exc)
+    lang = safe_lang(request)
+    html = parcours(request).page(
+        "error.html", lang, title=t("error_title", lang), body=t("error_body", lang)
+    )
+    return HTMLResponse(html, status_code=500, headers={"cache-control": "no-store"})
+
+
+def too_large_page(app: Parcours) -> Callable[[dict[str, Any]], tuple[bytes, str]]:
+    """The 413 page for the security middleware: (HTML, language) from the ASGI scope."""
+
+    def page(scope: dict[str, Any]) -> tuple[bytes, str]:
+        query = scope.get("query_string", b"").decode("latin-1")
+        lang = "en" if "lang=en" in query else "fr"
+        size = f"{app.max_body / 1_000_000:.0f} {'Mo' if lang == 'fr' else 'MB'}"
+        html = app.page("error.html", lang, title=t("too_large_title", lang),
+                        body=t("too_large_body", lang, size=size))
+        return html.encode("utf-8"), lang
+
+    return page

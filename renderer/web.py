@@ -1,0 +1,278 @@
+"""What every page of the web application shares: the application's state, the citizen's
+session cookie, the CSRF check, rendering, redirects and the URLs of named routes.
+
+The pages (:mod:`renderer.citizens`, :mod:`renderer.auditors`, :mod:`renderer.errors`) import
+this module; it imports none of them (the route table is :mod:`renderer.app`'s).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Router
+
+from designer.compiled import CompiledJourney
+from designer.values import parse_size
+from renderer import markdown
+from renderer.catalog import Catalog, Entry, load_catalog
+from renderer.i18n import LANGUAGES, t
+from renderer.reports import ReportShelf
+from renderer.security import COOKIE, CSRF_FIELD, CookieSigner, csrf_ok
+from renderer.store import Session, Store
+
+HERE = Path(__file__).parent
+
+#: Largest request body when no journey allows a larger upload (forms without files).
+BASE_BODY = 1_000_000
+MAX_FORM_FIELDS = 2000
+
+
+class Citizen:
+    """What one request knows about its citizen: session and language."""
+
+    def __init__(self, session: Session, new: bool, lang: str) -> None:
+        self.session = session
+        self.new = new
+        self.lang = lang
+
+
+class Parcours:
+    """The application's state: store, served journeys, templates, signer, routes."""
+
+    def __init__(
+        self,
+        paths: str | Path | list[str | Path],
+        db_url: str,
+        secret: str | None,
+        reload: bool,
+        max_body: int | None,
+        today: datetime.date | None,
+    ) -> None:
+        self.paths = paths
+        self.store = Store(db_url)
+        self.reload = reload
+        self.catalog: Catalog = load_catalog(paths, self.store)
+        self.reports = ReportShelf()
+        self.signer = CookieSigner(secret or self.store.secret())
+        self.fixed_today = today
+        self.max_body = max_body or self._default_max_body()
+        #: The application's routes, by name (set by :func:`renderer.app.create_app`).
+        self.router = Router()
+        self.templates = Environment(
+            loader=FileSystemLoader(str(HERE / "templates")),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=reload,
+        )
+        self.templates.filters["md"] = markdown.render
+        self.templates.filters["md_inline"] = markdown.inline
+        self.templates.globals["url_for"] = self.url_for
+
+    def _default_max_body(self) -> int:
+        largest = 0
+        for entry in self.catalog.entries.values():
+            for q in entry.journey.questions.values():
+                if q.type == "file":
+                    try:
+                        largest = max(largest, parse_size(str(q.question.max_size)))
+                    except ValueError:
+                        pass
+        return BASE_BODY + largest
+
+    def url_for(self, name: str, /, query: Mapping[str, str] | None = None, **params: str) -> str:
+        """The path of the route called ``name`` (with ``query`` when given): every link,
+        form action and redirect of the application is made here, from the route table.
+        Templates call it as ``url_for('step', journey=journey.id, step=s)``."""
+        path = str(self.router.url_path_for(name, **params))
+        return f"{path}?{urlencode(query)}" if query else path
+
+    def today(self) -> datetime.date:
+        """Today's date (fixed in tests)."""
+        return self.fixed_today or datetime.date.today()
+
+    def refresh(self) -> None:
+        """Reload the journey files (designers editing with --reload)."""
+        if self.reload:
+            self.catalog = load_catalog(self.paths, self.store)
+
+    def folder(self) -> str:
+        """What is served, named as `parcours report` names a portfolio's folder."""
+        if isinstance(self.paths, list):
+            return ", ".join(map(str, self.paths))
+        return str(self.paths)
+
+    def page(self, template: str, lang: str, **context: Any) -> str:
+        """A page rendered without a request (error pages): no journey, no form."""
+        return self.templates.get_template(template).render(
+            lang=lang, t=lambda key, **kw: t(key, lang, **kw), jt=str, journey=None,
+            switch_url=self.url_for("front", query={"lang": "en" if lang == "fr" else "fr"}),
+            switch_lang="en" if lang == "fr" else "fr", csrf_token="", csrf_field=CSRF_FIELD,
+            **context,
+        )
+
+
+def parcours(request: Request) -> Parcours:
+    """The application's state."""
+    return request.app.state.parcours  # type: ignore[no-any-return]
+
+
+def url(request: Request, name: str, /, query: Mapping[str, str] | None = None,
+        **params: str) -> str:
+    """The path of the route called ``name`` (see :meth:`Parcours.url_for`)."""
+    return parcours(request).url_for(name, query, **params)
+
+
+def citizen(request: Request, create: bool = True) -> Citizen | None:
+    """The request's session (created when ``create``), with the language to show."""
+    app = parcours(request)
+    session_id = app.signer.unsign(request.cookies.get(COOKIE))
+    session = app.store.get_session(session_id) if session_id else None
+    new = False
+    requested = request.query_params.get("lang")
+    if session is None:
+        if not create:
+            return None
+        session = app.store.create_session(requested if requested in LANGUAGES else "fr")
+        new = True
+    elif requested in LANGUAGES and requested != session.lang:
+        session.lang = requested
+        app.store.save_session(session)
+    return Citizen(session, new, session.lang)
+
+
+def request_lang(request: Request, who: Citizen | None) -> str:
+    """The page language: the session's, or ``?lang=``, French by default."""
+    if who is not None:
+        return who.lang
+    requested = request.query_params.get("lang")
+    return requested if requested in LANGUAGES else "fr"
+
+
+def safe_lang(request: Request) -> str:
+    """The language of a page that must not fail nor create a session (errors, reports):
+    ``?lang=``, else an existing session's, else French."""
+    requested = request.query_params.get("lang")
+    if requested in LANGUAGES:
+        return requested
+    try:
+        app = parcours(request)
+        session_id = app.signer.unsign(request.cookies.get(COOKIE))
+        session = app.store.get_session(session_id) if session_id else None
+        if session is not None:
+            return session.lang
+    except Exception:  # noqa: BLE001 - an error page must not fail
+        pass
+    return "fr"
+
+
+def journey_lang(journey: CompiledJourney, lang: str) -> str:
+    """The interface language of a journey's pages."""
+    # Interface messages exist in fr and en; journey texts fall back on their default language.
+    return lang if lang in LANGUAGES else "fr"
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    who: Citizen | None = None,
+    status: int = 200,
+    journey: CompiledJourney | None = None,
+) -> HTMLResponse:
+    """Render a page with the context every page needs, and set the session cookie."""
+    app = parcours(request)
+    lang = context.get("lang") or request_lang(request, who)
+    other = "en" if lang == "fr" else "fr"
+    query = dict(request.query_params)
+    query["lang"] = other
+    base = {
+        "lang": lang,
+        "t": lambda key, **kw: t(key, lang, **kw),
+        "jt": (lambda value: journey.text(value, lang)) if journey is not None else str,
+        "csrf_field": CSRF_FIELD,
+        "csrf_token": who.session.csrf if who is not None else "",
+        # The same page in the other language: the current path, its query and ``lang``.
+        "switch_url": str(request.url.replace(scheme="", netloc="", query=urlencode(query))),
+        "switch_lang": other,
+        "journey": journey,
+    }
+    base.update(context)
+    html = app.templates.get_template(template).render(base)
+    response = HTMLResponse(html, status_code=status)
+    response.headers["content-language"] = lang
+    # Answers are personal: no shared cache may keep a page.
+    response.headers["cache-control"] = "no-store"
+    if who is not None and who.new:
+        set_cookie(request, response, who)
+    return response
+
+
+def set_cookie(request: Request, response: Response, who: Citizen) -> None:
+    """The session cookie: signed opaque id, HttpOnly, SameSite=Lax, Secure behind HTTPS."""
+    response.set_cookie(
+        COOKIE,
+        parcours(request).signer.sign(who.session.id),
+        max_age=30 * 24 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+
+
+def redirect(request: Request, to: str, who: Citizen | None = None) -> Response:
+    """A 303 redirect to the path ``to`` (after a POST, the browser GETs the next page)."""
+    response = RedirectResponse(to, status_code=303)
+    response.headers["cache-control"] = "no-store"
+    if who is not None and who.new:
+        set_cookie(request, response, who)
+    return response
+
+
+def entry_or_404(request: Request) -> Entry:
+    """The served journey named in the URL."""
+    app = parcours(request)
+    app.refresh()
+    entry = app.catalog.get(request.path_params["journey"])
+    if entry is None:
+        raise HTTPException(404)
+    return entry
+
+
+async def read_form(request: Request) -> FormData:
+    """The posted form, bounded in fields, files and part size."""
+    return await request.form(max_files=50, max_fields=MAX_FORM_FIELDS,
+                              max_part_size=1024 * 1024)
+
+
+def csrf_refused(request: Request, who: Citizen | None, form: FormData) -> Response | None:
+    """A 403 page when the form's CSRF token is not the session's; None when it is."""
+    if who is None or who.new or not csrf_ok(who.session.csrf, form.get(CSRF_FIELD)):
+        lang = request_lang(request, who)
+        return render(request, "error.html", {
+            "title": t("forbidden_title", lang), "body": t("forbidden_body", lang),
+        }, status=403, who=None)
+    return None
+
+
+async def checked_post(request: Request) -> tuple[Entry, Citizen, FormData] | Response:
+    """The journey, the citizen and the posted form of a POST whose CSRF token is valid;
+    the 403 page otherwise (nothing changes)."""
+    entry = entry_or_404(request)
+    who = citizen(request)
+    assert who is not None
+    form = await read_form(request)
+    if (refused := csrf_refused(request, who, form)) is not None:
+        return refused
+    return entry, who, form
