@@ -2,7 +2,7 @@
 
 A step is one page when scripts run; without scripts, a question whose condition reads an
 earlier answer of the same page goes on a follow-up part of the same step (part 1, 2…), as
-laid out by :func:`renderer.forms.depths`. Relevance always comes from the engine's
+laid out by :func:`depths`. Relevance always comes from the engine's
 :class:`designer.run.Run`; this module only arranges what the run says is shown.
 """
 
@@ -19,8 +19,21 @@ import networkx as nx
 from designer.compiled import CompiledJourney, QuestionInfo
 from designer.run import FieldError, Run
 from designer.values import coerce
-from renderer.forms import Builder, Control, Item, depths
+from renderer.controls import Builder, Control, Item, kinds_text, size_text
 from renderer.i18n import t
+
+
+def depths(journey: CompiledJourney, step_id: str) -> dict[str, int]:
+    """For each question of a page (items included), the follow-up page it goes on without
+    scripts: 0 for the first page, 1 + the deepest question its condition reads otherwise.
+    An item question goes at least with its repeat."""
+    result: dict[str, int] = {}
+    questions = [q for q in journey.questions.values() if q.step == step_id]
+    for q in sorted(questions, key=lambda q: q.order):
+        deps = [result.get(d, 0) + 1 for d in q.depends_on_page]
+        floor = result.get(q.repeat, 0) if q.repeat else 0
+        result[q.id] = max([floor, *deps])
+    return result
 
 
 @dataclass
@@ -305,15 +318,13 @@ class Preparation:
 
 def preparation(journey: CompiledJourney, lang: str) -> Preparation:
     """The file questions and identity numbers (SIRET, NIR, IBAN) of a journey."""
-    from renderer.forms import _kinds, _size_text
-
     documents, numbers = [], []
     for q in sorted(journey.questions.values(), key=lambda q: q.order):
         if q.type == "file":
             accept = list(getattr(q.question, "accept", []) or [])
             size = str(getattr(q.question, "max_size", "") or "")
             documents.append(t("need_document", lang, label=journey.text(q.label, lang),
-                               kinds=_kinds(accept), size=_size_text(size, lang)))
+                               kinds=kinds_text(accept), size=size_text(size, lang)))
         elif q.type in ("siret", "nir", "iban"):
             numbers.append(journey.text(q.label, lang))
     return Preparation(list(dict.fromkeys(documents)), list(dict.fromkeys(numbers)))

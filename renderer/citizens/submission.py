@@ -11,7 +11,8 @@ from starlette.responses import Response
 
 from renderer.catalog import Entry
 from renderer.citizens.drafts import Context, draft_context, draft_or_redirect, draft_page, node_url
-from renderer.forms import SELECT_THRESHOLD, decode, display_answer, encode, format_date
+from renderer.controls import SELECT_THRESHOLD
+from renderer.forms import decode, display_answer, encode, format_date
 from renderer.i18n import t
 from renderer.store import Submission
 from renderer.web import (
