@@ -14,7 +14,6 @@ import hashlib
 import json
 import re
 import secrets
-import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -22,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from renderer.databases import StoreError, backend_for, is_unique_violation, statements
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -54,10 +55,6 @@ def normalise_code(text: str) -> str:
 def content_hash(source: str) -> str:
     """The version id of a journey: SHA-256 of its source text."""
     return hashlib.sha256(source.encode("utf-8")).hexdigest()
-
-
-class StoreError(Exception):
-    """A storage problem that the caller can report plainly (bad URL, unreachable database)."""
 
 
 class ConflictError(StoreError):
@@ -120,100 +117,12 @@ class StoredFile:
     created_at: str
 
 
-class _Backend:
-    """What differs between SQLite and PostgreSQL: connecting, placeholders, blobs, locking."""
-
-    dialect = ""
-
-    def connect(self) -> Any:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def sql(self, query: str) -> str:
-        return query
-
-    def begin_exclusive(self, conn: Any) -> None:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def blob(self, value: Any) -> bytes:
-        return bytes(value)
-
-
-class _SQLite(_Backend):
-    dialect = "sqlite"
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.memory = path == ":memory:"
-        if self.memory:
-            # One shared in-memory database per store, whatever the thread.
-            self.path = f"file:parcours-{secrets.token_hex(8)}?mode=memory&cache=shared"
-            self._keep = self.connect()
-
-    def connect(self) -> sqlite3.Connection:
-        uri = self.path.startswith("file:")
-        conn = sqlite3.connect(self.path, uri=uri, timeout=30, isolation_level=None,
-                               check_same_thread=False)
-        conn.execute("PRAGMA busy_timeout = 30000")
-        conn.execute("PRAGMA foreign_keys = ON")
-        if not self.memory:
-            # WAL lets readers go on while one writer writes; NORMAL sync is durable enough in WAL.
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-        return conn
-
-    def begin_exclusive(self, conn: Any) -> None:
-        conn.execute("BEGIN IMMEDIATE")
-
-
-class _Postgres(_Backend):
-    dialect = "postgresql"
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-
-    def connect(self) -> Any:
-        try:
-            import psycopg
-        except ImportError as exc:
-            raise StoreError(
-                "PostgreSQL needs the psycopg package: pip install 'parcours[postgres]'"
-            ) from exc
-        try:
-            return psycopg.connect(self.url, autocommit=True)
-        except psycopg.Error as exc:
-            raise StoreError(f"cannot connect to PostgreSQL: {exc}") from exc
-
-    def sql(self, query: str) -> str:
-        # Queries are written with qmark placeholders; psycopg wants %s (and literal % doubled).
-        return query.replace("%", "%%").replace("?", "%s")
-
-    def begin_exclusive(self, conn: Any) -> None:
-        conn.execute("BEGIN")
-        # Two processes starting at once must not both run the migrations.
-        conn.execute("SELECT pg_advisory_xact_lock(7242001)")
-
-
-def _backend_for(url: str) -> _Backend:
-    if url.startswith("sqlite://"):
-        path = url[len("sqlite://"):]
-        if path.startswith("/"):
-            path = path[1:]  # sqlite:///rel.db -> rel.db ; sqlite:////abs.db -> /abs.db
-        if not path:
-            raise StoreError(f"no database file in {url!r} (try sqlite:///parcours.db)")
-        return _SQLite(path)
-    if url.startswith(("postgresql://", "postgres://")):
-        return _Postgres(url)
-    raise StoreError(
-        f"unsupported database URL {url!r}: use sqlite:///FILE or postgresql://HOST/DB"
-    )
-
-
 class Store:
     """Drafts, submissions, files, sessions and journey versions in one SQL database."""
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self.backend = _backend_for(url)
+        self.backend = backend_for(url)
         self._local = threading.local()
         self.migrate()
 
@@ -282,7 +191,7 @@ class Store:
                 script = file.read_text(encoding="utf-8")
                 if self.backend.dialect == "postgresql":
                     script = re.sub(r"\bBLOB\b", "BYTEA", script)
-                for statement in _statements(script):
+                for statement in statements(script):
                     conn.execute(statement)
                 self._execute(
                     conn,
@@ -385,7 +294,7 @@ class Store:
                 )
                 return draft
             except Exception as exc:  # a resume code collision: draw another one
-                if not _is_unique_violation(exc):
+                if not is_unique_violation(exc):
                     raise
         raise StoreError("could not draw a unique resume code")
 
@@ -472,7 +381,7 @@ class Store:
                 draft.submitted = True
                 return reference, True
             except Exception as exc:  # a reference collision: draw another one
-                if not _is_unique_violation(exc):
+                if not is_unique_violation(exc):
                     raise
         raise StoreError("could not draw a unique reference")
 
@@ -539,20 +448,3 @@ class Store:
             return None
         return StoredFile(row[0], row[1], row[2], row[3], row[4], int(row[5]), row[6],
                           self.backend.blob(row[7]), row[8])
-
-
-def _statements(script: str) -> list[str]:
-    """Split a migration script into statements (no semicolons inside our literals)."""
-    lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
-
-
-def _is_unique_violation(exc: Exception) -> bool:
-    if isinstance(exc, sqlite3.IntegrityError):
-        return "UNIQUE" in str(exc)
-    try:
-        import psycopg
-
-        return isinstance(exc, psycopg.errors.UniqueViolation)
-    except ImportError:  # pragma: no cover - psycopg is a dependency
-        return False
