@@ -17,6 +17,7 @@ from starlette.testclient import TestClient
 
 from renderer.app import create_app
 from renderer.forms import decode
+from renderer.i18n import MESSAGES, t
 from renderer.store import Store
 
 from .citizen import PDF, parse
@@ -470,3 +471,32 @@ def test_progress_is_honest(citizen: Citizen) -> None:
     citizen.start()
     page = citizen.client.get("/demo/q/identite").text
     assert "Étape 1 sur 2" in page
+
+
+def _visible_text(html: str) -> str:
+    without_head = re.sub(r"(?s)<head>.*?</head>", "", html)
+    return re.sub(r"<[^>]+>", "", without_head)
+
+
+def test_punctuation_spacing_follows_the_language(citizen: Citizen) -> None:
+    """English pages have no space before ":" "?" "!" ";" (the French " :" leaked into the
+    check page, receipt and footer); French ones a no-break space, never a plain one."""
+    citizen.start()
+    citizen.identity()
+    assert citizen.details().headers["location"] == "/demo/check"
+    en = citizen.client.get("/demo/check?lang=en").text
+    assert "Change<span class=\"pc-visually-hidden\">: " in en
+    assert re.search(r"Person 1: ", en) or re.search(r"\w 1: ", en), "repeat label"
+    assert not re.search(r"[ \u00a0\u202f][:?!;]", _visible_text(en))
+    errors = citizen.post("/demo/q/identite", {"_js": "1", "majeur": ""})
+    assert errors.status_code == 422
+    assert "<title>Error: " in errors.text
+    fr = citizen.client.get("/demo/check?lang=fr").text
+    assert "Modifier<span class=\"pc-visually-hidden\">\u00a0: " in fr
+    assert "<title>" in fr and "Vous avez un code de reprise\u202f?" in citizen.client.get(
+        "/demo/").text
+    # The interface's own words (journey texts are the designer's).
+    french = [t(key, "fr") for key in MESSAGES]
+    assert not [m for m in french if re.search(r" [:?!;]", m)]
+    assert not [t(key, "en") for key in MESSAGES if re.search(r"[ \u00a0\u202f][:?!;]",
+                                                               t(key, "en"))]
