@@ -37,7 +37,8 @@ import gc, json, sys, time
 t0 = time.perf_counter()
 gc.disable()  # as the command line does for one-shot commands
 from designer.loading import load_journey
-from designer.report import build, render
+from designer.report import build
+from designer.report.formats import render
 t1 = time.perf_counter()
 loaded = load_journey(sys.argv[1])
 t2 = time.perf_counter()

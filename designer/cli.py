@@ -1,10 +1,29 @@
-"""The `parcours` command line.
+"""The `parcours` command line: the table of its commands, and the entry point.
 
 Exit statuses follow ../shared/spec/checks.md: 0 when no error, 1 when any error
 finding, 2 when the command itself could not run (no such file, bad option).
-Commands that live in other packages (serve, export, report, import, personas)
-are imported only when used, so `parcours check` stays fast and `designer`
-never imports `renderer` at start-up.
+
+Each command is a module with two functions::
+
+    def add_arguments(parser: argparse.ArgumentParser) -> None: ...   # its options
+    def run(args: argparse.Namespace) -> int: ...                      # its exit status
+
+and one line of ``COMMANDS`` below naming that module. Only the module of the command
+asked for is imported (and only its own imports are paid: keep the heavy ones — z3, the
+renderer, openpyxl — inside ``run`` or in modules only that command uses), so
+``parcours check`` stays fast and ``designer`` never imports ``renderer`` at start-up.
+
+To add a command, say ``parcours purge``:
+
+1. write ``designer/commands/purge.py`` with ``add_arguments`` and ``run`` (a command of
+   the web app may live in the renderer, e.g. ``renderer/cli.py``, and name its two
+   functions with ``add_arguments=``/``run=``);
+2. add ``Command("purge", "one line of help", "designer.commands.purge")`` to ``COMMANDS``;
+3. add it to the command table of README.md.
+
+tests/engine/test_commands.py imports every module of the table and checks its two
+functions, so a misspelt module or function fails the tests; at run time it fails loudly
+(an ImportError or AttributeError), never as a quietly missing command.
 """
 
 from __future__ import annotations
@@ -12,196 +31,105 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
-import json
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import cast
 
 from designer import __version__
-from designer.findings import has_errors
 
 
-def _version() -> str:
-    # A constant, not importlib.metadata: scanning installed packages costs a fifth of a
-    # second at every start of `parcours check`.
-    return __version__
+@dataclass(frozen=True)
+class Command:
+    """One `parcours` command: its name, its line of help and the module that runs it."""
 
+    name: str
+    help: str
+    #: The module defining it, imported only when this command runs.
+    module: str
+    #: The names of its two functions in that module.
+    add_arguments: str = "add_arguments"
+    run: str = "run"
+    #: A server keeps the cyclic garbage collector; a one-shot command turns it off.
+    long_running: bool = False
+
+    def functions(self) -> tuple[Callable[[argparse.ArgumentParser], None],
+                                 Callable[[argparse.Namespace], int]]:
+        """Import the module; its (add_arguments, run). Raises on a mistake in the table."""
+        module = importlib.import_module(self.module)
+        add = getattr(module, self.add_arguments)
+        run = getattr(module, self.run)
+        return (cast(Callable[[argparse.ArgumentParser], None], add),
+                cast(Callable[[argparse.Namespace], int], run))
+
+
+#: Every command, in the order `parcours --help` lists them.
+COMMANDS: tuple[Command, ...] = (
+    Command("check", "check journey files and folders", "designer.commands.check"),
+    Command("schema", "print the JSON Schema of the journey format", "designer.commands.schema"),
+    Command("graph", "the step graph as Mermaid or DOT", "designer.commands.graph"),
+    Command("serve", "serve journeys as citizen web forms", "renderer.cli",
+            add_arguments="add_serve_arguments", run="run_serve", long_running=True),
+    Command("export", "export submitted dossiers (CSV or JSON)", "renderer.cli",
+            add_arguments="add_export_arguments", run="run_export"),
+    Command("report", "journey-complexity report (HTML, JSON or text)",
+            "designer.commands.report"),
+    Command("diff", "compare two versions of a journey", "designer.commands.diff"),
+    Command("personas", "answer sets that visit every step, question and outcome",
+            "designer.commands.personas"),
+    Command("import", "import an XLSForm, XGov/DEFRA or DLUHC CORE form",
+            "designer.commands.import_"),
+)
 
 class _Parser(argparse.ArgumentParser):
-    """argparse exits with 2 on a bad option, as the spec wants; keep its message short."""
-
-
-def _cmd_check(args: argparse.Namespace) -> int:
-    from designer.check import NoSuchPath, check_paths
-    from designer.output import render
-
-    try:
-        portfolio = check_paths(args.paths)
-    except NoSuchPath as exc:
-        print(f"parcours check: no such file or folder: {exc}", file=sys.stderr)
-        return 2
-    findings = portfolio.all_findings
-    if args.severity != "info":
-        keep = {"error"} if args.severity == "error" else {"error", "warning"}
-        shown = [f for f in findings if f.severity.value in keep]
-    else:
-        shown = findings
-    if args.rule:
-        shown = [f for f in shown if f.rule in args.rule]
-    files = len(portfolio.loaded)
-    if files == 0:
-        print("parcours check: no journey file (*.yaml) found", file=sys.stderr)
-        return 2
-    print(render(shown, files, args.format, _version()))
-    return 1 if has_errors(findings) else 0
-
-
-def _cmd_schema(args: argparse.Namespace) -> int:
-    from designer.model import journey_schema
-
-    print(json.dumps(journey_schema(), ensure_ascii=False, indent=2))
-    return 0
-
-
-def _cmd_graph(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from designer.diagram import to_dot, to_mermaid
-    from designer.loading import load_journey
-    from designer.output import as_text
-
-    if not Path(args.file).is_file():
-        print(f"parcours graph: no such file: {args.file}", file=sys.stderr)
-        return 2
-    loaded = load_journey(args.file)
-    if loaded.journey is None:
-        print(as_text(loaded.findings, 1), file=sys.stderr)
-        return 1
-    journey = loaded.journey
-    text = to_dot(journey, args.lang) if args.format == "dot" else to_mermaid(journey, args.lang)
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as out:
-            out.write(text)
-    else:
-        sys.stdout.write(text)
-    return 0
-
-
-#: Commands provided by other modules: name → (module, add_arguments, run, help).
-_PLUGGED: dict[str, tuple[str, str, str, str]] = {
-    "serve": ("renderer.cli", "add_serve_arguments", "run_serve",
-              "serve journeys as citizen web forms"),
-    "export": ("renderer.cli", "add_export_arguments", "run_export",
-               "export submitted dossiers (CSV or JSON)"),
-    "report": ("designer.report", "add_report_arguments", "run_report",
-               "journey-complexity report (HTML, JSON or text)"),
-    "diff": ("designer.report", "add_diff_arguments", "run_diff",
-             "compare two versions of a journey"),
-    "personas": ("designer.personas", "add_personas_arguments", "run_personas",
-                 "answer sets that visit every step, question and outcome"),
-    "import": ("designer.importers", "add_import_arguments", "run_import",
-               "import an XLSForm, XGov/DEFRA or DLUHC CORE form"),
-}
+    """argparse exits with 2 on a bad option, as the spec wants."""
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The argument parser of every subcommand.
+    """The argument parser of `parcours`, every command listed with its help.
 
-    With ``only``, the modules of the other plugged commands are not imported (each
-    costs start-up time: the renderer, z3 for personas…); their help stays listed.
+    The options of a command need its module: only the command ``only`` gets them (every
+    command when ``only`` is None, which imports every module).
     """
     parser = _Parser(
         prog="parcours",
         description="Design, check, serve and measure citizen journeys.",
     )
-    parser.add_argument("--version", action="version", version=f"parcours {_version()}")
+    parser.add_argument("--version", action="version", version=f"parcours {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    check = sub.add_parser("check", help="check journey files and folders")
-    check.add_argument("paths", nargs="+", metavar="PATH", help="journey files or folders")
-    check.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
-    check.add_argument("--severity", choices=("error", "warning", "info"), default="info",
-                       help="least severity shown (the exit status still counts every error)")
-    check.add_argument("--rule", action="append", metavar="SLUG",
-                       help="show only this rule (repeatable)")
-    check.set_defaults(func=_cmd_check)
-
-    schema = sub.add_parser("schema", help="print the JSON Schema of the journey format")
-    schema.set_defaults(func=_cmd_schema)
-
-    graph = sub.add_parser("graph", help="the step graph as Mermaid or DOT")
-    graph.add_argument("file", metavar="FILE")
-    graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
-    graph.add_argument("--lang", default=None, help="language of the labels")
-    graph.add_argument("-o", "--output", default=None, help="write to this file")
-    graph.set_defaults(func=_cmd_graph)
-
-    for name, (module, add_args, run, help_text) in _PLUGGED.items():
-        p = sub.add_parser(name, help=help_text)
-        p.set_defaults(func=_plugged(module, run), _module=module)
-        if only is not None and name != only:
-            continue
-        try:
-            mod = importlib.import_module(module)
-            getattr(mod, add_args)(p)
-        except (ImportError, AttributeError):
-            p.set_defaults(func=_unavailable(name))
+    for command in COMMANDS:
+        p = sub.add_parser(command.name, help=command.help, description=command.help)
+        if only is None or command.name == only:
+            add_arguments, run = command.functions()
+            add_arguments(p)
+            p.set_defaults(run=run)
     return parser
-
-
-def _plugged(module: str, run: str) -> Callable[[argparse.Namespace], int]:
-    def call(args: argparse.Namespace) -> int:
-        return int(getattr(importlib.import_module(module), run)(args) or 0)
-
-    return call
-
-
-def _unavailable(name: str) -> Callable[[argparse.Namespace], int]:
-    def call(args: argparse.Namespace) -> int:
-        print(f"parcours {name}: this command is not available in this build", file=sys.stderr)
-        return 2
-
-    return call
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `parcours` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    # Only import the plugged command that is asked for (keeps `check` fast).
-    if argv and argv[0] in _PLUGGED:
-        parser = build_parser(only=argv[0])
-    elif _needs_plugins(argv):
-        parser = build_parser()
-    else:
-        parser = _core_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
-    if args.command != "serve":
+    command = next((c for c in COMMANDS if argv and c.name == argv[0]), None)
+    if command is not None and not command.long_running:
         # A one-shot command on a bounded input (journeys are at most 5 MB): the cyclic
         # garbage collector would only rescan the growing tree of nodes and models, which
         # halves the speed of `parcours check` on large journeys. Reference counting still
         # frees what is dropped; the process ends with the command.
         gc.disable()
+    # Without a command (`parcours`, `parcours --help`, a misspelt name) no module is
+    # imported: argparse lists the commands or names the unknown one.
+    parser = build_parser(only=command.name if command else "")
+    args = parser.parse_args(argv)
+    run: Callable[[argparse.Namespace], int] | None = getattr(args, "run", None)
+    if run is None:
+        parser.print_help()
+        return 2
     try:
-        return args.func(args)
+        return int(run(args) or 0)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
-
-
-def _needs_plugins(argv: list[str]) -> bool:
-    return not argv or any(a in _PLUGGED or a in ("-h", "--help") for a in argv[:1])
-
-
-def _core_parser() -> argparse.ArgumentParser:
-    saved = dict(_PLUGGED)
-    _PLUGGED.clear()
-    try:
-        return build_parser()
-    finally:
-        _PLUGGED.update(saved)
 
 
 if __name__ == "__main__":  # pragma: no cover

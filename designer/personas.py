@@ -1,4 +1,4 @@
-"""`parcours personas FILE`: a few answer sets that together visit the whole journey.
+"""A few answer sets that together visit the whole journey (`parcours personas FILE`).
 
 Each persona is a set of typed answers with the path it takes. Together they
 visit every step, every outcome and every question that can be shown (one
@@ -27,10 +27,8 @@ reachable but got no persona within the time budget (normally empty).
 
 from __future__ import annotations
 
-import argparse
 import datetime
 import json
-import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -316,47 +314,3 @@ def as_text(result: Personas) -> str:
             lines.append(title + ":")
             lines.extend("  " + i for i in items)
     return "\n".join(lines) + "\n"
-
-
-# --------------------------------------------------------------------------- command line
-
-def add_personas_arguments(parser: argparse.ArgumentParser) -> None:
-    """Arguments of `parcours personas`."""
-    parser.add_argument("file", help="the journey file (YAML)")
-    parser.add_argument("--format", choices=["json", "text"], default="text",
-                        help="output format (default: text)")
-    parser.add_argument("--today", default=None,
-                        help="the date the runs happen on, YYYY-MM-DD (default: today)")
-
-
-def run_personas(args: argparse.Namespace) -> int:
-    """Print the personas of a journey; 1 when the journey has errors, 2 on bad usage."""
-    from pathlib import Path
-
-    from designer.findings import has_errors
-    from designer.loading import load_journey
-    from designer.output import as_text as findings_text
-
-    if not Path(args.file).is_file():
-        print(f"parcours personas: no such file: {args.file}", file=sys.stderr)
-        return 2
-    today = None
-    if args.today:
-        try:
-            today = datetime.date.fromisoformat(args.today)
-        except ValueError:
-            print(f"parcours personas: --today wants YYYY-MM-DD, not {args.today!r}",
-                  file=sys.stderr)
-            return 2
-    # The path analysis's own errors (an impossible branch…) do not stop personas: they
-    # are listed as impossible. Structural errors (cycles, unknown names…) do.
-    loaded = load_journey(args.file, analyses=[])
-    if loaded.journey is None or has_errors(loaded.findings):
-        print(findings_text(loaded.findings, 1), file=sys.stderr)
-        return 1
-    result = find_personas(loaded.journey, today)
-    if args.format == "json":
-        print(json.dumps(as_json(result), ensure_ascii=False, indent=2))
-    else:
-        sys.stdout.write(as_text(result))
-    return 0

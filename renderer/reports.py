@@ -33,8 +33,8 @@ from typing import Generic, Literal, TypeVar
 
 from designer.compiled import CompiledJourney
 from designer.loading import Loaded
-from designer.report import render
 from designer.report.build import journey_report, portfolio_of
+from designer.report.formats import render
 from designer.report.model import JourneyReport, PortfolioReport
 from renderer.catalog import Entry
 

@@ -5,13 +5,12 @@ XGov digital form builder JSON, the DEFRA forms engine (JSON or YAML, V1 and
 V2 conditions) and DLUHC CORE's form JSON. Each importer builds a plain dict in
 journey format v1 plus notes on what it could not carry over; the writer emits
 YAML with comments pointing back to the source and an ``x-import-notes`` list.
+The command is designer/commands/import_.py.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +22,8 @@ __all__ = [
     "ImportRefused",
     "ImportResult",
     "ImportStats",
-    "add_import_arguments",
     "detect_format",
     "import_file",
-    "run_import",
 ]
 
 FORMATS = ("xlsform", "xgov", "defra", "dluhc")
@@ -95,64 +92,3 @@ def import_file(path: Path, source_format: str | None = None) -> ImportResult:
 
         return import_dluhc(path, data)
     raise ImportRefused(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
-
-
-def add_import_arguments(parser: argparse.ArgumentParser) -> None:
-    """Declare the arguments of `parcours import` on `parser`."""
-    parser.add_argument("file", type=Path, help="the form to import (.xlsx, .md, .json, .yaml)")
-    parser.add_argument(
-        "-o", "--output", type=Path, default=None,
-        help="where to write the journey (default: print it)",
-    )
-    parser.add_argument(
-        "--from", dest="source_format", choices=FORMATS, default=None,
-        help="the source format (default: detected)",
-    )
-
-
-def run_import(namespace: argparse.Namespace) -> int:
-    """Run `parcours import`: 0 when imported, 1 when refused, 2 on a usage error."""
-    from .writer import to_yaml
-
-    path: Path = namespace.file
-    output: Path | None = getattr(namespace, "output", None)
-    fmt: str | None = getattr(namespace, "source_format", None)
-    if fmt is not None and fmt not in FORMATS:
-        print(f"parcours import: unknown format {fmt!r} (use {', '.join(FORMATS)})",
-              file=sys.stderr)
-        return 2
-    try:
-        result = import_file(path, fmt)
-    except ImportRefused as exc:
-        print(f"parcours import: refused: {exc}", file=sys.stderr)
-        return 1
-    except (OSError, UnicodeDecodeError) as exc:
-        print(f"parcours import: cannot read {path}: {exc}", file=sys.stderr)
-        return 1
-    except Exception as exc:  # noqa: BLE001 - bad input is expected input: never a traceback
-        print(
-            f"parcours import: refused: {path.name} has a shape the importer does not expect "
-            f"({type(exc).__name__}: {exc}); check --from, or report the file",
-            file=sys.stderr,
-        )
-        return 1
-    text = to_yaml(result, output, source=path.name)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            print(f"parcours import: cannot write {output}: {exc}", file=sys.stderr)
-            return 1
-    stats = result.stats
-    print(
-        f"{path.name} ({result.source_format}): {stats.questions} questions, "
-        f"{stats.conditions_translated}/{stats.conditions} conditions translated, "
-        f"{stats.computed_translated}/{stats.computed} calculations, "
-        f"{len(result.notes)} import notes",
-        file=sys.stderr,
-    )
-    for note in result.notes:
-        print(f"  {note.source_ref}: {note.what} — {note.reason}", file=sys.stderr)
-    return 0

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from designer.commands.personas import add_arguments as add_personas_arguments
+from designer.commands.personas import run as run_personas
 from designer.loading import load_journey, load_text
-from designer.personas import add_personas_arguments, as_json, find_personas, run_personas
+from designer.personas import as_json, find_personas
 from designer.run import Run
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from designer.importers import add_import_arguments, detect_format, run_import
+from designer.commands.import_ import add_arguments as add_import_arguments
+from designer.commands.import_ import run as run_import
+from designer.importers import detect_format
 from designer.loading import load_journey
 
 FORM = {

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from designer.report import build, render
+from designer.report import build
+from designer.report.formats import render
 
 from .conftest import FIXTURES, ROOT
 

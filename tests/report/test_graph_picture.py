@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from designer.report import build, render
+from designer.report import build
 from designer.report import html as report_html
+from designer.report.formats import render
 from designer.report.html import Picture, layout, layout_dot, picture_of
 
 from .conftest import JOURNEYS

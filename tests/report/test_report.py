@@ -11,7 +11,8 @@ import pytest
 from markupsafe import escape
 
 from designer.cli import main as cli_main
-from designer.report import build, render
+from designer.report import build
+from designer.report.formats import render
 from designer.report.model import schema_text
 
 from .conftest import FIXTURES, JOURNEYS, ROOT

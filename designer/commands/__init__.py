@@ -1,0 +1,1 @@
+"""One module per `parcours` command; designer/cli.py lists them (see its docstring)."""
