@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .core import ImportNote, ImportRefused, ImportResult, ImportStats
+from .common import ImportNote, ImportRefused, ImportResult, ImportStats
 
 __all__ = [
     "FORMATS",
@@ -88,7 +88,7 @@ def import_file(path: Path, source_format: str | None = None) -> ImportResult:
 
         return import_formbuilder(path, data, fmt)
     if fmt == "dluhc":
-        from .dluhc import import_dluhc
+        from .dluhc.importer import import_dluhc
 
         return import_dluhc(path, data)
     raise ImportRefused(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")

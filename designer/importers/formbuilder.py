@@ -31,7 +31,7 @@ from typing import Any
 
 from designer.expressions import Expr
 
-from .core import (
+from .common import (
     Collector,
     Ids,
     ImportRefused,

@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from .core import SourceSyntaxError, Untranslatable
+from .common import SourceSyntaxError, Untranslatable
 
 Node = tuple[Any, ...]
 
@@ -309,7 +309,7 @@ def _holds_when_empty(op: str, left: Node, right: Node) -> bool:
 class Translator:
     """Turns a source tree into a :mod:`designer.expressions` tree.
 
-    `resolve(name)` returns the :class:`~designer.importers.core.Symbol` of a
+    `resolve(name)` returns the :class:`~designer.importers.common.Symbol` of a
     source reference (raising Untranslatable when it names nothing usable);
     `self_symbol` is what ``.`` means (the question a constraint belongs to).
     """
@@ -340,7 +340,7 @@ class Translator:
         """
         from designer.expressions import Compare, Literal, Name
 
-        from .core import and_, answered, compare, contains, not_, or_
+        from .common import and_, answered, compare, contains, not_, or_
 
         def two_valued(expr: Any, symbol: Any, holds_when_empty: bool) -> Any:
             if holds_when_empty:

@@ -16,7 +16,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from .core import ImportResult
+from .common import ImportResult
 
 SCHEMA = Path(__file__).resolve().parents[2] / "schemas" / "journey.schema.json"
 

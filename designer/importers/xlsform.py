@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .core import (
+from .common import (
     Collector,
     Ids,
     ImportRefused,
@@ -566,7 +566,7 @@ class XLSFormImporter:
         """`parent == value`, over the parent's copies when it is itself split."""
         from designer.expressions import Compare, Literal, Name
 
-        from .core import or_
+        from .common import or_
 
         for row in self.survey:
             if row.get("name") == parent:

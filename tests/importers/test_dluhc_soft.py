@@ -1,7 +1,7 @@
 """DLUHC CORE import: each "are you sure?" confirmation is asked exactly when CORE's rule says.
 
 The expectations are written here from CORE's Ruby source, not from the
-importer's table (``designer/importers/core_soft_validations.py``):
+importer's table (``designer/importers/dluhc/soft_rules.py``):
 ``app/models/validations/soft_validations.rb`` and ``app/models/lettings_log.rb``
 of communitiesuk/submit-social-housing-lettings-and-sales-data. Each test walks
 the imported journey with the run semantics: every question gets a plain
@@ -21,7 +21,7 @@ import pytest
 from designer.compiled import CompiledJourney, QuestionInfo
 from designer.expressions import MAX_LENGTH, parse
 from designer.importers import ImportResult, import_file
-from designer.importers.core_soft_validations import HELPERS, RULES, fields_read
+from designer.importers.dluhc.soft_rules import HELPERS, RULES, fields_read
 from designer.run import Run
 
 from .conftest import errors, load_imported

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from designer.expressions import parse
-from designer.importers.core import (
+from designer.importers.common import (
     Ids,
     SourceSyntaxError,
     Symbol,

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from designer.expressions import parse
-from designer.importers.core import Symbol, finish
+from designer.importers.common import Symbol, finish
 from designer.importers.sourceexpr import Translator, parse_source
 from designer.run import holds as journey_holds
 
@@ -85,7 +85,7 @@ _PIECES = st.sampled_from([
 @given(st.lists(_PIECES, max_size=14).map("".join) | st.text(max_size=30))
 def test_any_text_is_translated_or_refused_never_crashes(text: str) -> None:
     """Arbitrary XPath-ish text: a translation the engine parses, or Untranslatable."""
-    from designer.importers.core import Untranslatable
+    from designer.importers.common import Untranslatable
 
     try:
         tree = parse_source(text, "xpath")

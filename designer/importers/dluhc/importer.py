@@ -20,8 +20,8 @@ The mapping:
   ``when``; read-only computed totals are not carried over, and noted;
 * interruption screens ("are you sure?" soft validations shown when a Ruby
   method holds) become conditional confirmation questions, their methods
-  translated by the project's table (``core_soft_validations``, built into
-  steps by ``dluhc_soft``).
+  translated by the project's table (``soft_rules``, built into
+  steps by ``soft``).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from typing import Any
 
 from designer.expressions import Expr
 
-from .core import (
+from ..common import (
     AskedLater,
     Collector,
     Ids,
@@ -50,7 +50,8 @@ from .core import (
     or_,
     slug_journey_id,
 )
-from .dluhc_model import (
+from ..html_text import html_to_text
+from .model import (
     CORE_METHODS,
     OPTIONAL_FIELDS,
     SETUP_COMPLETED,
@@ -58,8 +59,7 @@ from .dluhc_model import (
     answer_options,
     humanise,
 )
-from .dluhc_soft import SoftValidations
-from .html_text import html_to_text
+from .soft import SoftValidations
 
 _OPS = {">": ">", "<": "<", ">=": ">=", "<=": "<=", "==": "==", "!=": "!="}
 

@@ -3,7 +3,7 @@
 A CORE interruption page holds one question (``*_value_check``, Yes/No) and is
 shown when a method of CORE's Ruby model holds. Each page becomes a step whose
 confirmation question is shown when the method's translation holds (the
-translations are the project's table, :mod:`.core_soft_validations`):
+translations are the project's table, :mod:`.soft_rules`):
 
 * the question keeps CORE's options (``0`` Yes, ``1`` No). In CORE, *No* sends
   the user back to the page before, to change the answers the page lists
@@ -25,18 +25,25 @@ translations are the project's table, :mod:`.core_soft_validations`):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from designer.expressions import BinOp, BoolOp, Call, Compare, Expr, ListLit, Literal, Name, Unary
 from designer.expressions import parse as parse_expression
 
-from .core import AskedLater, NeverHolds, Untranslatable, finish, joined, not_
-from .core_soft_validations import HELPERS, RULES, fields_read
-from .dluhc_model import CORE_METHODS, SETUP_FIELDS, answer_options, humanise
-from .html_text import html_to_text
-
-if TYPE_CHECKING:
-    from .dluhc import DLUHCImporter
+from ..common import (
+    AskedLater,
+    Collector,
+    Ids,
+    NeverHolds,
+    Symbol,
+    Untranslatable,
+    finish,
+    joined,
+    not_,
+)
+from ..html_text import html_to_text
+from .model import CORE_METHODS, SETUP_FIELDS, answer_options, humanise
+from .soft_rules import HELPERS, RULES, fields_read
 
 #: What a "No" leads to, as the check on the confirmation says it.
 NO_MESSAGE = ("Go back and change the answers listed on this page, or answer Yes if they are "
@@ -44,10 +51,43 @@ NO_MESSAGE = ("Go back and change the answers listed on this page, or answer Yes
 _COMPARISONS = ("==", "!=", "<", "<=", ">", ">=")
 
 
+class FormImport(Protocol):
+    """What the soft validations use of the import of the rest of the form (the importer
+    of .importer, which creates them: named here as a protocol, so that this module does
+    not import that one)."""
+
+    out: Collector
+    ids: Ids
+    #: Journey questions of each CORE field (a field asked on several variant pages).
+    copies: dict[str, list[Symbol]]
+    #: CORE's setup fields asked by the journey: field → {"symbol", "question"}.
+    setup: dict[str, dict[str, Any]]
+    #: The page each journey question was imported from, and each field's first question.
+    page_of: dict[str, dict[str, Any]]
+    source_questions: dict[str, dict[str, Any]]
+
+    def atom(self, key: str, value: Any, before: int) -> Expr:
+        """A test of one CORE field (or method) against a value, as asked before `before`."""
+        ...
+
+    def refs(self, key: str, before: int) -> list[Symbol]:
+        """The journey questions of a CORE field asked before page order `before`."""
+        ...
+
+    def depends_on(self, alternatives: Any, before: int) -> Expr:
+        """A CORE ``depends_on`` list (alternatives of conjunctions) as an expression."""
+        ...
+
+    def group(self, key: str, qid: str) -> None:
+        """Record that question `qid` has the source key `key`, which the format cannot
+        carry: one import note per key lists every such question."""
+        ...
+
+
 class SoftValidations:
     """The interruption pages of one CORE form, imported by the DLUHC importer."""
 
-    def __init__(self, importer: DLUHCImporter) -> None:
+    def __init__(self, importer: FormImport) -> None:
         self.importer = importer
         #: Computed values the translated rules use (journey id → expression) and comments.
         self.computed: dict[str, str] = {}
