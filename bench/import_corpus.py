@@ -1,9 +1,10 @@
 """Import every file of the shared corpus and tabulate what came through.
 
-``python -m designer.importers.report_corpus`` rewrites the corpus table of
+``python -m bench.import_corpus`` rewrites the corpus table of
 ``docs/import.md`` (between its ``corpus-table`` markers); ``--print`` only
 prints it. The corpus test uses :func:`import_corpus` to assert the same
-figures, so the table in the docs is what the tests check.
+figures, so the table in the docs is what the tests check. A maintainer's script, not
+part of the installed package; run it from the repository's root.
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from designer.findings import Severity
+from designer.importers import ImportRefused, import_file
+from designer.importers.writer import to_yaml
 
-from . import ImportRefused, import_file
-from .writer import to_yaml
-
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 DOC = ROOT / "docs" / "import.md"
 #: The two broken forms of pyxform's tests: they must be refused, cleanly.
@@ -137,7 +137,7 @@ def table(rows: list[CorpusRow]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Regenerate the corpus table of docs/import.md (or print it with --print)."""
-    parser = argparse.ArgumentParser(prog="python -m designer.importers.report_corpus")
+    parser = argparse.ArgumentParser(prog="python -m bench.import_corpus")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
     parser.add_argument("--print", action="store_true", help="print the table only")
     args = parser.parse_args(argv)
