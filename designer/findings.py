@@ -58,6 +58,38 @@ RULES: dict[str, Rule] = {
     ]
 }
 
+#: The modules whose code emits each rule's findings (several when the rule has a structural
+#: and a path-sensitive form, or when one module decides it and another makes the finding:
+#: designer.scope turns every problem of the expression checker into a finding). Each
+#: rule has its page, docs/rules/<slug>.md; tests/engine/test_rule_map.py checks this map
+#: against that page's example and against the code.
+EMITTED_BY: dict[str, tuple[str, ...]] = {
+    "yaml-syntax": ("designer.source", "designer.loading"),
+    "schema": ("designer.source", "designer.validation"),
+    "duplicate-id": ("designer.graph", "designer.check"),
+    "unknown-target": ("designer.graph",),
+    "expression-syntax": ("designer.compiled",),
+    "unknown-name": ("designer.expressions.checker", "designer.scope"),
+    "forward-reference": ("designer.expressions.checker", "designer.scope"),
+    "type-mismatch": ("designer.expressions.checker", "designer.scope"),
+    "unknown-option": ("designer.expressions.checker", "designer.scope"),
+    "cycle": ("designer.graph",),
+    "unreachable": ("designer.graph", "designer.analysis.conditions"),
+    "dead-end": ("designer.graph", "designer.analysis.conditions"),
+    "impossible-condition": ("designer.analysis.conditions",),
+    "always-true-condition": ("designer.analysis.conditions",),
+    "duplicate-question": ("designer.analysis.hygiene",),
+    "unused-answer": ("designer.analysis.hygiene",),
+    "obtainable-data": ("designer.analysis.hygiene",),
+    "equivalent-branches": ("designer.analysis.hygiene",),
+    "single-option": ("designer.analysis.hygiene",),
+    "long-step": ("designer.analysis.hygiene",),
+    "missing-translation": ("designer.analysis.hygiene",),
+    "mergeable-steps": ("designer.analysis.hygiene",),
+    "readability": ("designer.analysis.textcheck",),
+    "jargon": ("designer.analysis.textcheck", "designer.readability"),
+}
+
 
 @dataclass(frozen=True, order=True)
 class Finding:

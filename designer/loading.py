@@ -115,6 +115,6 @@ def default_analyses() -> list[Analysis]:
     """The analyses run after the structural checks: the path-sensitive analysis, then the
     readability and jargon advice on every text a citizen reads."""
     from designer.analysis import analyse
-    from designer.report.textcheck import text_findings
+    from designer.analysis.textcheck import text_findings
 
     return [analyse, text_findings]

@@ -4,7 +4,8 @@
 structural checks pass (acyclic graph, names and types correct). It runs one
 abstract interpretation of the journey (`flow`), then the rules that read its
 facts, and returns findings; it is pure (no I/O but reading the concept
-catalogue once).
+catalogue once). `textcheck` holds the other default analysis of designer/loading.py:
+the `readability` and `jargon` advice on every text a citizen reads.
 """
 
 from __future__ import annotations

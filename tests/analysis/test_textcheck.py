@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from designer.analysis.textcheck import text_findings
 from designer.loading import load_text
-from designer.report.textcheck import text_findings
 
 JOURNEY = """\
 parcours: 1
