@@ -80,7 +80,7 @@ def import_file(path: Path, source_format: str | None = None) -> ImportResult:
         data = _load_structured(path)
     fmt = source_format or detect_format(path, data)
     if fmt == "xlsform":
-        from .xlsform import import_xlsform
+        from .xlsform.converter import import_xlsform
 
         return import_xlsform(path)
     if fmt in ("xgov", "defra"):
