@@ -84,7 +84,7 @@ def import_file(path: Path, source_format: str | None = None) -> ImportResult:
 
         return import_xlsform(path)
     if fmt in ("xgov", "defra"):
-        from .formbuilder import import_formbuilder
+        from .formbuilder.importer import import_formbuilder
 
         return import_formbuilder(path, data, fmt)
     if fmt == "dluhc":
