@@ -1,6 +1,6 @@
 """The `parcours` command line: the table of its commands, and the entry point.
 
-Exit statuses follow ../shared/spec/checks.md: 0 when no error, 1 when any error
+Exit statuses follow docs/check.md: 0 when no error, 1 when any error
 finding, 2 when the command itself could not run (no such file, bad option).
 
 Each command is a module with two functions::

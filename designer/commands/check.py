@@ -1,6 +1,6 @@
 """`parcours check PATH...`: findings of journey files and folders, as a compiler gives them.
 
-Exit statuses follow ../shared/spec/checks.md: 0 when no error, 1 when any error finding,
+Exit statuses follow docs/check.md: 0 when no error, 1 when any error finding,
 2 when the command itself could not run (no such file, no journey found).
 """
 

@@ -7,7 +7,7 @@ import argparse
 import sys
 from pathlib import Path
 
-#: Exit statuses of ../shared/spec/checks.md: 0 fine, 1 a journey has errors, 2 cannot run.
+#: Exit statuses of docs/check.md: 0 fine, 1 a journey has errors, 2 cannot run.
 OK, HAS_ERRORS, CANNOT_RUN = 0, 1, 2
 
 
