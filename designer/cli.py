@@ -79,6 +79,7 @@ COMMANDS: tuple[Command, ...] = (
             "designer.commands.personas"),
     Command("import", "import an XLSForm, XGov/DEFRA or DLUHC CORE form",
             "designer.commands.import_"),
+    Command("paper", "the printable paper form of a journey (PDF)", "designer.commands.paper"),
 )
 
 class _Parser(argparse.ArgumentParser):

@@ -8,8 +8,14 @@ falls back on the expression as written.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from designer.compiled import CompiledJourney
 from designer.expressions import BoolOp, Call, Compare, Expr, Literal, Name, Unary, unparse
+
+#: How a question is named in a condition (default: its label in quotes; the paper form
+#: names it by its number).
+Label = Callable[[str], str]
 
 _OPS_FR = {
     "==": "est",
@@ -33,12 +39,19 @@ _OPS_EN = {
 }
 
 
-def _label(journey: CompiledJourney, name: str, lang: str) -> str:
+def _quote(text: str, lang: str) -> str:
+    """Quotation marks of the language: « » in French, “ ” in English."""
+    return f"« {text} »" if lang == "fr" else f"“{text}”"
+
+
+def _label(journey: CompiledJourney, name: str, lang: str, label: Label | None = None) -> str:
+    if label is not None:
+        return label(name)
     q = journey.questions.get(name)
     if q is None:
         return name  # a computed value: its id is the best name we have
     text = journey.text(q.label, lang).strip()
-    return f"« {text} »" if text else name
+    return _quote(text, lang) if text else name
 
 
 def _value(journey: CompiledJourney, subject: Expr, value: Expr, lang: str) -> str:
@@ -46,43 +59,45 @@ def _value(journey: CompiledJourney, subject: Expr, value: Expr, lang: str) -> s
         if isinstance(subject, Name) and isinstance(value.value, str):
             q = journey.questions.get(subject.id)
             if q is not None and q.options and value.value in q.options:
-                return f"« {journey.text(q.options[value.value], lang)} »"
+                return _quote(journey.text(q.options[value.value], lang), lang)
         if isinstance(subject, Name) and isinstance(value.value, str):
-            return f"« {value.value} »"
+            return _quote(value.value, lang)
         if value.value is True:
             return "oui" if lang == "fr" else "yes"
         if value.value is False:
             return "non" if lang == "fr" else "no"
     if isinstance(subject, Name) and isinstance(value, Literal) and isinstance(value.value, str):
-        return f"« {value.value} »"
+        return _quote(value.value, lang)
     return unparse(value)
 
 
-def describe(expr: Expr | None, journey: CompiledJourney, lang: str = "fr") -> str:
-    """A condition in words, without the leading "si"/"if"."""
+def describe(
+    expr: Expr | None, journey: CompiledJourney, lang: str = "fr", label: Label | None = None
+) -> str:
+    """A condition in words, without the leading "si"/"if"; ``label`` names questions."""
     if expr is None:
         return "sinon" if lang == "fr" else "otherwise"
     fr = lang == "fr"
     if isinstance(expr, Name):
         q = journey.questions.get(expr.id)
         if q is not None and q.type == "yesno":
-            return ("oui à " if fr else "yes to ") + _label(journey, expr.id, lang)
+            return ("oui à " if fr else "yes to ") + _label(journey, expr.id, lang, label)
         if q is not None:
-            return ("réponse à " if fr else "answer to ") + _label(journey, expr.id, lang)
+            return ("réponse à " if fr else "answer to ") + _label(journey, expr.id, lang, label)
         return expr.id
     if isinstance(expr, Unary) and expr.op == "not":
         inner = expr.operand
         if isinstance(inner, Name):
             q = journey.questions.get(inner.id)
             if q is not None and q.type == "yesno":
-                return ("non à " if fr else "no to ") + _label(journey, inner.id, lang)
+                return ("non à " if fr else "no to ") + _label(journey, inner.id, lang, label)
             return ("pas " if fr else "not ") + inner.id
-        return ("pas : " if fr else "not: ") + describe(inner, journey, lang)
+        return ("pas : " if fr else "not: ") + describe(inner, journey, lang, label)
     if isinstance(expr, BoolOp):
         joiner = {"and": " et ", "or": " ou "} if fr else {"and": " and ", "or": " or "}
         parts = []
         for operand in expr.operands:
-            text = describe(operand, journey, lang)
+            text = describe(operand, journey, lang, label)
             parts.append(f"({text})" if isinstance(operand, BoolOp) else text)
         return joiner[expr.op].join(parts)
     if isinstance(expr, Compare):
@@ -90,32 +105,31 @@ def describe(expr: Expr | None, journey: CompiledJourney, lang: str = "fr") -> s
         parts = []
         left = expr.left
         for op, right in zip(expr.ops, expr.comparators, strict=True):
-            subject = _subject(journey, left, lang)
+            subject = _subject(journey, left, lang, label)
             parts.append(f"{subject} {ops.get(op, op)} {_value(journey, left, right, lang)}")
             left = right
         return (" et " if fr else " and ").join(parts)
     if isinstance(expr, Call) and expr.func == "answered" and expr.args:
         arg = expr.args[0]
         if isinstance(arg, Name):
-            return ("réponse donnée à " if fr else "answered ") + _label(journey, arg.id, lang)
+            named = _label(journey, arg.id, lang, label)
+            return ("réponse donnée à " if fr else "answered ") + named
     return unparse(expr)
 
 
-def _subject(journey: CompiledJourney, expr: Expr, lang: str) -> str:
+def _subject(journey: CompiledJourney, expr: Expr, lang: str, label: Label | None = None) -> str:
     if isinstance(expr, Name):
-        return _label(journey, expr.id, lang)
+        return _label(journey, expr.id, lang, label)
     if isinstance(expr, Call) and expr.func == "age" and expr.args:
         arg = expr.args[0]
         if isinstance(arg, Name):
-            return ("l'âge selon " if lang == "fr" else "the age from ") + _label(
-                journey, arg.id, lang
-            )
+            named = _label(journey, arg.id, lang, label)
+            return ("l'âge selon " if lang == "fr" else "the age from ") + named
     if isinstance(expr, Call) and expr.func == "len" and expr.args:
         arg = expr.args[0]
         if isinstance(arg, Name):
-            return ("le nombre de " if lang == "fr" else "the number of ") + _label(
-                journey, arg.id, lang
-            )
+            named = _label(journey, arg.id, lang, label)
+            return ("le nombre de " if lang == "fr" else "the number of ") + named
     return unparse(expr)
 
 

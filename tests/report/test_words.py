@@ -46,6 +46,6 @@ def test_conditions_in_words():
     assert words('proprietaire and statut != "independant"') == (
         "si oui à « Êtes-vous propriétaire ? » et « Votre statut » n'est pas « Indépendant »"
     )
-    assert words("proprietaire", "en") == "if yes to « Do you own it? »"
+    assert words("proprietaire", "en") == "if yes to “Do you own it?”"
     journey = load_text(JOURNEY, "m.yaml").journey
     assert condition_in_words(None, journey) == "sinon"
