@@ -34,6 +34,7 @@ from .citizen import (
     walk,
 )
 from .conftest import JOURNEYS, pg_schema, served_journeys
+from .screens import BUDGET, WIDTHS, overflowing, weight
 
 pytestmark = pytest.mark.browser
 
@@ -112,6 +113,9 @@ class Axe:
     def __init__(self, browser: Any, base: str) -> None:
         self.seen: set[str] = set()
         self.violations: list[str] = []
+        #: Small screens and large text (tests/renderer/screens.py), per kind of page.
+        self.overflows: list[str] = []
+        self.weights: dict[str, int] = {}
         self.pages = 0
         self.base = base
         self.context = browser.new_context(bypass_csp=True)
@@ -124,6 +128,9 @@ class Axe:
         if kind in self.seen:
             return
         self.seen.add(kind)
+        for width in WIDTHS:
+            self.overflows += [f"{kind} at {width}px: {e}" for e in overflowing(page, width)]
+        self.weights[kind] = weight(page)
         target = page
         if not _scripts_on(page):
             html = re.sub(r"<script\b[^>]*>.*?</script>", "", page.content(), flags=re.S)
@@ -323,6 +330,9 @@ def test_every_journey_in_chromium_with_axe(server: tuple[str, Any], browser: An
     context.close()
     axe.close()
     assert not axe.violations, "\n".join(axe.violations)
+    assert not axe.overflows, "\n".join(axe.overflows)
+    heavy = {k: w for k, w in axe.weights.items() if w > BUDGET}
+    assert not heavy, heavy
     for journey, results in ends.items():
         assert any(len(r) == 9 and r[4] == "-" for r in results), (journey, results)
     assert axe.pages >= 20
