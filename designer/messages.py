@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
+from designer.answers import date_text, number_text
+
 DEFAULT_LANGUAGE = "fr"
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -276,36 +278,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
-_MONTHS = {
-    "fr": [
-        "janvier", "février", "mars", "avril", "mai", "juin",
-        "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-    ],
-    "en": [
-        "January", "February", "March", "April", "May", "June",
-        "July", "August", "September", "October", "November", "December",
-    ],
-}
-
-
 def format_param(value: Any, lang: str) -> Any:
-    """Format a number or a date the way a reader of ``lang`` expects; other values unchanged."""
+    """Format a number or a date the way a reader of ``lang`` expects (the answer codec's
+    :func:`designer.answers.number_text` and :func:`designer.answers.date_text`, so that a
+    date reads the same in a message and on the receipt); other values unchanged."""
     if isinstance(value, bool):
         return value
     if isinstance(value, _dt.date):
-        months = _MONTHS.get(lang, _MONTHS["en"])
-        day = "1er" if lang == "fr" and value.day == 1 else str(value.day)
-        return f"{day} {months[value.month - 1]} {value.year}"
+        return date_text(value, lang)
     if isinstance(value, int | float):
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        text = f"{value:,}" if isinstance(value, int) else f"{value:,.10g}"
-        if isinstance(value, float) and "e" in text:  # very large or small: leave as is
-            return text
-        if lang == "fr":
-            # French groups thousands with a non-breaking space and uses a decimal comma.
-            text = text.replace(",", "\u00a0").replace(".", ",")
-        return text
+        return number_text(value, lang)
     return value
 
 

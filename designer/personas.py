@@ -36,7 +36,11 @@ import z3
 
 from designer.analysis.context import AnalysisConfig, Context
 from designer.analysis.witness import Replayed, Witnesses, replay
+from designer.answers import field_text, to_json
 from designer.compiled import CompiledJourney
+
+#: The language of the `form` values (a decimal's mark): any is read back the same.
+FORM_LANGUAGE = "en"
 
 
 @dataclass
@@ -211,42 +215,18 @@ def _prune(result: Personas) -> None:
 
 # --------------------------------------------------------------------------- output
 
-def to_json_value(value: Any) -> Any:
-    """A typed answer as JSON: dates as ISO strings, items as objects."""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [to_json_value(v) for v in value]
-    if isinstance(value, dict):
-        return {k: to_json_value(v) for k, v in value.items()}
-    return value
-
-
-def to_raw(qtype: str, value: Any) -> Any:
-    """What a citizen would type for a typed answer: `designer.values.coerce(qtype, raw)`
-    gives the value back (dates as day/month/year parts, yes/no as "yes"/"no")."""
-    if value is None:
+def _form(journey: CompiledJourney, qtype: str, qid: str, value: Any) -> Any:
+    """What a citizen would type for a typed answer, in the shape
+    `designer.values.coerce(qtype, raw)` takes back (dates as day/month/year parts, yes/no
+    as "yes"/"no", a repeat as one such mapping per item)."""
+    if qtype != "repeat":
+        return field_text(qtype, value, FORM_LANGUAGE)
+    if not isinstance(value, list):
         return None
-    if qtype == "yesno":
-        return "yes" if value else "no"
-    if qtype == "date" and isinstance(value, datetime.date):
-        return {"day": str(value.day), "month": str(value.month), "year": str(value.year)}
-    if qtype in ("integer", "decimal"):
-        return repr(value) if isinstance(value, float) else str(value)
-    if isinstance(value, list) and qtype == "multichoice":
-        return [str(v) for v in value]
-    if isinstance(value, dict):
-        return {k: str(v) for k, v in value.items()}
-    return str(value)
-
-
-def _raw_items(journey: CompiledJourney, repeat_id: str, items: Any) -> Any:
-    if not isinstance(items, list):
-        return None
-    types = {q.id: q.type for q in journey.item_questions(repeat_id)}
+    types = {q.id: q.type for q in journey.item_questions(qid)}
     return [
-        {k: to_raw(types.get(k, "text"), v) for k, v in item.items()}
-        for item in items if isinstance(item, dict)
+        {k: field_text(types.get(k, "text"), v, FORM_LANGUAGE) for k, v in item.items()}
+        for item in value if isinstance(item, dict)
     ]
 
 
@@ -266,12 +246,8 @@ def as_json(result: Personas) -> dict[str, Any]:
                     {
                         "id": q.id,
                         "type": q.type,
-                        "value": to_json_value(p.answers.get(q.id)),
-                        "form": (
-                            _raw_items(journey, q.id, p.answers.get(q.id))
-                            if q.type == "repeat"
-                            else to_raw(q.type, p.answers.get(q.id))
-                        ),
+                        "value": to_json(p.answers.get(q.id)),
+                        "form": _form(journey, q.type, q.id, p.answers.get(q.id)),
                     }
                     for q in journey.step_questions(node)
                     if q.id in p.shown and q.answers
@@ -282,7 +258,7 @@ def as_json(result: Personas) -> dict[str, Any]:
             "goal": p.goal,
             "outcome": p.outcome,
             "path": p.path,
-            "answers": {k: to_json_value(v) for k, v in p.answers.items()},
+            "answers": to_json(p.answers),
             "shown": p.shown,
             "pages": pages,
         })
@@ -305,7 +281,7 @@ def as_text(result: Personas) -> str:
         lines.append(f"{p.name} → {p.outcome}")
         lines.append("  path: " + " → ".join(p.path))
         for k, v in p.answers.items():
-            lines.append(f"  {k} = {json.dumps(to_json_value(v), ensure_ascii=False)}")
+            lines.append(f"  {k} = {json.dumps(to_json(v), ensure_ascii=False)}")
     for title, data in (("never reachable (proved)", result.impossible),
                         ("not covered (no persona found in time)", result.missing)):
         items = [f"{kind}: {', '.join(ids)}" for kind, ids in data.items() if ids]

@@ -59,10 +59,6 @@ class InvalidAnswer:
         return translate(self.code, lang, **self.params)
 
 
-# The spelling the brief used; kept as an alias so both names import.
-ValueError_ = InvalidAnswer
-
-
 @dataclass(frozen=True)
 class Coerced:
     """The result of :func:`coerce`: a typed ``value`` (None when empty or invalid), an

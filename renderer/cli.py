@@ -89,7 +89,7 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
 
 def export_rows(db: str, journey_id: str) -> list[dict[str, Any]]:
     """The dossiers of a journey as plain dicts (reference, date, version, answers)."""
-    from renderer.forms import decode, export_value
+    from designer.answers import decode, to_json
     from renderer.store import Store
 
     store = Store(db)
@@ -103,7 +103,7 @@ def export_rows(db: str, journey_id: str) -> list[dict[str, Any]]:
             "journey_version": s.journey_hash,
             "language": s.lang,
             "outcome": payload.get("outcome"),
-            "answers": export_value(payload.get("answers", {})),
+            "answers": to_json(payload.get("answers", {})),
         })
     store.close()
     return rows

@@ -2,7 +2,8 @@
 hint, value as typed, error, autocomplete, the condition that shows it), built from the
 engine's questions by :class:`Builder`.
 
-The HTML field names are :mod:`renderer.forms`' contract; which controls a page shows is
+The HTML field names and the text of each field are the answer codec's
+(:mod:`designer.answers`); which controls a page shows is
 :func:`renderer.pages.build_controls`' (from the engine's run).
 """
 
@@ -16,10 +17,10 @@ from typing import Any
 
 from markupsafe import Markup
 
+from designer.answers import ADDRESS_PARTS, DATE_PARTS, field_text, yes_no_text
 from designer.compiled import CompiledJourney, QuestionInfo
 from designer.expressions import Expr, to_json
 from renderer import markdown
-from renderer.forms import ADDRESS_PARTS, DATE_PARTS, field_text
 from renderer.i18n import t
 
 #: More options than this: a select instead of radios (GOV.UK advice for long lists).
@@ -189,7 +190,8 @@ class Builder:
             options = [(v, self.text(label)) for v, label in q.options.items()]
         if q.type == "yesno":
             kind = "radios"
-            options = [("yes", t("yes", self.lang)), ("no", t("no", self.lang))]
+            options = [("yes", yes_no_text(True, self.lang)),
+                       ("no", yes_no_text(False, self.lang))]
         elif q.type == "choice":
             kind = "select" if len(options) > SELECT_THRESHOLD else "radios"
         elif q.type == "multichoice":
@@ -205,7 +207,7 @@ class Builder:
             else None,
             error=errors.get(name),
             optional=not required and q.type not in ("info", "repeat"),
-            value=field_text(q, value, self.lang),
+            value=field_text(q.type, value, self.lang),
             options=options,
             hidden=hidden,
         )

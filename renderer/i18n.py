@@ -92,8 +92,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Step {current} of {low} to {high}, depending on your answers",
     },
     "optional": {"fr": "(facultatif)", "en": "(optional)"},
-    "yes": {"fr": "Oui", "en": "Yes"},
-    "no": {"fr": "Non", "en": "No"},
     "choose": {"fr": "Choisissez…", "en": "Choose…"},
     "day": {"fr": "Jour", "en": "Day"},
     "month": {"fr": "Mois", "en": "Month"},

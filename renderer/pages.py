@@ -16,6 +16,7 @@ from typing import Any
 
 import networkx as nx
 
+from designer.answers import item_limit
 from designer.compiled import CompiledJourney, QuestionInfo
 from designer.run import FieldError, Run
 from designer.values import coerce
@@ -219,8 +220,7 @@ def _repeat(
     label = builder.text(q.label)
     control.item_label = label
     control.value = len(raw_items)  # the number of items, posted back as <repeat>-count
-    maximum = q.max if isinstance(q.max, int) else 50
-    control.can_add = not follow_up and len(raw_items) < maximum
+    control.can_add = not follow_up and len(raw_items) < item_limit(q)
     if q.min or q.max:
         control.repeat_hint = t("repeat_limits", builder.lang, min=q.min or 0,
                                 max=q.max or "∞")

@@ -15,10 +15,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from designer.answers import decode, encode
 from designer.compiled import CompiledJourney
 from designer.run import Run
 from renderer.catalog import Entry
-from renderer.forms import decode, encode
 from renderer.i18n import t
 from renderer.store import ConflictError, Draft
 from renderer.web import (

@@ -2,7 +2,7 @@
 ``POST`` hands the answers to the engine and goes on, or shows the errors (422).
 
 What is shown, valid and next is the engine's (:class:`designer.run.Run`); this module lays
-the page out (:mod:`renderer.pages`), converts the posted fields (:mod:`renderer.forms`) and
+the page out (:mod:`renderer.pages`), converts the posted fields (:mod:`designer.answers`) and
 keeps the uploads.
 """
 
@@ -16,6 +16,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from designer.answers import Upload, decode, encode, item_limit, parse_page, to_json
 from designer.compiled import CompiledJourney
 from designer.run import FieldError
 from designer.values import InvalidAnswer, check_file, parse_size, sniff_kind
@@ -27,7 +28,6 @@ from renderer.citizens.drafts import (
     node_url,
     save,
 )
-from renderer.forms import Upload, decode, encode, export_value, parse_page
 from renderer.i18n import t
 from renderer.pages import PageErrors, build_controls, layout, preview, progress
 from renderer.web import (
@@ -122,7 +122,7 @@ def _has_file(control: Any) -> bool:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(export_value(value), ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(to_json(value), ensure_ascii=False, separators=(",", ":"))
 
 
 def _client_env(ctx: Context, step_id: str) -> dict[str, Any]:
@@ -331,8 +331,7 @@ def _repeat_action(journey: CompiledJourney, raw: dict[str, Any], action: str) -
     found = raw.get(rid)
     items: list[Any] = found if isinstance(found, list) else []
     if parts[0] == "add":
-        limit = q.max if isinstance(q.max, int) else 50
-        if len(items) < limit:
+        if len(items) < item_limit(q):
             items.append({})
     elif parts[0] == "remove" and len(parts) == 3 and parts[2].isdigit():
         index = int(parts[2])

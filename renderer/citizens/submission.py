@@ -9,10 +9,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from designer.answers import answer_text, date_text, decode, encode
 from renderer.catalog import Entry
 from renderer.citizens.drafts import Context, draft_context, draft_or_redirect, draft_page, node_url
 from renderer.controls import SELECT_THRESHOLD
-from renderer.forms import decode, display_answer, encode, format_date
 from renderer.i18n import t
 from renderer.store import Submission
 from renderer.web import (
@@ -77,14 +77,14 @@ def _review(request: Request, ctx: Context, lang: str) -> list[dict[str, Any]]:
                                 "label": f"{j.text(q.label, lang)} {index + 1}"
                                 + t("colon", lang) + " ",
                                 "question": j.text(iq.label, lang),
-                                "value": display_answer(j, iq, item[iq.id], lang),
+                                "value": answer_text(j, iq, item[iq.id], lang),
                                 "qid": q.id,
                                 "anchor": f"{q.id}-{index}",
                             })
                 continue
             lines.append({
                 "label": "", "question": j.text(q.label, lang),
-                "value": display_answer(j, q, value, lang), "qid": q.id,
+                "value": answer_text(j, q, value, lang), "qid": q.id,
                 "anchor": _anchor(q),
             })
         if lines:
@@ -160,7 +160,7 @@ async def receipt(request: Request) -> Response:
     sent = datetime.datetime.fromisoformat(submission.created_at)
     return render(request, "receipt.html", {
         "lang": lang, "reference": submission.reference,
-        "sent_on": format_date(sent.date(), lang) + sent.strftime(" %H:%M UTC"),
+        "sent_on": date_text(sent.date(), lang) + sent.strftime(" %H:%M UTC"),
         "sections": _review(request, ctx, lang),
     }, who=who, journey=j)
 

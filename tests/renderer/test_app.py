@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from designer.answers import decode
 from renderer.app import create_app
-from renderer.forms import decode
 from renderer.i18n import MESSAGES, t
 from renderer.store import Store
 
@@ -500,3 +500,24 @@ def test_punctuation_spacing_follows_the_language(citizen: Citizen) -> None:
     assert not [m for m in french if re.search(r" [:?!;]", m)]
     assert not [t(key, "en") for key in MESSAGES if re.search(r"[ \u00a0\u202f][:?!;]",
                                                                t(key, "en"))]
+
+
+def test_a_date_reads_the_same_in_the_error_message_and_on_the_receipt(tmp_path: Path) -> None:
+    # The birth date may not be after today: on the first of March, the message names the
+    # first of March, and a birth on the first of March reads the same on the receipt.
+    app = create_app([DEMO], db_url=f"sqlite:///{tmp_path / 'p.db'}",
+                     today=datetime.date(2026, 3, 1))
+    citizen = Citizen(TestClient(app))
+    citizen.start()
+    answer = {"_js": "1", "nom": "Martin", "majeur": "yes", "naissance-day": "2",
+              "naissance-month": "3", "naissance-year": "2026"}
+    r = citizen.post("/demo/q/identite", answer)
+    assert r.status_code == 422
+    assert "Saisissez une date le 1er mars 2026 ou avant" in r.text
+    r = citizen.post("/demo/q/identite", {**answer, "naissance-day": "1"})
+    assert r.status_code == 303
+    assert citizen.details().status_code == 303
+    assert "1er mars 2026" in citizen.client.get("/demo/check").text
+    citizen.client.post("/demo/check", data={"csrf_token": citizen.csrf("/demo/check")})
+    receipt = citizen.client.get("/demo/receipt").text
+    assert "<dd class=\"pc-summary__value\">1er mars 2026</dd>" in receipt

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from designer.answers import decode, to_fields, to_json
 from designer.run import Run
 from renderer.app import create_app
-from renderer.forms import decode, export_value
 
 from .citizen import PDF, PNG, parse
 from .conftest import JOURNEYS, served_journeys
@@ -25,29 +25,20 @@ from .conftest import JOURNEYS, served_journeys
 personas = pytest.importorskip("designer.personas")
 
 
-def _fields(journey: Any, qid: str, qtype: str, name: str, form: Any,
-            data: dict[str, Any], files: dict[str, Any]) -> None:
-    """The HTML fields of one answer, as the renderer's contract names them."""
+def _files(journey: Any, q: Any, name: str, form: Any, files: dict[str, Any]) -> None:
+    """An upload for each file question the persona answers (items included): the codec
+    posts no bytes, a browser would."""
     if form is None:
         return
-    if qtype == "file":
-        accept = getattr(journey.questions[qid].question, "accept", ["pdf"])
-        pdf = "pdf" in accept
+    if q.type == "file":
+        pdf = "pdf" in getattr(q.question, "accept", ["pdf"])
         files[name] = ("piece.pdf", PDF, "application/pdf") if pdf else (
             "photo.png", PNG, "image/png")
-    elif qtype in ("date", "address") and isinstance(form, dict):
-        for part, value in form.items():
-            data[f"{name}-{part}"] = value
-    elif qtype == "repeat":
-        items = form if isinstance(form, list) else []
-        data[f"{name}-count"] = str(len(items))
-        for index, item in enumerate(items):
-            for iq in journey.item_questions(qid):
+    elif q.type == "repeat":
+        for index, item in enumerate(form if isinstance(form, list) else []):
+            for iq in journey.item_questions(q.id):
                 if iq.id in item:
-                    _fields(journey, iq.id, iq.type, f"{name}-{index}-{iq.id}", item[iq.id],
-                            data, files)
-    else:
-        data[name] = form
+                    _files(journey, iq, f"{name}-{index}-{iq.id}", item[iq.id], files)
 
 
 def _engine_accepts(journey: Any, persona: dict[str, Any], today: datetime.date) -> bool:
@@ -86,7 +77,10 @@ def test_personas_replayed_through_http(journey_id: str, sqlite_url: str) -> Non
                 data: dict[str, Any] = {"csrf_token": token, "_js": "1"}
                 files: dict[str, Any] = {}
                 for q in page["questions"]:
-                    _fields(journey, q["id"], q["type"], q["id"], q.get("form"), data, files)
+                    # The persona's `form` is what a citizen types; the codec names its fields.
+                    question = journey.questions[q["id"]]
+                    data.update(to_fields(journey, question, q.get("form")))
+                    _files(journey, question, q["id"], q.get("form"), files)
                 r = client.post(url, data=data, files=files or None, follow_redirects=False)
                 assert r.status_code == 303, (persona["name"], page["step"], r.text[:3000])
             outcome = persona["outcome"]
@@ -113,6 +107,6 @@ def test_personas_replayed_through_http(journey_id: str, sqlite_url: str) -> Non
         return value
 
     for dossier, persona in zip(sent, expected, strict=True):
-        stored = export_value(decode(dossier.answers)["answers"])
+        stored = to_json(decode(dossier.answers)["answers"])
         assert json.dumps(without_files(stored), sort_keys=True) == json.dumps(
             without_files(persona["answers"]), sort_keys=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from renderer.forms import decode
+from designer.answers import decode
 from renderer.store import Store
 
 from .citizen import parse

@@ -12,8 +12,8 @@ import datetime
 import pytest
 from starlette.testclient import TestClient
 
+from designer.answers import decode
 from renderer.app import create_app
-from renderer.forms import decode
 from renderer.store import Store
 
 from .citizen import Strategy, Walk, explore, walk
