@@ -97,11 +97,11 @@ _SHOWN_DIGITS = 15
 def _positional(value: int | float) -> str:
     """A number in plain positional notation, ``.`` as decimal mark, never an exponent:
     ``72.5``, ``-0.00015``, ``10000000000000000``. Exact for a float (its shortest repr)."""
-    if isinstance(value, int) or not value.is_integer():
-        text = format(Decimal(repr(value)), "f") if isinstance(value, float) else str(value)
-    else:
-        text = str(int(value))
-    return "0" if text in ("-0", "-0.0") else text
+    if isinstance(value, int):
+        return str(value)
+    if value.is_integer():
+        return str(int(value))  # 3.0 is typed "3"; -0.0 is "0"
+    return format(Decimal(repr(value)), "f")
 
 
 def _decimal_mark(text: str, lang: str) -> str:
