@@ -253,7 +253,7 @@ def item_limit(q: QuestionInfo) -> int:
     return q.max if isinstance(q.max, int) and not isinstance(q.max, bool) else MAX_ITEMS
 
 
-_INDEX = re.compile(r"[0-9]{1,4}")
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() takes "²", which int() refuses
 
 
 def item_count(form: Any, q: QuestionInfo) -> int:
@@ -263,12 +263,13 @@ def item_count(form: Any, q: QuestionInfo) -> int:
     :func:`item_limit`."""
     limit = item_limit(q)
     text = _single(form, f"{q.id}-count")
-    count = int(text) if isinstance(text, str) and _INDEX.fullmatch(text.strip()) else 0
+    text = text.strip() if isinstance(text, str) else ""
+    count = 0 if not _DIGITS.fullmatch(text) else limit if len(text) > 9 else int(text)
     prefix = f"{q.id}-"
     for key in (form.keys() if hasattr(form, "keys") else ()):
         if isinstance(key, str) and key.startswith(prefix):
             head = key[len(prefix):].partition("-")[0]
-            if _INDEX.fullmatch(head) and int(head) < limit:
+            if _DIGITS.fullmatch(head) and len(head) <= 9 and int(head) < limit:
                 count = max(count, int(head) + 1)
     return max(0, min(count, limit))
 

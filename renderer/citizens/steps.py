@@ -333,7 +333,7 @@ def _repeat_action(journey: CompiledJourney, raw: dict[str, Any], action: str) -
     if parts[0] == "add":
         if len(items) < item_limit(q):
             items.append({})
-    elif parts[0] == "remove" and len(parts) == 3 and parts[2].isdigit():
+    elif parts[0] == "remove" and len(parts) == 3 and parts[2].isascii() and parts[2].isdigit():
         index = int(parts[2])
         if index < len(items):
             items.pop(index)

@@ -117,6 +117,7 @@ def test_items_are_counted_by_the_count_field_or_by_the_indexes_posted() -> None
     # Hostile counts: bounded by the journey's max, or by MAX_ITEMS when it has none.
     assert item_count({"enfants-count": ["9999"]}, q["enfants"]) == MAX_ITEMS == 50
     assert item_count({"bornes-count": ["9999"]}, q["bornes"]) == 80
+    assert item_count({"bornes-count": ["9" * 5000]}, q["bornes"]) == 80
     assert item_count({"enfants-count": ["-3"], "enfants-x-prenom": ["A"]}, q["enfants"]) == 0
     # Non-ASCII digits are not an index (str.isdigit() would say they are).
     assert item_count({"enfants-²-prenom": ["A"], "enfants-count": ["٣"]}, q["enfants"]) == 0

@@ -308,6 +308,20 @@ def test_repeat_add_and_remove_without_scripts(citizen: Citizen) -> None:
     assert r.status_code == 422 and 'href="#personnes-add"' in r.text
 
 
+def test_hostile_item_indexes_are_ignored_not_a_server_error(citizen: Citizen) -> None:
+    # "²" and "٣" pass str.isdigit() but int() refuses "²": once a 500 on "remove".
+    citizen.start()
+    citizen.identity()
+    for data in ({"personnes-count": "1", "_action": "remove:personnes:²"},
+                 {"personnes-count": "٣", "personnes-²-prenom": "A", "_action": "save"},
+                 {"personnes-count": "99999", "_action": "add:personnes"}):
+        r = citizen.post("/demo/q/details", data)
+        assert r.status_code == 303, data
+    page = citizen.client.get("/demo/q/details").text
+    assert 'name="personnes-2-prenom"' in page  # max 3 items: the count was bounded
+    assert 'name="personnes-3-prenom"' not in page
+
+
 def test_uploads_checked_by_size_and_sniffed_kind(citizen: Citizen, app) -> None:
     citizen.start()
     citizen.identity()
