@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from designer.answers import yes_no_text
 from designer.compiled import CompiledJourney, QuestionInfo
 from designer.expressions import Compare, Expr, Literal, Name, Unary
 from designer.report.words import describe
@@ -87,7 +88,8 @@ class PaperForm:
 
 _WORDS = {
     "fr": {
-        "yes": "Oui", "no": "Non", "question": "la question {n}", "part": "la partie {n}",
+        "yes": yes_no_text(True, "fr"), "no": yes_no_text(False, "fr"),
+        "question": "la question {n}", "part": "la partie {n}",
         "answered_yes": "vous avez répondu Oui à la question {n}",
         "answered_no": "vous avez répondu Non à la question {n}",
         "answered_option": "vous avez répondu « {option} » à la question {n}",
@@ -102,7 +104,8 @@ _WORDS = {
         "given_here": "donnée à la question {n}",
     },
     "en": {
-        "yes": "Yes", "no": "No", "question": "question {n}", "part": "part {n}",
+        "yes": yes_no_text(True, "en"), "no": yes_no_text(False, "en"),
+        "question": "question {n}", "part": "part {n}",
         "answered_yes": "you answered Yes to question {n}",
         "answered_no": "you answered No to question {n}",
         "answered_option": "you answered “{option}” to question {n}",

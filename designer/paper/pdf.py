@@ -11,6 +11,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from designer.answers import yes_no_text
 from designer.paper.layout import PaperForm
 
 HERE = Path(__file__).parent
@@ -20,7 +21,8 @@ BLOCKS = 3
 
 _TEXTS = {
     "fr": {
-        "page": "Page", "part": "Partie", "yes": "Oui", "no": "Non",
+        "page": "Page", "part": "Partie",
+        "yes": yes_no_text(True, "fr"), "no": yes_no_text(False, "fr"),
         "one": "Cochez une seule case.", "several": "Cochez toutes les cases qui conviennent.",
         "date_hint": "(jour / mois / année)", "postcode": "Code postal", "commune": "Commune",
         "attached": "Je joins ce document.",
@@ -41,7 +43,8 @@ _TEXTS = {
                                                               "formulaire :",
     },
     "en": {
-        "page": "Page", "part": "Part", "yes": "Yes", "no": "No",
+        "page": "Page", "part": "Part",
+        "yes": yes_no_text(True, "en"), "no": yes_no_text(False, "en"),
         "one": "Tick one box only.", "several": "Tick every box that applies.",
         "date_hint": "(day / month / year)", "postcode": "Postcode", "commune": "Town",
         "attached": "I attach this document.",
