@@ -110,6 +110,6 @@ def create_app(
     )
     app.state.parcours = parcours
     parcours.router = app.router
-    app.add_middleware(SecurityMiddleware, max_body=parcours.max_body,  # type: ignore[arg-type]
+    app.add_middleware(SecurityMiddleware, max_body=parcours.max_body,
                        too_large=too_large_page(parcours))
     return app

@@ -63,7 +63,7 @@ def inline_computed(tree: Expr, journey: CompiledJourney) -> dict[str, Any]:
             return [expand(v, seen) for v in node]
         return node
 
-    return expand(to_json(tree), frozenset())  # type: ignore[no-any-return]
+    return expand(to_json(tree), frozenset())
 
 
 @dataclass

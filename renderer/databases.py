@@ -116,5 +116,5 @@ def is_unique_violation(exc: Exception) -> bool:
         import psycopg
 
         return isinstance(exc, psycopg.errors.UniqueViolation)
-    except ImportError:  # pragma: no cover - psycopg is a dependency
+    except ImportError:  # psycopg is the optional `postgres` extra: no PostgreSQL error then
         return False

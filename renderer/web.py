@@ -123,7 +123,7 @@ class Parcours:
 
 def parcours(request: Request) -> Parcours:
     """The application's state."""
-    return request.app.state.parcours  # type: ignore[no-any-return]
+    return request.app.state.parcours
 
 
 def url(request: Request, name: str, /, query: Mapping[str, str] | None = None,
