@@ -149,13 +149,22 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(mode: str, db: str, workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """One uvicorn process serving the app or the floor."""
+def start_server(mode: str, db: str, workdir: Path,
+                 workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
+    """One uvicorn process serving the app or the floor (``parcours serve --workers N`` for
+    the app with several workers)."""
     script = workdir / "serve.py"
     script.write_text(SERVER.format(root=str(ROOT), journey=str(JOURNEY)), encoding="utf-8")
     port = _free_port()
-    proc = subprocess.Popen([sys.executable, str(script), mode, db, str(port)], cwd=ROOT,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if mode == "parcours" and workers > 1:
+        # Request lines at warning level: the single-process runs log nothing either.
+        env.update(PARCOURS_PURGE="false", PARCOURS_LOG_LEVEL="warning")
+        command = [sys.executable, "-m", "designer.cli", "serve", str(JOURNEY), "--db", db,
+                   "--port", str(port), "--workers", str(workers)]
+    else:
+        command = [sys.executable, str(script), mode, db, str(port)]
+    proc = subprocess.Popen(command, cwd=ROOT, env=env)
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
@@ -223,6 +232,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3,
                         help="alternate floor and app this many times; medians are reported "
                         "(the machine is shared: alternating spreads the noise evenly)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="worker processes of parcours serve (the floor keeps one)")
     parser.add_argument("--pg", default="postgresql://127.0.0.1:5432/test",
                         help="PostgreSQL URL (a fresh schema is made and dropped); '' to skip")
     args = parser.parse_args()
@@ -248,7 +259,7 @@ def main() -> int:
         try:
             for db_name, make in databases:
                 runs: dict[str, list[dict[str, float]]] = {"floor": [], "parcours": []}
-                servers = {mode: start_server(mode, make(mode), work)
+                servers = {mode: start_server(mode, make(mode), work, args.workers)
                            for mode in ("floor", "parcours")}
                 try:
                     for _round in range(args.rounds):

@@ -72,6 +72,8 @@ COMMANDS: tuple[Command, ...] = (
             add_arguments="add_serve_arguments", run="run_serve", long_running=True),
     Command("export", "export submitted dossiers (CSV or JSON)", "renderer.cli",
             add_arguments="add_export_arguments", run="run_export"),
+    Command("backup", "copy the live SQLite database and its files (online backup)",
+            "renderer.cli", add_arguments="add_backup_arguments", run="run_backup"),
     Command("report", "journey-complexity report (HTML, JSON or text)",
             "designer.commands.report"),
     Command("diff", "compare two versions of a journey", "designer.commands.diff"),

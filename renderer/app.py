@@ -11,7 +11,7 @@ Modules (docs/renderer.md, "Code map"):
 - :mod:`renderer.citizens`: the citizen's pages, by job (``front``, ``drafts``, ``steps``,
   ``submission``);
 - :mod:`renderer.auditors`: the auditors' read-only report pages;
-- :mod:`renderer.errors`: the 404/405/500/413 pages.
+- :mod:`renderer.errors`: the error pages (400, 404, 405, 413, 500, 503).
 
 Pages for other audiences (agents' back office, mediators) go in their own sub-package beside
 ``citizens`` and ``auditors``, with their routes added to the table below.
@@ -26,15 +26,19 @@ their names:
 - ``/J/confirmation``, ``confirmation``; ``/J/receipt``, ``receipt``;
 - ``/J/end/O``, ``exit``: an exit outcome;
 - ``POST /J/save``, ``save``; ``/J/saved``, ``saved``: save and come back later;
-- ``/J/resume``, ``resume`` and ``resume_post``; ``/J/resume/T``, ``resume_link``;
+- ``/J/resume``, ``resume`` and ``resume_post``; ``/J/resume/T``, ``resume_link`` (a page
+  whose button POSTs, ``resume_link_post``);
 - ``/-/reports`` and ``/-/reports/J``, ``portfolio_report`` and ``journey_report`` (and
   ``portfolio_report_json``, ``journey_report_json`` for ``.json``): the auditors' reports;
-- ``/static/…``, ``static``: the CSS and the two scripts.
+- ``/static/…``, ``static``: the CSS and the two scripts;
+- ``/-/health``, ``/-/ready``, ``/-/metrics``: for the operators (:mod:`renderer.observe`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -43,19 +47,24 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from renderer.auditors.reports import journey_report, portfolio_report
-from renderer.citizens.drafts import (
+from renderer.citizens.drafts import start
+from renderer.citizens.front import front_door, start_page
+from renderer.citizens.resume import (
     resume_link,
+    resume_link_post,
     resume_page,
     resume_post,
     save_post,
     saved_page,
-    start,
 )
-from renderer.citizens.front import front_door, start_page
 from renderer.citizens.steps import step_page, step_post
 from renderer.citizens.submission import check_page, confirmation, exit_page, receipt, submit
-from renderer.errors import not_found, server_error, too_large_page
-from renderer.security import SecurityMiddleware
+from renderer.config import Settings
+from renderer.databases import StoreBusy
+from renderer.errors import bad_host_page, busy, not_found, server_error, too_large_page
+from renderer.maintenance import PurgeJob
+from renderer.observe import RequestLog, health, metrics, ready
+from renderer.security import HostCheck, SecurityMiddleware
 from renderer.web import HERE, Parcours
 
 
@@ -67,6 +76,7 @@ def create_app(
     *,
     max_body: int | None = None,
     today: datetime.date | None = None,
+    settings: Settings | None = None,
 ) -> Starlette:
     """The citizen's application for the journeys of a folder (or a list of files).
 
@@ -74,10 +84,31 @@ def create_app(
     cookie (default: a random secret kept in the database, shared by every process on it).
     ``reload`` re-reads the journey files on each request (designers editing them).
     ``max_body`` bounds request bodies (default: 1 MB plus the largest file a journey accepts).
+    ``settings`` (:mod:`renderer.config`, docs/operations.md): public URL, trusted hosts,
+    files folder, timeouts, the purge job; when given, its ``database_url`` is the database.
     """
-    parcours = Parcours(journeys_dir_or_paths, db_url, secret, reload, max_body, today)
+    if settings is not None:
+        db_url = settings.database_url
+    parcours = Parcours(journeys_dir_or_paths, db_url, secret, reload, max_body, today,
+                        settings)
+    job = PurgeJob(parcours.store) if settings is not None and settings.purge else None
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if job is not None:
+            job.start()
+        try:
+            yield
+        finally:
+            if job is not None:
+                job.stop()
+
     routes = [
         Route("/", front_door, methods=["GET"], name="front"),
+        # For the operators (docs/operations.md); a journey id never starts with "-".
+        Route("/-/health", health, methods=["GET"], name="health"),
+        Route("/-/ready", ready, methods=["GET"], name="ready"),
+        Route("/-/metrics", metrics, methods=["GET"], name="metrics"),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
         # The auditors' reports, read-only (GET and HEAD): every other method gets the 405
         # page. A journey id never starts with "-": no journey can shadow them.
@@ -102,14 +133,21 @@ def create_app(
         Route("/{journey}/resume", resume_page, methods=["GET"], name="resume"),
         Route("/{journey}/resume", resume_post, methods=["POST"], name="resume_post"),
         Route("/{journey}/resume/{token}", resume_link, methods=["GET"], name="resume_link"),
+        Route("/{journey}/resume/{token}", resume_link_post, methods=["POST"],
+              name="resume_link_post"),
     ]
     app = Starlette(
         routes=routes,
         exception_handlers={HTTPException: not_found, 404: not_found, 405: not_found,
-                            500: server_error, Exception: server_error},
+                            StoreBusy: busy, 500: server_error, Exception: server_error},
+        lifespan=lifespan,
     )
     app.state.parcours = parcours
+    app.state.purge_job = job
     parcours.router = app.router
     app.add_middleware(SecurityMiddleware, max_body=parcours.max_body,
                        too_large=too_large_page(parcours))
+    app.add_middleware(HostCheck, hosts=parcours.settings.hosts(),  # type: ignore[arg-type]
+                       refused=bad_host_page(parcours))
+    app.add_middleware(RequestLog)  # type: ignore[arg-type]
     return app

@@ -1,8 +1,13 @@
-"""The renderer's commands: ``parcours serve`` and ``parcours export``.
+"""The renderer's commands: ``parcours serve``, ``parcours export`` and ``parcours backup``.
 
 ``designer/cli.py`` wires them lazily (the designer never imports the renderer at start-up):
-``add_serve_arguments(parser)`` / ``run_serve(namespace)`` and ``add_export_arguments(parser)``
-/ ``run_export(namespace)``. Both return a process exit code.
+``add_serve_arguments(parser)`` / ``run_serve(namespace)``, ``add_export_arguments`` /
+``run_export`` and ``add_backup_arguments`` / ``run_backup``. Each returns an exit code.
+
+``serve`` reads its settings from ``--config FILE`` (or ``$PARCOURS_CONFIG``), then the
+``PARCOURS_*`` environment variables, then its options (docs/operations.md). It binds the
+port before it says anything is served, and with ``--workers N`` runs N processes on that
+one socket (uvicorn's supervisor), each building the app from the same settings.
 """
 
 from __future__ import annotations
@@ -11,47 +16,118 @@ import argparse
 import csv
 import io
 import json
+import os
+import socket
 import sys
+import tempfile
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from renderer.config import Settings
 
 DEFAULT_DB = "sqlite:///parcours.db"
 
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
-    """Arguments of ``parcours serve [PATH] --host --port --db --reload``."""
-    parser.add_argument("path", nargs="?", default="journeys",
-                        help="a folder of journeys or one journey file (default: journeys)")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    parser.add_argument("--port", type=int, default=8000, help="port to listen on")
-    parser.add_argument("--db", default=DEFAULT_DB,
-                        help="sqlite:///FILE (default) or postgresql://HOST/DB")
+    """Arguments of ``parcours serve [PATH] --host --port --db --workers --config --reload``
+    (each one overrides the file and the environment; docs/operations.md lists them all)."""
+    parser.add_argument("path", nargs="?", default=None,
+                        help="a folder of journeys or one journey file "
+                             "(default: $PARCOURS_JOURNEYS, or journeys)")
+    parser.add_argument("--host", default=None, help="address to listen on (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=None, help="port to listen on (8000)")
+    parser.add_argument("--db", default=None,
+                        help="sqlite:///FILE (default sqlite:///parcours.db) or "
+                             "postgresql://HOST/DB")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="web processes sharing the port (1)")
+    parser.add_argument("--public-url", default=None,
+                        help="the address citizens use, e.g. https://demarches.example.fr")
+    parser.add_argument("--config", default=None,
+                        help="a TOML file of settings (default: $PARCOURS_CONFIG)")
     parser.add_argument("--reload", action="store_true",
                         help="re-read the journey files on each request (while editing them)")
 
 
-def _app_or_error(path: str, db: str, reload: bool, err: TextIO) -> Any:
+def _settings(args: argparse.Namespace, err: TextIO) -> Settings | None:
+    from renderer.config import ConfigError, load
+
+    try:
+        return load(args.config, overrides={
+            "journeys": args.path, "host": args.host, "port": args.port,
+            "database_url": args.db, "workers": args.workers, "public_url": args.public_url,
+            "reload": args.reload or None,
+        })
+    except ConfigError as exc:
+        print(f"parcours serve: {exc}", file=err)
+        return None
+
+
+def _app_or_error(settings: Settings, err: TextIO) -> Any:
     from renderer.app import create_app
     from renderer.store import StoreError
 
-    if not Path(path).exists():
-        print(f"parcours serve: {path}: no such file or folder", file=err)
+    if not Path(settings.journeys).exists():
+        print(f"parcours serve: {settings.journeys}: no such file or folder", file=err)
         return None
     try:
-        app = create_app(path, db_url=db, reload=reload)
+        app = create_app(settings.journeys, reload=settings.reload, settings=settings)
     except StoreError as exc:
         print(f"parcours serve: {exc}", file=err)
         return None
     return app
 
 
+def app_from_environment() -> Any:
+    """The app of one worker process of ``serve --workers N`` (settings from PARCOURS_*)."""
+    from renderer.app import create_app
+    from renderer.config import load
+
+    settings = load()
+    return create_app(settings.journeys, reload=settings.reload, settings=settings)
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything says the server is there."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    # No SO_REUSEADDR trick beyond the usual: a port that another server holds is refused.
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
 def run_serve(args: argparse.Namespace, err: TextIO | None = None) -> int:
-    """Serve every valid journey of ``args.path``; say which are not served and why."""
+    """Serve every valid journey of the journeys folder; say which are not served and why."""
     import uvicorn
 
+    from renderer.observe import configure_logging
+
     err = err or sys.stderr
-    app = _app_or_error(args.path, args.db, args.reload, err)
+    settings = _settings(args, err)
+    if settings is None:
+        return 2
+    configure_logging(settings.log_level, settings.json_logs)
+    try:
+        sock = _bind(settings.host, settings.port)
+    except OSError as exc:
+        print(f"parcours serve: cannot listen on {settings.host}:{settings.port}: "
+              f"{exc.strerror or exc}", file=err)
+        return 2
+    if settings.workers > 1:
+        # Set before the workers start (they import prometheus_client afresh).
+        os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR",
+                              tempfile.mkdtemp(prefix="parcours-metrics-"))
+    app = _app_or_error(settings, err)
     if app is None:
+        sock.close()
         return 2
     catalog = app.state.parcours.catalog
     for refused in catalog.refused:
@@ -60,13 +136,29 @@ def run_serve(args: argparse.Namespace, err: TextIO | None = None) -> int:
             print(f"  {reason}", file=err)
     if not catalog.entries:
         print("parcours serve: no valid journey to serve", file=err)
+        sock.close()
         return 1
     for entry in catalog.entries.values():
         print(f"serving /{entry.id}/ ({entry.file})", file=err)
-    print(f"Parcours on http://{args.host}:{args.port}/ (database {_safe_url(args.db)})",
-          file=err)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
-                proxy_headers=True)
+    address = settings.public_url or f"http://{settings.host}:{settings.port}"
+    print(f"Parcours on {address}/ (database {_safe_url(settings.database_url)}, "
+          f"{settings.workers} worker(s))", file=err, flush=True)
+    common: dict[str, Any] = {
+        "log_level": "warning", "proxy_headers": True,
+        "forwarded_allow_ips": ",".join(settings.trusted_proxies),
+        "access_log": False, "lifespan": "on",
+    }
+    if settings.workers == 1:
+        server = uvicorn.Server(uvicorn.Config(app, **common))
+        server.run(sockets=[sock])
+        return 0
+    from uvicorn.supervisors import Multiprocess
+
+    app.state.parcours.store.close()
+    os.environ.update(settings.environment())
+    config = uvicorn.Config("renderer.cli:app_from_environment", factory=True,
+                            workers=settings.workers, **common)
+    Multiprocess(config, sockets=[sock]).run()
     return 0
 
 
@@ -167,6 +259,32 @@ def run_export(args: argparse.Namespace, out: TextIO | None = None,
     else:
         Path(args.output).write_text(text, encoding="utf-8")
         print(f"{len(rows)} dossier(s) written to {args.output}", file=err)
+    return 0
+
+
+def add_backup_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``parcours backup OUTPUT --db``."""
+    parser.add_argument("output", help="the new SQLite file to write (its files beside it)")
+    parser.add_argument("--db", default=None,
+                        help="sqlite:///FILE (default: $PARCOURS_DATABASE_URL, or "
+                             "sqlite:///parcours.db)")
+    parser.add_argument("--config", default=None, help="a TOML file of settings")
+
+
+def run_backup(args: argparse.Namespace, err: TextIO | None = None) -> int:
+    """Copy the live SQLite store (online backup API) and its files; restore = put it back."""
+    from renderer.config import ConfigError, load
+    from renderer.maintenance import backup
+    from renderer.store import StoreError
+
+    err = err or sys.stderr
+    try:
+        settings = load(args.config, overrides={"database_url": args.db})
+        copied = backup(settings.database_url, args.output, settings.files_dir or None)
+    except (ConfigError, StoreError) as exc:
+        print(f"parcours backup: {exc}", file=err)
+        return 2
+    print(f"backup written to {args.output} ({copied} file(s) beside it)", file=err)
     return 0
 
 

@@ -6,11 +6,22 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 
 class StoreError(Exception):
     """A storage problem that the caller can report plainly (bad URL, unreachable database)."""
+
+
+class StoreBusy(StoreError):
+    """The database did not answer in time (a lock held too long, a server unreachable): the
+    request is answered 503 and nothing was written."""
+
+
+#: Longest wait for a lock of the database before the request is answered 503 (milliseconds).
+BUSY_TIMEOUT_MS = 5000
 
 
 class Backend:
@@ -34,8 +45,9 @@ class Backend:
 class SQLite(Backend):
     dialect = "sqlite"
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = path
+        self.busy_timeout_ms = busy_timeout_ms
         self.memory = path == ":memory:"
         if self.memory:
             # One shared in-memory database per store, whatever the thread.
@@ -44,9 +56,10 @@ class SQLite(Backend):
 
     def connect(self) -> sqlite3.Connection:
         uri = self.path.startswith("file:")
-        conn = sqlite3.connect(self.path, uri=uri, timeout=30, isolation_level=None,
-                               check_same_thread=False)
-        conn.execute("PRAGMA busy_timeout = 30000")
+        conn = sqlite3.connect(self.path, uri=uri, timeout=self.busy_timeout_ms / 1000,
+                               isolation_level=None, check_same_thread=False)
+        # Every wait for a lock is bounded: past it the request gets a 503, not a frozen page.
+        conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
         conn.execute("PRAGMA foreign_keys = ON")
         if not self.memory:
             # WAL lets readers go on while one writer writes; NORMAL sync is durable enough in WAL.
@@ -61,8 +74,9 @@ class SQLite(Backend):
 class Postgres(Backend):
     dialect = "postgresql"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.url = url
+        self.busy_timeout_ms = busy_timeout_ms
 
     def connect(self) -> Any:
         try:
@@ -72,9 +86,12 @@ class Postgres(Backend):
                 "PostgreSQL needs the psycopg package: pip install 'parcours[postgres]'"
             ) from exc
         try:
-            return psycopg.connect(self.url, autocommit=True)
+            conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
         except psycopg.Error as exc:
-            raise StoreError(f"cannot connect to PostgreSQL: {exc}") from exc
+            raise StoreBusy(f"cannot connect to PostgreSQL: {exc}") from exc
+        # A row lock held by another transaction is waited for this long, then 503.
+        conn.execute(f"SET lock_timeout = {int(self.busy_timeout_ms)}")
+        return conn
 
     def sql(self, query: str) -> str:
         # Queries are written with qmark placeholders; psycopg wants %s (and literal % doubled).
@@ -86,7 +103,7 @@ class Postgres(Backend):
         conn.execute("SELECT pg_advisory_xact_lock(7242001)")
 
 
-def backend_for(url: str) -> Backend:
+def backend_for(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Backend:
     """The backend of a database URL: ``sqlite:///FILE`` or ``postgresql://…``."""
     if url.startswith("sqlite://"):
         path = url[len("sqlite://"):]
@@ -94,9 +111,9 @@ def backend_for(url: str) -> Backend:
             path = path[1:]  # sqlite:///rel.db -> rel.db ; sqlite:////abs.db -> /abs.db
         if not path:
             raise StoreError(f"no database file in {url!r} (try sqlite:///parcours.db)")
-        return SQLite(path)
+        return SQLite(path, busy_timeout_ms)
     if url.startswith(("postgresql://", "postgres://")):
-        return Postgres(url)
+        return Postgres(url, busy_timeout_ms)
     raise StoreError(
         f"unsupported database URL {url!r}: use sqlite:///FILE or postgresql://HOST/DB"
     )
@@ -118,3 +135,27 @@ def is_unique_violation(exc: Exception) -> bool:
         return isinstance(exc, psycopg.errors.UniqueViolation)
     except ImportError:  # psycopg is the optional `postgres` extra: no PostgreSQL error then
         return False
+
+
+@contextmanager
+def busy_as_503() -> Iterator[None]:
+    """Turn a database that did not answer in time into :class:`StoreBusy` (a 503 page)."""
+    try:
+        yield
+    except Exception as exc:
+        if is_busy(exc):
+            raise StoreBusy(f"the database is busy: {exc}") from exc
+        raise
+
+
+def is_busy(exc: Exception) -> bool:
+    """A lock not obtained in time, or a database server gone: worth a 503, not a 500."""
+    if isinstance(exc, sqlite3.OperationalError):
+        text = str(exc)
+        return "locked" in text or "busy" in text
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - without psycopg there is no PostgreSQL error
+        return False
+    return isinstance(exc, psycopg.errors.LockNotAvailable | psycopg.errors.QueryCanceled
+                      | psycopg.OperationalError)

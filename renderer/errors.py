@@ -1,5 +1,6 @@
-"""The error pages: 404 and 405 in the visitor's language, 500 without a traceback, and the
-413 page of a body too large (rendered by the security middleware, before any route)."""
+"""The error pages: 400, 404 and 405 in the visitor's language, 500 without a traceback, 503
+when the database is busy, and the pages the middlewares render before any route (413 for a
+body too large, 400 for a host not served)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from renderer.databases import StoreBusy
 from renderer.i18n import t
 from renderer.web import Parcours, parcours, render, safe_lang
 
@@ -29,13 +31,32 @@ async def not_found(request: Request, exc: Exception) -> Response:
         if allow:
             response.headers["allow"] = allow
         return response
+    if status == 400:
+        return render(request, "error.html", {
+            "lang": lang, "title": t("bad_request_title", lang),
+            "body": t("bad_request_body", lang),
+        }, status=400)
     return render(request, "error.html", {
         "lang": lang, "title": t("not_found_title", lang), "body": t("not_found_body", lang),
     }, status=404 if status == 404 else status)
 
 
+async def busy(request: Request, exc: Exception) -> Response:
+    """The database did not answer in time: a 503 page; nothing was half written (each
+    write is one statement or one transaction), and the answers saved before are kept."""
+    log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
+    requested = request.query_params.get("lang")
+    lang = "en" if requested == "en" else "fr"  # no session read: the database is busy
+    html = parcours(request).page("error.html", lang, title=t("busy_title", lang),
+                                  body=t("busy_body", lang))
+    return HTMLResponse(html, status_code=503,
+                        headers={"cache-control": "no-store", "retry-after": "5"})
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     """A friendly 500: never a traceback on a citizen's screen (it goes to the log)."""
+    if isinstance(exc, StoreBusy):
+        return await busy(request, exc)
     log.exception("error on %s %s", request.method, request.url.path, exc_info=exc)
     lang = safe_lang(request)
     html = parcours(request).page(
@@ -53,6 +74,19 @@ def too_large_page(app: Parcours) -> Callable[[dict[str, Any]], tuple[bytes, str
         size = f"{app.max_body / 1_000_000:.0f} {'Mo' if lang == 'fr' else 'MB'}"
         html = app.page("error.html", lang, title=t("too_large_title", lang),
                         body=t("too_large_body", lang, size=size))
+        return html.encode("utf-8"), lang
+
+    return page
+
+
+def bad_host_page(app: Parcours) -> Callable[[dict[str, Any]], tuple[bytes, str]]:
+    """The 400 page of a Host header not served (:class:`renderer.security.HostCheck`)."""
+
+    def page(scope: dict[str, Any]) -> tuple[bytes, str]:
+        query = scope.get("query_string", b"").decode("latin-1")
+        lang = "en" if "lang=en" in query else "fr"
+        html = app.page("error.html", lang, title=t("bad_request_title", lang),
+                        body=t("bad_host_body", lang))
         return html.encode("utf-8"), lang
 
     return page

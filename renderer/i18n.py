@@ -60,8 +60,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "website": {"fr": "Site web", "en": "Website"},
     "resume_title": {"fr": "Reprendre une demande", "en": "Continue an application"},
     "resume_intro": {
-        "fr": "Saisissez le code de reprise qui vous a été donné, par exemple ABCD-EFGH.",
-        "en": "Enter the resume code you were given, for example ABCD-EFGH.",
+        "fr": "Saisissez le code de reprise qui vous a été donné, par exemple ABCD-EFGH-JKLM.",
+        "en": "Enter the resume code you were given, for example ABCD-EFGH-JKLM.",
     },
     "resume_code_label": {"fr": "Code de reprise", "en": "Resume code"},
     "resume_button": {"fr": "Reprendre", "en": "Continue"},
@@ -198,6 +198,45 @@ MESSAGES: dict[str, dict[str, str]] = {
     "hidden_reveal_note": {
         "fr": "D'autres questions peuvent apparaître selon votre réponse.",
         "en": "More questions may appear depending on your answer.",
+    },
+    # Resuming safely, and the pages of a busy or refused request (docs/operations.md).
+    "saved_once": {
+        "fr": "Le code et le lien ne servent qu'une fois : après avoir repris votre demande, enregistrez-la à nouveau pour en obtenir de nouveaux. Ils ne servent plus une fois la demande envoyée.",
+        "en": "The code and the link work once: after continuing your application, save it again to get new ones. They stop working once the application is sent.",
+    },
+    "resume_confirm_title": {"fr": "Reprendre une demande enregistrée ?", "en": "Continue a saved application?"},
+    "resume_confirm_body": {
+        "fr": "Ce lien ouvre une demande enregistrée. Ne continuez que si vous l'avez enregistrée vous-même : toute personne qui vous envoie un lien pourrait lire ce que vous y saisirez.",
+        "en": "This link opens a saved application. Only continue if you saved it yourself: anyone who sends you a link could read what you type into it.",
+    },
+    "resume_replace_title": {"fr": "Vous avez déjà une demande en cours", "en": "You already have an application in progress"},
+    "resume_replace_body": {
+        "fr": "Si vous reprenez l'autre demande, celle en cours dans cette fenêtre ne sera plus accessible ici. Pour la garder, enregistrez-la d'abord.",
+        "en": "If you continue the other application, the one in progress in this window will no longer be reachable here. To keep it, save it first.",
+    },
+    "resume_replace_button": {"fr": "Reprendre l'autre demande", "en": "Continue the other application"},
+    "resume_keep": {"fr": "Garder ma demande en cours", "en": "Keep my application in progress"},
+    "resume_locked": {
+        "fr": "Trop de codes erronés ont été saisis : réessayez dans 30 minutes, ou utilisez le lien de reprise",
+        "en": "Too many wrong codes were entered: try again in 30 minutes, or use the resume link",
+    },
+    "resumed_elsewhere": {
+        "fr": "Votre demande a été reprise sur un autre appareil : elle n'est plus accessible dans cette fenêtre.",
+        "en": "Your application was continued on another device: it is no longer reachable in this window.",
+    },
+    "bad_request_title": {"fr": "Requête incorrecte", "en": "Bad request"},
+    "bad_request_body": {
+        "fr": "Le serveur n'a pas pu lire ce qui a été envoyé. Revenez en arrière et réessayez.",
+        "en": "The server could not read what was sent. Go back and try again.",
+    },
+    "bad_host_body": {
+        "fr": "Cette adresse n'est pas celle du service. Utilisez l'adresse officielle.",
+        "en": "This is not the address of the service. Use its official address.",
+    },
+    "busy_title": {"fr": "Le service est très demandé", "en": "The service is very busy"},
+    "busy_body": {
+        "fr": "Rien n'a été perdu : vos réponses déjà enregistrées sont conservées. Revenez en arrière et envoyez la page à nouveau dans un instant.",
+        "en": "Nothing was lost: the answers you already saved are kept. Go back and send the page again in a moment.",
     },
 }
 

@@ -122,11 +122,84 @@ def _content_length(scope: dict[str, Any]) -> int | None:
     return None
 
 
-class CookieSigner:
-    """Signs and checks the opaque session id carried by the cookie."""
+class HostCheck:
+    """Refuses with a 400 page a request whose Host header is not one of ``hosts``.
 
-    def __init__(self, secret: str) -> None:
+    Links written by the server start with the configured public URL, never with the Host
+    header; refusing other hosts also keeps the app from answering under names an attacker
+    points at it (DNS rebinding, cache poisoning by Host). ``*.example.fr`` accepts the
+    subdomains of example.fr; an empty list accepts every host (library use and tests).
+    The health and readiness checks answer whatever the host: load balancers and probes
+    call them by the host's address, and they write no link.
+    """
+
+    EXEMPT = ("/-/health", "/-/ready")
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        hosts: list[str],
+        refused: Callable[[dict[str, Any]], tuple[bytes, str]],
+    ) -> None:
+        self.app = app
+        self.exact = {h.lower() for h in hosts if not h.startswith("*")}
+        self.suffixes = tuple(h[1:].lower() for h in hosts if h.startswith("*."))
+        self.any = "*" in hosts or not hosts
+        self.refused = refused
+
+    def allowed(self, host: str) -> bool:
+        """Whether a Host header value (with or without a port) is served."""
+        if self.any:
+            return True
+        name = host.lower()
+        if name.startswith("["):
+            name = name.split("]", 1)[0] + "]"
+        else:
+            name = name.rsplit(":", 1)[0] if name.count(":") == 1 else name
+        return name in self.exact or (bool(self.suffixes) and name.endswith(self.suffixes))
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or self.any or scope["path"] in self.EXEMPT:
+            await self.app(scope, receive, send)
+            return
+        host = ""
+        for name, value in scope.get("headers", []):
+            if name == b"host":
+                host = value.decode("latin-1")
+                break
+        if self.allowed(host):
+            await self.app(scope, receive, send)
+            return
+        body, lang = self.refused(scope)
+        await send({
+            "type": "http.response.start",
+            "status": 400,
+            "headers": [
+                (b"content-type", b"text/html; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+                (b"content-language", lang.encode()),
+                (b"cache-control", b"no-store"),
+            ] + HEADERS,
+        })
+        await send({"type": "http.response.body", "body": body})
+
+
+class CookieSigner:
+    """Signs and checks the opaque session id carried by the cookie.
+
+    Several keys rotate: the last one signs, every one is accepted (itsdangerous tries them
+    newest first), so that hosts restarted with a new key keep the citizens' sessions.
+    """
+
+    def __init__(self, secret: str | list[str]) -> None:
         self._signer = Signer(secret, salt="parcours-session")
+        self._csrf = Signer(secret, salt="parcours-csrf")
+
+    def derive_csrf(self, session_id: str) -> str:
+        """The CSRF token of a session not stored yet: derived from its id with the newest
+        key, so that its first POST is checked before anything is written."""
+        mac = self._csrf.get_signature(session_id.encode("ascii"))
+        return mac.decode("ascii")
 
     def sign(self, session_id: str) -> str:
         """The cookie value for a session id."""

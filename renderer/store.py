@@ -22,7 +22,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from renderer.databases import StoreError, backend_for, is_unique_violation, statements
+from renderer.databases import (
+    BUSY_TIMEOUT_MS,
+    SQLite,
+    StoreError,
+    backend_for,
+    busy_as_503,
+    is_unique_violation,
+    statements,
+)
+from renderer.filestore import FileStore
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -30,6 +39,10 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 #: Days a resume code or link keeps working after the draft was last saved.
 RESUME_DAYS = 30
+#: Characters of a resume code: 60 bits, and throttled (:mod:`renderer.throttle`).
+CODE_LENGTH = 12
+#: Days an anonymous session is kept after its last use (a draft keeps its own RESUME_DAYS).
+SESSION_DAYS = 30
 
 
 def now() -> str:
@@ -37,7 +50,7 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
-def random_code(length: int = 8) -> str:
+def random_code(length: int = CODE_LENGTH) -> str:
     """A random code of ``length`` characters of the unambiguous alphabet, grouped by four."""
     raw = "".join(secrets.choice(ALPHABET) for _ in range(length))
     return "-".join(raw[i : i + 4] for i in range(0, length, 4))
@@ -70,6 +83,11 @@ class Session:
     lang: str
     data: dict[str, Any] = field(default_factory=dict)
 
+    @staticmethod
+    def new_id() -> str:
+        """A fresh random session id."""
+        return secrets.token_urlsafe(24)
+
 
 @dataclass
 class Draft:
@@ -81,12 +99,21 @@ class Draft:
     answers: dict[str, Any]
     state: dict[str, Any]
     current_step: str | None
-    resume_code: str
-    resume_token: str
     version: int
     submitted: bool
     created_at: str
     updated_at: str
+    #: The session that holds the draft (None for drafts of migration 1).
+    owner: str | None = None
+
+
+@dataclass
+class ResumeKey:
+    """What a citizen keeps to come back to a draft: a code to type and a link's token."""
+
+    draft_id: str
+    code: str
+    token: str
 
 
 @dataclass
@@ -102,28 +129,25 @@ class Submission:
     created_at: str
 
 
-@dataclass
-class StoredFile:
-    """An uploaded file, checked for size and sniffed content type before it was stored."""
-
-    id: str
-    draft_id: str
-    question: str
-    name: str
-    content_type: str
-    size: int
-    sha256: str
-    data: bytes
-    created_at: str
-
-
-class Store:
+class Store(FileStore):
     """Drafts, submissions, files, sessions and journey versions in one SQL database."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        files_dir: str | Path | None = None,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    ) -> None:
+        """``files_dir``: the folder of uploaded files (default: beside a SQLite file,
+        ``NAME-files``; in the database for PostgreSQL and in-memory SQLite, so that several
+        hosts see the same files without a shared folder)."""
         self.url = url
-        self.backend = backend_for(url)
+        self.backend = backend_for(url, busy_timeout_ms)
         self._local = threading.local()
+        if files_dir is None and isinstance(self.backend, SQLite) and not self.backend.memory:
+            files_dir = Path(self.backend.path).with_name(Path(self.backend.path).stem + "-files")
+        self.files_dir = Path(files_dir) if files_dir is not None else None
         self.migrate()
 
     # -- connections -------------------------------------------------------------------------
@@ -146,19 +170,22 @@ class Store:
     def transaction(self, exclusive: bool = False) -> Iterator[Any]:
         """A transaction on this thread's connection, committed on success, rolled back on error."""
         conn = self._conn()
-        if exclusive:
-            self.backend.begin_exclusive(conn)
-        else:
-            conn.execute("BEGIN")
+        with busy_as_503():
+            if exclusive:
+                self.backend.begin_exclusive(conn)
+            else:
+                conn.execute("BEGIN")
         try:
             yield conn
+            with busy_as_503():
+                conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
 
     def _execute(self, conn: Any, query: str, params: Sequence[Any] = ()) -> Any:
-        return conn.execute(self.backend.sql(query), tuple(params))
+        with busy_as_503():
+            return conn.execute(self.backend.sql(query), tuple(params))
 
     def _write(self, query: str, params: Sequence[Any] = ()) -> Any:
         """One statement in autocommit: atomic on its own, and two round trips cheaper than
@@ -237,13 +264,17 @@ class Store:
 
     # -- sessions ----------------------------------------------------------------------------
 
-    def create_session(self, lang: str) -> Session:
-        """A new session with a fresh CSRF token."""
-        session = Session(secrets.token_urlsafe(24), secrets.token_urlsafe(32), lang, {})
+    def create_session(
+        self, lang: str, *, session_id: str | None = None, csrf: str | None = None
+    ) -> Session:
+        """A new session (by default with a fresh id and CSRF token). Creating one that
+        exists already (two first POSTs at once) keeps the existing row."""
+        session = Session(session_id or Session.new_id(), csrf or secrets.token_urlsafe(32),
+                          lang, {})
         stamp = now()
         self._write(
             "INSERT INTO sessions (id, csrf, lang, data, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
             (session.id, session.csrf, lang, "{}", stamp, stamp),
         )
         return session
@@ -251,9 +282,7 @@ class Store:
     def get_session(self, session_id: str) -> Session | None:
         """The session of that id, or None."""
         row = self._one("SELECT id, csrf, lang, data FROM sessions WHERE id = ?", (session_id,))
-        if not row:
-            return None
-        return Session(row[0], row[1], row[2], json.loads(row[3]))
+        return Session(row[0], row[1], row[2], json.loads(row[3])) if row else None
 
     def save_session(self, session: Session) -> None:
         """Write a session's language and data back."""
@@ -265,38 +294,33 @@ class Store:
     # -- drafts ------------------------------------------------------------------------------
 
     _DRAFT_COLUMNS = (
-        "id, journey_id, journey_hash, answers, state, current_step, resume_code, resume_token, "
-        "version, submitted, created_at, updated_at"
+        "id, journey_id, journey_hash, answers, state, current_step, version, submitted, "
+        "created_at, updated_at, owner"
     )
 
     def _draft(self, row: Any) -> Draft | None:
-        if not row:
-            return None
-        return Draft(
-            row[0], row[1], row[2], json.loads(row[3]), json.loads(row[4]), row[5], row[6],
-            row[7], int(row[8]), bool(row[9]), row[10], row[11],
-        )
+        return Draft(row[0], row[1], row[2], json.loads(row[3]), json.loads(row[4]), row[5],
+                     int(row[6]), bool(row[7]), row[8], row[9], row[10]) if row else None
 
-    def create_draft(self, journey_id: str, journey_hash: str, current_step: str | None) -> Draft:
-        """A new empty draft on that journey version, with its resume code and token."""
-        for _attempt in range(8):
-            stamp = now()
-            draft = Draft(
-                secrets.token_urlsafe(18), journey_id, journey_hash, {}, {}, current_step,
-                random_code(8), secrets.token_urlsafe(24), 1, False, stamp, stamp,
-            )
-            try:
-                self._write(
-                    f"INSERT INTO drafts ({self._DRAFT_COLUMNS}) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (draft.id, journey_id, journey_hash, "{}", "{}", current_step,
-                     draft.resume_code, draft.resume_token, 1, 0, stamp, stamp),
-                )
-                return draft
-            except Exception as exc:  # a resume code collision: draw another one
-                if not is_unique_violation(exc):
-                    raise
-        raise StoreError("could not draw a unique resume code")
+    def create_draft(
+        self, journey_id: str, journey_hash: str, current_step: str | None,
+        owner: str | None = None,
+    ) -> Draft:
+        """A new empty draft on that journey version, held by the session ``owner``, without
+        a resume key (made when the citizen asks to save: :meth:`issue_resume_key`)."""
+        stamp = now()
+        draft = Draft(secrets.token_urlsafe(18), journey_id, journey_hash, {}, {}, current_step,
+                      1, False, stamp, stamp, owner)
+        # resume_code and resume_token are migration 1's columns, unused (NOT NULL UNIQUE):
+        # they hold the draft's own id, prefixed so that no resume lookup could match it.
+        self._write(
+            "INSERT INTO drafts (id, journey_id, journey_hash, answers, state, current_step, "
+            "resume_code, resume_token, version, submitted, created_at, updated_at, owner) "
+            "VALUES (?, ?, ?, '{}', '{}', ?, ?, ?, 1, 0, ?, ?, ?)",
+            (draft.id, journey_id, journey_hash, current_step, "~" + draft.id, "~" + draft.id,
+             stamp, stamp, owner),
+        )
+        return draft
 
     def get_draft(self, draft_id: str) -> Draft | None:
         """The draft of that id, or None."""
@@ -304,28 +328,73 @@ class Store:
             self._one(f"SELECT {self._DRAFT_COLUMNS} FROM drafts WHERE id = ?", (draft_id,))
         )
 
+    def issue_resume_key(self, draft: Draft) -> ResumeKey:
+        """A fresh code and link token for a draft, replacing any earlier one (the citizen
+        asked to save: the key they were shown last is the only one that works)."""
+        for _attempt in range(8):
+            key = ResumeKey(draft.id, random_code(), secrets.token_urlsafe(32))
+            try:
+                with self.transaction() as conn:
+                    self._execute(conn, "DELETE FROM resume_keys WHERE draft_id = ?", (draft.id,))
+                    self._execute(
+                        conn,
+                        "INSERT INTO resume_keys (draft_id, journey_id, code, token, created_at) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        (draft.id, draft.journey_id, key.code, key.token, now()),
+                    )
+                return key
+            except Exception as exc:  # a code collision: draw another one
+                if not is_unique_violation(exc):
+                    raise
+        raise StoreError("could not draw a unique resume code")
+
+    def resume_key(self, draft_id: str) -> ResumeKey | None:
+        """The draft's current resume key, or None (never saved, used, or submitted)."""
+        row = self._one("SELECT draft_id, code, token FROM resume_keys WHERE draft_id = ?",
+                        (draft_id,))
+        return ResumeKey(row[0], row[1], row[2]) if row else None
+
     def find_draft(
         self, journey_id: str, *, code: str | None = None, token: str | None = None,
         max_age_days: int = RESUME_DAYS,
     ) -> Draft | None:
-        """The draft of a journey by resume code (as typed) or resume token, or None.
+        """The draft not yet submitted of a journey by resume code (as typed) or link token.
 
         A draft untouched for more than ``max_age_days`` is not found: the resume page
-        promises that codes and links work for that long, and no longer.
+        promises that codes and links work for that long, and no longer. A submitted draft
+        is never found: its answers are the dossier's, reachable only by its follow-up.
         """
         oldest = (datetime.now(UTC) - timedelta(days=max_age_days)).isoformat(
             timespec="milliseconds")
         if code is not None:
-            column, value = "resume_code", normalise_code(code)
+            column, value = "code", normalise_code(code)
         elif token is not None:
-            column, value = "resume_token", token
+            column, value = "token", token
         else:
             return None
+        columns = ", ".join(f"d.{c.strip()}" for c in self._DRAFT_COLUMNS.split(","))
         return self._draft(self._one(
-            f"SELECT {self._DRAFT_COLUMNS} FROM drafts "
-            f"WHERE journey_id = ? AND {column} = ? AND updated_at >= ?",
+            f"SELECT {columns} FROM resume_keys k JOIN drafts d ON d.id = k.draft_id "
+            f"WHERE k.journey_id = ? AND k.{column} = ? AND d.updated_at >= ? "
+            "AND d.submitted = 0",
             (journey_id, value, oldest),
         ))
+
+    def take_draft(self, draft: Draft, owner: str) -> bool:
+        """Give a found draft to the session ``owner`` and consume its resume key.
+
+        False when another request used the key first. The session that held the draft
+        loses it (it sees that the draft was resumed elsewhere), and the key works once:
+        whoever knew it before (a planted link, a code read over a shoulder) can no longer
+        take the draft back with the answers typed since.
+        """
+        with self.transaction() as conn:
+            used = self._execute(conn, "DELETE FROM resume_keys WHERE draft_id = ?", (draft.id,))
+            if used.rowcount != 1:
+                return False
+            self._execute(conn, "UPDATE drafts SET owner = ? WHERE id = ?", (owner, draft.id))
+        draft.owner = owner
+        return True
 
     def save_draft(self, draft: Draft) -> Draft:
         """Write a draft if nobody changed it since it was read; raise ConflictError otherwise.
@@ -359,7 +428,7 @@ class Store:
         if existing:
             return existing.reference, False
         for _attempt in range(8):
-            reference = random_code(8)
+            reference = random_code(8)  # read over the phone: short; not a secret
             try:
                 with self.transaction() as conn:
                     cursor = self._execute(
@@ -373,6 +442,10 @@ class Store:
                     created = cursor.rowcount == 1
                     self._execute(
                         conn, "UPDATE drafts SET submitted = 1 WHERE id = ?", (draft.id,)
+                    )
+                    # After submission no resume code or link leads to the answers.
+                    self._execute(
+                        conn, "DELETE FROM resume_keys WHERE draft_id = ?", (draft.id,)
                     )
                 if not created:
                     found = self.submission_for_draft(draft.id)
@@ -419,32 +492,6 @@ class Store:
             )
         return [s for s in (self._submission(r) for r in rows) if s is not None]
 
-    # -- files -------------------------------------------------------------------------------
-
-    def save_file(
-        self, draft_id: str, question: str, name: str, content_type: str, data: bytes
-    ) -> StoredFile:
-        """Store an uploaded file's bytes (already checked by the caller)."""
-        stored = StoredFile(
-            secrets.token_urlsafe(18), draft_id, question, name, content_type, len(data),
-            hashlib.sha256(data).hexdigest(), data, now(),
-        )
-        self._write(
-            "INSERT INTO files (id, draft_id, question, name, content_type, size, sha256, "
-            "data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (stored.id, draft_id, question, name, content_type, stored.size, stored.sha256,
-             data, stored.created_at),
-        )
-        return stored
-
-    def get_file(self, file_id: str) -> StoredFile | None:
-        """The stored file of that id, or None."""
-        row = self._one(
-            "SELECT id, draft_id, question, name, content_type, size, sha256, data, created_at "
-            "FROM files WHERE id = ?",
-            (file_id,),
-        )
-        if not row:
-            return None
-        return StoredFile(row[0], row[1], row[2], row[3], row[4], int(row[5]), row[6],
-                          self.backend.blob(row[7]), row[8])
+    def ping(self) -> None:
+        """One round trip to the database (readiness); StoreBusy when it does not answer."""
+        self._one("SELECT 1")

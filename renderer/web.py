@@ -8,11 +8,13 @@ this module; it imports none of them (the route table is :mod:`renderer.app`'s).
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from anyio import from_thread
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -24,10 +26,12 @@ from designer.compiled import CompiledJourney
 from designer.values import parse_size
 from renderer import markdown
 from renderer.catalog import Catalog, Entry, load_catalog
+from renderer.config import Settings
 from renderer.i18n import LANGUAGES, t
 from renderer.reports import ReportShelf
 from renderer.security import COOKIE, CSRF_FIELD, CookieSigner, csrf_ok
 from renderer.store import Session, Store
+from renderer.throttle import throttle_for
 
 HERE = Path(__file__).parent
 
@@ -39,10 +43,14 @@ MAX_FORM_FIELDS = 2000
 class Citizen:
     """What one request knows about its citizen: session and language."""
 
-    def __init__(self, session: Session, new: bool, lang: str) -> None:
+    def __init__(self, session: Session, new: bool, lang: str, stored: bool = True) -> None:
         self.session = session
+        #: The cookie is to be set (the browser sent none, or a forged one).
         self.new = new
         self.lang = lang
+        #: The session has its row: a visitor who only reads pages has none (it is created
+        #: by their first valid POST), so that anonymous GETs never grow the database.
+        self.stored = stored
 
 
 class Parcours:
@@ -56,13 +64,20 @@ class Parcours:
         reload: bool,
         max_body: int | None,
         today: datetime.date | None,
+        settings: Settings | None = None,
     ) -> None:
         self.paths = paths
-        self.store = Store(db_url)
+        self.settings = settings or Settings(database_url=db_url)
+        self.store = Store(db_url, files_dir=self.settings.files_dir or None,
+                           busy_timeout_ms=self.settings.busy_timeout_ms)
+        self.throttle = throttle_for(self.store, self.settings.redis_url)
         self.reload = reload
         self.catalog: Catalog = load_catalog(paths, self.store)
         self.reports = ReportShelf()
-        self.signer = CookieSigner(secret or self.store.secret())
+        keys: str | list[str] = self.settings.secret_keys or secret or self.store.secret()
+        self.signer = CookieSigner(keys)
+        #: The address links given to keep are written with (never the request's Host).
+        self.public_url = self.settings.public_url.rstrip("/")
         self.fixed_today = today
         self.max_body = max_body or self._default_max_body()
         #: The application's routes, by name (set by :func:`renderer.app.create_app`).
@@ -133,21 +148,27 @@ def url(request: Request, name: str, /, query: Mapping[str, str] | None = None,
 
 
 def citizen(request: Request, create: bool = True) -> Citizen | None:
-    """The request's session (created when ``create``), with the language to show."""
+    """The request's session, with the language to show.
+
+    A visitor without a stored session gets one in memory only (when ``create``): its id in
+    the signed cookie and a CSRF token derived from that id, so that their first POST can
+    be checked and only then stored (:func:`checked_post`).
+    """
     app = parcours(request)
     session_id = app.signer.unsign(request.cookies.get(COOKIE))
     session = app.store.get_session(session_id) if session_id else None
-    new = False
     requested = request.query_params.get("lang")
+    lang = requested if requested in LANGUAGES else None
     if session is None:
         if not create:
             return None
-        session = app.store.create_session(requested if requested in LANGUAGES else "fr")
-        new = True
-    elif requested in LANGUAGES and requested != session.lang:
-        session.lang = requested
+        new_id = session_id or Session.new_id()
+        pending = Session(new_id, app.signer.derive_csrf(new_id), lang or "fr", {})
+        return Citizen(pending, session_id is None, pending.lang, stored=False)
+    if lang is not None and lang != session.lang:
+        session.lang = lang
         app.store.save_session(session)
-    return Citizen(session, new, session.lang)
+    return Citizen(session, False, session.lang)
 
 
 def request_lang(request: Request, who: Citizen | None) -> str:
@@ -250,10 +271,19 @@ def entry_or_404(request: Request) -> Entry:
     return entry
 
 
+#: Control characters that no answer may hold (NUL, and the C0 controls but tab and newlines):
+#: removed as the form is read, so that they are neither stored nor echoed in a page.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 async def read_form(request: Request) -> FormData:
-    """The posted form, bounded in fields, files and part size."""
-    return await request.form(max_files=50, max_fields=MAX_FORM_FIELDS,
+    """The posted form, bounded in fields, files and part size, without control characters."""
+    form = await request.form(max_files=50, max_fields=MAX_FORM_FIELDS,
                               max_part_size=1024 * 1024)
+    if not any(isinstance(v, str) and _CONTROLS.search(v) for _, v in form.multi_items()):
+        return form
+    return FormData([(k, _CONTROLS.sub("", v) if isinstance(v, str) else v)
+                     for k, v in form.multi_items()])
 
 
 def csrf_refused(request: Request, who: Citizen | None, form: FormData) -> Response | None:
@@ -266,13 +296,23 @@ def csrf_refused(request: Request, who: Citizen | None, form: FormData) -> Respo
     return None
 
 
-async def checked_post(request: Request) -> tuple[Entry, Citizen, FormData] | Response:
+def checked_post(request: Request) -> tuple[Entry, Citizen, FormData] | Response:
     """The journey, the citizen and the posted form of a POST whose CSRF token is valid;
-    the 403 page otherwise (nothing changes)."""
+    the 403 page otherwise (nothing changes). The session is stored here, on the first
+    valid POST of a visitor.
+
+    Called from a page function running in the thread pool (Starlette runs plain ``def``
+    endpoints there): the form is read on the event loop (``from_thread``), everything
+    else, the database above all, stays off it.
+    """
     entry = entry_or_404(request)
     who = citizen(request)
     assert who is not None
-    form = await read_form(request)
+    form = from_thread.run(read_form, request)
     if (refused := csrf_refused(request, who, form)) is not None:
         return refused
+    if not who.stored:
+        parcours(request).store.create_session(who.lang, session_id=who.session.id,
+                                               csrf=who.session.csrf)
+        who.stored = True
     return entry, who, form

@@ -1,4 +1,6 @@
-"""A citizen's draft on a journey, and the pages that open, save and resume it.
+"""A citizen's draft on a journey, and the page that opens it.
+
+Saving and resuming are :mod:`renderer.citizens.resume`'s.
 
 Every page of a draft follows the same order: find the session (signed cookie → database
 row), the draft and its journey version, build the engine's :class:`designer.run.Run` from
@@ -11,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -26,7 +27,6 @@ from renderer.web import (
     checked_post,
     citizen,
     entry_or_404,
-    journey_lang,
     parcours,
     redirect,
     render,
@@ -80,6 +80,9 @@ def draft_context(request: Request, entry: Entry, who: Citizen) -> Context | Non
     draft = app.store.get_draft(draft_id) if draft_id else None
     if draft is None:
         return None
+    if draft.owner is not None and draft.owner != who.session.id:
+        # Resumed in another session since: this one no longer reads or writes it.
+        return None
     journey = app.catalog.version(app.store, entry.id, draft.journey_hash)
     if journey is None:
         return None
@@ -121,14 +124,19 @@ def node_url(request: Request, ctx: Context, node: str | None) -> str:
 def save(request: Request, ctx: Context, who: Citizen) -> Response | None:
     """Write the draft: None when written, the 409 page when another request changed it
     meanwhile (nothing is written then)."""
+    store = parcours(request).store
     try:
-        parcours(request).store.save_draft(ctx.draft)
-        return None
+        store.save_draft(ctx.draft)
     except ConflictError:
         lang = who.lang
         return render(request, "error.html", {
             "title": t("method_title", lang), "body": t("conflict_body", lang),
         }, status=409, who=who)
+    # Files that neither the answers nor a page in progress refer to any more (replaced,
+    # removed) are deleted.
+    if any(q.type == "file" for q in ctx.journey.questions.values()):
+        store.prune_files(ctx.draft)
+    return None
 
 
 def keep_pending(
@@ -143,85 +151,16 @@ def keep_pending(
 # -- pages -------------------------------------------------------------------------------------
 
 
-async def start(request: Request) -> Response:
+def start(request: Request) -> Response:
     """Open a new draft on the current version of the journey and go to its first page."""
-    posted = await checked_post(request)
+    posted = checked_post(request)
     if isinstance(posted, Response):
         return posted
     entry, who, form = posted
     app = parcours(request)
-    draft = app.store.create_draft(entry.id, entry.hash, entry.journey.start)
+    draft = app.store.create_draft(entry.id, entry.hash, entry.journey.start,
+                                   owner=who.session.id)
     who.session.data.setdefault("drafts", {})[entry.id] = draft.id
     app.store.save_session(who.session)
     return redirect(request, url(request, "step", journey=entry.id, step=entry.journey.start),
                     who)
-
-
-async def saved_page(request: Request) -> Response:
-    """The resume link and code of the session's draft."""
-    got = draft_page(request)
-    if isinstance(got, Response):
-        return got
-    who, ctx = got
-    # The link is given to keep: absolute, unlike the application's own links.
-    link = str(request.url_for("resume_link", journey=ctx.id, token=ctx.draft.resume_token))
-    return render(request, "saved.html", {
-        "lang": journey_lang(ctx.journey, who.lang), "link": link,
-        "code": ctx.draft.resume_code, "continue_url": node_url(request, ctx, ctx.run.current),
-    }, who=who, journey=ctx.journey)
-
-
-async def save_post(request: Request) -> Response:
-    """Save and come back later (from the check page or any page without answers)."""
-    posted = await checked_post(request)
-    if isinstance(posted, Response):
-        return posted
-    entry, who, form = posted
-    return redirect(request, url(request, "saved", journey=entry.id), who)
-
-
-async def resume_page(request: Request) -> Response:
-    """The form to type a resume code."""
-    entry = entry_or_404(request)
-    who = citizen(request)
-    assert who is not None
-    return render(request, "resume.html", {"lang": who.lang, "error": None, "code": ""},
-                  who=who, journey=entry.journey)
-
-
-async def resume_post(request: Request) -> Response:
-    """Resume by code: attach the draft to this session and go to its current page."""
-    posted = await checked_post(request)
-    if isinstance(posted, Response):
-        return posted
-    entry, who, form = posted
-    code = str(form.get("code") or "")[:40]
-    draft = parcours(request).store.find_draft(entry.id, code=code)
-    if draft is None:
-        return render(request, "resume.html", {
-            "lang": who.lang, "error": t("resume_unknown", who.lang), "code": code,
-        }, who=who, status=422, journey=entry.journey)
-    return _attach(request, entry, who, draft)
-
-
-async def resume_link(request: Request) -> Response:
-    """Resume by link."""
-    entry = entry_or_404(request)
-    who = citizen(request)
-    assert who is not None
-    token = request.path_params["token"][:100]
-    draft = parcours(request).store.find_draft(entry.id, token=token)
-    if draft is None:
-        raise HTTPException(404)
-    return _attach(request, entry, who, draft)
-
-
-def _attach(request: Request, entry: Entry, who: Citizen, draft: Draft) -> Response:
-    who.session.data.setdefault("drafts", {})[entry.id] = draft.id
-    parcours(request).store.save_session(who.session)
-    ctx = draft_context(request, entry, who)
-    if ctx is None:
-        return redirect(request, url(request, "start_page", journey=entry.id), who)
-    if draft.submitted:
-        return redirect(request, url(request, "confirmation", journey=entry.id), who)
-    return redirect(request, node_url(request, ctx, ctx.run.current), who)

@@ -14,7 +14,7 @@ from renderer.security import COOKIE
 from renderer.web import citizen, entry_or_404, journey_lang, parcours, render, request_lang, url
 
 
-async def front_door(request: Request) -> Response:
+def front_door(request: Request) -> Response:
     """Every journey served, searchable, grouped by theme (or organisation)."""
     app = parcours(request)
     app.refresh()
@@ -48,7 +48,7 @@ async def front_door(request: Request) -> Response:
     }, who=who)
 
 
-async def start_page(request: Request) -> Response:
+def start_page(request: Request) -> Response:
     """What the procedure is for, what to prepare, how long it takes, other channels."""
     entry = entry_or_404(request)
     who = citizen(request)

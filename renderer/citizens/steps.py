@@ -28,6 +28,7 @@ from renderer.citizens.drafts import (
     node_url,
     save,
 )
+from renderer.filestore import QuotaExceeded
 from renderer.i18n import t
 from renderer.pages import PageErrors, build_controls, layout, preview, progress
 from renderer.web import (
@@ -164,7 +165,7 @@ def _back_url(request: Request, ctx: Context, step_id: str, part: int, returning
     return url(request, "start_page", journey=ctx.id)
 
 
-async def step_page(request: Request) -> Response:
+def step_page(request: Request) -> Response:
     """GET a question page: refused (redirected) when the run has not reached it."""
     got = draft_page(request)
     if isinstance(got, Response):
@@ -183,9 +184,9 @@ async def step_page(request: Request) -> Response:
                          returning=request.query_params.get("change") == "1")
 
 
-async def step_post(request: Request) -> Response:
+def step_post(request: Request) -> Response:
     """POST a question page: the engine validates; 303 onwards, or 422 with the errors."""
-    posted = await checked_post(request)
+    posted = checked_post(request)
     if isinstance(posted, Response):
         return posted
     entry, who, form = posted
@@ -219,6 +220,8 @@ async def step_post(request: Request) -> Response:
     if action == "save":
         if (conflict := keep_pending(request, ctx, who, step_id, raw)) is not None:
             return conflict
+        # The citizen asked to save: only now is a resume code made.
+        parcours(request).store.issue_resume_key(ctx.draft)
         return redirect(request, url(request, "saved", journey=ctx.id), who)
     result = ctx.run.answer_page(step_id, raw)
     errors = _merge_errors(result.errors, file_errors)
@@ -303,11 +306,22 @@ def _store_uploads(
                         "gif": "image/gif", "webp": "image/webp",
                         "zip": "application/zip"}.get(kind, "application/octet-stream")
         name = Path(up.filename.replace("\\", "/")).name[:200] or "file"
-        stored = app.store.save_file(ctx.draft.id, up.question.id, name, content_type, data)
+        try:
+            stored = app.store.save_file(ctx.draft.id, up.question.id, name, content_type,
+                                         data)
+        except QuotaExceeded:
+            errors.append(FieldError(up.field, up.question.id, text=QUOTA_MESSAGE))
+            continue
         reference = {"file": stored.id, "name": name, "size": stored.size,
                      "content_type": content_type, "sha256": stored.sha256}
         _set_field(raw, up, reference)
     return errors
+
+
+QUOTA_MESSAGE = {
+    "fr": "Les fichiers joints à cette demande dépassent la taille permise : retirez-en un",
+    "en": "The files attached to this application are too large in total: remove one",
+}
 
 
 def _set_field(raw: dict[str, Any], up: Upload, value: Any) -> None:

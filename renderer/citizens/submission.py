@@ -14,6 +14,7 @@ from renderer.catalog import Entry
 from renderer.citizens.drafts import Context, draft_context, draft_or_redirect, draft_page, node_url
 from renderer.controls import SELECT_THRESHOLD
 from renderer.i18n import t
+from renderer.observe import SUBMISSIONS
 from renderer.store import Submission
 from renderer.web import (
     Citizen,
@@ -28,7 +29,7 @@ from renderer.web import (
 )
 
 
-async def check_page(request: Request) -> Response:
+def check_page(request: Request) -> Response:
     """Every shown answer grouped by page, each with a Change link."""
     got = draft_page(request)
     if isinstance(got, Response):
@@ -96,9 +97,9 @@ def _review(request: Request, ctx: Context, lang: str) -> list[dict[str, Any]]:
     return sections
 
 
-async def submit(request: Request) -> Response:
+def submit(request: Request) -> Response:
     """Send the dossier once: a replay returns the same reference."""
-    posted = await checked_post(request)
+    posted = checked_post(request)
     if isinstance(posted, Response):
         return posted
     entry, who, form = posted
@@ -110,9 +111,16 @@ async def submit(request: Request) -> Response:
         if outcome is None or ctx.journey.outcomes[outcome].kind != "submit":
             return redirect(request, node_url(request, ctx, ctx.run.current), who)
         kept = ctx.run.kept_answers()
-        parcours(request).store.submit(
+        _reference, created = parcours(request).store.submit(
             ctx.draft, encode({"outcome": outcome, "answers": kept}), who.lang
         )
+        if created:
+            SUBMISSIONS.labels(entry.id).inc()
+    # Only the session that sent a dossier reads its confirmation and receipt.
+    sent = who.session.data.setdefault("sent", {})
+    if sent.get(entry.id) != ctx.draft.id:
+        sent[entry.id] = ctx.draft.id
+        parcours(request).store.save_session(who.session)
     return redirect(request, url(request, "confirmation", journey=entry.id), who)
 
 
@@ -121,6 +129,8 @@ def _submitted(
 ) -> tuple[Context, Submission] | Response:
     """The session's sent draft and its submission, or a redirect to the start page."""
     ctx = draft_context(request, entry, who)
+    if ctx is not None and who.session.data.get("sent", {}).get(entry.id) != ctx.draft.id:
+        ctx = None  # a session that did not send this dossier never reads it
     submission = (
         parcours(request).store.submission_for_draft(ctx.draft.id) if ctx is not None else None
     )
@@ -129,7 +139,7 @@ def _submitted(
     return ctx, submission
 
 
-async def confirmation(request: Request) -> Response:
+def confirmation(request: Request) -> Response:
     """The reference number, what happens next, and a link to the printable receipt."""
     entry = entry_or_404(request)
     who = citizen(request)
@@ -146,7 +156,7 @@ async def confirmation(request: Request) -> Response:
     }, who=who, journey=j)
 
 
-async def receipt(request: Request) -> Response:
+def receipt(request: Request) -> Response:
     """A printable receipt: reference, date and the answers sent."""
     entry = entry_or_404(request)
     who = citizen(request)
@@ -165,7 +175,7 @@ async def receipt(request: Request) -> Response:
     }, who=who, journey=j)
 
 
-async def exit_page(request: Request) -> Response:
+def exit_page(request: Request) -> Response:
     """An exit outcome: why the journey ends here, and where to go instead."""
     got = draft_page(request)
     if isinstance(got, Response):

@@ -160,15 +160,18 @@ def cluster(count: int, workdir: Path) -> Iterator[Cluster]:
             subprocess.run(["ip", "netns", "del", ns], capture_output=True)
 
 
-def start_app(host: Host, journeys: Path, db_url: str, workdir: Path) -> None:
-    """``parcours serve`` on ``host``, listening on its own address."""
+def start_app(host: Host, journeys: Path, db_url: str, workdir: Path,
+              settings: dict[str, str] | None = None) -> None:
+    """``parcours serve`` on ``host``, listening on its own address (``settings``: more
+    ``PARCOURS_*`` variables)."""
     host.log = workdir / f"{host.name}.log"
     command = [
         "ip", "netns", "exec", host.name,
         sys.executable, "-m", "designer.cli", "serve", str(journeys),
         "--host", "0.0.0.0", "--port", str(APP_PORT), "--db", db_url,
     ]
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+           **(settings or {})}
     host.process = subprocess.Popen(
         command, env=env, stdout=subprocess.DEVNULL,
         stderr=open(host.log, "wb"),  # noqa: SIM115

@@ -46,6 +46,22 @@ def two_hosts(tmp_path: Path, pg_url: str) -> Iterator[Cluster]:
 
 
 @pytest.fixture
+def trusting_hosts(tmp_path: Path, pg_url: str) -> Iterator[Cluster]:
+    """Two hosts that believe the client address a proxy in front sends (X-Forwarded-For),
+    so that the test can play several clients behind the balancer."""
+    reason = available()
+    if reason is not None:
+        pytest.skip(reason)
+    Store(pg_url)
+    with cluster(2, tmp_path) as hosts:
+        for host in hosts.hosts:
+            start_app(host, DEMO, hosts.pg_url_for(host, pg_url), tmp_path,
+                      {"PARCOURS_TRUSTED_PROXIES": "*", "PARCOURS_PURGE": "false"})
+        wait_ready(hosts)
+        yield hosts
+
+
+@pytest.fixture
 def pg_url() -> Iterator[str]:
     with pg_schema("parcours_hosts") as url:
         yield url
@@ -156,3 +172,52 @@ def test_a_host_killed_mid_load_loses_and_duplicates_no_dossier(
     # Every citizen who saw a reference has exactly that dossier stored, once.
     assert set(confirmed.values()) <= set(references)
     assert len(confirmed) == len(names) == len(sent)
+
+
+def test_saved_drafts_resume_on_the_host_left_and_the_throttle_is_shared(
+    trusting_hosts: Cluster,
+) -> None:
+    """Resume codes saved before a host dies work on the other; failed codes counted by
+    one host lock the client out on the other."""
+    from renderer.throttle import LIMITS
+
+    first, second = trusting_hosts.hosts
+
+    def citizen(base: str, address: str) -> Citizen:
+        c = Citizen(base, address)
+        c.client.headers["x-forwarded-for"] = address
+        return c
+
+    def resume(c: Citizen, code: str) -> httpx.Response:
+        page = c._send("GET", "/demo/resume")
+        return c._send("POST", "/demo/resume",
+                       data={"csrf_token": CSRF.search(page.text)[1], "code": code})
+
+    codes = []
+    for i in range(3):
+        owner = citizen(trusting_hosts.url, f"198.51.100.{i + 1}")
+        page = owner._send("GET", "/demo/")
+        owner._send("POST", "/demo/start", data={"csrf_token": CSRF.search(page.text)[1]})
+        owner.post_page("/demo/q/identite", {"_js": "1", "nom": "Reprise", "majeur": "yes",
+                                             "naissance-day": "2", "naissance-month": "3",
+                                             "naissance-year": "1980"})
+        page = owner._send("GET", "/demo/resume")
+        saved = owner._send("POST", "/demo/save",
+                            data={"csrf_token": CSRF.search(page.text)[1]})
+        assert saved.status_code == 303
+        shown = owner._send("GET", "/demo/saved").text
+        codes.append(re.search(r'data-resume-code="([^"]+)"', shown)[1])  # type: ignore[index]
+    # Wrong codes from one client, spread over both hosts: neither saw the limit alone.
+    limit = LIMITS["client"].failures
+    for i in range(limit):
+        host = first if i % 2 else second
+        assert resume(citizen(host.url, "203.0.113.9"), f"XXXX-XXXX-{i:04d}").status_code == 422
+    for host in (first, second):
+        assert resume(citizen(host.url, "203.0.113.9"), codes[0]).status_code == 429
+    # One host dies; every saved draft resumes on the one left, through the balancer.
+    first.kill()
+    for n, code in enumerate(codes):
+        other = citizen(trusting_hosts.url, f"192.0.2.{n + 1}")
+        r = resume(other, code)
+        assert r.status_code == 303 and r.headers["location"] == "/demo/q/details", r.text[:300]
+        assert 'name="pieces"' in other._send("GET", "/demo/q/details").text

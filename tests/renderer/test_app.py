@@ -353,12 +353,14 @@ def test_uploads_checked_by_size_and_sniffed_kind(citizen: Citizen, app) -> None
 def test_resume_by_code_and_by_link(citizen: Citizen, app) -> None:
     citizen.start()
     citizen.identity()
+    # No code before the citizen asks to save.
+    assert citizen.client.get("/demo/saved", follow_redirects=False).status_code == 303
     r = citizen.post("/demo/q/details", {"_action": "save", "pieces": "7",
                                          "personnes-count": "0"})
     assert r.status_code == 303 and r.headers["location"] == "/demo/saved"
     saved = citizen.client.get("/demo/saved").text
     code = re.search(r'data-resume-code="([^"]+)"', saved).group(1)
-    link = re.search(r'href="([^"]+)" data-resume-link', saved).group(1)
+    assert len(code.replace("-", "")) == 12
     # Another device: by code (typed in lower case with spaces) ...
     other = Citizen(TestClient(app))
     r = other.post("/demo/resume", {"code": "x" + code})
@@ -366,11 +368,19 @@ def test_resume_by_code_and_by_link(citizen: Citizen, app) -> None:
     r = other.post("/demo/resume", {"code": code.lower().replace("-", " ")})
     assert r.status_code == 303 and r.headers["location"] == "/demo/q/details"
     assert 'value="7"' in other.client.get("/demo/q/details").text
-    # ... or by link.
-    third = TestClient(app)
-    r = third.get(link.replace("http://testserver", ""), follow_redirects=False)
+    # ... or by link, saved again there (a key works once): opening it changes nothing,
+    # its button confirms by POST.
+    r = other.post("/demo/save", {}, token=other.csrf("/demo/check"))
+    assert r.status_code == 303
+    link = re.search(r'href="([^"]+)" data-resume-link',
+                     other.client.get("/demo/saved").text).group(1)
+    third = Citizen(TestClient(app))
+    path = link.replace("http://testserver", "")
+    r = third.client.get(path, follow_redirects=False)
+    assert r.status_code == 200 and "data-resume-confirm" in r.text
+    r = third.post(path, {})
     assert r.status_code == 303 and r.headers["location"] == "/demo/q/details"
-    assert third.get("/demo/resume/not-a-token").status_code == 404
+    assert third.post("/demo/resume/not-a-token", {}).status_code == 422
 
 
 def test_language_switch(citizen: Citizen) -> None:

@@ -39,21 +39,32 @@ def test_draft_round_trip_and_resume(store: Store) -> None:
     assert again is not None
     assert again.answers == {"age": 42, "nom": "<b>Zoé</b>"}
     assert again.version == 2
-    typed = draft.resume_code.lower().replace("-", " ")
+    assert store.resume_key(draft.id) is None  # no code until the citizen asks to save
+    key = store.issue_resume_key(draft)
+    typed = key.code.lower().replace("-", " ")
     assert store.find_draft("demo", code=typed).id == draft.id
-    assert store.find_draft("demo", token=draft.resume_token).id == draft.id
-    assert store.find_draft("other", code=draft.resume_code) is None
+    assert store.find_draft("demo", token=key.token).id == draft.id
+    assert store.find_draft("other", code=key.code) is None
+    # Issued again: only the newest key works.
+    newer = store.issue_resume_key(draft)
+    assert store.find_draft("demo", code=key.code) is None
+    # Taken once: the key is consumed and the draft changes hands.
+    assert store.take_draft(store.find_draft("demo", code=newer.code), "session-b")
+    assert store.get_draft(draft.id).owner == "session-b"
+    assert store.find_draft("demo", code=newer.code) is None
+    assert not store.take_draft(draft, "session-c")
     assert store.journey_version(digest) == ("parcours: 1\n", "demo.yaml")
 
 
 def test_resume_expires(store: Store) -> None:
     digest = store.save_journey_version("demo", "x", "demo.yaml")
     draft = store.create_draft("demo", digest, "a")
-    assert store.find_draft("demo", code=draft.resume_code) is not None
+    key = store.issue_resume_key(draft)
+    assert store.find_draft("demo", code=key.code) is not None
     store._write("UPDATE drafts SET updated_at = ? WHERE id = ?",
                  ("2020-01-01T00:00:00.000+00:00", draft.id))
-    assert store.find_draft("demo", code=draft.resume_code) is None
-    assert store.find_draft("demo", token=draft.resume_token) is None
+    assert store.find_draft("demo", code=key.code) is None
+    assert store.find_draft("demo", token=key.token) is None
 
 
 def test_optimistic_concurrency(store: Store) -> None:
@@ -134,3 +145,59 @@ def test_bad_urls_are_clear() -> None:
         Store("mysql://x")
     with pytest.raises(StoreError, match="cannot connect"):
         Store("postgresql://127.0.0.1:1/none?connect_timeout=2")
+
+
+def test_throttle_counts_locks_and_forgets(store: Store) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from renderer.throttle import Limit, Throttle
+
+    throttle = Throttle(store, {"client": Limit(3, 60, 600), "journey": Limit(100, 60, 60)})
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
+    for i in range(2):
+        throttle.failed("1.2.3.4", "demo", at=t0 + timedelta(seconds=i))
+    assert not throttle.locked("1.2.3.4", "demo", at=t0 + timedelta(seconds=2))
+    # A new window starts the count again.
+    throttle.failed("1.2.3.4", "demo", at=t0 + timedelta(seconds=90))
+    assert not throttle.locked("1.2.3.4", "demo", at=t0 + timedelta(seconds=91))
+    for i in range(2):
+        throttle.failed("1.2.3.4", "demo", at=t0 + timedelta(seconds=92 + i))
+    assert throttle.locked("1.2.3.4", "demo", at=t0 + timedelta(seconds=95))
+    assert not throttle.locked("5.6.7.8", "demo", at=t0 + timedelta(seconds=95))
+    assert not throttle.locked("1.2.3.4", "other", at=t0 + timedelta(seconds=95))
+    # The lockout ends.
+    assert not throttle.locked("1.2.3.4", "demo", at=t0 + timedelta(seconds=93 + 601))
+    # Concurrent failures from many threads are all counted (one atomic upsert each).
+    threads = [threading.Thread(target=throttle.record,
+                                args=("client:race:demo", Limit(1000, 60, 60)))
+               for _ in range(20)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert store._one("SELECT failures FROM throttle WHERE key = ?",
+                      ("client:race:demo",))[0] == 20
+
+
+def test_purge_keeps_what_is_alive_and_what_was_sent(store: Store) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from renderer.maintenance import purge
+
+    digest = store.save_journey_version("demo", "x", "demo.yaml")
+    old = store.create_draft("demo", digest, "a")
+    store.issue_resume_key(old)
+    store.save_file(old.id, "pai", "a.pdf", "application/pdf", b"%PDF-1.4 old")
+    sent = store.create_draft("demo", digest, "a")
+    store.submit(sent, {"outcome": "ok", "answers": {}}, "fr")
+    store.create_session("fr")
+    later = datetime.now(UTC) + timedelta(days=31)
+    fresh = store.create_draft("demo", digest, "a")
+    store._write("UPDATE drafts SET updated_at = ? WHERE id = ?",
+                 (later.isoformat(timespec="milliseconds"), fresh.id))
+    done = purge(store, at=later)
+    assert (done.drafts, done.files, done.sessions) == (1, 1, 1)
+    assert store.get_draft(old.id) is None and store.resume_key(old.id) is None
+    assert store.get_draft(sent.id) is not None and store.get_draft(fresh.id) is not None
+    assert len(store.submissions("demo")) == 1
+    assert purge(store, at=later).drafts == 0

@@ -52,9 +52,11 @@ def test_every_message_in_both_languages() -> None:
 def test_cli_arguments() -> None:
     parser = argparse.ArgumentParser()
     add_serve_arguments(parser)
-    args = parser.parse_args(["journeys", "--port", "9000", "--db", "sqlite:///x.db", "--reload"])
-    assert (args.path, args.port, args.db, args.reload, args.host) == (
-        "journeys", 9000, "sqlite:///x.db", True, "127.0.0.1")
+    args = parser.parse_args(["journeys", "--port", "9000", "--db", "sqlite:///x.db", "--reload",
+                              "--workers", "3"])
+    # Options left out are None: the file and the environment (renderer.config) decide.
+    assert (args.path, args.port, args.db, args.reload, args.host, args.workers) == (
+        "journeys", 9000, "sqlite:///x.db", True, None, 3)
 
 
 def test_export_csv_and_json(tmp_path: Path) -> None:
