@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from renderer.store import BUSY_TIMEOUT_MS
+from renderer.databases import BUSY_TIMEOUT_MS
+from renderer.providers.apis import ApiConfig
 
 
 class ConfigError(Exception):
@@ -61,6 +62,17 @@ class Settings:
     busy_timeout_ms: int = BUSY_TIMEOUT_MS
     #: Outgoing mail (``smtp://user@host:587``), for the notifications of the back office.
     smtp_url: str = ""
+    #: The data providers (docs/providers.md): API Particulier and API Entreprise, their
+    #: address and token, and the SIRET of the organisation that asks (``recipient``).
+    api_particulier_url: str = ""
+    api_particulier_token: str = ""
+    api_entreprise_url: str = ""
+    api_entreprise_token: str = ""
+    provider_recipient: str = ""
+    #: FranceConnect: the issuer and this service's registration.
+    franceconnect_issuer: str = ""
+    franceconnect_client_id: str = ""
+    franceconnect_client_secret: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
@@ -84,6 +96,14 @@ class Settings:
             out[f"PARCOURS_{f.name.upper()}"] = text
         return out
 
+    def api(self, name: str) -> ApiConfig | None:
+        """The configuration of ``particulier`` or ``entreprise``, None when not set."""
+        base = getattr(self, f"api_{name}_url")
+        token = getattr(self, f"api_{name}_token")
+        if not base or not token:
+            return None
+        return ApiConfig(base_url=base, token=token, recipient=self.provider_recipient)
+
     def hosts(self) -> list[str]:
         """The trusted host names, the public URL's host by default."""
         if self.trusted_hosts:
@@ -104,6 +124,9 @@ class Settings:
             raise ConfigError("workers: at least 1")
         if self.busy_timeout_ms < 1:
             raise ConfigError("busy_timeout_ms: at least 1")
+        for name in ("particulier", "entreprise"):
+            if bool(getattr(self, f"api_{name}_url")) != bool(getattr(self, f"api_{name}_token")):
+                raise ConfigError(f"api_{name}_url and api_{name}_token go together")
         for key in self.secret_keys:
             if len(key) < 32:
                 raise ConfigError("secret_keys: each key needs at least 32 characters")

@@ -64,6 +64,14 @@ def test_settings_file_then_environment_then_options(tmp_path: Path) -> None:
                          ({"PARCOURS_JSON_LOGS": "perhaps"}, "true or false")]:
         with pytest.raises(ConfigError, match=message):
             load(env=bad)
+    providers = load(env={"PARCOURS_API_PARTICULIER_URL": "https://staging.particulier.fr",
+                          "PARCOURS_API_PARTICULIER_TOKEN": "t0k", "PARCOURS_PROVIDER_RECIPIENT":
+                          "13002526500013"})
+    api = providers.api("particulier")
+    assert api is not None and api.token == "t0k" and api.recipient == "13002526500013"
+    assert providers.api("entreprise") is None
+    with pytest.raises(ConfigError, match="go together"):
+        load(env={"PARCOURS_API_ENTREPRISE_URL": "https://entreprise.api.gouv.fr"})
     (tmp_path / "bad.toml").write_text("colour = 1\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="unknown setting 'colour'"):
         load(tmp_path / "bad.toml", env={})
