@@ -91,6 +91,14 @@ def draft_context(request: Request, entry: Entry, who: Citizen) -> Context | Non
     return Context(entry, journey, draft, run)
 
 
+def resumed_elsewhere(request: Request, entry: Entry, who: Citizen) -> bool:
+    """Whether the session's draft on this journey was taken by another session (resumed
+    on another device): the page tells the citizen why their draft is gone."""
+    draft_id = who.session.data.get("drafts", {}).get(entry.id) if who.stored else None
+    draft = parcours(request).store.get_draft(draft_id) if draft_id else None
+    return draft is not None and draft.owner not in (None, who.session.id)
+
+
 def draft_or_redirect(request: Request, entry: Entry, who: Citizen) -> Context | Response:
     """The session's draft on this journey, or a redirect to its start page when none."""
     ctx = draft_context(request, entry, who)

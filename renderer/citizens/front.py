@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from renderer.catalog import fold
-from renderer.citizens.drafts import draft_context, node_url
+from renderer.citizens.drafts import draft_context, node_url, resumed_elsewhere
 from renderer.pages import minutes, preparation
 from renderer.security import COOKIE
 from renderer.web import citizen, entry_or_404, journey_lang, parcours, render, request_lang, url
@@ -62,6 +62,7 @@ def start_page(request: Request) -> Response:
         "prep": preparation(j, lang),
         "minutes": minutes(j, lang),
         "in_progress": in_progress,
+        "resumed_elsewhere": ctx is None and resumed_elsewhere(request, entry, who),
         "continue_url": node_url(request, ctx, ctx.run.current)
         if ctx is not None and in_progress else None,
     }, who=who, journey=j)

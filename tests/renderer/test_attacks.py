@@ -132,6 +132,9 @@ def test_codes_made_only_on_save_strong_and_single_use(app) -> None:
     assert r.status_code == 303 and r.headers["location"] == "/demo/"
     r = c.details()
     assert r.status_code == 303 and r.headers["location"] == "/demo/"
+    # ... and told why.
+    assert "data-resumed-elsewhere" in c.client.get("/demo/").text
+    assert "data-resumed-elsewhere" not in thief.client.get("/demo/").text
     # And the code works once.
     assert person(app, "198.51.100.10").post("/demo/resume", {"code": code}).status_code == 422
 
