@@ -79,18 +79,30 @@ def main() -> int:
 
             def send() -> None:
                 t0 = time.perf_counter()
-                r = citizen.post("/signalement-voirie/q/urgence",
-                                 data={"csrf_token": token, "danger": "no"})
-                post.update(status=r.status_code, seconds=time.perf_counter() - t0)
+                try:
+                    r = citizen.post("/signalement-voirie/q/urgence",
+                                     data={"csrf_token": token, "danger": "no"})
+                    post.update(status=r.status_code)
+                except httpx.HTTPError as exc:
+                    post.update(status=type(exc).__name__)
+                post.update(seconds=time.perf_counter() - t0)
 
             writer = threading.Thread(target=send)
             writer.start()
             reads: list[float] = []
+            failed: list[str] = []
             other = httpx.Client(base_url=url, timeout=60)
             while time.perf_counter() - started < args.hold:
                 for path in ("/static/parcours.css", "/signalement-voirie/", "/"):
                     t0 = time.perf_counter()
-                    other.get(path)
+                    try:
+                        status = other.get(path).status_code
+                    except httpx.HTTPError as exc:
+                        status = 0
+                        other = httpx.Client(base_url=url, timeout=60)
+                        failed.append(f"{path}: {type(exc).__name__}")
+                    if status >= 500:
+                        failed.append(f"{path}: {status}")
                     reads.append(time.perf_counter() - t0)
             lock.execute("ROLLBACK")
             lock.close()
@@ -100,6 +112,7 @@ def main() -> int:
             proc.wait(10)
     print(f"lock held {args.hold:.1f} s: {len(reads)} reads, median "
           f"{1000 * statistics.median(reads):.1f} ms, max {1000 * max(reads):.0f} ms; "
+          f"{len(failed)} failed ({', '.join(sorted(set(failed))) or 'none'}); "
           f"the post got {post.get('status')} after {float(post.get('seconds', 0)):.2f} s")  # type: ignore[arg-type]
     return 0
 
