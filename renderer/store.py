@@ -209,11 +209,13 @@ class Store(FileStore):
                 "CREATE TABLE IF NOT EXISTS schema_version "
                 "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
             )
-            row = self._execute(conn, "SELECT MAX(version) FROM schema_version").fetchone()
-            current = row[0] or 0
+            # Every number not recorded yet, in order (branches merged in another order than
+            # they were numbered still get all their migrations).
+            done = {r[0] for r in self._execute(conn, "SELECT version FROM schema_version")}
+            current = max(done, default=0)
             for file in files:
                 number = int(file.name[:3])
-                if number <= current:
+                if number in done:
                     continue
                 script = file.read_text(encoding="utf-8")
                 if self.backend.dialect == "postgresql":
@@ -225,7 +227,7 @@ class Store(FileStore):
                     "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
                     (number, file.name, now()),
                 )
-                current = number
+                current = max(current, number)
         return current
 
     def schema_version(self) -> int:

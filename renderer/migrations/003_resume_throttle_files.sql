@@ -1,4 +1,4 @@
--- Parcours renderer storage, migration 2: resume keys issued on request, who holds a draft,
+-- Parcours renderer storage, migration 3: resume keys issued on request, who holds a draft,
 -- the shared throttle of resume attempts, files kept in a folder, and what the purge reads.
 
 -- Resume keys exist only once a citizen asks to save; using one consumes it (a planted or
@@ -31,6 +31,6 @@ CREATE TABLE throttle (
     locked_until TEXT
 );
 
--- Files of migration 2 on are kept in a folder (the database keeps their name, size and
+-- Files from this migration on are kept in a folder (the database keeps their name, size and
 -- SHA-256); `data` stays for the files stored before, and is empty for the new ones.
 ALTER TABLE files ADD COLUMN path TEXT;
