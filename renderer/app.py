@@ -147,7 +147,7 @@ def create_app(
     parcours.router = app.router
     app.add_middleware(SecurityMiddleware, max_body=parcours.max_body,
                        too_large=too_large_page(parcours))
-    app.add_middleware(HostCheck, hosts=parcours.settings.hosts(),  # type: ignore[arg-type]
+    app.add_middleware(HostCheck, hosts=parcours.settings.hosts(),
                        refused=bad_host_page(parcours))
-    app.add_middleware(RequestLog)  # type: ignore[arg-type]
+    app.add_middleware(RequestLog)
     return app
