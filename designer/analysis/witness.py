@@ -34,6 +34,7 @@ from designer.expressions.ast import (
 )
 from designer.expressions.evaluator import evaluate
 from designer.run import Run
+from designer.unsure import UNKNOWN_PREFIX
 from designer.values import check_bounds, check_option, coerce
 
 from .context import Context
@@ -183,6 +184,11 @@ class Encoder:
                     self._computed[ident] = self.expr(tree)
                 finally:
                     self._active.discard(ident)
+            return self._computed[ident]
+        if ident.startswith(UNKNOWN_PREFIX):
+            # An unsure expression (designer.unsure): any truth value, null included.
+            if ident not in self._computed:
+                self._computed[ident] = self._free("bool")
             return self._computed[ident]
         return Sym(z3.BoolVal(True), z3.BoolVal(False), "null")
 
