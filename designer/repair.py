@@ -58,7 +58,8 @@ class SetAside:
 def _collect(value: Any, aside: SetAside, key: str | None = None) -> None:
     """Remember the ids a part set aside defines and the words it contains."""
     if key is not None:
-        aside.names.add(key)
+        # An id refused for its letters (`Cohabitants`) is still the one expressions mean.
+        aside.names.update((key, key.lower()))
         aside.words.add(key)
     if isinstance(value, dict):
         for k, v in value.items():

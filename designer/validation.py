@@ -162,7 +162,7 @@ def validate(doc: Document) -> tuple[Journey | None, list[Finding], SetAside]:
         return Journey.model_validate(data), findings, aside
     except ValidationError:
         # A repair this module did not foresee: report what was found, check no further.
-        log.warning("%s: the parts set aside still leave schema errors", doc.file)
+        log.debug("%s: the parts set aside still leave schema errors", doc.file)
         return None, findings, aside
 
 
@@ -195,6 +195,9 @@ def _findings(doc: Document, exc: ValidationError) -> tuple[
     deepest: list[tuple[Path, dict[str, Any]]] = []
     for (path, err), own in zip(located, depth, strict=True):
         if any(len(other) > len(own) and other[: len(own)] == own for other in depth):
+            if err["type"] == "missing":
+                # Said by "did you mean", but still to be repaired.
+                places.append((path, str(err["loc"][-1])))
             continue
         deepest.append((path, err))
     findings: list[Finding] = []

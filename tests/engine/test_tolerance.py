@@ -151,3 +151,22 @@ outcomes:
   fin: {kind: sumbit, title: Fin}
 """)
     assert sorted(f.rule for f in loaded.findings) == ["schema", "schema", "unknown-name"]
+
+
+def test_misspelt_next_and_misspelt_id_are_said_once() -> None:
+    loaded = load(HEADER + """\
+steps:
+  a:
+    title: A
+    questions:
+      Foyer: {type: integer, label: Foyer, purpose: Orienter.}
+    nxt:
+      - {goto: b, when: foyer > 2}
+      - goto: fin
+  b: {title: B, next: fin}
+outcomes:
+  fin: {kind: submit, title: Fin}
+""", analyses=[strict])
+    # Neither `next` missing (said by "did you mean"), nor 'foyer' unknown, nor 'b'
+    # unreachable: consequences of the two errors.
+    assert errors(loaded) == [("schema", 10), ("schema", 11)]
