@@ -19,10 +19,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from designer.presence import count_bounds, fewest_items, is_answered, is_list, shown_value
 from designer.compiled import CompiledJourney, QuestionInfo, TextValue
 from designer.expressions import Expr
 from designer.expressions.evaluator import evaluate
+from designer.presence import count_bounds, fewest_items, is_answered, is_list, shown_value
 from designer.values import InvalidAnswer, check_bounds, check_option, coerce, required_error
 
 #: A run never walks more pages than this (a cyclic journey is never served, but be safe).

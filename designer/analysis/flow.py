@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from designer.presence import fewest_items, is_list
 from designer.compiled import CompiledJourney, QuestionInfo
 from designer.expressions.ast import Expr, names, walk
+from designer.presence import fewest_items, is_list
 
 from .abstract import TYPE_KINDS, Evaluator, NameInfo, Scope, is_term, term_key
 from .domains import (
@@ -321,7 +321,7 @@ class Interpreter:
         hi = q.max if isinstance(q.max, int) else None
         counts = Intervals.between(fewest_items(q.min, required=True), hi, True)
         if optional:
-            counts = counts.union(Intervals.point(0, True))  # type: ignore[attr-defined]
+            counts = counts.union(Intervals.point(0, True))
         return AbsVal(LIST, False, counts)
 
     def _date_bound(self, bound: object, env: Env, low: bool) -> int | None:

@@ -20,7 +20,6 @@ from typing import Any
 import networkx as nx
 import z3
 
-from designer.presence import count_bounds, fewest_items, is_list
 from designer.compiled import QuestionInfo
 from designer.expressions.ast import (
     BinOp,
@@ -34,6 +33,7 @@ from designer.expressions.ast import (
     Unary,
 )
 from designer.expressions.evaluator import evaluate
+from designer.presence import count_bounds, fewest_items, is_list
 from designer.run import Run
 from designer.unsure import UNKNOWN_PREFIX
 from designer.values import check_bounds, check_option, coerce

@@ -17,8 +17,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from designer.presence import shown_value
 from designer.compiled import CompiledJourney
+from designer.presence import shown_value
 from designer.run import Run
 
 TODAY = datetime.date(2026, 1, 15)

@@ -13,10 +13,10 @@ from pathlib import Path
 
 from starlette.testclient import TestClient
 
+from designer.answers import decode
 from designer.findings import Severity
 from designer.loading import load_journey
 from renderer.app import create_app
-from renderer.forms import decode
 from renderer.store import Store
 
 from .citizen import Strategy, Walk, walk
