@@ -53,8 +53,8 @@ def check_paths(paths: Iterable[str | Path]) -> Portfolio:
     for file in journey_files(paths):
         loaded = load_journey(file)
         portfolio.loaded.append(loaded)
-        if loaded.journey is None:
-            continue
+        if loaded.journey is None or loaded.journey.unsure.journey_id:
+            continue  # an id that failed the schema takes no part (it is reported)
         jid = loaded.journey.id
         if jid in owners:
             first = owners[jid]

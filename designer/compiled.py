@@ -77,6 +77,35 @@ class BranchInfo:
 
 
 @dataclass
+class Unsure:
+    """What the checker could not make sense of, each reported once where it is written.
+
+    The parts that depend on it are checked as "unknown" rather than guessed: an
+    expression listed here may take any value, a name listed here may be anything, a
+    step listed here may lead anywhere; findings that would only be consequences of
+    it are withheld (see :mod:`designer.unsure`).
+    """
+
+    #: Answers and computed values whose definition was set aside, duplicated or broken.
+    names: set[str] = field(default_factory=set)
+    #: Expressions (by source path) that failed a check, or read an unsure name.
+    expressions: set[Path] = field(default_factory=set)
+    #: Steps some of whose ways out are unknown (a target naming nothing, an entry set aside).
+    steps: set[str] = field(default_factory=set)
+    #: Names the parts set aside or broken may read: never reported as unused.
+    used: set[str] = field(default_factory=set)
+    #: Branch targets the schema stage set aside (not reported again as unknown).
+    targets: set[Path] = field(default_factory=set)
+    #: Whether `start` was set aside (nothing can be said of reachability then).
+    start: bool = False
+    #: Whether the journey id was set aside (it takes no part in portfolio checks).
+    journey_id: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.names or self.expressions or self.steps or self.start)
+
+
+@dataclass
 class CompiledJourney:
     """A journey ready to be run, analysed and rendered."""
 
@@ -91,6 +120,8 @@ class CompiledJourney:
     _by_step: dict[str, list[QuestionInfo]] = field(default_factory=dict)
     _by_repeat: dict[str, list[QuestionInfo]] = field(default_factory=dict)
     graph: nx.DiGraph = field(default_factory=nx.DiGraph)
+    #: What the checks could not make sense of; empty for a journey without errors.
+    unsure: Unsure = field(default_factory=Unsure)
     #: What later stages derive once from this (unchanging) journey and share: the check
     #: and the report need the same abstract interpretation, computed once.
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -192,6 +223,7 @@ class _Compiler:
                 )
             )
             tree = None
+            self.journey.unsure.expressions.add(path)
         self.journey.expressions.append(ParsedExpression(text, path, tree))
         return tree
 

@@ -13,6 +13,7 @@ import networkx as nx
 from designer.compiled import BranchInfo, CompiledJourney, where
 from designer.findings import Finding
 from designer.source import Path
+from designer.unsure import zone
 
 
 def _target_path(branch: BranchInfo) -> Path:
@@ -32,7 +33,8 @@ def build_graph(journey: CompiledJourney) -> list[Finding]:
         if oid not in graph:
             graph.add_node(oid, kind="outcome")
     known = set(graph.nodes)
-    if journey.start not in journey.steps:
+    unsure = journey.unsure
+    if journey.start not in journey.steps and not unsure.start:
         hint = _closest(journey.start, list(journey.steps))
         what = "an outcome" if journey.start in journey.outcomes else "no step"
         findings.append(
@@ -47,6 +49,10 @@ def build_graph(journey: CompiledJourney) -> list[Finding]:
         for branch in journey.branches(sid):
             if branch.target not in known:
                 target_path = _target_path(branch)
+                # Where this step leads is unknown: nothing is claimed downstream of it.
+                unsure.steps.add(sid)
+                if target_path in unsure.targets or branch.target in unsure.names:
+                    continue  # its entry, or the step it names, failed the schema
                 findings.append(
                     Finding.of(
                         "unknown-target",
@@ -71,6 +77,10 @@ def _closest(name: str, candidates: list[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+#: The kinds of ids that expressions read.
+_NAMED = ("question", "computed value")
+
+
 def check_ids(journey: CompiledJourney) -> list[Finding]:
     """Steps, outcomes, questions (repeat items included) and computed share one namespace."""
     findings: list[Finding] = []
@@ -80,6 +90,9 @@ def check_ids(journey: CompiledJourney) -> list[Finding]:
         pos = journey.key_position(path)
         if name in seen:
             first_kind, first_pos = seen[name]
+            if kind in _NAMED and first_kind in _NAMED:
+                # Expressions naming it read the first: what they say of it is unsure.
+                journey.unsure.names.add(name)
             findings.append(
                 Finding.of(
                     "duplicate-id",
@@ -141,8 +154,10 @@ def check_structure(journey: CompiledJourney) -> list[Finding]:
         )
     if journey.start in graph:
         reached = nx.descendants(graph, journey.start) | {journey.start}
+        # A step whose way out is unknown may lead to any later step: not unreachable.
+        withheld = zone(journey)
         for node in graph.nodes:
-            if node in reached:
+            if node in reached or node in withheld:
                 continue
             kind = "outcome" if journey.is_outcome(node) else "step"
             section = "outcomes" if kind == "outcome" else "steps"
@@ -156,15 +171,15 @@ def check_structure(journey: CompiledJourney) -> list[Finding]:
                     step=node if kind == "step" else None,
                 )
             )
-    outcomes = [n for n in graph.nodes if journey.is_outcome(n)]
-    can_finish: set[str] = set(outcomes)
-    for o in outcomes:
+    # A step whose way out is unknown (a misspelt target, an entry set aside) is already
+    # reported: it may lead to an outcome, and so may the steps before it.
+    ends = [n for n in graph.nodes if journey.is_outcome(n)]
+    ends += [sid for sid in journey.unsure.steps if sid in graph]
+    can_finish: set[str] = set(ends)
+    for o in ends:
         can_finish |= nx.ancestors(graph, o)
-    # A step with a misspelt target is already reported (unknown-target): do not say it twice.
-    broken = {sid for sid in journey.steps
-              if any(b.target not in graph for b in journey.branches(sid))}
     for sid in journey.steps:
-        if sid not in can_finish and sid not in broken:
+        if sid not in can_finish:
             findings.append(
                 Finding.of(
                     "dead-end",

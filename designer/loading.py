@@ -1,8 +1,11 @@
 """From a journey file to a compiled journey and the findings of every engine check.
 
 The pipeline of the house, one way: YAML text → positioned tree → validated model →
-parsed expressions → step graph → findings. A stage that fails stops the pipeline
-with findings; none raises on bad input.
+parsed expressions → step graph → findings. Only a file that is not YAML, or whose
+`steps` or `outcomes` are unusable, stops it: otherwise every stage reports what it
+finds, the parts that failed an earlier stage are set aside (:mod:`designer.repair`)
+and what only follows from them is withheld (:mod:`designer.unsure`), so that one run
+reports every independent problem. None raises on bad input.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from designer.findings import Finding, has_errors, sort_findings
 from designer.graph import Precedence, build_graph, check_ids, check_structure, is_acyclic
 from designer.scope import check_expressions
 from designer.source import MAX_BYTES, load_document
+from designer.unsure import from_set_aside, settle
 from designer.validation import validate
 
 log = logging.getLogger(__name__)
@@ -68,17 +72,20 @@ def load_text(
     doc, findings = load_document(text, file)
     if doc is None:
         return Loaded(file, None, sort_findings(findings))
-    model, findings = validate(doc)
+    model, findings, aside = validate(doc)
     if model is None:
         return Loaded(file, None, sort_findings(findings))
-    journey, findings = compile_journey(model, doc, text)
+    journey, compiled = compile_journey(model, doc, text)
+    from_set_aside(journey, aside)
+    findings += compiled
     findings += check_ids(journey)
     findings += build_graph(journey)
     findings += check_structure(journey)
     acyclic = is_acyclic(journey)
     findings += check_expressions(journey, Precedence(journey) if acyclic else None)
     _page_dependencies(journey)
-    if acyclic and not has_errors(findings):
+    settle(journey)
+    if acyclic and not journey.unsure.start:
         for analysis in analyses if analyses is not None else default_analyses():
             try:
                 findings += analysis(journey)

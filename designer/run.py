@@ -22,6 +22,7 @@ from typing import Any
 from designer.compiled import CompiledJourney, QuestionInfo, TextValue
 from designer.expressions import Expr
 from designer.expressions.evaluator import evaluate
+from designer.presence import count_bounds, fewest_items, is_answered, is_list, shown_value
 from designer.values import InvalidAnswer, check_bounds, check_option, coerce, required_error
 
 #: A run never walks more pages than this (a cyclic journey is never served, but be safe).
@@ -122,10 +123,6 @@ def holds(tree: Expr | None, env: Mapping[str, Any], today: datetime.date) -> bo
     return evaluate(tree, env, today=today) is True
 
 
-def _is_answered(value: Any) -> bool:
-    return value is not None and value != "" and value != [] and value != {}
-
-
 class Run:
     """A citizen's run through a journey, given the answers so far.
 
@@ -165,7 +162,8 @@ class Run:
             shown.append(q)
             if not q.answers:
                 continue
-            value = source.get(q.id)
+            # What a shown question answers, as designer.presence says (a list: maybe none).
+            value = shown_value(q.type, source.get(q.id))
             if q.type == "repeat" and isinstance(value, list):
                 value = [self._visible_item(q.id, item, env) for item in value]
             if value is not None:
@@ -180,8 +178,9 @@ class Run:
         for q in self.journey.item_questions(repeat_id):
             if not self._show(q, env.with_values(kept)):
                 continue
-            if q.answers and q.id in item and item[q.id] is not None:
-                kept[q.id] = item[q.id]
+            value = shown_value(q.type, item.get(q.id)) if q.answers else None
+            if value is not None:
+                kept[q.id] = value
         return kept
 
     def item_visible_questions(
@@ -225,7 +224,13 @@ class Run:
         for q in shown:
             if not q.answers:
                 continue
-            if self.is_required(q, Environment(self, env)) and not _is_answered(env.get(q.id)):
+            required = self.is_required(q, Environment(self, env))
+            value = env.get(q.id)
+            if is_list(q.type):
+                count = len(value) if isinstance(value, list) else 0
+                if count < fewest_items(q.min, required=required):
+                    return False
+            elif required and not is_answered(value):
                 return False
         return True
 
@@ -376,13 +381,19 @@ class Run:
         if q.type == "repeat":
             return self._validate_repeat(q, raw, env, result)
         if q.type == "file":
-            value = raw if _is_answered(raw) else None
+            value = raw if is_answered(raw) else None
         else:
             coerced = coerce(q.type, raw)
             if coerced.error is not None:
                 result.errors.append(FieldError(field_name, q.id, coerced.error))
                 return None
             value = coerced.value
+        if q.type == "multichoice" and (value is None or value == []):
+            # Nothing ticked: "none" is the answer when the question allows it.
+            if fewest_items(q.min, required=self.is_required(q, env)) > 0:
+                result.errors.append(FieldError(field_name, q.id, required_error(q.type)))
+                return None
+            return []
         if value is None:
             if self.is_required(q, env):
                 result.errors.append(FieldError(field_name, q.id, required_error(q.type)))
@@ -401,6 +412,9 @@ class Run:
             if bad is not None:
                 return FieldError(q.id, q.id, bad)
         low, high = q.min, q.max
+        if q.type == "multichoice":
+            low, high = count_bounds(low, high, required=self.is_required(q, env),
+                                     count=len(value))
         if q.type == "date":
             low = self._date_bound(low, env)
             high = self._date_bound(high, env)
@@ -454,10 +468,10 @@ class Run:
             items.append(item)
         if failed:
             return None
-        count_error = check_bounds("repeat", items, min=q.min, max=q.max)
-        if count_error is None and not items and self.is_required(q, env):
-            count_error = InvalidAnswer("items-at-least-one", {"min": 1})
+        low, high = count_bounds(q.min, q.max, required=self.is_required(q, env),
+                                 count=len(items))
+        count_error = check_bounds("repeat", items, min=low, max=high)
         if count_error is not None:
             result.errors.append(FieldError(q.id, q.id, count_error))
             return None
-        return items or None
+        return items  # possibly none: an answer when the bounds allow it

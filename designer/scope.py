@@ -90,7 +90,12 @@ class ScopeChecker:
     def lookup_for(self, place: Place) -> Callable[[str], Symbol | None]:
         """The name resolver of the expression checker, for one place of evaluation."""
 
+        unsure = self.journey.unsure.names
+
         def lookup(name: str) -> Symbol | None:
+            if name in unsure:
+                # Its definition failed a check (reported there): anything goes here.
+                return Symbol(name, ValueType.ANY)
             if name in self.journey.model.computed:
                 if place.step is None and name not in self.computed_types:
                     return Symbol(name, ValueType.ANY, available=False)
@@ -133,6 +138,8 @@ class ScopeChecker:
             return ValueType.ANY
         result = check(tree, self.lookup_for(place), expect=expect,
                        candidates=self._candidates(place))
+        if result.problems:
+            self.journey.unsure.expressions.add(path)
         for problem in result.problems:
             message = problem.message
             if problem.rule == "unknown-name":
@@ -185,6 +192,8 @@ def check_expressions(journey: CompiledJourney, precedence: Precedence | None) -
         checker.computed_types[name] = checker.check(
             tree, ("computed", name), Place(None, float("inf")), None
         )
+        if ("computed", name) in journey.unsure.expressions:
+            journey.unsure.names.add(name)  # its users are not reported again
     for q in journey.questions.values():
         inside = q.repeat
         place = Place(q.step, q.index, inside)

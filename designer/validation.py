@@ -8,6 +8,7 @@ the YAML node it came from and phrase the error for a service designer, with a
 from __future__ import annotations
 
 import difflib
+import logging
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -25,7 +26,10 @@ from designer.model import (
     Outcome,
     Step,
 )
+from designer.repair import SetAside, set_aside
 from designer.source import Document, Path
+
+log = logging.getLogger(__name__)
 
 _TYPE_WORDS = {
     "string_type": "a text",
@@ -140,12 +144,34 @@ def _message(err: dict[str, Any], data: Any, path: Path) -> str:
     return f"'{name}': {err['msg']}"
 
 
-def validate(doc: Document) -> tuple[Journey | None, list[Finding]]:
-    """Validate a positioned document against format v1."""
+def validate(doc: Document) -> tuple[Journey | None, list[Finding], SetAside]:
+    """Validate a positioned document against format v1, tolerantly.
+
+    Every error is reported; then the failing parts are set aside (:mod:`designer.repair`)
+    and the rest is validated again, so that the later stages check it. The model is
+    None only when what failed is too central (`steps` or `outcomes` unusable).
+    """
     try:
-        return Journey.model_validate(doc.data), []
+        return Journey.model_validate(doc.data), [], SetAside()
     except ValidationError as exc:
-        errors: list[dict[str, Any]] = [dict(e) for e in exc.errors(include_url=False)]
+        findings, places = _findings(doc, exc)
+    data, aside = set_aside(doc.data, places)
+    if data is None:
+        return None, findings, aside
+    try:
+        return Journey.model_validate(data), findings, aside
+    except ValidationError:
+        # A repair this module did not foresee: report what was found, check no further.
+        log.debug("%s: the parts set aside still leave schema errors", doc.file)
+        return None, findings, aside
+
+
+def _findings(doc: Document, exc: ValidationError) -> tuple[
+    list[Finding], list[tuple[Path, str | None]]
+]:
+    """The findings of a failed validation, and the places that failed (for set_aside)."""
+    errors: list[dict[str, Any]] = [dict(e) for e in exc.errors(include_url=False)]
+    places: list[tuple[Path, str | None]] = []
     located: list[tuple[Path, dict[str, Any]]] = []
     for err in errors:
         loc = tuple(err["loc"])
@@ -157,14 +183,28 @@ def validate(doc: Document) -> tuple[Journey | None, list[Finding]]:
             err = dict(err, loc=tuple(err["loc"]))
         located.append((path, err))
     # A union reports one error per member; keep the deepest paths, one message per place.
+    # (A missing key counts as one level deeper than its mapping: it is not a union's
+    # member failing there, and `start` missing must not hide an error in `steps`.)
+    # But a key missing beside a misspelling of it is said once, by "did you mean".)
+    unknown = {path: err for path, err in located if err["type"] == "extra_forbidden"}
+    depth = [path + (str(err["loc"][-1]),) if err["type"] == "missing" and not any(
+        other[:-1] == path and difflib.get_close_matches(str(err["loc"][-1]), [str(other[-1])],
+                                                         n=1, cutoff=0.6)
+        for other in unknown
+    ) else path for path, err in located]
     deepest: list[tuple[Path, dict[str, Any]]] = []
-    for path, err in located:
-        if any(len(other) > len(path) and other[: len(path)] == path for other, _ in located):
+    for (path, err), own in zip(located, depth, strict=True):
+        if any(len(other) > len(own) and other[: len(own)] == own for other in depth):
+            if err["type"] == "missing":
+                # Said by "did you mean", but still to be repaired.
+                places.append((path, str(err["loc"][-1])))
             continue
         deepest.append((path, err))
     findings: list[Finding] = []
     seen: set[tuple[Path, str]] = set()
     for path, err in deepest:
+        missing = str(err["loc"][-1]) if err["type"] == "missing" else None
+        places.append((path, missing))
         message = _message(err, doc.data, path)
         if (path, message) in seen:
             continue
@@ -192,4 +232,4 @@ def validate(doc: Document) -> tuple[Journey | None, list[Finding]]:
                                      step=group[0].step, question=group[0].question))
         else:
             merged.extend(group)
-    return None, merged
+    return merged, places

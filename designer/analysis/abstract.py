@@ -394,12 +394,15 @@ class Evaluator:
                 out.add(False)
             if v.some is not None:
                 out.add(True)
-                # An empty multichoice or repeat may count as unanswered.
-                if v.kind in (MULTI, LIST, TEXT, TOP):
+                # An empty text is no answer; an empty list is one (designer.answers).
+                if v.kind in (TEXT, TOP):
                     out.add(False)
             return truth(out)
         if expr.func == "len":
-            return AbsVal(NUM, True, Intervals.between(0, None, True))
+            v = self.value(env, expr.args[0]) if len(expr.args) == 1 else top()
+            if v.kind == LIST:
+                return AbsVal(NUM, v.none, v.some)  # a repeat's value is its item counts
+            return AbsVal(NUM, v.none or v.kind != MULTI, Intervals.between(0, None, True))
         if expr.func == "today":
             return top(DATE, none=False)
         # age, years_between, days_between depend on today: any whole number.

@@ -129,8 +129,9 @@ def impossible_and_always(ctx: Context) -> list[Finding]:
     journey = ctx.journey
     p = prove(ctx)
     out: list[Finding] = []
+    withheld = ctx.withheld
     for q in journey.questions.values():
-        if q.step in p.unreachable:
+        if q.step in p.unreachable or q.step in withheld:
             continue
         if q.when is not None:
             text = ctx.source(q.path + ("when",))
@@ -166,7 +167,7 @@ def impossible_and_always(ctx: Context) -> list[Finding]:
                     q.path + ("required",),
                 ))
     for sid in journey.steps:
-        if sid in p.unreachable or sid not in ctx.structurally_reachable:
+        if sid in p.unreachable or sid not in ctx.structurally_reachable or sid in withheld:
             continue
         branches = journey.branches(sid)
         for i, b in enumerate(branches):
@@ -203,6 +204,8 @@ def impossible_and_always(ctx: Context) -> list[Finding]:
     for node in ctx.facts.order:
         if node not in p.unreachable or node not in ctx.structurally_reachable:
             continue  # the structural check reports what no edge reaches
+        if node in withheld:
+            continue  # an unknown way out of an earlier step may lead here
         kind = "outcome" if journey.is_outcome(node) else "step"
         section = "outcomes" if kind == "outcome" else "steps"
         out.append(ctx.finding(
@@ -221,7 +224,7 @@ def dead_ends(ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     finder = None
     for sid, residual in facts.residual.items():
-        if residual is None or not facts.reachable(sid):
+        if residual is None or not facts.reachable(sid) or sid in ctx.after_unsure:
             continue
         import z3  # only loaded when there is a candidate
 

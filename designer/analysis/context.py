@@ -66,6 +66,20 @@ class Context:
             return set()
         return nx.descendants(graph, self.journey.start) | {self.journey.start}
 
+    @cached_property
+    def withheld(self) -> set[str]:
+        """Nodes whose ways in may be incomplete (designer.unsure.zone): no claim on them."""
+        from designer.unsure import zone
+
+        return zone(self.journey)
+
+    @cached_property
+    def after_unsure(self) -> set[str]:
+        """Steps at or after an unsure condition: no witness replayed through them counts."""
+        from designer.unsure import upstream_unsure
+
+        return upstream_unsure(self.journey) | self.withheld
+
     def source(self, path: Path) -> str:
         """The text written at `path` in the journey file (an expression, an id…)."""
         node: Any = self.journey.document.data

@@ -20,6 +20,7 @@ import networkx as nx
 
 from designer.compiled import CompiledJourney, QuestionInfo
 from designer.expressions.ast import Expr, names, walk
+from designer.presence import fewest_items, is_list
 
 from .abstract import TYPE_KINDS, Evaluator, NameInfo, Scope, is_term, term_key
 from .domains import (
@@ -271,10 +272,12 @@ class Interpreter:
             else:
                 fact.required = self.split(shown, q.required)[0]
                 may_be_empty = bool(fact.required - TRUE)
-            if q.type in ("multichoice", "repeat"):
-                # An empty list may stand for "no answer": keep null possible.
-                may_be_empty = True
-            value = self.answer_domain(q, shown, may_be_empty)
+            if is_list(q.type):
+                # A shown list always has a list for answer (designer.presence): "none" is
+                # an empty list, never null; may_be_empty says whether it can have 0 items.
+                value = self.list_domain(q, may_be_empty)
+            else:
+                value = self.answer_domain(q, shown, may_be_empty)
             shown = shown.set(q.id, value)
         if q.type == "repeat":
             self._items(q, shown, facts)
@@ -307,11 +310,19 @@ class Interpreter:
             if lo is not None or hi is not None:
                 bounded = base.some.intersect(Intervals.between(lo, hi, True))  # type: ignore[attr-defined]
                 return AbsVal(DATE, none, None if bounded.is_empty() else bounded)
-        if base.kind == LIST and (q.min is not None or q.max is not None):
-            lo = q.min if isinstance(q.min, int) else 0
-            hi = q.max if isinstance(q.max, int) else None
-            return AbsVal(LIST, none, Intervals.between(lo, hi, True))
         return base
+
+    def list_domain(self, q: QuestionInfo, optional: bool) -> AbsVal:
+        """The answers a shown multichoice or repeat can have (never null): its item
+        counts, as designer.presence.count_bounds accepts them."""
+        base = self.scope.domain(q.id, False)
+        if base.kind != LIST:
+            return base  # a multichoice: which options, not how many
+        hi = q.max if isinstance(q.max, int) else None
+        counts = Intervals.between(fewest_items(q.min, required=True), hi, True)
+        if optional:
+            counts = counts.union(Intervals.point(0, True))
+        return AbsVal(LIST, False, counts)
 
     def _date_bound(self, bound: object, env: Env, low: bool) -> int | None:
         if bound is None or isinstance(bound, (int, float, str)):

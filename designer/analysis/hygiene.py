@@ -92,7 +92,8 @@ def _never_together(finder: Any, a: str, b: str) -> bool:
 def unused_answers(ctx: Context) -> list[Finding]:
     """`unused-answer`: an answer no expression reads, from a question without `purpose`."""
     journey = ctx.journey
-    used: set[str] = set()
+    # What parts set aside or broken may read counts as used (designer.unsure).
+    used: set[str] = set(journey.unsure.used)
     for parsed in journey.expressions:
         if parsed.tree is None:
             continue
@@ -243,6 +244,8 @@ def equivalent_branches(ctx: Context) -> list[Finding]:
         branches = journey.branches(sid)
         if len(branches) < 2 or len({b.target for b in branches}) < 2:
             continue
+        if sid in ctx.withheld:
+            continue
         if sig is None:
             sig = _signature(ctx)
         taken = {b.index: b.taken for b in facts.branches.get(sid, [])}
@@ -282,6 +285,8 @@ def single_options(ctx: Context) -> list[Finding]:
             ))
     for sid in journey.steps:
         branches = journey.branches(sid)
+        if sid in journey.unsure.steps:
+            continue
         if len(branches) >= 2 and len({b.target for b in branches}) == 1:
             out.append(ctx.finding(
                 "single-option",
@@ -335,7 +340,9 @@ def mergeable_steps(ctx: Context) -> list[Finding]:
         if len(branches) != 1 or not branches[0].default:
             continue
         nxt = branches[0].target
-        if nxt not in journey.steps or nxt == sid or graph.in_degree(nxt) != 1:
+        if nxt not in journey.steps or nxt == sid or graph.in_degree(nxt) != 1 or (
+            nxt in ctx.withheld
+        ):
             continue
         a, b = _weight(ctx, sid), _weight(ctx, nxt)
         if not a or not b or a > most or b > most:

@@ -33,7 +33,9 @@ from designer.expressions.ast import (
     Unary,
 )
 from designer.expressions.evaluator import evaluate
+from designer.presence import count_bounds, fewest_items, is_list
 from designer.run import Run
+from designer.unsure import UNKNOWN_PREFIX
 from designer.values import check_bounds, check_option, coerce
 
 from .context import Context
@@ -184,6 +186,11 @@ class Encoder:
                 finally:
                     self._active.discard(ident)
             return self._computed[ident]
+        if ident.startswith(UNKNOWN_PREFIX):
+            # An unsure expression (designer.unsure): any truth value, null included.
+            if ident not in self._computed:
+                self._computed[ident] = self._free("bool")
+            return self._computed[ident]
         return Sym(z3.BoolVal(True), z3.BoolVal(False), "null")
 
     # ------------------------------------------------------------- expressions
@@ -267,19 +274,13 @@ class Encoder:
                 return Sym(z3.Or(a.null, b.null), self._years(b.val - a.val), "num")
             if e.func == "len" and len(e.args) == 1 and isinstance(e.args[0], Name):
                 ident = e.args[0].id
-                if ident in self.multi:
-                    opts = list(self.multi[ident].values())
-                    total = z3.Sum([z3.If(o, 1, 0) for o in opts]) if opts else z3.IntVal(0)
-                    return Sym(self.values[ident].null, total, "num")
-                if ident in self.counts:
-                    return Sym(self.values[ident].null, self.counts[ident], "num")
+                if ident in self.multi or ident in self.counts:
+                    return Sym(self.values[ident].null, self.count(ident), "num")
                 return self._free("num")
             if e.func == "answered" and e.args and isinstance(e.args[0], Name):
+                # An empty list is an answer (designer.presence).
                 a = self.name(e.args[0].id)
-                present = z3.Not(a.null)
-                if a.kind == "multi" and e.args[0].id in self.multi:
-                    present = z3.And(present, z3.Or(list(self.multi[e.args[0].id].values())))
-                return Sym(z3.BoolVal(False), present, "bool")
+                return Sym(z3.BoolVal(False), z3.Not(a.null), "bool")
             return self._free("num")
         return self._free()
 
@@ -417,30 +418,47 @@ class Encoder:
         if not q.answers or q.id not in self.values:
             return
         v = self.values[q.id]
-        # What a run is: a hidden question's answer is null.
+        # What a run is: a hidden question's answer is null; a shown list's is a list,
+        # possibly empty, never null (designer.presence).
         self.constraints.append(z3.Implies(z3.Not(shown), v.null))
+        if is_list(q.type):
+            self.constraints.append(z3.Implies(shown, z3.Not(v.null)))
         # What a completed page is: its answers are valid. Guarded, so that a proof about
         # the page itself does not depend on the citizen being able to complete it.
         c: list[z3.BoolRef] = []
         required = q.required if isinstance(q.required, bool) else None
-        if required is None:
-            c.append(z3.Implies(z3.And(shown, self.holds(q.required)), z3.Not(v.null)))  # type: ignore[arg-type]
-        elif required:
-            c.append(z3.Implies(shown, z3.Not(v.null)))
-        if q.type == "repeat":
-            count = self.counts[q.id]
-            # A repeat is null when empty; bounds of item counts when answered.
-            self.constraints.append(z3.Implies(v.null, count == 0))
-            c.append(z3.Implies(z3.Not(v.null), z3.And(
-                count >= max(1, q.min or 0),
-                count <= (q.max if isinstance(q.max, int) else count),
-            )))
+        needed = (z3.And(shown, self.holds(q.required)) if required is None  # type: ignore[arg-type]
+                  else shown if required else z3.BoolVal(False))
+        if is_list(q.type):
+            c.extend(self._counts(q, v, needed))
         else:
+            c.append(z3.Implies(needed, z3.Not(v.null)))
+        if q.type != "repeat":
             c.extend(self._domain(q, v, shown))
         if c:
             literal = self.valid(q.id)
             self.constraints.append(z3.Implies(literal, z3.And(c)))
             self.constraints.append(z3.Implies(self.enforce(q.step), literal))
+
+    def count(self, qid: str) -> z3.ArithRef:
+        """The number of items of a repeat, or of options ticked in a multichoice."""
+        if qid in self.counts:
+            return self.counts[qid]
+        opts = list(self.multi[qid].values())
+        return z3.Sum([z3.If(o, 1, 0) for o in opts]) if opts else z3.IntVal(0)
+
+    def _counts(self, q: QuestionInfo, v: Sym, needed: z3.BoolRef) -> list[z3.BoolRef]:
+        """The item counts a list answer may have: designer.presence.count_bounds."""
+        count = self.count(q.id)
+        self.constraints.append(z3.Implies(v.null, count == 0))
+        self.constraints.append(count >= 0)
+        out = [z3.Implies(z3.And(needed, z3.Not(v.null)),
+                          count >= fewest_items(q.min, required=True))]
+        if isinstance(q.min, int):
+            out.append(z3.Implies(z3.And(z3.Not(v.null), count > 0), count >= q.min))
+        if isinstance(q.max, int):
+            out.append(count <= q.max)
+        return out
 
     def _domain(self, q: QuestionInfo, v: Sym, shown: z3.BoolRef) -> list[z3.BoolRef]:
         c: list[z3.BoolRef] = []
@@ -453,14 +471,6 @@ class Encoder:
         elif q.type == "choice":
             codes = [self.code(o) for o in (q.options or {})]
             c.append(z3.Implies(some, z3.Or([v.val == k for k in codes]) if codes else False))
-        elif q.type == "multichoice":
-            opts = list(self.multi[q.id].values())
-            count = z3.Sum([z3.If(o, 1, 0) for o in opts]) if opts else z3.IntVal(0)
-            if isinstance(q.min, int):
-                c.append(z3.Implies(some, count >= q.min))
-            if isinstance(q.max, int):
-                c.append(z3.Implies(some, count <= q.max))
-            self.constraints.append(z3.Implies(v.null, count == 0))
         elif q.type == "date":
             for bound, low in ((q.min, True), (q.max, False)):
                 if bound is None:
@@ -512,7 +522,7 @@ class Encoder:
             ]
         if t == "repeat":
             n = model.evaluate(self.counts[q.id], model_completion=True).as_long()
-            return [sample_item(self.journey, q) for _ in range(max(1, min(n, 50)))]
+            return [sample_item(self.journey, q) for _ in range(max(0, min(n, 50)))]
         if t in ("text", "textarea") and model is not None:
             n = model.evaluate(sym.val, model_completion=True).as_long()
             question = q.question
@@ -607,8 +617,14 @@ def _valid(q: QuestionInfo, value: Any, env: dict[str, Any], today: datetime.dat
     if q.options is not None and q.type in ("choice", "multichoice"):
         if check_option(value, q.options) is not None:
             return False
-    if q.type in ("integer", "decimal", "multichoice"):
+    if q.type in ("integer", "decimal"):
         if check_bounds(q.type, value, min=q.min, max=q.max) is not None:
+            return False
+    if q.type == "multichoice" and isinstance(value, list):
+        required = q.required if isinstance(q.required, bool) else evaluate(
+            q.required, env, today=today) is True
+        low, high = count_bounds(q.min, q.max, required=required, count=len(value))
+        if check_bounds(q.type, value, min=low, max=high) is not None:
             return False
     if q.type == "date":
         lo = evaluate(q.min, env, today=today) if q.min is not None else None

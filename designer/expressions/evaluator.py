@@ -4,8 +4,9 @@
 arithmetic with None is None; `not None` is None; `false and None` is false;
 `true or None` is true. Testing against the literal `null` (`x == null`,
 `x != null`) is a presence test and always gives true or false, as does
-`answered(x)`. Values of the wrong kind (which the checker reports
-beforehand) also give None rather than an exception: evaluation never fails.
+`answered(x)` (an empty list is an answer: designer/presence.py). Values of the
+wrong kind (which the checker reports beforehand) also give None rather than an
+exception: evaluation never fails.
 
 renderer/static/parcours-expr.js implements the same semantics over
 `to_json(tree)`; tests/expressions compare the two.
@@ -17,6 +18,8 @@ import datetime
 import decimal
 from collections.abc import Mapping
 from typing import Any
+
+from designer.presence import is_answered
 
 from .ast import BinOp, BoolOp, Call, Compare, Expr, ListLit, Literal, Name, Unary
 from .parser import parse_iso_date
@@ -217,11 +220,7 @@ class _Evaluator:
         if func == "answered":
             arg = node.args[0]
             value = _normalise(self.answers.get(arg.id)) if isinstance(arg, Name) else None
-            if value is None:
-                return False
-            if isinstance(value, (str, list, tuple, Mapping)) and len(value) == 0:
-                return False
-            return True
+            return is_answered(value)
         args = [self.value_of(arg) for arg in node.args]
         if func == "len":
             return len(args[0]) if _kind(args[0]) == "list" else None

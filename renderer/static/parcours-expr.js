@@ -6,7 +6,8 @@
  * suite runs both on the same cases):
  *   - null is "unanswered" and "unknown"; logic is three-valued as in SQL;
  *   - `x == null` / `x != null` (with the literal null) test presence;
- *   - answered(x) is false for null, "" and [];
+ *   - answered(x) is false for null, "" and {}; an empty list is an answer
+ *     (designer/presence.py: "none" is an answer to a list question);
  *   - a value of the wrong kind gives null, never an exception.
  * Answers: booleans, numbers, strings, arrays of strings (multichoice), arrays
  * of objects (repeat items); a date is its ISO text "YYYY-MM-DD". `today` is
@@ -252,7 +253,7 @@
       var arg = node.args[0];
       var value = arg.k === "name" ? lookup(this.answers, arg.id) : null;
       if (value === null) return false;
-      if ((typeof value === "string" || Array.isArray(value)) && value.length === 0) return false;
+      if (typeof value === "string" && value.length === 0) return false;
       if (kind(value) === "item" && Object.keys(value).length === 0) return false;
       return true;
     }

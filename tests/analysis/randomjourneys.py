@@ -18,6 +18,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from designer.compiled import CompiledJourney
+from designer.presence import shown_value
 from designer.run import Run
 
 TODAY = datetime.date(2026, 1, 15)
@@ -31,6 +32,8 @@ class QSpec:
     type: str  # yesno | choice | integer
     when: str | None = None
     required: str | bool = True
+    #: `min` of a list question (None: not written).
+    min: int | None = None
 
 
 @dataclass
@@ -67,6 +70,12 @@ def _atom(draw: st.DrawFn, q: QSpec) -> str:
             f'"{c}" in {q.id}', f'"{c}" not in {q.id}', f"len({q.id}) >= 2",
             f"answered({q.id})", f"{q.id} == null",
         ]))
+    if q.type == "repeat":
+        n = draw(st.integers(0, 2))
+        return draw(st.sampled_from([
+            f"len({q.id}) == 0", f"len({q.id}) >= {n}", f"len({q.id}) < {n}",
+            f"answered({q.id})", f"{q.id} == null", f"{q.id} != null",
+        ]))
     if q.type == "text":
         return draw(st.sampled_from([
             f'{q.id} == "autre"', f"answered({q.id})", f'{q.id} != "x"',
@@ -92,6 +101,9 @@ def _condition(draw: st.DrawFn, available: list[QSpec]) -> str:
 
 BASIC = ["yesno", "choice", "integer"]
 RICH = BASIC + ["decimal", "date", "multichoice", "text"]
+#: Lists that may be left empty (repeats with `min: 0`, optional multichoices) among
+#: simple types: every domain is exact (a repeat has at most 2 items).
+LISTS = ["yesno", "integer", "repeat", "multichoice"]
 
 
 @st.composite
@@ -121,6 +133,8 @@ def journeys(
                 break
             total += 1
             q = QSpec(f"q{i}{k}", draw(st.sampled_from(types)))
+            if q.type in ("repeat", "multichoice"):
+                q.min = draw(st.sampled_from([0, None, 0, 1]))
             if draw(st.booleans()):
                 q.when = _condition(draw, earlier + step.questions)
             r = draw(st.integers(0, 4))
@@ -166,6 +180,10 @@ def render(steps: list[StepSpec], outcomes: list[str]) -> str:
                 out.append("        max: today()")
             if q.type == "integer":
                 out += ["        min: 0", f"        max: {INT_MAX}"]
+            if q.type == "repeat":
+                out += ["        max: 2", "        questions: {}"]
+            if q.min is not None:
+                out.append(f"        min: {q.min}")
             if q.when is not None:
                 out.append(f"        when: '{q.when}'")
             if q.required is not True:
@@ -191,7 +209,11 @@ DOMAINS: dict[str, tuple[Any, ...]] = {
     "decimal": (0.0, 2.5, 3.0, 10.0),
     "date": (TODAY - datetime.timedelta(days=10), datetime.date(2000, 1, 1),
              datetime.date(2015, 6, 15)),
-    "multichoice": (["a"], ["a", "b"], ["c"]),
+    # Exact: every subset of the options, none included; every count of items allowed.
+    "multichoice": tuple(
+        [c for j, c in enumerate(CHOICES) if mask >> j & 1] for mask in range(8)
+    ),
+    "repeat": ([], [{}], [{}, {}]),
     "text": ("autre", "x"),
 }
 
@@ -242,8 +264,9 @@ def brute_force(journey: CompiledJourney) -> Truth:
                     q.required, env, today=TODAY
                 ) is True:
                     truth.required_held.add(q.id)
-                if q.id in answers:
-                    env[q.id] = answers[q.id]
+                value = shown_value(q.type, answers.get(q.id))  # one meaning for all
+                if value is not None:
+                    env[q.id] = value
             values = dict(env)
             taken = None
             for b in journey.branches(page.step):

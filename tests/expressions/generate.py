@@ -335,7 +335,7 @@ def reference(node: Expr, env: dict[str, Any], today: datetime.date) -> Any:
             arg = node.args[0]
             assert isinstance(arg, Name)
             v = env.get(arg.id)
-            return not (v is None or v == "" or v == [])
+            return not (v is None or v == "" or v == {})  # an empty list is an answer
         args = [r(a) for a in node.args]
         if any(a is None for a in args):
             return None

@@ -195,7 +195,8 @@ def test_multichoice_and_repeat() -> None:
     [
         (None, False),
         ("", False),
-        ([], False),
+        ([], True),  # "none" is an answer to a list question (designer/presence.py)
+        ({}, False),
         ("x", True),
         (0, True),
         (False, True),
