@@ -1,0 +1,282 @@
+"""The studio's web application: ``create_studio_app(folder, token) -> Starlette``.
+
+=================================  ===================================================
+``/``                              the journeys of the folder with their state
+``/edit/PATH``                     the editor (GET); ``POST``: check or save the form
+``/-/check`` (POST, JSON)          diagnostics of unsaved text, for the editor's script
+``/-/schema.json``                 the journey JSON Schema (the editor's completion)
+``/-/rules/SLUG``                  a check rule's documentation page
+``/static/…``                      the studio's style sheet and editor bundle
+=================================  ===================================================
+
+Every request needs the access token (:mod:`renderer.studio.access`); every POST needs the
+CSRF token of the page it came from. Without JavaScript the editor is a plain form: a
+textarea, "Vérifier" and "Enregistrer", the findings listed under it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from designer.findings import RULES
+from designer.source import MAX_BYTES
+from renderer import markdown
+from renderer.security import CSRF_FIELD, SecurityMiddleware, csrf_ok
+from renderer.studio.access import OutsideFolder, TokenGate, resolve_journey
+from renderer.studio.diagnostics import diagnose
+from renderer.studio.files import ChangedOnDisk, Folder, digest, save
+from renderer.studio.texts import LANGUAGES, t
+
+HERE = Path(__file__).parent
+#: The project's rule pages, present in a source checkout (not in a wheel).
+RULE_DOCS = HERE.parents[1] / "docs" / "rules"
+#: A journey is at most 5 MB; its form encoding can take up to three times that.
+MAX_BODY = 3 * MAX_BYTES + 100_000
+CSRF_HEADER = "x-csrf-token"
+
+
+class Studio:
+    """The application's state: the folder, the CSRF token of this process, templates."""
+
+    def __init__(self, root: Path) -> None:
+        self.folder = Folder(root)
+        self.csrf = secrets.token_urlsafe(32)
+        self.templates = Environment(
+            loader=FileSystemLoader(str(HERE / "templates")),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+
+def _studio(request: Request) -> Studio:
+    return request.app.state.studio  # type: ignore[no-any-return]
+
+
+def _lang(request: Request) -> str:
+    lang = request.query_params.get("lang", "fr")
+    return lang if lang in LANGUAGES else "fr"
+
+
+def render(request: Request, template: str, context: dict[str, Any],
+           status: int = 200) -> HTMLResponse:
+    """A studio page, with what every page needs."""
+    lang = context.get("lang") or _lang(request)
+    other = "en" if lang == "fr" else "fr"
+    base = {
+        "lang": lang,
+        "t": lambda key, **kw: t(key, lang, **kw),
+        "csrf_field": CSRF_FIELD,
+        "csrf_token": _studio(request).csrf,
+        "switch_url": f"{request.url.path}?{urlencode({'lang': other})}",
+        "switch_lang": other,
+        "lang_query": "" if lang == "fr" else "?lang=en",
+    }
+    base.update(context)
+    html = _studio(request).templates.get_template(template).render(base)
+    response = HTMLResponse(html, status_code=status)
+    response.headers["content-language"] = lang
+    response.headers["cache-control"] = "no-store"
+    return response
+
+
+def _error(request: Request, status: int, title: str, body: str) -> HTMLResponse:
+    lang = _lang(request)
+    return render(request, "error.html", {"title": t(title, lang), "body": t(body, lang)},
+                  status=status)
+
+
+def _journey(request: Request) -> tuple[Path, str]:
+    relative = request.path_params["path"]
+    try:
+        path = resolve_journey(_studio(request).folder.root, relative)
+    except OutsideFolder:
+        raise HTTPException(404) from None
+    if not path.is_file():
+        raise HTTPException(404)
+    return path, relative
+
+
+# -- pages ------------------------------------------------------------------------------
+
+
+async def index(request: Request) -> Response:
+    """The journeys of the folder with their state."""
+    journeys = await run_in_threadpool(_studio(request).folder.journeys)
+    return render(request, "index.html", {"journeys": journeys,
+                                          "quote": lambda p: quote(p)})
+
+
+def _editor(request: Request, relative: str, text: str, base: str, *, status: int = 200,
+            message: str | None = None, problem: str | None = None) -> HTMLResponse:
+    result = diagnose(text, relative)
+    lang = _lang(request)
+    return render(request, "edit.html", {
+        "path": relative,
+        "action": f"/edit/{quote(relative)}" + ("?lang=en" if lang == "en" else ""),
+        "text": text,
+        "base": base,
+        "findings": result["findings"],
+        "counts": result["counts"],
+        "message": message,
+        "problem": problem,
+    }, status=status)
+
+
+async def edit_page(request: Request) -> Response:
+    """The editor, opened on the file as it is on disk."""
+    path, relative = _journey(request)
+    raw = path.read_bytes()
+    text = raw.decode("utf-8", errors="replace")
+    saved = request.query_params.get("saved") == "1"
+    lang = _lang(request)
+    return await run_in_threadpool(_editor, request, relative, text, digest(raw),
+                                   message=t("saved", lang) if saved else None)
+
+
+async def edit_post(request: Request) -> Response:
+    """The plain form's two buttons: check the text, or save it."""
+    path, relative = _journey(request)
+    form = await request.form(max_fields=10, max_files=0, max_part_size=MAX_BODY)
+    lang = _lang(request)
+    if not csrf_ok(_studio(request).csrf, form.get(CSRF_FIELD)):
+        return _error(request, 403, "forbidden_title", "csrf")
+    text = str(form.get("text") or "")
+    base = str(form.get("base") or "")
+    if form.get("action") == "save":
+        try:
+            await run_in_threadpool(save, path, text, base)
+        except ChangedOnDisk:
+            return await run_in_threadpool(
+                lambda: _editor(request, relative, text, base, status=409,
+                                problem=t("conflict", lang)))
+        query = {"saved": "1"} | ({"lang": "en"} if lang == "en" else {})
+        return RedirectResponse(f"/edit/{quote(relative)}?{urlencode(query)}",
+                                status_code=303)
+    return await run_in_threadpool(_editor, request, relative, text, base)
+
+
+async def check_api(request: Request) -> Response:
+    """Diagnostics of the editor's unsaved text (JSON in, JSON out)."""
+    if not csrf_ok(_studio(request).csrf, request.headers.get(CSRF_HEADER)):
+        return JSONResponse({"error": "csrf"}, status_code=403)
+    try:
+        body = json.loads(await request.body())
+        text, relative = body["text"], body["path"]
+        if not isinstance(text, str) or not isinstance(relative, str):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        return JSONResponse({"error": "expected {\"path\": str, \"text\": str}"},
+                            status_code=400)
+    try:
+        known = resolve_journey(_studio(request).folder.root, relative).is_file()
+    except OutsideFolder:
+        known = False
+    if not known:
+        return JSONResponse({"error": "no such journey in the folder"}, status_code=404)
+    result = await run_in_threadpool(diagnose, text, relative)
+    return JSONResponse(result, headers={"cache-control": "no-store"})
+
+
+async def schema(request: Request) -> Response:
+    """The journey format's JSON Schema, for the editor's completion."""
+    from designer.model import journey_schema
+
+    return JSONResponse(journey_schema())
+
+
+_HEADING = re.compile(r"^(#{1,4})\s+(.*)$")
+
+
+def _rule_html(text: str) -> Markup:
+    """A rule page's Markdown: headings and code blocks here, the rest as journey texts are."""
+    out: list[str] = []
+    para: list[str] = []
+    lines = text.splitlines()
+    i = 0
+
+    def flush() -> None:
+        if para:
+            out.append(str(markdown.render("\n".join(para))))
+            para.clear()
+
+    while i < len(lines):
+        line = lines[i]
+        heading = _HEADING.match(line)
+        if line.startswith("```"):
+            flush()
+            block = []
+            i += 1
+            while i < len(lines) and not lines[i].startswith("```"):
+                block.append(lines[i])
+                i += 1
+            out.append(f"<pre><code>{escape(chr(10).join(block))}</code></pre>")
+        elif heading:
+            flush()
+            level = min(len(heading.group(1)) + 1, 4)
+            out.append(f"<h{level}>{escape(heading.group(2))}</h{level}>")
+        else:
+            para.append(line)
+        i += 1
+    flush()
+    return Markup("\n".join(out))
+
+
+async def rule_page(request: Request) -> Response:
+    """A check rule's documentation: the project's page when installed, else its summary."""
+    slug = request.path_params["slug"]
+    rule = RULES.get(slug)
+    if rule is None:
+        raise HTTPException(404)
+    page = RULE_DOCS / f"{slug}.md"
+    body = _rule_html(page.read_text(encoding="utf-8")) if page.is_file() else None
+    return render(request, "rule.html", {"rule": rule, "body": body})
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    """The studio's 404 page (405 too: this path takes no such method)."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 404
+    return _error(request, status, "not_found_title", "not_found")
+
+
+# -- the application ------------------------------------------------------------------------
+
+
+def _too_large(scope: dict[str, Any]) -> tuple[bytes, str]:
+    return (b"<!DOCTYPE html><html lang=\"fr\"><title>Trop grand</title><p>Texte trop grand "
+            b"(5 Mo au plus).</p></html>", "fr")
+
+
+def create_studio_app(folder: str | Path, token: str) -> Starlette:
+    """The studio over ``folder``; every request needs ``token`` (see :mod:`.access`)."""
+    studio = Studio(Path(folder))
+    routes = [
+        Route("/", index, methods=["GET"]),
+        Route("/edit/{path:path}", edit_page, methods=["GET"]),
+        Route("/edit/{path:path}", edit_post, methods=["POST"]),
+        Route("/-/check", check_api, methods=["POST"]),
+        Route("/-/schema.json", schema, methods=["GET"]),
+        Route("/-/rules/{slug}", rule_page, methods=["GET"]),
+        Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+    ]
+    app = Starlette(routes=routes, exception_handlers={HTTPException: not_found})
+    app.state.studio = studio
+    app.add_middleware(TokenGate, token=token)  # type: ignore[arg-type]
+    app.add_middleware(SecurityMiddleware, max_body=MAX_BODY,  # type: ignore[arg-type]
+                       too_large=_too_large)
+    return app

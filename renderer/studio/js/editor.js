@@ -1,0 +1,139 @@
+// The studio's editor: CodeMirror 6 over the plain form's textarea (progressive
+// enhancement: without this script the form works as it is). Diagnostics as you type:
+// the linter waits for a pause (debounce), cancels the previous request with an
+// AbortController, and asks the studio to check the unsaved text in process.
+// Rebuilt into ../static/editor.js by `npm run build:studio` (esbuild, minified).
+
+import {EditorView, basicSetup} from "codemirror";
+import {yaml} from "@codemirror/lang-yaml";
+import {linter, lintGutter, forEachDiagnostic} from "@codemirror/lint";
+import {autocompletion} from "@codemirror/autocomplete";
+import {schemaCompletion} from "./schema-complete.js";
+
+const DEBOUNCE_MS = 250;
+
+function position(doc, line, column) {
+  const l = doc.line(Math.min(Math.max(line, 1), doc.lines));
+  return {line: l, from: l.from + Math.min(Math.max(column - 1, 0), l.length)};
+}
+
+function toDiagnostic(doc, f, labels) {
+  const {line, from} = position(doc, f.line, f.column);
+  const to = Math.min(from + f.length, line.to);
+  return {
+    from,
+    to: Math.max(to, from),
+    severity: f.severity,
+    source: f.rule,
+    message: f.message,
+    renderMessage() {
+      const box = document.createElement("div");
+      box.className = "st-diag";
+      const text = document.createElement("p");
+      text.textContent = f.message;
+      const why = document.createElement("p");
+      why.className = "st-diag__rule";
+      why.textContent = `${f.rule} : ${f.summary} — `;
+      const link = document.createElement("a");
+      link.href = f.docs;
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.textContent = labels.doc;
+      why.appendChild(link);
+      box.append(text, why);
+      return box;
+    },
+    actions: f.fixes.map((fix) => ({
+      name: fix.label,
+      apply(view) {
+        const at = position(view.state.doc, fix.line, fix.column).from;
+        view.dispatch({changes: {from: at, to: at + fix.length, insert: fix.text}});
+      },
+    })),
+  };
+}
+
+function showFindings(data, list, counts, labels) {
+  counts.textContent = labels.counts
+    .replace("{errors}", data.counts.error)
+    .replace("{warnings}", data.counts.warning)
+    .replace("{infos}", data.counts.info);
+  list.replaceChildren(...data.findings.map((f) => {
+    const li = document.createElement("li");
+    li.className = `st-finding st-finding--${f.severity}`;
+    li.textContent = `${labels.where.replace("{line}", f.line).replace("{column}", f.column)} — ${f.message} [${f.rule}]`;
+    return li;
+  }));
+}
+
+function start(form) {
+  const textarea = form.querySelector("textarea[name=text]");
+  const list = document.getElementById("findings");
+  const counts = document.getElementById("counts");
+  const labels = JSON.parse(form.dataset.labels);
+  const path = form.dataset.path;
+  const csrf = form.dataset.csrf;
+  let ids = {steps: [], outcomes: [], questions: []};
+  let schema = null;
+  let controller = null;
+  fetch("/-/schema.json", {credentials: "same-origin"})
+    .then((r) => r.json()).then((s) => { schema = s; }).catch(() => {});
+
+  async function check(view) {
+    if (controller) controller.abort();
+    controller = new AbortController();
+    const doc = view.state.doc;
+    let data;
+    try {
+      const response = await fetch("/-/check", {
+        method: "POST",
+        credentials: "same-origin",
+        signal: controller.signal,
+        headers: {"content-type": "application/json", "x-csrf-token": csrf},
+        body: JSON.stringify({path, text: doc.toString()}),
+      });
+      if (!response.ok) return [];
+      data = await response.json();
+    } catch (e) {
+      return []; // cancelled by a newer request: the linter drops a stale answer anyway
+    }
+    ids = data.ids;
+    if (list && counts) showFindings(data, list, counts, labels);
+    form.dataset.checked = String(Number(form.dataset.checked || 0) + 1);
+    return data.findings.map((f) => toDiagnostic(doc, f, labels));
+  }
+
+  const view = new EditorView({
+    doc: textarea.value,
+    extensions: [
+      basicSetup,
+      yaml(),
+      lintGutter(),
+      linter(check, {delay: DEBOUNCE_MS}),
+      autocompletion({override: [schemaCompletion(() => schema, () => ids)]}),
+      EditorView.contentAttributes.of({"aria-label": labels.label,
+                                       "aria-describedby": "text-hint"}),
+      EditorView.updateListener.of((update) => {
+        if (update.docChanged) textarea.value = update.state.doc.toString();
+      }),
+    ],
+  });
+  textarea.hidden = true;
+  textarea.after(view.dom);
+  form.addEventListener("submit", () => { textarea.value = view.state.doc.toString(); });
+  // For the browser tests: the diagnostics the editor holds, by line.
+  window.parcoursStudio = {
+    view,
+    markers() {
+      const out = [];
+      forEachDiagnostic(view.state, (d, from) => {
+        out.push({line: view.state.doc.lineAt(from).number, severity: d.severity,
+                  rule: d.source, message: d.message});
+      });
+      return out;
+    },
+  };
+}
+
+const form = document.getElementById("editor-form");
+if (form) start(form);

@@ -1,0 +1,203 @@
+"""The studio over HTTP: the access token, files outside the folder, CSRF, the journey
+list, the plain form (check and save without JavaScript), saving atomically and refusing
+a file changed on disk, and the check API the editor calls as the designer types."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from renderer.studio.access import OutsideFolder, resolve_journey
+from renderer.studio.app import create_studio_app
+from renderer.studio.diagnostics import diagnose
+from renderer.studio.files import digest
+
+ROOT = Path(__file__).resolve().parents[2]
+VOIRIE = ROOT / "journeys" / "signalement-voirie.yaml"
+TOKEN = "secret-token-for-tests"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    root = tmp_path / "journeys"
+    root.mkdir()
+    shutil.copy(VOIRIE, root / "voirie.yaml")
+    (root / "cassee.yaml").write_text("parcours: 1\nid: [\n", encoding="utf-8")
+    (tmp_path / "outside.yaml").write_text(VOIRIE.read_text(encoding="utf-8"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def client(folder: Path) -> TestClient:
+    c = TestClient(create_studio_app(folder, TOKEN))
+    c.cookies.set("parcours_studio", TOKEN)
+    return c
+
+
+def _csrf(client: TestClient, path: str = "/edit/voirie.yaml") -> tuple[str, str]:
+    html = client.get(path).text
+    csrf = html.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    base = html.split('name="base" value="', 1)[1].split('"', 1)[0]
+    return csrf, base
+
+
+@pytest.mark.parametrize("path", ["/", "/edit/voirie.yaml", "/static/editor.js",
+                                  "/static/studio.css", "/-/schema.json", "/-/rules/cycle"])
+def test_nothing_is_served_without_the_token(folder: Path, path: str) -> None:
+    anonymous = TestClient(create_studio_app(folder, TOKEN))
+    response = anonymous.get(path)
+    assert response.status_code == 403
+    assert "Accès refusé" in response.text and "voirie" not in response.text
+    anonymous.cookies.set("parcours_studio", "not-the-token")
+    assert anonymous.get(path).status_code == 403
+    assert anonymous.get(path + "?token=wrong").status_code == 403
+    assert anonymous.post("/-/check", json={"path": "voirie.yaml", "text": ""}).status_code == 403
+
+
+def test_the_token_in_the_url_becomes_a_cookie_and_leaves_the_address(folder: Path) -> None:
+    browser = TestClient(create_studio_app(folder, TOKEN))
+    first = browser.get(f"/edit/voirie.yaml?token={TOKEN}&lang=en", follow_redirects=False)
+    assert first.status_code == 303
+    assert first.headers["location"] == "/edit/voirie.yaml?lang=en"
+    cookie = first.headers["set-cookie"]
+    assert f"parcours_studio={TOKEN}" in cookie and "HttpOnly" in cookie
+    assert "SameSite=Strict" in cookie
+    assert browser.get("/edit/voirie.yaml").status_code == 200
+
+
+def test_the_list_shows_each_journey_with_its_state(client: TestClient) -> None:
+    page = client.get("/")
+    assert page.status_code == 200
+    rows = page.text.split("<tbody>", 1)[1]
+    assert 'href="/edit/voirie.yaml"' in rows and 'href="/edit/cassee.yaml"' in rows
+    broken = rows.split('href="/edit/cassee.yaml"', 1)[1].split("</tr>", 1)[0]
+    assert 'class="st-bad">1<' in broken  # one yaml-syntax error
+    assert "Signaler un problème dans la rue" in rows
+    assert "<time datetime=" in rows
+    assert page.headers["content-security-policy"].startswith("default-src 'self'")
+
+
+@pytest.mark.parametrize("path", ["../outside.yaml", "..%2Foutside.yaml", "%2E%2E/outside.yaml",
+                                  "sub/../../outside.yaml", "/etc/passwd", "link.yaml",
+                                  "voirie.txt", "nothing.yaml"])
+def test_a_path_outside_the_folder_is_refused(client: TestClient, folder: Path,
+                                              path: str) -> None:
+    (folder / "link.yaml").symlink_to(folder.parent / "outside.yaml")
+    (folder / "voirie.txt").write_text("x", encoding="utf-8")
+    page = client.get(f"/edit/{path}")
+    assert page.status_code == 404
+    assert "Signaler un problème" not in page.text
+    csrf, _ = _csrf(client)
+    posted = client.post(f"/edit/{path}", data={"csrf_token": csrf, "text": "x", "base": "",
+                                                "action": "save"})
+    assert posted.status_code == 404
+    assert (folder.parent / "outside.yaml").read_text(encoding="utf-8") == VOIRIE.read_text(
+        encoding="utf-8")
+    api = client.post("/-/check", json={"path": path, "text": "x"},
+                      headers={"x-csrf-token": csrf})
+    assert api.status_code == 404
+    # The symlink that leads out is not even listed.
+    assert "link.yaml" not in client.get("/").text
+
+
+def test_resolve_journey_refuses_every_way_out(folder: Path) -> None:
+    for bad in ("", "/abs.yaml", "../x.yaml", "a/../../x.yaml", "x.py", "a\x00.yaml", "."):
+        with pytest.raises(OutsideFolder):
+            resolve_journey(folder, bad)
+    assert resolve_journey(folder, "voirie.yaml") == (folder / "voirie.yaml").resolve()
+
+
+def test_every_post_needs_the_csrf_token(client: TestClient, folder: Path) -> None:
+    before = (folder / "voirie.yaml").read_bytes()
+    _, base = _csrf(client)
+    for token in ("", "forged"):
+        response = client.post("/edit/voirie.yaml", data={"csrf_token": token, "text": "x",
+                                                          "base": base, "action": "save"})
+        assert response.status_code == 403
+    assert (folder / "voirie.yaml").read_bytes() == before
+    api = client.post("/-/check", json={"path": "voirie.yaml", "text": "x"})
+    assert api.status_code == 403
+    assert client.get("/-/check").status_code == 405
+
+
+def test_the_plain_form_checks_unsaved_text_without_saving_it(client: TestClient,
+                                                               folder: Path) -> None:
+    csrf, base = _csrf(client)
+    text = VOIRIE.read_text(encoding="utf-8").replace("- goto: probleme", "- goto: problme")
+    page = client.post("/edit/voirie.yaml", data={"csrf_token": csrf, "text": text,
+                                                  "base": base, "action": "check"})
+    assert page.status_code == 200
+    assert "ligne 62, colonne 15 — &#39;problme&#39; is neither a step nor an outcome" in page.text
+    assert 'href="/-/rules/unknown-target"' in page.text
+    assert "problme</textarea>" not in page.text and "goto: problme" in page.text
+    assert (folder / "voirie.yaml").read_text(encoding="utf-8") == VOIRIE.read_text(
+        encoding="utf-8")
+
+
+def test_saving_writes_the_file_and_refuses_a_file_changed_on_disk(client: TestClient,
+                                                                    folder: Path) -> None:
+    target = folder / "voirie.yaml"
+    csrf, base = _csrf(client)
+    assert base == digest(target.read_bytes())
+    new = target.read_text(encoding="utf-8").replace("Le problème\n", "Votre problème\n", 1)
+    saved = client.post("/edit/voirie.yaml", data={"csrf_token": csrf, "text": new,
+                                                   "base": base, "action": "save"},
+                        follow_redirects=False)
+    assert saved.status_code == 303 and saved.headers["location"] == "/edit/voirie.yaml?saved=1"
+    assert target.read_text(encoding="utf-8") == new
+    assert [p.name for p in folder.iterdir() if p.name.endswith(".tmp")] == []
+    assert "Enregistré." in client.get(saved.headers["location"]).text
+    # Another program changes the file; the form still carries the first version's stamp.
+    target.write_text(new + "# changed elsewhere\n", encoding="utf-8")
+    refused = client.post("/edit/voirie.yaml", data={"csrf_token": csrf, "text": new + "# mine\n",
+                                                     "base": digest(new.encode()),
+                                                     "action": "save"})
+    assert refused.status_code == 409
+    assert "le fichier a été modifié sur le disque depuis que vous l&#39;avez ouvert" in (
+        refused.text)
+    assert "# mine" in refused.text  # the designer's text is not lost
+    assert target.read_text(encoding="utf-8").endswith("# changed elsewhere\n")
+
+
+def test_saving_keeps_the_file_mode_and_lf_line_ends(client: TestClient, folder: Path) -> None:
+    target = folder / "voirie.yaml"
+    os.chmod(target, 0o640)
+    csrf, base = _csrf(client)
+    client.post("/edit/voirie.yaml", data={"csrf_token": csrf, "text": "a: 1\r\nb: 2\r\n",
+                                           "base": base, "action": "save"})
+    assert target.read_bytes() == b"a: 1\nb: 2\n"
+    assert target.stat().st_mode & 0o777 == 0o640
+
+
+def test_the_check_api_gives_findings_positions_rules_and_fixes(client: TestClient) -> None:
+    csrf, _ = _csrf(client)
+    text = VOIRIE.read_text(encoding="utf-8").replace("- goto: probleme", "- goto: problme")
+    data = client.post("/-/check", json={"path": "voirie.yaml", "text": text},
+                       headers={"x-csrf-token": csrf}).json()
+    [finding] = [f for f in data["findings"] if f["rule"] == "unknown-target"]
+    assert (finding["line"], finding["column"], finding["length"]) == (62, 15, 7)
+    assert finding["docs"] == "/-/rules/unknown-target"
+    assert finding["summary"] == "`start` or a `goto` that names nothing"
+    assert finding["fixes"] == [{"label": "Remplacer par « probleme » / Replace with 'probleme'",
+                                 "line": 62, "column": 15, "length": 7, "text": "probleme"}]
+    assert "probleme" in data["ids"]["steps"] and data["counts"]["error"] >= 1
+    bad = client.post("/-/check", content=b"not json", headers={"x-csrf-token": csrf})
+    assert bad.status_code == 400
+
+
+def test_diagnostics_of_broken_text_never_raise() -> None:
+    for text in ("", "parcours: 1\nid: [\n", "- a\n", "\x00", "a: *b\n", "steps: {a: 1}\n"):
+        result = diagnose(text, "x.yaml")
+        assert result["counts"]["error"] >= 1
+
+
+def test_the_rule_pages_and_the_schema(client: TestClient) -> None:
+    page = client.get("/-/rules/unknown-target")
+    assert page.status_code == 200 and "<h1>Règle unknown-target</h1>" in page.text
+    assert client.get("/-/rules/no-such-rule").status_code == 404
+    schema = client.get("/-/schema.json").json()
+    assert "steps" in schema["properties"]
