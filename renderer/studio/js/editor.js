@@ -107,11 +107,12 @@ function start(form) {
     doc: textarea.value,
     extensions: [
       basicSetup,
+      EditorView.cspNonce.of(form.dataset.nonce || ""),
       yaml(),
       lintGutter(),
       linter(check, {delay: DEBOUNCE_MS}),
       autocompletion({override: [schemaCompletion(() => schema, () => ids)]}),
-      EditorView.contentAttributes.of({"aria-label": labels.label,
+      EditorView.contentAttributes.of({"aria-label": labels.label, tabindex: "0",
                                        "aria-describedby": "text-hint"}),
       EditorView.updateListener.of((update) => {
         if (update.docChanged) textarea.value = update.state.doc.toString();
