@@ -33,6 +33,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from designer.editing import EditError, add_branch, add_question
 from designer.findings import RULES
 from designer.source import MAX_BYTES
 from renderer import markdown
@@ -131,10 +132,17 @@ async def index(request: Request) -> Response:
 
 
 def _editor(request: Request, relative: str, text: str, base: str, *, status: int = 200,
-            message: str | None = None, problem: str | None = None) -> HTMLResponse:
+            message: str | None = None, problem: str | None = None,
+            form: dict[str, str] | None = None, panel: str | None = None) -> HTMLResponse:
+    from designer.model import QUESTION_TYPES
+
     result = diagnose(text, relative)
     lang = _lang(request)
     return render(request, "edit.html", {
+        "ids": result["ids"],
+        "question_types": QUESTION_TYPES,
+        "form": form or {},
+        "panel": panel,
         "path": relative,
         "action": f"/edit/{quote(relative)}" + ("?lang=en" if lang == "en" else ""),
         "text": text,
@@ -160,13 +168,26 @@ async def edit_page(request: Request) -> Response:
 async def edit_post(request: Request) -> Response:
     """The plain form's two buttons: check the text, or save it."""
     path, relative = _journey(request)
-    form = await request.form(max_fields=10, max_files=0, max_part_size=MAX_BODY)
+    form = await request.form(max_fields=40, max_files=0, max_part_size=MAX_BODY)
     lang = _lang(request)
     if not csrf_ok(_studio(request).csrf, form.get(CSRF_FIELD)):
         return _error(request, 403, "forbidden_title", "csrf")
     text = str(form.get("text") or "")
     base = str(form.get("base") or "")
-    if form.get("action") == "save":
+    action = form.get("action")
+    if action in ("add-question", "add-branch"):
+        fields = {k: str(v) for k, v in form.items() if k.startswith(("q_", "b_"))}
+        panel = "question" if action == "add-question" else "branch"
+        try:
+            text = _panel_edit(text, panel, fields)
+        except EditError as exc:
+            reason = str(exc)
+            return await run_in_threadpool(
+                lambda: _editor(request, relative, text, base, status=422, form=fields,
+                                panel=panel, problem=t("edit_refused", lang, reason=reason)))
+        return await run_in_threadpool(
+            lambda: _editor(request, relative, text, base, message=t("added", lang)))
+    if action == "save":
         try:
             await run_in_threadpool(save, path, text, base)
         except ChangedOnDisk:
@@ -177,6 +198,26 @@ async def edit_post(request: Request) -> Response:
         return RedirectResponse(f"/edit/{quote(relative)}?{urlencode(query)}",
                                 status_code=303)
     return await run_in_threadpool(_editor, request, relative, text, base)
+
+
+def _panel_edit(text: str, panel: str, fields: dict[str, str]) -> str:
+    """The text with the form panel's addition (through ruamel.yaml: the rest is kept)."""
+    def get(key: str) -> str:
+        return fields.get(key, "").strip()
+
+    if panel == "branch":
+        return add_branch(text, get("b_step"), get("b_goto"), get("b_when") or None)
+    options: dict[str, str] = {}
+    for line in get("q_options").splitlines():
+        if line.strip():
+            oid, _, label = line.partition(":")
+            options[oid.strip()] = label.strip() or oid.strip()
+    labels = {"fr": get("q_label_fr"), "en": get("q_label_en")}
+    if not any(labels.values()):
+        raise EditError("a question needs a label")
+    return add_question(text, get("q_step"), get("q_id"), get("q_type") or "text", labels,
+                        options=options or None, when=get("q_when") or None,
+                        purpose=get("q_purpose") or None)
 
 
 async def check_api(request: Request) -> Response:

@@ -201,3 +201,32 @@ def test_the_rule_pages_and_the_schema(client: TestClient) -> None:
     assert client.get("/-/rules/no-such-rule").status_code == 404
     schema = client.get("/-/schema.json").json()
     assert "steps" in schema["properties"]
+
+
+def test_the_form_panel_adds_a_question_to_the_unsaved_text(client: TestClient,
+                                                             folder: Path) -> None:
+    csrf, base = _csrf(client)
+    text = VOIRIE.read_text(encoding="utf-8") + "# ma note\n"
+    page = client.post("/edit/voirie.yaml", data={
+        "csrf_token": csrf, "text": text, "base": base, "action": "add-question",
+        "q_step": "urgence", "q_id": "remarque", "q_type": "choice",
+        "q_label_fr": "Une remarque ?", "q_label_en": "", "q_options": "oui: Oui\nnon: Non",
+        "q_when": "", "q_purpose": "Pour l'agent"})
+    assert page.status_code == 200
+    assert "Ajouté au texte, pas encore enregistré" in page.text
+    area = page.text.split('name="text"', 1)[1].split("</textarea>", 1)[0]
+    assert ("      remarque:\n        type: choice\n        label: Une remarque ?\n"
+            "        options:\n          oui: Oui\n          non: Non\n"
+            "        purpose: Pour l&#39;agent\n    next:\n") in area
+    assert area.rstrip().endswith("# ma note")
+    assert (folder / "voirie.yaml").read_text(encoding="utf-8") == VOIRIE.read_text(
+        encoding="utf-8")  # not saved until the designer saves
+    refused = client.post("/edit/voirie.yaml", data={
+        "csrf_token": csrf, "text": text, "base": base, "action": "add-question",
+        "q_step": "urgence", "q_id": "danger", "q_type": "text", "q_label_fr": "x"})
+    assert refused.status_code == 422
+    assert "Ajout impossible : a question &#39;danger&#39; already exists" in refused.text
+    branch = client.post("/edit/voirie.yaml", data={
+        "csrf_token": csrf, "text": text, "base": base, "action": "add-branch",
+        "b_step": "suivi", "b_goto": "appeler_secours", "b_when": "danger"})
+    assert branch.status_code == 200

@@ -196,6 +196,32 @@ def test_saving_an_edit_and_refusing_when_the_file_changed_on_disk(
     context.close()
 
 
+def test_the_form_panel_adds_a_question_and_the_yaml_keeps_its_comments(
+    browser: Any, server: str, folder: Path
+) -> None:
+    context, page, console = _open(browser, server)
+    page.get_by_text("Ajouter une question").click()
+    page.get_by_label("Étape").first.select_option("probleme")
+    page.locator("#q-id").fill("gravite")
+    page.get_by_label("Type de question").select_option("yesno")
+    page.get_by_label("Libellé en français").fill("Est-ce grave ?")
+    page.get_by_label("Libellé en anglais").fill("Is it serious?")
+    page.get_by_role("button", name="Ajouter la question au texte").click()
+    page.get_by_role("status").first.wait_for()
+    page.wait_for_selector(".cm-editor .cm-content")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url(f"{server}/edit/voirie.yaml?saved=1")
+    saved = (folder / "voirie.yaml").read_text(encoding="utf-8")
+    before = VOIRIE.read_text(encoding="utf-8")
+    assert saved.startswith("# yaml-language-server: $schema=../schemas/journey.schema.json\n#\n"
+                            "# Report a problem in a public space")
+    added = ("      gravite:\n        type: yesno\n        label:\n"
+             "          fr: Est-ce grave ?\n          en: Is it serious?\n")
+    assert added in saved and saved.replace(added, "", 1) == before
+    assert console.problems() == []
+    context.close()
+
+
 def test_without_javascript_the_editor_is_a_plain_form(browser: Any, server: str,
                                                         folder: Path) -> None:
     context, page, _ = _open(browser, server, scripts=False)
@@ -247,6 +273,9 @@ def test_axe_core_finds_no_wcag_violation_on_the_studio_pages(browser: Any, serv
     page.goto(f"{server}/edit/voirie.yaml")
     page.wait_for_function("() => Number(document.getElementById('editor-form')"
                            ".dataset.checked || 0) >= 1")
+    violations += _axe(page)
+    # With the form panels open.
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
     violations += _axe(page)
     # With a finding shown (the lint tooltip open on hover).
     _type_unknown_target(page)
