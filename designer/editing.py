@@ -170,6 +170,14 @@ def set_question(text: str, qid: str, changes: dict[str, Any]) -> str:
     return _dump(data)
 
 
+def set_keys(text: str, changes: dict[str, Any]) -> str:
+    """Set top-level keys of the journey (``id``, ``title``…), each where it stands."""
+    data = _load(text)
+    for key, value in changes.items():
+        data[key] = _text(value) if isinstance(value, dict) else value
+    return _dump(data)
+
+
 def add_step(text: str, sid: str, title: dict[str, str] | str, *, after: str | None = None,
              goto: str | None = None) -> str:
     """Add a step (after ``after``, else at the end), going to ``goto`` when given."""

@@ -124,11 +124,47 @@ def _journey(request: Request) -> tuple[Path, str]:
 # -- pages ------------------------------------------------------------------------------
 
 
-async def index(request: Request) -> Response:
-    """The journeys of the folder with their state."""
+async def index(request: Request, *, form: dict[str, str] | None = None,
+                problem: str | None = None, status: int = 200) -> Response:
+    """The journeys of the folder with their state, and the form of a new journey."""
+    from designer.templates import TEMPLATES
+
     journeys = await run_in_threadpool(_studio(request).folder.journeys)
-    return render(request, "index.html", {"journeys": journeys,
-                                          "quote": lambda p: quote(p)})
+    return render(request, "index.html", {"journeys": journeys, "templates": TEMPLATES,
+                                          "form": form or {}, "problem": problem,
+                                          "quote": lambda p: quote(p)}, status=status)
+
+
+async def new_post(request: Request) -> Response:
+    """Create a journey from a template (never over an existing file), then edit it."""
+    from designer.templates import new_journey
+
+    form = await request.form(max_fields=10, max_files=0)
+    lang = _lang(request)
+    if not csrf_ok(_studio(request).csrf, form.get(CSRF_FIELD)):
+        return _error(request, 403, "forbidden_title", "csrf")
+    fields = {k: str(v) for k, v in form.items() if k != CSRF_FIELD}
+    relative = fields.get("file", "").strip()
+    if relative and "." not in Path(relative).name:
+        relative += ".yaml"
+    try:
+        path = resolve_journey(_studio(request).folder.root, relative)
+        text = new_journey(fields.get("template", ""), Path(relative).stem.lower(),
+                           {"fr": fields.get("title_fr", ""), "en": fields.get("title_en", "")})
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8") as out:  # "x": never overwrite
+            out.write(text)
+    except OutsideFolder:
+        return await index(request, form=fields, status=422,
+                           problem=t("new_refused", lang, reason=t("bad_file", lang)))
+    except FileExistsError:
+        return await index(request, form=fields, status=409,
+                           problem=t("new_refused", lang, reason=t("exists", lang)))
+    except (KeyError, ValueError) as exc:
+        return await index(request, form=fields, status=422,
+                           problem=t("new_refused", lang, reason=exc))
+    suffix = "?lang=en" if lang == "en" else ""
+    return RedirectResponse(f"/edit/{quote(relative)}{suffix}", status_code=303)
 
 
 def _editor(request: Request, relative: str, text: str, base: str, *, status: int = 200,
@@ -317,6 +353,7 @@ def create_studio_app(folder: str | Path, token: str) -> Starlette:
     studio = Studio(Path(folder))
     routes = [
         Route("/", index, methods=["GET"]),
+        Route("/new", new_post, methods=["POST"]),
         Route("/edit/{path:path}", edit_page, methods=["GET"]),
         Route("/edit/{path:path}", edit_post, methods=["POST"]),
         Route("/-/check", check_api, methods=["POST"]),

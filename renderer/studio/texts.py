@@ -65,6 +65,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "add_branch": {"fr": "Ajouter l'embranchement au texte", "en": "Add the branch to the text"},
     "added": {"fr": "Ajouté au texte, pas encore enregistré : vérifiez puis enregistrez.", "en": "Added to the text, not saved yet: check, then save."},
     "edit_refused": {"fr": "Ajout impossible : {reason}", "en": "Cannot add: {reason}"},
+    "new_title": {"fr": "Nouveau parcours", "en": "New journey"},
+    "new_intro": {"fr": "Partez d'un modèle : il est propre à la vérification, en français et en anglais.", "en": "Start from a template: it is clean under the check, in French and English."},
+    "field_template": {"fr": "Modèle", "en": "Template"},
+    "field_file": {"fr": "Nom du fichier (par exemple voirie/nid-de-poule.yaml)", "en": "File name (for example roads/pothole.yaml)"},
+    "field_title_fr": {"fr": "Titre en français (facultatif)", "en": "Title in French (optional)"},
+    "field_title_en": {"fr": "Titre en anglais (facultatif)", "en": "Title in English (optional)"},
+    "create": {"fr": "Créer le parcours", "en": "Create the journey"},
+    "new_refused": {"fr": "Création impossible : {reason}", "en": "Cannot create: {reason}"},
+    "exists": {"fr": "ce fichier existe déjà", "en": "this file already exists"},
+    "bad_file": {"fr": "le nom doit finir par .yaml et rester dans le dossier du studio", "en": "the name must end in .yaml and stay in the studio's folder"},
     "editor_status": {"fr": "État de la vérification", "en": "Check status"},
 }
 

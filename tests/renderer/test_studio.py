@@ -230,3 +230,29 @@ def test_the_form_panel_adds_a_question_to_the_unsaved_text(client: TestClient,
         "csrf_token": csrf, "text": text, "base": base, "action": "add-branch",
         "b_step": "suivi", "b_goto": "appeler_secours", "b_when": "danger"})
     assert branch.status_code == 200
+
+
+def test_a_new_journey_from_a_template(client: TestClient, folder: Path) -> None:
+    csrf, _ = _csrf(client)
+    page = client.get("/")
+    assert 'name="template"' in page.text and "Demander un rendez-vous" in page.text
+    created = client.post("/new", data={"csrf_token": csrf, "template": "rendez-vous",
+                                         "file": "guichet/rdv-mairie",
+                                         "title_fr": "Rendez-vous à la mairie",
+                                         "title_en": ""}, follow_redirects=False)
+    assert created.status_code == 303
+    assert created.headers["location"] == "/edit/guichet/rdv-mairie.yaml"
+    text = (folder / "guichet" / "rdv-mairie.yaml").read_text(encoding="utf-8")
+    assert "id: rdv-mairie\n" in text and "  fr: Rendez-vous à la mairie\n" in text
+    assert "0 erreur(s), 0 avertissement(s), 0 conseil(s)" in client.get(
+        created.headers["location"]).text
+    again = client.post("/new", data={"csrf_token": csrf, "template": "signalement",
+                                       "file": "guichet/rdv-mairie.yaml"})
+    assert again.status_code == 409 and "ce fichier existe déjà" in again.text
+    assert (folder / "guichet" / "rdv-mairie.yaml").read_text(encoding="utf-8") == text
+    outside = client.post("/new", data={"csrf_token": csrf, "template": "signalement",
+                                         "file": "../evasion.yaml"})
+    assert outside.status_code == 422 and not (folder.parent / "evasion.yaml").exists()
+    forged = client.post("/new", data={"csrf_token": "x", "template": "signalement",
+                                        "file": "autre.yaml"})
+    assert forged.status_code == 403 and not (folder / "autre.yaml").exists()

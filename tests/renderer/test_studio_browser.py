@@ -284,6 +284,7 @@ def test_axe_core_finds_no_wcag_violation_on_the_studio_pages(browser: Any, serv
     page.locator(".cm-tooltip-lint").wait_for()
     violations += _axe(page)
     for path in ("/-/rules/unknown-target", "/edit/nothing.yaml", "/?lang=en"):
+        # (the list page carries the new-journey form)
         page.goto(f"{server}{path}")
         violations += _axe(page)
     # The conflict page.
