@@ -39,8 +39,9 @@ from designer.source import MAX_BYTES
 from renderer import markdown
 from renderer.security import CSP, CSRF_FIELD, SecurityMiddleware, csrf_ok
 from renderer.studio.access import OutsideFolder, TokenGate, resolve_journey
-from renderer.studio.diagnostics import diagnose
+from renderer.studio.diagnostics import check_text, diagnose
 from renderer.studio.files import ChangedOnDisk, Folder, digest, save
+from renderer.studio.graph import graph_picture
 from renderer.studio.texts import LANGUAGES, t
 
 HERE = Path(__file__).parent
@@ -172,9 +173,12 @@ def _editor(request: Request, relative: str, text: str, base: str, *, status: in
             form: dict[str, str] | None = None, panel: str | None = None) -> HTMLResponse:
     from designer.model import QUESTION_TYPES
 
-    result = diagnose(text, relative)
+    loaded = check_text(text, relative)
+    result = diagnose(text, relative, loaded)
     lang = _lang(request)
     return render(request, "edit.html", {
+        "graph": graph_picture(loaded, lang),
+        "edit_url": f"/edit/{quote(relative)}" + ("?lang=en" if lang == "en" else ""),
         "ids": result["ids"],
         "question_types": QUESTION_TYPES,
         "form": form or {},
@@ -278,6 +282,27 @@ async def check_api(request: Request) -> Response:
     return JSONResponse(result, headers={"cache-control": "no-store"})
 
 
+async def graph_api(request: Request) -> Response:
+    """The step graph of the editor's unsaved text, as the SVG fragment the page shows."""
+    if not csrf_ok(_studio(request).csrf, request.headers.get(CSRF_HEADER)):
+        return JSONResponse({"error": "csrf"}, status_code=403)
+    try:
+        body = json.loads(await request.body())
+        text, relative = str(body["text"]), str(body["path"])
+    except (ValueError, KeyError, TypeError):
+        return JSONResponse({"error": "expected {\"path\": str, \"text\": str}"},
+                            status_code=400)
+    lang = _lang(request)
+
+    def draw() -> str:
+        graph = graph_picture(check_text(text, relative), lang)
+        template = _studio(request).templates.get_template("_graph.html")
+        return template.render({"graph": graph, "t": lambda key, **kw: t(key, lang, **kw),
+                                "edit_url": f"/edit/{quote(relative)}"})
+
+    return HTMLResponse(await run_in_threadpool(draw), headers={"cache-control": "no-store"})
+
+
 async def schema(request: Request) -> Response:
     """The journey format's JSON Schema, for the editor's completion."""
     from designer.model import journey_schema
@@ -357,6 +382,7 @@ def create_studio_app(folder: str | Path, token: str) -> Starlette:
         Route("/edit/{path:path}", edit_page, methods=["GET"]),
         Route("/edit/{path:path}", edit_post, methods=["POST"]),
         Route("/-/check", check_api, methods=["POST"]),
+        Route("/-/graph", graph_api, methods=["POST"]),
         Route("/-/schema.json", schema, methods=["GET"]),
         Route("/-/rules/{slug}", rule_page, methods=["GET"]),
         Route("/favicon.ico", lambda request: Response(status_code=204), methods=["GET"]),

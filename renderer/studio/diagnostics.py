@@ -82,11 +82,12 @@ def check_text(text: str, file: str) -> Loaded:
     return load_text(text, file)
 
 
-def diagnose(text: str, file: str) -> dict[str, Any]:
+def diagnose(text: str, file: str, loaded: Loaded | None = None) -> dict[str, Any]:
     """The editor's answer for unsaved text: findings, the journey's ids (for completion),
-    counts, and how long the check took."""
+    counts, and how long the check took (``loaded``: the text already checked)."""
     started = time.perf_counter()
-    loaded = check_text(text, file)
+    if loaded is None:
+        loaded = check_text(text, file)
     elapsed = (time.perf_counter() - started) * 1000
     lines = text.splitlines()
     journey = loaded.journey

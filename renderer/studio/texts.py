@@ -75,6 +75,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "new_refused": {"fr": "Création impossible : {reason}", "en": "Cannot create: {reason}"},
     "exists": {"fr": "ce fichier existe déjà", "en": "this file already exists"},
     "bad_file": {"fr": "le nom doit finir par .yaml et rester dans le dossier du studio", "en": "the name must end in .yaml and stay in the studio's folder"},
+    "graph_alt": {"fr": "Graphe des étapes : {boxes} étapes et issues, {arrows} embranchements. Chaque boîte mène à la ligne de son étape.", "en": "Step graph: {boxes} steps and outcomes, {arrows} branches. Each box leads to the line of its step."},
+    "graph_none": {"fr": "Pas de graphe tant que le parcours ne se charge pas sans erreur de structure (ou au-delà de 300 étapes).", "en": "No graph until the journey loads without a structural error (or beyond 300 steps)."},
+    "line_short": {"fr": "l. {line}", "en": "l. {line}"},
     "editor_status": {"fr": "État de la vérification", "en": "Check status"},
 }
 

@@ -256,3 +256,27 @@ def test_a_new_journey_from_a_template(client: TestClient, folder: Path) -> None
     forged = client.post("/new", data={"csrf_token": "x", "template": "signalement",
                                         "file": "autre.yaml"})
     assert forged.status_code == 403 and not (folder / "autre.yaml").exists()
+
+
+def test_the_step_graph_is_drawn_with_lines_and_findings(client: TestClient) -> None:
+    page = client.get("/edit/voirie.yaml").text
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in page
+    assert 'data-node="probleme" data-line="64"' in page
+    assert 'href="/edit/voirie.yaml#L64"' in page
+    csrf, _ = _csrf(client)
+    text = VOIRIE.read_text(encoding="utf-8").replace(
+        "type_probleme:\n        type: choice", "type_probleme:\n        type: choice\n"
+        "        purpose: x\n        purpose_bis: y", 1)
+    # A schema error: no graph, and a sentence saying why.
+    broken = client.post("/-/graph", json={"path": "voirie.yaml", "text": text},
+                         headers={"x-csrf-token": csrf})
+    assert broken.status_code == 200 and "Pas de graphe" in broken.text
+    # A finding on a step marks its node.
+    text = VOIRIE.read_text(encoding="utf-8").replace(
+        "      - goto: lampadaire\n        when: type_probleme == \"eclairage\"\n",
+        "      - goto: lieu\n        when: type_probleme == \"eclairage\"\n")
+    drawn = client.post("/-/graph", json={"path": "voirie.yaml", "text": text},
+                        headers={"x-csrf-token": csrf}).text
+    assert 'class="graph-box step finding" data-node="lampadaire"' in drawn  # unreachable
+    assert 'class="graph-box step" data-node="probleme"' in drawn
+    assert client.post("/-/graph", json={"path": "voirie.yaml", "text": ""}).status_code == 403

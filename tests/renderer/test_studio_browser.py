@@ -222,6 +222,29 @@ def test_the_form_panel_adds_a_question_and_the_yaml_keeps_its_comments(
     context.close()
 
 
+def test_the_graph_follows_the_cursor_and_a_node_leads_to_its_line(browser: Any,
+                                                                  server: str) -> None:
+    context, page, console = _open(browser, server)
+    node = page.locator('#graph [data-node="lieu"]')
+    line = int(node.get_attribute("data-line") or 0)
+    assert line == 125
+    node.click()
+    assert page.evaluate("() => { const s = window.parcoursStudio.view.state;"
+                         " return s.doc.lineAt(s.selection.main.head).number; }") == line
+    page.wait_for_selector('#graph [data-node="lieu"].current')
+    _put_cursor_after(page, GOTO_LINE, "goto: probleme")  # inside the step 'urgence'
+    page.wait_for_selector('#graph [data-node="urgence"].current')
+    assert page.locator("#graph .current").count() == 1
+    # An edit redraws it: an unreachable step is marked.
+    _put_cursor_after(page, 101, "goto: lampadaire")
+    for _ in range(len("lampadaire")):
+        page.keyboard.press("Backspace")
+    page.keyboard.type("lieu")
+    page.wait_for_selector('#graph [data-node="lampadaire"].finding', timeout=3000)
+    assert console.problems() == []
+    context.close()
+
+
 def test_without_javascript_the_editor_is_a_plain_form(browser: Any, server: str,
                                                         folder: Path) -> None:
     context, page, _ = _open(browser, server, scripts=False)

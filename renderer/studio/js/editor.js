@@ -99,8 +99,59 @@ function start(form) {
     }
     ids = data.ids;
     if (list && counts) showFindings(data, list, counts, labels);
+    refreshGraph(doc.toString());
     form.dataset.checked = String(Number(form.dataset.checked || 0) + 1);
     return data.findings.map((f) => toDiagnostic(doc, f, labels));
+  }
+
+  const graph = document.getElementById("graph");
+  let graphController = null;
+
+  function highlight(state) {
+    if (!graph) return;
+    const line = state.doc.lineAt(state.selection.main.head).number;
+    let best = null;
+    for (const box of graph.querySelectorAll("[data-line]")) {
+      box.classList.remove("current");
+      const at = Number(box.dataset.line);
+      if (at <= line && (!best || at > Number(best.dataset.line))) best = box;
+    }
+    if (best) best.classList.add("current");
+  }
+
+  function goToLine(line) {
+    const l = view.state.doc.line(Math.min(Math.max(line, 1), view.state.doc.lines));
+    view.dispatch({selection: {anchor: l.from}, scrollIntoView: true});
+    view.focus();
+  }
+
+  async function refreshGraph(text) {
+    if (!graph) return;
+    if (graphController) graphController.abort();
+    graphController = new AbortController();
+    try {
+      const response = await fetch(`/-/graph${location.search.includes("lang=en") ? "?lang=en" : ""}`, {
+        method: "POST",
+        credentials: "same-origin",
+        signal: graphController.signal,
+        headers: {"content-type": "application/json", "x-csrf-token": csrf},
+        body: JSON.stringify({path, text}),
+      });
+      if (!response.ok) return;
+      graph.innerHTML = await response.text();  // the studio's own escaped template
+      highlight(view.state);
+    } catch (e) {
+      // cancelled by a newer text
+    }
+  }
+
+  if (graph) {
+    graph.addEventListener("click", (event) => {
+      const box = event.target.closest("[data-line]");
+      if (!box) return;
+      event.preventDefault();
+      goToLine(Number(box.dataset.line));
+    });
   }
 
   const view = new EditorView({
@@ -116,12 +167,15 @@ function start(form) {
                                        "aria-describedby": "text-hint"}),
       EditorView.updateListener.of((update) => {
         if (update.docChanged) textarea.value = update.state.doc.toString();
+        if (update.selectionSet || update.docChanged) highlight(update.state);
       }),
     ],
   });
   textarea.hidden = true;
   textarea.after(view.dom);
   form.addEventListener("submit", () => { textarea.value = view.state.doc.toString(); });
+  const anchor = /^#L(\d+)$/.exec(location.hash);
+  if (anchor) goToLine(Number(anchor[1]));
   // For the browser tests: the diagnostics the editor holds, by line.
   window.parcoursStudio = {
     view,
