@@ -39,7 +39,7 @@ from designer.source import MAX_BYTES
 from renderer import markdown
 from renderer.security import CSP, CSRF_FIELD, SecurityMiddleware, csrf_ok
 from renderer.studio.access import OutsideFolder, TokenGate, resolve_journey
-from renderer.studio.diagnostics import check_text, diagnose
+from renderer.studio.diagnostics import cases_result, check_text, diagnose
 from renderer.studio.files import ChangedOnDisk, Folder, digest, save
 from renderer.studio.graph import graph_picture
 from renderer.studio.texts import LANGUAGES, t
@@ -176,7 +176,10 @@ def _editor(request: Request, relative: str, text: str, base: str, *, status: in
     loaded = check_text(text, relative)
     result = diagnose(text, relative, loaded)
     lang = _lang(request)
+    root = _studio(request).folder.root
     return render(request, "edit.html", {
+        "cases": cases_result(loaded, resolve_journey(root, relative)),
+        "cases_file": Path(relative).name.rsplit(".", 1)[0] + ".cases.yaml",
         "graph": graph_picture(loaded, lang),
         "edit_url": f"/edit/{quote(relative)}" + ("?lang=en" if lang == "en" else ""),
         "ids": result["ids"],
@@ -273,12 +276,19 @@ async def check_api(request: Request) -> Response:
         return JSONResponse({"error": "expected {\"path\": str, \"text\": str}"},
                             status_code=400)
     try:
-        known = resolve_journey(_studio(request).folder.root, relative).is_file()
+        path = resolve_journey(_studio(request).folder.root, relative)
     except OutsideFolder:
-        known = False
-    if not known:
+        path = None
+    if path is None or not path.is_file():
         return JSONResponse({"error": "no such journey in the folder"}, status_code=404)
-    result = await run_in_threadpool(diagnose, text, relative)
+
+    def check() -> dict[str, Any]:
+        loaded = check_text(text, relative)
+        result = diagnose(text, relative, loaded)
+        result["cases"] = cases_result(loaded, path)
+        return result
+
+    result = await run_in_threadpool(check)
     return JSONResponse(result, headers={"cache-control": "no-store"})
 
 

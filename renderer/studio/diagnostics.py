@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from designer.findings import RULES, Finding
+from designer.cases import cases_path, load_cases
+from designer.findings import RULES, Finding, has_errors
 from designer.loading import Loaded, load_text
 
 _SUGGESTION = re.compile(r"did you mean '([^']+)'")
@@ -103,3 +105,23 @@ def diagnose(text: str, file: str, loaded: Loaded | None = None) -> dict[str, An
                    for s in ("error", "warning", "info")},
         "check_ms": round(elapsed, 1),
     }
+
+
+def cases_result(loaded: Loaded, journey_file: Path) -> dict[str, Any] | None:
+    """The journey's test cases (``x.cases.yaml``) run on the unsaved text; None when it
+    has none. Not run while the text has errors (the runs need a journey that works)."""
+    from designer.testing import run_cases
+
+    file = cases_path(journey_file)
+    if not file.is_file():
+        return None
+    out: dict[str, Any] = {"file": file.name, "cases": 0, "failed": 0, "problems": [],
+                           "blocked": False}
+    if loaded.journey is None or has_errors(loaded.findings):
+        out["blocked"] = True
+        return out
+    result = run_cases(loaded.journey, load_cases(file))
+    out.update(cases=result.cases, failed=result.failed,
+               problems=[{"line": p.line, "column": p.column, "message": p.message}
+                         for p in result.problems])
+    return out

@@ -78,6 +78,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "graph_alt": {"fr": "Graphe des étapes : {boxes} étapes et issues, {arrows} embranchements. Chaque boîte mène à la ligne de son étape.", "en": "Step graph: {boxes} steps and outcomes, {arrows} branches. Each box leads to the line of its step."},
     "graph_none": {"fr": "Pas de graphe tant que le parcours ne se charge pas sans erreur de structure (ou au-delà de 300 étapes).", "en": "No graph until the journey loads without a structural error (or beyond 300 steps)."},
     "line_short": {"fr": "l. {line}", "en": "l. {line}"},
+    "cases_title": {"fr": "Cas de test", "en": "Test cases"},
+    "cases_none": {"fr": "Ce parcours n'a pas de cas de test ({file} à côté du fichier ; voir parcours test).", "en": "This journey has no test cases ({file} beside the file; see parcours test)."},
+    "cases_blocked": {"fr": "Cas de test non joués : corrigez d'abord les erreurs.", "en": "Test cases not run: fix the errors first."},
+    "cases_summary": {"fr": "{passed} cas sur {total} réussis ({file})", "en": "{passed} of {total} cases pass ({file})"},
     "editor_status": {"fr": "État de la vérification", "en": "Check status"},
 }
 

@@ -280,3 +280,26 @@ def test_the_step_graph_is_drawn_with_lines_and_findings(client: TestClient) -> 
     assert 'class="graph-box step finding" data-node="lampadaire"' in drawn  # unreachable
     assert 'class="graph-box step" data-node="probleme"' in drawn
     assert client.post("/-/graph", json={"path": "voirie.yaml", "text": ""}).status_code == 403
+
+
+def test_the_test_cases_run_on_every_check(client: TestClient, folder: Path) -> None:
+    page = client.get("/edit/voirie.yaml").text
+    assert "Ce parcours n&#39;a pas de cas de test (voirie.cases.yaml" in page
+    shutil.copy(ROOT / "journeys" / "signalement-voirie.cases.yaml", folder / "voirie.cases.yaml")
+    assert "4 cas sur 4 réussis (voirie.cases.yaml)" in client.get("/edit/voirie.yaml").text
+    assert "voirie.cases.yaml" not in client.get("/").text.split("<tbody>", 1)[1].split(
+        'href="/edit/')[0]  # listed as the journey's cases, not as a journey
+    csrf, _ = _csrf(client)
+    # The condition is turned round: the cases say which paths broke.
+    text = VOIRIE.read_text(encoding="utf-8").replace(
+        "      - goto: appeler_secours\n        when: danger\n",
+        "      - goto: appeler_secours\n        when: not danger\n", 1)
+    data = client.post("/-/check", json={"path": "voirie.yaml", "text": text},
+                       headers={"x-csrf-token": csrf}).json()
+    cases = data["cases"]
+    assert cases["file"] == "voirie.cases.yaml" and cases["failed"] == 4
+    assert any("expected outcome 'envoi', but the run ends at outcome 'appeler_secours'"
+               in p["message"] for p in cases["problems"])
+    broken = client.post("/-/check", json={"path": "voirie.yaml", "text": "parcours: 1\n"},
+                         headers={"x-csrf-token": csrf}).json()
+    assert broken["cases"]["blocked"] is True

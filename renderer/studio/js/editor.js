@@ -66,6 +66,27 @@ function showFindings(data, list, counts, labels) {
   }));
 }
 
+function showCases(cases, box) {
+  const line = (text, cls) => {
+    const p = document.createElement("p");
+    p.textContent = text;
+    if (cls) p.className = cls;
+    return p;
+  };
+  if (!cases) { box.replaceChildren(line(box.dataset.none)); return; }
+  if (cases.blocked) { box.replaceChildren(line(box.dataset.blocked)); return; }
+  const summary = box.dataset.summary.replace("{passed}", cases.cases - cases.failed)
+    .replace("{total}", cases.cases).replace("{file}", cases.file);
+  const list = document.createElement("ul");
+  for (const p of cases.problems) {
+    const li = document.createElement("li");
+    li.className = "st-finding st-finding--error";
+    li.textContent = `${cases.file} : ${box.dataset.where.replace("{line}", p.line).replace("{column}", p.column)} — ${p.message}`;
+    list.appendChild(li);
+  }
+  box.replaceChildren(line(summary, cases.problems.length ? "st-bad" : ""), list);
+}
+
 function start(form) {
   const textarea = form.querySelector("textarea[name=text]");
   const list = document.getElementById("findings");
@@ -99,6 +120,8 @@ function start(form) {
     }
     ids = data.ids;
     if (list && counts) showFindings(data, list, counts, labels);
+    const casesBox = document.getElementById("cases");
+    if (casesBox) showCases(data.cases, casesBox);
     refreshGraph(doc.toString());
     form.dataset.checked = String(Number(form.dataset.checked || 0) + 1);
     return data.findings.map((f) => toDiagnostic(doc, f, labels));
