@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -59,7 +59,9 @@ class Studio:
         self.folder = Folder(root)
         self.csrf = secrets.token_urlsafe(32)
         self.templates = Environment(
-            loader=FileSystemLoader(str(HERE / "templates")),
+            # The studio's pages, then the renderer's shared macros (the CSRF input).
+            loader=ChoiceLoader([FileSystemLoader(str(HERE / "templates")),
+                                 FileSystemLoader(str(HERE.parent / "templates"))]),
             autoescape=select_autoescape(default=True, default_for_string=True),
             trim_blocks=True,
             lstrip_blocks=True,
@@ -93,6 +95,7 @@ def render(request: Request, template: str, context: dict[str, Any],
         "switch_url": f"{request.url.path}?{urlencode({'lang': other})}",
         "switch_lang": other,
         "lang_query": "" if lang == "fr" else "?lang=en",
+        "url": lambda name, **params: _url(request, name, lang, **params),
     }
     base.update(context)
     html = _studio(request).templates.get_template(template).render(base)
@@ -103,6 +106,13 @@ def render(request: Request, template: str, context: dict[str, Any],
         "style-src 'self'", f"style-src 'self' 'nonce-{nonce}'").replace(
         "img-src 'self'", "img-src 'self' data:")
     return response
+
+
+def _url(request: Request, name: str, lang: str = "fr", **params: str) -> str:
+    """The path of a named route, in the page's language (``?lang=en``)."""
+    # Path parameters are file names: quoted here (Starlette's path convertor does not).
+    path = str(request.app.url_path_for(name, **{k: quote(v) for k, v in params.items()}))
+    return path + ("?lang=en" if lang == "en" and name not in ("static",) else "")
 
 
 def _error(request: Request, status: int, title: str, body: str) -> HTMLResponse:
@@ -133,7 +143,7 @@ async def index(request: Request, *, form: dict[str, str] | None = None,
     journeys = await run_in_threadpool(_studio(request).folder.journeys)
     return render(request, "index.html", {"journeys": journeys, "templates": TEMPLATES,
                                           "form": form or {}, "problem": problem,
-                                          "quote": lambda p: quote(p)}, status=status)
+                                          }, status=status)
 
 
 async def new_post(request: Request) -> Response:
@@ -164,8 +174,7 @@ async def new_post(request: Request) -> Response:
     except (KeyError, ValueError) as exc:
         return await index(request, form=fields, status=422,
                            problem=t("new_refused", lang, reason=exc))
-    suffix = "?lang=en" if lang == "en" else ""
-    return RedirectResponse(f"/edit/{quote(relative)}{suffix}", status_code=303)
+    return RedirectResponse(_url(request, "edit", lang, path=relative), status_code=303)
 
 
 def _editor(request: Request, relative: str, text: str, base: str, *, status: int = 200,
@@ -181,13 +190,13 @@ def _editor(request: Request, relative: str, text: str, base: str, *, status: in
         "cases": cases_result(loaded, resolve_journey(root, relative)),
         "cases_file": Path(relative).name.rsplit(".", 1)[0] + ".cases.yaml",
         "graph": graph_picture(loaded, lang),
-        "edit_url": f"/edit/{quote(relative)}" + ("?lang=en" if lang == "en" else ""),
+        "edit_url": _url(request, "edit", lang, path=relative),
         "ids": result["ids"],
         "question_types": QUESTION_TYPES,
         "form": form or {},
         "panel": panel,
         "path": relative,
-        "action": f"/edit/{quote(relative)}" + ("?lang=en" if lang == "en" else ""),
+        "action": _url(request, "edit_post", lang, path=relative),
         "text": text,
         "base": base,
         "findings": result["findings"],
@@ -238,8 +247,8 @@ async def edit_post(request: Request) -> Response:
                 lambda: _editor(request, relative, text, base, status=409,
                                 problem=t("conflict", lang)))
         query = {"saved": "1"} | ({"lang": "en"} if lang == "en" else {})
-        return RedirectResponse(f"/edit/{quote(relative)}?{urlencode(query)}",
-                                status_code=303)
+        edit = str(request.app.url_path_for("edit", path=quote(relative)))
+        return RedirectResponse(f"{edit}?{urlencode(query)}", status_code=303)
     return await run_in_threadpool(_editor, request, relative, text, base)
 
 
@@ -305,10 +314,12 @@ async def graph_api(request: Request) -> Response:
     lang = _lang(request)
 
     def draw() -> str:
-        graph = graph_picture(check_text(text, relative), lang)
+        # The structure is enough to draw (and mark) the steps; the full check runs in
+        # the /-/check request beside this one.
+        graph = graph_picture(check_text(text, relative, structure_only=True), lang)
         template = _studio(request).templates.get_template("_graph.html")
         return template.render({"graph": graph, "t": lambda key, **kw: t(key, lang, **kw),
-                                "edit_url": f"/edit/{quote(relative)}"})
+                                "edit_url": _url(request, "edit", lang, path=relative)})
 
     return HTMLResponse(await run_in_threadpool(draw), headers={"cache-control": "no-store"})
 
@@ -369,6 +380,11 @@ async def rule_page(request: Request) -> Response:
     return render(request, "rule.html", {"rule": rule, "body": body})
 
 
+async def no_icon(request: Request) -> Response:
+    """No icon (browsers ask for one; a 404 would fill the console)."""
+    return Response(status_code=204)
+
+
 async def not_found(request: Request, exc: Exception) -> Response:
     """The studio's 404 page (405 too: this path takes no such method)."""
     status = exc.status_code if isinstance(exc, HTTPException) else 404
@@ -387,15 +403,15 @@ def create_studio_app(folder: str | Path, token: str) -> Starlette:
     """The studio over ``folder``; every request needs ``token`` (see :mod:`.access`)."""
     studio = Studio(Path(folder))
     routes = [
-        Route("/", index, methods=["GET"]),
-        Route("/new", new_post, methods=["POST"]),
-        Route("/edit/{path:path}", edit_page, methods=["GET"]),
-        Route("/edit/{path:path}", edit_post, methods=["POST"]),
-        Route("/-/check", check_api, methods=["POST"]),
-        Route("/-/graph", graph_api, methods=["POST"]),
-        Route("/-/schema.json", schema, methods=["GET"]),
-        Route("/-/rules/{slug}", rule_page, methods=["GET"]),
-        Route("/favicon.ico", lambda request: Response(status_code=204), methods=["GET"]),
+        Route("/", index, methods=["GET"], name="journeys"),
+        Route("/new", new_post, methods=["POST"], name="new"),
+        Route("/edit/{path:path}", edit_page, methods=["GET"], name="edit"),
+        Route("/edit/{path:path}", edit_post, methods=["POST"], name="edit_post"),
+        Route("/-/check", check_api, methods=["POST"], name="check"),
+        Route("/-/graph", graph_api, methods=["POST"], name="graph"),
+        Route("/-/schema.json", schema, methods=["GET"], name="schema"),
+        Route("/-/rules/{slug}", rule_page, methods=["GET"], name="rule"),
+        Route("/favicon.ico", no_icon, methods=["GET"], name="favicon"),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: not_found})

@@ -11,6 +11,7 @@ mean 'x'?"): it replaces the misspelt word the finding points at.
 from __future__ import annotations
 
 import re
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,9 +80,18 @@ def finding_json(finding: Finding, lines: list[str]) -> dict[str, Any]:
     }
 
 
-def check_text(text: str, file: str) -> Loaded:
-    """Every finding of `parcours check` on unsaved text (the portfolio's duplicate-id aside)."""
-    return load_text(text, file)
+#: z3 is not thread-safe (its default context is shared): two checks of the path
+#: analysis at once, in the server's thread pool, crash the process. One at a time.
+_ANALYSIS = threading.Lock()
+
+
+def check_text(text: str, file: str, *, structure_only: bool = False) -> Loaded:
+    """Every finding of `parcours check` on unsaved text (the portfolio's duplicate-id aside);
+    ``structure_only``: without the path analysis and the readability advice (no z3)."""
+    if structure_only:
+        return load_text(text, file, analyses=[])
+    with _ANALYSIS:
+        return load_text(text, file)
 
 
 def diagnose(text: str, file: str, loaded: Loaded | None = None) -> dict[str, Any]:

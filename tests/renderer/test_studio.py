@@ -303,3 +303,40 @@ def test_the_test_cases_run_on_every_check(client: TestClient, folder: Path) -> 
     broken = client.post("/-/check", json={"path": "voirie.yaml", "text": "parcours: 1\n"},
                          headers={"x-csrf-token": csrf}).json()
     assert broken["cases"]["blocked"] is True
+
+
+def test_studio_templates_write_no_url_and_no_csrf_input_by_hand() -> None:
+    import re
+
+    templates = ROOT / "renderer" / "studio" / "templates"
+    by_hand = [f"{t.name}:{n}" for t in templates.glob("*.html")
+               for n, line in enumerate(t.read_text(encoding="utf-8").splitlines(), 1)
+               if re.search(r'(href|action|src)="/', line)
+               or 'name="{{ csrf_field }}"' in line]
+    assert by_hand == []
+
+
+def test_a_file_name_with_spaces_is_linked_quoted(client: TestClient, folder: Path) -> None:
+    shutil.copy(VOIRIE, folder / "mon parcours.yaml")
+    assert 'href="/edit/mon%20parcours.yaml"' in client.get("/").text
+    assert client.get("/edit/mon%20parcours.yaml").status_code == 200
+
+
+def test_concurrent_checks_are_safe(client: TestClient) -> None:
+    """z3 is not thread-safe: concurrent checks in the server's thread pool once crashed the
+    process (a segmentation fault). They are serialised."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    csrf, _ = _csrf(client)
+    text = VOIRIE.read_text(encoding="utf-8")
+
+    def check(i: int) -> int:
+        edited = text + f"# {i}\n"
+        a = client.post("/-/check", json={"path": "voirie.yaml", "text": edited},
+                        headers={"x-csrf-token": csrf})
+        b = client.post("/-/graph", json={"path": "voirie.yaml", "text": edited},
+                        headers={"x-csrf-token": csrf})
+        return a.status_code + b.status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        assert list(pool.map(check, range(12))) == [400] * 12
