@@ -40,6 +40,7 @@ from renderer import markdown
 from renderer.security import CSP, CSRF_FIELD, SecurityMiddleware, csrf_ok
 from renderer.studio.access import OutsideFolder, TokenGate, resolve_journey
 from renderer.studio.diagnostics import cases_result, check_text, diagnose
+from renderer.studio.figures import headline
 from renderer.studio.files import ChangedOnDisk, Folder, digest, save
 from renderer.studio.graph import graph_picture
 from renderer.studio.texts import LANGUAGES, t
@@ -185,8 +186,12 @@ def _editor(request: Request, relative: str, text: str, base: str, *, status: in
     loaded = check_text(text, relative)
     result = diagnose(text, relative, loaded)
     lang = _lang(request)
-    root = _studio(request).folder.root
+    folder = _studio(request).folder
+    root = folder.root
+    on_disk = resolve_journey(root, relative)
     return render(request, "edit.html", {
+        "unsaved": headline(loaded, lang),
+        "saved": headline(folder.loaded(on_disk), lang) if on_disk.is_file() else None,
         "cases": cases_result(loaded, resolve_journey(root, relative)),
         "cases_file": Path(relative).name.rsplit(".", 1)[0] + ".cases.yaml",
         "graph": graph_picture(loaded, lang),
@@ -324,6 +329,29 @@ async def graph_api(request: Request) -> Response:
     return HTMLResponse(await run_in_threadpool(draw), headers={"cache-control": "no-store"})
 
 
+async def figures_api(request: Request) -> Response:
+    """The report's headline figures of the unsaved text and of the saved file."""
+    if not csrf_ok(_studio(request).csrf, request.headers.get(CSRF_HEADER)):
+        return JSONResponse({"error": "csrf"}, status_code=403)
+    try:
+        body = json.loads(await request.body())
+        text, relative = str(body["text"]), str(body["path"])
+        path = resolve_journey(_studio(request).folder.root, relative)
+    except (ValueError, KeyError, TypeError, OutsideFolder):
+        return JSONResponse({"error": "expected {\"path\": str, \"text\": str}"},
+                            status_code=400)
+    lang = _lang(request)
+
+    def measure() -> str:
+        unsaved = headline(check_text(text, relative), lang)
+        saved = headline(_studio(request).folder.loaded(path), lang) if path.is_file() else None
+        template = _studio(request).templates.get_template("_figures.html")
+        return template.render({"unsaved": unsaved, "saved": saved,
+                                "t": lambda key, **kw: t(key, lang, **kw)})
+
+    return HTMLResponse(await run_in_threadpool(measure), headers={"cache-control": "no-store"})
+
+
 async def schema(request: Request) -> Response:
     """The journey format's JSON Schema, for the editor's completion."""
     from designer.model import journey_schema
@@ -409,6 +437,7 @@ def create_studio_app(folder: str | Path, token: str) -> Starlette:
         Route("/edit/{path:path}", edit_post, methods=["POST"], name="edit_post"),
         Route("/-/check", check_api, methods=["POST"], name="check"),
         Route("/-/graph", graph_api, methods=["POST"], name="graph"),
+        Route("/-/figures", figures_api, methods=["POST"], name="figures"),
         Route("/-/schema.json", schema, methods=["GET"], name="schema"),
         Route("/-/rules/{slug}", rule_page, methods=["GET"], name="rule"),
         Route("/favicon.ico", no_icon, methods=["GET"], name="favicon"),

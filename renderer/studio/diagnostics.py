@@ -85,6 +85,14 @@ def finding_json(finding: Finding, lines: list[str]) -> dict[str, Any]:
 _ANALYSIS = threading.Lock()
 
 
+def checked_file(path: Path) -> Loaded:
+    """A journey file with every check (the path analysis one at a time, as above)."""
+    from designer.loading import load_journey
+
+    with _ANALYSIS:
+        return load_journey(path)
+
+
 def check_text(text: str, file: str, *, structure_only: bool = False) -> Loaded:
     """Every finding of `parcours check` on unsaved text (the portfolio's duplicate-id aside);
     ``structure_only``: without the path analysis and the readability advice (no z3)."""

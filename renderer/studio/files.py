@@ -18,7 +18,8 @@ from pathlib import Path
 from designer.cases import is_cases_file
 from designer.check import journey_files
 from designer.findings import Severity
-from designer.loading import load_journey
+from designer.loading import Loaded
+from renderer.studio.diagnostics import checked_file
 
 
 def digest(data: bytes) -> str:
@@ -43,6 +44,7 @@ class JourneyState:
 class _Cached:
     stamp: tuple[int, int]
     state: JourneyState
+    loaded: Loaded
 
 
 @dataclass
@@ -70,7 +72,7 @@ class Folder:
         cached = self._cache.get(file)
         if cached is not None and cached.stamp == stamp:
             return cached.state
-        loaded = load_journey(file)
+        loaded = checked_file(file)
         counts = {s: sum(f.severity is s for f in loaded.findings) for s in Severity}
         title = None
         if loaded.journey is not None:
@@ -84,8 +86,13 @@ class Folder:
             changed=datetime.datetime.fromtimestamp(st.st_mtime).replace(microsecond=0),
             has_cases=(file.with_name(file.name.rsplit(".", 1)[0] + ".cases.yaml")).exists(),
         )
-        self._cache[file] = _Cached(stamp, state)
+        self._cache[file] = _Cached(stamp, state, loaded)
         return state
+
+    def loaded(self, file: Path) -> Loaded:
+        """The file as saved, checked (kept until it changes)."""
+        self.state(file)
+        return self._cache[file].loaded
 
 
 class ChangedOnDisk(Exception):

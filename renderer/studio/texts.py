@@ -82,6 +82,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     "cases_none": {"fr": "Ce parcours n'a pas de cas de test ({file} à côté du fichier ; voir parcours test).", "en": "This journey has no test cases ({file} beside the file; see parcours test)."},
     "cases_blocked": {"fr": "Cas de test non joués : corrigez d'abord les erreurs.", "en": "Test cases not run: fix the errors first."},
     "cases_summary": {"fr": "{passed} cas sur {total} réussis ({file})", "en": "{passed} of {total} cases pass ({file})"},
+    "figures_title": {"fr": "Chiffres clés du rapport", "en": "The report's headline figures"},
+    "figures_caption": {"fr": "Le texte en cours et le fichier enregistré", "en": "The text being edited and the saved file"},
+    "figures_unsaved": {"fr": "Texte en cours", "en": "Text being edited"},
+    "figures_saved": {"fr": "Fichier enregistré", "en": "Saved file"},
+    "figures_paths": {"fr": "Chemins possibles", "en": "Possible paths"},
+    "figures_questions": {"fr": "Questions (médiane)", "en": "Questions (median)"},
+    "figures_minutes": {"fr": "Minutes (médiane)", "en": "Minutes (median)"},
+    "figures_flesch": {"fr": "Lisibilité (Flesch, français)", "en": "Readability (Flesch)"},
+    "figures_dlnuf": {"fr": "Données qu'une administration détient déjà (Dites-le-nous une fois)", "en": "Data an administration already holds (Tell us once)"},
+    "figures_none": {"fr": "—", "en": "—"},
+    "figures_wait": {"fr": "Les chiffres s'affichent après la vérification.", "en": "The figures appear after the check."},
     "editor_status": {"fr": "État de la vérification", "en": "Check status"},
 }
 

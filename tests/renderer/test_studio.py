@@ -340,3 +340,26 @@ def test_concurrent_checks_are_safe(client: TestClient) -> None:
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         assert list(pool.map(check, range(12))) == [400] * 12
+
+
+def test_the_report_headline_figures_live_beside_the_saved_file(client: TestClient) -> None:
+    page = client.get("/edit/voirie.yaml").text
+    figures = page.split('<div id="figures">', 1)[1].split("</table>", 1)[0]
+    assert "<th scope=\"row\">Chemins possibles</th><td>3</td><td>3</td>" in figures
+    assert "<th scope=\"row\">Questions (médiane)</th><td>8.0</td><td>8.0</td>" in figures
+    csrf, _ = _csrf(client)
+    # Danger leads to the form too: one path fewer (the emergency exit is unreachable: an
+    # error, so no figures for the unsaved text), the saved file's figures stay.
+    text = VOIRIE.read_text(encoding="utf-8").replace(
+        "      - goto: appeler_secours\n        when: danger\n", "", 1)
+    live = client.post("/-/figures", json={"path": "voirie.yaml", "text": text},
+                       headers={"x-csrf-token": csrf}).text
+    assert "<th scope=\"row\">Chemins possibles</th><td>—</td><td>3</td>" in live
+    fewer = VOIRIE.read_text(encoding="utf-8").replace(
+        "      - goto: lampadaire\n        when: type_probleme == \"eclairage\"\n"
+        "      - goto: lieu\n", "      - goto: lampadaire\n", 1)
+    live = client.post("/-/figures", json={"path": "voirie.yaml", "text": fewer},
+                       headers={"x-csrf-token": csrf}).text
+    assert "<th scope=\"row\">Chemins possibles</th><td>2</td><td>3</td>" in live
+    assert client.post("/-/figures", json={"path": "../x.yaml", "text": ""},
+                       headers={"x-csrf-token": csrf}).status_code == 400

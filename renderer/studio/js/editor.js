@@ -148,23 +148,38 @@ function start(form) {
     view.focus();
   }
 
+  const figures = document.getElementById("figures");
+  let figuresController = null;
+  const query = location.search.includes("lang=en") ? "?lang=en" : "";
+
+  // A fragment drawn by the studio (its own escaped template) for the unsaved text.
+  async function fragment(url, text, controller) {
+    const response = await fetch(url + query, {
+      method: "POST",
+      credentials: "same-origin",
+      signal: controller.signal,
+      headers: {"content-type": "application/json", "x-csrf-token": csrf},
+      body: JSON.stringify({path, text}),
+    });
+    return response.ok ? response.text() : null;
+  }
+
   async function refreshGraph(text) {
-    if (!graph) return;
-    if (graphController) graphController.abort();
-    graphController = new AbortController();
-    try {
-      const response = await fetch(`/-/graph${location.search.includes("lang=en") ? "?lang=en" : ""}`, {
-        method: "POST",
-        credentials: "same-origin",
-        signal: graphController.signal,
-        headers: {"content-type": "application/json", "x-csrf-token": csrf},
-        body: JSON.stringify({path, text}),
-      });
-      if (!response.ok) return;
-      graph.innerHTML = await response.text();  // the studio's own escaped template
-      highlight(view.state);
-    } catch (e) {
-      // cancelled by a newer text
+    if (graph) {
+      if (graphController) graphController.abort();
+      graphController = new AbortController();
+      try {
+        const html = await fragment("/-/graph", text, graphController);
+        if (html !== null) { graph.innerHTML = html; highlight(view.state); }
+      } catch (e) { /* cancelled by a newer text */ }
+    }
+    if (figures) {
+      if (figuresController) figuresController.abort();
+      figuresController = new AbortController();
+      try {
+        const html = await fragment("/-/figures", text, figuresController);
+        if (html !== null) figures.innerHTML = html;
+      } catch (e) { /* cancelled by a newer text */ }
     }
   }
 
