@@ -244,6 +244,10 @@ async def edit_post(request: Request) -> Response:
                                 panel=panel, problem=t("edit_refused", lang, reason=reason)))
         return await run_in_threadpool(
             lambda: _editor(request, relative, text, base, message=t("added", lang)))
+    if action == "preview":
+        return await run_in_threadpool(_preview, request, relative, text,
+                                       str(form.get("preview_step") or ""),
+                                       str(form.get("preview_lang") or lang))
     if action == "save":
         try:
             await run_in_threadpool(save, path, text, base)
@@ -255,6 +259,19 @@ async def edit_post(request: Request) -> Response:
         edit = str(request.app.url_path_for("edit", path=quote(relative)))
         return RedirectResponse(f"{edit}?{urlencode(query)}", status_code=303)
     return await run_in_threadpool(_editor, request, relative, text, base)
+
+
+def _preview(request: Request, relative: str, text: str, step: str, lang: str) -> Response:
+    """The citizen's page of one step of the unsaved text (the renderer's templates)."""
+    from renderer.studio.preview import citizen_page
+
+    loaded = check_text(text, relative, structure_only=True)
+    journey = loaded.journey
+    if journey is None or step not in journey.steps:
+        return _error(request, 422, "preview_title", "preview_none")
+    html = citizen_page(journey, step, lang,
+                        lambda path: str(request.app.url_path_for("citizen_static", path=path)))
+    return HTMLResponse(html, headers={"cache-control": "no-store"})
 
 
 def _panel_edit(text: str, panel: str, fields: dict[str, str]) -> str:
@@ -442,6 +459,9 @@ def create_studio_app(folder: str | Path, token: str) -> Starlette:
         Route("/-/rules/{slug}", rule_page, methods=["GET"], name="rule"),
         Route("/favicon.ico", no_icon, methods=["GET"], name="favicon"),
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
+        # The citizens' style sheet and scripts, for the preview of their pages.
+        Mount("/citizen-static", StaticFiles(directory=str(HERE.parent / "static")),
+              name="citizen_static"),
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: not_found})
     app.state.studio = studio

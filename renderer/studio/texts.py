@@ -93,6 +93,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "figures_dlnuf": {"fr": "Données qu'une administration détient déjà (Dites-le-nous une fois)", "en": "Data an administration already holds (Tell us once)"},
     "figures_none": {"fr": "—", "en": "—"},
     "figures_wait": {"fr": "Les chiffres s'affichent après la vérification.", "en": "The figures appear after the check."},
+    "preview_title": {"fr": "Aperçu impossible", "en": "No preview"},
+    "preview_none": {"fr": "Le texte n'est pas un parcours qui se charge, ou cette étape n'y est pas.", "en": "The text is not a journey that loads, or this step is not in it."},
+    "preview_legend": {"fr": "La page du citoyen", "en": "The citizen's page"},
+    "preview_lang": {"fr": "Langue", "en": "Language"},
+    "preview_button": {"fr": "Voir la page de cette étape (nouvel onglet)", "en": "See this step's page (new tab)"},
     "editor_status": {"fr": "État de la vérification", "en": "Check status"},
 }
 

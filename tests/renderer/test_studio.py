@@ -363,3 +363,24 @@ def test_the_report_headline_figures_live_beside_the_saved_file(client: TestClie
     assert "<th scope=\"row\">Chemins possibles</th><td>2</td><td>3</td>" in live
     assert client.post("/-/figures", json={"path": "../x.yaml", "text": ""},
                        headers={"x-csrf-token": csrf}).status_code == 400
+
+
+def test_the_preview_shows_the_citizens_page_of_the_unsaved_text(client: TestClient) -> None:
+    csrf, base = _csrf(client)
+    text = VOIRIE.read_text(encoding="utf-8").replace(
+        "Quel est le problème ?", "Quel souci voyez-vous ?", 1)
+    page = client.post("/edit/voirie.yaml", data={
+        "csrf_token": csrf, "text": text, "base": base, "action": "preview",
+        "preview_step": "probleme", "preview_lang": "fr"})
+    assert page.status_code == 200
+    assert "Quel souci voyez-vous ?" in page.text
+    assert 'href="/citizen-static/parcours.css"' in page.text
+    assert client.get("/citizen-static/parcours.css").status_code == 200
+    english = client.post("/edit/voirie.yaml", data={
+        "csrf_token": csrf, "text": text, "base": base, "action": "preview",
+        "preview_step": "probleme", "preview_lang": "en"})
+    assert "What is the problem?" in english.text and '<html lang="en">' in english.text
+    missing = client.post("/edit/voirie.yaml", data={
+        "csrf_token": csrf, "text": text, "base": base, "action": "preview",
+        "preview_step": "nulle_part"})
+    assert missing.status_code == 422

@@ -245,6 +245,20 @@ def test_the_graph_follows_the_cursor_and_a_node_leads_to_its_line(browser: Any,
     context.close()
 
 
+def test_the_preview_shows_the_edited_label(browser: Any, server: str) -> None:
+    context, page, console = _open(browser, server)
+    _put_cursor_after(page, 72, "Quel est le problème")
+    page.keyboard.type(" dans la rue")
+    page.get_by_label("Étape").first.select_option("probleme")
+    with page.expect_popup() as popup:
+        page.get_by_role("button", name="Voir la page de cette étape").click()
+    preview = popup.value
+    preview.wait_for_load_state()
+    assert preview.get_by_text("Quel est le problème dans la rue ?").count() == 1
+    assert console.problems() == []
+    context.close()
+
+
 def test_without_javascript_the_editor_is_a_plain_form(browser: Any, server: str,
                                                         folder: Path) -> None:
     context, page, _ = _open(browser, server, scripts=False)
