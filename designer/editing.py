@@ -164,7 +164,13 @@ def set_question(text: str, qid: str, changes: dict[str, Any]) -> str:
         if value is None:
             target.pop(key, None)
         elif key in ("label", "content", "help") and not isinstance(value, str):
-            target[key] = _text(value)
+            current = target.get(key)
+            if isinstance(current, CommentedMap):
+                # Only the languages given change, each on its own line.
+                for lang, text_ in value.items():
+                    current[lang] = text_
+            else:
+                target[key] = _text(value)
         else:
             target[key] = value
     return _dump(data)

@@ -33,7 +33,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from designer.editing import EditError, add_branch, add_question
+from designer.editing import EditError, add_branch, add_question, add_step, set_question
 from designer.findings import RULES
 from designer.source import MAX_BYTES
 from renderer import markdown
@@ -232,9 +232,11 @@ async def edit_post(request: Request) -> Response:
     text = str(form.get("text") or "")
     base = str(form.get("base") or "")
     action = form.get("action")
-    if action in ("add-question", "add-branch"):
-        fields = {k: str(v) for k, v in form.items() if k.startswith(("q_", "b_"))}
-        panel = "question" if action == "add-question" else "branch"
+    panels = {"add-question": "question", "add-branch": "branch", "add-step": "step",
+              "change-question": "change"}
+    if action in panels:
+        fields = {k: str(v) for k, v in form.items() if k.startswith(("q_", "b_", "s_", "c_"))}
+        panel = panels[str(action)]
         try:
             text = _panel_edit(text, panel, fields)
         except EditError as exc:
@@ -281,6 +283,24 @@ def _panel_edit(text: str, panel: str, fields: dict[str, str]) -> str:
 
     if panel == "branch":
         return add_branch(text, get("b_step"), get("b_goto"), get("b_when") or None)
+    if panel == "step":
+        titles = {"fr": get("s_title_fr"), "en": get("s_title_en")}
+        if not any(titles.values()):
+            raise EditError("a step needs a title")
+        return add_step(text, get("s_id"), titles, after=get("s_after") or None,
+                        goto=get("s_goto") or None)
+    if panel == "change":
+        changes: dict[str, object] = {}
+        new_label = {lang: get(f"c_label_{lang}") for lang in ("fr", "en")
+                     if get(f"c_label_{lang}")}
+        if new_label:
+            changes["label"] = new_label
+        for key in ("when", "purpose"):
+            if get(f"c_{key}"):
+                changes[key] = get(f"c_{key}")
+        if not changes:
+            raise EditError("fill in at least one field to change")
+        return set_question(text, get("c_question"), changes)
     options: dict[str, str] = {}
     for line in get("q_options").splitlines():
         if line.strip():

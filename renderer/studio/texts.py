@@ -98,6 +98,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "preview_legend": {"fr": "La page du citoyen", "en": "The citizen's page"},
     "preview_lang": {"fr": "Langue", "en": "Language"},
     "preview_button": {"fr": "Voir la page de cette étape (nouvel onglet)", "en": "See this step's page (new tab)"},
+    "panel_step": {"fr": "Ajouter une étape", "en": "Add a step"},
+    "panel_change": {"fr": "Modifier une question", "en": "Change a question"},
+    "field_question": {"fr": "Question", "en": "Question"},
+    "field_after": {"fr": "Après l'étape", "en": "After the step"},
+    "field_title_step_fr": {"fr": "Titre en français", "en": "Title in French"},
+    "field_title_step_en": {"fr": "Titre en anglais", "en": "Title in English"},
+    "field_change_hint": {"fr": "Seuls les champs remplis sont changés.", "en": "Only the fields filled in are changed."},
+    "add_step": {"fr": "Ajouter l'étape au texte", "en": "Add the step to the text"},
+    "change_question": {"fr": "Modifier la question dans le texte", "en": "Change the question in the text"},
     "editor_status": {"fr": "État de la vérification", "en": "Check status"},
 }
 

@@ -384,3 +384,27 @@ def test_the_preview_shows_the_citizens_page_of_the_unsaved_text(client: TestCli
         "csrf_token": csrf, "text": text, "base": base, "action": "preview",
         "preview_step": "nulle_part"})
     assert missing.status_code == 422
+
+
+def test_the_panels_add_a_step_and_change_a_question(client: TestClient) -> None:
+    csrf, base = _csrf(client)
+    text = VOIRIE.read_text(encoding="utf-8")
+    step = client.post("/edit/voirie.yaml", data={
+        "csrf_token": csrf, "text": text, "base": base, "action": "add-step",
+        "s_id": "photos", "s_title_fr": "Des photos", "s_title_en": "Photos",
+        "s_after": "lieu", "s_goto": "suivi"})
+    assert step.status_code == 200
+    area = step.text.split('name="text"', 1)[1].split("</textarea>", 1)[0]
+    assert ("  photos:\n    title:\n      fr: Des photos\n      en: Photos\n"
+            "    questions: {}\n    next:\n      - goto: suivi\n") in area
+    changed = client.post("/edit/voirie.yaml", data={
+        "csrf_token": csrf, "text": text, "base": base, "action": "change-question",
+        "c_question": "danger", "c_label_fr": "Quelqu'un est-il en danger ?", "c_label_en": "",
+        "c_when": "", "c_purpose": ""})
+    area = changed.text.split('name="text"', 1)[1].split("</textarea>", 1)[0]
+    assert "          fr: Quelqu&#39;un est-il en danger ?\n" in area
+    assert "          en: Is the problem putting anyone in danger right now?\n" in area  # kept
+    empty = client.post("/edit/voirie.yaml", data={
+        "csrf_token": csrf, "text": text, "base": base, "action": "change-question",
+        "c_question": "danger"})
+    assert empty.status_code == 422 and "fill in at least one field" in empty.text
