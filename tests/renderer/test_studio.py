@@ -408,3 +408,33 @@ def test_the_panels_add_a_step_and_change_a_question(client: TestClient) -> None
         "csrf_token": csrf, "text": text, "base": base, "action": "change-question",
         "c_question": "danger"})
     assert empty.status_code == 422 and "fill in at least one field" in empty.text
+
+
+def test_the_command_refuses_a_missing_folder_and_prints_a_loopback_url(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from designer.cli import main
+    from renderer.studio.cli import studio_url
+
+    assert main(["studio", str(tmp_path / "absent")]) == 2
+    assert "no such folder" in capsys.readouterr().err
+    assert studio_url("127.0.0.1", 8765, "abc") == "http://127.0.0.1:8765/?token=abc"
+    assert studio_url("0.0.0.0", 80, "x") == "http://127.0.0.1:80/?token=x"
+
+
+def test_the_command_serves_with_a_fresh_token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """`parcours studio` hands uvicorn the gated app on 127.0.0.1 and prints its token."""
+    import uvicorn
+
+    from designer.cli import main
+
+    served: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.update(kw, app=app))
+    assert main(["studio", str(tmp_path), "--port", "9999"]) == 0
+    out = capsys.readouterr().out
+    token = out.split("?token=", 1)[1].strip()
+    assert len(token) >= 32 and served["host"] == "127.0.0.1" and served["port"] == 9999
+    client = TestClient(served["app"])  # type: ignore[arg-type]
+    assert client.get("/").status_code == 403
+    assert client.get(f"/?token={token}").status_code == 200
