@@ -17,14 +17,12 @@ textarea, "Vérifier" and "Enregistrer", the findings listed under it.
 from __future__ import annotations
 
 import json
-import re
 import secrets
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup, escape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -33,16 +31,17 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from designer.editing import EditError, add_branch, add_question, add_step, set_question
+from designer.editing import EditError
 from designer.findings import RULES
 from designer.source import MAX_BYTES
-from renderer import markdown
 from renderer.security import CSP, CSRF_FIELD, SecurityMiddleware, csrf_ok
 from renderer.studio.access import OutsideFolder, TokenGate, resolve_journey
 from renderer.studio.diagnostics import cases_result, check_text, diagnose
 from renderer.studio.figures import headline
 from renderer.studio.files import ChangedOnDisk, Folder, digest, save
 from renderer.studio.graph import graph_picture
+from renderer.studio.panels import panel_edit
+from renderer.studio.rules import rule_html
 from renderer.studio.texts import LANGUAGES, t
 
 HERE = Path(__file__).parent
@@ -238,7 +237,7 @@ async def edit_post(request: Request) -> Response:
         fields = {k: str(v) for k, v in form.items() if k.startswith(("q_", "b_", "s_", "c_"))}
         panel = panels[str(action)]
         try:
-            text = _panel_edit(text, panel, fields)
+            text = panel_edit(text, panel, fields)
         except EditError as exc:
             reason = str(exc)
             return await run_in_threadpool(
@@ -274,44 +273,6 @@ def _preview(request: Request, relative: str, text: str, step: str, lang: str) -
     html = citizen_page(journey, step, lang,
                         lambda path: str(request.app.url_path_for("citizen_static", path=path)))
     return HTMLResponse(html, headers={"cache-control": "no-store"})
-
-
-def _panel_edit(text: str, panel: str, fields: dict[str, str]) -> str:
-    """The text with the form panel's addition (through ruamel.yaml: the rest is kept)."""
-    def get(key: str) -> str:
-        return fields.get(key, "").strip()
-
-    if panel == "branch":
-        return add_branch(text, get("b_step"), get("b_goto"), get("b_when") or None)
-    if panel == "step":
-        titles = {"fr": get("s_title_fr"), "en": get("s_title_en")}
-        if not any(titles.values()):
-            raise EditError("a step needs a title")
-        return add_step(text, get("s_id"), titles, after=get("s_after") or None,
-                        goto=get("s_goto") or None)
-    if panel == "change":
-        changes: dict[str, object] = {}
-        new_label = {lang: get(f"c_label_{lang}") for lang in ("fr", "en")
-                     if get(f"c_label_{lang}")}
-        if new_label:
-            changes["label"] = new_label
-        for key in ("when", "purpose"):
-            if get(f"c_{key}"):
-                changes[key] = get(f"c_{key}")
-        if not changes:
-            raise EditError("fill in at least one field to change")
-        return set_question(text, get("c_question"), changes)
-    options: dict[str, str] = {}
-    for line in get("q_options").splitlines():
-        if line.strip():
-            oid, _, label = line.partition(":")
-            options[oid.strip()] = label.strip() or oid.strip()
-    labels = {"fr": get("q_label_fr"), "en": get("q_label_en")}
-    if not any(labels.values()):
-        raise EditError("a question needs a label")
-    return add_question(text, get("q_step"), get("q_id"), get("q_type") or "text", labels,
-                        options=options or None, when=get("q_when") or None,
-                        purpose=get("q_purpose") or None)
 
 
 async def check_api(request: Request) -> Response:
@@ -396,44 +357,6 @@ async def schema(request: Request) -> Response:
     return JSONResponse(journey_schema())
 
 
-_HEADING = re.compile(r"^(#{1,4})\s+(.*)$")
-
-
-def _rule_html(text: str) -> Markup:
-    """A rule page's Markdown: headings and code blocks here, the rest as journey texts are."""
-    out: list[str] = []
-    para: list[str] = []
-    lines = text.splitlines()
-    i = 0
-
-    def flush() -> None:
-        if para:
-            out.append(str(markdown.render("\n".join(para))))
-            para.clear()
-
-    while i < len(lines):
-        line = lines[i]
-        heading = _HEADING.match(line)
-        if line.startswith("```"):
-            flush()
-            block = []
-            i += 1
-            while i < len(lines) and not lines[i].startswith("```"):
-                block.append(lines[i])
-                i += 1
-            # Focusable, so that a keyboard can scroll a long line (WCAG 2.1.1).
-            out.append(f"<pre tabindex=\"0\"><code>{escape(chr(10).join(block))}</code></pre>")
-        elif heading:
-            flush()
-            level = min(len(heading.group(1)) + 1, 4)
-            out.append(f"<h{level}>{escape(heading.group(2))}</h{level}>")
-        else:
-            para.append(line)
-        i += 1
-    flush()
-    return Markup("\n".join(out))
-
-
 async def rule_page(request: Request) -> Response:
     """A check rule's documentation: the project's page when installed, else its summary."""
     slug = request.path_params["slug"]
@@ -441,7 +364,7 @@ async def rule_page(request: Request) -> Response:
     if rule is None:
         raise HTTPException(404)
     page = RULE_DOCS / f"{slug}.md"
-    body = _rule_html(page.read_text(encoding="utf-8")) if page.is_file() else None
+    body = rule_html(page.read_text(encoding="utf-8")) if page.is_file() else None
     return render(request, "rule.html", {"rule": rule, "body": body})
 
 
