@@ -201,11 +201,11 @@ def test_the_form_panel_adds_a_question_and_the_yaml_keeps_its_comments(
 ) -> None:
     context, page, console = _open(browser, server)
     page.get_by_text("Ajouter une question").click()
-    page.get_by_label("Étape").first.select_option("probleme")
+    page.locator("#q-step").select_option("probleme")
     page.locator("#q-id").fill("gravite")
-    page.get_by_label("Type de question").select_option("yesno")
-    page.get_by_label("Libellé en français").fill("Est-ce grave ?")
-    page.get_by_label("Libellé en anglais").fill("Is it serious?")
+    page.locator("#q-type").select_option("yesno")
+    page.locator("#q-label-fr").fill("Est-ce grave ?")
+    page.locator("#q-label-en").fill("Is it serious?")
     page.get_by_role("button", name="Ajouter la question au texte").click()
     page.get_by_role("status").first.wait_for()
     page.wait_for_selector(".cm-editor .cm-content")
@@ -249,7 +249,7 @@ def test_the_preview_shows_the_edited_label(browser: Any, server: str) -> None:
     context, page, console = _open(browser, server)
     _put_cursor_after(page, 72, "Quel est le problème")
     page.keyboard.type(" dans la rue")
-    page.get_by_label("Étape").first.select_option("probleme")
+    page.locator("#p-step").select_option("probleme")
     with page.expect_popup() as popup:
         page.get_by_role("button", name="Voir la page de cette étape").click()
     preview = popup.value
