@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from designer.answers import to_json
 from designer.source import Document, load_document
 
 #: A cases file is named after its journey: ``x.yaml`` → ``x.cases.yaml``.
@@ -184,21 +185,10 @@ def load_cases(path: str | Path) -> CasesFile:
 # --------------------------------------------------------------------------- writing
 
 
-def _plain(value: Any) -> Any:
-    """A typed answer as YAML can hold it: dates as ISO strings, the rest as is."""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
-
-
 def case_entry(name: str, answers: dict[str, Any], outcome: str | None, path: list[str],
                shown: list[str]) -> dict[str, Any]:
     """A case as written in a cases file (the shape personas are saved in)."""
-    entry: dict[str, Any] = {"name": name, "answers": _plain(answers)}
+    entry: dict[str, Any] = {"name": name, "answers": to_json(answers)}
     if outcome is not None:
         entry["outcome"] = outcome
     entry["path"] = list(path)

@@ -69,7 +69,7 @@ class Studio:
 
 
 def _studio(request: Request) -> Studio:
-    return request.app.state.studio  # type: ignore[no-any-return]
+    return request.app.state.studio
 
 
 def _lang(request: Request) -> str:
@@ -408,7 +408,7 @@ def create_studio_app(folder: str | Path, token: str) -> Starlette:
     ]
     app = Starlette(routes=routes, exception_handlers={HTTPException: not_found})
     app.state.studio = studio
-    app.add_middleware(TokenGate, token=token)  # type: ignore[arg-type]
-    app.add_middleware(SecurityMiddleware, max_body=MAX_BODY,  # type: ignore[arg-type]
+    app.add_middleware(TokenGate, token=token)
+    app.add_middleware(SecurityMiddleware, max_body=MAX_BODY,
                        too_large=_too_large)
     return app
