@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from designer.cases import is_cases_file
 from designer.findings import Finding, sort_findings
 from designer.loading import Loaded, load_journey
 
@@ -15,13 +16,15 @@ class NoSuchPath(Exception):
 
 
 def journey_files(paths: Iterable[str | Path]) -> list[Path]:
-    """The journey files named, folders expanded to every ``*.yaml``/``*.yml`` below them."""
+    """The journey files named, folders expanded to every ``*.yaml``/``*.yml`` below them
+    (test cases, ``*.cases.yaml``, are not journeys)."""
     files: list[Path] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
             files.extend(sorted(
-                f for f in p.rglob("*") if f.suffix in (".yaml", ".yml") and f.is_file()
+                f for f in p.rglob("*")
+                if f.suffix in (".yaml", ".yml") and f.is_file() and not is_cases_file(f)
             ))
         elif p.exists():
             files.append(p)

@@ -82,6 +82,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("import", "import an XLSForm, XGov/DEFRA or DLUHC CORE form",
             "designer.commands.import_"),
     Command("paper", "the printable paper form of a journey (PDF)", "designer.commands.paper"),
+    Command("test", "run a journey's test cases (x.cases.yaml beside x.yaml)",
+            "designer.commands.test"),
+    Command("studio", "the designers' workbench in the browser", "renderer.studio.cli",
+            add_arguments="add_studio_arguments", run="run_studio", long_running=True),
 )
 
 class _Parser(argparse.ArgumentParser):

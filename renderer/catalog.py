@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from designer.cases import is_cases_file
 from designer.compiled import CompiledJourney
 from designer.findings import Finding, Severity
 from designer.loading import load_text
@@ -84,13 +85,15 @@ class Catalog:
 
 
 def journey_files(paths: str | Path | list[str | Path]) -> list[Path]:
-    """The journey files named: a folder gives its *.yaml and *.yml files, sorted."""
+    """The journey files named: a folder gives its *.yaml and *.yml files, sorted (not its
+    test cases, *.cases.yaml)."""
     items = paths if isinstance(paths, list) else [paths]
     files: list[Path] = []
     for item in items:
         p = Path(item)
         if p.is_dir():
-            files += sorted(x for x in p.iterdir() if x.suffix in (".yaml", ".yml") and x.is_file())
+            files += sorted(x for x in p.iterdir() if x.suffix in (".yaml", ".yml")
+                           and x.is_file() and not is_cases_file(x))
         else:
             files.append(p)
     return files

@@ -10,12 +10,15 @@ from pathlib import Path
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """`parcours personas FILE [--format json|text] [--today YYYY-MM-DD]`."""
+    """`parcours personas FILE [--format json|text] [--today YYYY-MM-DD] [--save-cases]`."""
     parser.add_argument("file", help="the journey file (YAML)")
     parser.add_argument("--format", choices=["json", "text"], default="text",
                         help="output format (default: text)")
     parser.add_argument("--today", default=None,
                         help="the date the runs happen on, YYYY-MM-DD (default: today)")
+    parser.add_argument("--save-cases", action="store_true",
+                        help="also add the personas as test cases to FILE's x.cases.yaml "
+                             "(`parcours test` runs them; cases already named are kept)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,4 +52,12 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(as_json(result), ensure_ascii=False, indent=2))
     else:
         sys.stdout.write(as_text(result))
+    if args.save_cases:
+        from designer.cases import append_cases, case_entry, cases_path
+
+        target = cases_path(args.file)
+        entries = [case_entry(f"{p.name}: {p.goal}", p.answers, p.outcome, p.path, p.shown)
+                   for p in result.personas]
+        added = append_cases(target, entries, today)
+        print(f"parcours personas: {added} case(s) added to {target}", file=sys.stderr)
     return 0

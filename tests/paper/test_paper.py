@@ -15,6 +15,7 @@ import pytest
 from analysis.randomjourneys import DOMAINS, TODAY, journeys
 from hypothesis import HealthCheck, given, settings
 
+from designer.cases import is_cases_file
 from designer.compiled import CompiledJourney
 from designer.loading import load_journey, load_text
 from designer.paper.layout import lay_out
@@ -23,7 +24,8 @@ from designer.paper.walk import follow
 from designer.personas import find_personas
 from designer.run import Run
 
-JOURNEYS = sorted((Path(__file__).resolve().parents[2] / "journeys").glob("*.yaml"))
+JOURNEYS = sorted(p for p in (Path(__file__).resolve().parents[2] / "journeys").glob("*.yaml")
+                  if not is_cases_file(p))
 
 
 def online(journey: CompiledJourney, answers: dict[str, Any],

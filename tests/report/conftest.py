@@ -6,8 +6,10 @@ from pathlib import Path
 
 import networkx as nx
 
+from designer.cases import is_cases_file
+
 ROOT = Path(__file__).resolve().parents[2]
-JOURNEYS = sorted((ROOT / "journeys").glob("*.yaml"))
+JOURNEYS = sorted(p for p in (ROOT / "journeys").glob("*.yaml") if not is_cases_file(p))
 # The paper replica and its redesign, shipped with the example journeys.
 FIXTURES = ROOT / "journeys" / "avant-apres"
 

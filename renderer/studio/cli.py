@@ -1,0 +1,42 @@
+"""`parcours studio [DIR]`: serve the studio on the loopback with a fresh access token."""
+
+from __future__ import annotations
+
+import argparse
+import secrets
+import sys
+from pathlib import Path
+
+
+def add_studio_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of `parcours studio`."""
+    parser.add_argument("folder", nargs="?", default=".", metavar="DIR",
+                        help="the folder of journeys (default: the current folder)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default: 127.0.0.1, this machine only)")
+    parser.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
+
+
+def studio_url(host: str, port: int, token: str) -> str:
+    """The address to open, token included (printed once at start-up)."""
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    return f"http://{shown}:{port}/?token={token}"
+
+
+def run_studio(args: argparse.Namespace) -> int:
+    """Serve the studio until interrupted; 2 when the folder does not exist."""
+    import uvicorn
+
+    from renderer.studio.app import create_studio_app
+
+    folder = Path(args.folder)
+    if not folder.is_dir():
+        print(f"parcours studio: no such folder: {args.folder}", file=sys.stderr)
+        return 2
+    token = secrets.token_urlsafe(24)
+    app = create_studio_app(folder, token)
+    print(f"Parcours studio on {folder.resolve()}\n"
+          f"Open this address (it holds the access token):\n  "
+          f"{studio_url(args.host, args.port, token)}", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0

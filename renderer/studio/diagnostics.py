@@ -1,0 +1,145 @@
+"""Diagnostics of unsaved journey text, for the editor: the findings of `parcours check`
+with where each one starts and ends, the rule's explanation, its documentation page, and
+a one-click fix where the finding has one.
+
+The text is checked in process by the engine's own pipeline (:func:`designer.loading.load_text`,
+what `parcours check` runs on each file), so the editor and the command line can never
+disagree. A fix is offered where the finding's message names the right word ("did you
+mean 'x'?"): it replaces the misspelt word the finding points at.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from designer.cases import cases_path, load_cases
+from designer.findings import RULES, Finding, has_errors
+from designer.loading import Loaded, load_text
+
+_SUGGESTION = re.compile(r"did you mean '([^']+)'")
+_WORD = re.compile(r"[\w.-]+")
+
+
+@dataclass(frozen=True)
+class Fix:
+    """Replace ``length`` characters at (line, column) with ``text``."""
+
+    label: str
+    line: int
+    column: int
+    length: int
+    text: str
+
+
+def _word_at(lines: list[str], line: int, column: int) -> str:
+    if not 1 <= line <= len(lines):
+        return ""
+    match = _WORD.match(lines[line - 1], max(column - 1, 0))
+    return match.group(0) if match else ""
+
+
+def fix_for(finding: Finding, lines: list[str]) -> Fix | None:
+    """The one-click fix of a finding, when its message names the word to write instead."""
+    suggestion = _SUGGESTION.search(finding.message)
+    if suggestion is None:
+        return None
+    word = _word_at(lines, finding.line, finding.column)
+    # Only when the finding points at the word its message quotes: never guess a place.
+    if not word or f"'{word}'" not in finding.message or word == suggestion.group(1):
+        return None
+    new = suggestion.group(1)
+    return Fix(f"Remplacer par « {new} » / Replace with '{new}'", finding.line,
+               finding.column, len(word), new)
+
+
+def rule_page(slug: str) -> str:
+    """The studio's URL of a rule's documentation page."""
+    return f"/-/rules/{slug}"
+
+
+def finding_json(finding: Finding, lines: list[str]) -> dict[str, Any]:
+    """A finding as the editor draws it: from its column to the end of the word there."""
+    word = _word_at(lines, finding.line, finding.column)
+    rule = RULES.get(finding.rule)
+    fix = fix_for(finding, lines)
+    return {
+        "line": finding.line,
+        "column": finding.column,
+        "length": max(len(word), 1),
+        "severity": finding.severity.value,
+        "rule": finding.rule,
+        "message": finding.message,
+        "summary": rule.summary if rule else "",
+        "docs": rule_page(finding.rule),
+        "fixes": [fix.__dict__] if fix else [],
+    }
+
+
+#: z3 is not thread-safe (its default context is shared): two checks of the path
+#: analysis at once, in the server's thread pool, crash the process. One at a time.
+_ANALYSIS = threading.Lock()
+
+
+def checked_file(path: Path) -> Loaded:
+    """A journey file with every check (the path analysis one at a time, as above)."""
+    from designer.loading import load_journey
+
+    with _ANALYSIS:
+        return load_journey(path)
+
+
+def check_text(text: str, file: str, *, structure_only: bool = False) -> Loaded:
+    """Every finding of `parcours check` on unsaved text (the portfolio's duplicate-id aside);
+    ``structure_only``: without the path analysis and the readability advice (no z3)."""
+    if structure_only:
+        return load_text(text, file, analyses=[])
+    with _ANALYSIS:
+        return load_text(text, file)
+
+
+def diagnose(text: str, file: str, loaded: Loaded | None = None) -> dict[str, Any]:
+    """The editor's answer for unsaved text: findings, the journey's ids (for completion),
+    counts, and how long the check took (``loaded``: the text already checked)."""
+    started = time.perf_counter()
+    if loaded is None:
+        loaded = check_text(text, file)
+    elapsed = (time.perf_counter() - started) * 1000
+    lines = text.splitlines()
+    journey = loaded.journey
+    ids: dict[str, list[str]] = {"steps": [], "outcomes": [], "questions": []}
+    if journey is not None:
+        ids = {"steps": list(journey.steps), "outcomes": list(journey.outcomes),
+               "questions": list(journey.questions)}
+    findings = [finding_json(f, lines) for f in loaded.findings]
+    return {
+        "findings": findings,
+        "ids": ids,
+        "counts": {s: sum(f["severity"] == s for f in findings)
+                   for s in ("error", "warning", "info")},
+        "check_ms": round(elapsed, 1),
+    }
+
+
+def cases_result(loaded: Loaded, journey_file: Path) -> dict[str, Any] | None:
+    """The journey's test cases (``x.cases.yaml``) run on the unsaved text; None when it
+    has none. Not run while the text has errors (the runs need a journey that works)."""
+    from designer.testing import run_cases
+
+    file = cases_path(journey_file)
+    if not file.is_file():
+        return None
+    out: dict[str, Any] = {"file": file.name, "cases": 0, "failed": 0, "problems": [],
+                           "blocked": False}
+    if loaded.journey is None or has_errors(loaded.findings):
+        out["blocked"] = True
+        return out
+    result = run_cases(loaded.journey, load_cases(file))
+    out.update(cases=result.cases, failed=result.failed,
+               problems=[{"line": p.line, "column": p.column, "message": p.message}
+                         for p in result.problems])
+    return out

@@ -1,0 +1,232 @@
+// The studio's editor: CodeMirror 6 over the plain form's textarea (progressive
+// enhancement: without this script the form works as it is). Diagnostics as you type:
+// the linter waits for a pause (debounce), cancels the previous request with an
+// AbortController, and asks the studio to check the unsaved text in process.
+// Rebuilt into ../static/editor.js by `npm run build:studio` (esbuild, minified).
+
+import {EditorView, basicSetup} from "codemirror";
+import {yaml} from "@codemirror/lang-yaml";
+import {linter, lintGutter, forEachDiagnostic} from "@codemirror/lint";
+import {autocompletion} from "@codemirror/autocomplete";
+import {schemaCompletion} from "./schema-complete.js";
+
+const DEBOUNCE_MS = 250;
+
+function position(doc, line, column) {
+  const l = doc.line(Math.min(Math.max(line, 1), doc.lines));
+  return {line: l, from: l.from + Math.min(Math.max(column - 1, 0), l.length)};
+}
+
+function toDiagnostic(doc, f, labels) {
+  const {line, from} = position(doc, f.line, f.column);
+  const to = Math.min(from + f.length, line.to);
+  return {
+    from,
+    to: Math.max(to, from),
+    severity: f.severity,
+    source: f.rule,
+    message: f.message,
+    renderMessage() {
+      const box = document.createElement("div");
+      box.className = "st-diag";
+      const text = document.createElement("p");
+      text.textContent = f.message;
+      const why = document.createElement("p");
+      why.className = "st-diag__rule";
+      why.textContent = `${f.rule} : ${f.summary} — `;
+      const link = document.createElement("a");
+      link.href = f.docs;
+      link.target = "_blank";
+      link.rel = "noopener";
+      link.textContent = labels.doc;
+      why.appendChild(link);
+      box.append(text, why);
+      return box;
+    },
+    actions: f.fixes.map((fix) => ({
+      name: fix.label,
+      apply(view) {
+        const at = position(view.state.doc, fix.line, fix.column).from;
+        view.dispatch({changes: {from: at, to: at + fix.length, insert: fix.text}});
+      },
+    })),
+  };
+}
+
+function showFindings(data, list, counts, labels) {
+  counts.textContent = labels.counts
+    .replace("{errors}", data.counts.error)
+    .replace("{warnings}", data.counts.warning)
+    .replace("{infos}", data.counts.info);
+  list.replaceChildren(...data.findings.map((f) => {
+    const li = document.createElement("li");
+    li.className = `st-finding st-finding--${f.severity}`;
+    li.textContent = `${labels.where.replace("{line}", f.line).replace("{column}", f.column)} — ${f.message} [${f.rule}]`;
+    return li;
+  }));
+}
+
+function showCases(cases, box) {
+  const line = (text, cls) => {
+    const p = document.createElement("p");
+    p.textContent = text;
+    if (cls) p.className = cls;
+    return p;
+  };
+  if (!cases) { box.replaceChildren(line(box.dataset.none)); return; }
+  if (cases.blocked) { box.replaceChildren(line(box.dataset.blocked)); return; }
+  const summary = box.dataset.summary.replace("{passed}", cases.cases - cases.failed)
+    .replace("{total}", cases.cases).replace("{file}", cases.file);
+  const list = document.createElement("ul");
+  for (const p of cases.problems) {
+    const li = document.createElement("li");
+    li.className = "st-finding st-finding--error";
+    li.textContent = `${cases.file} : ${box.dataset.where.replace("{line}", p.line).replace("{column}", p.column)} — ${p.message}`;
+    list.appendChild(li);
+  }
+  box.replaceChildren(line(summary, cases.problems.length ? "st-bad" : ""), list);
+}
+
+function start(form) {
+  const textarea = form.querySelector("textarea[name=text]");
+  const list = document.getElementById("findings");
+  const counts = document.getElementById("counts");
+  const labels = JSON.parse(form.dataset.labels);
+  const path = form.dataset.path;
+  const csrf = form.dataset.csrf;
+  let ids = {steps: [], outcomes: [], questions: []};
+  let schema = null;
+  let controller = null;
+  fetch("/-/schema.json", {credentials: "same-origin"})
+    .then((r) => r.json()).then((s) => { schema = s; }).catch(() => {});
+
+  async function check(view) {
+    if (controller) controller.abort();
+    controller = new AbortController();
+    const doc = view.state.doc;
+    let data;
+    try {
+      const response = await fetch("/-/check", {
+        method: "POST",
+        credentials: "same-origin",
+        signal: controller.signal,
+        headers: {"content-type": "application/json", "x-csrf-token": csrf},
+        body: JSON.stringify({path, text: doc.toString()}),
+      });
+      if (!response.ok) return [];
+      data = await response.json();
+    } catch (e) {
+      return []; // cancelled by a newer request: the linter drops a stale answer anyway
+    }
+    ids = data.ids;
+    if (list && counts) showFindings(data, list, counts, labels);
+    const casesBox = document.getElementById("cases");
+    if (casesBox) showCases(data.cases, casesBox);
+    refreshGraph(doc.toString());
+    form.dataset.checked = String(Number(form.dataset.checked || 0) + 1);
+    return data.findings.map((f) => toDiagnostic(doc, f, labels));
+  }
+
+  const graph = document.getElementById("graph");
+  let graphController = null;
+
+  function highlight(state) {
+    if (!graph) return;
+    const line = state.doc.lineAt(state.selection.main.head).number;
+    let best = null;
+    for (const box of graph.querySelectorAll("[data-line]")) {
+      box.classList.remove("current");
+      const at = Number(box.dataset.line);
+      if (at <= line && (!best || at > Number(best.dataset.line))) best = box;
+    }
+    if (best) best.classList.add("current");
+  }
+
+  function goToLine(line) {
+    const l = view.state.doc.line(Math.min(Math.max(line, 1), view.state.doc.lines));
+    view.dispatch({selection: {anchor: l.from}, scrollIntoView: true});
+    view.focus();
+  }
+
+  const figures = document.getElementById("figures");
+  let figuresController = null;
+  const query = location.search.includes("lang=en") ? "?lang=en" : "";
+
+  // A fragment drawn by the studio (its own escaped template) for the unsaved text.
+  async function fragment(url, text, controller) {
+    const response = await fetch(url + query, {
+      method: "POST",
+      credentials: "same-origin",
+      signal: controller.signal,
+      headers: {"content-type": "application/json", "x-csrf-token": csrf},
+      body: JSON.stringify({path, text}),
+    });
+    return response.ok ? response.text() : null;
+  }
+
+  async function refreshGraph(text) {
+    if (graph) {
+      if (graphController) graphController.abort();
+      graphController = new AbortController();
+      try {
+        const html = await fragment("/-/graph", text, graphController);
+        if (html !== null) { graph.innerHTML = html; highlight(view.state); }
+      } catch (e) { /* cancelled by a newer text */ }
+    }
+    if (figures) {
+      if (figuresController) figuresController.abort();
+      figuresController = new AbortController();
+      try {
+        const html = await fragment("/-/figures", text, figuresController);
+        if (html !== null) figures.innerHTML = html;
+      } catch (e) { /* cancelled by a newer text */ }
+    }
+  }
+
+  if (graph) {
+    graph.addEventListener("click", (event) => {
+      const box = event.target.closest("[data-line]");
+      if (!box) return;
+      event.preventDefault();
+      goToLine(Number(box.dataset.line));
+    });
+  }
+
+  const view = new EditorView({
+    doc: textarea.value,
+    extensions: [
+      basicSetup,
+      EditorView.cspNonce.of(form.dataset.nonce || ""),
+      yaml(),
+      lintGutter(),
+      linter(check, {delay: DEBOUNCE_MS}),
+      autocompletion({override: [schemaCompletion(() => schema, () => ids)]}),
+      EditorView.contentAttributes.of({"aria-label": labels.label, tabindex: "0",
+                                       "aria-describedby": "text-hint"}),
+      EditorView.updateListener.of((update) => {
+        if (update.docChanged) textarea.value = update.state.doc.toString();
+        if (update.selectionSet || update.docChanged) highlight(update.state);
+      }),
+    ],
+  });
+  textarea.hidden = true;
+  textarea.after(view.dom);
+  form.addEventListener("submit", () => { textarea.value = view.state.doc.toString(); });
+  const anchor = /^#L(\d+)$/.exec(location.hash);
+  if (anchor) goToLine(Number(anchor[1]));
+  // For the browser tests: the diagnostics the editor holds, by line.
+  window.parcoursStudio = {
+    view,
+    markers() {
+      const out = [];
+      forEachDiagnostic(view.state, (d, from) => {
+        out.push({line: view.state.doc.lineAt(from).number, severity: d.severity,
+                  rule: d.source, message: d.message});
+      });
+      return out;
+    },
+  };
+}
+
+const form = document.getElementById("editor-form");
+if (form) start(form);

@@ -1,0 +1,348 @@
+"""The studio in real Chromium: diagnostics as you type (marker at the right line within a
+second of the last keystroke, cleared when fixed), the one-click fix, saving and its
+refusal when the file changed on disk, the page without JavaScript, the access token, and
+axe-core (zero WCAG 2.1 A/AA violations) on every studio page."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from renderer.studio.app import create_studio_app
+
+from .test_browser import AXE_SOURCE, AXE_TAGS, CHROMIUM, LAUNCH_ARGS, _free_port
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+VOIRIE = ROOT / "journeys" / "signalement-voirie.yaml"
+TOKEN = "browser-test-token"
+#: `- goto: probleme`, the default branch of the first step.
+GOTO_LINE = 62
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    root = tmp_path / "journeys"
+    root.mkdir()
+    shutil.copy(VOIRIE, root / "voirie.yaml")
+    return root
+
+
+@pytest.fixture
+def server(folder: Path) -> Iterator[str]:
+    import uvicorn
+
+    port = _free_port()
+    srv = uvicorn.Server(uvicorn.Config(create_studio_app(folder, TOKEN), host="127.0.0.1",
+                                        port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if srv.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+class Console:
+    """What the page wrote to the console (a CSP refusal shows up here)."""
+
+    def __init__(self, page: Any) -> None:
+        self.messages: list[str] = []
+        page.on("console", lambda m: self.messages.append(f"{m.type}: {m.text}"))
+        page.on("pageerror", lambda e: self.messages.append(f"pageerror: {e}"))
+
+    def problems(self) -> list[str]:
+        return [m for m in self.messages if m.startswith(("error", "pageerror"))]
+
+
+def _open(browser: Any, server: str, path: str = "/edit/voirie.yaml",
+          scripts: bool = True) -> tuple[Any, Any, Console]:
+    context = browser.new_context(java_script_enabled=scripts)
+    page = context.new_page()
+    console = Console(page)
+    page.goto(f"{server}{path}?token={TOKEN}")
+    assert page.url == f"{server}{path}"  # the token left the address for a cookie
+    if scripts and path.startswith("/edit/"):
+        page.wait_for_selector(".cm-editor .cm-content")
+        page.wait_for_function("() => Number(document.getElementById('editor-form')"
+                               ".dataset.checked || 0) >= 1")
+    return context, page, console
+
+
+def _markers(page: Any) -> list[dict[str, Any]]:
+    return list(page.evaluate("() => window.parcoursStudio.markers()"))
+
+
+def _put_cursor_after(page: Any, line: int, text: str) -> None:
+    """Cursor at the end of ``text`` on ``line``, scrolled into view, editor focused."""
+    page.evaluate("""([line, text]) => {
+        const view = window.parcoursStudio.view;
+        const l = view.state.doc.line(line);
+        const at = l.from + l.text.indexOf(text) + text.length;
+        view.dispatch({selection: {anchor: at}, scrollIntoView: true});
+        view.focus();
+    }""", [line, text])
+
+
+def _type_unknown_target(page: Any) -> float:
+    """Replace `probleme` by `problme` on the goto line with the keyboard; the time of the
+    last keystroke."""
+    _put_cursor_after(page, GOTO_LINE, "goto: probleme")
+    for _ in range(len("probleme")):
+        page.keyboard.press("Backspace")
+    page.keyboard.type("problme", delay=30)
+    return time.monotonic()
+
+
+def _wait_for(page: Any, predicate: str, timeout_ms: int) -> None:
+    page.wait_for_function(
+        f"() => window.parcoursStudio.markers().some(m => {predicate})", timeout=timeout_ms)
+
+
+def test_an_unknown_goto_target_is_marked_at_its_line_within_a_second_and_cleared_when_fixed(
+    browser: Any, server: str
+) -> None:
+    context, page, console = _open(browser, server)
+    assert not [m for m in _markers(page) if m["severity"] == "error"]
+    typed = _type_unknown_target(page)
+    _wait_for(page, f"m.rule === 'unknown-target' && m.line === {GOTO_LINE}", 1000)
+    assert time.monotonic() - typed < 1.0
+    [marker] = [m for m in _markers(page) if m["rule"] == "unknown-target"]
+    assert marker["message"].startswith("'problme' is neither a step nor an outcome")
+    # Drawn: the word is underlined on that line, and the gutter carries an error marker.
+    underlined = page.locator(".cm-lintRange-error").first
+    assert underlined.inner_text() == "problme"
+    line_text = underlined.evaluate("e => e.closest('.cm-line').textContent")
+    assert line_text.strip() == "- goto: problme"
+    assert page.locator(".cm-lint-marker-error").count() >= 1
+    # The findings list under the editor follows too (for screen readers: a status).
+    assert "problme" in page.locator("#findings").inner_text()
+    # Fixing it by typing clears the marker.
+    page.keyboard.press("Backspace")
+    page.keyboard.press("Backspace")
+    page.keyboard.type("eme")
+    page.wait_for_function("() => !window.parcoursStudio.markers()"
+                           ".some(m => m.severity === 'error')", timeout=1000)
+    assert page.locator(".cm-lintRange-error").count() == 0
+    assert console.problems() == []
+    context.close()
+
+
+def test_the_one_click_fix_rewrites_the_file_correctly(browser: Any, server: str,
+                                                        folder: Path) -> None:
+    original = (folder / "voirie.yaml").read_text(encoding="utf-8")
+    context, page, console = _open(browser, server)
+    _type_unknown_target(page)
+    _wait_for(page, "m.rule === 'unknown-target'", 1000)
+    page.locator(".cm-lintRange-error").first.hover()
+    fix = page.locator(".cm-tooltip-lint .cm-diagnosticAction")
+    fix.first.wait_for()
+    assert "probleme" in fix.first.inner_text()
+    fix.first.click()
+    page.wait_for_function("() => !window.parcoursStudio.markers()"
+                           ".some(m => m.severity === 'error')", timeout=1000)
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url(f"{server}/edit/voirie.yaml?saved=1")
+    assert page.locator(".st-message").inner_text() == "Enregistré."
+    assert (folder / "voirie.yaml").read_text(encoding="utf-8") == original
+    assert console.problems() == []
+    context.close()
+
+
+def test_saving_an_edit_and_refusing_when_the_file_changed_on_disk(
+    browser: Any, server: str, folder: Path
+) -> None:
+    target = folder / "voirie.yaml"
+    context, page, _ = _open(browser, server)
+    _put_cursor_after(page, 1, "journey.schema.json")
+    page.keyboard.type("\n# édité dans le studio")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url(f"{server}/edit/voirie.yaml?saved=1")
+    saved = target.read_text(encoding="utf-8")
+    assert saved.splitlines()[1] == "# édité dans le studio"
+    assert saved.replace("# édité dans le studio\n", "", 1) == VOIRIE.read_text(encoding="utf-8")
+    # Another program writes the file while the editor is open on the saved version.
+    page.wait_for_selector(".cm-editor .cm-content")
+    target.write_text(saved + "# changé ailleurs\n", encoding="utf-8")
+    _put_cursor_after(page, 2, "studio")
+    page.keyboard.type(" (deux fois)")
+    page.get_by_role("button", name="Enregistrer").click()
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert "Non enregistré : le fichier a été modifié sur le disque" in alert.inner_text()
+    assert target.read_text(encoding="utf-8").endswith("# changé ailleurs\n")
+    # The designer's text is still in the editor.
+    assert "(deux fois)" in page.locator(".cm-content").inner_text()
+    context.close()
+
+
+def test_the_form_panel_adds_a_question_and_the_yaml_keeps_its_comments(
+    browser: Any, server: str, folder: Path
+) -> None:
+    context, page, console = _open(browser, server)
+    page.get_by_text("Ajouter une question").click()
+    page.locator("#q-step").select_option("probleme")
+    page.locator("#q-id").fill("gravite")
+    page.locator("#q-type").select_option("yesno")
+    page.locator("#q-label-fr").fill("Est-ce grave ?")
+    page.locator("#q-label-en").fill("Is it serious?")
+    page.get_by_role("button", name="Ajouter la question au texte").click()
+    page.get_by_role("status").first.wait_for()
+    page.wait_for_selector(".cm-editor .cm-content")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url(f"{server}/edit/voirie.yaml?saved=1")
+    saved = (folder / "voirie.yaml").read_text(encoding="utf-8")
+    before = VOIRIE.read_text(encoding="utf-8")
+    assert saved.startswith("# yaml-language-server: $schema=../schemas/journey.schema.json\n#\n"
+                            "# Report a problem in a public space")
+    added = ("      gravite:\n        type: yesno\n        label:\n"
+             "          fr: Est-ce grave ?\n          en: Is it serious?\n")
+    assert added in saved and saved.replace(added, "", 1) == before
+    assert console.problems() == []
+    context.close()
+
+
+def test_the_graph_follows_the_cursor_and_a_node_leads_to_its_line(browser: Any,
+                                                                  server: str) -> None:
+    context, page, console = _open(browser, server)
+    node = page.locator('#graph [data-node="lieu"]')
+    line = int(node.get_attribute("data-line") or 0)
+    assert line == 125
+    node.click()
+    assert page.evaluate("() => { const s = window.parcoursStudio.view.state;"
+                         " return s.doc.lineAt(s.selection.main.head).number; }") == line
+    page.wait_for_selector('#graph [data-node="lieu"].current')
+    _put_cursor_after(page, GOTO_LINE, "goto: probleme")  # inside the step 'urgence'
+    page.wait_for_selector('#graph [data-node="urgence"].current')
+    assert page.locator("#graph .current").count() == 1
+    # An edit redraws it: an unreachable step is marked.
+    _put_cursor_after(page, 101, "goto: lampadaire")
+    for _ in range(len("lampadaire")):
+        page.keyboard.press("Backspace")
+    page.keyboard.type("lieu")
+    page.wait_for_selector('#graph [data-node="lampadaire"].finding', timeout=3000)
+    assert console.problems() == []
+    context.close()
+
+
+def test_the_preview_shows_the_edited_label(browser: Any, server: str) -> None:
+    context, page, console = _open(browser, server)
+    _put_cursor_after(page, 72, "Quel est le problème")
+    page.keyboard.type(" dans la rue")
+    page.locator("#p-step").select_option("probleme")
+    with page.expect_popup() as popup:
+        page.get_by_role("button", name="Voir la page de cette étape").click()
+    preview = popup.value
+    preview.wait_for_load_state()
+    assert preview.get_by_text("Quel est le problème dans la rue ?").count() == 1
+    assert console.problems() == []
+    context.close()
+
+
+def test_without_javascript_the_editor_is_a_plain_form(browser: Any, server: str,
+                                                        folder: Path) -> None:
+    context, page, _ = _open(browser, server, scripts=False)
+    area = page.get_by_label("Texte du parcours (YAML)")
+    text = area.input_value().replace("- goto: probleme", "- goto: problme")
+    area.fill(text)
+    page.get_by_role("button", name="Vérifier").click()
+    assert f"ligne {GOTO_LINE}, colonne 15" in page.locator("#findings").inner_text()
+    page.get_by_label("Texte du parcours (YAML)").fill(
+        text.replace("- goto: problme", "- goto: probleme"))
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_url("**/edit/voirie.yaml?saved=1")
+    assert (folder / "voirie.yaml").read_text(encoding="utf-8") == VOIRIE.read_text(
+        encoding="utf-8")
+    context.close()
+
+
+def test_access_without_the_token_and_paths_outside_the_folder_are_refused(
+    browser: Any, server: str
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    for path in ("/", "/edit/voirie.yaml", "/static/editor.js"):
+        response = page.goto(f"{server}{path}")
+        assert response is not None and response.status == 403
+        assert "Accès refusé" in page.content()
+    page.goto(f"{server}/?token={TOKEN}")
+    response = page.goto(f"{server}/edit/%2e%2e/%2e%2e/etc/passwd")
+    assert response is not None and response.status == 404
+    context.close()
+
+
+def _axe(page: Any) -> list[str]:
+    result = page.evaluate(
+        "async ([src, tags]) => { if (!window.axe) { (0, eval)(src); }"
+        " return await window.axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']}); }",
+        [AXE_SOURCE, AXE_TAGS],
+    )
+    return [f"{page.url}: {v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}"
+            for v in result["violations"]]
+
+
+def test_axe_core_finds_no_wcag_violation_on_the_studio_pages(browser: Any, server: str,
+                                                               folder: Path) -> None:
+    violations: list[str] = []
+    context, page, console = _open(browser, server, "/")
+    violations += _axe(page)
+    page.goto(f"{server}/edit/voirie.yaml")
+    page.wait_for_function("() => Number(document.getElementById('editor-form')"
+                           ".dataset.checked || 0) >= 1")
+    violations += _axe(page)
+    # With the form panels open.
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    violations += _axe(page)
+    # With a finding shown (the lint tooltip open on hover).
+    _type_unknown_target(page)
+    _wait_for(page, "m.rule === 'unknown-target'", 1000)
+    page.locator(".cm-lintRange-error").first.hover()
+    page.locator(".cm-tooltip-lint").wait_for()
+    violations += _axe(page)
+    for path in ("/-/rules/unknown-target", "/edit/nothing.yaml", "/?lang=en"):
+        # (the list page carries the new-journey form)
+        page.goto(f"{server}{path}")
+        violations += _axe(page)
+    # The conflict page.
+    page.goto(f"{server}/edit/voirie.yaml")
+    page.wait_for_selector(".cm-editor")
+    (folder / "voirie.yaml").write_text(VOIRIE.read_text(encoding="utf-8") + "# x\n",
+                                        encoding="utf-8")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.get_by_role("alert").wait_for()
+    violations += _axe(page)
+    # The 404 and 409 statuses are logged by the browser; nothing else may be.
+    assert [m for m in console.problems() if "Failed to load resource" not in m] == []
+    context.close()
+    # The pages without JavaScript (axe runs in a scripted copy of their DOM).
+    context, page, _ = _open(browser, server, "/edit/voirie.yaml", scripts=False)
+    html = page.content()
+    context.close()
+    copy_context = browser.new_context(bypass_csp=True)
+    copy = copy_context.new_page()
+    copy.set_content(html.replace("<head>", f'<head><base href="{server}/">', 1)
+                     .replace('<script src="/static/editor.js" defer></script>', ""))
+    violations += _axe(copy)
+    copy_context.close()
+    assert violations == [], "\n".join(violations)
