@@ -115,9 +115,10 @@ def unused_answers(ctx: Context) -> list[Finding]:
             continue  # the items say why the list is needed
         out.append(ctx.finding(
             "unused-answer",
-            f"the answer to '{q.id}' is used by no condition or computed value, and the "
-            "question declares no `purpose`: data collected for nothing; add a `purpose` "
-            "saying why the administration needs it, or remove the question",
+            f"the answer to '{q.id}' is read by no condition, computed value or check "
+            "(its own checks only validate it), and the question declares no `purpose`: "
+            "data collected for nothing; add a `purpose` saying why the administration "
+            "needs it, or remove the question",
             q.path,
             key=True,
         ))

@@ -393,6 +393,51 @@ def test_answer_read_by_a_condition_is_used() -> None:
     assert lines(check(text), "unused-answer") == []
 
 
+def test_answer_read_only_by_its_own_checks_is_unused() -> None:
+    # Its own checks validate the answer; they do not say why it is collected.
+    text = journey("""\
+    steps:
+      a:
+        title: Un
+        questions:
+          telephone: # here
+            type: text
+            label: Votre téléphone
+            checks:
+              - rule: telephone != "0"
+                message: Saisissez un vrai numéro
+        next: fin
+    outcomes:
+      fin: {kind: submit, title: Fin}
+    """)
+    found = check(text)
+    assert lines(found, "unused-answer") == marked(text)
+    message = next(f.message for f in found if f.rule == "unused-answer")
+    assert "its own checks only validate it" in message
+
+
+def test_answer_read_by_the_check_of_another_question_is_used() -> None:
+    # As docs/rules/unused-answer.md says: a check of another question is a use.
+    text = journey("""\
+    steps:
+      a:
+        title: Un
+        questions:
+          arrivee: {type: date, label: Date d'arrivée, purpose: Calculer le séjour.}
+          depart:
+            type: date
+            label: Date de départ
+            purpose: Calculer le séjour.
+            checks:
+              - rule: depart >= arrivee
+                message: Saisissez une date de départ après l'arrivée
+        next: fin
+    outcomes:
+      fin: {kind: submit, title: Fin}
+    """)
+    assert lines(check(text), "unused-answer") == []
+
+
 # --------------------------------------------------------------------------- obtainable-data
 
 OBTAINABLE = """\
