@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from designer.check_messages import SOURCE_LANGUAGE, Message
+
 
 class Severity(str, Enum):
     """How serious a finding is: an error stops a journey from being served."""
@@ -103,12 +105,14 @@ class Finding:
     severity: Severity = field(default=Severity.ERROR, compare=False)
     step: str | None = field(default=None, compare=False)
     question: str | None = field(default=None, compare=False)
+    #: The message as a catalogue entry, to say it in the designer's language.
+    said: Message | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(
         cls,
         rule: str,
-        message: str,
+        message: Message | str,
         file: str,
         position: tuple[int, int],
         *,
@@ -118,25 +122,32 @@ class Finding:
     ) -> Finding:
         """Build a finding with the rule's own severity unless one is given."""
         sev = severity if severity is not None else RULES[rule].severity
+        said = message if isinstance(message, Message) else None
+        text = message.say(SOURCE_LANGUAGE) if isinstance(message, Message) else message
         return cls(
             file=file,
             line=position[0],
             column=position[1],
             rule=rule,
-            message=message,
+            message=text,
             severity=sev,
             step=step,
             question=question,
+            said=said,
         )
 
-    def as_dict(self) -> dict[str, object]:
-        """The JSON shape of `parcours check --format json`."""
+    def text(self, lang: str = SOURCE_LANGUAGE) -> str:
+        """The message in ``lang`` (as written when it is not from the catalogue)."""
+        return self.said.say(lang) if self.said is not None else self.message
+
+    def as_dict(self, lang: str = SOURCE_LANGUAGE) -> dict[str, object]:
+        """The JSON shape of `parcours check --format json`, the message in ``lang``."""
         # Written out rather than dataclasses.asdict, which deep-copies every field: this
         # runs once per finding, thousands of times on a large journey.
         return {
             "rule": self.rule,
             "severity": self.severity.value,
-            "message": self.message,
+            "message": self.text(lang),
             "file": self.file,
             "line": self.line,
             "column": self.column,
