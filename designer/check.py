@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from designer.check_messages import msg
 from designer.findings import Finding, sort_findings
 from designer.loading import Loaded, load_journey
 
@@ -61,8 +62,7 @@ def check_paths(paths: Iterable[str | Path]) -> Portfolio:
             portfolio.findings.append(
                 Finding.of(
                     "duplicate-id",
-                    f"the journey id '{jid}' is already used by {first.file}: "
-                    "journeys served together need distinct ids",
+                    msg("duplicate-id.journey", id=jid, file=first.file),
                     loaded.file,
                     loaded.journey.position(("id",)),
                 )

@@ -53,6 +53,14 @@ def msg(key: str, /, **params: Any) -> Message:
     return Message(key, tuple(sorted(params.items())))
 
 
+@dataclass(frozen=True)
+class Bilingual:
+    """A parameter that has its own words in each language (a concept's label)."""
+
+    fr: str
+    en: str
+
+
 class OneOf(tuple[Any, ...]):
     """Alternatives said as "a, b or c" ("a, b ou c")."""
 
@@ -60,6 +68,8 @@ class OneOf(tuple[Any, ...]):
 def _said(value: Any, lang: str) -> Any:
     if isinstance(value, Message):
         return value.say(lang)
+    if isinstance(value, Bilingual):
+        return value.fr if lang == "fr" else value.en
     if isinstance(value, OneOf):
         items = [str(_said(v, lang)) for v in value]
         if len(items) < 2:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from designer.check_messages import msg
 from designer.compiled import CompiledJourney, compile_journey
 from designer.expressions import names
 from designer.findings import Finding, has_errors, sort_findings
@@ -98,15 +99,16 @@ def load_journey(path: str | Path, *, analyses: list[Analysis] | None = None) ->
         size = p.stat().st_size
         if size > MAX_BYTES:
             # Refuse a huge file without reading it.
-            message = (f"the file is {size // 1024 // 1024} MB; a journey may be at most "
-                       f"{MAX_BYTES // 1024 // 1024} MB")
+            message = msg("yaml.too-big", size=size // 1024 // 1024,
+                          limit=MAX_BYTES // 1024 // 1024)
             return Loaded(name, None, [Finding.of("yaml-syntax", message, name, (1, 1))])
         raw = p.read_bytes()
     except OSError as exc:
         return Loaded(
             name,
             None,
-            [Finding.of("yaml-syntax", f"cannot read the file: {exc.strerror}", name, (1, 1))],
+            [Finding.of("yaml-syntax", msg("yaml.cannot-read", reason=exc.strerror), name,
+                        (1, 1))],
         )
     return load_text(raw, name, analyses=analyses)
 
