@@ -14,6 +14,7 @@ from typing import Any, TypedDict
 
 import networkx as nx
 
+from designer.check_messages import msg
 from designer.expressions import Expr, ExpressionSyntaxError, Literal, parse
 from designer.findings import Finding
 from designer.model import Journey, Outcome, RepeatQuestion, Step
@@ -181,11 +182,10 @@ class _Compiler:
             tree = parse(text)
         except ExpressionSyntaxError as exc:
             offset = getattr(exc, "offset", 0) or 0
-            message = getattr(exc, "message", None) or str(exc)
             self.findings.append(
                 Finding.of(
                     "expression-syntax",
-                    f"{message} in `{text}`",
+                    msg("syntax.in-expression", message=exc.said, text=text),
                     self.journey.file,
                     self.journey.document.expression_position(path, offset),
                     **where(path),
