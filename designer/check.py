@@ -8,7 +8,7 @@ from pathlib import Path
 
 from designer.check_messages import msg
 from designer.findings import Finding, sort_findings
-from designer.loading import Loaded, load_journey
+from designer.loading import Analysis, Loaded, load_journey
 
 
 class NoSuchPath(Exception):
@@ -47,12 +47,16 @@ class Portfolio:
         return sort_findings(out)
 
 
-def check_paths(paths: Iterable[str | Path]) -> Portfolio:
-    """Check journey files and folders; journey ids must be unique across them."""
+def check_paths(
+    paths: Iterable[str | Path], analyses: list[Analysis] | None = None
+) -> Portfolio:
+    """Check journey files and folders; journey ids must be unique across them.
+
+    ``analyses``: those run after the structural checks (default_analyses())."""
     portfolio = Portfolio()
     owners: dict[str, Loaded] = {}
     for file in journey_files(paths):
-        loaded = load_journey(file)
+        loaded = load_journey(file, analyses=analyses)
         portfolio.loaded.append(loaded)
         if loaded.journey is None:
             continue

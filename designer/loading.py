@@ -7,6 +7,7 @@ with findings; none raises on bad input.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from designer.compiled import CompiledJourney, compile_journey
 from designer.expressions import names
 from designer.findings import Finding, has_errors, sort_findings
 from designer.graph import Precedence, build_graph, check_ids, check_structure, is_acyclic
+from designer.jargon import JargonEntry
 from designer.scope import check_expressions
 from designer.source import MAX_BYTES, load_document
 from designer.validation import validate
@@ -113,10 +115,13 @@ def load_journey(path: str | Path, *, analyses: list[Analysis] | None = None) ->
     return load_text(raw, name, analyses=analyses)
 
 
-def default_analyses() -> list[Analysis]:
+def default_analyses(lexicon: list[JargonEntry] | None = None) -> list[Analysis]:
     """The analyses run after the structural checks: the path-sensitive analysis, then the
-    readability and jargon advice on every text a citizen reads."""
+    readability and jargon advice on every text a citizen reads (with ``lexicon``: an
+    organisation's, from designer.jargon.load_lexicon; else the shipped one)."""
     from designer.analysis import analyse
     from designer.analysis.textcheck import text_findings
 
-    return [analyse, text_findings]
+    if lexicon is None:
+        return [analyse, text_findings]
+    return [analyse, functools.partial(text_findings, lexicon=lexicon)]
