@@ -112,7 +112,7 @@ class Finding:
     def of(
         cls,
         rule: str,
-        message: Message | str,
+        message: Message,
         file: str,
         position: tuple[int, int],
         *,
@@ -120,20 +120,19 @@ class Finding:
         question: str | None = None,
         severity: Severity | None = None,
     ) -> Finding:
-        """Build a finding with the rule's own severity unless one is given."""
+        """Build a finding with the rule's own severity unless one is given; ``message``
+        comes from the catalogue (designer/check_messages.py), in French and English."""
         sev = severity if severity is not None else RULES[rule].severity
-        said = message if isinstance(message, Message) else None
-        text = message.say(SOURCE_LANGUAGE) if isinstance(message, Message) else message
         return cls(
             file=file,
             line=position[0],
             column=position[1],
             rule=rule,
-            message=text,
+            message=message.say(SOURCE_LANGUAGE),
             severity=sev,
             step=step,
             question=question,
-            said=said,
+            said=message,
         )
 
     def text(self, lang: str = SOURCE_LANGUAGE) -> str:

@@ -135,7 +135,7 @@ class ScopeChecker:
         result = check(tree, self.lookup_for(place), expect=expect,
                        candidates=self._candidates(place))
         for problem in result.problems:
-            message: Message | str = problem.said or problem.message
+            message = problem.said
             if problem.rule == "unknown-name":
                 message = self._explain_unknown(tree, place) or message
             if problem.rule == "forward-reference":
@@ -162,9 +162,7 @@ class ScopeChecker:
                 return msg("name.info", name=name)
         return None
 
-    def _explain_forward(
-        self, message: Message | str, tree: Expr, place: Place
-    ) -> Message | str:
+    def _explain_forward(self, message: Message, tree: Expr, place: Place) -> Message:
         for name in names(tree):
             if name in self.journey.model.computed:
                 missing = self._computed_missing(name, place)

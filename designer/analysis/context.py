@@ -80,7 +80,7 @@ class Context:
         return str(node)
 
     def finding(
-        self, rule: str, message: Message | str, path: Path, *, key: bool = False, **extra: Any
+        self, rule: str, message: Message, path: Path, *, key: bool = False, **extra: Any
     ) -> Finding:
         """A finding of `rule` at `path` (its key when `key`), with its step and question."""
         pos = self.journey.key_position(path) if key else self.journey.position(path)

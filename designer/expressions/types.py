@@ -58,7 +58,7 @@ class Problem:
     offset: int
     end: int
     #: The message as a catalogue entry (designer/check_messages.py), to say it in French.
-    said: Message | None = None
+    said: Message
 
 
 @dataclass(slots=True)
