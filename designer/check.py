@@ -73,4 +73,28 @@ def check_paths(
             )
         else:
             owners[jid] = loaded
+    portfolio.findings += journey_links(portfolio.loaded, set(owners))
     return portfolio
+
+
+def journey_links(loaded: Iterable[Loaded], served: set[str]) -> list[Finding]:
+    """`unknown-target` for an outcome's link to a journey that is not among ``served``
+    (the journeys checked, or served, together)."""
+    findings: list[Finding] = []
+    for item in loaded:
+        journey = item.journey
+        if journey is None:
+            continue
+        for oid, outcome in journey.outcomes.items():
+            target = outcome.link.journey if outcome.link else None
+            if target is None or target in served:
+                continue
+            findings.append(
+                Finding.of(
+                    "unknown-target",
+                    msg("target.journey", id=target, served=", ".join(sorted(served))),
+                    item.file,
+                    journey.position(("outcomes", oid, "link", "journey")),
+                )
+            )
+    return findings

@@ -21,6 +21,7 @@ from designer.model import (
     Branch,
     Check,
     Contact,
+    FormatError,
     Journey,
     Link,
     Outcome,
@@ -141,9 +142,9 @@ def _message(err: dict[str, Any], data: Any, path: Path) -> Message:
         shown = f"{value!r}" if not isinstance(value, (dict, list)) else type(value).__name__
         return msg("schema.must-be", name=name, kind=OneOf([msg(f"type.{_TYPE_WORDS[kind]}")]),
                    got=shown)
-    if kind == "value_error" and "regular expression" in err["msg"]:
-        detail = err["msg"].partition("(")[2].rstrip(")")
-        return msg("schema.regex", name=name, detail=detail)
+    refused = ctx.get("error")
+    if kind == "value_error" and isinstance(refused, FormatError):
+        return msg(refused.key, name=name, **refused.params)
     if kind in _BOUNDS:
         return msg(f"schema.{_BOUNDS[kind]}", name=name, limit=ctx.get(_BOUNDS[kind], ""))
     # Any other error of the models: pydantic's own words, which exist only in English.

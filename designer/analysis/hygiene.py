@@ -41,7 +41,8 @@ def duplicate_questions(ctx: Context) -> list[Finding]:
             continue
         concept = getattr(q.question, "concept", None)
         if concept:
-            groups.setdefault(("concept", concept), []).append(q)
+            # The applicant's name and the child's name are two things.
+            groups.setdefault(("concept", f"{concept}@{q.about}"), []).append(q)
         label = normalise_label(_text(ctx, q.label))
         if label:
             groups.setdefault(("label", label), []).append(q)
@@ -65,7 +66,8 @@ def duplicate_questions(ctx: Context) -> list[Finding]:
                     finder = Witnesses(ctx)
                 if finder is not None and _never_together(finder, earlier.id, later.id):
                     continue  # conditions on one path that exclude each other
-                what = (msg("duplicate.by-concept", concept=key) if why == "concept"
+                what = (msg("duplicate.by-concept", concept=key.partition("@")[0])
+                        if why == "concept"
                         else msg("duplicate.by-label"))
                 out.append(ctx.finding(
                     "duplicate-question",
@@ -177,7 +179,10 @@ def obtainable_data(ctx: Context) -> list[Finding]:
             concept = catalogue.get(concept_id)
             if concept is None or not concept.providers:
                 continue
-            providers = catalogue.providers_for(concept.id)
+            # FranceConnect knows the person who logs in, not the child they apply for.
+            providers = catalogue.providers_for(concept.id, about=q.about)
+            if not providers:
+                continue
             if any(p.id in prefill for p in providers):
                 continue  # prefilled by the renderer
             out.append(ctx.finding(
@@ -189,8 +194,8 @@ def obtainable_data(ctx: Context) -> list[Finding]:
                 key=True,
             ))
             continue
-        if q.repeat is not None or not prefill:
-            continue  # an item of a repeat is about someone else than the citizen
+        if q.repeat is not None or not prefill or q.about != "applicant":
+            continue  # an item of a repeat, or the person concerned: not the citizen's own
         concept = catalogue.find_by_label(_text(ctx, q.label))
         if concept is None or concept.question_type != q.type:
             continue

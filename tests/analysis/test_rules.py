@@ -349,6 +349,51 @@ def test_same_concept_is_a_duplicate() -> None:
     assert lines(check(text), "duplicate-question") == marked(text)
 
 
+IDENTITIES = """\
+prefill: [{prefill}]
+steps:
+  a:
+    title: Vous
+    questions:
+      nom:
+        type: text
+        label: Votre nom
+        concept: identite.nom
+        purpose: Savoir qui demande.
+    next: b
+  b:
+{about}    title: La personne concernée
+    questions:
+      nom_enfant: # here
+        type: text
+        label: Le nom de l'enfant
+        concept: identite.nom
+        purpose: Savoir pour qui.
+    next: fin
+outcomes:
+  fin: {{kind: submit, title: Fin}}
+"""
+
+
+def test_the_applicant_and_the_person_concerned_are_not_a_duplicate() -> None:
+    # A parent's surname and the child's share a concept, not a value.
+    same = journey(IDENTITIES.format(prefill="", about=""))
+    assert lines(check(same), "duplicate-question") == marked(same)
+    other = journey(IDENTITIES.format(prefill="", about="    about: person_concerned\n"))
+    assert lines(check(other), "duplicate-question") == []
+
+
+def test_franceconnect_is_not_offered_for_the_person_concerned() -> None:
+    # FranceConnect knows the person who logs in, never the child they apply for.
+    text = journey(IDENTITIES.format(prefill="api-entreprise-sirene",
+                                     about="    about: person_concerned\n"))
+    found = check(text)
+    assert lines(found, "obtainable-data") == sorted(  # the applicant's name only
+        f.line for f in found if f.rule == "obtainable-data" and "'nom'" in f.message
+    )
+    assert lines(found, "obtainable-data") == [text.splitlines().index("      nom:") + 1]
+
+
 # --------------------------------------------------------------------------- unused-answer
 
 UNUSED = """\
