@@ -54,6 +54,8 @@ RULES: dict[str, Rule] = {
         Rule("single-option", Severity.WARNING, "a choice with one option"),
         Rule("long-step", Severity.WARNING, "a page with too many questions"),
         Rule("missing-translation", Severity.WARNING, "a text missing one of the languages"),
+        Rule("stated-duration", Severity.WARNING,
+             "a duration in the summary that contradicts the start page's estimate"),
         Rule("mergeable-steps", Severity.INFO, "consecutive steps that could be one page"),
         Rule("readability", Severity.INFO, "a text that is hard to read"),
         Rule("jargon", Severity.INFO, "administrative jargon with a plain replacement"),

@@ -813,3 +813,59 @@ def test_a_failing_rule_is_silent_for_users_and_loud_in_tests(
     assert lines(found, "unused-answer") == marked(text)  # the other rules still run
     with pytest.raises(RuntimeError):
         analyse(loaded.journey, AnalysisConfig(strict=True))
+
+
+# --------------------------------------------------------------------------- stated-duration
+
+DURATION = """\
+summary: {summary}
+steps:
+  a:
+    title: Vous
+    questions:
+      nom: {{type: text, label: Votre nom, purpose: Vous répondre.}}
+      naissance: {{type: date, label: Votre date de naissance, purpose: Vérifier l'âge.}}
+      adresse: {{type: address, label: Votre adresse, purpose: Vous écrire.}}
+      piece: {{type: file, label: Votre pièce d'identité, purpose: Vérifier.}}
+    next: fin
+outcomes:
+  fin: {{kind: submit, title: Fin}}
+"""
+
+
+def test_a_summary_that_contradicts_the_estimate() -> None:
+    from designer.duration import estimated_minutes
+
+    text = journey(DURATION.format(summary="Cela prend 30 secondes, soit 1 minute."))
+    found = check(text)
+    assert lines(found, "stated-duration") == [text.splitlines().index(
+        "summary: Cela prend 30 secondes, soit 1 minute.") + 1]
+    loaded = load_text(text, "essai.yaml", analyses=[])
+    assert loaded.journey is not None
+    estimate = estimated_minutes(loaded.journey, "fr")
+    message = next(f for f in found if f.rule == "stated-duration")
+    assert f"'about {estimate} minutes'" in message.message
+    assert f"« environ {estimate} minutes »" in message.text("fr")
+
+
+@pytest.mark.parametrize("summary", [
+    "Une démarche en ligne.",  # no duration
+    "Comptez quelques minutes.",  # a vague one
+    "Le guichet est ouvert de 9 heures à 17 heures.",  # a time of day
+])
+def test_a_summary_without_a_contradicting_duration(summary: str) -> None:
+    assert lines(check(journey(DURATION.format(summary=summary))), "stated-duration") == []
+
+
+def test_a_summary_that_matches_the_estimate() -> None:
+    from designer.duration import estimated_minutes
+
+    loaded = load_text(journey(DURATION.format(summary="x")), "essai.yaml", analyses=[])
+    assert loaded.journey is not None
+    estimate = estimated_minutes(loaded.journey, "fr")
+    text = journey(DURATION.format(summary=f"Cela prend environ {estimate} minutes."))
+    assert lines(check(text), "stated-duration") == []
+    both = {"fr": f"Comptez {estimate} à {estimate + 5} minutes.", "en": "It takes 2 hours."}
+    bilingual = journey(DURATION.format(summary=str(both)).replace("'", '"'),
+                        HEAD + "languages: [fr, en]\n")
+    assert len(lines(check(bilingual), "stated-duration")) == 1  # the English one only
