@@ -20,6 +20,7 @@ from .context import Context
 #: Keys whose values are texts shown to citizens (a string, or language → string).
 TEXT_KEYS = frozenset({
     "title", "summary", "intro", "label", "help", "purpose", "content", "body", "message", "desk",
+    "error_message", "declaration",
 })
 
 

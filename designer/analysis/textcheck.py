@@ -32,11 +32,12 @@ def _texts(journey: CompiledJourney) -> Iterator[tuple[Path, Any, str | None, st
     model = journey.model
     yield ("title",), model.title, None, None
     yield ("summary",), model.summary, None, None
+    yield ("declaration",), model.declaration, None, None
     for sid, step in journey.steps.items():
         yield ("steps", sid, "title"), step.title, sid, None
         yield ("steps", sid, "intro"), step.intro, sid, None
     for q in journey.questions.values():
-        for key in ("label", "help", "content"):
+        for key in ("label", "help", "content", "error_message"):
             yield q.path + (key,), getattr(q.question, key, None), q.step, q.id
         raw = getattr(q.question, "options", None)
         # Options are read too ("GIR 1 ou 2 (groupe iso-ressources)" explains GIR there).

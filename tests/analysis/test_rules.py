@@ -836,10 +836,10 @@ outcomes:
 def test_a_summary_that_contradicts_the_estimate() -> None:
     from designer.duration import estimated_minutes
 
-    text = journey(DURATION.format(summary="Cela prend 30 secondes, soit 1 minute."))
+    text = journey(DURATION.format(summary="Cela prend une heure."))
     found = check(text)
     assert lines(found, "stated-duration") == [text.splitlines().index(
-        "summary: Cela prend 30 secondes, soit 1 minute.") + 1]
+        "summary: Cela prend une heure.") + 1]
     loaded = load_text(text, "essai.yaml", analyses=[])
     assert loaded.journey is not None
     estimate = estimated_minutes(loaded.journey, "fr")
