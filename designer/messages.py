@@ -327,10 +327,11 @@ _OPENINGS = {
 _VERBS = {
     # (with a noun phrase, otherwise), per kind of input
     "fr": {
-        "type": ("Saisissez {label}", "Répondez à « {label} »"),
-        "select": ("Sélectionnez {label}", "Sélectionnez une réponse à « {label} »"),
-        "yesno": ("Répondez oui ou non à « {label} »", "Répondez oui ou non à « {label} »"),
-        "file": ("Joignez {label}", "Joignez le fichier demandé : « {label} »"),
+        "type": ("Saisissez {label}", "Répondez à «\u00a0{label}\u00a0»"),
+        "select": ("Sélectionnez {label}", "Sélectionnez une réponse à «\u00a0{label}\u00a0»"),
+        "yesno": ("Répondez oui ou non à «\u00a0{label}\u00a0»",
+                  "Répondez oui ou non à «\u00a0{label}\u00a0»"),
+        "file": ("Joignez {label}", "Joignez le fichier demandé\u00a0: «\u00a0{label}\u00a0»"),
     },
     "en": {
         "type": ("Enter {label}", "Answer “{label}”"),

@@ -77,6 +77,7 @@ class Parcours:
         self.templates.filters["md"] = markdown.render
         self.templates.filters["md_inline"] = markdown.inline
         self.templates.globals["url_for"] = self.url_for
+        self.templates.globals["link_href"] = self.link_href
 
     def _default_max_body(self) -> int:
         largest = 0
@@ -95,6 +96,19 @@ class Parcours:
         Templates call it as ``url_for('step', journey=journey.id, step=s)``."""
         path = str(self.router.url_path_for(name, **params))
         return f"{path}?{urlencode(query)}" if query else path
+
+    def link_href(self, link: Any) -> str | None:
+        """Where an outcome's link leads: the start page of a served journey (by id), or
+        a web address; None for a journey not served here or an address that is not one
+        (never a `javascript:` link)."""
+        if link is None:
+            return None
+        if link.journey is not None:
+            if self.catalog.get(link.journey) is None:
+                return None
+            return self.url_for("start_page", journey=link.journey)
+        url = str(link.url or "")
+        return url if url.startswith(("https://", "http://")) else None
 
     def today(self) -> datetime.date:
         """Today's date (fixed in tests)."""
