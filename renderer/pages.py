@@ -216,6 +216,11 @@ def _repeat(
     control = builder.control(q, q.id, None, errors.by_field, True, hidden=hidden, when=when)
     found, found_typed = raw.get(q.id), typed.get(q.id)
     raw_items: list[Any] = found if isinstance(found, list) else []
+    if q.id not in raw and not follow_up:
+        # Never answered: show the first item to fill, as the "add another" pattern does
+        # (a repeat revealed in place with no item showed a heading and a button only).
+        # An item left wholly blank is no item (designer/answers.py, without_blank_items).
+        raw_items = [{}]
     typed_items: list[Any] = found_typed if isinstance(found_typed, list) else []
     label = builder.text(q.label)
     control.item_label = label

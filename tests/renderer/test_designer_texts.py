@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from designer.loading import load_text
 from renderer.app import create_app
+from renderer.pages import preparation
 
 from .citizen import parse
 
@@ -42,6 +44,7 @@ steps:
         type: repeat
         label: Enfant
         required: false
+        when: locataire
         questions:
           prenom: {type: text, label: Son prénom, purpose: Identifier l'enfant.}
           carnet: {type: file, label: Son carnet de santé, accept: [pdf], purpose: Vérifier.}
@@ -92,9 +95,23 @@ def visible(html: str) -> str:
 def test_the_start_page_says_when_each_document_is_needed(client: TestClient) -> None:
     page = visible(client.get("/famille/").text)
     assert "Votre bail, si oui à « Êtes-vous locataire ? » (PDF" in page
-    assert "Son carnet de santé, pour chaque enfant (PDF" in page
-    english = visible(client.get("/famille/?lang=en").text)
-    assert "Son carnet de santé, for each enfant (PDF" in english
+    assert ("Son carnet de santé, pour chaque enfant, si oui à « Êtes-vous locataire ? » "
+            "(PDF") in page
+    bilingual = load_text(FAMILLE.replace("organisation: Ville", "organisation: Ville\n"
+                                          "languages: [fr, en]"), "famille.yaml")
+    assert bilingual.journey is not None
+    assert preparation(bilingual.journey, "en").documents[1].startswith(
+        "Son carnet de santé, for each enfant, if yes to")
+
+
+def test_no_switch_to_a_language_the_journey_is_not_offered_in(client: TestClient) -> None:
+    # A French-only journey: an English interface around French questions would be one
+    # page in two languages, its lang attribute wrong.
+    page = client.get("/famille/?lang=en").text
+    assert '<html lang="fr">' in page and 'hreflang="en"' not in page
+    assert "Commencer" in page
+    front = client.get("/").text  # the front door, in the citizen's English, offers French
+    assert '<html lang="en">' in front and 'hreflang="fr"' in front
 
 
 def test_the_error_summary_names_each_field(client: TestClient) -> None:
@@ -141,3 +158,25 @@ def test_an_exit_links_to_another_served_journey_by_its_id(client: TestClient) -
             assert href in page and "Faire une demande d'aide au logement" in page
         else:  # a journey not served here: no link rather than a broken one
             assert "Faire une demande d'aide au logement" not in page
+
+
+def test_an_optional_repeat_revealed_in_place_shows_its_first_item(client: TestClient) -> None:
+    start(client)
+    page = client.get("/famille/q/vous").text
+    repeat = page[page.index('data-question="enfants"'):]
+    assert "hidden" in repeat[:300], "revealed in place by scripts"
+    assert 'name="enfants-0-prenom"' in repeat and 'name="enfants-count" value="1"' in repeat
+    # Left blank, the item is no item: the optional repeat is simply not answered.
+    r = post(client, "/famille/q/vous", {
+        "_js": "1", "nom": "Martin", "prenoms": "Léa", "naissance-day": "1",
+        "naissance-month": "2", "naissance-year": "1990", "locataire": "yes",
+        "enfants-count": "1", "enfants-0-prenom": ""})
+    assert r.status_code == 303, r.text
+    # Half filled, it is an item: its empty fields are errors.
+    start(client)
+    r = post(client, "/famille/q/vous", {
+        "_js": "1", "nom": "Martin", "prenoms": "Léa", "naissance-day": "1",
+        "naissance-month": "2", "naissance-year": "1990", "locataire": "yes",
+        "enfants-count": "1", "enfants-0-prenom": "Léo"})
+    assert r.status_code == 422
+    assert "Joignez son carnet de santé" in visible(r.text)
