@@ -71,7 +71,7 @@ EMITTED_BY: dict[str, tuple[str, ...]] = {
     "yaml-syntax": ("designer.source", "designer.loading"),
     "schema": ("designer.source", "designer.validation"),
     "duplicate-id": ("designer.graph", "designer.check"),
-    "unknown-target": ("designer.graph",),
+    "unknown-target": ("designer.graph", "designer.check"),
     "expression-syntax": ("designer.compiled",),
     "unknown-name": ("designer.expressions.checker", "designer.scope"),
     "forward-reference": ("designer.expressions.checker", "designer.scope"),
@@ -90,6 +90,7 @@ EMITTED_BY: dict[str, tuple[str, ...]] = {
     "long-step": ("designer.analysis.hygiene",),
     "missing-translation": ("designer.analysis.hygiene",),
     "mergeable-steps": ("designer.analysis.hygiene",),
+    "stated-duration": ("designer.analysis.start_page",),
     "readability": ("designer.analysis.textcheck",),
     "jargon": ("designer.analysis.textcheck", "designer.readability"),
 }
