@@ -356,6 +356,31 @@ def _parse_repeat(
     return items
 
 
+def _blank(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        return all(_blank(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return not value
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def without_blank_items(
+    journey: CompiledJourney, step_id: str, raw: dict[str, Any], needed: Mapping[str, int]
+) -> None:
+    """Drop the items of the page's repeats that the citizen left wholly blank (the first
+    item a page shows, in particular), keeping at least ``needed[repeat]`` items so that
+    a required one still gets its fields' errors."""
+    for q in journey.step_questions(step_id):
+        items = raw.get(q.id)
+        if q.type != "repeat" or not isinstance(items, list):
+            continue
+        keep = [i for i in items if not _blank(i)]
+        missing = needed.get(q.id, 0) - len(keep)
+        if missing > 0:
+            keep += [i for i in items if _blank(i)][:missing]
+        raw[q.id] = keep
+
+
 # -- typed → text for a reader --------------------------------------------------------------
 
 

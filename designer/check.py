@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from designer.cases import is_cases_file
+from designer.check_messages import msg
 from designer.findings import Finding, sort_findings
-from designer.loading import Loaded, load_journey
+from designer.loading import Analysis, Loaded, load_journey
 
 
 class NoSuchPath(Exception):
@@ -49,12 +50,16 @@ class Portfolio:
         return sort_findings(out)
 
 
-def check_paths(paths: Iterable[str | Path]) -> Portfolio:
-    """Check journey files and folders; journey ids must be unique across them."""
+def check_paths(
+    paths: Iterable[str | Path], analyses: list[Analysis] | None = None
+) -> Portfolio:
+    """Check journey files and folders; journey ids must be unique across them.
+
+    ``analyses``: those run after the structural checks (default_analyses())."""
     portfolio = Portfolio()
     owners: dict[str, Loaded] = {}
     for file in journey_files(paths):
-        loaded = load_journey(file)
+        loaded = load_journey(file, analyses=analyses)
         portfolio.loaded.append(loaded)
         if loaded.journey is None or loaded.journey.unsure.journey_id:
             continue  # an id that failed the schema takes no part (it is reported)
@@ -64,12 +69,35 @@ def check_paths(paths: Iterable[str | Path]) -> Portfolio:
             portfolio.findings.append(
                 Finding.of(
                     "duplicate-id",
-                    f"the journey id '{jid}' is already used by {first.file}: "
-                    "journeys served together need distinct ids",
+                    msg("duplicate-id.journey", id=jid, file=first.file),
                     loaded.file,
                     loaded.journey.position(("id",)),
                 )
             )
         else:
             owners[jid] = loaded
+    portfolio.findings += journey_links(portfolio.loaded, set(owners))
     return portfolio
+
+
+def journey_links(loaded: Iterable[Loaded], served: set[str]) -> list[Finding]:
+    """`unknown-target` for an outcome's link to a journey that is not among ``served``
+    (the journeys checked, or served, together)."""
+    findings: list[Finding] = []
+    for item in loaded:
+        journey = item.journey
+        if journey is None:
+            continue
+        for oid, outcome in journey.outcomes.items():
+            target = outcome.link.journey if outcome.link else None
+            if target is None or target in served:
+                continue
+            findings.append(
+                Finding.of(
+                    "unknown-target",
+                    msg("target.journey", id=target, served=", ".join(sorted(served))),
+                    item.file,
+                    journey.position(("outcomes", oid, "link", "journey")),
+                )
+            )
+    return findings

@@ -14,6 +14,7 @@ from typing import Any, TypedDict
 
 import networkx as nx
 
+from designer.check_messages import msg
 from designer.expressions import Expr, ExpressionSyntaxError, Literal, parse
 from designer.findings import Finding
 from designer.model import Journey, Outcome, RepeatQuestion, Step
@@ -52,6 +53,9 @@ class QuestionInfo:
     #: Earlier questions of the same page (or repeat item) that its ``when`` reads:
     #: without scripts, the question goes on a follow-up page after them.
     depends_on_page: frozenset[str] = frozenset()
+    #: Whose data the answer is: ``applicant`` (the person filling in) or
+    #: ``person_concerned``; from the question, else its repeat, step or journey.
+    about: str = "applicant"
 
     @property
     def label(self) -> TextValue:
@@ -212,11 +216,10 @@ class _Compiler:
             tree = parse(text)
         except ExpressionSyntaxError as exc:
             offset = getattr(exc, "offset", 0) or 0
-            message = getattr(exc, "message", None) or str(exc)
             self.findings.append(
                 Finding.of(
                     "expression-syntax",
-                    f"{message} in `{text}`",
+                    msg("syntax.in-expression", message=exc.said, text=text),
                     self.journey.file,
                     self.journey.document.expression_position(path, offset),
                     **where(path),
@@ -246,7 +249,12 @@ class _Compiler:
         if q.type == "date":
             qmin = self.expression(qmin, path + ("min",)) if qmin is not None else None
             qmax = self.expression(qmax, path + ("max",)) if qmax is not None else None
+        model = self.journey.model
+        parent = self.journey.questions.get(repeat) if repeat else None
+        about = (getattr(q, "about", None) or (parent.about if parent else None)
+                 or model.steps[step].about or model.about)
         info = QuestionInfo(
+            about=about,
             id=qid,
             step=step,
             question=q,

@@ -53,6 +53,10 @@ ConceptType = Literal[
 ]
 
 
+#: Whose data (the journey format's `about`): the person filling in, or the one concerned.
+About = Literal["applicant", "person_concerned"]
+
+
 class CatalogueError(ValueError):
     """A catalogue file that cannot be loaded: the message names the file and the key."""
 
@@ -82,6 +86,14 @@ class ProviderEntry(BaseModel):
         description="Official documentation page the provider's data is taken from."
     )
     source: str = Field(min_length=1, description="Citation: which page says what.")
+    about: list[About] = Field(
+        default_factory=lambda: list[About](["applicant"]),
+        description="Whose data it supplies: `applicant`, the person filling in the form "
+        "(who logs in, or whose identity is sent); `person_concerned`, the person the "
+        "procedure is for when someone else fills it in (a child, a protected adult). "
+        "FranceConnect knows only the person who logs in; a register queried by a number "
+        "the form asks for (a SIRET) answers for anyone.",
+    )
 
 
 class Provider(ProviderEntry):
@@ -187,17 +199,20 @@ class Catalogue(BaseModel):
         return self.concepts.get(concept_id)
 
     def providers_for(
-        self, concept_id: str, among: Iterable[str] | None = None
+        self, concept_id: str, among: Iterable[str] | None = None, about: str | None = None
     ) -> list[Provider]:
         """The providers that can supply ``concept_id`` (restricted to the ids ``among``, for
-        instance the providers a journey is connected to). Raises ``KeyError`` for a concept
+        instance the providers a journey is connected to, and to those that supply the data
+        of ``about``: `applicant` or `person_concerned`). Raises ``KeyError`` for a concept
         the catalogue does not define."""
         concept = self.concepts.get(concept_id)
         if concept is None:
             raise KeyError(f"unknown concept {concept_id!r}")
         wanted = None if among is None else set(among)
         return [
-            self.providers[p] for p in concept.providers if wanted is None or p in wanted
+            self.providers[p] for p in concept.providers
+            if (wanted is None or p in wanted)
+            and (about is None or about in self.providers[p].about)
         ]
 
     def helpers_for(self, concept_id: str) -> list[Provider]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from designer.check_messages import SOURCE_LANGUAGE, Message
+
 
 class Severity(str, Enum):
     """How serious a finding is: an error stops a journey from being served."""
@@ -52,6 +54,8 @@ RULES: dict[str, Rule] = {
         Rule("single-option", Severity.WARNING, "a choice with one option"),
         Rule("long-step", Severity.WARNING, "a page with too many questions"),
         Rule("missing-translation", Severity.WARNING, "a text missing one of the languages"),
+        Rule("stated-duration", Severity.WARNING,
+             "a duration in the summary that contradicts the start page's estimate"),
         Rule("mergeable-steps", Severity.INFO, "consecutive steps that could be one page"),
         Rule("readability", Severity.INFO, "a text that is hard to read"),
         Rule("jargon", Severity.INFO, "administrative jargon with a plain replacement"),
@@ -67,7 +71,7 @@ EMITTED_BY: dict[str, tuple[str, ...]] = {
     "yaml-syntax": ("designer.source", "designer.loading"),
     "schema": ("designer.source", "designer.validation"),
     "duplicate-id": ("designer.graph", "designer.check"),
-    "unknown-target": ("designer.graph",),
+    "unknown-target": ("designer.graph", "designer.check"),
     "expression-syntax": ("designer.compiled",),
     "unknown-name": ("designer.expressions.checker", "designer.scope"),
     "forward-reference": ("designer.expressions.checker", "designer.scope"),
@@ -86,6 +90,7 @@ EMITTED_BY: dict[str, tuple[str, ...]] = {
     "long-step": ("designer.analysis.hygiene",),
     "missing-translation": ("designer.analysis.hygiene",),
     "mergeable-steps": ("designer.analysis.hygiene",),
+    "stated-duration": ("designer.analysis.start_page",),
     "readability": ("designer.analysis.textcheck",),
     "jargon": ("designer.analysis.textcheck", "designer.readability"),
 }
@@ -103,12 +108,14 @@ class Finding:
     severity: Severity = field(default=Severity.ERROR, compare=False)
     step: str | None = field(default=None, compare=False)
     question: str | None = field(default=None, compare=False)
+    #: The message as a catalogue entry, to say it in the designer's language.
+    said: Message | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(
         cls,
         rule: str,
-        message: str,
+        message: Message,
         file: str,
         position: tuple[int, int],
         *,
@@ -116,27 +123,33 @@ class Finding:
         question: str | None = None,
         severity: Severity | None = None,
     ) -> Finding:
-        """Build a finding with the rule's own severity unless one is given."""
+        """Build a finding with the rule's own severity unless one is given; ``message``
+        comes from the catalogue (designer/check_messages.py), in French and English."""
         sev = severity if severity is not None else RULES[rule].severity
         return cls(
             file=file,
             line=position[0],
             column=position[1],
             rule=rule,
-            message=message,
+            message=message.say(SOURCE_LANGUAGE),
             severity=sev,
             step=step,
             question=question,
+            said=message,
         )
 
-    def as_dict(self) -> dict[str, object]:
-        """The JSON shape of `parcours check --format json`."""
+    def text(self, lang: str = SOURCE_LANGUAGE) -> str:
+        """The message in ``lang`` (as written when it is not from the catalogue)."""
+        return self.said.say(lang) if self.said is not None else self.message
+
+    def as_dict(self, lang: str = SOURCE_LANGUAGE) -> dict[str, object]:
+        """The JSON shape of `parcours check --format json`, the message in ``lang``."""
         # Written out rather than dataclasses.asdict, which deep-copies every field: this
         # runs once per finding, thousands of times on a large journey.
         return {
             "rule": self.rule,
             "severity": self.severity.value,
-            "message": self.message,
+            "message": self.text(lang),
             "file": self.file,
             "line": self.line,
             "column": self.column,

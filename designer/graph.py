@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import networkx as nx
 
+from designer.check_messages import Message, msg
 from designer.compiled import BranchInfo, CompiledJourney, where
 from designer.findings import Finding
 from designer.source import Path
@@ -36,11 +37,11 @@ def build_graph(journey: CompiledJourney) -> list[Finding]:
     unsure = journey.unsure
     if journey.start not in journey.steps and not unsure.start:
         hint = _closest(journey.start, list(journey.steps))
-        what = "an outcome" if journey.start in journey.outcomes else "no step"
+        what = msg("word.an-outcome" if journey.start in journey.outcomes else "word.no-step")
         findings.append(
             Finding.of(
                 "unknown-target",
-                f"`start` names {what} '{journey.start}'{hint}: a journey starts with a step",
+                msg("target.start", what=what, name=journey.start, hint=hint),
                 journey.file,
                 journey.position(("start",)),
             )
@@ -56,8 +57,8 @@ def build_graph(journey: CompiledJourney) -> list[Finding]:
                 findings.append(
                     Finding.of(
                         "unknown-target",
-                        f"'{branch.target}' is neither a step nor an outcome"
-                        f"{_closest(branch.target, sorted(known))}",
+                        msg("target.unknown", name=branch.target,
+                            hint=_closest(branch.target, sorted(known))),
                         journey.file,
                         journey.position(target_path),
                         step=sid,
@@ -70,11 +71,11 @@ def build_graph(journey: CompiledJourney) -> list[Finding]:
     return findings
 
 
-def _closest(name: str, candidates: list[str]) -> str:
+def _closest(name: str, candidates: list[str]) -> Message | str:
     import difflib
 
     close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return msg("hint.did-you-mean", name=close[0]) if close else ""
 
 
 #: The kinds of ids that expressions read.
@@ -96,8 +97,8 @@ def check_ids(journey: CompiledJourney) -> list[Finding]:
             findings.append(
                 Finding.of(
                     "duplicate-id",
-                    f"'{name}' is already the id of a {first_kind} (line {first_pos[0]}): "
-                    "steps, outcomes, questions and computed values share one namespace",
+                    msg("duplicate-id.element", name=name, kind=msg(f"kind.a.{first_kind}"),
+                        line=first_pos[0]),
                     journey.file,
                     pos,
                     **where(path),
@@ -107,7 +108,7 @@ def check_ids(journey: CompiledJourney) -> list[Finding]:
             seen[name] = (kind, pos)
 
     for name in journey.model.computed:
-        define(name, "computed value", ("computed", name))
+        define(name, "computed", ("computed", name))
     for sid, step in journey.steps.items():
         define(sid, "step", ("steps", sid))
         for qid, q in step.questions.items():
@@ -145,8 +146,7 @@ def check_structure(journey: CompiledJourney) -> list[Finding]:
         findings.append(
             Finding.of(
                 "cycle",
-                f"the steps loop ({loop}): a journey must always move forward; "
-                "use a `repeat` question to ask for several items",
+                msg("cycle", loop=loop),
                 journey.file,
                 journey.position(path),
                 step=closing[0],
@@ -164,8 +164,7 @@ def check_structure(journey: CompiledJourney) -> list[Finding]:
             findings.append(
                 Finding.of(
                     "unreachable",
-                    f"no path from the start reaches the {kind} '{node}': "
-                    "link to it from a `next`, or remove it",
+                    msg("unreachable", kind=msg(f"kind.{kind}"), name=node),
                     journey.file,
                     journey.key_position((section, node)),
                     step=node if kind == "step" else None,
@@ -183,7 +182,7 @@ def check_structure(journey: CompiledJourney) -> list[Finding]:
             findings.append(
                 Finding.of(
                     "dead-end",
-                    f"from step '{sid}' no outcome can be reached: the citizen would be stuck",
+                    msg("dead-end.no-outcome", step=sid),
                     journey.file,
                     journey.key_position(("steps", sid)),
                     step=sid,

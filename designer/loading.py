@@ -10,15 +10,18 @@ reports every independent problem. None raises on bad input.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from designer.check_messages import msg
 from designer.compiled import CompiledJourney, compile_journey
 from designer.expressions import names
 from designer.findings import Finding, has_errors, sort_findings
 from designer.graph import Precedence, build_graph, check_ids, check_structure, is_acyclic
+from designer.jargon import JargonEntry
 from designer.scope import check_expressions
 from designer.source import MAX_BYTES, load_document
 from designer.unsure import from_set_aside, settle
@@ -105,23 +108,27 @@ def load_journey(path: str | Path, *, analyses: list[Analysis] | None = None) ->
         size = p.stat().st_size
         if size > MAX_BYTES:
             # Refuse a huge file without reading it.
-            message = (f"the file is {size // 1024 // 1024} MB; a journey may be at most "
-                       f"{MAX_BYTES // 1024 // 1024} MB")
+            message = msg("yaml.too-big", size=size // 1024 // 1024,
+                          limit=MAX_BYTES // 1024 // 1024)
             return Loaded(name, None, [Finding.of("yaml-syntax", message, name, (1, 1))])
         raw = p.read_bytes()
     except OSError as exc:
         return Loaded(
             name,
             None,
-            [Finding.of("yaml-syntax", f"cannot read the file: {exc.strerror}", name, (1, 1))],
+            [Finding.of("yaml-syntax", msg("yaml.cannot-read", reason=exc.strerror), name,
+                        (1, 1))],
         )
     return load_text(raw, name, analyses=analyses)
 
 
-def default_analyses() -> list[Analysis]:
+def default_analyses(lexicon: list[JargonEntry] | None = None) -> list[Analysis]:
     """The analyses run after the structural checks: the path-sensitive analysis, then the
-    readability and jargon advice on every text a citizen reads."""
+    readability and jargon advice on every text a citizen reads (with ``lexicon``: an
+    organisation's, from designer.jargon.load_lexicon; else the shipped one)."""
     from designer.analysis import analyse
     from designer.analysis.textcheck import text_findings
 
-    return [analyse, text_findings]
+    if lexicon is None:
+        return [analyse, text_findings]
+    return [analyse, functools.partial(text_findings, lexicon=lexicon)]

@@ -12,6 +12,7 @@ for the language (``1 200,5`` and ``27 mars 2007`` in French, ``1,200.5`` and
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from typing import Any
 
 from designer.answers import date_text, number_text
@@ -303,3 +304,60 @@ def translate(code: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
     template = entry.get(lang) or entry[DEFAULT_LANGUAGE]
     used = lang if lang in entry else DEFAULT_LANGUAGE
     return template.format(**{k: format_param(v, used) for k, v in params.items()})
+
+
+# --- A required question left empty: a message that names the field -----------------------
+
+#: The codes of "nothing was answered"; :func:`required_message` says them for one field.
+REQUIRED_CODES = frozenset({"required", "required-select", "required-file"})
+
+#: Words a label may start with that make it a noun phrase one can put after a verb:
+#: "Saisissez votre nom de famille", "Enter your date of birth".
+_DETERMINERS = {
+    "fr": ("votre", "vos", "le", "la", "les", "l'", "l’", "un", "une", "des", "du", "son",
+           "sa", "ses", "leur", "leurs", "mon", "ma", "mes", "cet", "cette", "ce", "ces"),
+    "en": ("your", "the", "a", "an", "their", "his", "her", "its", "this", "these"),
+}
+#: Question openings that add nothing to the field's name ("Quel est votre nom ?").
+_OPENINGS = {
+    "fr": re.compile(r"^(?:quel(?:le)?s? (?:est|sont)|indiquez|saisissez|précisez|"
+                     r"donnez|choisissez|sélectionnez|joignez)\s+", re.I),
+    "en": re.compile(r"^(?:what (?:is|are)|enter|give|choose|select|upload)\s+", re.I),
+}
+_VERBS = {
+    # (with a noun phrase, otherwise), per kind of input
+    "fr": {
+        "type": ("Saisissez {label}", "Répondez à «\u00a0{label}\u00a0»"),
+        "select": ("Sélectionnez {label}", "Sélectionnez une réponse à «\u00a0{label}\u00a0»"),
+        "yesno": ("Répondez oui ou non à «\u00a0{label}\u00a0»",
+                  "Répondez oui ou non à «\u00a0{label}\u00a0»"),
+        "file": ("Joignez {label}", "Joignez le fichier demandé\u00a0: «\u00a0{label}\u00a0»"),
+    },
+    "en": {
+        "type": ("Enter {label}", "Answer “{label}”"),
+        "select": ("Select {label}", "Select an answer to “{label}”"),
+        "yesno": ("Answer yes or no to “{label}”", "Answer yes or no to “{label}”"),
+        "file": ("Upload {label}", "Upload the file asked for: “{label}”"),
+    },
+}
+
+
+def required_message(label: str, qtype: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """What to do with one field left empty, from its label and type, as the GOV.UK and DSFR
+    error messages do: "Saisissez votre nom de famille", "Sélectionnez votre situation",
+    "Joignez votre justificatif de domicile", "Enter your date of birth". A label that is
+    not a noun phrase ("Combien de personnes vivent avec vous ?") is quoted instead."""
+    used = lang if lang in _VERBS else DEFAULT_LANGUAGE
+    kind = ("yesno" if qtype == "yesno" else "select" if qtype in ("choice", "multichoice")
+            else "file" if qtype == "file" else "type")
+    text = re.sub(r"[*_`]", "", " ".join(label.split())).rstrip(" ?:…!.")
+    noun = _OPENINGS[used].sub("", text)
+    first = noun.split(" ", 1)[0].lower()
+    is_phrase = (
+        kind != "yesno"
+        and len(noun) <= 60
+        and (first in _DETERMINERS[used] or first.startswith(("l'", "l’")))
+    )
+    if is_phrase:
+        return _VERBS[used][kind][0].format(label=noun[:1].lower() + noun[1:])
+    return _VERBS[used][kind][1].format(label=" ".join(label.split()).rstrip(" :"))

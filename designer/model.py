@@ -57,15 +57,30 @@ Text = Annotated[
     ),
 ]
 
+class FormatError(ValueError):
+    """A value the format refuses, named by its message in designer/data/check_messages.yaml
+    (``key``, with ``params``) so that `parcours check` says it in French and English."""
+
+    def __init__(self, key: str, english: str, **params: Any) -> None:
+        super().__init__(english)
+        self.key = key
+        self.params = params
+
+
 def _regular_expression(value: str) -> str:
     try:
         re.compile(value)
     except re.error as exc:
-        raise ValueError(f"not a valid regular expression ({exc})") from None
+        raise FormatError(
+            "schema.regex", f"not a valid regular expression ({exc})", detail=str(exc)
+        ) from None
     return value
 
 
 Pattern = Annotated[str, AfterValidator(_regular_expression)]
+
+#: Whose data an answer is: the person filling in, or the person the procedure is for.
+About = Literal["applicant", "person_concerned"]
 
 Expression = Annotated[
     str,
@@ -109,10 +124,27 @@ class Contact(Element):
 
 
 class Link(Element):
-    """A link shown on an outcome: where to go next."""
+    """A link shown on an outcome: where to go next, on the web or to a journey served
+    by the same service (to start again on another path)."""
 
     label: Text = _doc("Label", "The words of the link.")
-    url: str = _doc("Address", "The address (https://…) the link leads to.")
+    url: str | None = _doc(
+        "Address", "The address (https://…) the link leads to.", default=None
+    )
+    journey: Annotated[str, StringConstraints(pattern=SLUG)] | None = _doc(
+        "Journey",
+        "The id of a journey served by the same service (this one included): the link "
+        "leads to its start page. Give `url` or `journey`, not both.",
+        default=None,
+    )
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Link:
+        if (self.url is None) == (self.journey is None):
+            raise FormatError(
+                "schema.link-target", "a link leads to one place: give `url` or `journey`"
+            )
+        return self
 
 
 class Check(Element):
@@ -164,6 +196,22 @@ class QuestionBase(Element):
         "Purpose",
         "Why the administration needs this answer (data minimisation). An answer used by no "
         "expression and without a purpose is reported as collected for nothing.",
+        default=None,
+    )
+    error_message: Text | None = _doc(
+        "Error message",
+        "What the citizen reads when the question is left unanswered. By default it is "
+        "derived from the label and the type (\"Saisissez votre nom de famille\", "
+        "\"Sélectionnez votre situation\"); write your own when the label does not make "
+        "a good one.",
+        default=None,
+    )
+    about: About | None = _doc(
+        "About",
+        "Whose data the answer is: `applicant`, the person filling in the form (who may "
+        "log in with FranceConnect), or `person_concerned`, the person the procedure is "
+        "for when someone else fills it in (a child, a protected adult). Default: the "
+        "step's `about`, else the journey's, else `applicant`.",
         default=None,
     )
 
@@ -397,6 +445,12 @@ class Step(Element):
         "Where to go after this page: the id of a step or outcome, or a list of "
         "{goto, when} entries where the first whose condition holds is taken.",
     )
+    about: About | None = _doc(
+        "About",
+        "Whose data the page's questions ask for (`applicant` or `person_concerned`), "
+        "unless a question says otherwise.",
+        default=None,
+    )
 
 
 class Outcome(Element):
@@ -439,6 +493,20 @@ class Journey(Element):
     )
     contact: Contact | None = _doc(
         "Contact", "The other channels: desk, phone, e-mail, web page.", default=None
+    )
+    about: About = _doc(
+        "About",
+        "Whose data the questions ask for unless a step or a question says otherwise: "
+        "`applicant` (the person filling in) or `person_concerned` (the person the "
+        "procedure is for, when a parent, guardian or tutor fills it in).",
+        default="applicant",
+    )
+    declaration: Text | None = _doc(
+        "Declaration",
+        "The sentence above the send button of the summary page. By default: \"En "
+        "envoyant cette demande, vous confirmez que vos réponses sont exactes.\" (\"By "
+        "sending this application, you confirm that your answers are correct.\").",
+        default=None,
     )
     prefill: list[str] = _doc(
         "Prefill",

@@ -13,11 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
 import pyphen
-import yaml
+
+from designer.check_messages import Message, msg
+from designer.jargon import JargonEntry, find_jargon, load_lexicon, parse_lexicon
+
+__all__ = ["JargonEntry", "load_lexicon", "parse_lexicon"]  # the lexicon, re-exported
 
 #: Flesch constants per language: base, weight of words per sentence, of syllables per word.
 FLESCH_CONSTANTS: dict[str, tuple[float, float, float]] = {
@@ -47,21 +50,16 @@ KNOWN_ACRONYMS = frozenset(
 
 @dataclass(frozen=True)
 class Issue:
-    """One FALC or jargon problem in a text: a slug, the excerpt, and advice."""
+    """One FALC or jargon problem in a text: a slug, the excerpt, and advice (a message of
+    designer/data/check_messages.yaml, said in the reader's language)."""
 
     kind: str
     excerpt: str
-    advice: str
+    advice: Message
 
-
-@dataclass(frozen=True)
-class JargonEntry:
-    """One lexicon entry: an administrative term and its plain replacement."""
-
-    term: str
-    plain: str
-    lang: str
-    note: str = ""
+    def as_dict(self, lang: str) -> dict[str, str]:
+        """The JSON shape, the advice in ``lang``."""
+        return {"kind": self.kind, "excerpt": self.excerpt, "advice": self.advice.say(lang)}
 
 
 @dataclass
@@ -103,7 +101,7 @@ class Readability:
             "words_per_sentence": round(self.words_per_sentence, 1),
             "longest_sentence": self.longest_sentence,
             "level": self.level,
-            "issues": [i.__dict__ for i in self.issues],
+            "issues": [i.as_dict(self.lang) for i in self.issues],
         }
 
 
@@ -317,8 +315,13 @@ def passive_voice(text: str, lang: str = "fr") -> list[str]:
     return found
 
 
+#: What may stand between an acronym and the parenthesis that spells it out: a grade or
+#: a number that belongs with it ("GIR 1 ou 2 (groupe iso-ressources)"), not a sentence.
+_BESIDE = r"[^().;:!?\n]{0,20}"
+
+
 def _is_explained(acr: str, cleaned: str) -> bool:
-    after = re.search(rf"\b{acr}\s*\([^)]*[a-zà-ÿ]{{3,}}[^)]*\)", cleaned)
+    after = re.search(rf"\b{acr}\b{_BESIDE}\([^)]*[a-zà-ÿ]{{3,}}[^)]*\)", cleaned)
     before = re.search(rf"[a-zà-ÿ]{{3,}}[^()]{{0,80}}\(\s*{acr}\s*\)", cleaned)
     # In words, without parentheses (which FALC avoids): an apposition, "la CAF, caisse
     # d'allocations familiales", or a naming, "on l'appelle le PAI", "known as the PAI".
@@ -341,9 +344,10 @@ def _explains_an_acronym(parenthesis: str, start: int, cleaned: str) -> bool:
     inner = parenthesis.strip("() ")
     if _ACRONYM.fullmatch(inner):
         return True
-    words = cleaned[max(0, start - 40) : start].split()
-    last = words[-1] if words else ""
-    return bool(_ACRONYM.fullmatch(last.strip(",;:")))
+    if not re.search(r"[a-zà-ÿ]{3,}", inner):
+        return False
+    beside = re.search(rf"({_ACRONYM.pattern}){_BESIDE}$", cleaned[max(0, start - 40) : start])
+    return beside is not None
 
 
 def explained_acronyms(text: str) -> set[str]:
@@ -378,7 +382,6 @@ def falc_issues(
 
     ``explained``: acronyms explained in another text of the same journey."""
     root = _root(lang)
-    fr = root == "fr"
     issues: list[Issue] = []
     cleaned = _without_urls(text)
     loose = [
@@ -392,9 +395,7 @@ def falc_issues(
             Issue(
                 "parentheses",
                 m.group(0) if m else "(",
-                "Écrivez l'information dans une phrase à part."
-                if fr
-                else "Put the information in a sentence of its own.",
+                msg("advice.parentheses"),
             )
         )
     m = re.search(r"\S*/\S*", cleaned)
@@ -403,9 +404,7 @@ def falc_issues(
             Issue(
                 "slash",
                 m.group(0),
-                "Remplacez la barre oblique par « ou » ou « et »."
-                if fr
-                else "Replace the slash with “or” or “and”.",
+                msg("advice.slash"),
             )
         )
     m = re.search(r"\d+(?:[.,]\d+)?\s*%|\b(?:pour ?cent|percent|per cent)\b", cleaned, re.I)
@@ -414,9 +413,7 @@ def falc_issues(
             Issue(
                 "percentage",
                 m.group(0),
-                "Évitez les pourcentages : donnez un exemple chiffré (« 1 personne sur 4 »)."
-                if fr
-                else "Avoid percentages: give an example (“1 person in 4”).",
+                msg("advice.percentage"),
             )
         )
     for ch in ("&", "§"):
@@ -425,7 +422,7 @@ def falc_issues(
                 Issue(
                     "special-character",
                     ch,
-                    "Écrivez le mot en toutes lettres." if fr else "Write the word in full.",
+                    msg("advice.special-character"),
                 )
             )
     for acr in unexplained_acronyms(text, explained):
@@ -433,9 +430,7 @@ def falc_issues(
             Issue(
                 "acronym",
                 acr,
-                f"Expliquez le sigle {acr} la première fois, ou écrivez le nom en entier."
-                if fr
-                else f"Explain {acr} the first time, or write the name in full.",
+                msg("advice.acronym", acronym=acr),
             )
         )
     for excerpt in passive_voice(text, root):
@@ -443,121 +438,25 @@ def falc_issues(
             Issue(
                 "passive",
                 excerpt,
-                "Préférez la voix active : dites qui fait quoi."
-                if fr
-                else "Prefer the active voice: say who does what.",
+                msg("advice.passive"),
             )
         )
     return issues
 
 
-# --- Administrative jargon --------------------------------------------------------------
-
-
-@cache
-def _default_lexicon() -> tuple[JargonEntry, ...]:
-    raw = resources.files("designer").joinpath("data/lexicon.yaml").read_text(encoding="utf-8")
-    # libyaml: the lexicon loads on every `parcours check`.
-    return tuple(parse_lexicon(yaml.load(raw, Loader=yaml.CSafeLoader)))  # noqa: S506
-
-
-def parse_lexicon(data: dict[str, Any]) -> list[JargonEntry]:
-    """Entries of a lexicon mapping ``{lang: [{term, plain, note?}]}``."""
-    entries = []
-    for lang, items in (data or {}).items():
-        if lang.startswith("x-") or not isinstance(items, list):
-            continue
-        for item in items:
-            entries.append(
-                JargonEntry(
-                    term=str(item["term"]),
-                    plain=str(item["plain"]),
-                    lang=_root(str(lang)),
-                    note=str(item.get("note", "")),
-                )
-            )
-    return entries
-
-
-def load_lexicon() -> list[JargonEntry]:
-    """The project's lexicon of administrative jargon (designer/data/lexicon.yaml)."""
-    return list(_default_lexicon())
-
-
-@cache
-def _term_pattern(term: str) -> str:
-    # Each word of 4+ letters may take a feminine or plural ending ("afférente",
-    # "justificatifs"); apostrophes match both the straight and the typographic one.
-    parts = []
-    for word in term.split():
-        w = re.escape(word).replace("'", "['’]")
-        parts.append(w + ("(?:e|s|x|es)?" if len(word) >= 4 and word[-1].isalpha() else ""))
-    return r"\s+".join(parts)
-
-
-@cache
-def _entry_regex(term: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w]){_term_pattern(term)}(?![\w])", re.IGNORECASE)
-
-
-def _key(word: str) -> str:
-    # Four letters of the longest piece survive the endings _term_pattern allows
-    # ("afférent" / "afférentes") and any split of "c'est-à-dire" into words.
-    pieces = re.split(r"['’-]", word.lower())
-    return max(pieces, key=len)[:4]
-
-
-def _anchor(term: str) -> str:
-    """The key of a term's longest word: a text without it cannot hold the term."""
-    return _key(max(term.split(), key=len))
-
-
-# Prepared lexicons by identity: hashing 170 entries for every text would cost more than
-# the search itself. The list is kept in the value so that its id cannot be reused.
-_PREPARED: dict[tuple[int, str], tuple[list[JargonEntry], dict[str, list[JargonEntry]]]] = {}
-
-
-def _prepared(lexicon: list[JargonEntry], root: str) -> dict[str, list[JargonEntry]]:
-    """The entries of one language indexed by their anchor, longest terms first."""
-    key = (id(lexicon), root)
-    hit = _PREPARED.get(key)
-    if hit is None or hit[0] is not lexicon:
-        index: dict[str, list[JargonEntry]] = {}
-        for e in sorted((e for e in lexicon if e.lang == root), key=lambda e: -len(e.term)):
-            index.setdefault(_anchor(e.term), []).append(e)
-        hit = (lexicon, index)
-        if len(_PREPARED) > 64:
-            _PREPARED.clear()
-        _PREPARED[key] = hit
-    return hit[1]
+# --- Administrative jargon (the lexicon and its search: designer/jargon.py) --------------
 
 
 def jargon_issues(text: str, lang: str, lexicon: list[JargonEntry]) -> list[Issue]:
-    """Lexicon terms found in the text, each with its plain replacement as advice.
-
-    Only the entries whose longest word appears in the text are tried, longest terms
-    first; a term inside a longer one already found ("justificatif" in "justificatif de
-    domicile") is not reported again.
-    """
-    root = _root(lang)
-    index = _prepared(lexicon, root)
-    if not index:
-        return []
-    keys = {_key(w) for w in words_of(text)}
-    candidates = sorted(
-        (e for k in keys & index.keys() for e in index[k]), key=lambda e: -len(e.term)
-    )
-    issues = []
-    taken: list[tuple[int, int]] = []
-    for entry in candidates:
-        m = _entry_regex(entry.term).search(text)
-        if m is None or any(a < m.end() and m.start() < b for a, b in taken):
-            continue
-        taken.append(m.span())
-        advice = (
-            f"Écrivez plutôt « {entry.plain} »."
-            if root == "fr"
-            else f"Write “{entry.plain}” instead."
+    """Lexicon terms found in the text, in the sense they are jargon in, each with its
+    plain replacement as advice."""
+    return [
+        Issue(
+            "jargon",
+            m.excerpt,
+            msg("advice.jargon.sense", plain=m.entry.plain, sense=m.entry.sense)
+            if m.entry.sense
+            else msg("advice.jargon", plain=m.entry.plain),
         )
-        issues.append((m.start(), Issue("jargon", m.group(0), advice)))
-    return [issue for _, issue in sorted(issues, key=lambda pair: pair[0])]
+        for m in find_jargon(text, lang, lexicon)
+    ]

@@ -22,6 +22,7 @@ from typing import Any
 from designer.compiled import CompiledJourney, QuestionInfo, TextValue
 from designer.expressions import Expr
 from designer.expressions.evaluator import evaluate
+from designer.messages import REQUIRED_CODES, required_message
 from designer.presence import count_bounds, fewest_items, is_answered, is_list, shown_value
 from designer.values import InvalidAnswer, check_bounds, check_option, coerce, required_error
 
@@ -39,7 +40,15 @@ class FieldError:
     text: TextValue = None
 
     def message(self, lang: str = "fr", journey: CompiledJourney | None = None) -> str:
-        """The message the citizen reads beside the field."""
+        """The message the citizen reads beside the field; for a field left empty, one that
+        names it (the question's `error_message`, or one derived from its label)."""
+        if self.error is not None and self.error.code in REQUIRED_CODES and journey:
+            q = journey.questions.get(self.question)
+            if q is not None:
+                own = getattr(q.question, "error_message", None)
+                if own is not None:
+                    return journey.text(own, lang)
+                return required_message(journey.text(q.label, lang), q.type, lang)
         if self.error is not None:
             return self.error.message(lang)
         if isinstance(self.text, dict):

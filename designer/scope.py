@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from designer.check_messages import Message, msg
 from designer.compiled import CompiledJourney, QuestionInfo, where
 from designer.expressions import Expr, names
 from designer.expressions.checker import check
@@ -141,9 +142,9 @@ class ScopeChecker:
         if result.problems:
             self.journey.unsure.expressions.add(path)
         for problem in result.problems:
-            message = problem.message
+            message = problem.said
             if problem.rule == "unknown-name":
-                message = self._explain_unknown(problem.message, tree, place) or message
+                message = self._explain_unknown(tree, place) or message
             if problem.rule == "forward-reference":
                 message = self._explain_forward(message, tree, place)
             self.findings.append(
@@ -157,25 +158,24 @@ class ScopeChecker:
             )
         return result.type
 
-    def _explain_unknown(self, message: str, tree: Expr, place: Place) -> str | None:
+    def _explain_unknown(self, tree: Expr, place: Place) -> Message | None:
         for name in names(tree):
             q = self.journey.questions.get(name)
             if q is None:
                 continue
             if q.repeat is not None and place.repeat != q.repeat:
-                return (f"'{name}' is asked for each item of '{q.repeat}' and cannot be used "
-                        f"outside it (use len({q.repeat}) or a check inside the repeat)")
+                return msg("name.in-repeat", name=name, repeat=q.repeat)
             if not q.answers:
-                return f"'{name}' is an information block: it has no answer"
+                return msg("name.info", name=name)
         return None
 
-    def _explain_forward(self, message: str, tree: Expr, place: Place) -> str:
+    def _explain_forward(self, message: Message, tree: Expr, place: Place) -> Message:
         for name in names(tree):
             if name in self.journey.model.computed:
                 missing = self._computed_missing(name, place)
                 if missing:
-                    return (f"{message}; the computed value '{name}' needs '{missing}', "
-                            "which is not answered yet at this point")
+                    return msg("name.later.computed", message=message, name=name,
+                               missing=missing)
         return message
 
 

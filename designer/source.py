@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from designer.check_messages import Message, msg
 from designer.findings import Finding
 
 Path = tuple[str | int, ...]
@@ -175,7 +176,7 @@ class _Builder:
                 self.findings.append(
                     Finding.of(
                         "yaml-syntax",
-                        "a key must be a plain name, not a list or a mapping",
+                        msg("yaml.key-not-plain"),
                         self.doc.file,
                         _mark(key_node),
                     )
@@ -187,8 +188,7 @@ class _Builder:
                 self.findings.append(
                     Finding.of(
                         "yaml-syntax",
-                        f"duplicate key '{key}' (first defined on line {first[0]}): "
-                        "the second would silently replace the first",
+                        msg("yaml.duplicate-key", key=key, line=first[0]),
                         self.doc.file,
                         _mark(key_node),
                     )
@@ -206,7 +206,7 @@ class _Builder:
             if not isinstance(source, yaml.MappingNode):
                 self.findings.append(
                     Finding.of(
-                        "yaml-syntax", "'<<' must merge a mapping", self.doc.file, _mark(source)
+                        "yaml-syntax", msg("yaml.merge"), self.doc.file, _mark(source)
                     )
                 )
                 continue
@@ -217,7 +217,7 @@ class _Builder:
                     into[key] = self.build(value_node, path + (key,))
 
 
-def _syntax_message(error: yaml.YAMLError, text: str = "") -> str:
+def _syntax_message(error: yaml.YAMLError, text: str = "") -> Message:
     problem = getattr(error, "problem", None) or str(error)
     context = getattr(error, "context", None)
     mark = getattr(error, "problem_mark", None)
@@ -225,24 +225,19 @@ def _syntax_message(error: yaml.YAMLError, text: str = "") -> str:
         lines = text.splitlines()
         line = lines[mark.line] if mark.line < len(lines) else ""
         if "\t" in line[: mark.column + 1]:
-            return "a tab character is used for indentation: YAML only allows spaces"
+            return msg("yaml.tab")
         if _QUOTED_THEN_MORE.search(line):
-            return (
-                "a value that starts with a quote must end with it: quote the whole "
-                """expression, e.g. when: '"bio" in regimes'"""
-            )
+            return msg("yaml.quote")
         if _COLON_IN_VALUE.search(line) and "mapping values" in problem:
-            return (
-                "a value contains ': ' (colon and space), which YAML reads as a new key: "
-                "put the value in quotes"
-            )
-    text = problem
+            return msg("yaml.colon")
+    # The parser's own words exist only in English; the frame around them is translated.
     context_mark = getattr(error, "context_mark", None)
     if context and context_mark is not None:
-        text = f"{problem} ({context} started on line {context_mark.line + 1})"
-    elif context:
-        text = f"{problem} ({context})"
-    return f"invalid YAML: {text}"
+        return msg("yaml.invalid.context-line", problem=problem, context=context,
+                   line=context_mark.line + 1)
+    if context:
+        return msg("yaml.invalid.context", problem=problem, context=context)
+    return msg("yaml.invalid", problem=problem)
 
 
 def load_document(raw: bytes | str, file: str) -> tuple[Document | None, list[Finding]]:
@@ -253,8 +248,8 @@ def load_document(raw: bytes | str, file: str) -> tuple[Document | None, list[Fi
             return None, [
                 Finding.of(
                     "yaml-syntax",
-                    f"the file is {len(raw) // 1024 // 1024} MB; a journey may be at most "
-                    f"{MAX_BYTES // 1024 // 1024} MB",
+                    msg("yaml.too-big", size=len(raw) // 1024 // 1024,
+                        limit=MAX_BYTES // 1024 // 1024),
                     file,
                     (1, 1),
                 )
@@ -262,7 +257,7 @@ def load_document(raw: bytes | str, file: str) -> tuple[Document | None, list[Fi
         if b"\x00" in raw:
             return None, [
                 Finding.of(
-                    "yaml-syntax", "this is a binary file, not a YAML journey", file, (1, 1)
+                    "yaml-syntax", msg("yaml.binary"), file, (1, 1)
                 )
             ]
         try:
@@ -272,7 +267,7 @@ def load_document(raw: bytes | str, file: str) -> tuple[Document | None, list[Fi
             return None, [
                 Finding.of(
                     "yaml-syntax",
-                    "the file is not UTF-8 text (save it as UTF-8)",
+                    msg("yaml.not-utf8"),
                     file,
                     (line, 1),
                 )
@@ -281,7 +276,7 @@ def load_document(raw: bytes | str, file: str) -> tuple[Document | None, list[Fi
         text = raw
         if len(text) > MAX_BYTES:
             return None, [
-                Finding.of("yaml-syntax", "the journey text is too large", file, (1, 1))
+                Finding.of("yaml-syntax", msg("yaml.text-too-big"), file, (1, 1))
             ]
     try:
         node = yaml.compose(text, Loader=_Composer)
@@ -293,11 +288,11 @@ def load_document(raw: bytes | str, file: str) -> tuple[Document | None, list[Fi
         return None, [Finding.of("yaml-syntax", _syntax_message(exc), file, (1, 1))]
     except RecursionError:
         return None, [
-            Finding.of("yaml-syntax", "the YAML is nested too deeply", file, (1, 1))
+            Finding.of("yaml-syntax", msg("yaml.too-deep"), file, (1, 1))
         ]
     if node is None:
         return None, [
-            Finding.of("schema", "the file is empty: a journey is a mapping of keys", file, (1, 1))
+            Finding.of("schema", msg("schema.empty"), file, (1, 1))
         ]
     builder = _Builder(doc)
     try:
@@ -306,22 +301,21 @@ def load_document(raw: bytes | str, file: str) -> tuple[Document | None, list[Fi
         return None, [
             Finding.of(
                 "yaml-syntax",
-                "anchors and aliases expand beyond a sane size (more than "
-                f"{MAX_NODES} nodes): write the journey out plainly",
+                msg("yaml.aliases", limit=MAX_NODES),
                 file,
                 _mark(node),
             )
         ]
     except RecursionError:
-        return None, [Finding.of("yaml-syntax", "the YAML is nested too deeply", file, (1, 1))]
+        return None, [Finding.of("yaml-syntax", msg("yaml.too-deep"), file, (1, 1))]
     if builder.findings:
         return None, builder.findings
     if not isinstance(doc.data, dict):
-        kind = "a list" if isinstance(doc.data, list) else "a single value"
+        kind = msg("type.list" if isinstance(doc.data, list) else "type.single-value")
         return None, [
             Finding.of(
                 "schema",
-                f"a journey is a mapping of keys (parcours, id, title, …), but this file is {kind}",
+                msg("schema.not-a-mapping", kind=kind),
                 file,
                 _mark(node),
             )

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from designer.check_messages import Message, OneOf, msg
 from designer.compiled import where
 from designer.findings import Finding
 from designer.model import (
@@ -21,6 +22,7 @@ from designer.model import (
     Branch,
     Check,
     Contact,
+    FormatError,
     Journey,
     Link,
     Outcome,
@@ -31,19 +33,26 @@ from designer.source import Document, Path
 
 log = logging.getLogger(__name__)
 
+#: pydantic's type errors, each said as the kind of value expected (`type.*` messages).
 _TYPE_WORDS = {
-    "string_type": "a text",
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "dict_type": "a mapping of keys",
-    "list_type": "a list",
-    "model_type": "a mapping of keys",
-    "model_attributes_type": "a mapping of keys",
+    "string_type": "text",
+    "int_type": "integer",
+    "int_parsing": "integer",
+    "int_from_float": "integer",
+    "float_type": "number",
+    "float_parsing": "number",
+    "bool_type": "boolean",
+    "bool_parsing": "boolean",
+    "dict_type": "mapping",
+    "list_type": "list",
+    "model_type": "mapping",
+    "model_attributes_type": "mapping",
+}
+_BOUNDS = {
+    "greater_than_equal": "ge",
+    "less_than_equal": "le",
+    "too_short": "min_length",
+    "too_long": "max_length",
 }
 
 
@@ -95,53 +104,55 @@ def _model_at(data: Any, path: Path) -> type[BaseModel] | None:
     return None
 
 
-def _message(err: dict[str, Any], data: Any, path: Path) -> str:
+def _message(err: dict[str, Any], data: Any, path: Path) -> Message:
     kind = err["type"]
     loc = err["loc"]
     name = str(path[-1]) if path else "journey"
+    ctx = err.get("ctx", {})
     if kind == "extra_forbidden":
-        parent = path[:-1]
-        model = _model_at(data, parent)
-        message = f"unknown key '{name}'"
-        if model is not None:
-            known = list(model.model_fields)
-            close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-            if close:
-                message += f": did you mean '{close[0]}'?"
-            else:
-                message += f" (known keys: {', '.join(known)}; use an 'x-' prefix for extensions)"
-        return message
+        model = _model_at(data, path[:-1])
+        if model is None:
+            return msg("schema.unknown-key", name=name)
+        known = list(model.model_fields)
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        if close:
+            return msg("schema.unknown-key.close", name=name, close=close[0])
+        return msg("schema.unknown-key.known", name=name, known=", ".join(known))
     if kind == "missing":
-        missing = loc[-1]
-        place = f" in '{path[-1]}'" if path else ""
-        return f"missing required key '{missing}'{place}"
-    if kind in ("union_tag_invalid", "union_tag_not_found"):
-        got = err.get("ctx", {}).get("tag", "")
-        close = difflib.get_close_matches(str(got), QUESTION_TYPES, n=1, cutoff=0.6)
-        hint = f": did you mean '{close[0]}'?" if close else ""
-        if kind == "union_tag_not_found":
-            return "a question needs a 'type' (one of " + ", ".join(QUESTION_TYPES) + ")"
-        return f"unknown question type '{got}'{hint} (types: {', '.join(QUESTION_TYPES)})"
+        if path:
+            return msg("schema.missing-key.in", key=loc[-1], place=path[-1])
+        return msg("schema.missing-key", key=loc[-1])
+    if kind == "union_tag_not_found":
+        return msg("schema.question-type.missing", types=", ".join(QUESTION_TYPES))
+    if kind == "union_tag_invalid":
+        got = str(ctx.get("tag", ""))
+        close = difflib.get_close_matches(got, QUESTION_TYPES, n=1, cutoff=0.6)
+        if close:
+            return msg("schema.question-type.close", got=got, close=close[0],
+                       types=", ".join(QUESTION_TYPES))
+        return msg("schema.question-type.unknown", got=got, types=", ".join(QUESTION_TYPES))
     if kind == "literal_error":
-        expected = err.get("ctx", {}).get("expected", "")
-        return f"'{name}' must be {expected}, not {err.get('input')!r}"
+        return msg("schema.literal", name=name, expected=ctx.get("expected", ""),
+                   got=repr(err.get("input")))
     if kind == "string_pattern_mismatch":
         value = err.get("input")
         if path and path[0] == "id" and len(path) == 1:
-            return f"the journey id {value!r} must be a slug: lowercase letters, digits and '-'"
+            return msg("schema.journey-id", value=repr(value))
         if isinstance(value, str) and len(loc) and loc[-1] == "[key]":
-            return (f"the id {value!r} must be lowercase letters, digits and '_', "
-                    "not starting with a digit")
-        return f"{value!r} is not allowed here (expected the pattern {err['ctx']['pattern']})"
+            return msg("schema.id", value=repr(value))
+        return msg("schema.pattern", value=repr(value), pattern=ctx.get("pattern", ""))
     if kind in _TYPE_WORDS:
-        got = err.get("input")
-        shown = f"{got!r}" if not isinstance(got, (dict, list)) else type(got).__name__
-        return f"'{name}' must be {_TYPE_WORDS[kind]}, not {shown}"
-    if kind == "value_error":
-        return f"'{name}': {err['msg'].removeprefix('Value error, ')}"
-    if kind in ("greater_than_equal", "less_than_equal", "too_short", "too_long"):
-        return f"'{name}': {err['msg'].lower()}"
-    return f"'{name}': {err['msg']}"
+        value = err.get("input")
+        shown = f"{value!r}" if not isinstance(value, (dict, list)) else type(value).__name__
+        return msg("schema.must-be", name=name, kind=OneOf([msg(f"type.{_TYPE_WORDS[kind]}")]),
+                   got=shown)
+    refused = ctx.get("error")
+    if kind == "value_error" and isinstance(refused, FormatError):
+        return msg(refused.key, name=name, **refused.params)
+    if kind in _BOUNDS:
+        return msg(f"schema.{_BOUNDS[kind]}", name=name, limit=ctx.get(_BOUNDS[kind], ""))
+    # Any other error of the models: pydantic's own words, which exist only in English.
+    return msg("schema.other", name=name, detail=err["msg"].removeprefix("Value error, "))
 
 
 def validate(doc: Document) -> tuple[Journey | None, list[Finding], SetAside]:
@@ -201,7 +212,7 @@ def _findings(doc: Document, exc: ValidationError) -> tuple[
             continue
         deepest.append((path, err))
     findings: list[Finding] = []
-    seen: set[tuple[Path, str]] = set()
+    seen: set[tuple[Path, Message]] = set()
     for path, err in deepest:
         missing = str(err["loc"][-1]) if err["type"] == "missing" else None
         places.append((path, missing))
@@ -223,13 +234,15 @@ def _findings(doc: Document, exc: ValidationError) -> tuple[
         by_place.setdefault((f.line, f.column), []).append(f)
     merged: list[Finding] = []
     for group in by_place.values():
-        if len(group) > 1 and all(" must be " in f.message for f in group):
-            head = group[0].message.split(" must be ")[0]
-            kinds = " or ".join(sorted({f.message.split(" must be ")[1].split(", not")[0]
-                                        for f in group}))
-            merged.append(Finding.of("schema", f"{head} must be {kinds}", group[0].file,
-                                     (group[0].line, group[0].column),
-                                     step=group[0].step, question=group[0].question))
+        said = [f.said for f in group]
+        if len(group) > 1 and all(m is not None and m.key == "schema.must-be" for m in said):
+            params = [dict(m.params) for m in said if m is not None]
+            kinds = sorted({k for p in params for k in p["kind"]}, key=str)
+            first = group[0]
+            merged.append(Finding.of(
+                "schema", msg("schema.must-be-any", name=params[0]["name"], kind=OneOf(kinds)),
+                first.file, (first.line, first.column), step=first.step, question=first.question,
+            ))
         else:
             merged.extend(group)
     return merged, places

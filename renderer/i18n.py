@@ -44,6 +44,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "before_you_start": {"fr": "Avant de commencer", "en": "Before you start"},
     "what_you_need": {"fr": "Ce qu'il vous faut", "en": "What you will need"},
     "need_document": {"fr": "{label} ({kinds}, {size} au plus)", "en": "{label} ({kinds}, {size} at most)"},
+    "need_each": {"fr": "{label}, pour chaque {item}", "en": "{label}, for each {item}"},
+    "need_when": {"fr": "{label}, {when}", "en": "{label}, {when}"},
     "nothing_to_prepare": {
         "fr": "Aucun document à préparer.",
         "en": "You do not need any documents.",

@@ -216,6 +216,11 @@ def _repeat(
     control = builder.control(q, q.id, None, errors.by_field, True, hidden=hidden, when=when)
     found, found_typed = raw.get(q.id), typed.get(q.id)
     raw_items: list[Any] = found if isinstance(found, list) else []
+    if q.id not in raw and not follow_up:
+        # Never answered: show the first item to fill, as the "add another" pattern does
+        # (a repeat revealed in place with no item showed a heading and a button only).
+        # An item left wholly blank is no item (designer/answers.py, without_blank_items).
+        raw_items = [{}]
     typed_items: list[Any] = found_typed if isinstance(found_typed, list) else []
     label = builder.text(q.label)
     control.item_label = label
@@ -317,41 +322,34 @@ class Preparation:
 
 
 def preparation(journey: CompiledJourney, lang: str) -> Preparation:
-    """The file questions and identity numbers (SIRET, NIR, IBAN) of a journey."""
+    """The file questions and identity numbers (SIRET, NIR, IBAN) of a journey, each with
+    when it is asked ("si oui à « … »") and, in a repeat, for what ("pour chaque enfant")."""
+    from designer.report.words import asked_when
+
     documents, numbers = [], []
     for q in sorted(journey.questions.values(), key=lambda q: q.order):
+        if q.type not in ("file", "siret", "nir", "iban"):
+            continue
+        label = journey.text(q.label, lang)
+        if q.repeat is not None:
+            item = journey.text(journey.questions[q.repeat].label, lang).strip()
+            label = t("need_each", lang, label=label, item=item[:1].lower() + item[1:])
+        when = asked_when(journey, q.id, lang)
+        if when:
+            label = t("need_when", lang, label=label, when=when)
         if q.type == "file":
             accept = list(getattr(q.question, "accept", []) or [])
             size = str(getattr(q.question, "max_size", "") or "")
-            documents.append(t("need_document", lang, label=journey.text(q.label, lang),
+            documents.append(t("need_document", lang, label=label,
                                kinds=kinds_text(accept), size=size_text(size, lang)))
-        elif q.type in ("siret", "nir", "iban"):
-            numbers.append(journey.text(q.label, lang))
+        else:
+            numbers.append(label)
     return Preparation(list(dict.fromkeys(documents)), list(dict.fromkeys(numbers)))
 
 
-_MINUTES: dict[tuple[str, str], int] = {}
-
-
 def minutes(journey: CompiledJourney, lang: str) -> int:
-    """Estimated minutes to complete the journey up to sending it (the report's time model:
-    reading plus Keystroke-Level Model answering time, median over paths)."""
-    key = (journey.digest, lang)
-    if key not in _MINUTES:
-        _MINUTES[key] = _minutes(journey, lang)
-    return _MINUTES[key]
+    """Estimated minutes to complete the journey up to sending it: the estimate the
+    `stated-duration` check compares with the summary (designer/duration.py)."""
+    from designer.duration import estimated_minutes
 
-
-def _minutes(journey: CompiledJourney, lang: str) -> int:
-    try:
-        from designer.report.metrics import path_metrics
-
-        submits = [o for o, x in journey.outcomes.items() if x.kind == "submit"]
-        metrics = path_metrics(journey, drop_edges=(), lang=lang, ends=submits or None)
-        median = metrics.minutes_slow.median or metrics.minutes.median
-        if median:
-            return max(1, math.ceil(median))
-    except Exception:  # noqa: BLE001 - the estimate is a courtesy, never a failure
-        pass
-    count = sum(1 for q in journey.questions.values() if q.answers)
-    return max(1, math.ceil(count * 20 / 60))
+    return estimated_minutes(journey, lang)

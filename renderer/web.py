@@ -92,6 +92,7 @@ class Parcours:
         self.templates.filters["md"] = markdown.render
         self.templates.filters["md_inline"] = markdown.inline
         self.templates.globals["url_for"] = self.url_for
+        self.templates.globals["link_href"] = self.link_href
 
     def _default_max_body(self) -> int:
         largest = 0
@@ -110,6 +111,19 @@ class Parcours:
         Templates call it as ``url_for('step', journey=journey.id, step=s)``."""
         path = str(self.router.url_path_for(name, **params))
         return f"{path}?{urlencode(query)}" if query else path
+
+    def link_href(self, link: Any) -> str | None:
+        """Where an outcome's link leads: the start page of a served journey (by id), or
+        a web address; None for a journey not served here or an address that is not one
+        (never a `javascript:` link)."""
+        if link is None:
+            return None
+        if link.journey is not None:
+            if self.catalog.get(link.journey) is None:
+                return None
+            return self.url_for("start_page", journey=link.journey)
+        url = str(link.url or "")
+        return url if url.startswith(("https://", "http://")) else None
 
     def today(self) -> datetime.date:
         """Today's date (fixed in tests)."""
@@ -197,9 +211,13 @@ def safe_lang(request: Request) -> str:
 
 
 def journey_lang(journey: CompiledJourney, lang: str) -> str:
-    """The interface language of a journey's pages."""
-    # Interface messages exist in fr and en; journey texts fall back on their default language.
-    return lang if lang in LANGUAGES else "fr"
+    """The interface language of a journey's pages: the citizen's, when the journey is
+    offered in it; else the journey's own (an English interface around French questions
+    would be one page in two languages, its `lang` wrong for screen readers)."""
+    if lang in LANGUAGES and lang in journey.languages:
+        return lang
+    default = journey.languages[0] if journey.languages else "fr"
+    return default if default in LANGUAGES else "fr"
 
 
 def render(
@@ -214,7 +232,11 @@ def render(
     """Render a page with the context every page needs, and set the session cookie."""
     app = parcours(request)
     lang = context.get("lang") or request_lang(request, who)
+    if journey is not None:
+        lang = journey_lang(journey, lang)
     other = "en" if lang == "fr" else "fr"
+    # No switch to a language the journey is not offered in.
+    switch = journey is None or other in journey.languages
     query = dict(request.query_params)
     query["lang"] = other
     base = {
@@ -224,11 +246,13 @@ def render(
         "csrf_field": CSRF_FIELD,
         "csrf_token": who.session.csrf if who is not None else "",
         # The same page in the other language: the current path, its query and ``lang``.
-        "switch_url": str(request.url.replace(scheme="", netloc="", query=urlencode(query))),
+        "switch_url": str(request.url.replace(scheme="", netloc="", query=urlencode(query)))
+        if switch else None,
         "switch_lang": other,
         "journey": journey,
     }
     base.update(context)
+    base["lang"] = lang
     html = app.templates.get_template(template).render(base)
     response = HTMLResponse(html, status_code=status)
     response.headers["content-language"] = lang

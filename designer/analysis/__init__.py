@@ -27,6 +27,7 @@ from .hygiene import (
     single_options,
     unused_answers,
 )
+from .start_page import stated_duration
 
 Rule = Callable[[Context], list[Finding]]
 
@@ -42,6 +43,7 @@ RULES: list[Rule] = [
     long_steps,
     missing_translations,
     mergeable_steps,
+    stated_duration,
 ]
 
 

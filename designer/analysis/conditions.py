@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from designer.check_messages import Message, msg
 from designer.findings import Finding
 
 from .context import Context
@@ -138,16 +139,13 @@ def impossible_and_always(ctx: Context) -> list[Finding]:
             if q.id in p.never_shown:
                 out.append(ctx.finding(
                     "impossible-condition",
-                    f"the question '{q.id}' is never shown: its condition `{text}` can never "
-                    "hold here, whatever the citizen answered before; fix or remove the "
-                    "condition, or remove the question",
+                    msg("impossible.never-shown", question=q.id, condition=text),
                     q.path + ("when",),
                 ))
             elif q.id in p.always_shown:
                 out.append(ctx.finding(
                     "always-true-condition",
-                    f"the question '{q.id}' is always shown: its condition `{text}` holds on "
-                    "every path to this page; remove the `when`",
+                    msg("always.shown", question=q.id, condition=text),
                     q.path + ("when",),
                 ))
         if not isinstance(q.required, bool) and q.id not in p.never_shown:
@@ -155,15 +153,13 @@ def impossible_and_always(ctx: Context) -> list[Finding]:
             if q.id in p.never_required:
                 out.append(ctx.finding(
                     "impossible-condition",
-                    f"the question '{q.id}' is never required: `{text}` can never hold when it "
-                    "is shown; write `required: false`",
+                    msg("impossible.never-required", question=q.id, condition=text),
                     q.path + ("required",),
                 ))
             elif q.id in p.always_required:
                 out.append(ctx.finding(
                     "always-true-condition",
-                    f"the question '{q.id}' is always required: `{text}` holds whenever it is "
-                    "shown; write `required: true` (the default)",
+                    msg("always.required", question=q.id, condition=text),
                     q.path + ("required",),
                 ))
     for sid in journey.steps:
@@ -179,26 +175,23 @@ def impossible_and_always(ctx: Context) -> list[Finding]:
             if key in p.shadowed:
                 out.append(ctx.finding(
                     "impossible-condition",
-                    f"the branch to '{b.target}' is never taken: an earlier entry of this "
-                    "`next` always matches first",
+                    msg("impossible.branch-shadowed", target=b.target),
                     path,
                 ))
             elif key in p.never_taken:
                 out.append(ctx.finding(
                     "impossible-condition",
-                    f"the branch to '{b.target}' is never taken: `{text}` can never hold after "
-                    "this page, given the earlier entries and the answers on every path here",
+                    msg("impossible.branch", target=b.target, condition=text),
                     path,
                 ))
             elif key in p.always_taken:
-                tail = (
-                    "; the entries after it are never used" if i < len(branches) - 1 else
-                    "; make it the default (leave out `when`)"
+                tail = msg(
+                    "always.branch.tail-unused" if i < len(branches) - 1 else
+                    "always.branch.tail-default"
                 )
                 out.append(ctx.finding(
                     "always-true-condition",
-                    f"the branch to '{b.target}' is always taken: `{text}` holds on every "
-                    f"path here{tail}",
+                    msg("always.branch", target=b.target, condition=text, tail=tail),
                     path,
                 ))
     for node in ctx.facts.order:
@@ -210,8 +203,7 @@ def impossible_and_always(ctx: Context) -> list[Finding]:
         section = "outcomes" if kind == "outcome" else "steps"
         out.append(ctx.finding(
             "unreachable",
-            f"the {kind} '{node}' is never reached: every branch leading to it has a "
-            "condition that can never hold (or comes from a page never reached)",
+            msg("unreachable.by-conditions", kind=msg(f"kind.{kind}"), name=node),
             (section, node),
             key=True,
         ))
@@ -248,15 +240,14 @@ def dead_ends(ctx: Context) -> list[Finding]:
         read: set[str] = set()
         for b in ctx.journey.branches(sid):
             read |= {n for n in ctx.interpreter.expand(b.when) if n in ctx.journey.questions}
-        shown = ", ".join(
-            f"{k} = {_show(answers[k])}" if k in answers else f"{k} unanswered"
+        shown: tuple[Message, ...] | Message = tuple(
+            msg("answer.is", name=k, value=_show(answers[k])) if k in answers
+            else msg("answer.none", name=k)
             for k in sorted(read)
-        ) or "any answers"
+        ) or msg("answer.any")
         out.append(ctx.finding(
             "dead-end",
-            f"after the page '{sid}' no entry of `next` matches for some answers (for instance "
-            f"{shown}): the citizen would be stuck; add a default entry (without `when`) or "
-            "cover every case",
+            msg("dead-end.no-match", step=sid, example=shown),
             ("steps", sid, "next"),
             key=True,
         ))

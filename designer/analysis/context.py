@@ -8,6 +8,7 @@ from typing import Any
 
 import networkx as nx
 
+from designer.check_messages import Message
 from designer.compiled import CompiledJourney, where
 from designer.findings import Finding
 from designer.source import Path
@@ -93,7 +94,7 @@ class Context:
         return str(node)
 
     def finding(
-        self, rule: str, message: str, path: Path, *, key: bool = False, **extra: Any
+        self, rule: str, message: Message, path: Path, *, key: bool = False, **extra: Any
     ) -> Finding:
         """A finding of `rule` at `path` (its key when `key`), with its step and question."""
         pos = self.journey.key_position(path) if key else self.journey.position(path)

@@ -8,6 +8,7 @@ import functools
 import hashlib
 from typing import Any
 
+from designer.check_messages import Bilingual, OneOf, msg
 from designer.compiled import QuestionInfo
 from designer.concepts import normalise_label
 from designer.expressions.ast import names
@@ -19,6 +20,7 @@ from .context import Context
 #: Keys whose values are texts shown to citizens (a string, or language → string).
 TEXT_KEYS = frozenset({
     "title", "summary", "intro", "label", "help", "purpose", "content", "body", "message", "desk",
+    "error_message", "declaration",
 })
 
 
@@ -40,7 +42,8 @@ def duplicate_questions(ctx: Context) -> list[Finding]:
             continue
         concept = getattr(q.question, "concept", None)
         if concept:
-            groups.setdefault(("concept", concept), []).append(q)
+            # The applicant's name and the child's name are two things.
+            groups.setdefault(("concept", f"{concept}@{q.about}"), []).append(q)
         label = normalise_label(_text(ctx, q.label))
         if label:
             groups.setdefault(("label", label), []).append(q)
@@ -64,12 +67,13 @@ def duplicate_questions(ctx: Context) -> list[Finding]:
                     finder = Witnesses(ctx)
                 if finder is not None and _never_together(finder, earlier.id, later.id):
                     continue  # conditions on one path that exclude each other
-                what = f"the concept `{key}`" if why == "concept" else "the same label"
+                what = (msg("duplicate.by-concept", concept=key.partition("@")[0])
+                        if why == "concept"
+                        else msg("duplicate.by-label"))
                 out.append(ctx.finding(
                     "duplicate-question",
-                    f"'{later.id}' asks the same thing as '{earlier.id}' (line "
-                    f"{journey.key_position(earlier.path)[0]}, {what}) and a citizen can be "
-                    f"asked both in one run; ask once and reuse the answer `{earlier.id}`",
+                    msg("duplicate", later=later.id, earlier=earlier.id,
+                        line=journey.key_position(earlier.path)[0], what=what),
                     later.path,
                     key=True,
                 ))
@@ -116,9 +120,7 @@ def unused_answers(ctx: Context) -> list[Finding]:
             continue  # the items say why the list is needed
         out.append(ctx.finding(
             "unused-answer",
-            f"the answer to '{q.id}' is used by no condition or computed value, and the "
-            "question declares no `purpose`: data collected for nothing; add a `purpose` "
-            "saying why the administration needs it, or remove the question",
+            msg("unused-answer", question=q.id),
             q.path,
             key=True,
         ))
@@ -140,6 +142,13 @@ def _shipped_catalogue() -> Any:
     from designer.concepts import load_catalogue
 
     return load_catalogue()
+
+
+def _label(text: Any, lower: bool = True) -> Bilingual:
+    """A catalogue label (French and English) as a message parameter."""
+    if lower:
+        return Bilingual(text.fr[:1].lower() + text.fr[1:], text.en[:1].lower() + text.en[1:])
+    return Bilingual(text.fr, text.en)
 
 
 def obtainable_data(ctx: Context) -> list[Finding]:
@@ -172,35 +181,34 @@ def obtainable_data(ctx: Context) -> list[Finding]:
             concept = catalogue.get(concept_id)
             if concept is None or not concept.providers:
                 continue
-            providers = catalogue.providers_for(concept.id)
+            # FranceConnect knows the person who logs in, not the child they apply for.
+            providers = catalogue.providers_for(concept.id, about=q.about)
+            if not providers:
+                continue
             if any(p.id in prefill for p in providers):
                 continue  # prefilled by the renderer
-            names_ = " or ".join(p.name.en for p in providers)
-            ids = ", ".join(p.id for p in providers)
             out.append(ctx.finding(
                 "obtainable-data",
-                f"'{q.id}' asks for {concept.label.en.lower()}, which {names_} can supply "
-                f"(\"Dites-le-nous une fois\"): connect the service and add it to `prefill` "
-                f"({ids}) so the citizen does not have to type it",
+                msg("obtainable", question=q.id, what=_label(concept.label),
+                    providers=OneOf(_label(p.name, lower=False) for p in providers),
+                    ids=", ".join(p.id for p in providers)),
                 q.path,
                 key=True,
             ))
             continue
-        if q.repeat is not None or not prefill:
-            continue  # an item of a repeat is about someone else than the citizen
+        if q.repeat is not None or not prefill or q.about != "applicant":
+            continue  # an item of a repeat, or the person concerned: not the citizen's own
         concept = catalogue.find_by_label(_text(ctx, q.label))
         if concept is None or concept.question_type != q.type:
             continue
         connected = [p for p in catalogue.providers_for(concept.id) if p.id in prefill]
         if not connected:
             continue
-        names_ = ", ".join(p.name.en for p in connected)
         out.append(ctx.finding(
             "obtainable-data",
-            f"'{q.id}' looks like {concept.label.en.lower()} (`{concept.id}`), which {names_} "
-            f"supplies and this journey is connected to it (`prefill`): if it is the "
-            f"citizen's own, declare `concept: {concept.id}` so that it is prefilled instead "
-            "of asked",
+            msg("obtainable.by-label", question=q.id, what=_label(concept.label),
+                concept=concept.id,
+                providers=tuple(_label(p.name, lower=False) for p in connected)),
             q.path,
             key=True,
         ))
@@ -259,9 +267,7 @@ def equivalent_branches(ctx: Context) -> list[Finding]:
                 where = b.path + ("goto",) if not (b.default and b.path[-1] == "next") else b.path
                 out.append(ctx.finding(
                     "equivalent-branches",
-                    f"the branches to '{first.target}' and '{b.target}' lead to the same "
-                    "questions and outcomes: the condition changes nothing for the citizen; "
-                    "keep one branch",
+                    msg("equivalent-branches", first=first.target, second=b.target),
                     where,
                 ))
             else:
@@ -278,8 +284,7 @@ def single_options(ctx: Context) -> list[Finding]:
             only = next(iter(q.options))
             out.append(ctx.finding(
                 "single-option",
-                f"'{q.id}' offers a single option ('{only}'): there is nothing to choose; "
-                "remove the question or add the missing options",
+                msg("single-option.choice", question=q.id, option=only),
                 q.path + ("options",),
                 key=True,
             ))
@@ -290,8 +295,7 @@ def single_options(ctx: Context) -> list[Finding]:
         if len(branches) >= 2 and len({b.target for b in branches}) == 1:
             out.append(ctx.finding(
                 "single-option",
-                f"every entry of this `next` goes to '{branches[0].target}': the conditions "
-                f"change nothing; write `next: {branches[0].target}`",
+                msg("single-option.next", target=branches[0].target),
                 ("steps", sid, "next"),
                 key=True,
             ))
@@ -321,8 +325,7 @@ def long_steps(ctx: Context) -> list[Finding]:
         if count > limit:
             out.append(ctx.finding(
                 "long-step",
-                f"the page '{sid}' asks {count} questions (the limit is {limit}): long pages "
-                "tire citizens and hide errors; split it into several steps",
+                msg("long-step", step=sid, count=count, limit=limit),
                 ("steps", sid),
                 key=True,
             ))
@@ -349,8 +352,7 @@ def mergeable_steps(ctx: Context) -> list[Finding]:
             continue
         out.append(ctx.finding(
             "mergeable-steps",
-            f"the page '{sid}' always leads to '{nxt}', which no other page leads to, and "
-            f"together they ask {a + b} questions: they could be one page",
+            msg("mergeable-steps", step=sid, next=nxt, count=a + b),
             ("steps", nxt),
             key=True,
         ))
@@ -405,8 +407,7 @@ def _translation_finding(ctx: Context, path: tuple[str | int, ...], missing: lis
     langs = ", ".join(missing)
     return ctx.finding(
         "missing-translation",
-        f"the text `{what}` has no {langs} version, although the journey is offered in "
-        f"{', '.join(ctx.journey.languages)}: citizens reading {langs} would see another "
-        "language",
+        msg("missing-translation", text=what, missing=langs,
+            languages=", ".join(ctx.journey.languages)),
         path,
     )

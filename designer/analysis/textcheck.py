@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from designer.check_messages import Message, msg
 from designer.compiled import CompiledJourney
 from designer.findings import Finding
-from designer.readability import analyse, explained_acronyms, load_lexicon
+from designer.jargon import JargonEntry, load_lexicon
+from designer.readability import analyse, explained_acronyms
 
 #: A text is hard to read below this score (Kandel-Moles in French, Flesch in English)…
 HARD_SCORE = 50.0
@@ -30,20 +32,32 @@ def _texts(journey: CompiledJourney) -> Iterator[tuple[Path, Any, str | None, st
     model = journey.model
     yield ("title",), model.title, None, None
     yield ("summary",), model.summary, None, None
+    yield ("declaration",), model.declaration, None, None
     for sid, step in journey.steps.items():
         yield ("steps", sid, "title"), step.title, sid, None
         yield ("steps", sid, "intro"), step.intro, sid, None
     for q in journey.questions.values():
-        for key in ("label", "help", "content"):
+        for key in ("label", "help", "content", "error_message"):
             yield q.path + (key,), getattr(q.question, key, None), q.step, q.id
+        raw = getattr(q.question, "options", None)
+        # Options are read too ("GIR 1 ou 2 (groupe iso-ressources)" explains GIR there).
+        if isinstance(raw, dict):
+            for value, label in raw.items():
+                yield q.path + ("options", value), label, q.step, q.id
+        elif isinstance(raw, list):
+            for i, label in enumerate(raw):
+                yield q.path + ("options", i), label, q.step, q.id
     for oid, outcome in journey.outcomes.items():
         yield ("outcomes", oid, "title"), outcome.title, None, None
         yield ("outcomes", oid, "body"), outcome.body, None, None
 
 
-def text_findings(journey: CompiledJourney) -> list[Finding]:
-    """`readability` (hard texts, long sentences, FALC checks) and `jargon` findings."""
-    lexicon = load_lexicon()
+def text_findings(
+    journey: CompiledJourney, lexicon: list[JargonEntry] | None = None
+) -> list[Finding]:
+    """`readability` (hard texts, long sentences, FALC checks) and `jargon` findings;
+    ``lexicon``: an organisation's (designer.jargon.load_lexicon), else the shipped one."""
+    lexicon = lexicon if lexicon is not None else load_lexicon()
     findings: list[Finding] = []
     languages = journey.languages or ["fr"]
     texts = list(_texts(journey))
@@ -58,6 +72,7 @@ def text_findings(journey: CompiledJourney) -> list[Finding]:
     # Kept on the journey: the report reads the same texts with the same measures.
     journey.derived["explained_acronyms"] = explained
     measured = journey.derived.setdefault("readability", {})
+    acronyms_reported: set[tuple[str, str]] = set()
     for path, value, step, question in texts:
         if value is None:
             continue
@@ -69,19 +84,18 @@ def text_findings(journey: CompiledJourney) -> list[Finding]:
             r = analyse(text, lang, lexicon, explained)
             measured[(text, lang)] = r
             pos = journey.position(where)
-            problems = []
+            problems: list[Message] = []
             if r.flesch is not None and r.words >= MIN_WORDS and r.flesch < HARD_SCORE:
                 formula = "Kandel-Moles" if r.lang == "fr" else "Flesch"
-                problems.append(f"{formula} score {r.flesch:.0f} (under {HARD_SCORE:.0f})")
+                problems.append(msg("readability.score", formula=formula,
+                                    score=f"{r.flesch:.0f}", limit=f"{HARD_SCORE:.0f}"))
             if r.longest_sentence > LONG_SENTENCE:
-                problems.append(f"a sentence of {r.longest_sentence} words")
+                problems.append(msg("readability.long-sentence", words=r.longest_sentence))
             if problems:
                 findings.append(
                     Finding.of(
                         "readability",
-                        "this text is hard to read: "
-                        + ", ".join(problems)
-                        + "; write shorter sentences with everyday words",
+                        msg("readability.hard", problems=tuple(problems)),
                         journey.file,
                         pos,
                         step=step,
@@ -89,20 +103,19 @@ def text_findings(journey: CompiledJourney) -> list[Finding]:
                     )
                 )
             for issue in r.issues:
-                rule = "jargon" if issue.kind == "jargon" else "readability"
-                what = (
-                    f"'{issue.excerpt}' is administrative jargon"
-                    if rule == "jargon"
-                    else f"{issue.kind.replace('-', ' ')}: '{issue.excerpt}'"
-                )
+                if issue.kind == "acronym":
+                    # Advice to explain it "the first time": said once, where it first appears.
+                    if (lang, issue.excerpt) in acronyms_reported:
+                        continue
+                    acronyms_reported.add((lang, issue.excerpt))
+                if issue.kind == "jargon":
+                    rule = "jargon"
+                    said = msg("jargon", excerpt=issue.excerpt, advice=issue.advice)
+                else:
+                    rule = "readability"
+                    said = msg("readability.issue", kind=msg(f"issue.{issue.kind}"),
+                               excerpt=issue.excerpt, advice=issue.advice)
                 findings.append(
-                    Finding.of(
-                        rule,
-                        f"{what} — {issue.advice}",
-                        journey.file,
-                        pos,
-                        step=step,
-                        question=question,
-                    )
+                    Finding.of(rule, said, journey.file, pos, step=step, question=question)
                 )
     return findings

@@ -11,6 +11,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterable, Mapping
 
+from designer.check_messages import Message, msg
+
 from .ast import FUNCTIONS, BinOp, BoolOp, Call, Compare, Expr, ListLit, Literal, Name, Unary
 from .serialize import unparse
 from .types import CheckResult, Problem, Symbol, ValueType
@@ -63,10 +65,10 @@ class _Checker:
         # Item type of each list literal, used by `in` and option checks.
         self.item_types: dict[int, ValueType] = {}
 
-    def report(self, rule: str, message: str, node: Expr) -> None:
-        self.problems.append(Problem(rule, message, node.start, node.end))
+    def report(self, rule: str, message: Message, node: Expr) -> None:
+        self.problems.append(Problem(rule, str(message), node.start, node.end, message))
 
-    def mismatch(self, message: str, node: Expr) -> ValueType:
+    def mismatch(self, message: Message, node: Expr) -> ValueType:
         self.report("type-mismatch", message, node)
         return ANY
 
@@ -112,18 +114,17 @@ class _Checker:
         if symbol is None:
             close = difflib.get_close_matches(node.id, self.candidates, n=1, cutoff=0.7)
             if close:
-                hint = f": did you mean '{close[0]}'?"
+                hint = msg("name.hint.close", name=close[0])
             elif node.id in FUNCTIONS:
-                hint = f": to use the function, write {node.id}(...)"
-                if FUNCTIONS[node.id] == 0:
-                    hint = f": to use the function, write {node.id}()"
+                call = f"{node.id}()" if FUNCTIONS[node.id] == 0 else f"{node.id}(...)"
+                hint = msg("name.hint.function", call=call)
             else:
-                hint = ": no question or computed value has this id"
-            self.report("unknown-name", f"unknown name '{node.id}'{hint}", node)
+                hint = msg("name.hint.none")
+            self.report("unknown-name", msg("name.unknown", name=node.id, hint=hint), node)
             return ANY
         if not symbol.available:
             self.report(
-                "forward-reference", f"uses '{node.id}', which is only answered later", node
+                "forward-reference", msg("name.later", name=node.id), node
             )
         return symbol.type
 
@@ -131,11 +132,9 @@ class _Checker:
         kinds = {self.check(item) for item in node.items} - {NULL, ANY}
         for item in node.items:
             if isinstance(item, (ListLit,)):
-                self.mismatch("a list cannot hold lists", item)
+                self.mismatch(msg("type.list-of-lists"), item)
         if len(kinds) > 1:
-            self.mismatch(
-                "a list must hold values of one type, such as [\"a\", \"b\"] or [1, 2]", node
-            )
+            self.mismatch(msg("type.mixed-list"), node)
             self.item_types[id(node)] = ANY
         else:
             self.item_types[id(node)] = kinds.pop() if kinds else ANY
@@ -146,15 +145,12 @@ class _Checker:
         if node.op == "not":
             if not _fits(operand, B):
                 return self.mismatch(
-                    f"'not' needs a yes/no condition, but {_show(node.operand)} "
-                    f"is {operand.label}",
-                    node.operand,
+                    msg("type.not", value=_show(node.operand), kind=operand.said), node.operand
                 )
             return B
         if not _fits(operand, N):
             return self.mismatch(
-                f"'-' needs a number, but {_show(node.operand)} is {operand.label}",
-                node.operand,
+                msg("type.minus", value=_show(node.operand), kind=operand.said), node.operand
             )
         return N
 
@@ -163,8 +159,7 @@ class _Checker:
             kind = self.check(operand)
             if not _fits(kind, B):
                 self.mismatch(
-                    f"'{node.op}' needs yes/no conditions on both sides, but "
-                    f"{_show(operand)} is {kind.label}",
+                    msg("type.bool-op", op=node.op, value=_show(operand), kind=kind.said),
                     operand,
                 )
         return B
@@ -172,15 +167,11 @@ class _Checker:
     def bin_op(self, node: BinOp) -> ValueType:
         left, right = self.check(node.left), self.check(node.right)
         if D in (left, right):
-            return self.mismatch(
-                f"dates cannot be used with '{node.op}': use days_between(a, b) or "
-                "years_between(a, b) to measure the time between two dates",
-                node,
-            )
+            return self.mismatch(msg("type.date-arithmetic", op=node.op), node)
         for side, kind in ((node.left, left), (node.right, right)):
             if not _fits(kind, N):
                 return self.mismatch(
-                    f"'{node.op}' needs numbers, but {_show(side)} is {kind.label}", side
+                    msg("type.arithmetic", op=node.op, value=_show(side), kind=kind.said), side
                 )
         return N
 
@@ -202,22 +193,18 @@ class _Checker:
             return  # every type may be compared with null; ANY already has its problem
         for side, kind in ((left, lt), (right, rt)):
             if kind == OPAQUE:
-                self.mismatch(
-                    f"{_show(side)} can only be tested with answered({_name_of(side)}) "
-                    "or == null",
-                    side,
-                )
+                self.mismatch(msg("type.opaque", value=_show(side), name=_name_of(side)), side)
                 return
             if kind == ITEMS:
                 self.mismatch(
-                    f"{_show(side)} is {kind.label}: count them with len({_name_of(side)})",
+                    msg("type.items", value=_show(side), kind=kind.said, name=_name_of(side)),
                     side,
                 )
                 return
         if lt != rt:
             self.mismatch(
-                f"cannot compare {_show(left)} ({lt.label}) with {_show(right)} "
-                f"({rt.label}){_mismatch_hint(left, lt, right, rt)}",
+                msg("type.compare", left=_show(left), left_kind=lt.said, right=_show(right),
+                    right_kind=rt.said, hint=_mismatch_hint(left, lt, right, rt)),
                 right if isinstance(left, Name) else left,
             )
             return
@@ -226,10 +213,9 @@ class _Checker:
             self.option_pair(right, left)
             return
         if lt not in (N, D):
+            kinds = msg("vtype.booleans") if lt == B else lt.said
             self.mismatch(
-                f"'{op}' compares numbers or dates, but {_show(left)} and {_show(right)} "
-                f"are {'yes/no values' if lt == B else lt.label}: use == or !=",
-                left,
+                msg("type.order", op=op, left=_show(left), right=_show(right), kind=kinds), left
             )
 
     def membership(
@@ -238,18 +224,10 @@ class _Checker:
         if rt in (NULL, ANY):
             return
         if rt == ITEMS:
-            self.mismatch(
-                f"'{op}' tests a value in a list of choices, but {_show(right)} is "
-                f"{rt.label}",
-                right,
-            )
+            self.mismatch(msg("type.in-items", op=op, value=_show(right), kind=rt.said), right)
             return
         if rt != LIST:
-            self.mismatch(
-                f"'{op}' needs a list on its right, such as a multichoice or "
-                f"[\"a\", \"b\"], but {_show(right)} is {rt.label}",
-                right,
-            )
+            self.mismatch(msg("type.in-not-list", op=op, value=_show(right), kind=rt.said), right)
             return
         if lt in (NULL, ANY):
             return
@@ -257,9 +235,7 @@ class _Checker:
             items = self.item_types.get(id(right), ANY)
             if items not in (ANY, lt):
                 self.mismatch(
-                    f"cannot look for {_show(left)} ({lt.label}) in a list of "
-                    f"{items.label} values",
-                    left,
+                    msg("type.in-list", value=_show(left), kind=lt.said, items=items.said), left
                 )
                 return
             for item in right.items:
@@ -267,8 +243,7 @@ class _Checker:
             return
         if lt != S:
             self.mismatch(
-                f"'{op}' looks for a choice in {_show(right)}, but {_show(left)} is "
-                f"{lt.label}",
+                msg("type.in-choice", op=op, right=_show(right), left=_show(left), kind=lt.said),
                 left,
             )
             return
@@ -284,11 +259,11 @@ class _Checker:
         if value.value in symbol.options:
             return
         close = difflib.get_close_matches(value.value, symbol.options, n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        hint = msg("hint.did-you-mean", name=close[0]) if close else ""
         self.report(
             "unknown-option",
-            f"'{value.value}' is not an option of '{symbol.name}'{hint}: the options are "
-            f"{_quote_all(symbol.options)}",
+            msg("option.unknown", value=value.value, name=symbol.name, hint=hint,
+                options=_quote_all(symbol.options)),
             value,
         )
 
@@ -306,15 +281,14 @@ class _Checker:
             for arg, kind in zip(node.args, kinds, strict=True):
                 if not _fits(kind, D):
                     self.mismatch(
-                        f"{func}() needs a date, but {_show(arg)} is {kind.label}", arg
+                        msg("type.function-date", func=func, value=_show(arg), kind=kind.said),
+                        arg,
                     )
             return N
         if func == "len":
             if not _fits(kinds[0], LIST, ITEMS):
                 self.mismatch(
-                    "len() counts the items of a repeat or the choices of a multichoice, "
-                    f"but {_show(node.args[0])} is {kinds[0].label}",
-                    node.args[0],
+                    msg("type.len", value=_show(node.args[0]), kind=kinds[0].said), node.args[0]
                 )
             return N
         raise TypeError(f"unknown function {func!r}")
@@ -324,23 +298,23 @@ def _name_of(node: Expr) -> str:
     return node.id if isinstance(node, Name) else "x"
 
 
-def _mismatch_hint(left: Expr, lt: ValueType, right: Expr, rt: ValueType) -> str:
+def _mismatch_hint(left: Expr, lt: ValueType, right: Expr, rt: ValueType) -> Message | str:
     """A fix for the commonest mistakes: quoted numbers, 1/0 for yes/no, years as numbers."""
     for side, kind, other in ((left, lt, rt), (right, rt, lt)):
         if isinstance(side, Literal) and isinstance(side.value, str) and other == N:
             if side.value.strip().lstrip("-").replace(".", "", 1).isdigit():
-                return f": write {side.value.strip()} without quotes"
+                return msg("hint.unquote", value=side.value.strip())
         if isinstance(side, Literal) and kind == N and other == B:
-            return ": write true or false"
+            return msg("hint.true-false")
         if isinstance(side, Literal) and kind == N and other == D:
-            return ': write a date as date("YYYY-MM-DD"), or compare age(...) or years_between(...)'
+            return msg("hint.date-or-age")
         if isinstance(side, Literal) and kind == S and other == D:
-            return ': write a date as date("YYYY-MM-DD")'
+            return msg("hint.date")
         if isinstance(side, Literal) and kind == S and other == B:
-            return ": a yes/no answer is true or false"
+            return msg("hint.yes-no")
         if kind == S and other == LIST:
             listed = right if side is left else left
-            return f": to test a choice, write {_show(side)} in {unparse(listed)}"
+            return msg("hint.in", value=_show(side), listed=unparse(listed))
     return ""
 
 
@@ -362,8 +336,8 @@ def check(
     kind = checker.check(expr)
     if expect is not None and expect not in (ANY, NULL) and not _fits(kind, expect):
         if expect == B:
-            message = f"this condition must be yes/no, but it is {kind.label}"
+            message = msg("type.condition", kind=kind.said)
         else:
-            message = f"this expression must be {expect.label}, but it is {kind.label}"
+            message = msg("type.expected", expected=expect.said, kind=kind.said)
         checker.report("type-mismatch", message, expr)
     return CheckResult(kind, checker.problems)

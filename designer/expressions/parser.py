@@ -14,6 +14,9 @@ import datetime
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
+
+from designer.check_messages import Message, msg
 
 from .ast import (
     FUNCTIONS,
@@ -37,22 +40,12 @@ MAX_DEPTH = 100
 _KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false", "null"})
 _COMPARE = frozenset({"==", "!=", "<", "<=", ">", ">="})
 # Spellings from other languages that a designer may try, with the fix.
+#: Words of other languages (Python, SQL, JavaScript) and the word to write instead.
 _WRONG_WORDS = {
-    "True": "write 'true' in lower case",
-    "TRUE": "write 'true' in lower case",
-    "False": "write 'false' in lower case",
-    "FALSE": "write 'false' in lower case",
-    "None": "write 'null' for an empty answer",
-    "NULL": "write 'null' in lower case",
-    "Null": "write 'null' in lower case",
-    "AND": "write 'and' in lower case",
-    "OR": "write 'or' in lower case",
-    "NOT": "write 'not' in lower case",
-    "And": "write 'and' in lower case",
-    "Or": "write 'or' in lower case",
-    "Not": "write 'not' in lower case",
-}
-_ARG_WORDS = {0: "no value", 1: "1 value", 2: "2 values"}
+    "True": "true", "TRUE": "true", "False": "false", "FALSE": "false", "None": "null",
+    "NULL": "null", "Null": "null", "AND": "and", "OR": "or", "NOT": "not", "And": "and",
+    "Or": "or", "Not": "not",
+}  # fmt: skip
 
 
 class ExpressionSyntaxError(ValueError):
@@ -61,9 +54,11 @@ class ExpressionSyntaxError(ValueError):
     `offset` is the 0-based character offset of the problem in the expression text.
     """
 
-    def __init__(self, message: str, offset: int) -> None:
-        super().__init__(message, offset)
-        self.message = message
+    def __init__(self, message: Message, offset: int) -> None:
+        super().__init__(str(message), offset)
+        self.message = str(message)
+        #: The message as a catalogue entry (designer/check_messages.py).
+        self.said = message
         self.offset = offset
 
     def __str__(self) -> str:
@@ -78,10 +73,10 @@ class _Token:
     end: int
 
     @property
-    def text(self) -> str:
+    def text(self) -> Message | str:
         """How the token is shown in a message."""
         if self.kind == "end":
-            return "the end of the expression"
+            return msg("syntax.end")
         if self.kind == "string":
             return f'"{self.value}"'
         return f"'{self.value}'"
@@ -104,7 +99,7 @@ def _tokenize(text: str) -> list[_Token]:
     tokens: list[_Token] = []
     i, n = 0, len(text)
 
-    def error(message: str, at: int) -> list[_Token]:
+    def error(message: Message, at: int) -> list[_Token]:
         tokens.append(_Token("error", message, at, at + 1))
         tokens.append(_Token("end", None, n, n))
         return tokens
@@ -126,11 +121,9 @@ def _tokenize(text: str) -> list[_Token]:
                     while i < n and "0" <= text[i] <= "9":
                         i += 1
                 else:
-                    return error("a number cannot end with '.': write 2 or 2.5", i)
+                    return error(msg("syntax.number-dot"), i)
             if i < n and _is_name_char(text[i]):
-                return error(
-                    f"unexpected '{text[i]}' right after the number {text[start:i]}", i
-                )
+                return error(msg("syntax.after-number", char=text[i], number=text[start:i]), i)
             raw = text[start:i]
             value: int | float = float(raw) if is_float else int(raw)
             tokens.append(_Token("number", value, start, i))
@@ -140,13 +133,11 @@ def _tokenize(text: str) -> list[_Token]:
                 i += 1
             word = text[start:i]
             if i < n and ord(text[i]) > 127 and text[i].isalpha():
-                return error(
-                    f"unexpected '{text[i]}': names use letters without accents, "
-                    "digits and '_'",
-                    i,
-                )
+                return error(msg("syntax.accent", char=text[i]), i)
             if word in _WRONG_WORDS:
-                return error(f"unknown word '{word}': {_WRONG_WORDS[word]}", start)
+                right = _WRONG_WORDS[word]
+                key = "syntax.wrong-case" if word.lower() == right else "syntax.wrong-word"
+                return error(msg(key, word=word, right=right), start)
             kind = "keyword" if word in _KEYWORDS else "name"
             tokens.append(_Token(kind, word, start, i))
             continue
@@ -156,20 +147,17 @@ def _tokenize(text: str) -> list[_Token]:
             chars: list[str] = []
             while True:
                 if i >= n:
-                    return error("unclosed string: add the closing quote " + quote, start)
+                    return error(msg("syntax.unclosed-string", quote=quote), start)
                 ch = text[i]
                 if ch == quote:
                     i += 1
                     break
                 if ch == "\\":
                     if i + 1 >= n:
-                        return error("unclosed string: add the closing quote " + quote, start)
+                        return error(msg("syntax.unclosed-string", quote=quote), start)
                     esc = text[i + 1]
                     if esc not in _ESCAPES:
-                        return error(
-                            f"unknown escape '\\{esc}' in a string: write '\\\\' for a backslash",
-                            i,
-                        )
+                        return error(msg("syntax.escape", escape=esc), i)
                     chars.append(_ESCAPES[esc])
                     i += 2
                     continue
@@ -183,28 +171,26 @@ def _tokenize(text: str) -> list[_Token]:
             i += 2
             continue
         if two == "&&":
-            return error("use 'and' instead of '&&'", i)
+            return error(msg("syntax.use", right="and", wrong="&&"), i)
         if two == "||":
-            return error("use 'or' instead of '||'", i)
+            return error(msg("syntax.use", right="or", wrong="||"), i)
         if c in "<>+-*/()[],":
             tokens.append(_Token("op", c, start, i + 1))
             i += 1
             continue
         if c == "=":
-            return error("use '==' to compare: '=' alone is not allowed", i)
+            return error(msg("syntax.equals"), i)
         if c == "!":
-            return error("use 'not' instead of '!'", i)
+            return error(msg("syntax.use", right="not", wrong="!"), i)
         if c == "&":
-            return error("use 'and' instead of '&'", i)
+            return error(msg("syntax.use", right="and", wrong="&"), i)
         if c == "|":
-            return error("use 'or' instead of '|'", i)
+            return error(msg("syntax.use", right="or", wrong="|"), i)
         if c in _SMART_QUOTES:
-            return error(f"unexpected '{c}': write strings between straight quotes \" or '", i)
+            return error(msg("syntax.smart-quote", char=c), i)
         if c.isalpha():
-            return error(
-                f"unexpected '{c}': names use letters without accents, digits and '_'", i
-            )
-        return error(f"unexpected character '{c}'", i)
+            return error(msg("syntax.accent", char=c), i)
+        return error(msg("syntax.character", char=c), i)
     tokens.append(_Token("end", None, n, n))
     return tokens
 
@@ -221,7 +207,7 @@ class _Parser:
         index = min(self.pos + ahead, len(self.tokens) - 1)
         token = self.tokens[index]
         if token.kind == "error" and ahead == 0:
-            raise ExpressionSyntaxError(str(token.value), token.start)
+            raise ExpressionSyntaxError(cast(Message, token.value), token.start)
         return token
 
     def advance(self) -> _Token:
@@ -243,11 +229,7 @@ class _Parser:
     def enter(self, token: _Token) -> None:
         self.nesting += 1
         if self.nesting > MAX_NESTING:
-            raise ExpressionSyntaxError(
-                f"the expression is nested too deeply (more than {MAX_NESTING} levels): "
-                "split it with a computed value",
-                token.start,
-            )
+            raise ExpressionSyntaxError(msg("syntax.nested", limit=MAX_NESTING), token.start)
 
     def leave(self) -> None:
         self.nesting -= 1
@@ -256,19 +238,14 @@ class _Parser:
 
     def parse(self) -> Expr:
         if self.peek().kind == "end":
-            raise ExpressionSyntaxError("the expression is empty", 0)
+            raise ExpressionSyntaxError(msg("syntax.empty"), 0)
         expr = self.or_expr()
         token = self.peek()
         if token.kind != "end":
             if token.kind == "op" and token.value == ")":
-                raise ExpressionSyntaxError(
-                    "unexpected ')': there is no open parenthesis to close", token.start
-                )
-            raise ExpressionSyntaxError(
-                f"unexpected {token.text} after a complete expression: "
-                "is an operator such as 'and' or 'or' missing?",
-                token.start,
-            )
+                raise ExpressionSyntaxError(msg("syntax.close-unopened"), token.start)
+            raise ExpressionSyntaxError(msg("syntax.after-complete", token=token.text),
+                                        token.start)
         return expr
 
     def or_expr(self) -> Expr:
@@ -380,10 +357,9 @@ class _Parser:
                 self.advance()
                 return inner
             if closing.kind == "end":
-                raise ExpressionSyntaxError("unclosed parenthesis", token.start)
+                raise ExpressionSyntaxError(msg("syntax.unclosed-parenthesis"), token.start)
             raise ExpressionSyntaxError(
-                f"unexpected {closing.text}: expected ')' to close the parenthesis "
-                f"opened at character {token.start + 1}",
+                msg("syntax.expected-close", token=closing.text, at=token.start + 1),
                 closing.start,
             )
         if token.kind == "op" and token.value == "[":
@@ -395,24 +371,24 @@ class _Parser:
         before = self.previous()
         if before is not None and before.kind in ("op", "keyword"):
             if before.value == "(" and token.kind == "op" and token.value == ")":
-                return ExpressionSyntaxError("empty parentheses: expected a value", token.start)
+                return ExpressionSyntaxError(msg("syntax.empty-parentheses"), token.start)
             if before.value in ("(", "[", ","):
-                where = ""
+                where: Message | str = ""
             else:
-                where = f" after {before.text}"
+                where = msg("syntax.after", token=before.text)
             if token.kind == "end":
-                return ExpressionSyntaxError(f"expected a value{where}", token.start)
+                return ExpressionSyntaxError(msg("syntax.expected-value", where=where),
+                                             token.start)
             if token.kind == "keyword" and token.value == "not":
-                return ExpressionSyntaxError(
-                    f"expected a value{where}, found 'not': write (not ...) in parentheses",
-                    token.start,
-                )
+                return ExpressionSyntaxError(msg("syntax.found-not", where=where), token.start)
             return ExpressionSyntaxError(
-                f"expected a value{where}, found {token.text}", token.start
+                msg("syntax.expected-found", where=where, token=token.text), token.start
             )
         if token.kind == "end":
-            return ExpressionSyntaxError("expected a value", token.start)
-        return ExpressionSyntaxError(f"expected a value, found {token.text}", token.start)
+            return ExpressionSyntaxError(msg("syntax.expected-value", where=""), token.start)
+        return ExpressionSyntaxError(
+            msg("syntax.expected-found", where="", token=token.text), token.start
+        )
 
     def list_literal(self) -> Expr:
         opening = self.advance()
@@ -422,7 +398,7 @@ class _Parser:
             if self.is_op("]"):
                 break
             if self.peek().kind == "end":
-                raise ExpressionSyntaxError("unclosed bracket '['", opening.start)
+                raise ExpressionSyntaxError(msg("syntax.unclosed-bracket"), opening.start)
             items.append(self.or_expr())
             if self.is_op(","):
                 self.advance()
@@ -431,11 +407,8 @@ class _Parser:
                 break
             token = self.peek()
             if token.kind == "end":
-                raise ExpressionSyntaxError("unclosed bracket '['", opening.start)
-            raise ExpressionSyntaxError(
-                f"unexpected {token.text} in a list: separate the values with ','",
-                token.start,
-            )
+                raise ExpressionSyntaxError(msg("syntax.unclosed-bracket"), opening.start)
+            raise ExpressionSyntaxError(msg("syntax.in-list", token=token.text), token.start)
         closing = self.advance()
         self.leave()
         return ListLit(tuple(items), start=opening.start, end=closing.end)
@@ -444,16 +417,16 @@ class _Parser:
         func = str(name.value)
         if func not in FUNCTIONS:
             close = difflib.get_close_matches(func, FUNCTIONS, n=1)
-            hint = f": did you mean '{close[0]}'?" if close else (
-                ": the functions are " + ", ".join(sorted(FUNCTIONS))
-            )
-            raise ExpressionSyntaxError(f"unknown function '{func}'{hint}", name.start)
+            hint = (msg("name.hint.close", name=close[0]) if close else
+                    msg("syntax.functions", functions=", ".join(sorted(FUNCTIONS))))
+            raise ExpressionSyntaxError(msg("syntax.unknown-function", func=func, hint=hint),
+                                        name.start)
         opening = self.advance()
         self.enter(opening)
         args: list[Expr] = []
         while not self.is_op(")"):
             if self.peek().kind == "end":
-                raise ExpressionSyntaxError("unclosed parenthesis", opening.start)
+                raise ExpressionSyntaxError(msg("syntax.unclosed-parenthesis"), opening.start)
             args.append(self.or_expr())
             if self.is_op(","):
                 self.advance()
@@ -462,42 +435,34 @@ class _Parser:
                 break
             token = self.peek()
             if token.kind == "end":
-                raise ExpressionSyntaxError("unclosed parenthesis", opening.start)
-            raise ExpressionSyntaxError(
-                f"unexpected {token.text} in the values of {func}(): "
-                "separate them with ','",
-                token.start,
-            )
+                raise ExpressionSyntaxError(msg("syntax.unclosed-parenthesis"), opening.start)
+            raise ExpressionSyntaxError(msg("syntax.in-call", token=token.text, func=func),
+                                        token.start)
         closing = self.advance()
         self.leave()
         expected = FUNCTIONS[func]
         if len(args) != expected:
-            got = _ARG_WORDS.get(len(args), f"{len(args)} values")
             raise ExpressionSyntaxError(
-                f"{func}() takes {_ARG_WORDS[expected]}, got {got}", name.start
+                msg("syntax.arguments", func=func, expected=_values(expected),
+                    got=_values(len(args))),
+                name.start,
             )
         if func == "answered" and not isinstance(args[0], Name):
-            raise ExpressionSyntaxError(
-                "answered() takes the id of a question, such as answered(email)",
-                args[0].start,
-            )
+            raise ExpressionSyntaxError(msg("syntax.answered"), args[0].start)
         if func == "date":
             _check_date_literal(args[0])
         return Call(func, tuple(args), start=name.start, end=closing.end)
 
 
+def _values(count: int) -> Message:
+    return msg(f"syntax.values.{count}" if count < 2 else "syntax.values.n", count=count)
+
+
 def _check_date_literal(arg: Expr) -> None:
     if not (isinstance(arg, Literal) and isinstance(arg.value, str)):
-        raise ExpressionSyntaxError(
-            'date() takes a date written as "YYYY-MM-DD", such as date("2025-01-01")',
-            arg.start,
-        )
+        raise ExpressionSyntaxError(msg("syntax.date"), arg.start)
     if parse_iso_date(arg.value) is None:
-        raise ExpressionSyntaxError(
-            f"'{arg.value}' is not a valid date: write it as \"YYYY-MM-DD\", "
-            'such as date("2025-01-01")',
-            arg.start,
-        )
+        raise ExpressionSyntaxError(msg("syntax.date-invalid", value=arg.value), arg.start)
 
 
 def parse_iso_date(text: str) -> datetime.date | None:
@@ -521,21 +486,15 @@ def parse(text: str) -> Expr:
     too long, too deeply nested, or too complex a tree.
     """
     if not isinstance(text, str):
-        raise ExpressionSyntaxError("an expression must be text", 0)
+        raise ExpressionSyntaxError(msg("syntax.not-text"), 0)
     if len(text) > MAX_LENGTH:
         raise ExpressionSyntaxError(
-            f"the expression is too long ({len(text)} characters, at most {MAX_LENGTH}): "
-            "split it with computed values",
-            MAX_LENGTH,
+            msg("syntax.too-long", length=len(text), limit=MAX_LENGTH), MAX_LENGTH
         )
     tree = _Parser(text).parse()
     deepest = _too_deep(tree)
     if deepest is not None:
-        raise ExpressionSyntaxError(
-            f"the expression is too complex (more than {MAX_DEPTH} levels): "
-            "split it with computed values",
-            deepest.start,
-        )
+        raise ExpressionSyntaxError(msg("syntax.too-complex", limit=MAX_DEPTH), deepest.start)
     return tree
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from designer.check_messages import Message, msg
+
 
 class ValueType(StrEnum):
     """The type of a value in an expression."""
@@ -22,20 +24,14 @@ class ValueType(StrEnum):
     @property
     def label(self) -> str:
         """How a designer reads the type in a message."""
-        return _LABELS[self]
+        return self.said.say("en")
+
+    @property
+    def said(self) -> Message:
+        """The type in a message, in the designer's language."""
+        return msg(f"vtype.{self.value}")
 
 
-_LABELS = {
-    ValueType.BOOLEAN: "a yes/no value",
-    ValueType.NUMBER: "a number",
-    ValueType.STRING: "text",
-    ValueType.DATE: "a date",
-    ValueType.LIST: "a list of choices",
-    ValueType.ITEMS: "a list of repeated items",
-    ValueType.OPAQUE: "an answer that can only be tested with answered()",
-    ValueType.NULL: "null",
-    ValueType.ANY: "a value",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +57,8 @@ class Problem:
     message: str
     offset: int
     end: int
+    #: The message as a catalogue entry (designer/check_messages.py), to say it in French.
+    said: Message
 
 
 @dataclass(slots=True)

@@ -183,7 +183,7 @@ def readability(journey: CompiledJourney) -> ReadabilityOut:
                     lix=None if r.lix is None else round(r.lix, 1),
                     words_per_sentence=round(r.words_per_sentence, 1),
                     level=r.level,
-                    issues=[IssueOut.model_construct(**i.__dict__) for i in r.issues],
+                    issues=[IssueOut.model_construct(**i.as_dict(r.lang)) for i in r.issues],
                 )
             )
 

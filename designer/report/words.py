@@ -139,3 +139,45 @@ def condition_in_words(expr: Expr | None, journey: CompiledJourney, lang: str = 
     if expr is None:
         return "sinon" if lang == "fr" else "otherwise"
     return ("si " if lang == "fr" else "if ") + describe(expr, journey, lang)
+
+
+def asked_when(journey: CompiledJourney, question: str, lang: str = "fr") -> str | None:
+    """When a question is asked, in words ("si oui à « Allergie ? »"), or None when every
+    run that sends an application asks it: its own `when`, its repeat's, and the branch
+    into its page when the page is not on every such run. A page reached in several
+    conditional ways says "dans certains cas" ("in some cases")."""
+    q = journey.questions.get(question)
+    if q is None:
+        return None
+    parts: list[str] = []
+    for info in (q, journey.questions.get(q.repeat) if q.repeat else None):
+        if info is not None and info.when is not None:
+            parts.append(describe(info.when, journey, lang))
+    step = _step_condition(journey, q.step, lang)
+    if step == "":
+        if not parts:
+            return "dans certains cas" if lang == "fr" else "in some cases"
+    elif step is not None:
+        parts.insert(0, step)
+    if not parts:
+        return None
+    joined = (" et " if lang == "fr" else " and ").join(dict.fromkeys(parts))
+    return ("si " if lang == "fr" else "if ") + joined
+
+
+def _step_condition(journey: CompiledJourney, step: str, lang: str) -> str | None:
+    """The condition of the page in words; None when every sending run reaches it, ""
+    when it is reached in several conditional ways."""
+    import networkx as nx
+
+    graph = journey.graph
+    if graph is None or step not in graph or step == journey.start:
+        return None
+    submits = {o for o, x in journey.outcomes.items() if x.kind == "submit"}
+    without = graph.subgraph(n for n in graph.nodes if n != step)
+    if journey.start in without and not (nx.descendants(without, journey.start) & submits):
+        return None  # every run that sends an application goes through the page
+    into = [(source, data) for source, _, data in graph.in_edges(step, data=True)]
+    if len(into) == 1 and into[0][1].get("when") is not None:
+        return describe(into[0][1]["when"], journey, lang)
+    return ""  # reached in several conditional ways: no single condition to quote

@@ -16,7 +16,15 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from designer.answers import Upload, decode, encode, item_limit, parse_page, to_json
+from designer.answers import (
+    Upload,
+    decode,
+    encode,
+    item_limit,
+    parse_page,
+    to_json,
+    without_blank_items,
+)
 from designer.compiled import CompiledJourney
 from designer.run import FieldError
 from designer.values import InvalidAnswer, check_file, parse_size, sniff_kind
@@ -223,6 +231,7 @@ def step_post(request: Request) -> Response:
         # The citizen asked to save: only now is a resume code made.
         parcours(request).store.issue_resume_key(ctx.draft)
         return redirect(request, url(request, "saved", journey=ctx.id), who)
+    without_blank_items(j, step_id, raw, _items_needed(ctx, step_id, raw))
     result = ctx.run.answer_page(step_id, raw)
     errors = _merge_errors(result.errors, file_errors)
     if not errors:
@@ -333,6 +342,17 @@ def _set_field(raw: dict[str, Any], up: Upload, value: Any) -> None:
     items = raw.get(q.repeat)
     if isinstance(items, list) and index < len(items) and isinstance(items[index], dict):
         items[index][q.id] = value
+
+
+def _items_needed(ctx: Context, step_id: str, raw: Mapping[str, Any]) -> dict[str, int]:
+    """How many items each repeat of the page needs: its `min`, or one when required."""
+    env = ctx.run.environment_before(step_id).with_values(preview(ctx.journey, step_id, raw))
+    needed = {}
+    for q in ctx.journey.step_questions(step_id):
+        if q.type == "repeat":
+            required = ctx.run.is_required(q, env)
+            needed[q.id] = q.min if isinstance(q.min, int) and q.min else int(required)
+    return needed
 
 
 def _repeat_action(journey: CompiledJourney, raw: dict[str, Any], action: str) -> None:

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RULES = [
     "impossible-condition", "unreachable", "always-true-condition", "dead-end",
     "duplicate-question", "unused-answer", "obtainable-data", "equivalent-branches",
-    "single-option", "long-step", "missing-translation", "mergeable-steps",
+    "single-option", "long-step", "missing-translation", "mergeable-steps", "stated-duration",
 ]
 
 

@@ -349,6 +349,51 @@ def test_same_concept_is_a_duplicate() -> None:
     assert lines(check(text), "duplicate-question") == marked(text)
 
 
+IDENTITIES = """\
+prefill: [{prefill}]
+steps:
+  a:
+    title: Vous
+    questions:
+      nom:
+        type: text
+        label: Votre nom
+        concept: identite.nom
+        purpose: Savoir qui demande.
+    next: b
+  b:
+{about}    title: La personne concernée
+    questions:
+      nom_enfant: # here
+        type: text
+        label: Le nom de l'enfant
+        concept: identite.nom
+        purpose: Savoir pour qui.
+    next: fin
+outcomes:
+  fin: {{kind: submit, title: Fin}}
+"""
+
+
+def test_the_applicant_and_the_person_concerned_are_not_a_duplicate() -> None:
+    # A parent's surname and the child's share a concept, not a value.
+    same = journey(IDENTITIES.format(prefill="", about=""))
+    assert lines(check(same), "duplicate-question") == marked(same)
+    other = journey(IDENTITIES.format(prefill="", about="    about: person_concerned\n"))
+    assert lines(check(other), "duplicate-question") == []
+
+
+def test_franceconnect_is_not_offered_for_the_person_concerned() -> None:
+    # FranceConnect knows the person who logs in, never the child they apply for.
+    text = journey(IDENTITIES.format(prefill="api-entreprise-sirene",
+                                     about="    about: person_concerned\n"))
+    found = check(text)
+    assert lines(found, "obtainable-data") == sorted(  # the applicant's name only
+        f.line for f in found if f.rule == "obtainable-data" and "'nom'" in f.message
+    )
+    assert lines(found, "obtainable-data") == [text.splitlines().index("      nom:") + 1]
+
+
 # --------------------------------------------------------------------------- unused-answer
 
 UNUSED = """\
@@ -389,6 +434,51 @@ def test_answer_read_by_a_condition_is_used() -> None:
     outcomes:
       fin: {kind: submit, title: Fin}
       non: {kind: exit, title: Non}
+    """)
+    assert lines(check(text), "unused-answer") == []
+
+
+def test_answer_read_only_by_its_own_checks_is_unused() -> None:
+    # Its own checks validate the answer; they do not say why it is collected.
+    text = journey("""\
+    steps:
+      a:
+        title: Un
+        questions:
+          telephone: # here
+            type: text
+            label: Votre téléphone
+            checks:
+              - rule: telephone != "0"
+                message: Saisissez un vrai numéro
+        next: fin
+    outcomes:
+      fin: {kind: submit, title: Fin}
+    """)
+    found = check(text)
+    assert lines(found, "unused-answer") == marked(text)
+    message = next(f.message for f in found if f.rule == "unused-answer")
+    assert "its own checks only validate it" in message
+
+
+def test_answer_read_by_the_check_of_another_question_is_used() -> None:
+    # As docs/rules/unused-answer.md says: a check of another question is a use.
+    text = journey("""\
+    steps:
+      a:
+        title: Un
+        questions:
+          arrivee: {type: date, label: Date d'arrivée, purpose: Calculer le séjour.}
+          depart:
+            type: date
+            label: Date de départ
+            purpose: Calculer le séjour.
+            checks:
+              - rule: depart >= arrivee
+                message: Saisissez une date de départ après l'arrivée
+        next: fin
+    outcomes:
+      fin: {kind: submit, title: Fin}
     """)
     assert lines(check(text), "unused-answer") == []
 
@@ -723,3 +813,59 @@ def test_a_failing_rule_is_silent_for_users_and_loud_in_tests(
     assert lines(found, "unused-answer") == marked(text)  # the other rules still run
     with pytest.raises(RuntimeError):
         analyse(loaded.journey, AnalysisConfig(strict=True))
+
+
+# --------------------------------------------------------------------------- stated-duration
+
+DURATION = """\
+summary: {summary}
+steps:
+  a:
+    title: Vous
+    questions:
+      nom: {{type: text, label: Votre nom, purpose: Vous répondre.}}
+      naissance: {{type: date, label: Votre date de naissance, purpose: Vérifier l'âge.}}
+      adresse: {{type: address, label: Votre adresse, purpose: Vous écrire.}}
+      piece: {{type: file, label: Votre pièce d'identité, purpose: Vérifier.}}
+    next: fin
+outcomes:
+  fin: {{kind: submit, title: Fin}}
+"""
+
+
+def test_a_summary_that_contradicts_the_estimate() -> None:
+    from designer.duration import estimated_minutes
+
+    text = journey(DURATION.format(summary="Cela prend une heure."))
+    found = check(text)
+    assert lines(found, "stated-duration") == [text.splitlines().index(
+        "summary: Cela prend une heure.") + 1]
+    loaded = load_text(text, "essai.yaml", analyses=[])
+    assert loaded.journey is not None
+    estimate = estimated_minutes(loaded.journey, "fr")
+    message = next(f for f in found if f.rule == "stated-duration")
+    assert f"'about {estimate} minutes'" in message.message
+    assert f"« environ {estimate} minutes »" in message.text("fr")
+
+
+@pytest.mark.parametrize("summary", [
+    "Une démarche en ligne.",  # no duration
+    "Comptez quelques minutes.",  # a vague one
+    "Le guichet est ouvert de 9 heures à 17 heures.",  # a time of day
+])
+def test_a_summary_without_a_contradicting_duration(summary: str) -> None:
+    assert lines(check(journey(DURATION.format(summary=summary))), "stated-duration") == []
+
+
+def test_a_summary_that_matches_the_estimate() -> None:
+    from designer.duration import estimated_minutes
+
+    loaded = load_text(journey(DURATION.format(summary="x")), "essai.yaml", analyses=[])
+    assert loaded.journey is not None
+    estimate = estimated_minutes(loaded.journey, "fr")
+    text = journey(DURATION.format(summary=f"Cela prend environ {estimate} minutes."))
+    assert lines(check(text), "stated-duration") == []
+    both = {"fr": f"Comptez {estimate} à {estimate + 5} minutes.", "en": "It takes 2 hours."}
+    bilingual = journey(DURATION.format(summary=str(both)).replace("'", '"'),
+                        HEAD + "languages: [fr, en]\n")
+    assert len(lines(check(bilingual), "stated-duration")) == 1  # the English one only

@@ -230,5 +230,77 @@ def test_json_finding_carries_every_field_of_a_finding() -> None:
 
     f = Finding("j.yaml", 3, 5, "jargon", "m", Severity.INFO, step="s", question="q")
     d = f.as_dict()
-    assert set(d) == {x.name for x in fields(Finding)}
+    # `said` is the message itself, as a catalogue entry: JSON gives it said in a language.
+    assert set(d) == {x.name for x in fields(Finding)} - {"said"}
     assert d["severity"] == "info" and d["line"] == 3 and d["question"] == "q"
+
+
+@pytest.fixture
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+
+
+ADVICE = """\
+parcours: 1
+id: essai
+title: Essai
+organisation: Ville
+start: a
+steps:
+  a:
+    title: A
+    questions:
+      nom: {type: text, label: Votre nom afin de vous répondre, purpose: Vous répondre.}
+    next: fin
+outcomes:
+  fin: {kind: submit, title: Fin}
+"""
+
+
+@pytest.fixture
+def advised(tmp_path: Path) -> Path:
+    path = tmp_path / "advice.yaml"
+    path.write_text(ADVICE, encoding="utf-8")
+    return path
+
+
+def test_a_severity_filter_says_how_many_findings_it_hid(  # type: ignore[no-untyped-def]
+    capsys, english, advised: Path
+) -> None:
+    # Infos only: "0 info(s)" alone would say there is nothing to read.
+    full = run(capsys, "check", str(advised))[1]
+    assert full.splitlines()[-1].endswith("0 warning(s), 1 info(s)")
+    code, out, _ = run(capsys, "check", str(advised), "--severity", "warning")
+    assert code == 0
+    assert out.splitlines() == [
+        "1 journey file(s) checked: 0 error(s), 0 warning(s), 0 info(s); "
+        "hidden by the filter: 0 error(s), 0 warning(s), 1 info(s)"
+    ]
+    data = json.loads(run(capsys, "check", str(advised), "--severity", "error",
+                          "--format", "json")[1])
+    assert data["summary"]["hidden"] == {"errors": 0, "warnings": 0, "infos": 1}
+    unfiltered = json.loads(run(capsys, "check", str(advised), "--format", "json")[1])
+    assert "hidden" not in unfiltered["summary"]
+
+
+def test_a_rule_filter_counts_what_it_hid(capsys, english, advised: Path) -> None:  # type: ignore[no-untyped-def]
+    _, out, _ = run(capsys, "check", str(advised), "--rule", "schema")
+    assert out.splitlines()[-1].endswith(
+        "hidden by the filter: 0 error(s), 0 warning(s), 1 info(s)"
+    )
+    _, out, _ = run(capsys, "check", str(advised), "--rule", "jargon")
+    assert out.splitlines()[-1].endswith("0 warning(s), 1 info(s)")  # nothing hidden
+
+
+def test_messages_in_the_language_asked_or_the_locale(  # type: ignore[no-untyped-def]
+    capsys, broken: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LC_ALL", "fr_FR.UTF-8")
+    _, out, _ = run(capsys, "check", str(broken))
+    assert "clé inconnue « lable » : vouliez-vous dire « label » ?" in out
+    assert out.splitlines()[-1].startswith("1 fichier(s) de parcours vérifié(s) : 1 erreur(s)")
+    _, out, _ = run(capsys, "check", str(broken), "--lang", "en")
+    assert "unknown key 'lable': did you mean 'label'?" in out
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    _, out, _ = run(capsys, "check", str(broken), "--lang", "fr")
+    assert "vouliez-vous dire" in out

@@ -36,6 +36,30 @@ SITUATIONS: dict[str, list[tuple[str, list[Page], str]]] = {
             ("envoi_courrier", {"adresse": ADDRESS, "email": ""}),
         ], "envoi"),
     ],
+    "aide-autonomie": [
+        ("a daughter applies for her mother", [
+            ("pour_qui", {"demande_pour": "proche"}),
+            ("vous", {"nom": "Martin", "prenoms": "Camille", "telephone": "06 12 34 56 78"}),
+            ("personne", {"nom_personne": "Martin", "prenoms_personne": "Jeanne",
+                          "naissance_personne": "1940-06-02", "lien": "enfant"}),
+            ("domicile", {"adresse": ADDRESS, "vit_seule": "oui",
+                          "aide_actuelle": ["famille"]}),
+        ], "envoi"),
+        ("a 45-year-old for himself: oriented elsewhere", [
+            ("pour_qui", {"demande_pour": "moi"}),
+            ("vous", {"nom": "Martin", "prenoms": "Paul", "naissance": "1981-03-01",
+                      "telephone": "06 12 34 56 78"}),
+        ], "trop_jeune"),
+        ("a guardian for a protected adult", [
+            ("pour_qui", {"demande_pour": "protege"}),
+            ("vous", {"nom": "Durand", "prenoms": "Alix", "telephone": "06 12 34 56 78",
+                      "jugement": FILE}),
+            ("personne", {"nom_personne": "Petit", "prenoms_personne": "René",
+                          "naissance_personne": "1950-01-01"}),
+            ("domicile", {"adresse": ADDRESS, "vit_seule": "non",
+                          "aide_actuelle": ["aucune"]}),
+        ], "envoi"),
+    ],
     "aide-isolation": [
         ("tenant: oriented to the owner", [("logement", {"statut": "locataire"})], "locataire"),
         ("owner-occupier with modest income", [

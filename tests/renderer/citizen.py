@@ -191,8 +191,9 @@ def fill(controls: list[Control], strategy: Strategy, today: datetime.date,
         elif c.type == "text":
             data[c.name] = TEXT_CANDIDATES[tried] if tried < len(TEXT_CANDIDATES) else ""
         elif c.type == "date":
+            # A recent date, an adult's, a teenager's and an older person's birth date.
             dates = [today - datetime.timedelta(days=10), datetime.date(1985, 5, 12),
-                     datetime.date(today.year - 14, 6, 1)]
+                     datetime.date(today.year - 14, 6, 1), datetime.date(1950, 3, 1)]
             first = dates.index(strategy.pick(c.question, dates))  # type: ignore[arg-type]
             d = dates[(first + tried) % len(dates)]
             data.update({f"{c.name}-day": str(d.day), f"{c.name}-month": str(d.month),

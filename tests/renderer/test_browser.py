@@ -198,8 +198,9 @@ def _fill(page: Any, strategy: Strategy, attempts: dict[str, int], today: dateti
             page.fill(f"[name='{name}']", TEXT_CANDIDATES[tried] if tried < len(TEXT_CANDIDATES)
                       else "")
         elif kind == "date":
+            # As tests/renderer/citizen.py: recent, an adult's, a teenager's, an older person's.
             dates = [today - datetime.timedelta(days=10), datetime.date(1985, 5, 12),
-                     datetime.date(today.year - 14, 6, 1)]
+                     datetime.date(today.year - 14, 6, 1), datetime.date(1950, 3, 1)]
             first = dates.index(strategy.pick(c["question"], dates))
             d = dates[(first + tried) % len(dates)]
             page.fill(f"[name='{name}-day']", str(d.day))
