@@ -8,6 +8,8 @@ from pathlib import Path
 
 from designer.findings import Finding, sort_findings
 from designer.loading import Loaded, load_journey
+from designer.organisation import OrganisationCache, is_organisation_file
+from designer.routing import service_findings
 
 
 class NoSuchPath(Exception):
@@ -15,7 +17,13 @@ class NoSuchPath(Exception):
 
 
 def journey_files(paths: Iterable[str | Path]) -> list[Path]:
-    """The journey files named, folders expanded to every ``*.yaml``/``*.yml`` below them."""
+    """The journey files named, folders expanded to every ``*.yaml``/``*.yml`` below them
+    (organisation files excepted)."""
+    return [f for f in yaml_files(paths) if not is_organisation_file(f)]
+
+
+def yaml_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The files named, folders expanded to every ``*.yaml``/``*.yml`` below them."""
     files: list[Path] = []
     for raw in paths:
         p = Path(raw)
@@ -32,10 +40,12 @@ def journey_files(paths: Iterable[str | Path]) -> list[Path]:
 
 @dataclass
 class Portfolio:
-    """Journeys checked together: each one's result plus the portfolio's own findings."""
+    """Journeys checked together: each one's result plus the portfolio's own findings
+    (and those of the organisation files among them)."""
 
     loaded: list[Loaded] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    organisations: int = 0
 
     @property
     def all_findings(self) -> list[Finding]:
@@ -50,11 +60,20 @@ def check_paths(paths: Iterable[str | Path]) -> Portfolio:
     """Check journey files and folders; journey ids must be unique across them."""
     portfolio = Portfolio()
     owners: dict[str, Loaded] = {}
-    for file in journey_files(paths):
+    organisations = OrganisationCache()
+    for file in yaml_files(paths):
+        if is_organisation_file(file):
+            portfolio.organisations += 1
+            portfolio.findings.extend(organisations.load(file).findings)
+            continue
         loaded = load_journey(file)
         portfolio.loaded.append(loaded)
         if loaded.journey is None:
             continue
+        if loaded.journey.routing:
+            loaded.findings = sort_findings(
+                loaded.findings + service_findings(loaded.journey, organisations.beside(file))
+            )
         jid = loaded.journey.id
         if jid in owners:
             first = owners[jid]

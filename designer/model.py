@@ -412,6 +412,31 @@ class Outcome(Element):
     link: Link | None = _doc("Link", "Where to go next.", default=None)
 
 
+SERVICE_ID = r"^[a-z][a-z0-9_-]*$"
+ServiceId = Annotated[
+    str,
+    StringConstraints(pattern=SERVICE_ID),
+    Field(
+        title="Service",
+        description="The id of a service declared in the organisation file "
+        "(organisation.yaml beside the journeys), e.g. proprete.",
+    ),
+]
+
+
+class Route(Element):
+    """One entry of `routing`: dossiers go to `service` when `when` holds."""
+
+    service: ServiceId
+    when: Expression | bool | None = _doc(
+        "When",
+        "The condition, on the answers at submission, to send the dossier to this service; "
+        "the first entry whose condition holds is taken. Leave it out on the last entry to "
+        "make it the default.",
+        default=None,
+    )
+
+
 class Journey(Element):
     """One administrative procedure described as a graph of steps ending in outcomes."""
 
@@ -451,6 +476,13 @@ class Journey(Element):
     )
     steps: dict[Identifier, Step] = _doc("Steps", "Step id → step, in reading order.")
     outcomes: dict[Identifier, Outcome] = _doc("Outcomes", "Outcome id → outcome.")
+    routing: list[Route] = _doc(
+        "Routing",
+        "Which service of the organisation receives a submitted dossier: a list of "
+        "{service, when} entries, the first whose condition holds on the answers is taken. "
+        "Without routing, dossiers reach no service (only administrators see them).",
+        default_factory=list,
+    )
 
 
 def journey_schema() -> dict[str, Any]:

@@ -23,6 +23,7 @@ from designer.model import (
     Journey,
     Link,
     Outcome,
+    Route,
     Step,
 )
 from designer.source import Document, Path
@@ -84,6 +85,8 @@ def _model_at(data: Any, path: Path) -> type[BaseModel] | None:
         return Outcome
     if shape[0] == "outcomes" and len(shape) == 3 and shape[2] == "link":
         return Link
+    if shape[0] == "routing" and len(shape) == 2:
+        return Route
     if len(shape) >= 2 and shape[-2] == "next" and isinstance(shape[-1], int):
         return Branch
     if len(shape) >= 2 and shape[-2] == "checks" and isinstance(shape[-1], int):
@@ -91,13 +94,15 @@ def _model_at(data: Any, path: Path) -> type[BaseModel] | None:
     return None
 
 
-def _message(err: dict[str, Any], data: Any, path: Path) -> str:
+def _message(
+    err: dict[str, Any], data: Any, path: Path, root: type[BaseModel] = Journey
+) -> str:
     kind = err["type"]
     loc = err["loc"]
     name = str(path[-1]) if path else "journey"
     if kind == "extra_forbidden":
         parent = path[:-1]
-        model = _model_at(data, parent)
+        model = _model_at(data, parent) if root is Journey else root.model_at(parent)  # type: ignore[attr-defined]
         message = f"unknown key '{name}'"
         if model is not None:
             known = list(model.model_fields)
@@ -142,8 +147,15 @@ def _message(err: dict[str, Any], data: Any, path: Path) -> str:
 
 def validate(doc: Document) -> tuple[Journey | None, list[Finding]]:
     """Validate a positioned document against format v1."""
+    model, findings = validate_as(doc, Journey)
+    return model if isinstance(model, Journey) else None, findings
+
+
+def validate_as(doc: Document, root: type[BaseModel]) -> tuple[BaseModel | None, list[Finding]]:
+    """Validate a positioned document against ``root`` (a model other than ``Journey`` names
+    the model of a mapping for "did you mean" with a ``model_at(path)`` class method)."""
     try:
-        return Journey.model_validate(doc.data), []
+        return root.model_validate(doc.data), []
     except ValidationError as exc:
         errors: list[dict[str, Any]] = [dict(e) for e in exc.errors(include_url=False)]
     located: list[tuple[Path, dict[str, Any]]] = []
@@ -165,7 +177,7 @@ def validate(doc: Document) -> tuple[Journey | None, list[Finding]]:
     findings: list[Finding] = []
     seen: set[tuple[Path, str]] = set()
     for path, err in deepest:
-        message = _message(err, doc.data, path)
+        message = _message(err, doc.data, path, root)
         if (path, message) in seen:
             continue
         seen.add((path, message))

@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         shown = findings
     if args.rule:
         shown = [f for f in shown if f.rule in args.rule]
-    files = len(portfolio.loaded)
+    files = len(portfolio.loaded) + portfolio.organisations
     if files == 0:
         print("parcours check: no journey file (*.yaml) found", file=sys.stderr)
         return 2

@@ -11,10 +11,11 @@ import pytest
 from designer.check import check_paths
 from designer.findings import Severity
 from designer.loading import load_journey
+from designer.organisation import journey_files
 from designer.run import Run
 
 ROOT = Path(__file__).resolve().parents[2]
-JOURNEYS = sorted((ROOT / "journeys").glob("*.yaml"))
+JOURNEYS = sorted(journey_files([(ROOT / "journeys")]))
 TODAY = datetime.date(2026, 11, 27)
 FILE = {"name": "piece.pdf", "size": 1000, "kind": "pdf"}
 ADDRESS = {"street": "3 rue de la Paix", "postcode": "86000", "commune": "Poitiers"}

@@ -21,6 +21,7 @@ from markupsafe import escape
 from starlette.testclient import TestClient
 
 from designer.cli import main as cli_main
+from designer.organisation import journey_files
 from designer.report import build
 from renderer import reports
 from renderer.app import create_app
@@ -32,7 +33,7 @@ DEMO = Path(__file__).parent / "data" / "demo.yaml"
 SCHEMA = json.loads(
     (Path(__file__).resolve().parents[2] / "schemas" / "report.schema.json").read_text("utf-8")
 )
-EXAMPLES = sorted(JOURNEYS.glob("*.yaml"))
+EXAMPLES = sorted(journey_files([JOURNEYS]))
 
 
 def cli_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:

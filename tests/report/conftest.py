@@ -6,8 +6,10 @@ from pathlib import Path
 
 import networkx as nx
 
+from designer.organisation import journey_files
+
 ROOT = Path(__file__).resolve().parents[2]
-JOURNEYS = sorted((ROOT / "journeys").glob("*.yaml"))
+JOURNEYS = sorted(journey_files([(ROOT / "journeys")]))
 # The paper replica and its redesign, shipped with the example journeys.
 FIXTURES = ROOT / "journeys" / "avant-apres"
 
