@@ -80,6 +80,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("import", "import an XLSForm, XGov/DEFRA or DLUHC CORE form",
             "designer.commands.import_"),
     Command("paper", "the printable paper form of a journey (PDF)", "designer.commands.paper"),
+    Command("agent", "create and list the back office's agents", "renderer.backoffice.cli",
+            add_arguments="add_agent_arguments", run="run_agent"),
 )
 
 class _Parser(argparse.ArgumentParser):
