@@ -166,7 +166,8 @@ class Dossiers:
              stamp, token_hash(self.follow_token(reference)), search_text(reference, answers)),
         )
         self._history(conn, reference, None, "created", None, EN_CONSTRUCTION, None)
-        common = {"reference": reference, "journey": journey_title, "service": service}
+        common = {"reference": reference, "journey": journey_title, "journey_id": journey_id,
+                  "service": service}
         outbox.enqueue(self.store, conn, "receipt", citizen_email,
                        {**common, "lang": lang, "token": self.follow_token(reference)})
         outbox.enqueue(self.store, conn, "new_dossier", service_email, {**common, "lang": "fr"})
@@ -309,7 +310,7 @@ class Dossiers:
                          {"status": d.status}, {"status": status, "reason": reason})
             outbox.enqueue(self.store, conn, "status", d.citizen_email, {
                 "reference": reference, "status": status, "reason": reason, "lang": d.lang,
-                "token": self.follow_token(reference)})
+                "journey_id": d.journey_id, "token": self.follow_token(reference)})
         got = self.get(reference)
         assert got is not None
         return got
@@ -327,7 +328,7 @@ class Dossiers:
                          {"service": d.service}, {"service": service, "note": note})
             outbox.enqueue(self.store, conn, "new_dossier", service_email, {
                 "reference": reference, "service": service, "journey": d.journey_id,
-                "lang": "fr"})
+                "journey_id": d.journey_id, "lang": "fr"})
         got = self.get(reference)
         assert got is not None
         return got
@@ -352,7 +353,8 @@ class Dossiers:
             audit.record(self.store, conn, agent.id, "message", reference, None,
                          {"body": body.strip(), "file": file_id})
             outbox.enqueue(self.store, conn, "message", d.citizen_email, {
-                "reference": reference, "lang": d.lang, "token": self.follow_token(reference)})
+                "reference": reference, "lang": d.lang, "journey_id": d.journey_id,
+                "token": self.follow_token(reference)})
 
     def message_from_citizen(self, reference: str, body: str, file_id: str | None,
                              service_email: str | None) -> None:
@@ -363,7 +365,8 @@ class Dossiers:
             self.store._execute(conn, "UPDATE dossiers SET updated_at = ? WHERE reference = ?",
                                 (now(), reference))
             outbox.enqueue(self.store, conn, "citizen_message", service_email, {
-                "reference": reference, "service": d.service, "lang": "fr"})
+                "reference": reference, "service": d.service, "journey_id": d.journey_id,
+                "lang": "fr"})
 
     def _message(self, conn: Any, reference: str, author: str, agent_id: str | None,
                  body: str, file_id: str | None) -> None:
