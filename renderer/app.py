@@ -29,6 +29,9 @@ their names:
 - ``/J/resume``, ``resume`` and ``resume_post``; ``/J/resume/T``, ``resume_link``;
 - ``/-/reports`` and ``/-/reports/J``, ``portfolio_report`` and ``journey_report`` (and
   ``portfolio_report_json``, ``journey_report_json`` for ``.json``): the auditors' reports;
+- ``/-/agents/…``, ``agents_*``: the agents' back office (login, dossier list, a dossier and
+  its actions, its files);
+- ``/-/suivi/T``, ``follow`` and ``follow_post``: the citizen's follow-up of a dossier;
 - ``/static/…``, ``static``: the CSS and the two scripts.
 """
 
@@ -42,6 +45,16 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from renderer.agents.dossiers import (
+    annotate_post,
+    dossier_list,
+    dossier_page,
+    file_download,
+    message_post,
+    reassign_post,
+    status_post,
+)
+from renderer.agents.login import login_page, login_post, logout
 from renderer.auditors.reports import journey_report, portfolio_report
 from renderer.citizens.drafts import (
     resume_link,
@@ -51,6 +64,7 @@ from renderer.citizens.drafts import (
     saved_page,
     start,
 )
+from renderer.citizens.follow import follow_page, follow_post
 from renderer.citizens.front import front_door, start_page
 from renderer.citizens.steps import step_page, step_post
 from renderer.citizens.submission import check_page, confirmation, exit_page, receipt, submit
@@ -87,6 +101,27 @@ def create_app(
         Route("/-/reports/{journey}.json", journey_report, methods=["GET"],
               name="journey_report_json"),
         Route("/-/reports/{journey}", journey_report, methods=["GET"], name="journey_report"),
+        # The agents' back office (renderer.agents): every page checks the agent's session
+        # and rights on the server.
+        Route("/-/agents/login", login_page, methods=["GET"], name="agents_login"),
+        Route("/-/agents/login", login_post, methods=["POST"], name="agents_login_post"),
+        Route("/-/agents/logout", logout, methods=["POST"], name="agents_logout"),
+        Route("/-/agents/", dossier_list, methods=["GET"], name="agents_dossiers"),
+        Route("/-/agents/dossiers/{reference}", dossier_page, methods=["GET"],
+              name="agents_dossier"),
+        Route("/-/agents/dossiers/{reference}/status", status_post, methods=["POST"],
+              name="agents_status"),
+        Route("/-/agents/dossiers/{reference}/service", reassign_post, methods=["POST"],
+              name="agents_reassign"),
+        Route("/-/agents/dossiers/{reference}/annotations", annotate_post, methods=["POST"],
+              name="agents_annotate"),
+        Route("/-/agents/dossiers/{reference}/messages", message_post, methods=["POST"],
+              name="agents_message"),
+        Route("/-/agents/dossiers/{reference}/files/{file}", file_download, methods=["GET"],
+              name="agents_file"),
+        # The citizen's follow-up of a sent dossier, by its secret token.
+        Route("/-/suivi/{token}", follow_page, methods=["GET"], name="follow"),
+        Route("/-/suivi/{token}", follow_post, methods=["POST"], name="follow_post"),
         # The citizen's pages.
         Route("/{journey}/", start_page, methods=["GET"], name="start_page"),
         Route("/{journey}/start", start, methods=["POST"], name="start"),

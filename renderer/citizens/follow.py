@@ -1,0 +1,120 @@
+"""The citizen's follow-up page: the status of a dossier, its history, the agents' messages,
+and a form to answer them with a document.
+
+The page is reached only by its secret token (in the confirmation page and the e-mails);
+an unknown token gets the same "unknown link" page whatever it is, and wrong tokens are
+counted per address (:func:`renderer.backoffice.throttle.follow_throttle`), so that
+guessing is both blind and slow.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from designer.values import check_file, sniff_kind
+from renderer.backoffice.dossiers import Dossier, Dossiers
+from renderer.backoffice.throttle import follow_throttle
+from renderer.forms import format_date
+from renderer.i18n import t
+from renderer.web import Citizen, citizen, csrf_refused, parcours, read_form, redirect, render, url
+
+ACCEPT = ["pdf", "jpg", "png"]
+MAX_SIZE = "10MB"
+CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def _dossier(request: Request, who: Citizen) -> Dossier | Response:
+    """The dossier of the token in the URL, or the page that says nothing about it."""
+    app = parcours(request)
+    throttle = follow_throttle(app.store)
+    address = _address(request)
+    if throttle.blocked(address):
+        return render(request, "error.html", {
+            "title": t("follow_throttled_title", who.lang),
+            "body": t("follow_throttled_body", who.lang)}, who=who, status=429)
+    dossier = Dossiers(app.store).by_token(request.path_params["token"][:200])
+    if dossier is None:
+        throttle.fail(address)
+        return render(request, "error.html", {
+            "title": t("follow_not_found_title", who.lang),
+            "body": t("follow_not_found_body", who.lang)}, who=who, status=404)
+    return dossier
+
+
+def _page(request: Request, who: Citizen, d: Dossier, error: str | None = None,
+          status: int = 200) -> Response:
+    app = parcours(request)
+    lang = who.lang
+    dossiers = Dossiers(app.store)
+
+    def when(stamp: str) -> str:
+        moment = datetime.datetime.fromisoformat(stamp)
+        return format_date(moment.date(), lang) + moment.strftime(" %H:%M UTC")
+
+    # The citizen sees what concerns them: sent, and each status with its reason.
+    history = [{"at": when(h.at), "text": t(f"status_{h.after}", lang),
+                "note": h.note if h.kind == "status" else None}
+               for h in dossiers.history(d.reference) if h.kind in ("created", "status")]
+    messages = [{"at": when(m.at), "body": m.body,
+                 "author": t("bo_author_agent" if m.author == "agent" else "bo_author_citizen",
+                             lang)}
+                for m in dossiers.messages(d.reference)]
+    return render(request, "follow.html", {
+        "title": t("follow_title", lang, reference=d.reference), "d": d,
+        "status": t(f"status_{d.status}", lang), "history": history, "messages": messages,
+        "error": error, "sent": request.query_params.get("sent") == "1",
+        "action": url(request, "follow_post", token=request.path_params["token"]),
+    }, who=who, status=status)
+
+
+async def follow_page(request: Request) -> Response:
+    """The follow-up page of the dossier whose token is in the URL."""
+    who = citizen(request)
+    assert who is not None
+    got = _dossier(request, who)
+    if isinstance(got, Response):
+        return got
+    return _page(request, who, got)
+
+
+async def follow_post(request: Request) -> Response:
+    """The citizen's answer (and document): stored, and the service told."""
+    who = citizen(request)
+    assert who is not None
+    got = _dossier(request, who)
+    if isinstance(got, Response):
+        return got
+    form = await read_form(request)
+    if (refused := csrf_refused(request, who, form)) is not None:
+        return refused
+    app = parcours(request)
+    body = str(form.get("body") or "").strip()[:5000]
+    upload = form.get("document")
+    file_id = None
+    if upload is not None and not isinstance(upload, str) and upload.filename:
+        limit = 10_000_000
+        data = await upload.read(limit + 1)
+        if check_file(data[:64], len(data), accept=ACCEPT, max_size=MAX_SIZE) is not None:
+            return _page(request, who, got, t("follow_bad_file", who.lang), status=400)
+        submission = app.store.submission(got.reference)
+        assert submission is not None
+        kind = sniff_kind(data[:64]) or "pdf"
+        name = Path((upload.filename or "document").replace("\\", "/")).name[:200]
+        file_id = app.store.save_file(submission.draft_id, "follow-up", name,
+                                      CONTENT_TYPES.get(kind, "application/octet-stream"),
+                                      data).id
+    if not body and file_id is None:
+        return _page(request, who, got, t("bo_empty", who.lang), status=400)
+    declared = app.catalog.services.get(got.service) if got.service else None
+    Dossiers(app.store).message_from_citizen(got.reference, body, file_id,
+                                             declared.email if declared else None)
+    return redirect(request, url(request, "follow", {"sent": "1"},
+                                 token=request.path_params["token"]) + "#messages", who)
