@@ -56,6 +56,7 @@ from renderer.agents.dossiers import (
 )
 from renderer.agents.login import login_page, login_post, logout
 from renderer.auditors.reports import journey_report, portfolio_report
+from renderer.backoffice.notifier import worker_lifespan
 from renderer.citizens.drafts import (
     resume_link,
     resume_page,
@@ -81,6 +82,9 @@ def create_app(
     *,
     max_body: int | None = None,
     today: datetime.date | None = None,
+    smtp_url: str | None = None,
+    mail_dir: str | Path | None = None,
+    base_url: str | None = None,
 ) -> Starlette:
     """The citizen's application for the journeys of a folder (or a list of files).
 
@@ -88,6 +92,9 @@ def create_app(
     cookie (default: a random secret kept in the database, shared by every process on it).
     ``reload`` re-reads the journey files on each request (designers editing them).
     ``max_body`` bounds request bodies (default: 1 MB plus the largest file a journey accepts).
+    While it serves, a worker delivers the notifications: over ``smtp_url`` (default
+    ``PARCOURS_SMTP_URL``), else as ``.eml`` files in ``mail_dir``; their links start with
+    ``base_url`` (default ``PARCOURS_BASE_URL``).
     """
     parcours = Parcours(journeys_dir_or_paths, db_url, secret, reload, max_body, today)
     routes = [
@@ -140,6 +147,8 @@ def create_app(
     ]
     app = Starlette(
         routes=routes,
+        lifespan=worker_lifespan(db_url, journeys_dir_or_paths, smtp_url=smtp_url,
+                                 mail_dir=mail_dir, base_url=base_url),
         exception_handlers={HTTPException: not_found, 404: not_found, 405: not_found,
                             500: server_error, Exception: server_error},
     )

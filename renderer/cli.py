@@ -11,6 +11,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -28,18 +29,24 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
                         help="sqlite:///FILE (default) or postgresql://HOST/DB")
     parser.add_argument("--reload", action="store_true",
                         help="re-read the journey files on each request (while editing them)")
+    parser.add_argument("--smtp", default=None, metavar="URL",
+                        help="send e-mails through smtp://HOST:PORT (default: PARCOURS_SMTP_URL; "
+                        "without one, .eml files are written to PARCOURS_MAIL_DIR or "
+                        "./parcours-mail)")
 
 
-def _app_or_error(path: str, db: str, reload: bool, err: TextIO) -> Any:
+def _app_or_error(path: str, db: str, reload: bool, err: TextIO,
+                  smtp: str | None = None, base_url: str | None = None) -> Any:
     from renderer.app import create_app
+    from renderer.backoffice.delivery import BadSmtpUrl
     from renderer.store import StoreError
 
     if not Path(path).exists():
         print(f"parcours serve: {path}: no such file or folder", file=err)
         return None
     try:
-        app = create_app(path, db_url=db, reload=reload)
-    except StoreError as exc:
+        app = create_app(path, db_url=db, reload=reload, smtp_url=smtp, base_url=base_url)
+    except (StoreError, BadSmtpUrl) as exc:
         print(f"parcours serve: {exc}", file=err)
         return None
     return app
@@ -50,7 +57,10 @@ def run_serve(args: argparse.Namespace, err: TextIO | None = None) -> int:
     import uvicorn
 
     err = err or sys.stderr
-    app = _app_or_error(args.path, args.db, args.reload, err)
+    # Links in e-mails: the public address behind a proxy, else where this process listens.
+    base_url = os.environ.get("PARCOURS_BASE_URL") or f"http://{args.host}:{args.port}"
+    app = _app_or_error(args.path, args.db, args.reload, err, getattr(args, "smtp", None),
+                        base_url)
     if app is None:
         return 2
     catalog = app.state.parcours.catalog
