@@ -65,7 +65,7 @@ from renderer.citizens.drafts import (
     saved_page,
     start,
 )
-from renderer.citizens.follow import follow_page, follow_post
+from renderer.citizens.follow import follow_file, follow_page, follow_post
 from renderer.citizens.front import front_door, start_page
 from renderer.citizens.steps import step_page, step_post
 from renderer.citizens.submission import check_page, confirmation, exit_page, receipt, submit
@@ -129,6 +129,8 @@ def create_app(
         # The citizen's follow-up of a sent dossier, by its secret token.
         Route("/-/suivi/{token}", follow_page, methods=["GET"], name="follow"),
         Route("/-/suivi/{token}", follow_post, methods=["POST"], name="follow_post"),
+        Route("/-/suivi/{token}/files/{file}", follow_file, methods=["GET"],
+              name="follow_file"),
         # The citizen's pages.
         Route("/{journey}/", start_page, methods=["GET"], name="start_page"),
         Route("/{journey}/start", start, methods=["POST"], name="start"),

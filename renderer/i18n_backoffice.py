@@ -92,9 +92,11 @@ BACKOFFICE_MESSAGES: dict[str, dict[str, str]] = {
     "bo_author_citizen": {"fr": "Demandeur", "en": "Applicant"},
     "bo_empty": {"fr": "Écrivez quelque chose.", "en": "Write something."},
     "bo_saved": {"fr": "C'est enregistré.", "en": "Saved."},
-    "bo_provenance": {"fr": "Provenance", "en": "Source"},
-    "bo_provenance_citizen": {"fr": "saisi par le demandeur", "en": "typed by the applicant"},
-    "bo_provenance_prefill": {"fr": "fourni par {provider}", "en": "supplied by {provider}"},
+    "bo_decision_document": {"fr": "Document de décision", "en": "Decision document"},
+    "bo_decision_document_label": {
+        "fr": "Document de décision (facultatif ; PDF, JPG ou PNG, 10 Mo au plus)",
+        "en": "Decision document (optional; PDF, JPG or PNG, 10 MB at most)",
+    },
     # The citizen's follow-up page.
     "follow_title": {"fr": "Suivre votre dossier {reference}", "en": "Follow your file {reference}"},
     "follow_link_intro": {

@@ -20,8 +20,15 @@ from starlette.responses import Response
 from designer.run import Run
 from renderer.answers import review_sections
 from renderer.backoffice.accounts import AgentSession
+from renderer.backoffice.documents import BadDocument, has_upload, save_document
 from renderer.backoffice.dossiers import PAGE_SIZE, Dossier, Dossiers, Filters
-from renderer.backoffice.workflow import DECIDED, STATUSES, WorkflowError, next_statuses
+from renderer.backoffice.workflow import (
+    DECIDED,
+    STATUSES,
+    WorkflowError,
+    check_transition,
+    next_statuses,
+)
 from renderer.forms import decode, format_date
 from renderer.i18n import t
 from renderer.web import Parcours, parcours, redirect, url
@@ -146,7 +153,9 @@ def _dossier_page(request: Request, session: AgentSession, d: Dossier,
             text = t("bo_history_service", lang, before=_service_name(app, h.before, lang),
                      after=_service_name(app, h.after, lang))
         history.append({"at": _when(h.at, lang), "text": text, "note": h.note,
-                        "by": agents.get(h.agent_id or "", "")})
+                        "by": agents.get(h.agent_id or "", ""),
+                        "file_url": url(request, "agents_file", reference=d.reference,
+                                        file=h.file_id) if h.file_id else None})
     messages = [{
         "at": _when(m.at, lang), "body": m.body,
         "author": agents.get(m.agent_id or "", t("bo_author_agent", lang))
@@ -199,12 +208,23 @@ async def status_post(request: Request) -> Response:
         return posted
     session, form = posted
     d = dossier_for(request, session)
+    app = parcours(request)
+    file_id = None
+    upload = form.get("document")
     try:
-        Dossiers(parcours(request).store).change_status(
-            session.agent, d.reference, _text(form, "status"), _text(form, "reason"))
+        check_transition(d.status, _text(form, "status"), _text(form, "reason"))
+        if has_upload(upload):
+            submission = app.store.submission(d.reference)
+            assert submission is not None
+            file_id = await save_document(app.store, submission.draft_id, "decision", upload)
+        Dossiers(app.store).change_status(
+            session.agent, d.reference, _text(form, "status"), _text(form, "reason"), file_id)
     except WorkflowError as refused:
         return _dossier_page(request, session, d, {"status": t(refused.key, session.lang)},
                              status=400)
+    except BadDocument:
+        return _dossier_page(request, session, d,
+                             {"document": t("follow_bad_file", session.lang)}, status=400)
     return _done(request, d, "#statut")
 
 

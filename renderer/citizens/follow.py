@@ -10,21 +10,16 @@ guessing is both blind and slow.
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from designer.values import check_file, sniff_kind
+from renderer.backoffice.documents import BadDocument, has_upload, save_document
 from renderer.backoffice.dossiers import Dossier, Dossiers
 from renderer.backoffice.throttle import follow_throttle
 from renderer.forms import format_date
 from renderer.i18n import t
 from renderer.web import Citizen, citizen, csrf_refused, parcours, read_form, redirect, render, url
-
-ACCEPT = ["pdf", "jpg", "png"]
-MAX_SIZE = "10MB"
-CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}
 
 
 def _address(request: Request) -> str:
@@ -60,8 +55,11 @@ def _page(request: Request, who: Citizen, d: Dossier, error: str | None = None,
         return format_date(moment.date(), lang) + moment.strftime(" %H:%M UTC")
 
     # The citizen sees what concerns them: sent, and each status with its reason.
+    token = request.path_params["token"]
     history = [{"at": when(h.at), "text": t(f"status_{h.after}", lang),
-                "note": h.note if h.kind == "status" else None}
+                "note": h.note if h.kind == "status" else None,
+                "file_url": url(request, "follow_file", token=token, file=h.file_id)
+                if h.file_id else None}
                for h in dossiers.history(d.reference) if h.kind in ("created", "status")]
     messages = [{"at": when(m.at), "body": m.body,
                  "author": t("bo_author_agent" if m.author == "agent" else "bo_author_citizen",
@@ -71,7 +69,7 @@ def _page(request: Request, who: Citizen, d: Dossier, error: str | None = None,
         "title": t("follow_title", lang, reference=d.reference), "d": d,
         "status": t(f"status_{d.status}", lang), "history": history, "messages": messages,
         "error": error, "sent": request.query_params.get("sent") == "1",
-        "action": url(request, "follow_post", token=request.path_params["token"]),
+        "action": url(request, "follow_post", token=token),
     }, who=who, status=status)
 
 
@@ -99,18 +97,13 @@ async def follow_post(request: Request) -> Response:
     body = str(form.get("body") or "").strip()[:5000]
     upload = form.get("document")
     file_id = None
-    if upload is not None and not isinstance(upload, str) and upload.filename:
-        limit = 10_000_000
-        data = await upload.read(limit + 1)
-        if check_file(data[:64], len(data), accept=ACCEPT, max_size=MAX_SIZE) is not None:
-            return _page(request, who, got, t("follow_bad_file", who.lang), status=400)
+    if has_upload(upload):
         submission = app.store.submission(got.reference)
         assert submission is not None
-        kind = sniff_kind(data[:64]) or "pdf"
-        name = Path((upload.filename or "document").replace("\\", "/")).name[:200]
-        file_id = app.store.save_file(submission.draft_id, "follow-up", name,
-                                      CONTENT_TYPES.get(kind, "application/octet-stream"),
-                                      data).id
+        try:
+            file_id = await save_document(app.store, submission.draft_id, "follow-up", upload)
+        except BadDocument:
+            return _page(request, who, got, t("follow_bad_file", who.lang), status=400)
     if not body and file_id is None:
         return _page(request, who, got, t("bo_empty", who.lang), status=400)
     declared = app.catalog.services.get(got.service) if got.service else None
@@ -118,3 +111,21 @@ async def follow_post(request: Request) -> Response:
                                              declared.email if declared else None)
     return redirect(request, url(request, "follow", {"sent": "1"},
                                  token=request.path_params["token"]) + "#messages", who)
+
+
+async def follow_file(request: Request) -> Response:
+    """A document the agents gave the citizen (a decision), by the follow-up token."""
+    from starlette.exceptions import HTTPException
+
+    from renderer.agents.dossiers import download
+
+    who = citizen(request)
+    assert who is not None
+    got = _dossier(request, who)
+    if isinstance(got, Response):
+        return got
+    file_id = request.path_params["file"]
+    given = {h.file_id for h in Dossiers(parcours(request).store).history(got.reference)}
+    if file_id not in given:
+        raise HTTPException(404)
+    return download(request, got.reference, file_id)

@@ -269,3 +269,31 @@ def test_the_back_office_in_english(app: Any, world: dict[str, Any]) -> None:
     assert "Files" in page and 'lang="en"' in page and "being completed" in page
     # The session remembers the language.
     assert "being completed" in client.get("/-/agents/").text
+
+
+def test_a_decision_document_reaches_the_citizen(app: Any, world: dict[str, Any]) -> None:
+    from .citizen import PDF
+
+    ref = world["refs"]["proprete"]
+    client = agent_client(app, "proprete@tours.example")
+    base = f"/-/agents/dossiers/{ref}"
+    token = parse(client.get(base).text).csrf
+    client.post(f"{base}/status", data={"csrf_token": token, "status": "en_instruction"})
+    bad = client.post(f"{base}/status", data={"csrf_token": token, "status": "accepte"},
+                      files={"document": ("lettre.pdf", b"not a pdf", "application/pdf")})
+    assert bad.status_code == 400
+    assert Dossiers(store_of(app)).get(ref).status == "en_instruction"  # type: ignore[union-attr]
+    r = client.post(f"{base}/status", data={"csrf_token": token, "status": "accepte"},
+                    files={"document": ("lettre.pdf", PDF, "application/pdf")},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    decision = Dossiers(store_of(app)).history(ref)[-1]
+    assert decision.after == "accepte" and decision.file_id
+    follow = Dossiers(store_of(app)).follow_token(ref)
+    citizen = TestClient(app)
+    page = citizen.get(f"/-/suivi/{follow}").text
+    link = f"/-/suivi/{follow}/files/{decision.file_id}"
+    assert link in page
+    assert citizen.get(link).content == PDF
+    other = Dossiers(store_of(app)).follow_token(world["refs"]["voirie"])
+    assert citizen.get(f"/-/suivi/{other}/files/{decision.file_id}").status_code == 404
