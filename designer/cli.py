@@ -82,6 +82,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("paper", "the printable paper form of a journey (PDF)", "designer.commands.paper"),
     Command("agent", "create and list the back office's agents", "renderer.backoffice.cli",
             add_arguments="add_agent_arguments", run="run_agent"),
+    Command("purge", "delete the dossiers past their retention and the expired drafts",
+            "renderer.backoffice.cli", add_arguments="add_purge_arguments", run="run_purge"),
 )
 
 class _Parser(argparse.ArgumentParser):

@@ -93,7 +93,8 @@ def create_app(
     ``reload`` re-reads the journey files on each request (designers editing them).
     ``max_body`` bounds request bodies (default: 1 MB plus the largest file a journey accepts).
     While it serves, a worker delivers the notifications: over ``smtp_url`` (default
-    ``PARCOURS_SMTP_URL``), else as ``.eml`` files in ``mail_dir``; their links start with
+    ``PARCOURS_SMTP_URL``), else as ``.eml`` files in ``mail_dir`` (default
+    ``PARCOURS_MAIL_DIR``; with neither, they wait in the outbox); their links start with
     ``base_url`` (default ``PARCOURS_BASE_URL``).
     """
     parcours = Parcours(journeys_dir_or_paths, db_url, secret, reload, max_body, today)

@@ -45,7 +45,8 @@ def _app_or_error(path: str, db: str, reload: bool, err: TextIO,
         print(f"parcours serve: {path}: no such file or folder", file=err)
         return None
     try:
-        app = create_app(path, db_url=db, reload=reload, smtp_url=smtp, base_url=base_url)
+        app = create_app(path, db_url=db, reload=reload, smtp_url=smtp, base_url=base_url,
+                         mail_dir=os.environ.get("PARCOURS_MAIL_DIR") or "parcours-mail")
     except (StoreError, BadSmtpUrl) as exc:
         print(f"parcours serve: {exc}", file=err)
         return None

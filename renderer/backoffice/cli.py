@@ -98,3 +98,47 @@ def run_agent(args: argparse.Namespace, stdin: TextIO | None = None,
     services = ", ".join(sorted(agent.services)) or "toute l'organisation"
     print(f"agent créé : {agent.email} ({agent.role} — {services})", file=out)
     return 0
+
+
+def add_purge_arguments(parser: argparse.ArgumentParser) -> None:
+    """Arguments of ``parcours purge [PATH] --db URL [--dry-run]``."""
+    parser.add_argument("path", nargs="?", default="journeys",
+                        help="the journeys whose `retention` applies (default: journeys)")
+    parser.add_argument("--db", default=DEFAULT_DB,
+                        help="sqlite:///FILE (default) or postgresql://HOST/DB")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="say what would be deleted, delete nothing")
+
+
+def run_purge(args: argparse.Namespace, out: TextIO | None = None,
+              err: TextIO | None = None) -> int:
+    """Run ``parcours purge``: delete what is past its retention, and say what."""
+    from designer.check import NoSuchPath, journey_files
+    from designer.loading import load_journey
+    from designer.model import retention_days
+    from renderer.store import Store, StoreError
+
+    from .purge import purge
+
+    out, err = out or sys.stdout, err or sys.stderr
+    try:
+        files = journey_files([args.path])
+        store = Store(args.db)
+    except NoSuchPath as exc:
+        print(f"parcours purge: no such file or folder: {exc}", file=err)
+        return 2
+    except StoreError as exc:
+        print(f"parcours purge: {exc}", file=err)
+        return 2
+    retention: dict[str, int] = {}
+    for file in files:
+        loaded = load_journey(file, analyses=[])
+        if loaded.journey is not None and loaded.journey.model.retention:
+            retention[loaded.journey.id] = retention_days(loaded.journey.model.retention)
+    done = purge(store, retention, dry_run=args.dry_run)
+    verb = "would delete" if args.dry_run else "deleted"
+    for reference, journey, decided in done.dossiers:
+        print(f"{verb} dossier {reference} ({journey}, decided {decided[:10]})", file=out)
+    print(f"{verb} {len(done.dossiers)} dossier(s), {done.drafts} expired draft(s), "
+          f"{done.files} file(s)", file=out)
+    return 0

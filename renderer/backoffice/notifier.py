@@ -1,7 +1,8 @@
 """The notifications of a running server: the delivery worker started and stopped with the
 application (its lifespan), configured by an SMTP URL (``--smtp`` or ``PARCOURS_SMTP_URL``),
-or, without one, writing ``.eml`` files to a folder (``PARCOURS_MAIL_DIR``, default
-``parcours-mail``)."""
+or, without one, writing ``.eml`` files to a folder (``PARCOURS_MAIL_DIR``; ``parcours
+serve`` defaults to ``./parcours-mail``). An application given neither (a test, a library
+user) runs no worker: notifications wait in the outbox, none is lost."""
 
 from __future__ import annotations
 
@@ -29,10 +30,14 @@ def worker_lifespan(
     store_url: str, paths: str | Path | list[str | Path], *, smtp_url: str | None = None,
     mail_dir: str | Path | None = None, base_url: str | None = None,
     sender: str | None = None, organisation: str = "",
-) -> Callable[[Any], Any]:
-    """A Starlette lifespan that runs the delivery worker while the application serves."""
-    transport = transport_for(smtp_url or os.environ.get("PARCOURS_SMTP_URL"),
-                              mail_dir or os.environ.get("PARCOURS_MAIL_DIR", "parcours-mail"))
+) -> Callable[[Any], Any] | None:
+    """A Starlette lifespan that runs the delivery worker while the application serves
+    (None when neither an SMTP URL nor a mail folder is configured)."""
+    smtp_url = smtp_url or os.environ.get("PARCOURS_SMTP_URL")
+    mail_dir = mail_dir or os.environ.get("PARCOURS_MAIL_DIR")
+    if not smtp_url and not mail_dir:
+        return None
+    transport = transport_for(smtp_url, mail_dir or "parcours-mail")
     mailer = Mailer(sender or os.environ.get("PARCOURS_MAIL_FROM", DEFAULT_FROM),
                     base_url or os.environ.get("PARCOURS_BASE_URL", "http://127.0.0.1:8000"),
                     overrides=mail_overrides(paths), organisation=organisation)

@@ -275,3 +275,50 @@ def test_parcours_agent_add_reads_the_password_from_stdin(db_url: str) -> None:
     listing = io.StringIO()
     assert run_agent(_agent_args("list", "--db", db_url), io.StringIO(), listing, err) == 0
     assert listing.getvalue() == "camille@tours.example\tinstructeur\tvoirie\n"
+
+
+def test_purge_deletes_what_is_past_its_retention(store: Store, db_url: str) -> None:
+    from renderer.backoffice.cli import add_purge_arguments, run_purge
+
+    old, recent, pending = send(store, "tag"), send(store, "tag"), send(store, "tag")
+    camille = agent(store, "camille@tours.example", "proprete")
+    dossiers = Dossiers(store)
+    for ref in (old, recent):
+        dossiers.change_status(camille, ref, "en_instruction")
+        dossiers.change_status(camille, ref, "accepte")
+    submission = store.submission(old)
+    assert submission is not None
+    store.save_file(submission.draft_id, "photo", "photo.png", "image/png", b"\x89PNG")
+    store._write("UPDATE dossiers SET decided_at = '2023-01-01T00:00:00.000+00:00', "
+                 "created_at = '2022-12-01T00:00:00.000+00:00' WHERE reference = ?", (old,))
+    store._write("UPDATE dossiers SET created_at = '2020-01-01T00:00:00.000+00:00' "
+                 "WHERE reference = ?", (pending,))
+    digest = store.save_journey_version("demo", "x", "demo.yaml")
+    abandoned = store.create_draft("demo", digest, "a")
+    kept = store.create_draft("demo", digest, "a")
+    store._write("UPDATE drafts SET updated_at = '2020-01-01T00:00:00.000+00:00' WHERE id = ?",
+                 (abandoned.id,))
+    parser = argparse.ArgumentParser()
+    add_purge_arguments(parser)
+    out = io.StringIO()
+    args = parser.parse_args([str(ROOT / "journeys"), "--db", db_url, "--dry-run"])
+    assert run_purge(args, out, io.StringIO()) == 0
+    assert f"would delete dossier {old} (signalement-voirie, decided 2023-01-01)" in out.getvalue()
+    assert "1 dossier(s), 1 expired draft(s), 1 file(s)" in out.getvalue()
+    assert dossiers.get(old) is not None  # a dry run deletes nothing
+    out = io.StringIO()
+    args = parser.parse_args([str(ROOT / "journeys"), "--db", db_url])
+    assert run_purge(args, out, io.StringIO()) == 0
+    assert "deleted 1 dossier(s), 1 expired draft(s), 1 file(s)" in out.getvalue()
+    assert dossiers.get(old) is None and store.submission(old) is None
+    assert store.get_draft(submission.draft_id) is None
+    assert store._one("SELECT COUNT(*) FROM files WHERE draft_id = ?",
+                      (submission.draft_id,))[0] == 0
+    assert dossiers.history(old) == []
+    # Kept: decided within its retention, still being processed however old, a live draft.
+    assert dossiers.get(recent) is not None and dossiers.get(pending) is not None
+    assert store.get_draft(kept.id) is not None and store.get_draft(abandoned.id) is None
+    purged = [e for e in audit.entries(store, old) if e.action == "purge"]
+    assert len(purged) == 1 and purged[0].before["status"] == "accepte"
+    assert "zoe" not in str(purged[0].before)
+    assert audit.verify(store) == []
