@@ -39,20 +39,17 @@ def _digest(previous: str, at: str, agent: str | None, action: str, reference: s
 
 def record(store: Store, conn: Any, agent_id: str | None, action: str, reference: str | None,
            before: Any = None, after: Any = None) -> None:
-    """Append an entry inside the caller's (exclusive) transaction."""
+    """Append an entry inside the caller's exclusive transaction (which numbers it)."""
     row = store._execute(
-        conn,
-        "SELECT hash FROM audit_log WHERE hash NOT IN "
-        "(SELECT previous_hash FROM audit_log) LIMIT 1",
-    ).fetchone()
-    previous = str(row[0]) if row else GENESIS
+        conn, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
+    seq, previous = (int(row[0]) + 1, str(row[1])) if row else (1, GENESIS)
     at = now()
     b, a = json.dumps(before, ensure_ascii=False), json.dumps(after, ensure_ascii=False)
     store._execute(
         conn,
-        "INSERT INTO audit_log (id, at, agent_id, action, reference, before, after, "
-        "previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (secrets.token_urlsafe(12), at, agent_id, action, reference, b, a, previous,
+        "INSERT INTO audit_log (id, seq, at, agent_id, action, reference, before, after, "
+        "previous_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (secrets.token_urlsafe(12), seq, at, agent_id, action, reference, b, a, previous,
          _digest(previous, at, agent_id, action, reference, b, a)),
     )
 
@@ -64,7 +61,7 @@ def entries(store: Store, reference: str | None = None) -> list[AuditEntry]:
     if reference is not None:
         query += " WHERE reference = ?"
         params = (reference,)
-    rows = store._all(query + " ORDER BY at, id", params)
+    rows = store._all(query + " ORDER BY seq", params)
     return [AuditEntry(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), json.loads(r[6]))
             for r in rows]
 

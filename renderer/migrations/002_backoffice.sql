@@ -90,10 +90,12 @@ CREATE TABLE agent_sessions (
     expires_at TEXT NOT NULL
 );
 
--- Append-only: every agent action, who, when, what, before and after. Each row carries the
--- hash of the previous row and of itself, so that a row changed or removed later shows.
+-- Append-only: every agent action, who, when, what, before and after, numbered by `seq` in
+-- the exclusive transaction of the action. Each row carries the hash of the previous row and
+-- of itself, so that a row changed or removed later shows.
 CREATE TABLE audit_log (
     id TEXT PRIMARY KEY,
+    seq INTEGER NOT NULL UNIQUE,
     at TEXT NOT NULL,
     agent_id TEXT,
     action TEXT NOT NULL,
@@ -103,8 +105,7 @@ CREATE TABLE audit_log (
     previous_hash TEXT NOT NULL,
     hash TEXT NOT NULL UNIQUE
 );
-CREATE INDEX audit_log_at ON audit_log (at, id);
-CREATE INDEX audit_log_previous ON audit_log (previous_hash);
+CREATE INDEX audit_log_reference ON audit_log (reference, seq);
 
 -- Failed attempts (login by e-mail and address, follow-up tokens by address), for throttling
 -- that every process of the service shares.
