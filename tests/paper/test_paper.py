@@ -17,13 +17,14 @@ from hypothesis import HealthCheck, given, settings
 
 from designer.compiled import CompiledJourney
 from designer.loading import load_journey, load_text
+from designer.organisation import journey_files
 from designer.paper.layout import lay_out
 from designer.paper.pdf import to_pdf
 from designer.paper.walk import follow
 from designer.personas import find_personas
 from designer.run import Run
 
-JOURNEYS = sorted((Path(__file__).resolve().parents[2] / "journeys").glob("*.yaml"))
+JOURNEYS = journey_files([Path(__file__).resolve().parents[2] / "journeys"])
 
 
 def online(journey: CompiledJourney, answers: dict[str, Any],
