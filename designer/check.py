@@ -9,7 +9,6 @@ from pathlib import Path
 from designer.findings import Finding, sort_findings
 from designer.loading import Loaded, load_journey
 from designer.organisation import OrganisationCache, is_organisation_file
-from designer.routing import service_findings
 
 
 class NoSuchPath(Exception):
@@ -70,10 +69,6 @@ def check_paths(paths: Iterable[str | Path]) -> Portfolio:
         portfolio.loaded.append(loaded)
         if loaded.journey is None:
             continue
-        if loaded.journey.routing:
-            loaded.findings = sort_findings(
-                loaded.findings + service_findings(loaded.journey, organisations.beside(file))
-            )
         jid = loaded.journey.id
         if jid in owners:
             first = owners[jid]

@@ -68,7 +68,7 @@ RULES: dict[str, Rule] = {
 #: rule has its page, docs/rules/<slug>.md; tests/engine/test_rule_map.py checks this map
 #: against that page's example and against the code.
 EMITTED_BY: dict[str, tuple[str, ...]] = {
-    "yaml-syntax": ("designer.source", "designer.loading"),
+    "yaml-syntax": ("designer.source", "designer.loading", "designer.organisation"),
     "schema": ("designer.source", "designer.validation"),
     "duplicate-id": ("designer.graph", "designer.check"),
     "unknown-target": ("designer.graph",),
@@ -81,6 +81,9 @@ EMITTED_BY: dict[str, tuple[str, ...]] = {
     "unreachable": ("designer.graph", "designer.analysis.conditions"),
     "dead-end": ("designer.graph", "designer.analysis.conditions"),
     "impossible-condition": ("designer.analysis.conditions",),
+    "unknown-service": ("designer.routing",),
+    "unrouted-submission": ("designer.analysis.routing",),
+    "impossible-route": ("designer.analysis.routing",),
     "always-true-condition": ("designer.analysis.conditions",),
     "duplicate-question": ("designer.analysis.hygiene",),
     "unused-answer": ("designer.analysis.hygiene",),

@@ -18,7 +18,6 @@ from designer.compiled import CompiledJourney
 from designer.findings import Finding, Severity
 from designer.loading import load_text
 from designer.organisation import OrganisationCache, Service, is_organisation_file
-from designer.routing import service_findings
 from renderer.store import Store, content_hash
 
 MAX_VERSIONS_CACHED = 64
@@ -130,8 +129,6 @@ def load_catalog(paths: str | Path | list[str | Path], store: Store) -> Catalog:
         organisation = organisations.beside(file)
         if organisation is not None and organisation.organisation is not None:
             catalog.services.update(organisation.organisation.services)
-        if loaded.journey is not None:
-            findings += service_findings(loaded.journey, organisation)
         errors = _error_lines(findings)
         if loaded.journey is None or errors:
             catalog.refused.append(Refused(str(file), errors or [f"{file}: not a journey"]))

@@ -216,7 +216,8 @@ def test_routing_conditions_are_type_checked() -> None:
           when: inconnu > 3
     """), "j.yaml")
     rules = sorted((f.rule, f.line) for f in loaded.findings)
-    assert rules == [("unknown-name", 21), ("unknown-option", 19)]
+    # (No organisation file beside j.yaml: its services are unknown too.)
+    assert rules == [("unknown-name", 21), ("unknown-option", 19), ("unknown-service", 17)]
 
 
 # -- routing a dossier ----------------------------------------------------------------

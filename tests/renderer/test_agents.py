@@ -95,7 +95,7 @@ def test_the_confirmation_gives_the_follow_up_link_and_the_dossier_is_routed(app
     page = signal(TestClient(app), "feu")
     reference = parse(page).reference
     assert reference
-    match = re.search(r'href="(http://testserver/-/suivi/([0-9a-f]+))" data-follow', page)
+    match = re.search(r'href="(http://testserver/-/suivi/([0-9a-f]+))"[^>]* data-follow', page)
     assert match
     d = Dossiers(store_of(app)).get(reference)
     assert d is not None and d.service == "eclairage" and d.status == "en_construction"
