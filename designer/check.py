@@ -10,6 +10,7 @@ from designer.cases import is_cases_file
 from designer.check_messages import msg
 from designer.findings import Finding, sort_findings
 from designer.loading import Analysis, Loaded, load_journey
+from designer.organisation import OrganisationCache, is_organisation_file
 
 
 class NoSuchPath(Exception):
@@ -18,7 +19,13 @@ class NoSuchPath(Exception):
 
 def journey_files(paths: Iterable[str | Path]) -> list[Path]:
     """The journey files named, folders expanded to every ``*.yaml``/``*.yml`` below them
-    (test cases, ``*.cases.yaml``, are not journeys)."""
+    (organisation files and test cases, ``*.cases.yaml``, are not journeys)."""
+    return [f for f in yaml_files(paths) if not is_organisation_file(f)]
+
+
+def yaml_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The files named, folders expanded to every ``*.yaml``/``*.yml`` below them but
+    test cases."""
     files: list[Path] = []
     for raw in paths:
         p = Path(raw)
@@ -36,10 +43,12 @@ def journey_files(paths: Iterable[str | Path]) -> list[Path]:
 
 @dataclass
 class Portfolio:
-    """Journeys checked together: each one's result plus the portfolio's own findings."""
+    """Journeys checked together: each one's result plus the portfolio's own findings
+    (and those of the organisation files among them)."""
 
     loaded: list[Loaded] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    organisations: int = 0
 
     @property
     def all_findings(self) -> list[Finding]:
@@ -58,7 +67,12 @@ def check_paths(
     ``analyses``: those run after the structural checks (default_analyses())."""
     portfolio = Portfolio()
     owners: dict[str, Loaded] = {}
-    for file in journey_files(paths):
+    organisations = OrganisationCache()
+    for file in yaml_files(paths):
+        if is_organisation_file(file):
+            portfolio.organisations += 1
+            portfolio.findings.extend(organisations.load(file).findings)
+            continue
         loaded = load_journey(file, analyses=analyses)
         portfolio.loaded.append(loaded)
         if loaded.journey is None or loaded.journey.unsure.journey_id:

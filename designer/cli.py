@@ -86,6 +86,10 @@ COMMANDS: tuple[Command, ...] = (
             "designer.commands.test"),
     Command("studio", "the designers' workbench in the browser", "renderer.studio.cli",
             add_arguments="add_studio_arguments", run="run_studio", long_running=True),
+    Command("agent", "create and list the back office's agents", "renderer.backoffice.cli",
+            add_arguments="add_agent_arguments", run="run_agent"),
+    Command("purge", "delete the dossiers past their retention and the expired drafts",
+            "renderer.backoffice.cli", add_arguments="add_purge_arguments", run="run_purge"),
 )
 
 class _Parser(argparse.ArgumentParser):

@@ -110,6 +110,16 @@ class Unsure:
 
 
 @dataclass
+class RouteInfo:
+    """One entry of `routing`: dossiers go to ``service`` when ``when`` holds (``None``: always)."""
+
+    service: str
+    when: Expr | None
+    index: int
+    path: Path
+
+
+@dataclass
 class CompiledJourney:
     """A journey ready to be run, analysed and rendered."""
 
@@ -121,6 +131,8 @@ class CompiledJourney:
     computed: dict[str, Expr | None] = field(default_factory=dict)
     expressions: list[ParsedExpression] = field(default_factory=list)
     _branches: dict[str, list[BranchInfo]] = field(default_factory=dict)
+    #: Which service receives a dossier, tried in order at submission.
+    routing: list[RouteInfo] = field(default_factory=list)
     _by_step: dict[str, list[QuestionInfo]] = field(default_factory=dict)
     _by_repeat: dict[str, list[QuestionInfo]] = field(default_factory=dict)
     graph: nx.DiGraph = field(default_factory=nx.DiGraph)
@@ -300,6 +312,11 @@ class _Compiler:
                         when = self.expression(b.when, bpath + ("when",))
                     branches.append(BranchInfo(sid, b.goto, when, i, bpath, b.when is None))
             self.journey._branches[sid] = branches
+        for i, route in enumerate(model.routing):
+            rpath = ("routing", i)
+            rwhen = self.expression(route.when, rpath + ("when",)) if route.when is not None \
+                else None
+            self.journey.routing.append(RouteInfo(route.service, rwhen, i, rpath))
         return self.journey
 
 

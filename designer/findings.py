@@ -46,6 +46,10 @@ RULES: dict[str, Rule] = {
         Rule("unreachable", Severity.ERROR, "a step or outcome that no path reaches"),
         Rule("dead-end", Severity.ERROR, "a step from which no outcome can be reached"),
         Rule("impossible-condition", Severity.ERROR, "a condition that can never hold"),
+        Rule("unknown-service", Severity.ERROR, "a routing entry naming no declared service"),
+        Rule("unrouted-submission", Severity.ERROR,
+             "a submission some answers send to no service"),
+        Rule("impossible-route", Severity.ERROR, "a routing entry no submission takes"),
         Rule("always-true-condition", Severity.WARNING, "a condition that always holds"),
         Rule("duplicate-question", Severity.WARNING, "the same thing asked twice in one run"),
         Rule("unused-answer", Severity.WARNING, "an answer used by nothing, with no purpose"),
@@ -68,7 +72,7 @@ RULES: dict[str, Rule] = {
 #: rule has its page, docs/rules/<slug>.md; tests/engine/test_rule_map.py checks this map
 #: against that page's example and against the code.
 EMITTED_BY: dict[str, tuple[str, ...]] = {
-    "yaml-syntax": ("designer.source", "designer.loading"),
+    "yaml-syntax": ("designer.source", "designer.loading", "designer.organisation"),
     "schema": ("designer.source", "designer.validation"),
     "duplicate-id": ("designer.graph", "designer.check"),
     "unknown-target": ("designer.graph", "designer.check"),
@@ -81,6 +85,9 @@ EMITTED_BY: dict[str, tuple[str, ...]] = {
     "unreachable": ("designer.graph", "designer.analysis.conditions"),
     "dead-end": ("designer.graph", "designer.analysis.conditions"),
     "impossible-condition": ("designer.analysis.conditions",),
+    "unknown-service": ("designer.routing",),
+    "unrouted-submission": ("designer.analysis.routing",),
+    "impossible-route": ("designer.analysis.routing",),
     "always-true-condition": ("designer.analysis.conditions",),
     "duplicate-question": ("designer.analysis.hygiene",),
     "unused-answer": ("designer.analysis.hygiene",),

@@ -97,6 +97,15 @@ def load_text(
                 # structural checks above already ran. The tests run them in strict mode.
                 log.exception("%s: the analysis %s failed", file,
                               getattr(analysis, "__name__", analysis))
+    if journey.routing:
+        # The services a journey routes to are declared beside it (designer.organisation);
+        # checked after the analyses, which an unknown service must not stop.
+        from designer.organisation import load_organisation, organisation_beside
+        from designer.routing import service_findings
+
+        beside = organisation_beside(file)
+        findings += service_findings(
+            journey, load_organisation(beside) if beside is not None else None)
     return Loaded(file, journey, sort_findings(findings))
 
 

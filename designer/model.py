@@ -466,6 +466,33 @@ class Outcome(Element):
     link: Link | None = _doc("Link", "Where to go next.", default=None)
 
 
+SERVICE_ID = r"^[a-z][a-z0-9_-]*$"
+#: A retention period: a number and a unit, in English or French (``2 years``, ``6 mois``).
+RETENTION = r"^[1-9][0-9]{0,3} (day|days|month|months|year|years|jour|jours|mois|an|ans)$"
+ServiceId = Annotated[
+    str,
+    StringConstraints(pattern=SERVICE_ID),
+    Field(
+        title="Service",
+        description="The id of a service declared in the organisation file "
+        "(organisation.yaml beside the journeys), e.g. proprete.",
+    ),
+]
+
+
+class Route(Element):
+    """One entry of `routing`: dossiers go to `service` when `when` holds."""
+
+    service: ServiceId
+    when: Expression | bool | None = _doc(
+        "When",
+        "The condition, on the answers at submission, to send the dossier to this service; "
+        "the first entry whose condition holds is taken. Leave it out on the last entry to "
+        "make it the default.",
+        default=None,
+    )
+
+
 class Journey(Element):
     """One administrative procedure described as a graph of steps ending in outcomes."""
 
@@ -519,6 +546,27 @@ class Journey(Element):
     )
     steps: dict[Identifier, Step] = _doc("Steps", "Step id → step, in reading order.")
     outcomes: dict[Identifier, Outcome] = _doc("Outcomes", "Outcome id → outcome.")
+    retention: Annotated[str, StringConstraints(pattern=RETENTION)] | None = _doc(
+        "Retention",
+        "How long a decided dossier is kept, e.g. `2 years` or `6 mois`; `parcours purge` "
+        "deletes it, with its files, once this time has passed since the decision. "
+        "Without it, dossiers are kept until someone deletes them.",
+        default=None,
+    )
+    routing: list[Route] = _doc(
+        "Routing",
+        "Which service of the organisation receives a submitted dossier: a list of "
+        "{service, when} entries, the first whose condition holds on the answers is taken. "
+        "Without routing, dossiers reach no service (only administrators see them).",
+        default_factory=list,
+    )
+
+
+def retention_days(text: str) -> int:
+    """Days in a retention period of the format (``2 years`` → 730; a month is 30 days)."""
+    number, unit = text.split()
+    per = {"day": 1, "jour": 1, "month": 30, "mois": 30, "year": 365, "an": 365}
+    return int(number) * per[unit.rstrip("s") if unit != "mois" else "mois"]
 
 
 def journey_schema() -> dict[str, Any]:

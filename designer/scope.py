@@ -212,5 +212,9 @@ def check_expressions(journey: CompiledJourney, precedence: Precedence | None) -
         for branch in journey.branches(sid):
             checker.check(branch.when, branch.path + ("when",), Place(sid, float("inf")),
                           ValueType.BOOLEAN)
+    for route in journey.routing:
+        # Evaluated at submission: every answer of the path may be read (unanswered: null).
+        checker.check(route.when, route.path + ("when",), Place(None, float("inf")),
+                      ValueType.BOOLEAN)
     return checker.findings
 

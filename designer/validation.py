@@ -26,6 +26,7 @@ from designer.model import (
     Journey,
     Link,
     Outcome,
+    Route,
     Step,
 )
 from designer.repair import SetAside, set_aside
@@ -97,6 +98,8 @@ def _model_at(data: Any, path: Path) -> type[BaseModel] | None:
         return Outcome
     if shape[0] == "outcomes" and len(shape) == 3 and shape[2] == "link":
         return Link
+    if shape[0] == "routing" and len(shape) == 2:
+        return Route
     if len(shape) >= 2 and shape[-2] == "next" and isinstance(shape[-1], int):
         return Branch
     if len(shape) >= 2 and shape[-2] == "checks" and isinstance(shape[-1], int):
@@ -104,13 +107,18 @@ def _model_at(data: Any, path: Path) -> type[BaseModel] | None:
     return None
 
 
-def _message(err: dict[str, Any], data: Any, path: Path) -> Message:
+def _message(
+    err: dict[str, Any], data: Any, path: Path, root: type[BaseModel] = Journey
+) -> Message:
     kind = err["type"]
     loc = err["loc"]
     name = str(path[-1]) if path else "journey"
     ctx = err.get("ctx", {})
     if kind == "extra_forbidden":
-        model = _model_at(data, path[:-1])
+        parent = path[:-1]
+        # Another root (organisation.yaml) names the model of a mapping itself.
+        model = (_model_at(data, parent) if root is Journey
+                 else root.model_at(parent))  # type: ignore[attr-defined]
         if model is None:
             return msg("schema.unknown-key", name=name)
         known = list(model.model_fields)
@@ -177,7 +185,18 @@ def validate(doc: Document) -> tuple[Journey | None, list[Finding], SetAside]:
         return None, findings, aside
 
 
-def _findings(doc: Document, exc: ValidationError) -> tuple[
+def validate_as(doc: Document, root: type[BaseModel]) -> tuple[BaseModel | None, list[Finding]]:
+    """Validate a positioned document against ``root``, another model than ``Journey``
+    (``organisation.yaml``), which names the model of a mapping for "did you mean" with a
+    ``model_at(path)`` class method. Not tolerant: a file this small is fixed in one go."""
+    try:
+        return root.model_validate(doc.data), []
+    except ValidationError as exc:
+        findings, _ = _findings(doc, exc, root)
+        return None, findings
+
+
+def _findings(doc: Document, exc: ValidationError, root: type[BaseModel] = Journey) -> tuple[
     list[Finding], list[tuple[Path, str | None]]
 ]:
     """The findings of a failed validation, and the places that failed (for set_aside)."""
@@ -216,7 +235,7 @@ def _findings(doc: Document, exc: ValidationError) -> tuple[
     for path, err in deepest:
         missing = str(err["loc"][-1]) if err["type"] == "missing" else None
         places.append((path, missing))
-        message = _message(err, doc.data, path)
+        message = _message(err, doc.data, path, root)
         if (path, message) in seen:
             continue
         seen.add((path, message))

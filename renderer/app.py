@@ -30,6 +30,9 @@ their names:
   whose button POSTs, ``resume_link_post``);
 - ``/-/reports`` and ``/-/reports/J``, ``portfolio_report`` and ``journey_report`` (and
   ``portfolio_report_json``, ``journey_report_json`` for ``.json``): the auditors' reports;
+- ``/-/agents/…``, ``agents_*``: the agents' back office (login, dossier list, a dossier and
+  its actions, its files);
+- ``/-/suivi/T``, ``follow`` and ``follow_post``: the citizen's follow-up of a dossier;
 - ``/static/…``, ``static``: the CSS and the two scripts;
 - ``/-/health``, ``/-/ready``, ``/-/metrics``: for the operators (:mod:`renderer.observe`).
 """
@@ -46,8 +49,20 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from renderer.agents.dossiers import (
+    annotate_post,
+    dossier_list,
+    dossier_page,
+    file_download,
+    message_post,
+    reassign_post,
+    status_post,
+)
+from renderer.agents.login import login_page, login_post, logout
 from renderer.auditors.reports import journey_report, portfolio_report
+from renderer.backoffice.notifier import worker_lifespan
 from renderer.citizens.drafts import start
+from renderer.citizens.follow import follow_file, follow_page, follow_post
 from renderer.citizens.front import front_door, start_page
 from renderer.citizens.resume import (
     resume_link,
@@ -77,6 +92,9 @@ def create_app(
     max_body: int | None = None,
     today: datetime.date | None = None,
     settings: Settings | None = None,
+    smtp_url: str | None = None,
+    mail_dir: str | Path | None = None,
+    base_url: str | None = None,
 ) -> Starlette:
     """The citizen's application for the journeys of a folder (or a list of files).
 
@@ -86,19 +104,31 @@ def create_app(
     ``max_body`` bounds request bodies (default: 1 MB plus the largest file a journey accepts).
     ``settings`` (:mod:`renderer.config`, docs/operations.md): public URL, trusted hosts,
     files folder, timeouts, the purge job; when given, its ``database_url`` is the database.
+    While it serves, a worker delivers the notifications: over ``smtp_url`` (default
+    ``PARCOURS_SMTP_URL``), else as ``.eml`` files in ``mail_dir`` (default
+    ``PARCOURS_MAIL_DIR``; with neither, they wait in the outbox); their links start with
+    ``base_url`` (default ``PARCOURS_BASE_URL``).
     """
     if settings is not None:
         db_url = settings.database_url
+        smtp_url = smtp_url or settings.smtp_url or None
+        base_url = base_url or settings.public_url or None
     parcours = Parcours(journeys_dir_or_paths, db_url, secret, reload, max_body, today,
                         settings)
     job = PurgeJob(parcours.store) if settings is not None and settings.purge else None
+    notifications = worker_lifespan(db_url, journeys_dir_or_paths, smtp_url=smtp_url,
+                                    mail_dir=mail_dir, base_url=base_url)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if job is not None:
             job.start()
         try:
-            yield
+            if notifications is not None:
+                async with notifications(app):
+                    yield
+            else:
+                yield
         finally:
             if job is not None:
                 job.stop()
@@ -118,6 +148,29 @@ def create_app(
         Route("/-/reports/{journey}.json", journey_report, methods=["GET"],
               name="journey_report_json"),
         Route("/-/reports/{journey}", journey_report, methods=["GET"], name="journey_report"),
+        # The agents' back office (renderer.agents): every page checks the agent's session
+        # and rights on the server.
+        Route("/-/agents/login", login_page, methods=["GET"], name="agents_login"),
+        Route("/-/agents/login", login_post, methods=["POST"], name="agents_login_post"),
+        Route("/-/agents/logout", logout, methods=["POST"], name="agents_logout"),
+        Route("/-/agents/", dossier_list, methods=["GET"], name="agents_dossiers"),
+        Route("/-/agents/dossiers/{reference}", dossier_page, methods=["GET"],
+              name="agents_dossier"),
+        Route("/-/agents/dossiers/{reference}/status", status_post, methods=["POST"],
+              name="agents_status"),
+        Route("/-/agents/dossiers/{reference}/service", reassign_post, methods=["POST"],
+              name="agents_reassign"),
+        Route("/-/agents/dossiers/{reference}/annotations", annotate_post, methods=["POST"],
+              name="agents_annotate"),
+        Route("/-/agents/dossiers/{reference}/messages", message_post, methods=["POST"],
+              name="agents_message"),
+        Route("/-/agents/dossiers/{reference}/files/{file}", file_download, methods=["GET"],
+              name="agents_file"),
+        # The citizen's follow-up of a sent dossier, by its secret token.
+        Route("/-/suivi/{token}", follow_page, methods=["GET"], name="follow"),
+        Route("/-/suivi/{token}", follow_post, methods=["POST"], name="follow_post"),
+        Route("/-/suivi/{token}/files/{file}", follow_file, methods=["GET"],
+              name="follow_file"),
         # The citizen's pages.
         Route("/{journey}/", start_page, methods=["GET"], name="start_page"),
         Route("/{journey}/start", start, methods=["POST"], name="start"),

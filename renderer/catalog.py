@@ -18,6 +18,7 @@ from designer.cases import is_cases_file
 from designer.compiled import CompiledJourney
 from designer.findings import Finding, Severity
 from designer.loading import load_text
+from designer.organisation import OrganisationCache, Service, is_organisation_file
 from renderer.store import Store, content_hash
 
 MAX_VERSIONS_CACHED = 64
@@ -56,6 +57,8 @@ class Catalog:
 
     entries: dict[str, Entry] = field(default_factory=dict)
     refused: list[Refused] = field(default_factory=list)
+    #: The services of the organisation files beside the served journeys, by id.
+    services: dict[str, Service] = field(default_factory=dict)
     _versions: dict[str, CompiledJourney] = field(default_factory=dict)
 
     def get(self, journey_id: str) -> Entry | None:
@@ -93,8 +96,9 @@ def journey_files(paths: str | Path | list[str | Path]) -> list[Path]:
         p = Path(item)
         if p.is_dir():
             files += sorted(x for x in p.iterdir() if x.suffix in (".yaml", ".yml")
-                           and x.is_file() and not is_cases_file(x))
-        else:
+                           and x.is_file() and not is_cases_file(x)
+                           and not is_organisation_file(x))
+        elif not is_organisation_file(p):
             files.append(p)
     return files
 
@@ -115,6 +119,7 @@ RESERVED_IDS = {"static": "the style sheets and scripts"}
 def load_catalog(paths: str | Path | list[str | Path], store: Store) -> Catalog:
     """Load every journey file named, serve the valid ones, record their versions in the store."""
     catalog = Catalog()
+    organisations = OrganisationCache()
     for file in journey_files(paths):
         try:
             raw = file.read_bytes()
@@ -123,7 +128,11 @@ def load_catalog(paths: str | Path | list[str | Path], store: Store) -> Catalog:
             catalog.refused.append(Refused(str(file), [f"{file}: cannot read the file: {exc}"]))
             continue
         loaded = _load_cached(source, str(file))
-        errors = _error_lines(loaded.findings)
+        findings = list(loaded.findings)
+        organisation = organisations.beside(file)
+        if organisation is not None and organisation.organisation is not None:
+            catalog.services.update(organisation.organisation.services)
+        errors = _error_lines(findings)
         if loaded.journey is None or errors:
             catalog.refused.append(Refused(str(file), errors or [f"{file}: not a journey"]))
             continue

@@ -48,6 +48,10 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
                         help="a TOML file of settings (default: $PARCOURS_CONFIG)")
     parser.add_argument("--reload", action="store_true",
                         help="re-read the journey files on each request (while editing them)")
+    parser.add_argument("--smtp", default=None, metavar="URL",
+                        help="send e-mails through smtp://HOST:PORT (default: PARCOURS_SMTP_URL; "
+                        "without one, .eml files are written to PARCOURS_MAIL_DIR or "
+                        "./parcours-mail)")
 
 
 def _settings(args: argparse.Namespace, err: TextIO) -> Settings | None:
@@ -57,7 +61,7 @@ def _settings(args: argparse.Namespace, err: TextIO) -> Settings | None:
         return load(args.config, overrides={
             "journeys": args.path, "host": args.host, "port": args.port,
             "database_url": args.db, "workers": args.workers, "public_url": args.public_url,
-            "reload": args.reload or None,
+            "reload": args.reload or None, "smtp_url": getattr(args, "smtp", None),
         })
     except ConfigError as exc:
         print(f"parcours serve: {exc}", file=err)
@@ -66,6 +70,7 @@ def _settings(args: argparse.Namespace, err: TextIO) -> Settings | None:
 
 def _app_or_error(settings: Settings, err: TextIO) -> Any:
     from renderer.app import create_app
+    from renderer.backoffice.delivery import BadSmtpUrl
     from renderer.store import StoreError
 
     if not Path(settings.journeys).exists():
@@ -73,7 +78,7 @@ def _app_or_error(settings: Settings, err: TextIO) -> Any:
         return None
     try:
         app = create_app(settings.journeys, reload=settings.reload, settings=settings)
-    except StoreError as exc:
+    except (StoreError, BadSmtpUrl) as exc:
         print(f"parcours serve: {exc}", file=err)
         return None
     return app

@@ -267,3 +267,14 @@ def pick_language(requested: str | None, available: list[str] | tuple[str, ...])
     if requested in available:
         return str(requested)
     return available[0] if available else DEFAULT
+
+
+def _merge_backoffice() -> None:
+    from renderer.i18n_backoffice import BACKOFFICE_MESSAGES
+
+    overlap = MESSAGES.keys() & BACKOFFICE_MESSAGES.keys()
+    assert not overlap, f"messages defined twice: {sorted(overlap)}"
+    MESSAGES.update(BACKOFFICE_MESSAGES)
+
+
+_merge_backoffice()

@@ -15,7 +15,7 @@ import json
 import re
 import secrets
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -419,12 +419,17 @@ class Store(FileStore):
 
     # -- submissions -------------------------------------------------------------------------
 
-    def submit(self, draft: Draft, answers: dict[str, Any], lang: str) -> tuple[str, bool]:
+    def submit(
+        self, draft: Draft, answers: dict[str, Any], lang: str,
+        then: Callable[[Any, str], None] | None = None,
+    ) -> tuple[str, bool]:
         """Write the dossier of a draft once; return (reference, created).
 
         The draft id is the idempotency key (UNIQUE): a double click or a replayed request
         finds the existing row and returns the same reference. The dossier and the draft's
-        ``submitted`` flag are written in one transaction: never half a dossier.
+        ``submitted`` flag are written in one transaction: never half a dossier. ``then``
+        (connection, reference) runs in that transaction when the dossier is new: the back
+        office opens its processing and queues its notifications there.
         """
         existing = self.submission_for_draft(draft.id)
         if existing:
@@ -449,6 +454,8 @@ class Store(FileStore):
                     self._execute(
                         conn, "DELETE FROM resume_keys WHERE draft_id = ?", (draft.id,)
                     )
+                    if created and then is not None:
+                        then(conn, reference)
                 if not created:
                     found = self.submission_for_draft(draft.id)
                     assert found is not None

@@ -27,6 +27,7 @@ from .hygiene import (
     single_options,
     unused_answers,
 )
+from .routing import routing_rules
 from .start_page import stated_duration
 
 Rule = Callable[[Context], list[Finding]]
@@ -35,6 +36,7 @@ Rule = Callable[[Context], list[Finding]]
 RULES: list[Rule] = [
     impossible_and_always,
     dead_ends,
+    routing_rules,
     duplicate_questions,
     unused_answers,
     obtainable_data,

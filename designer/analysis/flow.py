@@ -172,11 +172,23 @@ class Interpreter:
         answer of one diamond is not carried through the hundreds that follow.
         """
         last: dict[str, int] = {}
+        routed: set[str] = set()
+        for entry in self.journey.routing:
+            routed |= self.expand(entry.when)
         for i, node in enumerate(order):
             if node in self.journey.steps:
                 for name in self.step_uses(node):
                     last[name] = i
+            elif routed and self.submits(node):
+                # The routing reads the answers at submission: keep them to the outcome.
+                for name in routed:
+                    last[name] = i
         return last
+
+    def submits(self, node: str) -> bool:
+        """Whether a node is an outcome that sends a dossier (where routing is evaluated)."""
+        outcome = self.journey.outcomes.get(node)
+        return outcome is not None and outcome.kind == "submit"
 
     # ----------------------------------------------------------------- the pass
     def run(self) -> Facts:

@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         shown = findings
     if args.rule:
         shown = [f for f in shown if f.rule in args.rule]
-    files = len(portfolio.loaded)
+    files = len(portfolio.loaded) + portfolio.organisations
     if files == 0:
         print(msg("cli.no-journey").say(lang), file=sys.stderr)
         return 2

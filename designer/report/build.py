@@ -36,6 +36,7 @@ from designer.report.model import (
     QuestionRefOut,
     RangeOut,
     ReadabilityOut,
+    ServiceShareOut,
     SharedConceptOut,
     SideOut,
     StepOut,
@@ -414,6 +415,7 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
                 costs=costs,
                 memo=memo,
             )
+            report.routing = _routing(journey, pm.reach)
             report.submitted = SubmittedOut(
                 runs=sm.total,
                 questions=_range(sm.questions),
@@ -475,6 +477,20 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
     report.graph = graph_out(journey, loaded.findings, median_path, lang)
     report.worst_problems = worst_problems(report)
     return report
+
+
+def _routing(journey: CompiledJourney, reach: dict[str, float]) -> list[ServiceShareOut]:
+    """Each service's share of the dossiers, largest first (none without `routing`)."""
+    if not journey.routing:
+        return []
+    from designer.analysis import Context
+    from designer.analysis.routing import service_shares
+
+    shares = service_shares(Context(journey), reach)
+    return [
+        ServiceShareOut(service=k, share=round(v, 4))
+        for k, v in sorted(shares.items(), key=lambda kv: (-kv[1], kv[0] or ""))
+    ]
 
 
 def report_file(path: str | Path, lang: str | None = None) -> JourneyReport:

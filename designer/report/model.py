@@ -83,6 +83,16 @@ class SubmittedOut(_Model):
     minutes_slow: RangeOut | None = None
 
 
+class ServiceShareOut(_Model):
+    """One service and the share of the journey's dossiers it receives."""
+
+    service: str | None = Field(description="The service id (null: dossiers no route matches).")
+    share: float = Field(
+        description="Share of the dossiers sent, if a citizen takes every branch and every "
+        "possible route with equal chance."
+    )
+
+
 class SizeOut(_Model):
     """Counts of the journey's elements."""
 
@@ -302,6 +312,11 @@ class JourneyReport(_Model):
         default=None, description="Minutes for the slower reader-typist profile."
     )
     submitted: SubmittedOut | None = None
+    routing: list[ServiceShareOut] = Field(
+        default_factory=list,
+        description="Which service receives which share of the dossiers (journeys with "
+        "`routing`), largest first.",
+    )
     time_model: TimeModelOut | None = None
     structure: StructureOut | None = None
     coverage: list[CoverageOut] = Field(default_factory=list)

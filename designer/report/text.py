@@ -48,6 +48,9 @@ def journey_text(r: JourneyReport) -> str:
             f"  to send an application: median {_fmt(s.questions.median)} questions, "
             f"{_fmt(s.minutes.median)} min ({_count(s.runs)} runs)"
         )
+    if r.routing:
+        shares = ", ".join(f"{x.service or '(no service)'} {x.share:.0%}" for x in r.routing)
+        lines.append(f"  dossiers by service: {shares}")
     if r.size:
         lines.append(
             f"  size: {r.size.steps} steps, {r.size.questions} questions, "

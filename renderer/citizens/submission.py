@@ -9,11 +9,12 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from designer.answers import answer_text, date_text, decode, encode
+from designer.answers import date_text, decode, encode
+from renderer.answers import review_sections
+from renderer.backoffice.dossiers import Dossiers
+from renderer.backoffice.intake import opener
 from renderer.catalog import Entry
 from renderer.citizens.drafts import Context, draft_context, draft_or_redirect, draft_page, node_url
-from renderer.controls import SELECT_THRESHOLD
-from renderer.i18n import t
 from renderer.observe import SUBMISSIONS
 from renderer.store import Submission
 from renderer.web import (
@@ -55,46 +56,11 @@ def _last_page_url(request: Request, ctx: Context) -> str:
     return url(request, "start_page", journey=ctx.id)
 
 
-def _anchor(q: Any) -> str:
-    """The id of a question's first input on its page (where a Change link lands)."""
-    if q.type == "choice" and len(q.options or {}) > SELECT_THRESHOLD:
-        return str(q.id)
-    if q.type in ("yesno", "choice", "multichoice"):
-        return f"{q.id}-0"
-    return {"date": f"{q.id}-day", "address": f"{q.id}-street"}.get(q.type, q.id)
-
-
 def _review(request: Request, ctx: Context, lang: str) -> list[dict[str, Any]]:
-    j = ctx.journey
-    sections = []
-    for step_id, rows in ctx.run.review():
-        lines = []
-        for q, value in rows:
-            if q.type == "repeat":
-                for index, item in enumerate(value or []):
-                    for iq in j.item_questions(q.id):
-                        if iq.answers and iq.id in item:
-                            lines.append({
-                                "label": f"{j.text(q.label, lang)} {index + 1}"
-                                + t("colon", lang) + " ",
-                                "question": j.text(iq.label, lang),
-                                "value": answer_text(j, iq, item[iq.id], lang),
-                                "qid": q.id,
-                                "anchor": f"{q.id}-{index}",
-                            })
-                continue
-            lines.append({
-                "label": "", "question": j.text(q.label, lang),
-                "value": answer_text(j, q, value, lang), "qid": q.id,
-                "anchor": _anchor(q),
-            })
-        if lines:
-            sections.append({
-                "step": step_id, "title": j.text(j.steps[step_id].title, lang), "rows": lines,
-                "change_url": url(request, "step", {"change": "1"}, journey=ctx.id,
-                                  step=step_id),
-            })
-    return sections
+    return review_sections(
+        ctx.journey, ctx.run, lang,
+        lambda step_id: url(request, "step", {"change": "1"}, journey=ctx.id, step=step_id),
+    )
 
 
 def submit(request: Request) -> Response:
@@ -111,8 +77,11 @@ def submit(request: Request) -> Response:
         if outcome is None or ctx.journey.outcomes[outcome].kind != "submit":
             return redirect(request, node_url(request, ctx, ctx.run.current), who)
         kept = ctx.run.kept_answers()
-        _reference, created = parcours(request).store.submit(
-            ctx.draft, encode({"outcome": outcome, "answers": kept}), who.lang
+        app = parcours(request)
+        # The dossier is routed and its processing opened in the submission's transaction.
+        then = opener(app.store, app.catalog.services, ctx.journey, kept, who.lang, app.today())
+        _reference, created = app.store.submit(
+            ctx.draft, encode({"outcome": outcome, "answers": kept}), who.lang, then=then
         )
         if created:
             SUBMISSIONS.labels(entry.id).inc()
@@ -151,8 +120,14 @@ def confirmation(request: Request) -> Response:
     j = ctx.journey
     lang = journey_lang(j, who.lang)
     outcome = j.outcomes[decode(submission.answers)["outcome"]]
+    dossiers = Dossiers(parcours(request).store)
+    follow = None
+    if dossiers.get(submission.reference) is not None:
+        token = dossiers.follow_token(submission.reference)
+        follow = str(request.url.replace(path=url(request, "follow", token=token), query=""))
     return render(request, "confirmation.html", {
         "lang": lang, "reference": submission.reference, "outcome": outcome,
+        "follow_url": follow,
     }, who=who, journey=j)
 
 

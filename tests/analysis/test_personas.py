@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from designer.cases import is_cases_file
 from designer.commands.personas import add_arguments as add_personas_arguments
 from designer.commands.personas import run as run_personas
 from designer.loading import load_journey, load_text
+from designer.organisation import journey_files
 from designer.personas import as_json, find_personas
 from designer.run import Run
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = datetime.date(2026, 3, 1)
-EXAMPLES = sorted(p for p in (ROOT / "journeys").glob("*.yaml") if not is_cases_file(p))
+EXAMPLES = sorted(journey_files([(ROOT / "journeys")]))
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)

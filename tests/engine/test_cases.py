@@ -12,6 +12,7 @@ import pytest
 from designer.cases import append_cases, case_entry, cases_path, is_cases_file, read_cases
 from designer.check import check_paths
 from designer.cli import main
+from designer.organisation import is_organisation_file
 from designer.testing import play, run_cases, test_file
 
 from .helpers import HEADER, load
@@ -237,7 +238,8 @@ def test_personas_saved_as_cases_keep_the_file_and_pass(tmp_path: Path) -> None:
     assert append_cases(target, again) == 0
 
 
-EXAMPLES = [p for p in sorted((ROOT / "journeys").rglob("*.yaml")) if not is_cases_file(p)]
+EXAMPLES = [p for p in sorted((ROOT / "journeys").rglob("*.yaml"))
+            if not is_cases_file(p) and not is_organisation_file(p)]
 
 
 @pytest.mark.parametrize("journey", EXAMPLES, ids=lambda p: p.stem)

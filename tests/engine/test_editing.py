@@ -12,10 +12,12 @@ from designer.cases import is_cases_file
 from designer.editing import EditError, add_branch, add_question, add_step, set_question
 from designer.findings import has_errors
 from designer.loading import load_text
+from designer.organisation import is_organisation_file
 
 ROOT = Path(__file__).resolve().parents[2]
 VOIRIE = (ROOT / "journeys" / "signalement-voirie.yaml").read_text(encoding="utf-8")
-EXAMPLES = [p for p in sorted((ROOT / "journeys").rglob("*.yaml")) if not is_cases_file(p)]
+EXAMPLES = [p for p in sorted((ROOT / "journeys").rglob("*.yaml"))
+            if not is_cases_file(p) and not is_organisation_file(p)]
 
 
 def _changes(before: str, after: str) -> tuple[list[str], list[str]]:
@@ -29,7 +31,8 @@ def _changes(before: str, after: str) -> tuple[list[str], list[str]]:
 
 
 def _errors(text: str) -> list[str]:
-    loaded = load_text(text, "x.yaml", analyses=[])
+    # Read as the journey file it was edited from (its organisation.yaml beside it).
+    loaded = load_text(text, str(ROOT / "journeys" / "signalement-voirie.yaml"), analyses=[])
     return [f"{f.line}: {f.rule}: {f.message}" for f in loaded.findings
             if f.severity.value == "error"]
 
@@ -52,7 +55,7 @@ def test_a_question_added_is_the_only_change(path: Path) -> None:
     diff = [line for line in difflib.unified_diff(text.splitlines(), after.splitlines(),
                                                    lineterm="", n=0) if line.startswith("@@")]
     assert len(diff) == 1
-    assert not has_errors(load_text(after, "x.yaml", analyses=[]).findings)
+    assert not has_errors(load_text(after, str(path), analyses=[]).findings)
 
 
 def test_changing_a_label_changes_its_lines_only_and_keeps_comments() -> None:

@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from designer.cases import is_cases_file
 from designer.check import check_paths
 from designer.findings import Severity
 from designer.loading import load_journey
+from designer.organisation import journey_files
 from designer.run import Run
 
 ROOT = Path(__file__).resolve().parents[2]
-JOURNEYS = sorted(p for p in (ROOT / "journeys").glob("*.yaml") if not is_cases_file(p))
+JOURNEYS = sorted(journey_files([(ROOT / "journeys")]))
 TODAY = datetime.date(2026, 11, 27)
 FILE = {"name": "piece.pdf", "size": 1000, "kind": "pdf"}
 ADDRESS = {"street": "3 rue de la Paix", "postcode": "86000", "commune": "Poitiers"}

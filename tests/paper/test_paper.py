@@ -15,17 +15,16 @@ import pytest
 from analysis.randomjourneys import DOMAINS, TODAY, journeys
 from hypothesis import HealthCheck, given, settings
 
-from designer.cases import is_cases_file
 from designer.compiled import CompiledJourney
 from designer.loading import load_journey, load_text
+from designer.organisation import journey_files
 from designer.paper.layout import lay_out
 from designer.paper.pdf import to_pdf
 from designer.paper.walk import follow
 from designer.personas import find_personas
 from designer.run import Run
 
-JOURNEYS = sorted(p for p in (Path(__file__).resolve().parents[2] / "journeys").glob("*.yaml")
-                  if not is_cases_file(p))
+JOURNEYS = journey_files([Path(__file__).resolve().parents[2] / "journeys"])
 
 
 def online(journey: CompiledJourney, answers: dict[str, Any],

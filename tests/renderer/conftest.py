@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from designer.cases import is_cases_file
+from designer.organisation import journey_files
 
 with warnings.catch_warnings():
     # Starlette's test client warns that httpx will be replaced: import it once, quietly.
@@ -49,7 +49,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def served_journeys() -> list[str]:
     """Ids of the example journeys (file stems), for parametrising."""
-    return sorted(p.stem for p in JOURNEYS.glob("*.yaml") if not is_cases_file(p))
+    return sorted(p.stem for p in journey_files([JOURNEYS]))
 
 
 @pytest.fixture

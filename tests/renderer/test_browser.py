@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from designer.cases import is_cases_file
+from designer.organisation import journey_files
 from renderer.app import create_app
 
 from .citizen import (
@@ -77,8 +77,7 @@ def server(database: str) -> Iterator[tuple[str, Any]]:
     """A live server on a loopback port for the example journeys and the demo journey."""
     import uvicorn
 
-    files: list[str | Path] = [*sorted(p for p in JOURNEYS.glob("*.yaml") if not is_cases_file(p)),
-                               DEMO]
+    files: list[str | Path] = [*sorted(journey_files([JOURNEYS])), DEMO]
     app = create_app(files, db_url=database)
     port = _free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")

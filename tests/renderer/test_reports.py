@@ -20,8 +20,8 @@ import pytest
 from markupsafe import escape
 from starlette.testclient import TestClient
 
-from designer.cases import is_cases_file
 from designer.cli import main as cli_main
+from designer.organisation import journey_files
 from designer.report import build
 from renderer import reports
 from renderer.app import create_app
@@ -33,7 +33,7 @@ DEMO = Path(__file__).parent / "data" / "demo.yaml"
 SCHEMA = json.loads(
     (Path(__file__).resolve().parents[2] / "schemas" / "report.schema.json").read_text("utf-8")
 )
-EXAMPLES = sorted(p for p in JOURNEYS.glob("*.yaml") if not is_cases_file(p))
+EXAMPLES = sorted(journey_files([JOURNEYS]))
 
 
 def cli_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:

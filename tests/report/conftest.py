@@ -6,10 +6,10 @@ from pathlib import Path
 
 import networkx as nx
 
-from designer.cases import is_cases_file
+from designer.organisation import journey_files
 
 ROOT = Path(__file__).resolve().parents[2]
-JOURNEYS = sorted(p for p in (ROOT / "journeys").glob("*.yaml") if not is_cases_file(p))
+JOURNEYS = sorted(journey_files([(ROOT / "journeys")]))
 # The paper replica and its redesign, shipped with the example journeys.
 FIXTURES = ROOT / "journeys" / "avant-apres"
 

@@ -1,0 +1,63 @@
+"""How a dossier's answers are shown, page by page: the one implementation used by the
+citizen's "check your answers" and receipt, and by the agents' dossier page (so that an
+agent reads exactly what the citizen confirmed)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from designer.answers import answer_text
+from designer.compiled import CompiledJourney
+from designer.run import Run
+from renderer.controls import SELECT_THRESHOLD
+from renderer.i18n import t
+
+
+def anchor(q: Any) -> str:
+    """The id of a question's first input on its page (where a Change link lands)."""
+    if q.type == "choice" and len(q.options or {}) > SELECT_THRESHOLD:
+        return str(q.id)
+    if q.type in ("yesno", "choice", "multichoice"):
+        return f"{q.id}-0"
+    return {"date": f"{q.id}-day", "address": f"{q.id}-street"}.get(q.type, q.id)
+
+
+def review_sections(
+    journey: CompiledJourney, run: Run, lang: str,
+    change_url: Callable[[str], str] | None = None,
+) -> list[dict[str, Any]]:
+    """Every shown answer grouped by page: ``{step, title, rows, change_url}``, each row
+    ``{label, question, value, qid, anchor, type, raw}`` (``raw``: the typed value, for a
+    file's link)."""
+    j = journey
+    sections = []
+    for step_id, rows in run.review():
+        lines = []
+        for q, value in rows:
+            if q.type == "repeat":
+                for index, item in enumerate(value or []):
+                    for iq in j.item_questions(q.id):
+                        if iq.answers and iq.id in item:
+                            lines.append({
+                                "label": f"{j.text(q.label, lang)} {index + 1}"
+                                + t("colon", lang) + " ",
+                                "question": j.text(iq.label, lang),
+                                "value": answer_text(j, iq, item[iq.id], lang),
+                                "qid": q.id,
+                                "anchor": f"{q.id}-{index}",
+                                "type": iq.type,
+                                "raw": item[iq.id],
+                            })
+                continue
+            lines.append({
+                "label": "", "question": j.text(q.label, lang),
+                "value": answer_text(j, q, value, lang), "qid": q.id,
+                "anchor": anchor(q), "type": q.type, "raw": value,
+            })
+        if lines:
+            sections.append({
+                "step": step_id, "title": j.text(j.steps[step_id].title, lang), "rows": lines,
+                "change_url": change_url(step_id) if change_url is not None else None,
+            })
+    return sections

@@ -1,0 +1,203 @@
+"""Agents: accounts with roles, argon2 passwords, throttled logins and their own sessions.
+
+Roles: ``instructeur`` of one or more services (sees and processes their dossiers only) and
+``administrateur`` of the organisation (every dossier, those no routing matched included).
+Passwords are hashed with argon2id (argon2-cffi's defaults, the OWASP recommendation); an
+unknown e-mail costs the same hash as a known one, so timing tells nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from renderer.store import Store, now
+
+from .throttle import login_address_throttle, login_throttle
+
+INSTRUCTEUR = "instructeur"
+ADMINISTRATEUR = "administrateur"
+ROLES = (INSTRUCTEUR, ADMINISTRATEUR)
+#: Hours an agent's session lasts (a working day); the agent logs in again after.
+SESSION_HOURS = 10
+MIN_PASSWORD = 12
+
+_hasher = PasswordHasher()
+#: Verified against when the e-mail is unknown, so that the answer takes as long.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+class AccountError(ValueError):
+    """A refused account change (bad role, short password, e-mail taken), said plainly."""
+
+
+@dataclass
+class Agent:
+    """An agent: e-mail, role and the services it instructs."""
+
+    id: str
+    email: str
+    role: str
+    services: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_admin(self) -> bool:
+        """Whether the agent administers the organisation (sees every dossier)."""
+        return self.role == ADMINISTRATEUR
+
+    def may_see(self, service: str | None) -> bool:
+        """Whether the agent may read and process a dossier of ``service`` (None: unrouted)."""
+        return self.is_admin or (service is not None and service in self.services)
+
+
+@dataclass
+class AgentSession:
+    """A logged-in agent's session: its cookie carries only the signed id."""
+
+    id: str
+    agent: Agent
+    csrf: str
+    lang: str
+
+
+class LoginRefused(Exception):
+    """Why a login failed: ``throttled`` (too many attempts) or wrong credentials."""
+
+    def __init__(self, throttled: bool) -> None:
+        super().__init__("throttled" if throttled else "wrong credentials")
+        self.throttled = throttled
+
+
+def normalise_email(email: str) -> str:
+    """E-mails compare without case or surrounding spaces."""
+    return (email or "").strip().lower()
+
+
+class Accounts:
+    """Agents and their sessions in the store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def add(self, email: str, password: str, role: str, services: list[str]) -> Agent:
+        """Create an agent; raise :class:`AccountError` on a bad role, password or e-mail."""
+        email = normalise_email(email)
+        if "@" not in email:
+            raise AccountError(f"not an e-mail address: {email!r}")
+        if role not in ROLES:
+            raise AccountError(f"unknown role {role!r} (roles: {', '.join(ROLES)})")
+        if role == INSTRUCTEUR and not services:
+            raise AccountError("an instructeur needs at least one service (--service ID)")
+        if len(password) < MIN_PASSWORD:
+            raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
+        if self.by_email(email) is not None:
+            raise AccountError(f"an agent with the e-mail {email} already exists")
+        agent = Agent(secrets.token_urlsafe(12), email, role, frozenset(services))
+        with self.store.transaction() as conn:
+            self.store._execute(
+                conn,
+                "INSERT INTO agents (id, email, password_hash, role, created_at, disabled) "
+                "VALUES (?, ?, ?, ?, ?, 0)",
+                (agent.id, email, _hasher.hash(password), role, now()),
+            )
+            for service in sorted(set(services)):
+                self.store._execute(
+                    conn, "INSERT INTO agent_services (agent_id, service) VALUES (?, ?)",
+                    (agent.id, service),
+                )
+        return agent
+
+    def _services(self, agent_id: str) -> frozenset[str]:
+        rows = self.store._all(
+            "SELECT service FROM agent_services WHERE agent_id = ?", (agent_id,)
+        )
+        return frozenset(str(r[0]) for r in rows)
+
+    def get(self, agent_id: str) -> Agent | None:
+        """The enabled agent of that id, or None."""
+        row = self.store._one(
+            "SELECT id, email, role FROM agents WHERE id = ? AND disabled = 0", (agent_id,)
+        )
+        return Agent(row[0], row[1], row[2], self._services(row[0])) if row else None
+
+    def by_email(self, email: str) -> Agent | None:
+        """The agent of that e-mail (enabled or not), or None."""
+        row = self.store._one(
+            "SELECT id, email, role FROM agents WHERE email = ?", (normalise_email(email),)
+        )
+        return Agent(row[0], row[1], row[2], self._services(row[0])) if row else None
+
+    def all(self) -> list[Agent]:
+        """Every enabled agent, by e-mail."""
+        rows = self.store._all(
+            "SELECT id, email, role FROM agents WHERE disabled = 0 ORDER BY email"
+        )
+        return [Agent(r[0], r[1], r[2], self._services(r[0])) for r in rows]
+
+    def authenticate(self, email: str, password: str, address: str = "") -> Agent:
+        """The agent whose credentials these are; raise :class:`LoginRefused` otherwise.
+
+        Throttled per e-mail and per address before any hash is computed: a guesser gets
+        the same refusal, right or wrong, once the limit is reached.
+        """
+        email = normalise_email(email)
+        by_email, by_address = login_throttle(self.store), login_address_throttle(self.store)
+        if by_email.blocked(email) or by_address.blocked(address):
+            raise LoginRefused(throttled=True)
+        row = self.store._one(
+            "SELECT id, password_hash FROM agents WHERE email = ? AND disabled = 0", (email,)
+        )
+        try:
+            _hasher.verify(row[1] if row else _DUMMY_HASH, password)
+            ok = row is not None
+        except (VerificationError, InvalidHashError):
+            ok = False
+        if not ok:
+            by_email.fail(email)
+            by_address.fail(address)
+            raise LoginRefused(throttled=False)
+        by_email.clear(email)
+        if _hasher.check_needs_rehash(row[1]):
+            self.store._write("UPDATE agents SET password_hash = ? WHERE id = ?",
+                              (_hasher.hash(password), row[0]))
+        agent = self.get(row[0])
+        assert agent is not None
+        return agent
+
+    # -- sessions ---------------------------------------------------------------------------
+
+    def open_session(self, agent: Agent, lang: str) -> AgentSession:
+        """A new session for a logged-in agent (a fresh id: no fixation)."""
+        session = AgentSession(secrets.token_urlsafe(24), agent, secrets.token_urlsafe(32), lang)
+        expires = (datetime.now(UTC) + timedelta(hours=SESSION_HOURS)).isoformat(
+            timespec="milliseconds")
+        self.store._write(
+            "INSERT INTO agent_sessions (id, agent_id, csrf, lang, created_at, expires_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (session.id, agent.id, session.csrf, lang, now(), expires),
+        )
+        return session
+
+    def session(self, session_id: str) -> AgentSession | None:
+        """The live session of that id with its (enabled) agent, or None."""
+        row = self.store._one(
+            "SELECT id, agent_id, csrf, lang FROM agent_sessions WHERE id = ? AND expires_at > ?",
+            (session_id, now()),
+        )
+        if not row:
+            return None
+        agent = self.get(row[1])
+        return AgentSession(row[0], agent, row[2], row[3]) if agent else None
+
+    def set_lang(self, session: AgentSession, lang: str) -> None:
+        """Remember the agent's language."""
+        session.lang = lang
+        self.store._write("UPDATE agent_sessions SET lang = ? WHERE id = ?", (lang, session.id))
+
+    def close_session(self, session_id: str) -> None:
+        """Log out: the session is deleted, its cookie worthless."""
+        self.store._write("DELETE FROM agent_sessions WHERE id = ?", (session_id,))

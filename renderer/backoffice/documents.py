@@ -1,0 +1,39 @@
+"""Documents added after sending: the citizen's answers to a request, an agent's decision.
+
+One check for both (PDF, JPG or PNG, 10 MB at most, recognised by their content, as the
+journeys' file questions are), stored with the dossier's draft so that the dossier's own
+file routes serve them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from designer.values import check_file, sniff_kind
+from renderer.store import Store
+
+ACCEPT = ["pdf", "jpg", "png"]
+MAX_SIZE = "10MB"
+LIMIT = 10_000_000
+CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg"}
+
+
+class BadDocument(ValueError):
+    """The upload is empty, too large or not a PDF, JPG or PNG."""
+
+
+def has_upload(value: Any) -> bool:
+    """Whether a form field holds a chosen file (not a text, not an empty file input)."""
+    return value is not None and not isinstance(value, str) and bool(value.filename)
+
+
+async def save_document(store: Store, draft_id: str, question: str, upload: Any) -> str:
+    """Check and store an uploaded document; its file id. Raises :class:`BadDocument`."""
+    data = await upload.read(LIMIT + 1)
+    if check_file(data[:64], len(data), accept=ACCEPT, max_size=MAX_SIZE) is not None:
+        raise BadDocument(upload.filename)
+    kind = sniff_kind(data[:64]) or "pdf"
+    name = Path((upload.filename or "document").replace("\\", "/")).name[:200] or "document"
+    return store.save_file(draft_id, question, name,
+                           CONTENT_TYPES.get(kind, "application/octet-stream"), data).id

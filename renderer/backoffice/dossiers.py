@@ -1,0 +1,377 @@
+"""Dossiers as the back office processes them: service, status, history, messages, annotations.
+
+A dossier is opened in the transaction that writes the submission (:meth:`Dossiers.open`),
+with its service (from the journey's routing), its status ``en construction`` and the hash
+of the citizen's follow-up token. Every change goes through one method that checks the
+workflow, writes the history, the audit entry and the notifications in one exclusive
+transaction. Authorisation is the caller's (the agents' pages ask :meth:`Agent.may_see`
+first); these methods only take an agent to record who acted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import statistics
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from renderer.store import Store, now
+
+from . import audit, outbox
+from .accounts import Agent
+from .workflow import DECIDED, EN_CONSTRUCTION, NEEDS_REASON, check_transition
+
+#: Dossiers per page of the agents' list.
+PAGE_SIZE = 25
+
+
+@dataclass
+class Dossier:
+    """One dossier's processing state (its answers are the submission's)."""
+
+    reference: str
+    journey_id: str
+    service: str | None
+    status: str
+    citizen_email: str | None
+    lang: str
+    created_at: str
+    updated_at: str
+    decided_at: str | None
+
+
+@dataclass
+class HistoryEntry:
+    """A change of a dossier: created, status or service, with its note and document."""
+
+    at: str
+    agent_id: str | None
+    kind: str
+    before: str | None
+    after: str | None
+    note: str | None
+    file_id: str | None
+
+
+@dataclass
+class Message:
+    """A message between the agents and the citizen."""
+
+    id: str
+    at: str
+    author: str
+    agent_id: str | None
+    body: str
+    file_id: str | None
+
+
+@dataclass
+class Annotation:
+    """A private note of an agent on a dossier."""
+
+    at: str
+    agent_id: str
+    body: str
+
+
+@dataclass
+class Filters:
+    """What the agents' list is narrowed to."""
+
+    journey: str | None = None
+    status: str | None = None
+    since: date | None = None
+    until: date | None = None
+    text: str | None = None
+    service: str | None = None
+
+
+_COLUMNS = ("reference, journey_id, service, status, citizen_email, lang, created_at, "
+            "updated_at, decided_at")
+
+
+def _next(table: str) -> str:
+    """The SQL of the next number of a dossier's entries in ``table`` (one more parameter:
+    the reference); run in the exclusive transaction that writes the entry."""
+    return f"(SELECT COALESCE(MAX(seq), 0) + 1 FROM {table} WHERE reference = ?)"
+
+
+def _dossier(row: Any) -> Dossier | None:
+    return Dossier(*row) if row else None
+
+
+def token_hash(token: str) -> str:
+    """What the database keeps of a follow-up token: its SHA-256 (a leak reveals no link)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: the search column and the searched words alike."""
+    from renderer.catalog import fold as catalog_fold
+
+    return catalog_fold(text)
+
+
+def search_text(reference: str, answers: Mapping[str, Any]) -> str:
+    """The folded words a text search matches: the reference and every answer."""
+    parts: list[str] = [reference]
+
+    def visit(value: Any) -> None:
+        if isinstance(value, Mapping):
+            for v in value.values():
+                visit(v)
+        elif isinstance(value, list):
+            for v in value:
+                visit(v)
+        elif value is not None and not isinstance(value, bool):
+            parts.append(str(value))
+
+    visit(answers)
+    return fold(" ".join(parts))[:4000]
+
+
+class Dossiers:
+    """The back office's view of the dossiers in one store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # -- the follow-up token ------------------------------------------------------------------
+
+    def follow_token(self, reference: str) -> str:
+        """The citizen's secret follow-up token of a dossier: an HMAC of its reference with
+        the store's secret, so that the confirmation page and the e-mail can give it again
+        without the database keeping it."""
+        mac = hmac.new(self.store.secret().encode("utf-8"), f"follow:{reference}".encode(),
+                       hashlib.sha256)
+        return mac.hexdigest()[:40]
+
+    # -- opening -------------------------------------------------------------------------------
+
+    def open(self, conn: Any, reference: str, journey_id: str, service: str | None,
+             answers: Mapping[str, Any], lang: str, citizen_email: str | None,
+             service_email: str | None, journey_title: str) -> None:
+        """Open the dossier of a submission, inside the transaction that writes it, with the
+        receipt to the citizen and the new-dossier notice to the service in the outbox."""
+        stamp = now()
+        self.store._execute(
+            conn,
+            f"INSERT INTO dossiers ({_COLUMNS}, follow_token_hash, search) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+            (reference, journey_id, service, EN_CONSTRUCTION, citizen_email, lang, stamp,
+             stamp, token_hash(self.follow_token(reference)), search_text(reference, answers)),
+        )
+        self._history(conn, reference, None, "created", None, EN_CONSTRUCTION, None)
+        common = {"reference": reference, "journey": journey_title, "journey_id": journey_id,
+                  "service": service}
+        outbox.enqueue(self.store, conn, "receipt", citizen_email,
+                       {**common, "lang": lang, "token": self.follow_token(reference)})
+        outbox.enqueue(self.store, conn, "new_dossier", service_email, {**common, "lang": "fr"})
+
+    def _history(self, conn: Any, reference: str, agent_id: str | None, kind: str,
+                 before: str | None, after: str | None, note: str | None,
+                 file_id: str | None = None) -> None:
+        self.store._execute(
+            conn,
+            "INSERT INTO dossier_history (id, reference, seq, at, agent_id, kind, before, after, "
+            f"note, file_id) VALUES (?, ?, {_next('dossier_history')}, ?, ?, ?, ?, ?, ?, ?)",
+            (secrets.token_urlsafe(12), reference, reference, now(), agent_id, kind, before,
+             after, note, file_id),
+        )
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def get(self, reference: str) -> Dossier | None:
+        """The dossier of that reference, or None."""
+        return _dossier(self.store._one(
+            f"SELECT {_COLUMNS} FROM dossiers WHERE reference = ?", (reference,)))
+
+    def by_token(self, token: str) -> Dossier | None:
+        """The dossier whose follow-up token this is, or None."""
+        return _dossier(self.store._one(
+            f"SELECT {_COLUMNS} FROM dossiers WHERE follow_token_hash = ?", (token_hash(token),)))
+
+    def _where(self, agent: Agent, f: Filters) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if not agent.is_admin:
+            services = sorted(agent.services)
+            if not services:
+                return "1 = 0", []
+            clauses.append(f"service IN ({', '.join('?' for _ in services)})")
+            params += services
+        if f.service:
+            clauses.append("service = ?")
+            params.append(f.service)
+        if f.journey:
+            clauses.append("journey_id = ?")
+            params.append(f.journey)
+        if f.status:
+            clauses.append("status = ?")
+            params.append(f.status)
+        if f.since:
+            clauses.append("created_at >= ?")
+            params.append(f.since.isoformat())
+        if f.until:
+            clauses.append("created_at < ?")
+            params.append((f.until + timedelta(days=1)).isoformat())
+        for word in fold(f.text or "").split()[:8]:
+            clauses.append("search LIKE ?")
+            params.append("%" + word.replace("%", "").replace("_", "") + "%")
+        return " AND ".join(clauses) or "1 = 1", params
+
+    def search(self, agent: Agent, f: Filters, page: int = 1,
+               per_page: int = PAGE_SIZE) -> tuple[list[Dossier], int]:
+        """The dossiers the agent may see that match, newest first: one page and the count."""
+        where, params = self._where(agent, f)
+        total = int(self.store._one(f"SELECT COUNT(*) FROM dossiers WHERE {where}", params)[0])
+        rows = self.store._all(
+            f"SELECT {_COLUMNS} FROM dossiers WHERE {where} "
+            "ORDER BY created_at DESC, reference LIMIT ? OFFSET ?",
+            [*params, per_page, max(page - 1, 0) * per_page],
+        )
+        return [d for d in (_dossier(r) for r in rows) if d is not None], total
+
+    def history(self, reference: str) -> list[HistoryEntry]:
+        """The dossier's changes, oldest first."""
+        rows = self.store._all(
+            "SELECT at, agent_id, kind, before, after, note, file_id FROM dossier_history "
+            "WHERE reference = ? ORDER BY seq", (reference,))
+        return [HistoryEntry(*r) for r in rows]
+
+    def messages(self, reference: str) -> list[Message]:
+        """The messages of a dossier, oldest first."""
+        rows = self.store._all(
+            "SELECT id, at, author, agent_id, body, file_id FROM dossier_messages "
+            "WHERE reference = ? ORDER BY seq", (reference,))
+        return [Message(*r) for r in rows]
+
+    def annotations(self, reference: str) -> list[Annotation]:
+        """The agents' private notes on a dossier, oldest first."""
+        rows = self.store._all(
+            "SELECT at, agent_id, body FROM dossier_annotations WHERE reference = ? "
+            "ORDER BY seq", (reference,))
+        return [Annotation(*r) for r in rows]
+
+    def statistics(self, agent: Agent) -> dict[str, dict[str, Any]]:
+        """Per journey the agent may see: the count of dossiers per status and the median
+        processing time in days (sent → decided) of the decided ones."""
+        where, params = self._where(agent, Filters())
+        out: dict[str, dict[str, Any]] = {}
+        for journey_id, status, count in self.store._all(
+            f"SELECT journey_id, status, COUNT(*) FROM dossiers WHERE {where} "
+            "GROUP BY journey_id, status", params,
+        ):
+            out.setdefault(journey_id, {"counts": {}, "median_days": None})["counts"][status] = (
+                int(count))
+        for journey_id, created, decided in self.store._all(
+            f"SELECT journey_id, created_at, decided_at FROM dossiers WHERE {where} "
+            "AND decided_at IS NOT NULL", params,
+        ):
+            out[journey_id].setdefault("_days", []).append(
+                (datetime.fromisoformat(decided) - datetime.fromisoformat(created))
+                .total_seconds() / 86400)
+        for stats in out.values():
+            days = stats.pop("_days", None)
+            if days:
+                stats["median_days"] = round(statistics.median(days), 1)
+        return out
+
+    # -- changes -------------------------------------------------------------------------------
+
+    def _locked(self, conn: Any, reference: str) -> Dossier:
+        found = _dossier(self.store._execute(
+            conn, f"SELECT {_COLUMNS} FROM dossiers WHERE reference = ?", (reference,)
+        ).fetchone())
+        if found is None:
+            raise KeyError(reference)
+        return found
+
+    def change_status(self, agent: Agent, reference: str, status: str,
+                      reason: str | None = None, file_id: str | None = None) -> Dossier:
+        """Move a dossier along the workflow (raise ``WorkflowError`` when not allowed); the
+        citizen is told by e-mail."""
+        reason = (reason or "").strip() or None
+        with self.store.transaction(exclusive=True) as conn:
+            d = self._locked(conn, reference)
+            check_transition(d.status, status, reason)
+            stamp = now()
+            decided = stamp if status in DECIDED else None
+            self.store._execute(
+                conn, "UPDATE dossiers SET status = ?, updated_at = ?, decided_at = ? "
+                "WHERE reference = ?", (status, stamp, decided, reference))
+            self._history(conn, reference, agent.id, "status", d.status, status,
+                          reason if status in NEEDS_REASON or reason else None, file_id)
+            audit.record(self.store, conn, agent.id, "status", reference,
+                         {"status": d.status}, {"status": status, "reason": reason})
+            outbox.enqueue(self.store, conn, "status", d.citizen_email, {
+                "reference": reference, "status": status, "reason": reason, "lang": d.lang,
+                "journey_id": d.journey_id, "token": self.follow_token(reference)})
+        got = self.get(reference)
+        assert got is not None
+        return got
+
+    def reassign(self, agent: Agent, reference: str, service: str, note: str,
+                 service_email: str | None) -> Dossier:
+        """Send a dossier to another service, with a note the agents read."""
+        with self.store.transaction(exclusive=True) as conn:
+            d = self._locked(conn, reference)
+            self.store._execute(conn, "UPDATE dossiers SET service = ?, updated_at = ? "
+                                "WHERE reference = ?", (service, now(), reference))
+            self._history(conn, reference, agent.id, "service", d.service, service,
+                          note.strip() or None)
+            audit.record(self.store, conn, agent.id, "reassign", reference,
+                         {"service": d.service}, {"service": service, "note": note})
+            outbox.enqueue(self.store, conn, "new_dossier", service_email, {
+                "reference": reference, "service": service, "journey": d.journey_id,
+                "journey_id": d.journey_id, "lang": "fr"})
+        got = self.get(reference)
+        assert got is not None
+        return got
+
+    def annotate(self, agent: Agent, reference: str, body: str) -> None:
+        """Add a private note (agents only)."""
+        with self.store.transaction(exclusive=True) as conn:
+            self._locked(conn, reference)
+            self.store._execute(
+                conn, "INSERT INTO dossier_annotations (id, reference, seq, at, agent_id, body) "
+                f"VALUES (?, ?, {_next('dossier_annotations')}, ?, ?, ?)",
+                (secrets.token_urlsafe(12), reference, reference, now(), agent.id, body.strip()))
+            audit.record(self.store, conn, agent.id, "annotate", reference, None,
+                         {"body": body.strip()})
+
+    def message_from_agent(self, agent: Agent, reference: str, body: str,
+                           file_id: str | None = None) -> None:
+        """A message to the citizen (a question, a request for a document); e-mailed."""
+        with self.store.transaction(exclusive=True) as conn:
+            d = self._locked(conn, reference)
+            self._message(conn, reference, "agent", agent.id, body, file_id)
+            audit.record(self.store, conn, agent.id, "message", reference, None,
+                         {"body": body.strip(), "file": file_id})
+            outbox.enqueue(self.store, conn, "message", d.citizen_email, {
+                "reference": reference, "lang": d.lang, "journey_id": d.journey_id,
+                "token": self.follow_token(reference)})
+
+    def message_from_citizen(self, reference: str, body: str, file_id: str | None,
+                             service_email: str | None) -> None:
+        """The citizen's answer (with a document, maybe); the service is told."""
+        with self.store.transaction(exclusive=True) as conn:
+            d = self._locked(conn, reference)
+            self._message(conn, reference, "citizen", None, body, file_id)
+            self.store._execute(conn, "UPDATE dossiers SET updated_at = ? WHERE reference = ?",
+                                (now(), reference))
+            outbox.enqueue(self.store, conn, "citizen_message", service_email, {
+                "reference": reference, "service": d.service, "journey_id": d.journey_id,
+                "lang": "fr"})
+
+    def _message(self, conn: Any, reference: str, author: str, agent_id: str | None,
+                 body: str, file_id: str | None) -> None:
+        self.store._execute(
+            conn, "INSERT INTO dossier_messages (id, reference, seq, at, author, agent_id, body, "
+            f"file_id) VALUES (?, ?, {_next('dossier_messages')}, ?, ?, ?, ?, ?)",
+            (secrets.token_urlsafe(12), reference, reference, now(), author, agent_id,
+             body.strip(), file_id))

@@ -1,0 +1,69 @@
+"""Throttling of guesses (passwords, follow-up tokens), shared by every process.
+
+Failures are rows of the ``throttle`` table: a count over a sliding window decides, so that
+several processes behind a load balancer refuse the same attacker, and a restart forgets
+nothing. A success clears the key's failures (a citizen who mistyped once is not punished).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from renderer.store import Store, now
+
+
+class Throttle:
+    """Failures by (bucket, key) over a window; ``blocked`` once ``limit`` is reached."""
+
+    def __init__(self, store: Store, bucket: str, limit: int, window: timedelta) -> None:
+        self.store = store
+        self.bucket = bucket
+        self.limit = limit
+        self.window = window
+
+    def _since(self) -> str:
+        return (datetime.now(UTC) - self.window).isoformat(timespec="milliseconds")
+
+    def failures(self, key: str) -> int:
+        """Failures of ``key`` within the window."""
+        row = self.store._one(
+            "SELECT COUNT(*) FROM throttle WHERE bucket = ? AND key = ? AND at >= ?",
+            (self.bucket, key, self._since()),
+        )
+        return int(row[0])
+
+    def blocked(self, *keys: str) -> bool:
+        """Whether any of ``keys`` has reached the limit."""
+        return any(self.failures(k) >= self.limit for k in keys if k)
+
+    def fail(self, *keys: str) -> None:
+        """Record a failure for each key (and forget failures older than the window)."""
+        for key in keys:
+            if key:
+                self.store._write(
+                    "INSERT INTO throttle (id, bucket, key, at) VALUES (?, ?, ?, ?)",
+                    (secrets.token_urlsafe(12), self.bucket, key, now()),
+                )
+        self.store._write(
+            "DELETE FROM throttle WHERE bucket = ? AND at < ?", (self.bucket, self._since())
+        )
+
+    def clear(self, key: str) -> None:
+        """Forget the failures of ``key`` (after a success)."""
+        self.store._write("DELETE FROM throttle WHERE bucket = ? AND key = ?", (self.bucket, key))
+
+
+def login_throttle(store: Store) -> Throttle:
+    """Agents' logins: 5 failures per e-mail (or 20 per address) in 15 minutes."""
+    return Throttle(store, "login", 5, timedelta(minutes=15))
+
+
+def login_address_throttle(store: Store) -> Throttle:
+    """Agents' logins from one address, whatever the e-mail: 20 failures in 15 minutes."""
+    return Throttle(store, "login-address", 20, timedelta(minutes=15))
+
+
+def follow_throttle(store: Store) -> Throttle:
+    """Citizens' follow-up tokens: 10 wrong tokens per address in 15 minutes."""
+    return Throttle(store, "follow", 10, timedelta(minutes=15))

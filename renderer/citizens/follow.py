@@ -1,0 +1,131 @@
+"""The citizen's follow-up page: the status of a dossier, its history, the agents' messages,
+and a form to answer them with a document.
+
+The page is reached only by its secret token (in the confirmation page and the e-mails);
+an unknown token gets the same "unknown link" page whatever it is, and wrong tokens are
+counted per address (:func:`renderer.backoffice.throttle.follow_throttle`), so that
+guessing is both blind and slow.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from designer.answers import date_text
+from renderer.backoffice.documents import BadDocument, has_upload, save_document
+from renderer.backoffice.dossiers import Dossier, Dossiers
+from renderer.backoffice.throttle import follow_throttle
+from renderer.i18n import t
+from renderer.web import Citizen, citizen, csrf_refused, parcours, read_form, redirect, render, url
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+def _dossier(request: Request, who: Citizen) -> Dossier | Response:
+    """The dossier of the token in the URL, or the page that says nothing about it."""
+    app = parcours(request)
+    throttle = follow_throttle(app.store)
+    address = _address(request)
+    if throttle.blocked(address):
+        return render(request, "error.html", {
+            "title": t("follow_throttled_title", who.lang),
+            "body": t("follow_throttled_body", who.lang)}, who=who, status=429)
+    dossier = Dossiers(app.store).by_token(request.path_params["token"][:200])
+    if dossier is None:
+        throttle.fail(address)
+        return render(request, "error.html", {
+            "title": t("follow_not_found_title", who.lang),
+            "body": t("follow_not_found_body", who.lang)}, who=who, status=404)
+    return dossier
+
+
+def _page(request: Request, who: Citizen, d: Dossier, error: str | None = None,
+          status: int = 200) -> Response:
+    app = parcours(request)
+    lang = who.lang
+    dossiers = Dossiers(app.store)
+
+    def when(stamp: str) -> str:
+        moment = datetime.datetime.fromisoformat(stamp)
+        return date_text(moment.date(), lang) + moment.strftime(" %H:%M UTC")
+
+    # The citizen sees what concerns them: sent, and each status with its reason.
+    token = request.path_params["token"]
+    history = [{"at": when(h.at), "text": t(f"status_{h.after}", lang),
+                "note": h.note if h.kind == "status" else None,
+                "file_url": url(request, "follow_file", token=token, file=h.file_id)
+                if h.file_id else None}
+               for h in dossiers.history(d.reference) if h.kind in ("created", "status")]
+    messages = [{"at": when(m.at), "body": m.body,
+                 "author": t("bo_author_agent" if m.author == "agent" else "bo_author_citizen",
+                             lang)}
+                for m in dossiers.messages(d.reference)]
+    return render(request, "follow.html", {
+        "title": t("follow_title", lang, reference=d.reference), "d": d,
+        "status": t(f"status_{d.status}", lang), "history": history, "messages": messages,
+        "error": error, "sent": request.query_params.get("sent") == "1",
+        "action": url(request, "follow_post", token=token),
+    }, who=who, status=status)
+
+
+async def follow_page(request: Request) -> Response:
+    """The follow-up page of the dossier whose token is in the URL."""
+    who = citizen(request)
+    assert who is not None
+    got = _dossier(request, who)
+    if isinstance(got, Response):
+        return got
+    return _page(request, who, got)
+
+
+async def follow_post(request: Request) -> Response:
+    """The citizen's answer (and document): stored, and the service told."""
+    who = citizen(request)
+    assert who is not None
+    got = _dossier(request, who)
+    if isinstance(got, Response):
+        return got
+    form = await read_form(request)
+    if (refused := csrf_refused(request, who, form)) is not None:
+        return refused
+    app = parcours(request)
+    body = str(form.get("body") or "").strip()[:5000]
+    upload = form.get("document")
+    file_id = None
+    if has_upload(upload):
+        submission = app.store.submission(got.reference)
+        assert submission is not None
+        try:
+            file_id = await save_document(app.store, submission.draft_id, "follow-up", upload)
+        except BadDocument:
+            return _page(request, who, got, t("follow_bad_file", who.lang), status=400)
+    if not body and file_id is None:
+        return _page(request, who, got, t("bo_empty", who.lang), status=400)
+    declared = app.catalog.services.get(got.service) if got.service else None
+    Dossiers(app.store).message_from_citizen(got.reference, body, file_id,
+                                             declared.email if declared else None)
+    return redirect(request, url(request, "follow", {"sent": "1"},
+                                 token=request.path_params["token"]) + "#messages", who)
+
+
+async def follow_file(request: Request) -> Response:
+    """A document the agents gave the citizen (a decision), by the follow-up token."""
+    from starlette.exceptions import HTTPException
+
+    from renderer.agents.dossiers import download
+
+    who = citizen(request)
+    assert who is not None
+    got = _dossier(request, who)
+    if isinstance(got, Response):
+        return got
+    file_id = request.path_params["file"]
+    given = {h.file_id for h in Dossiers(parcours(request).store).history(got.reference)}
+    if file_id not in given:
+        raise HTTPException(404)
+    return download(request, got.reference, file_id)
