@@ -1,6 +1,6 @@
 """Throttling of guesses (passwords, follow-up tokens), shared by every process.
 
-Failures are rows of the ``throttle`` table: a count over a sliding window decides, so that
+Failures are rows of the ``guesses`` table: a count over a sliding window decides, so that
 several processes behind a load balancer refuse the same attacker, and a restart forgets
 nothing. A success clears the key's failures (a citizen who mistyped once is not punished).
 """
@@ -28,7 +28,7 @@ class Throttle:
     def failures(self, key: str) -> int:
         """Failures of ``key`` within the window."""
         row = self.store._one(
-            "SELECT COUNT(*) FROM throttle WHERE bucket = ? AND key = ? AND at >= ?",
+            "SELECT COUNT(*) FROM guesses WHERE bucket = ? AND key = ? AND at >= ?",
             (self.bucket, key, self._since()),
         )
         return int(row[0])
@@ -42,16 +42,16 @@ class Throttle:
         for key in keys:
             if key:
                 self.store._write(
-                    "INSERT INTO throttle (id, bucket, key, at) VALUES (?, ?, ?, ?)",
+                    "INSERT INTO guesses (id, bucket, key, at) VALUES (?, ?, ?, ?)",
                     (secrets.token_urlsafe(12), self.bucket, key, now()),
                 )
         self.store._write(
-            "DELETE FROM throttle WHERE bucket = ? AND at < ?", (self.bucket, self._since())
+            "DELETE FROM guesses WHERE bucket = ? AND at < ?", (self.bucket, self._since())
         )
 
     def clear(self, key: str) -> None:
         """Forget the failures of ``key`` (after a success)."""
-        self.store._write("DELETE FROM throttle WHERE bucket = ? AND key = ?", (self.bucket, key))
+        self.store._write("DELETE FROM guesses WHERE bucket = ? AND key = ?", (self.bucket, key))
 
 
 def login_throttle(store: Store) -> Throttle:

@@ -109,13 +109,13 @@ CREATE INDEX audit_log_reference ON audit_log (reference, seq);
 
 -- Failed attempts (login by e-mail and address, follow-up tokens by address), for throttling
 -- that every process of the service shares.
-CREATE TABLE throttle (
+CREATE TABLE guesses (
     id TEXT PRIMARY KEY,
     bucket TEXT NOT NULL,
     key TEXT NOT NULL,
     at TEXT NOT NULL
 );
-CREATE INDEX throttle_key ON throttle (bucket, key, at);
+CREATE INDEX guesses_key ON guesses (bucket, key, at);
 
 -- Notifications to send, written in the same transaction as the change that causes them and
 -- delivered by a background worker: an outage loses nothing, a crash never sends twice

@@ -110,7 +110,8 @@ def test_no_switch_to_a_language_the_journey_is_not_offered_in(client: TestClien
     page = client.get("/famille/?lang=en").text
     assert '<html lang="fr">' in page and 'hreflang="en"' not in page
     assert "Commencer" in page
-    front = client.get("/").text  # the front door, in the citizen's English, offers French
+    # The front door in English offers French (a GET keeps no state: the language is asked).
+    front = client.get("/?lang=en").text
     assert '<html lang="en">' in front and 'hreflang="fr"' in front
 
 
