@@ -21,6 +21,9 @@ their names:
 
 - ``/`` (``?q=words``), ``front``: every journey, search, themes;
 - ``/J/``, ``start_page``: the start page; ``POST /J/start``, ``start``: open a draft;
+- ``POST /J/franceconnect``, ``franceconnect_login``; ``POST /J/franceconnect/logout``,
+  ``franceconnect_logout``; ``/-/franceconnect/callback``, ``franceconnect_callback``;
+  ``/-/franceconnect/logged-out``, ``franceconnect_logged_out``: FranceConnect sign-in;
 - ``/J/q/S`` (``?part=N``, ``?change=1``), ``step`` and ``step_post``: a question page;
 - ``/J/check``, ``check`` and ``submit``: check your answers, send the dossier;
 - ``/J/confirmation``, ``confirmation``; ``/J/receipt``, ``receipt``;
@@ -61,6 +64,7 @@ from renderer.agents.dossiers import (
 from renderer.agents.login import login_page, login_post, logout
 from renderer.auditors.reports import journey_report, portfolio_report
 from renderer.backoffice.notifier import worker_lifespan
+from renderer.citizens import identity
 from renderer.citizens.drafts import start
 from renderer.citizens.follow import follow_file, follow_page, follow_post
 from renderer.citizens.front import front_door, start_page
@@ -79,6 +83,7 @@ from renderer.databases import StoreBusy
 from renderer.errors import bad_host_page, busy, not_found, server_error, too_large_page
 from renderer.maintenance import PurgeJob
 from renderer.observe import RequestLog, health, metrics, ready
+from renderer.providers.config import CALLBACK_PATH, LOGGED_OUT_PATH, Providers
 from renderer.security import HostCheck, SecurityMiddleware
 from renderer.web import HERE, Parcours
 
@@ -95,6 +100,7 @@ def create_app(
     smtp_url: str | None = None,
     mail_dir: str | Path | None = None,
     base_url: str | None = None,
+    providers: Providers | None = None,
 ) -> Starlette:
     """The citizen's application for the journeys of a folder (or a list of files).
 
@@ -102,6 +108,8 @@ def create_app(
     cookie (default: a random secret kept in the database, shared by every process on it).
     ``reload`` re-reads the journey files on each request (designers editing them).
     ``max_body`` bounds request bodies (default: 1 MB plus the largest file a journey accepts).
+    ``providers``: the identity and data providers (default: from the environment and
+    ``$PARCOURS_CONFIG``, :mod:`renderer.providers.config`).
     ``settings`` (:mod:`renderer.config`, docs/operations.md): public URL, trusted hosts,
     files folder, timeouts, the purge job; when given, its ``database_url`` is the database.
     While it serves, a worker delivers the notifications: over ``smtp_url`` (default
@@ -114,7 +122,7 @@ def create_app(
         smtp_url = smtp_url or settings.smtp_url or None
         base_url = base_url or settings.public_url or None
     parcours = Parcours(journeys_dir_or_paths, db_url, secret, reload, max_body, today,
-                        settings)
+                        settings, providers)
     job = PurgeJob(parcours.store) if settings is not None and settings.purge else None
     notifications = worker_lifespan(db_url, journeys_dir_or_paths, smtp_url=smtp_url,
                                     mail_dir=mail_dir, base_url=base_url)
@@ -171,9 +179,18 @@ def create_app(
         Route("/-/suivi/{token}", follow_post, methods=["POST"], name="follow_post"),
         Route("/-/suivi/{token}/files/{file}", follow_file, methods=["GET"],
               name="follow_file"),
+        # FranceConnect's callback and return from logout (registered with FranceConnect).
+        Route(CALLBACK_PATH, identity.callback, methods=["GET"],
+              name="franceconnect_callback"),
+        Route(LOGGED_OUT_PATH, identity.logged_out, methods=["GET"],
+              name="franceconnect_logged_out"),
         # The citizen's pages.
         Route("/{journey}/", start_page, methods=["GET"], name="start_page"),
         Route("/{journey}/start", start, methods=["POST"], name="start"),
+        Route("/{journey}/franceconnect", identity.login, methods=["POST"],
+              name="franceconnect_login"),
+        Route("/{journey}/franceconnect/logout", identity.logout, methods=["POST"],
+              name="franceconnect_logout"),
         Route("/{journey}/q/{step}", step_page, methods=["GET"], name="step"),
         Route("/{journey}/q/{step}", step_post, methods=["POST"], name="step_post"),
         Route("/{journey}/check", check_page, methods=["GET"], name="check"),

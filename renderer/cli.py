@@ -187,6 +187,7 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
 def export_rows(db: str, journey_id: str) -> list[dict[str, Any]]:
     """The dossiers of a journey as plain dicts (reference, date, version, answers)."""
     from designer.answers import decode, to_json
+    from renderer.prefill import provenance_of
     from renderer.store import Store
 
     store = Store(db)
@@ -201,6 +202,8 @@ def export_rows(db: str, journey_id: str) -> list[dict[str, Any]]:
             "language": s.lang,
             "outcome": payload.get("outcome"),
             "answers": to_json(payload.get("answers", {})),
+            # Where each answer came from (absent: typed by the citizen): renderer/prefill.py.
+            "provenance": provenance_of(s),
         })
     store.close()
     return rows

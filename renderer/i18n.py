@@ -278,3 +278,14 @@ def _merge_backoffice() -> None:
 
 
 _merge_backoffice()
+
+
+def _merge_prefill_messages() -> None:
+    from renderer.prefill_texts import MESSAGES as PREFILL
+
+    for key, entry in PREFILL.items():
+        MESSAGES[key] = {lang: french_spacing(text) if lang == "fr" else text
+                         for lang, text in entry.items()}
+
+
+_merge_prefill_messages()

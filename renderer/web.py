@@ -28,6 +28,7 @@ from renderer import markdown
 from renderer.catalog import Catalog, Entry, load_catalog
 from renderer.config import Settings
 from renderer.i18n import LANGUAGES, t
+from renderer.providers.config import Providers, ProviderSettings
 from renderer.reports import ReportShelf
 from renderer.security import COOKIE, CSRF_FIELD, CookieSigner, csrf_ok
 from renderer.store import Session, Store
@@ -65,8 +66,11 @@ class Parcours:
         max_body: int | None,
         today: datetime.date | None,
         settings: Settings | None = None,
+        providers: Providers | None = None,
     ) -> None:
         self.paths = paths
+        #: The identity and data providers this server is configured for.
+        self.providers = providers or Providers(ProviderSettings.load())
         self.settings = settings or Settings(database_url=db_url)
         self.store = Store(db_url, files_dir=self.settings.files_dir or None,
                            busy_timeout_ms=self.settings.busy_timeout_ms)

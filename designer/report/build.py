@@ -369,6 +369,8 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
         by_provider=d.by_provider,
         catalogue=d.catalogue,
         already_prefilled=d.already_prefilled,
+        connected=d.connected,
+        filling=d.filling,
     )
     structural_errors = any(f.rule in {"cycle", "unknown-target"} for f in loaded.findings)
     median_path: list[str] | None = None

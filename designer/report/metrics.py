@@ -23,6 +23,8 @@ import networkx as nx
 
 from designer.compiled import CompiledJourney, QuestionInfo
 from designer.expressions import names
+from designer.prefill import connected as prefill_connected
+from designer.prefill import fillable
 from designer.readability import words_of
 from designer.report import timing
 from designer.report.model import SizeOut, StructureOut
@@ -688,17 +690,23 @@ class Dlnuf:
     by_provider: dict[str, list[str]]
     catalogue: bool
     already_prefilled: list[str]
+    connected: list[str]
+    filling: list[str]
 
 
 def dlnuf(journey: CompiledJourney, catalogue: Any | None = None) -> Dlnuf:
     """Count items asked that a provider could supply.
 
-    A question whose concept a provider can supply is an item, unless the journey is
-    already connected to one of those providers (its `prefill` list): then the
-    renderer fills it in and the citizen is not asked.
+    A question whose concept a provider can supply is an item, unless a provider the
+    journey is connected to (its `prefill` list) really fills it: one Parcours reads that
+    concept from (:data:`designer.prefill.FILLS`), for the person filling in (never the
+    person concerned's data from the applicant's identity). A connection Parcours does not
+    fill from leaves the question asked, and counted.
     """
     cat = catalogue if catalogue is not None else load_concepts()
-    connected = set(getattr(journey.model, "prefill", []) or [])
+    declared = list(getattr(journey.model, "prefill", []) or [])
+    filling = prefill_connected(journey)
+    filled = fillable(journey, filling)
     questions = []
     by_provider: dict[str, list[str]] = {}
     prefilled = []
@@ -709,7 +717,7 @@ def dlnuf(journey: CompiledJourney, catalogue: Any | None = None) -> Dlnuf:
         providers = _providers_of(_lookup(cat, concept))
         if not providers:
             continue
-        if connected & set(providers):
+        if q.id in filled:
             prefilled.append(q.id)
             continue
         questions.append({"question": q.id, "concept": concept, "providers": providers})
@@ -722,6 +730,8 @@ def dlnuf(journey: CompiledJourney, catalogue: Any | None = None) -> Dlnuf:
         by_provider=by_provider,
         catalogue=cat is not None,
         already_prefilled=prefilled,
+        connected=declared,
+        filling=filling,
     )
 
 

@@ -182,7 +182,17 @@ class DlnufOut(_Model):
     by_provider: dict[str, list[str]]
     catalogue: bool = Field(description="Whether the concept catalogue was available.")
     already_prefilled: list[str] = Field(
-        description="Questions a provider connected to the journey (`prefill`) fills in."
+        description="Questions a provider connected to the journey (`prefill`) really fills "
+        "in (one Parcours reads that concept from, for the person filling in)."
+    )
+    connected: list[str] = Field(
+        default_factory=list,
+        description="The providers the journey says the service is connected to (`prefill`).",
+    )
+    filling: list[str] = Field(
+        default_factory=list,
+        description="Those of `connected` that Parcours fills questions from; the others "
+        "leave their questions asked.",
     )
     share_of_median_run: float | None = Field(
         default=None,

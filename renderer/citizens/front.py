@@ -7,6 +7,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from designer.prefill import connected
 from renderer.catalog import fold
 from renderer.citizens.drafts import draft_context, node_url, resumed_elsewhere
 from renderer.pages import minutes, preparation
@@ -53,11 +54,17 @@ def start_page(request: Request) -> Response:
     entry = entry_or_404(request)
     who = citizen(request)
     assert who is not None
+    app = parcours(request)
     j = entry.journey
     lang = journey_lang(j, who.lang)
     ctx = draft_context(request, entry, who)
     in_progress = ctx is not None and not ctx.draft.submitted and bool(ctx.draft.state.get("seen"))
+    identity = who.session.data.get("franceconnect")
+    claims = identity.get("claims", {}) if isinstance(identity, dict) else None
     return render(request, "start.html", {
+        "franceconnect": "franceconnect" in connected(j, app.providers.available()),
+        "fc_name": " ".join(str(claims.get(k, "")) for k in ("given_name", "family_name"))
+        if claims is not None else None,
         "lang": lang,
         "prep": preparation(j, lang),
         "minutes": minutes(j, lang),

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from anyio import from_thread
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -36,9 +37,11 @@ from renderer.citizens.drafts import (
     node_url,
     save,
 )
+from renderer.citizens.identity import ask_provider, page_prefill
 from renderer.filestore import QuotaExceeded
 from renderer.i18n import t
 from renderer.pages import PageErrors, build_controls, layout, preview, progress
+from renderer.prefill import certified, declare, protect
 from renderer.web import (
     Citizen,
     Parcours,
@@ -123,6 +126,7 @@ def step_response(
         "action": url(request, "step", journey=ctx.id, step=step_id),
         "has_files": any(_has_file(c) for c in controls),
         "show_no_js_note": layout(j, step_id).max_depth > part,
+        **page_prefill(request, ctx, step_id, lang),
     }, who=who, status=status, journey=j)
 
 
@@ -218,8 +222,22 @@ def step_post(request: Request) -> Response:
         base = _stored(ctx, step_id)
     displayed = lay.displayed(None if scripted else part, j)
     raw, uploads = parse_page(j, step_id, form, displayed, base)
+    # A certified answer is the provider's: whatever was posted for it is ignored.
+    protect(ctx.draft, ctx.run.answers, raw)
     file_errors = _store_uploads(parcours(request), ctx, uploads, raw)
     action = str(form.get("_action") or "")
+    if action.startswith(("correct:", "fetch:")):
+        kind, _, name = action.partition(":")
+        if kind == "correct":
+            declare(ctx.draft, name)
+        else:  # the citizen consented: ask the provider, show what it gave (or why not)
+            # Page functions run in the thread pool; the call itself on the event loop.
+            _answer, filled = from_thread.run(ask_provider, request, ctx, who, name,
+                                              preview(j, step_id, raw))
+            raw.update({qid: decode(ctx.draft.answers[qid]) for qid in filled})
+        if (conflict := keep_pending(request, ctx, who, step_id, raw)) is not None:
+            return conflict
+        return redirect(request, step_url(request, ctx, step_id, part, returning), who)
     if action.startswith(("add:", "remove:")):
         _repeat_action(j, raw, action)
         if (conflict := keep_pending(request, ctx, who, step_id, raw)) is not None:
@@ -234,6 +252,9 @@ def step_post(request: Request) -> Response:
     without_blank_items(j, step_id, raw, _items_needed(ctx, step_id, raw))
     result = ctx.run.answer_page(step_id, raw)
     errors = _merge_errors(result.errors, file_errors)
+    for error in errors:  # a provider's value this journey refuses: the citizen types it
+        if error.question in certified(ctx.draft):
+            declare(ctx.draft, error.question)
     if not errors:
         ctx.draft.answers = encode(ctx.run.answers)
         ctx.draft.state["seen"] = sorted(ctx.run.seen or [])

@@ -15,7 +15,9 @@ from renderer.backoffice.dossiers import Dossiers
 from renderer.backoffice.intake import opener
 from renderer.catalog import Entry
 from renderer.citizens.drafts import Context, draft_context, draft_or_redirect, draft_page, node_url
+from renderer.i18n import t
 from renderer.observe import SUBMISSIONS
+from renderer.prefill import DECLARED, provenance, source_text, submission_provenance
 from renderer.store import Submission
 from renderer.web import (
     Citizen,
@@ -56,11 +58,26 @@ def _last_page_url(request: Request, ctx: Context) -> str:
     return url(request, "start_page", journey=ctx.id)
 
 
+def _source(ctx: Context, qid: str, lang: str) -> str:
+    """Where an answer came from, as the summary says it ("transmis par FranceConnect",
+    "corrigé par vous"); empty for an answer the citizen typed."""
+    info = provenance(ctx.draft).get(qid)
+    if info is None:
+        return ""
+    if info.get("status") == DECLARED:
+        return t("prefill_declared", lang)
+    return source_text(str(info.get("provider")), lang)
+
+
 def _review(request: Request, ctx: Context, lang: str) -> list[dict[str, Any]]:
-    return review_sections(
+    sections = review_sections(
         ctx.journey, ctx.run, lang,
         lambda step_id: url(request, "step", {"change": "1"}, journey=ctx.id, step=step_id),
     )
+    for section in sections:  # each answer with where it came from
+        for row in section["rows"]:
+            row["source"] = _source(ctx, row["qid"], lang) if not row.get("label") else ""
+    return sections
 
 
 def submit(request: Request) -> Response:
@@ -81,7 +98,9 @@ def submit(request: Request) -> Response:
         # The dossier is routed and its processing opened in the submission's transaction.
         then = opener(app.store, app.catalog.services, ctx.journey, kept, who.lang, app.today())
         _reference, created = app.store.submit(
-            ctx.draft, encode({"outcome": outcome, "answers": kept}), who.lang, then=then
+            ctx.draft, encode({"outcome": outcome, "answers": kept,
+                               "provenance": submission_provenance(ctx.draft, kept)}),
+            who.lang, then=then
         )
         if created:
             SUBMISSIONS.labels(entry.id).inc()

@@ -33,6 +33,8 @@
   function valueOf(wrapper) {
     var type = wrapper.getAttribute("data-type");
     var name = wrapper.getAttribute("data-name");
+    // A certified answer is shown, not an input: the server gives its value.
+    if (wrapper.hasAttribute("data-certified")) return JSON.parse(wrapper.getAttribute("data-value"));
     var fields = fieldsOf(wrapper);
     var checked = fields.filter(function (el) { return el.checked; });
     var byName = {};
