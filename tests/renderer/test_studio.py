@@ -264,10 +264,8 @@ def test_the_step_graph_is_drawn_with_lines_and_findings(client: TestClient) -> 
     assert 'data-node="probleme" data-line="64"' in page
     assert 'href="/edit/voirie.yaml#L64"' in page
     csrf, _ = _csrf(client)
-    text = VOIRIE.read_text(encoding="utf-8").replace(
-        "type_probleme:\n        type: choice", "type_probleme:\n        type: choice\n"
-        "        purpose: x\n        purpose_bis: y", 1)
-    # A schema error: no graph, and a sentence saying why.
+    text = VOIRIE.read_text(encoding="utf-8") + "steps: [\n"
+    # Text that is not YAML: no graph, and a sentence saying why.
     broken = client.post("/-/graph", json={"path": "voirie.yaml", "text": text},
                          headers={"x-csrf-token": csrf})
     assert broken.status_code == 200 and "Pas de graphe" in broken.text
