@@ -69,9 +69,12 @@ def _page_dependencies(journey: CompiledJourney) -> None:
 
 
 def load_text(
-    text: bytes | str, file: str = "<journey>", *, analyses: list[Analysis] | None = None
+    text: bytes | str, file: str = "<journey>", *, analyses: list[Analysis] | None = None,
+    origin: str | Path | None = None,
 ) -> Loaded:
-    """Read, validate and check a journey given as text."""
+    """Read, validate and check a journey given as text. ``origin``: the file on disk the
+    text stands for, when ``file`` (the name findings carry) is not where it lies; what is
+    declared beside it (the organisation's services) is read there."""
     doc, findings = load_document(text, file)
     if doc is None:
         return Loaded(file, None, sort_findings(findings))
@@ -103,7 +106,7 @@ def load_text(
         from designer.organisation import load_organisation, organisation_beside
         from designer.routing import service_findings
 
-        beside = organisation_beside(file)
+        beside = organisation_beside(origin if origin is not None else file)
         findings += service_findings(
             journey, load_organisation(beside) if beside is not None else None)
     return Loaded(file, journey, sort_findings(findings))

@@ -121,6 +121,11 @@ def _error(request: Request, status: int, title: str, body: str) -> HTMLResponse
                   status=status)
 
 
+def _origin(request: Request, relative: str) -> Path:
+    """Where a journey of the folder lies (what is declared beside it is read there)."""
+    return _studio(request).folder.root / relative
+
+
 def _journey(request: Request) -> tuple[Path, str]:
     relative = request.path_params["path"]
     try:
@@ -182,7 +187,7 @@ def _editor(request: Request, relative: str, text: str, base: str, *, status: in
             form: dict[str, str] | None = None, panel: str | None = None) -> HTMLResponse:
     from designer.model import QUESTION_TYPES
 
-    loaded = check_text(text, relative)
+    loaded = check_text(text, relative, origin=_origin(request, relative))
     result = diagnose(text, relative, loaded)
     lang = _lang(request)
     folder = _studio(request).folder
@@ -266,7 +271,7 @@ def _preview(request: Request, relative: str, text: str, step: str, lang: str) -
     """The citizen's page of one step of the unsaved text (the renderer's templates)."""
     from renderer.studio.preview import citizen_page
 
-    loaded = check_text(text, relative, structure_only=True)
+    loaded = check_text(text, relative, structure_only=True, origin=_origin(request, relative))
     journey = loaded.journey
     if journey is None or step not in journey.steps:
         return _error(request, 422, "preview_title", "preview_none")
@@ -295,7 +300,7 @@ async def check_api(request: Request) -> Response:
         return JSONResponse({"error": "no such journey in the folder"}, status_code=404)
 
     def check() -> dict[str, Any]:
-        loaded = check_text(text, relative)
+        loaded = check_text(text, relative, origin=_origin(request, relative))
         result = diagnose(text, relative, loaded)
         result["cases"] = cases_result(loaded, path)
         return result
@@ -319,7 +324,8 @@ async def graph_api(request: Request) -> Response:
     def draw() -> str:
         # The structure is enough to draw (and mark) the steps; the full check runs in
         # the /-/check request beside this one.
-        graph = graph_picture(check_text(text, relative, structure_only=True), lang)
+        graph = graph_picture(check_text(text, relative, structure_only=True,
+                                         origin=_origin(request, relative)), lang)
         template = _studio(request).templates.get_template("_graph.html")
         return template.render({"graph": graph, "t": lambda key, **kw: t(key, lang, **kw),
                                 "edit_url": _url(request, "edit", lang, path=relative)})
@@ -341,7 +347,7 @@ async def figures_api(request: Request) -> Response:
     lang = _lang(request)
 
     def measure() -> str:
-        unsaved = headline(check_text(text, relative), lang)
+        unsaved = headline(check_text(text, relative, origin=_origin(request, relative)), lang)
         saved = headline(_studio(request).folder.loaded(path), lang) if path.is_file() else None
         template = _studio(request).templates.get_template("_figures.html")
         return template.render({"unsaved": unsaved, "saved": saved,

@@ -93,13 +93,15 @@ def checked_file(path: Path) -> Loaded:
         return load_journey(path)
 
 
-def check_text(text: str, file: str, *, structure_only: bool = False) -> Loaded:
+def check_text(text: str, file: str, *, structure_only: bool = False,
+               origin: Path | None = None) -> Loaded:
     """Every finding of `parcours check` on unsaved text (the portfolio's duplicate-id aside);
-    ``structure_only``: without the path analysis and the readability advice (no z3)."""
+    ``structure_only``: without the path analysis and the readability advice (no z3);
+    ``origin``: where the file lies (what is declared beside it: the organisation)."""
     if structure_only:
-        return load_text(text, file, analyses=[])
+        return load_text(text, file, analyses=[], origin=origin)
     with _ANALYSIS:
-        return load_text(text, file)
+        return load_text(text, file, origin=origin)
 
 
 def diagnose(text: str, file: str, loaded: Loaded | None = None) -> dict[str, Any]:

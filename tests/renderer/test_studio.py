@@ -18,6 +18,10 @@ from renderer.studio.files import digest
 
 ROOT = Path(__file__).resolve().parents[2]
 VOIRIE = ROOT / "journeys" / "signalement-voirie.yaml"
+_LINES = VOIRIE.read_text(encoding="utf-8").splitlines()
+#: Where the journey's first `goto: probleme` and its step `probleme` are written.
+GOTO_LINE = next(i for i, line in enumerate(_LINES, 1) if line.strip() == "- goto: probleme")
+STEP_LINE = next(i for i, line in enumerate(_LINES, 1) if line == "  probleme:")
 TOKEN = "secret-token-for-tests"
 
 
@@ -26,6 +30,8 @@ def folder(tmp_path: Path) -> Path:
     root = tmp_path / "journeys"
     root.mkdir()
     shutil.copy(VOIRIE, root / "voirie.yaml")
+    # Its routing names the services of the organisation file beside it.
+    shutil.copy(VOIRIE.parent / "organisation.yaml", root / "organisation.yaml")
     (root / "cassee.yaml").write_text("parcours: 1\nid: [\n", encoding="utf-8")
     (tmp_path / "outside.yaml").write_text(VOIRIE.read_text(encoding="utf-8"), encoding="utf-8")
     return root
@@ -131,7 +137,8 @@ def test_the_plain_form_checks_unsaved_text_without_saving_it(client: TestClient
     page = client.post("/edit/voirie.yaml", data={"csrf_token": csrf, "text": text,
                                                   "base": base, "action": "check"})
     assert page.status_code == 200
-    assert "ligne 62, colonne 15 — &#39;problme&#39; is neither a step nor an outcome" in page.text
+    assert (f"ligne {GOTO_LINE}, colonne 15 — &#39;problme&#39; is neither a step nor an "
+            "outcome") in page.text
     assert 'href="/-/rules/unknown-target"' in page.text
     assert "problme</textarea>" not in page.text and "goto: problme" in page.text
     assert (folder / "voirie.yaml").read_text(encoding="utf-8") == VOIRIE.read_text(
@@ -179,11 +186,11 @@ def test_the_check_api_gives_findings_positions_rules_and_fixes(client: TestClie
     data = client.post("/-/check", json={"path": "voirie.yaml", "text": text},
                        headers={"x-csrf-token": csrf}).json()
     [finding] = [f for f in data["findings"] if f["rule"] == "unknown-target"]
-    assert (finding["line"], finding["column"], finding["length"]) == (62, 15, 7)
+    assert (finding["line"], finding["column"], finding["length"]) == (GOTO_LINE, 15, 7)
     assert finding["docs"] == "/-/rules/unknown-target"
     assert finding["summary"] == "`start` or a `goto` that names nothing"
     assert finding["fixes"] == [{"label": "Remplacer par « probleme » / Replace with 'probleme'",
-                                 "line": 62, "column": 15, "length": 7, "text": "probleme"}]
+                                 "line": GOTO_LINE, "column": 15, "length": 7, "text": "probleme"}]
     assert "probleme" in data["ids"]["steps"] and data["counts"]["error"] >= 1
     bad = client.post("/-/check", content=b"not json", headers={"x-csrf-token": csrf})
     assert bad.status_code == 400
@@ -261,8 +268,8 @@ def test_a_new_journey_from_a_template(client: TestClient, folder: Path) -> None
 def test_the_step_graph_is_drawn_with_lines_and_findings(client: TestClient) -> None:
     page = client.get("/edit/voirie.yaml").text
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in page
-    assert 'data-node="probleme" data-line="64"' in page
-    assert 'href="/edit/voirie.yaml#L64"' in page
+    assert f'data-node="probleme" data-line="{STEP_LINE}"' in page
+    assert f'href="/edit/voirie.yaml#L{STEP_LINE}"' in page
     csrf, _ = _csrf(client)
     text = VOIRIE.read_text(encoding="utf-8") + "steps: [\n"
     # Text that is not YAML: no graph, and a sentence saying why.
