@@ -11,6 +11,12 @@ server is one uvicorn process on a loopback port (SQLite, and PostgreSQL when re
 
 Prints requests per second and p50/p99 latencies of the round trip (POST + GET) for each
 server; results go in docs/benchmarks.md. Never run as a test (timings are not assertions).
+
+``--usage-cost`` measures instead what counting usage costs (renderer/usage.py): the same
+application with the counters on and off, each citizen walking new drafts through the first
+two pages (a page is counted the first time a draft sends it, so each round trip counts):
+
+    .venv/bin/python bench/load_serve.py --usage-cost --citizens 16 --seconds 10 --pg ''
 """
 
 from __future__ import annotations
@@ -37,15 +43,16 @@ ROUND = ("/signalement-voirie/q/probleme", {
     "description": "Un trou profond devant le numéro 12, dangereux pour les vélos.",
 })
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+SHOWN = re.compile(r'name="_shown" value="([^"]+)"')
 
 SERVER = """
 import sys
 sys.path.insert(0, {root!r})
 import uvicorn
 mode, db, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-if mode == "parcours":
+if mode.startswith("parcours"):
     from renderer.app import create_app
-    app = create_app([{journey!r}], db_url=db)
+    app = create_app([{journey!r}], db_url=db, record_usage=mode != "parcours-off")
 else:
     from bench.load_serve import floor_app
     app = floor_app(db)
@@ -168,7 +175,8 @@ def start_server(mode: str, db: str, workdir: Path,
     url = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
-            if httpx.get(url + ("/" if mode == "parcours" else "/floor/"), timeout=1).is_success:
+            home = "/" if mode.startswith("parcours") else "/floor/"
+            if httpx.get(url + home, timeout=1).is_success:
                 return proc, url
         except httpx.HTTPError:
             time.sleep(0.1)
@@ -201,17 +209,42 @@ async def citizen(client: httpx.AsyncClient, mode: str, until: float,
     return requests
 
 
+async def walker(client: httpx.AsyncClient, mode: str, until: float,
+                 latencies: list[float]) -> int:
+    """One citizen opening new drafts and sending their first two pages until the deadline
+    (each page sent for the first time: counted when the counters are on)."""
+    requests = 0
+    page = await client.get("/signalement-voirie/")
+    token = CSRF.search(page.text).group(1)  # type: ignore[union-attr]
+    while time.perf_counter() < until:
+        r = await client.post("/signalement-voirie/start", data={"csrf_token": token})
+        page = await client.get(r.headers["location"])
+        requests += 2
+        for path, data in (FIRST, ROUND):
+            shown = SHOWN.search(page.text)
+            form = {"csrf_token": token, **data, **({"_shown": shown.group(1)} if shown else {})}
+            t0 = time.perf_counter()
+            r = await client.post(path, data=form)
+            assert r.status_code == 303, (r.status_code, r.text[:500])
+            page = await client.get(r.headers["location"])
+            assert page.status_code == 200
+            latencies.append(time.perf_counter() - t0)
+            requests += 2
+    return requests
+
+
 async def load(url: str, mode: str, citizens: int, seconds: float) -> dict[str, float]:
     """Run the load; return rps and latency percentiles (ms)."""
+    walk = walker if mode.startswith("parcours-") else citizen
     latencies: list[float] = []
     limits = httpx.Limits(max_connections=citizens)
     clients = [httpx.AsyncClient(base_url=url, limits=limits, timeout=30) for _ in range(citizens)]
     # Warm up (journey compiled, connections open), then measure.
     warm = time.perf_counter() + 1.5
-    await asyncio.gather(*(citizen(c, mode, warm, []) for c in clients[:4]))
+    await asyncio.gather(*(walk(c, mode, warm, []) for c in clients[:4]))
     start = time.perf_counter()
     until = start + seconds
-    counts = await asyncio.gather(*(citizen(c, mode, until, latencies) for c in clients))
+    counts = await asyncio.gather(*(walk(c, mode, until, latencies) for c in clients))
     elapsed = time.perf_counter() - start
     for c in clients:
         await c.aclose()
@@ -236,7 +269,10 @@ def main() -> int:
                         help="worker processes of parcours serve (the floor keeps one)")
     parser.add_argument("--pg", default="postgresql://127.0.0.1:5432/test",
                         help="PostgreSQL URL (a fresh schema is made and dropped); '' to skip")
+    parser.add_argument("--usage-cost", action="store_true",
+                        help="compare the application with usage counters on and off")
     args = parser.parse_args()
+    modes = ("parcours-off", "parcours-on") if args.usage_cost else ("floor", "parcours")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -258,12 +294,12 @@ def main() -> int:
                 print(f"PostgreSQL skipped: {exc}", file=sys.stderr)
         try:
             for db_name, make in databases:
-                runs: dict[str, list[dict[str, float]]] = {"floor": [], "parcours": []}
+                runs: dict[str, list[dict[str, float]]] = {m: [] for m in modes}
                 servers = {mode: start_server(mode, make(mode), work, args.workers)
-                           for mode in ("floor", "parcours")}
+                           for mode in modes}
                 try:
                     for _round in range(args.rounds):
-                        for mode in ("floor", "parcours"):
+                        for mode in modes:
                             _proc, url = servers[mode]
                             runs[mode].append(
                                 asyncio.run(load(url, mode, args.citizens, args.seconds)))
@@ -271,11 +307,11 @@ def main() -> int:
                     for proc, _url in servers.values():
                         proc.terminate()
                         proc.wait(timeout=10)
-                for mode in ("floor", "parcours"):
+                for mode in modes:
                     result = {k: statistics.median(r[k] for r in runs[mode])
                               for k in runs[mode][0]}
                     rows.append((db_name, mode, result))
-                    print(f"{db_name:10} {mode:8} {result['rps']:8.0f} req/s "
+                    print(f"{db_name:10} {mode:12} {result['rps']:8.0f} req/s "
                           f"{result['round_trips_per_s']:7.0f} round trips/s "
                           f"p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms "
                           f"(median of {args.rounds}: "
@@ -288,9 +324,14 @@ def main() -> int:
                 with psycopg.connect(args.pg, autocommit=True) as c:
                     c.execute(f'DROP SCHEMA "{schema}" CASCADE')
     for db_name in {r[0] for r in rows}:
-        floor = next(r[2] for r in rows if r[0] == db_name and r[1] == "floor")
-        app = next(r[2] for r in rows if r[0] == db_name and r[1] == "parcours")
-        print(f"{db_name}: parcours serve = {app['rps'] / floor['rps']:.0%} of the floor")
+        base = next(r[2] for r in rows if r[0] == db_name and r[1] == modes[0])
+        app = next(r[2] for r in rows if r[0] == db_name and r[1] == modes[1])
+        if args.usage_cost:
+            print(f"{db_name}: counters on/off: round trips/s "
+                  f"{app['round_trips_per_s'] / base['round_trips_per_s']:.3f}, "
+                  f"p50 {app['p50_ms'] / base['p50_ms']:.3f}")
+        else:
+            print(f"{db_name}: parcours serve = {app['rps'] / base['rps']:.0%} of the floor")
     return 0
 
 

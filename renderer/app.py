@@ -26,7 +26,8 @@ their names:
   ``/-/franceconnect/logged-out``, ``franceconnect_logged_out``: FranceConnect sign-in;
 - ``/J/q/S`` (``?part=N``, ``?change=1``), ``step`` and ``step_post``: a question page;
 - ``/J/check``, ``check`` and ``submit``: check your answers, send the dossier;
-- ``/J/confirmation``, ``confirmation``; ``/J/receipt``, ``receipt``;
+- ``/J/confirmation``, ``confirmation``; ``POST /J/feedback``, ``feedback``: the optional
+  satisfaction question; ``/J/receipt``, ``receipt``;
 - ``/J/end/O``, ``exit``: an exit outcome;
 - ``POST /J/save``, ``save``; ``/J/saved``, ``saved``: save and come back later;
 - ``/J/resume``, ``resume`` and ``resume_post``; ``/J/resume/T``, ``resume_link`` (a page
@@ -77,7 +78,14 @@ from renderer.citizens.resume import (
     saved_page,
 )
 from renderer.citizens.steps import step_page, step_post
-from renderer.citizens.submission import check_page, confirmation, exit_page, receipt, submit
+from renderer.citizens.submission import (
+    check_page,
+    confirmation,
+    exit_page,
+    feedback,
+    receipt,
+    submit,
+)
 from renderer.config import Settings
 from renderer.databases import StoreBusy
 from renderer.errors import bad_host_page, busy, not_found, server_error, too_large_page
@@ -101,6 +109,8 @@ def create_app(
     mail_dir: str | Path | None = None,
     base_url: str | None = None,
     providers: Providers | None = None,
+    record_usage: bool = True,
+    usage_threshold: int = 5,
 ) -> Starlette:
     """The citizen's application for the journeys of a folder (or a list of files).
 
@@ -116,13 +126,16 @@ def create_app(
     ``PARCOURS_SMTP_URL``), else as ``.eml`` files in ``mail_dir`` (default
     ``PARCOURS_MAIL_DIR``; with neither, they wait in the outbox); their links start with
     ``base_url`` (default ``PARCOURS_BASE_URL``).
+    ``record_usage``: count aggregate page events (renderer/usage.py); off to measure their cost.
+    ``usage_threshold``: counts under it are never shown in the served reports.
     """
     if settings is not None:
         db_url = settings.database_url
         smtp_url = smtp_url or settings.smtp_url or None
         base_url = base_url or settings.public_url or None
     parcours = Parcours(journeys_dir_or_paths, db_url, secret, reload, max_body, today,
-                        settings, providers)
+                        settings, providers, record_usage=record_usage,
+                        usage_threshold=usage_threshold)
     job = PurgeJob(parcours.store) if settings is not None and settings.purge else None
     notifications = worker_lifespan(db_url, journeys_dir_or_paths, smtp_url=smtp_url,
                                     mail_dir=mail_dir, base_url=base_url)
@@ -196,6 +209,7 @@ def create_app(
         Route("/{journey}/check", check_page, methods=["GET"], name="check"),
         Route("/{journey}/check", submit, methods=["POST"], name="submit"),
         Route("/{journey}/confirmation", confirmation, methods=["GET"], name="confirmation"),
+        Route("/{journey}/feedback", feedback, methods=["POST"], name="feedback"),
         Route("/{journey}/receipt", receipt, methods=["GET"], name="receipt"),
         Route("/{journey}/end/{outcome}", exit_page, methods=["GET"], name="exit"),
         Route("/{journey}/save", save_post, methods=["POST"], name="save"),

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from designer.report.counts import sqlite_path
+
 
 class StoreError(Exception):
     """A storage problem that the caller can report plainly (bad URL, unreachable database)."""
@@ -106,9 +108,7 @@ class Postgres(Backend):
 def backend_for(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Backend:
     """The backend of a database URL: ``sqlite:///FILE`` or ``postgresql://…``."""
     if url.startswith("sqlite://"):
-        path = url[len("sqlite://"):]
-        if path.startswith("/"):
-            path = path[1:]  # sqlite:///rel.db -> rel.db ; sqlite:////abs.db -> /abs.db
+        path = sqlite_path(url)  # sqlite:///rel.db -> rel.db ; sqlite:////abs.db -> /abs.db
         if not path:
             raise StoreError(f"no database file in {url!r} (try sqlite:///parcours.db)")
         return SQLite(path, busy_timeout_ms)

@@ -18,6 +18,9 @@ A report is of the version being served (the entry's content hash). Building one
 to a second on a large journey: :class:`ReportShelf` keeps each report per (journey id,
 hash, language), and each rendered page, so that a page view costs a lookup and a journey
 reloaded with new content gets a new report. Its methods block: call them in a thread.
+
+When the server has recorded use (``renderer/usage.py``), the pages show it beside the
+predictions: those are rendered at each request from the kept report, as the counts move.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from designer.loading import Loaded
 from designer.report.build import journey_report, portfolio_of
 from designer.report.formats import render
 from designer.report.model import JourneyReport, PortfolioReport
+from designer.report.usage import Count, with_usage
 from renderer.catalog import Entry
 
 Format = Literal["html", "json"]
@@ -119,6 +123,23 @@ class ReportShelf:
         lang = report_lang(entry.journey, lang)
         key = ("journey", entry.id, entry.hash, lang, fmt)
         return self._pages.get(key, lambda: _page(self.report(entry, lang), fmt))
+
+    def observed_page(self, entry: Entry, lang: str, fmt: Format, counts: list[Count],
+                      threshold: int) -> Page:
+        """Journey ``entry``'s report with its observed use: rendered at each call (the
+        counts move), from the kept report."""
+        lang = report_lang(entry.journey, lang)
+        return _page(with_usage(entry.journey, self.report(entry, lang), counts, threshold), fmt)
+
+    def observed_portfolio_page(
+        self, folder: str, entries: Sequence[Entry], lang: str, fmt: Format, link: str,
+        counts_of: Callable[[str], list[Count]], threshold: int,
+    ) -> Page:
+        """The portfolio with each journey's observed use (and Observatoire indicators)."""
+        reports = [with_usage(e.journey, self.report(e, lang), counts_of(e.id), threshold)
+                   for e in entries]
+        portfolio = portfolio_of(folder, reports, [e.journey for e in entries])
+        return _page(portfolio, fmt, journey_link=link)
 
     def portfolio_page(
         self, folder: str, entries: Sequence[Entry], lang: str, fmt: Format, link: str

@@ -23,6 +23,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Router
 
 from designer.compiled import CompiledJourney
+from designer.report.usage import DEFAULT_THRESHOLD
 from designer.values import parse_size
 from renderer import markdown
 from renderer.catalog import Catalog, Entry, load_catalog
@@ -33,6 +34,7 @@ from renderer.reports import ReportShelf
 from renderer.security import COOKIE, CSRF_FIELD, CookieSigner, csrf_ok
 from renderer.store import Session, Store
 from renderer.throttle import throttle_for
+from renderer.usage import Recorder
 
 HERE = Path(__file__).parent
 
@@ -67,6 +69,8 @@ class Parcours:
         today: datetime.date | None,
         settings: Settings | None = None,
         providers: Providers | None = None,
+        record_usage: bool = True,
+        usage_threshold: int = DEFAULT_THRESHOLD,
     ) -> None:
         self.paths = paths
         #: The identity and data providers this server is configured for.
@@ -82,6 +86,9 @@ class Parcours:
         self.signer = CookieSigner(keys)
         #: The address links given to keep are written with (never the request's Host).
         self.public_url = self.settings.public_url.rstrip("/")
+        #: Aggregate usage counts (renderer/usage.py); off only to measure what they cost.
+        self.usage = Recorder(self.store, secret or self.store.secret(), record_usage,
+                              usage_threshold)
         self.fixed_today = today
         self.max_body = max_body or self._default_max_body()
         #: The application's routes, by name (set by :func:`renderer.app.create_app`).

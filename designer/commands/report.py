@@ -27,6 +27,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="html, json or text (default: text on a terminal, else from -o's suffix)",
     )
     parser.add_argument("--lang", default=None, help="language of the texts quoted (fr, en)")
+    parser.add_argument(
+        "--usage",
+        metavar="DB_URL",
+        default=None,
+        help="a server's database (sqlite:///FILE or postgresql://…): add the observed use "
+        "(funnel, minutes, errors, branch shares, satisfaction) beside the predictions",
+    )
+    parser.add_argument(
+        "--threshold",
+        type=int,
+        default=None,
+        metavar="N",
+        help="with --usage, counts under N are never shown (default 5)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -42,8 +56,17 @@ def run(args: argparse.Namespace) -> int:
     fmt = output_format(args)
     if len(paths) == 2 and all(p.is_file() for p in paths):
         return compare(paths[0], paths[1], fmt, args.output, args.lang)
+    usage = UsageSource(args.usage, args.threshold) if args.usage else None
+    if usage is not None and (problem := usage.problem()):
+        print(f"parcours report: {problem}", file=sys.stderr)
+        return CANNOT_RUN
     if len(paths) == 1 and paths[0].is_file():
-        report: object = build.report_file(paths[0], args.lang)
+        from designer.loading import load_journey
+
+        loaded = load_journey(paths[0])
+        report: object = build.journey_report(loaded, args.lang)
+        if usage is not None and loaded.journey is not None:
+            report = usage.add(loaded.journey, report)
     else:
         try:
             files = journey_files(paths)
@@ -54,11 +77,44 @@ def run(args: argparse.Namespace) -> int:
             print("parcours report: no journey file (*.yaml) found", file=sys.stderr)
             return CANNOT_RUN
         folder = str(paths[0]) if len(paths) == 1 else ", ".join(map(str, paths))
-        report = build.portfolio_report(folder, files, args.lang)
+        report = build.portfolio_report(folder, files, args.lang, observe=usage)
     from designer.report.formats import render
 
     code = _emit(render(report, fmt), args.output)
     return code or _status(report)
+
+
+class UsageSource:
+    """The observed use recorded in a server's database (read-only, see
+    designer/report/counts.py), added to each journey's report."""
+
+    def __init__(self, db_url: str, threshold: int | None) -> None:
+        from designer.report.usage import DEFAULT_THRESHOLD
+
+        self.db_url = db_url
+        self.threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+
+    def problem(self) -> str | None:
+        """Why the counts cannot be used, in words; None when they can."""
+        from designer.report.counts import CountsError, read_counts
+
+        if self.threshold < 1:
+            return "--threshold must be 1 or more"
+        try:
+            read_counts(self.db_url, "")
+        except CountsError as exc:
+            return str(exc)
+        return None
+
+    def add(self, journey: object, report: object) -> object:
+        """The report with the journey's observed use beside its predictions."""
+        from designer.compiled import CompiledJourney
+        from designer.report.counts import read_counts
+        from designer.report.model import JourneyReport
+        from designer.report.usage import with_usage
+
+        assert isinstance(journey, CompiledJourney) and isinstance(report, JourneyReport)
+        return with_usage(journey, report, read_counts(self.db_url, journey.id), self.threshold)
 
 
 def output_format(args: argparse.Namespace) -> str:

@@ -44,6 +44,7 @@ from designer.report.model import (
     TextOut,
     TimeModelOut,
 )
+from designer.report.observatoire import indicators
 from designer.report.paths import CyclicGraph, count_paths, path_with_cost
 from designer.report.words import condition_in_words
 
@@ -478,6 +479,7 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
             )
     report.graph = graph_out(journey, loaded.findings, median_path, lang)
     report.worst_problems = worst_problems(report)
+    report.observatoire = indicators(journey, report)
     return report
 
 
@@ -520,12 +522,16 @@ def _row(r: JourneyReport) -> PortfolioRowOut:
 
 
 def portfolio_report(
-    folder: str | Path, files: list[Path], lang: str | None = None
+    folder: str | Path, files: list[Path], lang: str | None = None, observe: Any = None
 ) -> PortfolioReport:
     """Every journey of a folder, ranked by median time and by findings, and the concepts
-    asked in several journeys."""
+    asked in several journeys; ``observe.add(journey, report)``, when given, adds each
+    journey's observed use."""
     loaded = [load_journey(f) for f in files]
     reports = [journey_report(x, lang) for x in loaded]
+    if observe is not None:
+        reports = [observe.add(x.journey, r) if x.journey is not None else r
+                   for x, r in zip(loaded, reports, strict=True)]
     return portfolio_of(folder, reports, [x.journey for x in loaded if x.journey is not None])
 
 

@@ -28,6 +28,7 @@ from designer.report.model import (
     GraphOut,
     JourneyReport,
     PortfolioReport,
+    UsageOut,
 )
 
 NODE_W, NODE_H, H_GAP, V_GAP, MARGIN = 210, 56, 28, 96, 16
@@ -302,6 +303,36 @@ def bars(distribution: dict[int, float], width: float = 560, height: float = 140
     return out
 
 
+@dataclass
+class FunnelBar:
+    """One page of the funnel picture: citizens who reached it, and who sent it."""
+
+    y: float
+    label: str
+    arrived: float
+    sent: float
+    text: str
+
+
+def funnel(usage: UsageOut | None, width: float = 420) -> list[FunnelBar]:
+    """The funnel picture's bars: pages reached by at least the threshold, widths relative
+    to the starts (pages under the threshold are left out: they are not shown at all)."""
+    if usage is None or not usage.starts:
+        return []
+    out: list[FunnelBar] = []
+    for f in usage.funnel:
+        if f.arrived is None:
+            continue
+        sent = f.sent or 0
+        out.append(FunnelBar(
+            y=10 + 26 * len(out), label=_wrap(f.title, 28, 1)[0],
+            arrived=width * min(1.0, f.arrived / usage.starts),
+            sent=width * min(1.0, sent / usage.starts),
+            text=f"{f.arrived} arrivés, {sent if f.sent is not None else '–'} envoyé(s)",
+        ))
+    return out
+
+
 def _env() -> Environment:
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     env.filters["num"] = _num
@@ -353,7 +384,8 @@ def render_html(report: object, graph_layout: str = "auto", journey_link: str | 
         tpl = env.from_string(_template("journey.html.j2"))
         picture = picture_of(report.graph, graph_layout) if report.graph else None
         chart = bars({int(k): v for k, v in report.questions_distribution.items()})
-        return tpl.render(r=report, picture=picture, chart=chart, standalone=True)
+        return tpl.render(r=report, picture=picture, chart=chart, standalone=True,
+                          funnel=funnel(report.usage))
     if isinstance(report, PortfolioReport):
         tpl = env.from_string(_template("portfolio.html.j2"))
         return tpl.render(p=report, journey_link=journey_link)

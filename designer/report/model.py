@@ -293,6 +293,135 @@ class GraphOut(_Model):
     edges: list[GraphEdgeOut]
 
 
+class ObservedMinutesOut(_Model):
+    """Minutes observed on served pages, from bucketed times (never per person)."""
+
+    responses: int | None = Field(description="Times measured; None under the threshold.")
+    median: float | None
+    p90: float | None = Field(description="90th percentile, interpolated inside its bucket.")
+
+
+class FunnelStepOut(_Model):
+    """One page of the observed funnel, beside the predicted figures."""
+
+    step: str
+    title: str
+    arrived: int | None = Field(description="Citizens who reached the page (first time).")
+    sent: int | None = Field(description="Citizens who sent the page without error at last.")
+    lost: int | None = Field(description="Arrived but never sent: gave up (or still there).")
+    lost_share: float | None
+    reach_observed: float | None = Field(description="arrived / starts.")
+    reach_predicted: float = Field(description="Share of citizens, branches equally likely.")
+    minutes: ObservedMinutesOut
+    minutes_predicted: float = Field(description="Every question shown, fluent reader.")
+    minutes_predicted_slow: float
+    disagreement: str | None = Field(
+        default=None, description="Why predicted and observed minutes disagree much, in words."
+    )
+
+
+class OutcomeUsageOut(_Model):
+    """An outcome reached in real use."""
+
+    outcome: str
+    title: str
+    kind: Literal["submit", "exit"]
+    reached: int | None
+    share: float | None = Field(description="reached / starts.")
+    sent: int | None = Field(default=None, description="Applications sent (submit outcomes).")
+    minutes: ObservedMinutesOut = Field(description="Minutes on the pages, start to outcome.")
+    minutes_predicted: float | None = Field(description="Predicted median minutes.")
+
+
+class ErrorUsageOut(_Model):
+    """A validation error citizens met, counted by question and rule."""
+
+    step: str
+    question: str
+    label: str
+    code: str
+    message: str = Field(description="The message citizens saw (report language if seen).")
+    count: int
+    per_arrival: float | None = Field(description="Errors per citizen who reached the page.")
+
+
+class BranchUsageOut(_Model):
+    """A branch's observed share beside the share a uniform analysis gives it."""
+
+    step: str
+    target: str
+    count: int | None
+    share: float | None
+    predicted_share: float
+
+
+class SatisfactionOut(_Model):
+    """Answers to "Comment s'est passée votre démarche ?" (shape of "Je donne mon avis")."""
+
+    responses: int | None
+    response_rate: float | None = Field(description="responses / applications sent.")
+    levels: dict[str, int | None] = Field(description="good, average, bad → answers.")
+    good_share: float | None
+    helped: dict[str, int | None] = Field(description="yes, no → answers.")
+
+
+class HotspotOut(_Model):
+    """Where to look first: the page most citizens leave, the error most often made."""
+
+    kind: Literal["give-up", "error"]
+    step: str
+    title: str
+    question: str | None = None
+    count: int
+    share: float | None
+    message: str
+    suggestions: list[str] = Field(description="From the checks' findings at that place.")
+
+
+class UsageOut(_Model):
+    """What real use shows, beside the predictions (renderer/usage.py records it)."""
+
+    threshold: int = Field(description="Counts under this are never shown (None).")
+    versions: int = Field(description="Journey versions the counts cover.")
+    start_page_views: int | None = Field(
+        default=None, description="Start page loads (reloads included: not people)."
+    )
+    starts: int | None
+    submitted: int | None
+    completion_rate: float | None = Field(description="submitted / starts.")
+    saves: int | None
+    resumes: int | None
+    funnel: list[FunnelStepOut]
+    outcomes: list[OutcomeUsageOut]
+    errors: list[ErrorUsageOut]
+    branches: list[BranchUsageOut]
+    expected_minutes_uniform: float | None = Field(
+        description="Mean minutes over pages, branches equally likely (same page model)."
+    )
+    expected_minutes_observed: float | None = Field(
+        description="The same mean, branches weighted by their observed shares."
+    )
+    expected_pages_uniform: float | None
+    expected_pages_observed: float | None
+    channels: dict[str, int | None]
+    languages: dict[str, int | None]
+    satisfaction: SatisfactionOut
+    disagreements: list[str]
+    hotspots: list[HotspotOut]
+
+
+class IndicatorOut(_Model):
+    """One indicator of the Observatoire de la qualité des démarches en ligne."""
+
+    indicator: Literal[
+        "satisfaction", "accessibility", "franceconnect", "dlnuf", "help", "availability"
+    ]
+    name: str
+    value: str
+    status: Literal["measured", "declared", "unknown"]
+    note: str = ""
+
+
 class JourneyReport(_Model):
     """The report of one journey."""
 
@@ -339,6 +468,12 @@ class JourneyReport(_Model):
     findings: list[FindingOut] = Field(default_factory=list)
     worst_problems: list[str] = Field(
         default_factory=list, description="The three worst problems, in words, for the summary."
+    )
+    usage: UsageOut | None = Field(
+        default=None, description="Observed figures from a server's aggregate counts."
+    )
+    observatoire: list[IndicatorOut] = Field(
+        default_factory=list, description="The Observatoire's indicators, measured or declared."
     )
 
 

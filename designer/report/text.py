@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from designer.report.model import ComparisonReport, JourneyReport, PortfolioReport, RangeOut
+from designer.report.model import (
+    ComparisonReport,
+    JourneyReport,
+    PortfolioReport,
+    RangeOut,
+    UsageOut,
+)
 
 _LEVEL = {"optimal": "optimal", "partial": "partial", "weak": "weak"}
 
@@ -82,7 +88,61 @@ def journey_text(r: JourneyReport) -> str:
     )
     for p in r.worst_problems:
         lines.append(f"  ! {p}")
+    if r.usage is not None:
+        lines += usage_lines(r.usage)
+    for i in r.observatoire:
+        lines.append(f"  observatoire: {i.name}: {i.value} ({_STATUS[i.status]})")
     return "\n".join(lines)
+
+
+_STATUS = {"measured": "measured", "declared": "declared", "unknown": "unknown"}
+
+
+def _n(x: float | int | None) -> str:
+    return "–" if x is None else _fmt(float(x))
+
+
+def _p(x: float | None) -> str:
+    return "–" if x is None else f"{100 * x:.0f}%"
+
+
+def usage_lines(u: UsageOut) -> list[str]:
+    """Observed use beside the predictions ("–": under the threshold, never shown)."""
+    lines = [
+        f"  observed use (counts under {u.threshold} not shown, {u.versions} version(s)):",
+        f"    start page views {_n(u.start_page_views)}, starts {_n(u.starts)}, "
+        f"sent {_n(u.submitted)}, completion {_p(u.completion_rate)}, "
+        f"saved {_n(u.saves)}, resumed {_n(u.resumes)}",
+        f"    mean minutes: {_n(u.expected_minutes_observed)} with observed branch shares, "
+        f"{_n(u.expected_minutes_uniform)} with equal ones",
+        "    funnel: page — arrived, sent, lost (share) — minutes observed median/p90 "
+        "vs predicted",
+    ]
+    for f in u.funnel:
+        lines.append(
+            f"      {f.step}: {_n(f.arrived)}, {_n(f.sent)}, {_n(f.lost)} ({_p(f.lost_share)}) — "
+            f"{_n(f.minutes.median)}/{_n(f.minutes.p90)} vs {_n(f.minutes_predicted)}"
+        )
+    for o in u.outcomes:
+        lines.append(f"    outcome {o.outcome}: reached {_n(o.reached)} ({_p(o.share)}), "
+                     f"minutes {_n(o.minutes.median)}/{_n(o.minutes.p90)} vs predicted "
+                     f"{_n(o.minutes_predicted)}")
+    for b in u.branches:
+        lines.append(f"    branch {b.step} → {b.target}: {_n(b.count)} ({_p(b.share)}, "
+                     f"assumed {_p(b.predicted_share)})")
+    for e in u.errors[:5]:
+        lines.append(f"    error {e.question} [{e.code}] ×{e.count}: {e.message}")
+    for d in u.disagreements:
+        lines.append(f"    ≠ {d}")
+    s = u.satisfaction
+    lines.append(f"    satisfaction: {_n(s.responses)} answers, good {_p(s.good_share)}; "
+                 f"channels {', '.join(f'{k} {_n(n)}' for k, n in u.channels.items()) or '–'}")
+    for h in u.hotspots:
+        where = f"{h.step}" + (f" / {h.question}" if h.question else "")
+        what = "most give up at" if h.kind == "give-up" else "most frequent error at"
+        lines.append(f"  >> {what} {where}: {h.message}")
+        lines += [f"     - {x}" for x in h.suggestions]
+    return lines
 
 
 def portfolio_text(p: PortfolioReport) -> str:

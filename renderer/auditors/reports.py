@@ -42,9 +42,16 @@ async def portfolio_report(request: Request) -> Response:
     # the report's placeholder for the journey id).
     link = url(request, "journey_report", {"lang": lang}, journey="{id}")
     # Up to a second per large journey the first time: not on the event loop.
-    page = await run_in_threadpool(
-        app.reports.portfolio_page, app.folder(), entries, lang, fmt, link
-    )
+    usage = app.usage
+    if usage.enabled and await run_in_threadpool(usage.has_counts):
+        page = await run_in_threadpool(
+            app.reports.observed_portfolio_page, app.folder(), entries, lang, fmt, link,
+            usage.counts, usage.threshold,
+        )
+    else:
+        page = await run_in_threadpool(
+            app.reports.portfolio_page, app.folder(), entries, lang, fmt, link
+        )
     return _response(page, fmt)
 
 
@@ -52,7 +59,13 @@ async def journey_report(request: Request) -> Response:
     """One served journey's report, of the version being served."""
     entry = entry_or_404(request)
     fmt = _format(request)
-    page = await run_in_threadpool(
-        parcours(request).reports.journey_page, entry, safe_lang(request), fmt
-    )
+    app = parcours(request)
+    counts = await run_in_threadpool(app.usage.counts, entry.id) if app.usage.enabled else []
+    if counts:
+        page = await run_in_threadpool(
+            app.reports.observed_page, entry, safe_lang(request), fmt, counts,
+            app.usage.threshold,
+        )
+    else:
+        page = await run_in_threadpool(app.reports.journey_page, entry, safe_lang(request), fmt)
     return _response(page, fmt)

@@ -20,6 +20,7 @@ from designer.answers import decode, encode
 from designer.compiled import CompiledJourney
 from designer.run import Run
 from renderer.catalog import Entry
+from renderer.citizens import measure
 from renderer.i18n import t
 from renderer.store import ConflictError, Draft
 from renderer.web import (
@@ -170,5 +171,6 @@ def start(request: Request) -> Response:
                                    owner=who.session.id)
     who.session.data.setdefault("drafts", {})[entry.id] = draft.id
     app.store.save_session(who.session)
+    measure.started(request, entry.id, entry.hash, entry.journey.start, who)
     return redirect(request, url(request, "step", journey=entry.id, step=entry.journey.start),
                     who)

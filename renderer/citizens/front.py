@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from designer.prefill import connected
 from renderer.catalog import fold
+from renderer.citizens import measure
 from renderer.citizens.drafts import draft_context, node_url, resumed_elsewhere
 from renderer.pages import minutes, preparation
 from renderer.security import COOKIE
@@ -59,6 +60,7 @@ def start_page(request: Request) -> Response:
     lang = journey_lang(j, who.lang)
     ctx = draft_context(request, entry, who)
     in_progress = ctx is not None and not ctx.draft.submitted and bool(ctx.draft.state.get("seen"))
+    measure.viewed(request, entry.id, entry.hash, lang)
     identity = who.session.data.get("franceconnect")
     claims = identity.get("claims", {}) if isinstance(identity, dict) else None
     return render(request, "start.html", {

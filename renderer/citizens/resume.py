@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from renderer.catalog import Entry
+from renderer.citizens import measure
 from renderer.citizens.drafts import draft_context, draft_or_redirect, draft_page, node_url
 from renderer.i18n import t
 from renderer.store import Draft
@@ -71,6 +72,7 @@ def save_post(request: Request) -> Response:
     if isinstance(ctx, Response):
         return ctx
     parcours(request).store.issue_resume_key(ctx.draft)
+    measure.counted(request, ctx, who, "save")
     return redirect(request, url(request, "saved", journey=entry.id), who)
 
 
@@ -168,4 +170,5 @@ def _take(request: Request, entry: Entry, who: Citizen, draft: Draft) -> Respons
     ctx = draft_context(request, entry, who)
     if ctx is None:
         return redirect(request, url(request, "start_page", journey=entry.id), who)
+    measure.counted(request, ctx, who, "resume")
     return redirect(request, node_url(request, ctx, ctx.run.current), who)

@@ -29,6 +29,7 @@ from designer.answers import (
 from designer.compiled import CompiledJourney
 from designer.run import FieldError
 from designer.values import InvalidAnswer, check_file, parse_size, sniff_kind
+from renderer.citizens import measure
 from renderer.citizens.drafts import (
     Context,
     draft_or_redirect,
@@ -124,6 +125,7 @@ def step_response(
         "env_json": _json(env) if env else "",
         "today": today.isoformat(),
         "action": url(request, "step", journey=ctx.id, step=step_id),
+        "shown": parcours(request).usage.stamp(),
         "has_files": any(_has_file(c) for c in controls),
         "show_no_js_note": layout(j, step_id).max_depth > part,
         **page_prefill(request, ctx, step_id, lang),
@@ -244,6 +246,7 @@ def step_post(request: Request) -> Response:
             return conflict
         return redirect(request, step_url(request, ctx, step_id, part, returning), who)
     if action == "save":
+        measure.counted(request, ctx, who, "save")
         if (conflict := keep_pending(request, ctx, who, step_id, raw)) is not None:
             return conflict
         # The citizen asked to save: only now is a resume code made.
@@ -260,6 +263,7 @@ def step_post(request: Request) -> Response:
         ctx.draft.state["seen"] = sorted(ctx.run.seen or [])
         ctx.draft.state.get("pending", {}).pop(step_id, None)
         ctx.draft.current_step = ctx.run.current
+        measure.page_sent(request, ctx, who, step_id, form)
         if (conflict := save(request, ctx, who)) is not None:
             return conflict
         later = _next_part(ctx, step_id, part, {}) if not scripted else None
@@ -271,6 +275,7 @@ def step_post(request: Request) -> Response:
         if target in j.steps and ctx.run.can_visit(target):
             return redirect(request, node_url(request, ctx, target), who)
         return redirect(request, node_url(request, ctx, ctx.run.current), who)
+    measure.page_refused(request, ctx, who, step_id, errors)
     # Keep what was typed (and uploaded) so that the page shows it again.
     if (conflict := keep_pending(request, ctx, who, step_id, raw)) is not None:
         return conflict

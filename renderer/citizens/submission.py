@@ -9,12 +9,20 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from designer.answers import date_text, decode, encode
+from designer.answers import date_text, decode, encode, yes_no_text
 from renderer.answers import review_sections
 from renderer.backoffice.dossiers import Dossiers
 from renderer.backoffice.intake import opener
 from renderer.catalog import Entry
-from renderer.citizens.drafts import Context, draft_context, draft_or_redirect, draft_page, node_url
+from renderer.citizens import measure
+from renderer.citizens.drafts import (
+    Context,
+    draft_context,
+    draft_or_redirect,
+    draft_page,
+    node_url,
+    save,
+)
 from renderer.i18n import t
 from renderer.observe import SUBMISSIONS
 from renderer.prefill import DECLARED, provenance, source_text, submission_provenance
@@ -104,6 +112,7 @@ def submit(request: Request) -> Response:
         )
         if created:
             SUBMISSIONS.labels(entry.id).inc()
+            measure.submitted(request, ctx, who, outcome)
     # Only the session that sent a dossier reads its confirmation and receipt.
     sent = who.session.data.setdefault("sent", {})
     if sent.get(entry.id) != ctx.draft.id:
@@ -147,7 +156,28 @@ def confirmation(request: Request) -> Response:
     return render(request, "confirmation.html", {
         "lang": lang, "reference": submission.reference, "outcome": outcome,
         "follow_url": follow,
+        "feedback_given": bool(ctx.draft.state.get("usage", {}).get("feedback")),
+        "ask_feedback": parcours(request).usage.enabled,
+        "yes_no": [("yes", yes_no_text(True, lang)), ("no", yes_no_text(False, lang))],
     }, who=who, journey=j)
+
+
+def feedback(request: Request) -> Response:
+    """The optional end-of-journey question ("Je donne mon avis"): counted once, anonymously,
+    then back to the confirmation (which thanks the citizen)."""
+    posted = checked_post(request)
+    if isinstance(posted, Response):
+        return posted
+    entry, who, form = posted
+    got = _submitted(request, entry, who)
+    if isinstance(got, Response):
+        return got
+    ctx, submission = got
+    outcome = str(decode(submission.answers)["outcome"])
+    if measure.satisfaction(request, ctx, who, outcome, form):
+        if (conflict := save(request, ctx, who)) is not None:
+            return conflict
+    return redirect(request, url(request, "confirmation", journey=entry.id), who)
 
 
 def receipt(request: Request) -> Response:

@@ -34,14 +34,36 @@ def browser():
         b.close()
 
 
+USAGE_JOURNEY = ROOT / "tests" / "renderer" / "data" / "usage.yaml"
+
+
+def _with_usage():
+    """The report of a small journey with observed use (counts made up, as a server's)."""
+    from designer.loading import load_journey
+    from designer.report.usage import Count, with_usage
+
+    loaded = load_journey(USAGE_JOURNEY)
+    rows = [("eligibilite", "start", "", 0, 100), ("eligibilite", "sent", "", 0, 100),
+            ("eligibilite", "time", "", 30, 100), ("eligibilite", "branch", "refus", 0, 20),
+            ("eligibilite", "branch", "identite", 0, 80), ("identite", "sent", "", 0, 60),
+            ("identite", "time", "", 120, 60), ("identite", "branch", "adresse", 0, 20),
+            ("identite", "branch", "envoi", 0, 40), ("adresse", "sent", "", 0, 18),
+            ("identite", "error", "age\tnumber-too-small\tSaisissez un nombre", 0, 12),
+            ("envoi", "submit", "", 0, 55), ("envoi", "duration", "", 240, 55),
+            ("envoi", "satisfaction", "good", 0, 30), ("envoi", "satisfaction", "bad", 0, 3)]
+    counts = [Count("v1", s, k, d, "fr", "online", b, n) for s, k, d, b, n in rows]
+    return with_usage(loaded.journey, build.journey_report(loaded), counts, 5)
+
+
 def reports():
+    yield "usage", _with_usage()
     yield "journey", build.report_file(REDESIGN)
     yield "paper", build.report_file(PAPER)
     yield "portfolio", build.portfolio_report(FIXTURES, [PAPER, REDESIGN])
     yield "comparison", build.comparison_report(PAPER, REDESIGN)
 
 
-@pytest.mark.parametrize("name", ["journey", "paper", "portfolio", "comparison"])
+@pytest.mark.parametrize("name", ["journey", "paper", "portfolio", "comparison", "usage"])
 def test_no_axe_violation(browser, tmp_path, name):
     report = dict(reports())[name]
     page_file = tmp_path / f"{name}.html"

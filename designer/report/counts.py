@@ -1,0 +1,67 @@
+"""Reading a server's usage counters, read-only, for ``parcours report --usage DB_URL``.
+
+The renderer writes the table ``usage_counts`` (``renderer/migrations/004_usage.sql``,
+``renderer/usage.py``); the designer never imports the renderer, so the report reads the
+table itself with the one query both use (:data:`SELECT_COUNTS`), opening SQLite read-only
+and PostgreSQL in a read-only transaction: a report never writes to a server's database.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from designer.report.usage import Count
+
+#: The counters of one journey, every version (the renderer's reader uses it too).
+SELECT_COUNTS = (
+    "SELECT journey_hash, step, kind, detail, lang, channel, bucket, count "
+    "FROM usage_counts WHERE journey_id = ?"
+)
+
+
+class CountsError(Exception):
+    """The database cannot be read (bad URL, missing file, no usage table): said plainly."""
+
+
+def sqlite_path(url: str) -> str:
+    """The file of a ``sqlite:///FILE`` URL (``sqlite:////abs.db`` is absolute)."""
+    path = url[len("sqlite://"):]
+    return path[1:] if path.startswith("/") else path
+
+
+def read_counts(db_url: str, journey_id: str) -> list[Count]:
+    """Every counter of a journey in a server's database."""
+    if db_url.startswith("sqlite://"):
+        path = sqlite_path(db_url)
+        if not path or not Path(path).is_file():
+            raise CountsError(f"no such database: {path or db_url}")
+        try:
+            conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                rows = conn.execute(SELECT_COUNTS, (journey_id,)).fetchall()
+            finally:
+                conn.close()
+        except sqlite3.Error as exc:
+            raise CountsError(f"cannot read usage from {path}: {exc}") from exc
+        return [Count(*row) for row in rows]
+    if db_url.startswith(("postgresql://", "postgres://")):
+        return _postgres(db_url, journey_id)
+    raise CountsError(f"unsupported database URL {db_url!r}: use sqlite:///FILE or "
+                      "postgresql://HOST/DB")
+
+
+def _postgres(db_url: str, journey_id: str) -> list[Count]:
+    try:
+        import psycopg
+    except ImportError as exc:
+        raise CountsError(
+            "PostgreSQL needs the psycopg package: pip install 'parcours[postgres]'"
+        ) from exc
+    try:
+        with psycopg.connect(db_url) as conn:
+            conn.read_only = True
+            rows = conn.execute(SELECT_COUNTS.replace("?", "%s"), (journey_id,)).fetchall()
+    except psycopg.Error as exc:
+        raise CountsError(f"cannot read usage from PostgreSQL: {exc}") from exc
+    return [Count(*row) for row in rows]

@@ -1,0 +1,156 @@
+"""Aggregate usage counts of the served journeys, without tracking anyone.
+
+Each event adds one to a counter keyed by (journey, version, step, kind, detail, language,
+channel, time bucket): no session id, no IP, no answer, no free text, no new cookie, no
+script. Time on a page comes from a signed timestamp in the page's form (``_shown``), read
+back when the page is sent: nothing is kept between the two requests. The kinds and their
+meaning are :mod:`designer.report.usage`'s, which turns the counts into the report's
+observed figures; this module only writes and reads them.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+import time
+import weakref
+from collections import Counter
+from typing import Any
+
+from itsdangerous import BadSignature, Signer
+
+from designer.report.counts import SELECT_COUNTS
+from designer.report.usage import DEFAULT_THRESHOLD, Count, bucket_of
+from renderer.store import Store
+
+#: (journey id, version, step, kind, detail, lang, channel, bucket)
+Key = tuple[str, str, str, str, str, str, str, int]
+
+#: Seconds the counts of a process wait in memory before one upsert writes them all, and
+#: how many different counters may wait: a request only adds to a dict.
+FLUSH_SECONDS = 1.0
+MAX_PENDING = 500
+
+log = logging.getLogger(__name__)
+
+#: Details longer than this are cut (an error message is the longest detail).
+MAX_DETAIL = 300
+
+UPSERT = (
+    "INSERT INTO usage_counts (journey_id, journey_hash, step, kind, detail, lang, channel, "
+    "bucket, count) VALUES {values} ON CONFLICT (journey_id, journey_hash, step, kind, detail, "
+    "lang, channel, bucket) DO UPDATE SET count = usage_counts.count + excluded.count"
+)
+
+
+class Recorder:
+    """Adds events to the counters (kept a second in memory, then one upsert for all);
+    reads them for the served reports."""
+
+    def __init__(self, store: Store, secret: str, enabled: bool = True,
+                 threshold: int = DEFAULT_THRESHOLD) -> None:
+        self.store = store
+        self.enabled = enabled
+        #: Counts under this are never shown in the served reports.
+        self.threshold = threshold
+        self._signer = Signer(secret, salt="parcours-usage-shown")
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._pending: Counter[Key] = Counter()
+        #: Seconds counts may wait in memory before they are written (0: at once).
+        self.flush_seconds = FLUSH_SECONDS
+        self._due = time.monotonic() + self.flush_seconds
+        if enabled:
+            # What is still in memory when the process stops is written then.
+            flush = weakref.WeakMethod(self.flush)
+            atexit.register(lambda: (method := flush()) is not None and method())
+
+    # -- time on page ------------------------------------------------------------------------
+
+    def stamp(self) -> str:
+        """The signed time a page is shown at (a hidden field of its form)."""
+        return self._signer.sign(str(int(time.time()))).decode("ascii") if self.enabled else ""
+
+    def seconds_since(self, stamp: Any) -> float | None:
+        """Seconds since a page's signed stamp; None when absent, forged or absurd."""
+        if not isinstance(stamp, str) or not stamp or len(stamp) > 100:
+            return None
+        try:
+            shown = int(self._signer.unsign(stamp).decode("ascii"))
+        except (BadSignature, ValueError, UnicodeDecodeError):
+            return None
+        seconds = time.time() - shown
+        return seconds if 0 <= seconds <= 86400 else None
+
+    # -- counters ----------------------------------------------------------------------------
+
+    def record(self, events: Counter[Key]) -> None:
+        """Add the events of one request to the counters: kept in memory, written with the
+        others at most :attr:`flush_seconds` later (one statement for them all)."""
+        if not self.enabled or not events:
+            return
+        with self._lock:
+            self._pending.update(events)
+            due = time.monotonic() >= self._due or len(self._pending) >= MAX_PENDING
+        if due:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the counts kept in memory (one upsert); a failure keeps them for the next
+        time and never fails the citizen's page."""
+        with self._lock:
+            pending, self._pending = self._pending, Counter()
+            self._due = time.monotonic() + self.flush_seconds
+        if not pending:
+            return
+        try:
+            self._write(pending)
+        except Exception:  # noqa: BLE001 - statistics must not break a citizen's page
+            log.warning("usage counts not written yet", exc_info=True)
+            with self._lock:
+                self._pending.update(pending)
+
+    def _write(self, pending: Counter[Key]) -> None:
+        rows = [(*k[:4], k[4][:MAX_DETAIL], *k[5:], n) for k, n in pending.items()]
+        values = ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(rows))
+        params = [v for row in rows for v in row]
+        query = UPSERT.format(values=values)
+        if self.store.backend.dialect == "postgresql":
+            self._pg().execute(self.store.backend.sql(query), tuple(params))
+        else:
+            # One statement in autocommit: atomic on its own, no BEGIN … COMMIT round trips.
+            self.store._write(query, params)
+
+    def _pg(self) -> Any:
+        """This thread's PostgreSQL connection for the counters, whose commits do not wait
+        for the disk: counts are statistics, not records (a crash may lose the last few,
+        never a draft nor a dossier, which commit on the store's own connection)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None or conn.closed:
+            conn = self.store.backend.connect()
+            conn.execute("SET synchronous_commit TO OFF")
+            self._local.conn = conn
+        return conn
+
+    def counts(self, journey_id: str) -> list[Count]:
+        """Every counter of a journey, all versions (for the report)."""
+        self.flush()
+        with self.store.transaction() as conn:
+            rows = conn.execute(self.store.backend.sql(SELECT_COUNTS), (journey_id,)).fetchall()
+        return [Count(*row) for row in rows]
+
+    def has_counts(self) -> bool:
+        """Whether anything was recorded at all (the served reports show use only then)."""
+        self.flush()
+        with self.store.transaction() as conn:
+            row = conn.execute("SELECT 1 FROM usage_counts LIMIT 1").fetchone()
+        return row is not None
+
+
+def event(journey_id: str, version: str, step: str, kind: str, lang: str, channel: str,
+          detail: str = "", seconds: float | None = None) -> Key:
+    """The key of one event (a time is put in its bucket)."""
+    return (journey_id, version, step, kind, detail, lang, channel,
+            bucket_of(seconds) if seconds is not None else 0)
+
