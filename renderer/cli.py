@@ -77,7 +77,8 @@ def _app_or_error(settings: Settings, err: TextIO) -> Any:
         print(f"parcours serve: {settings.journeys}: no such file or folder", file=err)
         return None
     try:
-        app = create_app(settings.journeys, reload=settings.reload, settings=settings)
+        app = create_app(settings.journeys, reload=settings.reload, settings=settings,
+                         mail_dir=mail_dir())
     except (StoreError, BadSmtpUrl) as exc:
         print(f"parcours serve: {exc}", file=err)
         return None
@@ -90,7 +91,14 @@ def app_from_environment() -> Any:
     from renderer.config import load
 
     settings = load()
-    return create_app(settings.journeys, reload=settings.reload, settings=settings)
+    return create_app(settings.journeys, reload=settings.reload, settings=settings,
+                      mail_dir=mail_dir())
+
+
+def mail_dir() -> str:
+    """Where `parcours serve` writes the notifications as .eml files when no SMTP server is
+    configured, so that the main command works on a fresh machine."""
+    return os.environ.get("PARCOURS_MAIL_DIR") or "parcours-mail"
 
 
 def _bind(host: str, port: int) -> socket.socket:

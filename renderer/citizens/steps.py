@@ -377,7 +377,8 @@ def _items_needed(ctx: Context, step_id: str, raw: Mapping[str, Any]) -> dict[st
     for q in ctx.journey.step_questions(step_id):
         if q.type == "repeat":
             required = ctx.run.is_required(q, env)
-            needed[q.id] = q.min if isinstance(q.min, int) and q.min else int(required)
+            # `min: 0` says "nobody" is an answer (designer/presence.py): no item needed.
+            needed[q.id] = q.min if isinstance(q.min, int) else int(required)
     return needed
 
 

@@ -170,9 +170,14 @@ def fill(controls: list[Control], strategy: Strategy, today: datetime.date,
     data: dict[str, Any] = {}
     files: dict[str, Any] = {}
     action = None
+    repeats = [c.name for c in controls if c.type == "repeat" and not c.hidden]
     for c in controls:
         if c.hidden:
             continue
+        item = next((int(m[1]) for r in repeats if (m := re.match(rf"{re.escape(r)}-(\d+)-",
+                                                                 c.name))), None)
+        if item is not None and item >= strategy.items:
+            continue  # an item shown but not wanted is left blank (a blank item is none)
         if c.type == "repeat":
             data[f"{c.name}-count"] = str(c.count)
             if c.count < strategy.items:

@@ -23,8 +23,14 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 VOIRIE = ROOT / "journeys" / "signalement-voirie.yaml"
 TOKEN = "browser-test-token"
-#: `- goto: probleme`, the default branch of the first step.
-GOTO_LINE = 62
+_LINES = VOIRIE.read_text(encoding="utf-8").splitlines()
+#: `- goto: probleme`, the default branch of the first step, and the step `lieu`.
+GOTO_LINE = next(i for i, line in enumerate(_LINES, 1) if line.strip() == "- goto: probleme")
+LIEU_LINE = next(i for i, line in enumerate(_LINES, 1) if line == "  lieu:")
+LAMPADAIRE_LINE = next(i for i, line in enumerate(_LINES, 1)
+                       if line.strip() == "- goto: lampadaire")
+PROBLEM_LINE = next(i for i, line in enumerate(_LINES, 1)
+                    if line.strip() == "fr: Quel est le problème ?")
 
 
 @pytest.fixture
@@ -32,6 +38,8 @@ def folder(tmp_path: Path) -> Path:
     root = tmp_path / "journeys"
     root.mkdir()
     shutil.copy(VOIRIE, root / "voirie.yaml")
+    # Its routing names the services of the organisation file beside it.
+    shutil.copy(VOIRIE.parent / "organisation.yaml", root / "organisation.yaml")
     return root
 
 
@@ -227,7 +235,7 @@ def test_the_graph_follows_the_cursor_and_a_node_leads_to_its_line(browser: Any,
     context, page, console = _open(browser, server)
     node = page.locator('#graph [data-node="lieu"]')
     line = int(node.get_attribute("data-line") or 0)
-    assert line == 125
+    assert line == LIEU_LINE
     node.click()
     assert page.evaluate("() => { const s = window.parcoursStudio.view.state;"
                          " return s.doc.lineAt(s.selection.main.head).number; }") == line
@@ -236,7 +244,7 @@ def test_the_graph_follows_the_cursor_and_a_node_leads_to_its_line(browser: Any,
     page.wait_for_selector('#graph [data-node="urgence"].current')
     assert page.locator("#graph .current").count() == 1
     # An edit redraws it: an unreachable step is marked.
-    _put_cursor_after(page, 101, "goto: lampadaire")
+    _put_cursor_after(page, LAMPADAIRE_LINE, "goto: lampadaire")
     for _ in range(len("lampadaire")):
         page.keyboard.press("Backspace")
     page.keyboard.type("lieu")
@@ -247,7 +255,7 @@ def test_the_graph_follows_the_cursor_and_a_node_leads_to_its_line(browser: Any,
 
 def test_the_preview_shows_the_edited_label(browser: Any, server: str) -> None:
     context, page, console = _open(browser, server)
-    _put_cursor_after(page, 72, "Quel est le problème")
+    _put_cursor_after(page, PROBLEM_LINE, "Quel est le problème")
     page.keyboard.type(" dans la rue")
     page.locator("#p-step").select_option("probleme")
     with page.expect_popup() as popup:
