@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -248,8 +249,10 @@ async def reassign_post(request: Request) -> Response:
     return _done(request, d, "#historique")
 
 
-async def annotate_post(request: Request) -> Response:
-    """Add a private annotation."""
+async def _written(request: Request, error_key: str,
+                   write: Callable[[Dossiers, Any, str, str], None], anchor: str) -> Response:
+    """A text an agent writes on a dossier (an annotation, a message): CSRF checked, the
+    dossier authorised, an empty text refused on the page."""
     posted = await checked_post(request)
     if isinstance(posted, Response):
         return posted
@@ -257,25 +260,20 @@ async def annotate_post(request: Request) -> Response:
     d = dossier_for(request, session)
     body = _text(form, "body")
     if not body:
-        return _dossier_page(request, session, d, {"annotation": t("bo_empty", session.lang)},
+        return _dossier_page(request, session, d, {error_key: t("bo_empty", session.lang)},
                              status=400)
-    Dossiers(parcours(request).store).annotate(session.agent, d.reference, body)
-    return _done(request, d, "#annotations")
+    write(Dossiers(parcours(request).store), session.agent, d.reference, body)
+    return _done(request, d, anchor)
+
+
+async def annotate_post(request: Request) -> Response:
+    """Add a private annotation."""
+    return await _written(request, "annotation", Dossiers.annotate, "#annotations")
 
 
 async def message_post(request: Request) -> Response:
     """Write to the citizen (e-mailed a link to the follow-up page)."""
-    posted = await checked_post(request)
-    if isinstance(posted, Response):
-        return posted
-    session, form = posted
-    d = dossier_for(request, session)
-    body = _text(form, "body")
-    if not body:
-        return _dossier_page(request, session, d, {"message": t("bo_empty", session.lang)},
-                             status=400)
-    Dossiers(parcours(request).store).message_from_agent(session.agent, d.reference, body)
-    return _done(request, d, "#messages")
+    return await _written(request, "message", Dossiers.message_from_agent, "#messages")
 
 
 async def file_download(request: Request) -> Response:
