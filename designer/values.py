@@ -261,6 +261,11 @@ _ISO_DATE = re.compile(r"([0-9]{1,4})-([0-9]{1,2})-([0-9]{1,2})")
 _FRENCH_DATE = re.compile(r"([0-9]{1,2})[/. ]([0-9]{1,2})[/. ]([0-9]{1,4})")
 _DATE_PART = re.compile(r"[0-9]{1,4}")
 
+#: The dates a form accepts: the year is written with four digits. The analysis draws
+#: its witnesses and personas from the same range, so each can be typed back in.
+EARLIEST_DATE = _dt.date(1000, 1, 1)
+LATEST_DATE = _dt.date(9999, 12, 31)
+
 
 def _date_from_parts(day: str, month: str, year: str) -> Coerced:
     missing = [name for name, part in (("day", day), ("month", month), ("year", year))

@@ -36,7 +36,7 @@ from designer.expressions.evaluator import evaluate
 from designer.presence import count_bounds, fewest_items, is_list
 from designer.run import Run
 from designer.unsure import UNKNOWN_PREFIX
-from designer.values import check_bounds, check_option, coerce
+from designer.values import EARLIEST_DATE, LATEST_DATE, check_bounds, check_option, coerce
 
 from .context import Context
 
@@ -479,8 +479,9 @@ class Encoder:
                 if b.kind == "date":
                     rel = v.val >= b.val if low else v.val <= b.val
                     c.append(z3.Implies(z3.And(some, z3.Not(b.null)), rel))
-            # The dates Python (and the form) can hold: years 1 to 9999.
-            c.append(z3.Implies(some, z3.And(v.val >= 1, v.val <= datetime.date.max.toordinal())))
+            # The dates the form accepts (a four-digit year), so a witness can be typed in.
+            c.append(z3.Implies(some, z3.And(v.val >= EARLIEST_DATE.toordinal(),
+                                             v.val <= LATEST_DATE.toordinal())))
         for rule, _message in q.checks:
             _t, f = self.truth(rule)
             c.append(z3.Implies(z3.And(shown, some), z3.Not(f)))
@@ -511,7 +512,8 @@ class Encoder:
             return float(r.as_fraction())
         if t == "date":
             n = model.evaluate(sym.val, model_completion=True).as_long()
-            return datetime.date.fromordinal(max(1, min(n, 800_000)))
+            low, high = EARLIEST_DATE.toordinal(), LATEST_DATE.toordinal()
+            return datetime.date.fromordinal(max(low, min(n, high)))
         if t == "choice":
             n = model.evaluate(sym.val, model_completion=True).as_long()
             return inv.get(n, next(iter(q.options or {"": ""})))
