@@ -275,7 +275,7 @@ def test_a_severity_filter_says_how_many_findings_it_hid(  # type: ignore[no-unt
     code, out, _ = run(capsys, "check", str(advised), "--severity", "warning")
     assert code == 0
     assert out.splitlines() == [
-        "1 journey file(s) checked: 0 error(s), 0 warning(s), 0 info(s); "
+        "1 file(s) checked (journeys and organisation): 0 error(s), 0 warning(s), 0 info(s); "
         "hidden by the filter: 0 error(s), 0 warning(s), 1 info(s)"
     ]
     data = json.loads(run(capsys, "check", str(advised), "--severity", "error",
@@ -300,7 +300,7 @@ def test_messages_in_the_language_asked_or_the_locale(  # type: ignore[no-untype
     monkeypatch.setenv("LC_ALL", "fr_FR.UTF-8")
     _, out, _ = run(capsys, "check", str(broken))
     assert "clé inconnue « lable » : vouliez-vous dire « label » ?" in out
-    assert out.splitlines()[-1].startswith("1 fichier(s) de parcours vérifié(s) : 1 erreur(s)")
+    assert out.splitlines()[-1].startswith("1 fichier(s) vérifié(s) (parcours et organisation) : 1 erreur(s)")
     _, out, _ = run(capsys, "check", str(broken), "--lang", "en")
     assert "unknown key 'lable': did you mean 'label'?" in out
     monkeypatch.setenv("LC_ALL", "C.UTF-8")
