@@ -133,6 +133,9 @@ def measure(label: str, store: Store, count: int, runs: int) -> None:
         p50, p99 = timed(lambda f=f, page=page: dossiers.search(AGENT, f, page), runs)
         f50, f99 = timed(floor_query(store, f, page), runs)
         print(f"{name:32} {total:>7,} {p50:>8.1f} {p99:>8.1f} {f50:>10.1f} {f99:>10.1f}")
+    # The list page also shows the counts per status and the median processing time.
+    p50, p99 = timed(lambda: dossiers.statistics(AGENT), runs)
+    print(f"{'statistics (counts, medians)':32} {'':>7} {p50:>8.1f} {p99:>8.1f}")
 
 
 @contextlib.contextmanager

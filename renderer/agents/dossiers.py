@@ -18,12 +18,12 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import Response
 
-from designer.answers import date_text, decode
+from designer.answers import date_text, decode, number_text
 from designer.run import Run
 from renderer.answers import review_sections
 from renderer.backoffice.accounts import AgentSession
 from renderer.backoffice.documents import BadDocument, has_upload, save_document
-from renderer.backoffice.dossiers import PAGE_SIZE, Dossier, Dossiers, Filters
+from renderer.backoffice.dossiers import COUNT_CAP, PAGE_SIZE, Dossier, Dossiers, Filters
 from renderer.backoffice.workflow import (
     DECIDED,
     STATUSES,
@@ -91,7 +91,8 @@ async def dossier_list(request: Request) -> Response:
         number = 1
     dossiers = Dossiers(app.store)
     found, total = dossiers.search(session.agent, filters, number, PAGE_SIZE)
-    pages = max(math.ceil(total / PAGE_SIZE), 1)
+    more = total > COUNT_CAP  # counted up to the cap: "more than 5,000", pages up to it
+    pages = max(math.ceil(min(total, COUNT_CAP) / PAGE_SIZE), 1)
     kept = {k: v for k, v in q.items() if k in ("journey", "status", "service", "since",
                                                    "until", "q") and v}
 
@@ -112,6 +113,8 @@ async def dossier_list(request: Request) -> Response:
     } for jid, stats in sorted(dossiers.statistics(session.agent).items())]
     return page(request, "agents/list.html", {
         "title": t("bo_dossiers", lang), "rows": rows, "total": total, "page": number,
+        "count": t("bo_count_more" if more else "bo_count", lang,
+                   count=number_text(min(total, COUNT_CAP), lang)),
         "pages": pages, "previous_url": page_url(number - 1) if number > 1 else None,
         "next_url": page_url(number + 1) if number < pages else None,
         "filters": filters, "query": q, "bad_date": not (since_ok and until_ok),

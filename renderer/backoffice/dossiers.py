@@ -27,6 +27,9 @@ from .workflow import DECIDED, EN_CONSTRUCTION, NEEDS_REASON, check_transition
 
 #: Dossiers per page of the agents' list.
 PAGE_SIZE = 25
+#: The list counts matching dossiers up to this many, then says "more than": an exact
+#: count over every visible dossier would cost a pass over all of them at every page.
+COUNT_CAP = 5000
 
 
 @dataclass
@@ -226,9 +229,12 @@ class Dossiers:
 
     def search(self, agent: Agent, f: Filters, page: int = 1,
                per_page: int = PAGE_SIZE) -> tuple[list[Dossier], int]:
-        """The dossiers the agent may see that match, newest first: one page and the count."""
+        """The dossiers the agent may see that match, newest first: one page and the count,
+        counted up to COUNT_CAP + 1 (a count above COUNT_CAP means "more than COUNT_CAP")."""
         where, params = self._where(agent, f)
-        total = int(self.store._one(f"SELECT COUNT(*) FROM dossiers WHERE {where}", params)[0])
+        total = int(self.store._one(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM dossiers WHERE {where} LIMIT ?) AS counted",
+            [*params, COUNT_CAP + 1])[0])
         rows = self.store._all(
             f"SELECT {_COLUMNS} FROM dossiers WHERE {where} "
             "ORDER BY created_at DESC, reference LIMIT ? OFFSET ?",
@@ -262,12 +268,14 @@ class Dossiers:
         processing time in days (sent → decided) of the decided ones."""
         where, params = self._where(agent, Filters())
         out: dict[str, dict[str, Any]] = {}
+        # Grouped by service first, in the order of the index dossiers_service_journey,
+        # which then answers alone; the services are summed here.
         for journey_id, status, count in self.store._all(
             f"SELECT journey_id, status, COUNT(*) FROM dossiers WHERE {where} "
-            "GROUP BY journey_id, status", params,
+            "GROUP BY service, journey_id, status", params,
         ):
-            out.setdefault(journey_id, {"counts": {}, "median_days": None})["counts"][status] = (
-                int(count))
+            counts = out.setdefault(journey_id, {"counts": {}, "median_days": None})["counts"]
+            counts[status] = counts.get(status, 0) + int(count)
         for journey_id, created, decided in self.store._all(
             f"SELECT journey_id, created_at, decided_at FROM dossiers WHERE {where} "
             "AND decided_at IS NOT NULL", params,

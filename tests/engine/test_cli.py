@@ -300,7 +300,8 @@ def test_messages_in_the_language_asked_or_the_locale(  # type: ignore[no-untype
     monkeypatch.setenv("LC_ALL", "fr_FR.UTF-8")
     _, out, _ = run(capsys, "check", str(broken))
     assert "clé inconnue « lable » : vouliez-vous dire « label » ?" in out
-    assert out.splitlines()[-1].startswith("1 fichier(s) vérifié(s) (parcours et organisation) : 1 erreur(s)")
+    assert out.splitlines()[-1].startswith(
+        "1 fichier(s) vérifié(s) (parcours et organisation) : 1 erreur(s)")
     _, out, _ = run(capsys, "check", str(broken), "--lang", "en")
     assert "unknown key 'lable': did you mean 'label'?" in out
     monkeypatch.setenv("LC_ALL", "C.UTF-8")

@@ -137,6 +137,17 @@ def test_an_agent_processes_a_dossier_of_its_service(app: Any, world: dict[str, 
     assert 'data-count="0"' in client.get("/-/agents/?q=lyon").text
 
 
+def test_the_list_says_more_than_its_count_cap(app: Any, world: dict[str, Any],
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from renderer.agents import dossiers as pages
+
+    admin = agent_client(app, "admin@tours.example")
+    monkeypatch.setattr(pages, "COUNT_CAP", 1)
+    listing = admin.get("/-/agents/").text
+    assert "Plus de 1 dossiers" in listing
+    assert admin.get("/-/agents/?lang=en").text.count("More than 1 files") == 1
+
+
 def test_the_citizen_follows_and_answers_with_a_document(app: Any, world: dict[str, Any]) -> None:
     ref = world["refs"]["proprete"]
     store = store_of(app)

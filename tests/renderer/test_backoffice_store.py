@@ -166,6 +166,23 @@ def test_filters_and_pagination(store: Store) -> None:
     assert dossiers.search(admin, Filters(until=today - datetime.timedelta(days=1)))[1] == 0
 
 
+def test_the_count_stops_at_its_cap_and_the_statistics_sum_the_services(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from renderer.backoffice import dossiers as module
+
+    for nature in ("tag", "tag", "tag", "feu"):
+        send(store, nature)
+    admin = agent(store, "admin@tours.example", role=ADMINISTRATEUR)
+    dossiers = Dossiers(store)
+    monkeypatch.setattr(module, "COUNT_CAP", 2)
+    found, total = dossiers.search(admin, Filters(), per_page=10)
+    assert total == 3 and len(found) == 4  # "more than 2"; the page itself is whole
+    assert dossiers.search(admin, Filters(service="eclairage"))[1] == 1
+    # Counted per service first (the covering index's order), summed per journey.
+    counts = dossiers.statistics(admin)["signalement-voirie"]["counts"]
+    assert counts == {"en_construction": 4}
+
+
 def test_messages_annotations_and_reassignment(store: Store) -> None:
     reference = send(store, "tag")
     camille = agent(store, "camille@tours.example", "proprete")
