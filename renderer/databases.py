@@ -120,9 +120,22 @@ def backend_for(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Backend:
 
 
 def statements(script: str) -> list[str]:
-    """Split a migration script into statements (no semicolons inside our literals)."""
+    """Split a migration script into statements (no semicolons inside our literals); a
+    ``CREATE TRIGGER … BEGIN … END`` is one statement, semicolons of its body included."""
     lines = [line for line in script.splitlines() if not line.strip().startswith("--")]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+    out: list[str] = []
+    pending = ""
+    for part in "\n".join(lines).split(";"):
+        pending = f"{pending};{part}" if pending else part
+        text = pending.strip()
+        if text.upper().startswith("CREATE TRIGGER") and not text.upper().endswith("END"):
+            continue  # inside the trigger's body: the statement goes on
+        if text:
+            out.append(text)
+        pending = ""
+    if pending.strip():
+        out.append(pending.strip())
+    return out
 
 
 def is_unique_violation(exc: Exception) -> bool:

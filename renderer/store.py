@@ -34,6 +34,15 @@ from renderer.filestore import FileStore
 from renderer.records import Draft, ResumeKey, Session, Submission  # noqa: F401 (re-exported)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+DIALECTS = ("sqlite", "postgresql")
+
+
+def _for_dialect(file: Path, dialect: str) -> bool:
+    """Whether a migration applies to this database: ``010_x.sql`` to every one,
+    ``010_x.sqlite.sql`` or ``010_x.postgresql.sql`` (one number, two files) to its own."""
+    suffixes = file.suffixes
+    only = suffixes[-2][1:] if len(suffixes) >= 2 and suffixes[-2][1:] in DIALECTS else None
+    return only is None or only == dialect
 
 # Upper-case letters and digits without 0/O and 1/I: read over the phone without ambiguity.
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -160,7 +169,7 @@ class Store(FileStore):
             current = max(done, default=0)
             for file in files:
                 number = int(file.name[:3])
-                if number in done:
+                if number in done or not _for_dialect(file, self.backend.dialect):
                     continue
                 script = file.read_text(encoding="utf-8")
                 if self.backend.dialect == "postgresql":

@@ -18,7 +18,11 @@ def _pg_available() -> bool:
     try:
         import psycopg
 
-        with psycopg.connect(PG_BASE, connect_timeout=3):
+        with psycopg.connect(PG_BASE, connect_timeout=3, autocommit=True) as conn:
+            # Migration 010 adds pg_trgm to the database once; created here first, so that
+            # parallel test processes never race to create it.
+            with contextlib.suppress(psycopg.Error):
+                conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
             return True
     except Exception:
         return False

@@ -222,8 +222,12 @@ class Dossiers:
         if f.until:
             clauses.append("created_at < ?")
             params.append((f.until + timedelta(days=1)).isoformat())
+        # Each word anywhere in the folded text, through the trigram index of migration 010
+        # (SQLite's FTS5 table beside the dossiers; PostgreSQL's pg_trgm on the column).
+        like = ("rowid IN (SELECT rowid FROM dossiers_search WHERE search LIKE ?)"
+                if self.store.backend.dialect == "sqlite" else "search LIKE ?")
         for word in fold(f.text or "").split()[:8]:
-            clauses.append("search LIKE ?")
+            clauses.append(like)
             params.append("%" + word.replace("%", "").replace("_", "") + "%")
         return " AND ".join(clauses) or "1 = 1", params
 

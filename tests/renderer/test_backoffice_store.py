@@ -158,11 +158,19 @@ def test_filters_and_pagination(store: Store) -> None:
     assert dossiers.search(admin, Filters(text="rue des minimes"))[1] == 7
     assert dossiers.search(admin, Filters(text=refs[0]))[0][0].reference == refs[0]
     assert dossiers.search(admin, Filters(text="100%"))[1] == 0
+    assert dossiers.search(admin, Filters(text="3@"))[1] == 1  # shorter than a trigram: found
+    # The trigram index follows the table: a deleted dossier is no longer found.
+    with store.transaction() as conn:
+        for table in ("dossier_history", "dossiers"):
+            store._execute(conn, f"DELETE FROM {table} WHERE reference = ?", (refs[6],))
+    assert dossiers.search(admin, Filters(text="p6@example"))[1] == 0
+    assert dossiers.search(admin, Filters(text="rue des minimes"))[1] == 6
+    refs.pop()
     assert dossiers.search(admin, Filters(journey="autre"))[1] == 0
     dossiers.change_status(admin, refs[0], "en_instruction")
     assert dossiers.search(admin, Filters(status="en_instruction"))[1] == 1
     today = datetime.datetime.now(datetime.UTC).date()
-    assert dossiers.search(admin, Filters(since=today, until=today))[1] == 7
+    assert dossiers.search(admin, Filters(since=today, until=today))[1] == 6
     assert dossiers.search(admin, Filters(until=today - datetime.timedelta(days=1)))[1] == 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -201,3 +202,31 @@ def test_purge_keeps_what_is_alive_and_what_was_sent(store: Store) -> None:
     assert store.get_draft(sent.id) is not None and store.get_draft(fresh.id) is not None
     assert len(store.submissions("demo")) == 1
     assert purge(store, at=later).drafts == 0
+
+
+def test_migration_scripts_split_with_trigger_bodies_whole() -> None:
+    from renderer.databases import statements
+
+    script = """-- a comment; with a semicolon
+CREATE TABLE t (a TEXT);
+CREATE TRIGGER t_insert AFTER INSERT ON t BEGIN
+    INSERT INTO u VALUES (new.a);
+    INSERT INTO v VALUES (new.a);
+END;
+CREATE INDEX t_a ON t (a)"""
+    assert statements(script) == [
+        "CREATE TABLE t (a TEXT)",
+        "CREATE TRIGGER t_insert AFTER INSERT ON t BEGIN\n    INSERT INTO u VALUES (new.a);\n"
+        "    INSERT INTO v VALUES (new.a);\nEND",
+        "CREATE INDEX t_a ON t (a)",
+    ]
+
+
+def test_a_migration_for_one_dialect_is_applied_to_it_alone() -> None:
+    from renderer.store import _for_dialect
+
+    assert _for_dialect(Path("010_search.sqlite.sql"), "sqlite")
+    assert not _for_dialect(Path("010_search.sqlite.sql"), "postgresql")
+    assert _for_dialect(Path("010_search.postgresql.sql"), "postgresql")
+    assert _for_dialect(Path("009_list.sql"), "postgresql")
+    assert _for_dialect(Path("009_list.v2.sql"), "sqlite")  # a dot in the name is no dialect
