@@ -3,6 +3,7 @@
 =================================  ===================================================
 ``/``                              the journeys of the folder with their state
 ``/edit/PATH``                     the editor (GET); ``POST``: check or save the form
+``/publish/PATH``                  the journey's publication (GET); ``POST``: a transition
 ``/-/check`` (POST, JSON)          diagnostics of unsaved text, for the editor's script
 ``/-/schema.json``                 the journey JSON Schema (the editor's completion)
 ``/-/rules/SLUG``                  a check rule's documentation page
@@ -50,6 +51,8 @@ RULE_DOCS = HERE.parents[1] / "docs" / "rules"
 #: A journey is at most 5 MB; its form encoding can take up to three times that.
 MAX_BODY = 3 * MAX_BYTES + 100_000
 CSRF_HEADER = "x-csrf-token"
+#: The transitions of the workflow, each with its message once made.
+DONE = ("adopt", "submit", "withdraw", "publish")
 
 
 class Studio:
@@ -280,6 +283,54 @@ def _preview(request: Request, relative: str, text: str, step: str, lang: str) -
     return HTMLResponse(html, headers={"cache-control": "no-store"})
 
 
+def _publication(request: Request, relative: str, path: Path, *, status: int = 200,
+                 message: str | None = None, problem: str | None = None,
+                 refused: list[Any] | None = None) -> HTMLResponse:
+    from renderer.studio.publication import comparison_rows, review
+
+    lang = _lang(request)
+    shown = review(path, relative, _studio(request).folder.loaded(path), lang)
+    return render(request, "publish.html", {
+        **shown, "path": relative, "message": message, "problem": problem,
+        "refused": refused or [],
+        "rows": comparison_rows(shown["comparison"]) if shown["comparison"] else [],
+        "action": _url(request, "publish_post", lang, path=relative),
+        "edit_url": _url(request, "edit", lang, path=relative),
+    }, status=status)
+
+
+async def publish_page(request: Request) -> Response:
+    """A journey's place in the publication workflow, and what the reviewer checks."""
+    path, relative = _journey(request)
+    done = request.query_params.get("done")
+    message = t(f"done_{done}", _lang(request)) if done in DONE else None
+    return await run_in_threadpool(lambda: _publication(request, relative, path,
+                                                        message=message))
+
+
+async def publish_post(request: Request) -> Response:
+    """A transition of the workflow: adopt, submit, withdraw or publish."""
+    from designer.publication import PublicationError
+    from renderer.studio.publication import transition
+
+    path, relative = _journey(request)
+    form = await request.form(max_fields=10, max_files=0)
+    lang = _lang(request)
+    if not csrf_ok(_studio(request).csrf, form.get(CSRF_FIELD)):
+        return _error(request, 403, "forbidden_title", "csrf")
+    action = str(form.get("action") or "")
+    try:
+        await run_in_threadpool(transition, path, action, str(form.get("reviewed") or ""))
+    except PublicationError as exc:
+        reason, found = str(exc), exc.findings
+        return await run_in_threadpool(
+            lambda: _publication(request, relative, path, status=409, refused=found,
+                                 problem=t("publication_refused", lang, reason=reason)))
+    query = {"done": action} | ({"lang": "en"} if lang == "en" else {})
+    page = str(request.app.url_path_for("publish", path=quote(relative)))
+    return RedirectResponse(f"{page}?{urlencode(query)}", status_code=303)
+
+
 async def check_api(request: Request) -> Response:
     """Diagnostics of the editor's unsaved text (JSON in, JSON out)."""
     if not csrf_ok(_studio(request).csrf, request.headers.get(CSRF_HEADER)):
@@ -401,6 +452,8 @@ def create_studio_app(folder: str | Path, token: str) -> Starlette:
         Route("/new", new_post, methods=["POST"], name="new"),
         Route("/edit/{path:path}", edit_page, methods=["GET"], name="edit"),
         Route("/edit/{path:path}", edit_post, methods=["POST"], name="edit_post"),
+        Route("/publish/{path:path}", publish_page, methods=["GET"], name="publish"),
+        Route("/publish/{path:path}", publish_post, methods=["POST"], name="publish_post"),
         Route("/-/check", check_api, methods=["POST"], name="check"),
         Route("/-/graph", graph_api, methods=["POST"], name="graph"),
         Route("/-/figures", figures_api, methods=["POST"], name="figures"),
