@@ -44,6 +44,7 @@ from renderer.studio.graph import graph_picture
 from renderer.studio.panels import panel_edit
 from renderer.studio.rules import rule_html
 from renderer.studio.texts import LANGUAGES, t
+from renderer.studio.usage import UsageOption, hotspots
 
 HERE = Path(__file__).parent
 #: The project's rule pages, present in a source checkout (not in a wheel).
@@ -58,8 +59,10 @@ DONE = ("adopt", "submit", "withdraw", "publish")
 class Studio:
     """The application's state: the folder, the CSRF token of this process, templates."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, usage: UsageOption | None = None) -> None:
         self.folder = Folder(root)
+        #: The server database whose use the editor shows (`parcours studio --usage`).
+        self.usage = usage
         self.csrf = secrets.token_urlsafe(32)
         self.templates = Environment(
             # The studio's pages, then the renderer's shared macros (the CSRF input).
@@ -196,9 +199,12 @@ def _editor(request: Request, relative: str, text: str, base: str, *, status: in
     folder = _studio(request).folder
     root = folder.root
     on_disk = resolve_journey(root, relative)
+    saved_loaded = folder.loaded(on_disk) if on_disk.is_file() else None
     return render(request, "edit.html", {
+        "usage": (hotspots(saved_loaded, _studio(request).usage, lang)
+                  if saved_loaded is not None else None),
         "unsaved": headline(loaded, lang),
-        "saved": headline(folder.loaded(on_disk), lang) if on_disk.is_file() else None,
+        "saved": headline(saved_loaded, lang) if saved_loaded is not None else None,
         "cases": cases_result(loaded, resolve_journey(root, relative)),
         "cases_file": Path(relative).name.rsplit(".", 1)[0] + ".cases.yaml",
         "graph": graph_picture(loaded, lang),
@@ -444,9 +450,11 @@ def _too_large(scope: dict[str, Any]) -> tuple[bytes, str]:
             b"(5 Mo au plus).</p></html>", "fr")
 
 
-def create_studio_app(folder: str | Path, token: str) -> Starlette:
-    """The studio over ``folder``; every request needs ``token`` (see :mod:`.access`)."""
-    studio = Studio(Path(folder))
+def create_studio_app(folder: str | Path, token: str,
+                      usage: UsageOption | None = None) -> Starlette:
+    """The studio over ``folder``; every request needs ``token`` (see :mod:`.access`);
+    ``usage``: a server's database, whose observed use the editor shows."""
+    studio = Studio(Path(folder), usage)
     routes = [
         Route("/", index, methods=["GET"], name="journeys"),
         Route("/new", new_post, methods=["POST"], name="new"),
