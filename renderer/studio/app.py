@@ -283,10 +283,18 @@ def _preview(request: Request, relative: str, text: str, step: str, lang: str) -
     loaded = check_text(text, relative, structure_only=True, origin=_origin(request, relative))
     journey = loaded.journey
     if journey is None or step not in journey.steps:
-        return _error(request, 422, "preview_title", "preview_none")
-    html = citizen_page(journey, step, lang,
-                        lambda path: str(request.app.url_path_for("citizen_static", path=path)))
-    return HTMLResponse(html, headers={"cache-control": "no-store"})
+        response: Response = _error(request, 422, "preview_title", "preview_none")
+    else:
+        html = citizen_page(journey, step, lang, lambda path: str(
+            request.app.url_path_for("citizen_static", path=path)))
+        response = HTMLResponse(html, headers={"cache-control": "no-store"})
+    # Shown in the editor's frame (the citizen's view that follows the cursor): this
+    # response only may be framed, by the studio's own pages.
+    response.headers["content-security-policy"] = response.headers.get(
+        "content-security-policy", CSP).replace("frame-ancestors 'none'",
+                                                "frame-ancestors 'self'")
+    response.headers["x-frame-options"] = "SAMEORIGIN"
+    return response
 
 
 def _publication(request: Request, relative: str, path: Path, *, status: int = 200,

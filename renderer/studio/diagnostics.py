@@ -121,10 +121,26 @@ def diagnose(text: str, file: str, loaded: Loaded | None = None) -> dict[str, An
     return {
         "findings": findings,
         "ids": ids,
+        "regions": regions(loaded),
         "counts": {s: sum(f["severity"] == s for f in findings)
                    for s in ("error", "warning", "info")},
         "check_ms": round(elapsed, 1),
     }
+
+
+def regions(loaded: Loaded) -> list[tuple[int, str | None]]:
+    """Where each step starts, and each other top-level key (None), by line: the step the
+    editor's cursor is in is the last region starting at or before its line (the citizen's
+    view follows it)."""
+    journey = loaded.journey
+    if journey is None:
+        return []
+    doc = journey.document
+    out: list[tuple[int, str | None]] = [
+        (doc.key_positions[(key,)][0], None)
+        for key in (doc.data or {}) if key != "steps" and (key,) in doc.key_positions]
+    out += [(doc.key_position(("steps", sid))[0], sid) for sid in journey.steps]
+    return sorted(out, key=lambda r: r[0])
 
 
 def cases_result(loaded: Loaded, journey_file: Path) -> dict[str, Any] | None:

@@ -267,6 +267,49 @@ def test_the_preview_shows_the_edited_label(browser: Any, server: str) -> None:
     context.close()
 
 
+def _previews(page: Any) -> int:
+    return int(page.evaluate(
+        "() => Number(document.getElementById('citizen-view').dataset.previews || 0)"))
+
+
+def _shown_step(page: Any, step: str) -> None:
+    page.wait_for_function(
+        "step => document.getElementById('citizen-view').dataset.step === step", arg=step,
+        timeout=3000)
+
+
+def test_the_citizens_view_follows_the_cursor(browser: Any, server: str) -> None:
+    context, page, console = _open(browser, server)
+    assert page.locator("#citizen-view").is_visible()
+    frame = page.frame_locator("#citizen-frame")
+    _shown_step(page, "urgence")  # at first, the first step
+    _put_cursor_after(page, PROBLEM_LINE, "Quel est le problème")
+    _shown_step(page, "probleme")
+    frame.get_by_role("heading", name="Le problème").wait_for()
+    assert page.locator("#citizen-step").inner_text() == "Page affichée : étape probleme"
+    # Debounced: the cursor crossing three steps at once loads only the last one's page.
+    page.wait_for_timeout(500)
+    before = _previews(page)
+    page.evaluate("""([lines]) => {
+        const view = window.parcoursStudio.view;
+        for (const line of lines) {
+            view.dispatch({selection: {anchor: view.state.doc.line(line).from}});
+        }
+    }""", [[GOTO_LINE, PROBLEM_LINE, LIEU_LINE + 1]])
+    _shown_step(page, "lieu")
+    frame.get_by_role("heading", name="Où est le problème ?").wait_for()
+    page.wait_for_timeout(700)
+    assert _previews(page) == before + 1
+    # The page follows the text too (the unsaved label), and the language chosen.
+    _put_cursor_after(page, PROBLEM_LINE, "Quel est le problème")
+    page.keyboard.type(" exactement")
+    frame.get_by_text("Quel est le problème exactement ?").wait_for(timeout=3000)
+    page.locator("#p-lang").select_option("en")
+    frame.get_by_text("What is the problem?").wait_for(timeout=3000)
+    assert console.problems() == []
+    context.close()
+
+
 def test_without_javascript_the_editor_is_a_plain_form(browser: Any, server: str,
                                                         folder: Path) -> None:
     context, page, _ = _open(browser, server, scripts=False)
@@ -328,6 +371,21 @@ def test_axe_core_finds_no_wcag_violation_on_the_studio_pages(browser: Any, serv
     page.locator(".cm-lintRange-error").first.hover()
     page.locator(".cm-tooltip-lint").wait_for()
     violations += _axe(page)
+    # The publication page: without the workflow, then adopted, with a diff to review.
+    page.goto(f"{server}/publish/voirie.yaml")
+    violations += _axe(page)
+    page.get_by_role("button", name="Adopter le circuit de publication").click()
+    page.wait_for_url("**/publish/voirie.yaml?done=adopt")
+    text = (folder / "voirie.yaml").read_text(encoding="utf-8")
+    (folder / "voirie.yaml").write_text(text.replace("Quel est le problème ?",
+                                                     "Quel est le souci ?"), encoding="utf-8")
+    page.goto(f"{server}/publish/voirie.yaml?lang=en")
+    assert page.locator(".st-diff--add").count() == 1
+    violations += _axe(page)
+    page.get_by_role("button", name="Ready for review").click()
+    page.wait_for_url("**/publish/voirie.yaml?done=submit&lang=en")
+    violations += _axe(page)
+    (folder / "voirie.yaml").write_text(text, encoding="utf-8")
     for path in ("/-/rules/unknown-target", "/edit/nothing.yaml", "/?lang=en"):
         # (the list page carries the new-journey form)
         page.goto(f"{server}{path}")

@@ -8,6 +8,7 @@ import argparse
 import random
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -17,7 +18,12 @@ from renderer.studio.app import create_studio_app
 from renderer.studio.cli import run_studio
 from renderer.studio.usage import UsageOption
 
+from . import test_studio_browser
+from .test_studio_browser import _axe
 from .test_usage import JOURNEY, Drawn, walk
+
+#: The studio's browser tests' Chromium, shared by the test below.
+browser = test_studio_browser.browser
 
 TOKEN = "usage-studio-token"
 
@@ -89,3 +95,39 @@ def test_without_usage_or_with_an_unreadable_database(
     )
     assert run_studio(args) == 2
     assert "parcours studio: no such database" in capsys.readouterr().err
+
+
+@pytest.mark.browser
+def test_axe_core_finds_no_violation_in_the_usage_section(
+    used: tuple[str, Drawn], tmp_path: Path, browser: Any
+) -> None:
+    import threading
+    import time
+
+    import uvicorn
+
+    from .test_browser import _free_port
+
+    folder = tmp_path / "journeys"
+    folder.mkdir()
+    shutil.copy(JOURNEY, folder / "usage.yaml")
+    port = _free_port()
+    app = create_studio_app(folder, TOKEN, UsageOption(used[0]))
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    while not srv.started:
+        time.sleep(0.05)
+    try:
+        context = browser.new_context()
+        page = context.new_page()
+        violations: list[str] = []
+        for lang in ("", "&lang=en"):
+            page.goto(f"http://127.0.0.1:{port}/edit/usage.yaml?token={TOKEN}{lang}")
+            page.locator("#usage-give-up").wait_for()
+            violations += _axe(page)
+        context.close()
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)
+    assert violations == [], "\n".join(violations)

@@ -11,6 +11,8 @@ import {autocompletion} from "@codemirror/autocomplete";
 import {schemaCompletion} from "./schema-complete.js";
 
 const DEBOUNCE_MS = 250;
+// The citizen's view follows the cursor once it rests this long on a step.
+const PREVIEW_DEBOUNCE_MS = 300;
 
 function position(doc, line, column) {
   const l = doc.line(Math.min(Math.max(line, 1), doc.lines));
@@ -119,12 +121,56 @@ function start(form) {
       return []; // cancelled by a newer request: the linter drops a stale answer anyway
     }
     ids = data.ids;
+    regions = data.regions || [];
     if (list && counts) showFindings(data, list, counts, labels);
     const casesBox = document.getElementById("cases");
     if (casesBox) showCases(data.cases, casesBox);
     refreshGraph(doc.toString());
+    followCursor(view.state);
     form.dataset.checked = String(Number(form.dataset.checked || 0) + 1);
     return data.findings.map((f) => toDiagnostic(doc, f, labels));
+  }
+
+  // The citizen's view: the page of the step the cursor is in, drawn by the studio from
+  // the unsaved text (the plain form's preview, posted into a sandboxed frame).
+  const citizen = document.getElementById("citizen-view");
+  const citizenForm = document.getElementById("citizen-form");
+  const citizenStep = document.getElementById("citizen-step");
+  const langSelect = document.getElementById("p-lang");
+  let regions = [];
+  let shown = {step: null, text: null, lang: null};
+  let previewTimer = null;
+
+  function stepAt(state) {
+    const line = state.doc.lineAt(state.selection.main.head).number;
+    let step = null;
+    for (const [at, id] of regions) {
+      if (at > line) break;
+      step = id;
+    }
+    return step;
+  }
+
+  function followCursor(state) {
+    if (!citizen || !citizenForm) return;
+    // Outside any step (the journey's other keys): the page shown stays (at first, the
+    // first step's).
+    const step = stepAt(state) || shown.step || ids.steps[0];
+    if (!step) return;
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(() => {
+      const text = state.doc.toString();
+      const lang = langSelect ? langSelect.value : "fr";
+      if (step === shown.step && text === shown.text && lang === shown.lang) return;
+      shown = {step, text, lang};
+      citizenForm.elements.text.value = text;
+      citizenForm.elements.preview_step.value = step;
+      citizenForm.elements.preview_lang.value = lang;
+      citizenForm.submit();
+      citizenStep.textContent = citizenStep.dataset.label.replace("{step}", step);
+      citizen.dataset.step = step;
+      citizen.dataset.previews = String(Number(citizen.dataset.previews || 0) + 1);
+    }, PREVIEW_DEBOUNCE_MS);
   }
 
   const graph = document.getElementById("graph");
@@ -205,11 +251,18 @@ function start(form) {
                                        "aria-describedby": "text-hint"}),
       EditorView.updateListener.of((update) => {
         if (update.docChanged) textarea.value = update.state.doc.toString();
-        if (update.selectionSet || update.docChanged) highlight(update.state);
+        if (update.selectionSet || update.docChanged) {
+          highlight(update.state);
+          followCursor(update.state);
+        }
       }),
     ],
   });
   textarea.hidden = true;
+  if (citizen) {
+    citizen.hidden = false;
+    if (langSelect) langSelect.addEventListener("change", () => followCursor(view.state));
+  }
   textarea.after(view.dom);
   form.addEventListener("submit", () => { textarea.value = view.state.doc.toString(); });
   const anchor = /^#L(\d+)$/.exec(location.hash);
