@@ -5,6 +5,7 @@
 ``/edit/PATH``                     the editor (GET); ``POST``: check or save the form
 ``/publish/PATH``                  the journey's publication (GET); ``POST``: a transition
 ``/-/check`` (POST, JSON)          diagnostics of unsaved text, for the editor's script
+``/-/fix`` (POST, JSON)            the change an edit fix makes to unsaved text
 ``/-/schema.json``                 the journey JSON Schema (the editor's completion)
 ``/-/rules/SLUG``                  a check rule's documentation page
 ``/static/…``                      the studio's style sheet and editor bundle
@@ -374,6 +375,30 @@ async def check_api(request: Request) -> Response:
     return JSONResponse(result, headers={"cache-control": "no-store"})
 
 
+async def fix_api(request: Request) -> Response:
+    """The change an edit fix makes to the editor's unsaved text (JSON in, JSON out)."""
+    from renderer.studio.fixes import FixRefused, apply_fix
+
+    if not csrf_ok(_studio(request).csrf, request.headers.get(CSRF_HEADER)):
+        return JSONResponse({"error": "csrf"}, status_code=403)
+    try:
+        body = json.loads(await request.body())
+        text, relative, fix = str(body["text"]), str(body["path"]), dict(body["fix"])
+        origin = resolve_journey(_studio(request).folder.root, relative)
+    except (ValueError, KeyError, TypeError, OutsideFolder):
+        return JSONResponse({"error": "expected {\"path\": str, \"text\": str, \"fix\": {}}"},
+                            status_code=400)
+
+    def structure(source: str) -> Any:
+        return check_text(source, relative, structure_only=True, origin=origin)
+
+    try:
+        change = await run_in_threadpool(apply_fix, text, relative, fix, structure)
+    except FixRefused as exc:
+        return JSONResponse({"error": str(exc)}, status_code=422)
+    return JSONResponse(change, headers={"cache-control": "no-store"})
+
+
 async def graph_api(request: Request) -> Response:
     """The step graph of the editor's unsaved text, as the SVG fragment the page shows."""
     if not csrf_ok(_studio(request).csrf, request.headers.get(CSRF_HEADER)):
@@ -471,6 +496,7 @@ def create_studio_app(folder: str | Path, token: str,
         Route("/publish/{path:path}", publish_page, methods=["GET"], name="publish"),
         Route("/publish/{path:path}", publish_post, methods=["POST"], name="publish_post"),
         Route("/-/check", check_api, methods=["POST"], name="check"),
+        Route("/-/fix", fix_api, methods=["POST"], name="fix"),
         Route("/-/graph", graph_api, methods=["POST"], name="graph"),
         Route("/-/figures", figures_api, methods=["POST"], name="figures"),
         Route("/-/schema.json", schema, methods=["GET"], name="schema"),

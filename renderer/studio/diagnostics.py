@@ -62,11 +62,16 @@ def rule_page(slug: str) -> str:
     return f"/-/rules/{slug}"
 
 
-def finding_json(finding: Finding, lines: list[str]) -> dict[str, Any]:
-    """A finding as the editor draws it: from its column to the end of the word there."""
+def finding_json(finding: Finding, lines: list[str],
+                 loaded: Loaded | None = None) -> dict[str, Any]:
+    """A finding as the editor draws it: from its column to the end of the word there,
+    with its fixes (the word fix, and the edit fixes of :mod:`renderer.studio.fixes`)."""
+    from renderer.studio.fixes import edit_fixes
+
     word = _word_at(lines, finding.line, finding.column)
     rule = RULES.get(finding.rule)
     fix = fix_for(finding, lines)
+    edits = edit_fixes(finding, loaded) if loaded is not None else []
     return {
         "line": finding.line,
         "column": finding.column,
@@ -76,7 +81,7 @@ def finding_json(finding: Finding, lines: list[str]) -> dict[str, Any]:
         "message": finding.message,
         "summary": rule.summary if rule else "",
         "docs": rule_page(finding.rule),
-        "fixes": [fix.__dict__] if fix else [],
+        "fixes": ([fix.__dict__] if fix else []) + edits,
     }
 
 
@@ -117,7 +122,7 @@ def diagnose(text: str, file: str, loaded: Loaded | None = None) -> dict[str, An
     if journey is not None:
         ids = {"steps": list(journey.steps), "outcomes": list(journey.outcomes),
                "questions": list(journey.questions)}
-    findings = [finding_json(f, lines) for f in loaded.findings]
+    findings = [finding_json(f, lines, loaded) for f in loaded.findings]
     return {
         "findings": findings,
         "ids": ids,

@@ -177,6 +177,35 @@ def test_the_one_click_fix_rewrites_the_file_correctly(browser: Any, server: str
     context.close()
 
 
+def test_an_edit_fix_adds_a_purpose_and_the_check_clears(browser: Any, server: str,
+                                                          folder: Path) -> None:
+    purpose = ("        purpose:\n          fr: Trouver le lampadaire sans le chercher dans la "
+               "rue.\n          en: To find the light without searching the street.\n")
+    text = VOIRIE.read_text(encoding="utf-8")
+    assert purpose in text
+    (folder / "voirie.yaml").write_text(text.replace(purpose, ""), encoding="utf-8")
+    context, page, console = _open(browser, server)
+    _wait_for(page, "m.rule === 'unused-answer'", 3000)
+    [line] = [m["line"] for m in _markers(page) if m["rule"] == "unused-answer"]
+    _put_cursor_after(page, line, "")  # scrolled into view (the editor draws what is seen)
+    page.locator(".cm-lintRange-warning").first.hover()
+    fix = page.locator(".cm-tooltip-lint .cm-diagnosticAction",
+                       has_text="Ajouter un `purpose`")
+    fix.first.click()
+    page.wait_for_function("() => Number(document.getElementById('editor-form')"
+                           ".dataset.fixes || 0) === 1")
+    page.wait_for_function("() => !window.parcoursStudio.markers()"
+                           ".some(m => m.rule === 'unused-answer')", timeout=3000)
+    # The sentence to complete is selected: typing replaces it.
+    page.keyboard.type("Retrouver le lampadaire.")
+    content = page.evaluate("() => window.parcoursStudio.view.state.doc.toString()")
+    assert ("        purpose:\n          fr: Retrouver le lampadaire.\n          en: To complete"
+            in content)
+    assert content.count("\n") == text.count("\n")  # three lines taken, three given back
+    assert console.problems() == []
+    context.close()
+
+
 def test_saving_an_edit_and_refusing_when_the_file_changed_on_disk(
     browser: Any, server: str, folder: Path
 ) -> None:

@@ -48,6 +48,7 @@ function toDiagnostic(doc, f, labels) {
     actions: f.fixes.map((fix) => ({
       name: fix.label,
       apply(view) {
+        if (fix.kind) { labels.applyEdit(view, fix); return; }
         const at = position(view.state.doc, fix.line, fix.column).from;
         view.dispatch({changes: {from: at, to: at + fix.length, insert: fix.text}});
       },
@@ -172,6 +173,30 @@ function start(form) {
       citizen.dataset.previews = String(Number(citizen.dataset.previews || 0) + 1);
     }, PREVIEW_DEBOUNCE_MS);
   }
+
+  // An edit fix is computed by the studio on the text as it is now (ruamel.yaml keeps the
+  // rest of it); dropped if the text changed in the meantime.
+  labels.applyEdit = async (view, fix) => {
+    const text = view.state.doc.toString();
+    const response = await fetch("/-/fix", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {"content-type": "application/json", "x-csrf-token": csrf},
+      body: JSON.stringify({path, text, fix: {kind: fix.kind, step: fix.step,
+                                              question: fix.question, target: fix.target}}),
+    });
+    const data = await response.json();
+    if (!response.ok) { if (counts) counts.textContent = data.error || ""; return; }
+    if (view.state.doc.toString() !== text) return;
+    const at = position(view.state.doc, data.line, data.column).from;
+    const change = {from: at, to: at + data.length, insert: data.text};
+    const spec = {changes: change};
+    const todo = data.select ? data.text.indexOf(data.select) : -1;
+    if (todo >= 0) spec.selection = {anchor: at + todo, head: at + todo + data.select.length};
+    view.dispatch(spec);
+    view.focus();
+    form.dataset.fixes = String(Number(form.dataset.fixes || 0) + 1);
+  };
 
   const graph = document.getElementById("graph");
   let graphController = null;
