@@ -17,6 +17,7 @@ from renderer.studio.access import OutsideFolder, resolve_journey
 from renderer.studio.diagnostics import cases_result, check_text, diagnose
 from renderer.studio.figures import headline
 from renderer.studio.graph import graph_picture
+from renderer.studio.publication import reference
 from renderer.studio.texts import t
 from renderer.studio.web import CSRF_HEADER, origin_of, page_lang, studio_of, url_for
 
@@ -105,7 +106,8 @@ async def graph_api(request: Request) -> Response:
 
 
 async def figures_api(request: Request) -> Response:
-    """The report's headline figures of the unsaved text and of the saved file."""
+    """The report's headline figures of the unsaved text and of the published version (the
+    saved file when there is none)."""
     if not csrf_ok(studio_of(request).csrf, request.headers.get(CSRF_HEADER)):
         return JSONResponse({"error": "csrf"}, status_code=403)
     try:
@@ -118,11 +120,13 @@ async def figures_api(request: Request) -> Response:
 
     def measure() -> str:
         unsaved = headline(check_text(text, relative, origin=origin_of(request, relative)), lang)
-        saved = headline(studio_of(request).folder.loaded(path), lang) if path.is_file() else None
+        saved = studio_of(request).folder.loaded(path) if path.is_file() else None
+        compared, label = reference(path, relative, saved)
         template = studio_of(request).templates.get_template("_figures.html")
-        return template.render(
-            {"unsaved": unsaved, "saved": saved, "t": lambda key, **kw: t(key, lang, **kw)}
-        )
+        return template.render({
+            "unsaved": unsaved, "reference_label": label,
+            "saved": headline(compared, lang) if compared is not None else None,
+            "t": lambda key, **kw: t(key, lang, **kw)})
 
     return HTMLResponse(await run_in_threadpool(measure), headers={"cache-control": "no-store"})
 

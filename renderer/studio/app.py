@@ -40,6 +40,7 @@ from renderer.studio.figures import headline
 from renderer.studio.files import ChangedOnDisk, digest, save
 from renderer.studio.graph import graph_picture
 from renderer.studio.panels import panel_edit
+from renderer.studio.publication import reference
 from renderer.studio.rules import rule_html
 from renderer.studio.texts import t
 from renderer.studio.usage import UsageOption, hotspots
@@ -116,11 +117,13 @@ def _editor(request: Request, relative: str, text: str, base: str, *, status: in
     root = folder.root
     on_disk = resolve_journey(root, relative)
     saved_loaded = folder.loaded(on_disk) if on_disk.is_file() else None
+    compared, label = reference(on_disk, relative, saved_loaded)
     return render(request, "edit.html", {
         "usage": (hotspots(saved_loaded, studio_of(request).usage, lang)
                   if saved_loaded is not None else None),
         "unsaved": headline(loaded, lang),
-        "saved": headline(saved_loaded, lang) if saved_loaded is not None else None,
+        "saved": headline(compared, lang) if compared is not None else None,
+        "reference_label": label,
         "cases": cases_result(loaded, resolve_journey(root, relative)),
         "cases_file": Path(relative).name.rsplit(".", 1)[0] + ".cases.yaml",
         "graph": graph_picture(loaded, lang),

@@ -64,13 +64,34 @@ def text_diff(old: str, new: str, old_name: str, new_name: str) -> tuple[list[Di
     return out, False
 
 
+#: The published versions checked, by file and stamp (the live figures ask at each pause).
+_PUBLISHED: dict[tuple[Path, int, int], Loaded] = {}
+
+
 def published_loaded(journey: Path, relative: str) -> Loaded | None:
     """The published version, checked as the journey it stands for (what lies beside the
-    journey, its organisation, is read there)."""
+    journey, its organisation, is read there); kept until the published copy changes."""
     copy = published_copy(journey)
-    if not copy.is_file():
+    try:
+        st = copy.stat()
+    except OSError:
         return None
-    return check_text(copy.read_text(encoding="utf-8", errors="replace"), relative, origin=journey)
+    key = (copy, st.st_mtime_ns, st.st_size)
+    if key not in _PUBLISHED:
+        if len(_PUBLISHED) >= 32:
+            _PUBLISHED.clear()
+        text = copy.read_text(encoding="utf-8", errors="replace")
+        _PUBLISHED[key] = check_text(text, relative, origin=journey)
+    return _PUBLISHED[key]
+
+
+def reference(journey: Path, relative: str, saved: Loaded | None) -> tuple[Loaded | None, str]:
+    """What the live figures compare the text with: the published version when there is
+    one, else the saved file; with the words of its column."""
+    published = published_loaded(journey, relative)
+    if published is not None:
+        return published, "figures_published"
+    return saved, "figures_saved"
 
 
 def review(journey: Path, relative: str, draft: Loaded, lang: str) -> dict[str, Any]:

@@ -194,3 +194,41 @@ def test_the_publication_page_refuses_paths_outside_the_folder(
         assert studio.get(f"/publish/{path}").status_code == 404
         assert studio.get(f"/edit/{path}").status_code == 404
     assert ".parcours" not in studio.get("/").text
+
+
+def test_the_live_figures_compare_with_the_published_version(
+    studio: TestClient, folder: Path
+) -> None:
+    journey = folder / "voirie.yaml"
+    csrf = _csrf(studio.get("/edit/voirie.yaml").text)
+    text = journey.read_text(encoding="utf-8")
+
+    def figures() -> str:
+        response = studio.post(
+            "/-/figures", json={"path": "voirie.yaml", "text": text}, headers={"x-csrf-token": csrf}
+        )
+        assert response.status_code == 200
+        return response.text
+
+    assert "Fichier enregistré" in figures() and "Version publiée" not in figures()
+    adopt(folder)
+    # The saved file loses a branch; the text being edited and the published version keep
+    # it: their figures are side by side, not the saved file's.
+    _edit(journey, '      - goto: lampadaire\n        when: type_probleme == "eclairage"\n', "")
+
+    def paths(page: str) -> list[str]:
+        row = page.split("Chemins possibles</th>", 1)[1].split("</tr>", 1)[0]
+        return [cell.split("</td>", 1)[0] for cell in row.split("<td>")[1:]]
+
+    page = figures()
+    assert "Version publiée" in page and "Fichier enregistré" not in page
+    [edited, published] = paths(page)
+    assert edited == published
+    journey_text = journey.read_text(encoding="utf-8")
+    saved = studio.post(
+        "/-/figures",
+        json={"path": "voirie.yaml", "text": journey_text},
+        headers={"x-csrf-token": csrf},
+    ).text
+    assert paths(saved)[0] != published
+    assert "Version publiée" in studio.get("/edit/voirie.yaml").text
