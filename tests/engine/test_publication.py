@@ -187,5 +187,5 @@ def test_check_leaves_the_published_copies_alone(
     assert main(["check", str(folder)]) == 0
     out = capsys.readouterr().out
     # The journey and its organisation file, not the copy (no duplicate id with it).
-    assert "2 journey file(s) checked" in out
+    assert "2 file(s) checked (journeys and organisation)" in out
     assert ".parcours" not in out and "duplicate-id" not in out
