@@ -33,6 +33,9 @@ def yaml_files(paths: Iterable[str | Path]) -> list[Path]:
             files.extend(sorted(
                 f for f in p.rglob("*")
                 if f.suffix in (".yaml", ".yml") and f.is_file() and not is_cases_file(f)
+                # Not what hidden folders hold: the published copies of .parcours/
+                # (designer/publication.py) are not journeys of their own.
+                and not any(part.startswith(".") for part in f.relative_to(p).parts[:-1])
             ))
         elif p.exists():
             files.append(p)

@@ -77,6 +77,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("report", "journey-complexity report (HTML, JSON or text)",
             "designer.commands.report"),
     Command("diff", "compare two versions of a journey", "designer.commands.diff"),
+    Command("publish", "the publication workflow: draft, ready for review, published",
+            "designer.commands.publish"),
     Command("personas", "answer sets that visit every step, question and outcome",
             "designer.commands.personas"),
     Command("import", "import an XLSForm, XGov/DEFRA or DLUHC CORE form",

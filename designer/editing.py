@@ -234,3 +234,38 @@ def add_branch(text: str, step: str, goto: str, when: str | None = None) -> str:
         last = branches[-1]
         last.ca.items[list(last)[-1]] = [None, None, trailing, None]
     return _dump(data)
+
+
+def make_default(text: str, step: str, goto: str) -> str:
+    """Make the last entry of a step's `next`, going to ``goto``, its default branch (leave
+    out its `when`): the studio's fix of a condition that always holds there."""
+    data = _load(text)
+    branches = _step(data, step).get("next")
+    last = branches[-1] if isinstance(branches, CommentedSeq) and branches else None
+    if not isinstance(last, CommentedMap) or last.get("goto") != goto or "when" not in last:
+        raise EditError(f"the last branch of '{step}' is not a conditional one to '{goto}'")
+    # What followed the condition on its line and after it (a comment, a blank line)
+    # now follows the target.
+    trailing = last.ca.items.pop("when", None)
+    del last["when"]
+    if trailing is not None and "goto" not in last.ca.items:
+        last.ca.items["goto"] = trailing
+    return _dump(data)
+
+
+def remove_step(text: str, sid: str) -> str:
+    """Remove a step that nothing leads to (refused while a `goto` or `start` names it)."""
+    data = _load(text)
+    steps = _steps(data)
+    if sid not in steps:
+        raise EditError(f"there is no step '{sid}'")
+    if data.get("start") == sid:
+        raise EditError(f"'{sid}' is the journey's start")
+    for other, page in steps.items():
+        branches = page.get("next") if isinstance(page, dict) else None
+        targets = ([branches] if isinstance(branches, str) else
+                   [b.get("goto") for b in branches or [] if isinstance(b, dict)])
+        if other != sid and sid in targets:
+            raise EditError(f"the step '{other}' goes to '{sid}'")
+    del steps[sid]
+    return _dump(data)

@@ -19,6 +19,7 @@ from designer.compiled import CompiledJourney
 from designer.findings import Finding, Severity
 from designer.loading import load_text
 from designer.organisation import OrganisationCache, Service, is_organisation_file
+from designer.publication import published_copy, uses_workflow
 from renderer.store import Store, content_hash
 
 MAX_VERSIONS_CACHED = 64
@@ -36,6 +37,8 @@ class Entry:
     #: The warnings and infos of `parcours check` on this version (its auditor's report
     #: lists them; a served journey has no error).
     findings: list[Finding] = field(default_factory=list)
+    #: Served from the published version of the file (the folder uses the workflow).
+    published: bool = False
 
     @property
     def id(self) -> str:
@@ -121,11 +124,19 @@ def load_catalog(paths: str | Path | list[str | Path], store: Store) -> Catalog:
     catalog = Catalog()
     organisations = OrganisationCache()
     for file in journey_files(paths):
+        # A folder using the publication workflow serves each journey's published version,
+        # never the draft being edited (designer/publication.py, docs/publication.md).
+        served = published_copy(file) if uses_workflow(file.parent) else file
+        if not served.is_file():
+            catalog.refused.append(Refused(str(file), [
+                f"{file}: not published yet (this folder uses the publication workflow: "
+                f"parcours publish {file})"]))
+            continue
         try:
-            raw = file.read_bytes()
+            raw = served.read_bytes()
             source = raw.decode("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            catalog.refused.append(Refused(str(file), [f"{file}: cannot read the file: {exc}"]))
+            catalog.refused.append(Refused(str(file), [f"{served}: cannot read the file: {exc}"]))
             continue
         loaded = _load_cached(source, str(file))
         findings = list(loaded.findings)
@@ -155,7 +166,8 @@ def load_catalog(paths: str | Path | list[str | Path], store: Store) -> Catalog:
             )
             continue
         digest = store.save_journey_version(journey.id, source, str(file))
-        catalog.entries[journey.id] = Entry(journey, source, str(file), digest, loaded.findings)
+        catalog.entries[journey.id] = Entry(journey, source, str(file), digest, loaded.findings,
+                                            published=served != file)
     return catalog
 
 

@@ -152,7 +152,8 @@ def run_serve(args: argparse.Namespace, err: TextIO | None = None) -> int:
         sock.close()
         return 1
     for entry in catalog.entries.values():
-        print(f"serving /{entry.id}/ ({entry.file})", file=err)
+        print(f"serving /{entry.id}/ ({entry.file}"
+              f"{', its published version' if entry.published else ''})", file=err)
     address = settings.public_url or f"http://{settings.host}:{settings.port}"
     print(f"Parcours on {address}/ (database {_safe_url(settings.database_url)}, "
           f"{settings.workers} worker(s))", file=err, flush=True)

@@ -601,7 +601,12 @@ def comparison_report(
     old_path: str | Path, new_path: str | Path, lang: str | None = None
 ) -> ComparisonReport:
     """What the new version changed: questions and documents, runs, minutes, findings."""
-    old_l, new_l = load_journey(old_path), load_journey(new_path)
+    return comparison_of(load_journey(old_path), load_journey(new_path), lang)
+
+
+def comparison_of(old_l: Loaded, new_l: Loaded, lang: str | None = None) -> ComparisonReport:
+    """The comparison of two versions already loaded (the studio's reviewer compares the
+    published version with the draft)."""
     old_r, new_r = journey_report(old_l, lang), journey_report(new_l, lang)
     old_q, new_q = _refs(old_l.journey, lang), _refs(new_l.journey, lang)
     removed = [old_q[k] for k in old_q if k not in new_q]
@@ -630,6 +635,7 @@ def comparison_report(
 
 
 __all__ = [
+    "comparison_of",
     "comparison_report",
     "journey_report",
     "portfolio_of",

@@ -90,11 +90,16 @@ JOURNEY_SUFFIXES = (".yaml", ".yml")
 
 def resolve_journey(root: Path, relative: str) -> Path:
     """The file ``relative`` names under ``root`` (resolved); :class:`OutsideFolder` for an
-    absolute path, ``..``, a symlink out of ``root``, or a file that is no YAML."""
+    absolute path, ``..``, a hidden folder, a symlink out of ``root``, or a file that is
+    no YAML."""
     if not relative or relative.startswith(("/", "\\")) or "\x00" in relative:
         raise OutsideFolder(relative)
     parts = Path(relative).parts
     if any(p in ("..", "") for p in parts) or Path(relative).is_absolute():
+        raise OutsideFolder(relative)
+    # Hidden folders are not the designers': .parcours/ holds the published versions,
+    # written only by publishing (designer/publication.py).
+    if any(p.startswith(".") for p in parts[:-1]):
         raise OutsideFolder(relative)
     base = root.resolve()
     target = (base / relative).resolve()

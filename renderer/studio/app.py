@@ -3,7 +3,9 @@
 =================================  ===================================================
 ``/``                              the journeys of the folder with their state
 ``/edit/PATH``                     the editor (GET); ``POST``: check or save the form
+``/publish/PATH``                  the journey's publication (GET); ``POST``: a transition
 ``/-/check`` (POST, JSON)          diagnostics of unsaved text, for the editor's script
+``/-/fix`` (POST, JSON)            the change an edit fix makes to unsaved text
 ``/-/schema.json``                 the journey JSON Schema (the editor's completion)
 ``/-/rules/SLUG``                  a check rule's documentation page
 ``/static/…``                      the studio's style sheet and editor bundle
@@ -16,127 +18,48 @@ textarea, "Vérifier" and "Enregistrer", the findings listed under it.
 
 from __future__ import annotations
 
-import json
-import secrets
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from designer.editing import EditError
 from designer.findings import RULES
-from designer.source import MAX_BYTES
 from renderer.security import CSP, CSRF_FIELD, SecurityMiddleware, csrf_ok
 from renderer.studio.access import OutsideFolder, TokenGate, resolve_journey
+from renderer.studio.api import check_api, figures_api, fix_api, graph_api, schema
 from renderer.studio.diagnostics import cases_result, check_text, diagnose
 from renderer.studio.figures import headline
-from renderer.studio.files import ChangedOnDisk, Folder, digest, save
+from renderer.studio.files import ChangedOnDisk, digest, save
 from renderer.studio.graph import graph_picture
 from renderer.studio.panels import panel_edit
+from renderer.studio.publication import reference
 from renderer.studio.rules import rule_html
-from renderer.studio.texts import LANGUAGES, t
+from renderer.studio.texts import t
+from renderer.studio.usage import UsageOption, hotspots
+from renderer.studio.web import (
+    HERE,
+    MAX_BODY,
+    RULE_DOCS,
+    Studio,
+    error_page,
+    journey_of,
+    origin_of,
+    page_lang,
+    render,
+    studio_of,
+    url_for,
+)
 
-HERE = Path(__file__).parent
-#: The project's rule pages, present in a source checkout (not in a wheel).
-RULE_DOCS = HERE.parents[1] / "docs" / "rules"
-#: A journey is at most 5 MB; its form encoding can take up to three times that.
-MAX_BODY = 3 * MAX_BYTES + 100_000
-CSRF_HEADER = "x-csrf-token"
-
-
-class Studio:
-    """The application's state: the folder, the CSRF token of this process, templates."""
-
-    def __init__(self, root: Path) -> None:
-        self.folder = Folder(root)
-        self.csrf = secrets.token_urlsafe(32)
-        self.templates = Environment(
-            # The studio's pages, then the renderer's shared macros (the CSRF input).
-            loader=ChoiceLoader([FileSystemLoader(str(HERE / "templates")),
-                                 FileSystemLoader(str(HERE.parent / "templates"))]),
-            autoescape=select_autoescape(default=True, default_for_string=True),
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-
-
-def _studio(request: Request) -> Studio:
-    return request.app.state.studio
-
-
-def _lang(request: Request) -> str:
-    lang = request.query_params.get("lang", "fr")
-    return lang if lang in LANGUAGES else "fr"
-
-
-def render(request: Request, template: str, context: dict[str, Any],
-           status: int = 200) -> HTMLResponse:
-    """A studio page, with what every page needs."""
-    lang = context.get("lang") or _lang(request)
-    other = "en" if lang == "fr" else "fr"
-    # CodeMirror mounts its style sheet as a <style> element: allowed by this response's
-    # nonce only (no 'unsafe-inline'); its lint markers are data: SVG images. Every other
-    # rule of the house's CSP stays.
-    nonce = secrets.token_urlsafe(16)
-    base = {
-        "style_nonce": nonce,
-        "lang": lang,
-        "t": lambda key, **kw: t(key, lang, **kw),
-        "csrf_field": CSRF_FIELD,
-        "csrf_token": _studio(request).csrf,
-        "switch_url": f"{request.url.path}?{urlencode({'lang': other})}",
-        "switch_lang": other,
-        "lang_query": "" if lang == "fr" else "?lang=en",
-        "url": lambda name, **params: _url(request, name, lang, **params),
-    }
-    base.update(context)
-    html = _studio(request).templates.get_template(template).render(base)
-    response = HTMLResponse(html, status_code=status)
-    response.headers["content-language"] = lang
-    response.headers["cache-control"] = "no-store"
-    response.headers["content-security-policy"] = CSP.replace(
-        "style-src 'self'", f"style-src 'self' 'nonce-{nonce}'").replace(
-        "img-src 'self'", "img-src 'self' data:")
-    return response
-
-
-def _url(request: Request, name: str, lang: str = "fr", **params: str) -> str:
-    """The path of a named route, in the page's language (``?lang=en``)."""
-    # Path parameters are file names: quoted here (Starlette's path convertor does not).
-    path = str(request.app.url_path_for(name, **{k: quote(v) for k, v in params.items()}))
-    return path + ("?lang=en" if lang == "en" and name not in ("static",) else "")
-
-
-def _error(request: Request, status: int, title: str, body: str) -> HTMLResponse:
-    lang = _lang(request)
-    return render(request, "error.html", {"title": t(title, lang), "body": t(body, lang)},
-                  status=status)
-
-
-def _origin(request: Request, relative: str) -> Path:
-    """Where a journey of the folder lies (what is declared beside it is read there)."""
-    return _studio(request).folder.root / relative
-
-
-def _journey(request: Request) -> tuple[Path, str]:
-    relative = request.path_params["path"]
-    try:
-        path = resolve_journey(_studio(request).folder.root, relative)
-    except OutsideFolder:
-        raise HTTPException(404) from None
-    if not path.is_file():
-        raise HTTPException(404)
-    return path, relative
-
-
+#: The transitions of the workflow, each with its message once made.
+DONE = ("adopt", "submit", "withdraw", "publish")
 # -- pages ------------------------------------------------------------------------------
 
 
@@ -145,7 +68,7 @@ async def index(request: Request, *, form: dict[str, str] | None = None,
     """The journeys of the folder with their state, and the form of a new journey."""
     from designer.templates import TEMPLATES
 
-    journeys = await run_in_threadpool(_studio(request).folder.journeys)
+    journeys = await run_in_threadpool(studio_of(request).folder.journeys)
     return render(request, "index.html", {"journeys": journeys, "templates": TEMPLATES,
                                           "form": form or {}, "problem": problem,
                                           }, status=status)
@@ -156,15 +79,15 @@ async def new_post(request: Request) -> Response:
     from designer.templates import new_journey
 
     form = await request.form(max_fields=10, max_files=0)
-    lang = _lang(request)
-    if not csrf_ok(_studio(request).csrf, form.get(CSRF_FIELD)):
-        return _error(request, 403, "forbidden_title", "csrf")
+    lang = page_lang(request)
+    if not csrf_ok(studio_of(request).csrf, form.get(CSRF_FIELD)):
+        return error_page(request, 403, "forbidden_title", "csrf")
     fields = {k: str(v) for k, v in form.items() if k != CSRF_FIELD}
     relative = fields.get("file", "").strip()
     if relative and "." not in Path(relative).name:
         relative += ".yaml"
     try:
-        path = resolve_journey(_studio(request).folder.root, relative)
+        path = resolve_journey(studio_of(request).folder.root, relative)
         text = new_journey(fields.get("template", ""), Path(relative).stem.lower(),
                            {"fr": fields.get("title_fr", ""), "en": fields.get("title_en", "")})
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -179,7 +102,7 @@ async def new_post(request: Request) -> Response:
     except (KeyError, ValueError) as exc:
         return await index(request, form=fields, status=422,
                            problem=t("new_refused", lang, reason=exc))
-    return RedirectResponse(_url(request, "edit", lang, path=relative), status_code=303)
+    return RedirectResponse(url_for(request, "edit", lang, path=relative), status_code=303)
 
 
 def _editor(request: Request, relative: str, text: str, base: str, *, status: int = 200,
@@ -187,25 +110,30 @@ def _editor(request: Request, relative: str, text: str, base: str, *, status: in
             form: dict[str, str] | None = None, panel: str | None = None) -> HTMLResponse:
     from designer.model import QUESTION_TYPES
 
-    loaded = check_text(text, relative, origin=_origin(request, relative))
+    loaded = check_text(text, relative, origin=origin_of(request, relative))
     result = diagnose(text, relative, loaded)
-    lang = _lang(request)
-    folder = _studio(request).folder
+    lang = page_lang(request)
+    folder = studio_of(request).folder
     root = folder.root
     on_disk = resolve_journey(root, relative)
+    saved_loaded = folder.loaded(on_disk) if on_disk.is_file() else None
+    compared, label = reference(on_disk, relative, saved_loaded)
     return render(request, "edit.html", {
+        "usage": (hotspots(saved_loaded, studio_of(request).usage, lang)
+                  if saved_loaded is not None else None),
         "unsaved": headline(loaded, lang),
-        "saved": headline(folder.loaded(on_disk), lang) if on_disk.is_file() else None,
+        "saved": headline(compared, lang) if compared is not None else None,
+        "reference_label": label,
         "cases": cases_result(loaded, resolve_journey(root, relative)),
         "cases_file": Path(relative).name.rsplit(".", 1)[0] + ".cases.yaml",
         "graph": graph_picture(loaded, lang),
-        "edit_url": _url(request, "edit", lang, path=relative),
+        "edit_url": url_for(request, "edit", lang, path=relative),
         "ids": result["ids"],
         "question_types": QUESTION_TYPES,
         "form": form or {},
         "panel": panel,
         "path": relative,
-        "action": _url(request, "edit_post", lang, path=relative),
+        "action": url_for(request, "edit_post", lang, path=relative),
         "text": text,
         "base": base,
         "findings": result["findings"],
@@ -217,22 +145,22 @@ def _editor(request: Request, relative: str, text: str, base: str, *, status: in
 
 async def edit_page(request: Request) -> Response:
     """The editor, opened on the file as it is on disk."""
-    path, relative = _journey(request)
+    path, relative = journey_of(request)
     raw = path.read_bytes()
     text = raw.decode("utf-8", errors="replace")
     saved = request.query_params.get("saved") == "1"
-    lang = _lang(request)
+    lang = page_lang(request)
     return await run_in_threadpool(_editor, request, relative, text, digest(raw),
                                    message=t("saved", lang) if saved else None)
 
 
 async def edit_post(request: Request) -> Response:
     """The plain form's two buttons: check the text, or save it."""
-    path, relative = _journey(request)
+    path, relative = journey_of(request)
     form = await request.form(max_fields=40, max_files=0, max_part_size=MAX_BODY)
-    lang = _lang(request)
-    if not csrf_ok(_studio(request).csrf, form.get(CSRF_FIELD)):
-        return _error(request, 403, "forbidden_title", "csrf")
+    lang = page_lang(request)
+    if not csrf_ok(studio_of(request).csrf, form.get(CSRF_FIELD)):
+        return error_page(request, 403, "forbidden_title", "csrf")
     text = str(form.get("text") or "")
     base = str(form.get("base") or "")
     action = form.get("action")
@@ -271,97 +199,69 @@ def _preview(request: Request, relative: str, text: str, step: str, lang: str) -
     """The citizen's page of one step of the unsaved text (the renderer's templates)."""
     from renderer.studio.preview import citizen_page
 
-    loaded = check_text(text, relative, structure_only=True, origin=_origin(request, relative))
+    loaded = check_text(text, relative, structure_only=True, origin=origin_of(request, relative))
     journey = loaded.journey
     if journey is None or step not in journey.steps:
-        return _error(request, 422, "preview_title", "preview_none")
-    html = citizen_page(journey, step, lang,
-                        lambda path: str(request.app.url_path_for("citizen_static", path=path)))
-    return HTMLResponse(html, headers={"cache-control": "no-store"})
+        response: Response = error_page(request, 422, "preview_title", "preview_none")
+    else:
+        html = citizen_page(journey, step, lang, lambda path: str(
+            request.app.url_path_for("citizen_static", path=path)))
+        response = HTMLResponse(html, headers={"cache-control": "no-store"})
+    # Shown in the editor's frame (the citizen's view that follows the cursor): this
+    # response only may be framed, by the studio's own pages.
+    response.headers["content-security-policy"] = response.headers.get(
+        "content-security-policy", CSP).replace("frame-ancestors 'none'",
+                                                "frame-ancestors 'self'")
+    response.headers["x-frame-options"] = "SAMEORIGIN"
+    return response
 
 
-async def check_api(request: Request) -> Response:
-    """Diagnostics of the editor's unsaved text (JSON in, JSON out)."""
-    if not csrf_ok(_studio(request).csrf, request.headers.get(CSRF_HEADER)):
-        return JSONResponse({"error": "csrf"}, status_code=403)
+def _publication(request: Request, relative: str, path: Path, *, status: int = 200,
+                 message: str | None = None, problem: str | None = None,
+                 refused: list[Any] | None = None) -> HTMLResponse:
+    from renderer.studio.publication import comparison_rows, review
+
+    lang = page_lang(request)
+    shown = review(path, relative, studio_of(request).folder.loaded(path), lang)
+    return render(request, "publish.html", {
+        **shown, "path": relative, "message": message, "problem": problem,
+        "refused": refused or [],
+        "rows": comparison_rows(shown["comparison"]) if shown["comparison"] else [],
+        "action": url_for(request, "publish_post", lang, path=relative),
+        "edit_url": url_for(request, "edit", lang, path=relative),
+    }, status=status)
+
+
+async def publish_page(request: Request) -> Response:
+    """A journey's place in the publication workflow, and what the reviewer checks."""
+    path, relative = journey_of(request)
+    done = request.query_params.get("done")
+    message = t(f"done_{done}", page_lang(request)) if done in DONE else None
+    return await run_in_threadpool(lambda: _publication(request, relative, path,
+                                                        message=message))
+
+
+async def publish_post(request: Request) -> Response:
+    """A transition of the workflow: adopt, submit, withdraw or publish."""
+    from designer.publication import PublicationError
+    from renderer.studio.publication import transition
+
+    path, relative = journey_of(request)
+    form = await request.form(max_fields=10, max_files=0)
+    lang = page_lang(request)
+    if not csrf_ok(studio_of(request).csrf, form.get(CSRF_FIELD)):
+        return error_page(request, 403, "forbidden_title", "csrf")
+    action = str(form.get("action") or "")
     try:
-        body = json.loads(await request.body())
-        text, relative = body["text"], body["path"]
-        if not isinstance(text, str) or not isinstance(relative, str):
-            raise TypeError
-    except (ValueError, KeyError, TypeError):
-        return JSONResponse({"error": "expected {\"path\": str, \"text\": str}"},
-                            status_code=400)
-    try:
-        path = resolve_journey(_studio(request).folder.root, relative)
-    except OutsideFolder:
-        path = None
-    if path is None or not path.is_file():
-        return JSONResponse({"error": "no such journey in the folder"}, status_code=404)
-
-    def check() -> dict[str, Any]:
-        loaded = check_text(text, relative, origin=_origin(request, relative))
-        result = diagnose(text, relative, loaded)
-        result["cases"] = cases_result(loaded, path)
-        return result
-
-    result = await run_in_threadpool(check)
-    return JSONResponse(result, headers={"cache-control": "no-store"})
-
-
-async def graph_api(request: Request) -> Response:
-    """The step graph of the editor's unsaved text, as the SVG fragment the page shows."""
-    if not csrf_ok(_studio(request).csrf, request.headers.get(CSRF_HEADER)):
-        return JSONResponse({"error": "csrf"}, status_code=403)
-    try:
-        body = json.loads(await request.body())
-        text, relative = str(body["text"]), str(body["path"])
-    except (ValueError, KeyError, TypeError):
-        return JSONResponse({"error": "expected {\"path\": str, \"text\": str}"},
-                            status_code=400)
-    lang = _lang(request)
-
-    def draw() -> str:
-        # The structure is enough to draw (and mark) the steps; the full check runs in
-        # the /-/check request beside this one.
-        graph = graph_picture(check_text(text, relative, structure_only=True,
-                                         origin=_origin(request, relative)), lang)
-        template = _studio(request).templates.get_template("_graph.html")
-        return template.render({"graph": graph, "t": lambda key, **kw: t(key, lang, **kw),
-                                "edit_url": _url(request, "edit", lang, path=relative)})
-
-    return HTMLResponse(await run_in_threadpool(draw), headers={"cache-control": "no-store"})
-
-
-async def figures_api(request: Request) -> Response:
-    """The report's headline figures of the unsaved text and of the saved file."""
-    if not csrf_ok(_studio(request).csrf, request.headers.get(CSRF_HEADER)):
-        return JSONResponse({"error": "csrf"}, status_code=403)
-    try:
-        body = json.loads(await request.body())
-        text, relative = str(body["text"]), str(body["path"])
-        path = resolve_journey(_studio(request).folder.root, relative)
-    except (ValueError, KeyError, TypeError, OutsideFolder):
-        return JSONResponse({"error": "expected {\"path\": str, \"text\": str}"},
-                            status_code=400)
-    lang = _lang(request)
-
-    def measure() -> str:
-        unsaved = headline(check_text(text, relative, origin=_origin(request, relative)), lang)
-        saved = headline(_studio(request).folder.loaded(path), lang) if path.is_file() else None
-        template = _studio(request).templates.get_template("_figures.html")
-        return template.render({"unsaved": unsaved, "saved": saved,
-                                "t": lambda key, **kw: t(key, lang, **kw)})
-
-    return HTMLResponse(await run_in_threadpool(measure), headers={"cache-control": "no-store"})
-
-
-async def schema(request: Request) -> Response:
-    """The journey format's JSON Schema, for the editor's completion."""
-    from designer.model import journey_schema
-
-    return JSONResponse(journey_schema())
-
+        await run_in_threadpool(transition, path, action, str(form.get("reviewed") or ""))
+    except PublicationError as exc:
+        reason, found = str(exc), exc.findings
+        return await run_in_threadpool(
+            lambda: _publication(request, relative, path, status=409, refused=found,
+                                 problem=t("publication_refused", lang, reason=reason)))
+    query = {"done": action} | ({"lang": "en"} if lang == "en" else {})
+    page = str(request.app.url_path_for("publish", path=quote(relative)))
+    return RedirectResponse(f"{page}?{urlencode(query)}", status_code=303)
 
 async def rule_page(request: Request) -> Response:
     """A check rule's documentation: the project's page when installed, else its summary."""
@@ -382,7 +282,7 @@ async def no_icon(request: Request) -> Response:
 async def not_found(request: Request, exc: Exception) -> Response:
     """The studio's 404 page (405 too: this path takes no such method)."""
     status = exc.status_code if isinstance(exc, HTTPException) else 404
-    return _error(request, status, "not_found_title", "not_found")
+    return error_page(request, status, "not_found_title", "not_found")
 
 
 # -- the application ------------------------------------------------------------------------
@@ -393,15 +293,20 @@ def _too_large(scope: dict[str, Any]) -> tuple[bytes, str]:
             b"(5 Mo au plus).</p></html>", "fr")
 
 
-def create_studio_app(folder: str | Path, token: str) -> Starlette:
-    """The studio over ``folder``; every request needs ``token`` (see :mod:`.access`)."""
-    studio = Studio(Path(folder))
+def create_studio_app(folder: str | Path, token: str,
+                      usage: UsageOption | None = None) -> Starlette:
+    """The studio over ``folder``; every request needs ``token`` (see :mod:`.access`);
+    ``usage``: a server's database, whose observed use the editor shows."""
+    studio = Studio(Path(folder), usage)
     routes = [
         Route("/", index, methods=["GET"], name="journeys"),
         Route("/new", new_post, methods=["POST"], name="new"),
         Route("/edit/{path:path}", edit_page, methods=["GET"], name="edit"),
         Route("/edit/{path:path}", edit_post, methods=["POST"], name="edit_post"),
+        Route("/publish/{path:path}", publish_page, methods=["GET"], name="publish"),
+        Route("/publish/{path:path}", publish_post, methods=["POST"], name="publish_post"),
         Route("/-/check", check_api, methods=["POST"], name="check"),
+        Route("/-/fix", fix_api, methods=["POST"], name="fix"),
         Route("/-/graph", graph_api, methods=["POST"], name="graph"),
         Route("/-/figures", figures_api, methods=["POST"], name="figures"),
         Route("/-/schema.json", schema, methods=["GET"], name="schema"),

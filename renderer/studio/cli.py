@@ -15,6 +15,12 @@ def add_studio_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default: 127.0.0.1, this machine only)")
     parser.add_argument("--port", type=int, default=8765, help="port (default: 8765)")
+    parser.add_argument("--usage", metavar="DB_URL", default=None,
+                        help="a server's database (sqlite:///FILE or postgresql://…): show "
+                        "beside each journey where citizens give up and their most frequent "
+                        "error")
+    parser.add_argument("--threshold", type=int, default=None, metavar="N",
+                        help="with --usage, counts under N are never shown (default 5)")
 
 
 def studio_url(host: str, port: int, token: str) -> str:
@@ -24,7 +30,8 @@ def studio_url(host: str, port: int, token: str) -> str:
 
 
 def run_studio(args: argparse.Namespace) -> int:
-    """Serve the studio until interrupted; 2 when the folder does not exist."""
+    """Serve the studio until interrupted; 2 when the folder does not exist or the usage
+    database cannot be read."""
     import uvicorn
 
     from renderer.studio.app import create_studio_app
@@ -33,8 +40,18 @@ def run_studio(args: argparse.Namespace) -> int:
     if not folder.is_dir():
         print(f"parcours studio: no such folder: {args.folder}", file=sys.stderr)
         return 2
+    usage = None
+    if args.usage:
+        from designer.commands.report import UsageSource
+        from renderer.studio.usage import UsageOption
+
+        problem = UsageSource(args.usage, args.threshold).problem()
+        if problem is not None:
+            print(f"parcours studio: {problem}", file=sys.stderr)
+            return 2
+        usage = UsageOption(args.usage, args.threshold)
     token = secrets.token_urlsafe(24)
-    app = create_studio_app(folder, token)
+    app = create_studio_app(folder, token, usage)
     print(f"Parcours studio on {folder.resolve()}\n"
           f"Open this address (it holds the access token):\n  "
           f"{studio_url(args.host, args.port, token)}", flush=True)

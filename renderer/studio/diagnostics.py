@@ -62,11 +62,16 @@ def rule_page(slug: str) -> str:
     return f"/-/rules/{slug}"
 
 
-def finding_json(finding: Finding, lines: list[str]) -> dict[str, Any]:
-    """A finding as the editor draws it: from its column to the end of the word there."""
+def finding_json(finding: Finding, lines: list[str],
+                 loaded: Loaded | None = None) -> dict[str, Any]:
+    """A finding as the editor draws it: from its column to the end of the word there,
+    with its fixes (the word fix, and the edit fixes of :mod:`renderer.studio.fixes`)."""
+    from renderer.studio.fixes import edit_fixes
+
     word = _word_at(lines, finding.line, finding.column)
     rule = RULES.get(finding.rule)
     fix = fix_for(finding, lines)
+    edits = edit_fixes(finding, loaded) if loaded is not None else []
     return {
         "line": finding.line,
         "column": finding.column,
@@ -76,7 +81,7 @@ def finding_json(finding: Finding, lines: list[str]) -> dict[str, Any]:
         "message": finding.message,
         "summary": rule.summary if rule else "",
         "docs": rule_page(finding.rule),
-        "fixes": [fix.__dict__] if fix else [],
+        "fixes": ([fix.__dict__] if fix else []) + edits,
     }
 
 
@@ -117,14 +122,30 @@ def diagnose(text: str, file: str, loaded: Loaded | None = None) -> dict[str, An
     if journey is not None:
         ids = {"steps": list(journey.steps), "outcomes": list(journey.outcomes),
                "questions": list(journey.questions)}
-    findings = [finding_json(f, lines) for f in loaded.findings]
+    findings = [finding_json(f, lines, loaded) for f in loaded.findings]
     return {
         "findings": findings,
         "ids": ids,
+        "regions": regions(loaded),
         "counts": {s: sum(f["severity"] == s for f in findings)
                    for s in ("error", "warning", "info")},
         "check_ms": round(elapsed, 1),
     }
+
+
+def regions(loaded: Loaded) -> list[tuple[int, str | None]]:
+    """Where each step starts, and each other top-level key (None), by line: the step the
+    editor's cursor is in is the last region starting at or before its line (the citizen's
+    view follows it)."""
+    journey = loaded.journey
+    if journey is None:
+        return []
+    doc = journey.document
+    out: list[tuple[int, str | None]] = [
+        (doc.key_positions[(key,)][0], None)
+        for key in (doc.data or {}) if key != "steps" and (key,) in doc.key_positions]
+    out += [(doc.key_position(("steps", sid))[0], sid) for sid in journey.steps]
+    return sorted(out, key=lambda r: r[0])
 
 
 def cases_result(loaded: Loaded, journey_file: Path) -> dict[str, Any] | None:

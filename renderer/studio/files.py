@@ -9,22 +9,15 @@ opened with, and the save compares it with the file's current content.
 from __future__ import annotations
 
 import datetime
-import hashlib
-import os
-import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from designer.cases import is_cases_file
 from designer.check import journey_files
 from designer.findings import Severity
 from designer.loading import Loaded
+from designer.publication import digest, status, write_atomically
 from renderer.studio.diagnostics import checked_file
-
-
-def digest(data: bytes) -> str:
-    """The version stamp of a file's content."""
-    return hashlib.sha256(data).hexdigest()
 
 
 @dataclass
@@ -38,6 +31,8 @@ class JourneyState:
     infos: int
     changed: datetime.datetime
     has_cases: bool
+    #: Its place in the publication workflow (None: the folder does not use it).
+    publication: str | None = None
 
 
 @dataclass
@@ -62,7 +57,10 @@ class Folder:
             real = file.resolve()
             if not real.is_relative_to(base) or is_cases_file(file):
                 continue  # a symlink that leads out of the folder is not listed
-            out.append(self.state(file))
+            # Read afresh: publishing changes the state, not the journey file.
+            p = status(file)
+            out.append(replace(self.state(file),
+                               publication=p.status.value if p.workflow else None))
         return out
 
     def state(self, file: Path) -> JourneyState:
@@ -110,16 +108,5 @@ def save(path: Path, text: str, base: str) -> str:
         raise ChangedOnDisk(str(path))
     # Browsers send CRLF line ends from a textarea: keep the file's own convention (LF).
     data = text.replace("\r\n", "\n").encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, data)
     return digest(data)

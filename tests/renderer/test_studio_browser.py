@@ -177,6 +177,35 @@ def test_the_one_click_fix_rewrites_the_file_correctly(browser: Any, server: str
     context.close()
 
 
+def test_an_edit_fix_adds_a_purpose_and_the_check_clears(browser: Any, server: str,
+                                                          folder: Path) -> None:
+    purpose = ("        purpose:\n          fr: Trouver le lampadaire sans le chercher dans la "
+               "rue.\n          en: To find the light without searching the street.\n")
+    text = VOIRIE.read_text(encoding="utf-8")
+    assert purpose in text
+    (folder / "voirie.yaml").write_text(text.replace(purpose, ""), encoding="utf-8")
+    context, page, console = _open(browser, server)
+    _wait_for(page, "m.rule === 'unused-answer'", 3000)
+    [line] = [m["line"] for m in _markers(page) if m["rule"] == "unused-answer"]
+    _put_cursor_after(page, line, "")  # scrolled into view (the editor draws what is seen)
+    page.locator(".cm-lintRange-warning").first.hover()
+    fix = page.locator(".cm-tooltip-lint .cm-diagnosticAction",
+                       has_text="Ajouter un `purpose`")
+    fix.first.click()
+    page.wait_for_function("() => Number(document.getElementById('editor-form')"
+                           ".dataset.fixes || 0) === 1")
+    page.wait_for_function("() => !window.parcoursStudio.markers()"
+                           ".some(m => m.rule === 'unused-answer')", timeout=3000)
+    # The sentence to complete is selected: typing replaces it.
+    page.keyboard.type("Retrouver le lampadaire.")
+    content = page.evaluate("() => window.parcoursStudio.view.state.doc.toString()")
+    assert ("        purpose:\n          fr: Retrouver le lampadaire.\n          en: To complete"
+            in content)
+    assert content.count("\n") == text.count("\n")  # three lines taken, three given back
+    assert console.problems() == []
+    context.close()
+
+
 def test_saving_an_edit_and_refusing_when_the_file_changed_on_disk(
     browser: Any, server: str, folder: Path
 ) -> None:
@@ -267,6 +296,49 @@ def test_the_preview_shows_the_edited_label(browser: Any, server: str) -> None:
     context.close()
 
 
+def _previews(page: Any) -> int:
+    return int(page.evaluate(
+        "() => Number(document.getElementById('citizen-view').dataset.previews || 0)"))
+
+
+def _shown_step(page: Any, step: str) -> None:
+    page.wait_for_function(
+        "step => document.getElementById('citizen-view').dataset.step === step", arg=step,
+        timeout=3000)
+
+
+def test_the_citizens_view_follows_the_cursor(browser: Any, server: str) -> None:
+    context, page, console = _open(browser, server)
+    assert page.locator("#citizen-view").is_visible()
+    frame = page.frame_locator("#citizen-frame")
+    _shown_step(page, "urgence")  # at first, the first step
+    _put_cursor_after(page, PROBLEM_LINE, "Quel est le problème")
+    _shown_step(page, "probleme")
+    frame.get_by_role("heading", name="Le problème").wait_for()
+    assert page.locator("#citizen-step").inner_text() == "Page affichée : étape probleme"
+    # Debounced: the cursor crossing three steps at once loads only the last one's page.
+    page.wait_for_timeout(500)
+    before = _previews(page)
+    page.evaluate("""([lines]) => {
+        const view = window.parcoursStudio.view;
+        for (const line of lines) {
+            view.dispatch({selection: {anchor: view.state.doc.line(line).from}});
+        }
+    }""", [[GOTO_LINE, PROBLEM_LINE, LIEU_LINE + 1]])
+    _shown_step(page, "lieu")
+    frame.get_by_role("heading", name="Où est le problème ?").wait_for()
+    page.wait_for_timeout(700)
+    assert _previews(page) == before + 1
+    # The page follows the text too (the unsaved label), and the language chosen.
+    _put_cursor_after(page, PROBLEM_LINE, "Quel est le problème")
+    page.keyboard.type(" exactement")
+    frame.get_by_text("Quel est le problème exactement ?").wait_for(timeout=3000)
+    page.locator("#p-lang").select_option("en")
+    frame.get_by_text("What is the problem?").wait_for(timeout=3000)
+    assert console.problems() == []
+    context.close()
+
+
 def test_without_javascript_the_editor_is_a_plain_form(browser: Any, server: str,
                                                         folder: Path) -> None:
     context, page, _ = _open(browser, server, scripts=False)
@@ -328,6 +400,21 @@ def test_axe_core_finds_no_wcag_violation_on_the_studio_pages(browser: Any, serv
     page.locator(".cm-lintRange-error").first.hover()
     page.locator(".cm-tooltip-lint").wait_for()
     violations += _axe(page)
+    # The publication page: without the workflow, then adopted, with a diff to review.
+    page.goto(f"{server}/publish/voirie.yaml")
+    violations += _axe(page)
+    page.get_by_role("button", name="Adopter le circuit de publication").click()
+    page.wait_for_url("**/publish/voirie.yaml?done=adopt")
+    text = (folder / "voirie.yaml").read_text(encoding="utf-8")
+    (folder / "voirie.yaml").write_text(text.replace("Quel est le problème ?",
+                                                     "Quel est le souci ?"), encoding="utf-8")
+    page.goto(f"{server}/publish/voirie.yaml?lang=en")
+    assert page.locator(".st-diff--add").count() == 1
+    violations += _axe(page)
+    page.get_by_role("button", name="Ready for review").click()
+    page.wait_for_url("**/publish/voirie.yaml?done=submit&lang=en")
+    violations += _axe(page)
+    (folder / "voirie.yaml").write_text(text, encoding="utf-8")
     for path in ("/-/rules/unknown-target", "/edit/nothing.yaml", "/?lang=en"):
         # (the list page carries the new-journey form)
         page.goto(f"{server}{path}")

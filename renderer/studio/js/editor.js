@@ -11,6 +11,8 @@ import {autocompletion} from "@codemirror/autocomplete";
 import {schemaCompletion} from "./schema-complete.js";
 
 const DEBOUNCE_MS = 250;
+// The citizen's view follows the cursor once it rests this long on a step.
+const PREVIEW_DEBOUNCE_MS = 300;
 
 function position(doc, line, column) {
   const l = doc.line(Math.min(Math.max(line, 1), doc.lines));
@@ -46,6 +48,7 @@ function toDiagnostic(doc, f, labels) {
     actions: f.fixes.map((fix) => ({
       name: fix.label,
       apply(view) {
+        if (fix.kind) { labels.applyEdit(view, fix); return; }
         const at = position(view.state.doc, fix.line, fix.column).from;
         view.dispatch({changes: {from: at, to: at + fix.length, insert: fix.text}});
       },
@@ -119,13 +122,81 @@ function start(form) {
       return []; // cancelled by a newer request: the linter drops a stale answer anyway
     }
     ids = data.ids;
+    regions = data.regions || [];
     if (list && counts) showFindings(data, list, counts, labels);
     const casesBox = document.getElementById("cases");
     if (casesBox) showCases(data.cases, casesBox);
     refreshGraph(doc.toString());
+    followCursor(view.state);
     form.dataset.checked = String(Number(form.dataset.checked || 0) + 1);
     return data.findings.map((f) => toDiagnostic(doc, f, labels));
   }
+
+  // The citizen's view: the page of the step the cursor is in, drawn by the studio from
+  // the unsaved text (the plain form's preview, posted into a sandboxed frame).
+  const citizen = document.getElementById("citizen-view");
+  const citizenForm = document.getElementById("citizen-form");
+  const citizenStep = document.getElementById("citizen-step");
+  const langSelect = document.getElementById("p-lang");
+  let regions = [];
+  let shown = {step: null, text: null, lang: null};
+  let previewTimer = null;
+
+  function stepAt(state) {
+    const line = state.doc.lineAt(state.selection.main.head).number;
+    let step = null;
+    for (const [at, id] of regions) {
+      if (at > line) break;
+      step = id;
+    }
+    return step;
+  }
+
+  function followCursor(state) {
+    if (!citizen || !citizenForm) return;
+    // Outside any step (the journey's other keys): the page shown stays (at first, the
+    // first step's).
+    const step = stepAt(state) || shown.step || ids.steps[0];
+    if (!step) return;
+    clearTimeout(previewTimer);
+    previewTimer = setTimeout(() => {
+      const text = state.doc.toString();
+      const lang = langSelect ? langSelect.value : "fr";
+      if (step === shown.step && text === shown.text && lang === shown.lang) return;
+      shown = {step, text, lang};
+      citizenForm.elements.text.value = text;
+      citizenForm.elements.preview_step.value = step;
+      citizenForm.elements.preview_lang.value = lang;
+      citizenForm.submit();
+      citizenStep.textContent = citizenStep.dataset.label.replace("{step}", step);
+      citizen.dataset.step = step;
+      citizen.dataset.previews = String(Number(citizen.dataset.previews || 0) + 1);
+    }, PREVIEW_DEBOUNCE_MS);
+  }
+
+  // An edit fix is computed by the studio on the text as it is now (ruamel.yaml keeps the
+  // rest of it); dropped if the text changed in the meantime.
+  labels.applyEdit = async (view, fix) => {
+    const text = view.state.doc.toString();
+    const response = await fetch("/-/fix", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {"content-type": "application/json", "x-csrf-token": csrf},
+      body: JSON.stringify({path, text, fix: {kind: fix.kind, step: fix.step,
+                                              question: fix.question, target: fix.target}}),
+    });
+    const data = await response.json();
+    if (!response.ok) { if (counts) counts.textContent = data.error || ""; return; }
+    if (view.state.doc.toString() !== text) return;
+    const at = position(view.state.doc, data.line, data.column).from;
+    const change = {from: at, to: at + data.length, insert: data.text};
+    const spec = {changes: change};
+    const todo = data.select ? data.text.indexOf(data.select) : -1;
+    if (todo >= 0) spec.selection = {anchor: at + todo, head: at + todo + data.select.length};
+    view.dispatch(spec);
+    view.focus();
+    form.dataset.fixes = String(Number(form.dataset.fixes || 0) + 1);
+  };
 
   const graph = document.getElementById("graph");
   let graphController = null;
@@ -205,11 +276,18 @@ function start(form) {
                                        "aria-describedby": "text-hint"}),
       EditorView.updateListener.of((update) => {
         if (update.docChanged) textarea.value = update.state.doc.toString();
-        if (update.selectionSet || update.docChanged) highlight(update.state);
+        if (update.selectionSet || update.docChanged) {
+          highlight(update.state);
+          followCursor(update.state);
+        }
       }),
     ],
   });
   textarea.hidden = true;
+  if (citizen) {
+    citizen.hidden = false;
+    if (langSelect) langSelect.addEventListener("change", () => followCursor(view.state));
+  }
   textarea.after(view.dom);
   form.addEventListener("submit", () => { textarea.value = view.state.doc.toString(); });
   const anchor = /^#L(\d+)$/.exec(location.hash);
