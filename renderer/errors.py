@@ -1,6 +1,7 @@
 """The error pages: 400, 404 and 405 in the visitor's language, 500 without a traceback, 503
 when the database is busy, and the pages the middlewares render before any route (413 for a
-body too large, 400 for a host not served)."""
+body too large, 400 for a host not served). Under ``/api/`` the same errors are JSON
+problem documents (renderer/api/problems.py), never pages."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from renderer.api.problems import is_api, problem
 from renderer.databases import StoreBusy
 from renderer.i18n import t
 from renderer.web import Parcours, parcours, render, safe_lang
@@ -20,8 +22,11 @@ log = logging.getLogger("parcours.renderer")
 
 async def not_found(request: Request, exc: Exception) -> Response:
     """A friendly 404 (or 405) in the citizen's language."""
-    lang = safe_lang(request)
     status = getattr(exc, "status_code", 404)
+    if is_api(request):
+        allow = (getattr(exc, "headers", None) or {}).get("Allow")
+        return problem(status, None, None, {"allow": allow} if allow else None)
+    lang = safe_lang(request)
     if status == 405:
         response = render(request, "error.html", {
             "lang": lang, "title": t("method_title", lang), "body": t("not_found_body", lang),
@@ -45,6 +50,8 @@ async def busy(request: Request, exc: Exception) -> Response:
     """The database did not answer in time: a 503 page; nothing was half written (each
     write is one statement or one transaction), and the answers saved before are kept."""
     log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
+    if is_api(request):
+        return problem(503, "busy", "The database is busy: try again.", {"retry-after": "5"})
     requested = request.query_params.get("lang")
     lang = "en" if requested == "en" else "fr"  # no session read: the database is busy
     html = parcours(request).page("error.html", lang, title=t("busy_title", lang),
@@ -58,6 +65,8 @@ async def server_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, StoreBusy):
         return await busy(request, exc)
     log.exception("error on %s %s", request.method, request.url.path, exc_info=exc)
+    if is_api(request):
+        return problem(500, "error", "An error on the server's side; it is logged.")
     lang = safe_lang(request)
     html = parcours(request).page(
         "error.html", lang, title=t("error_title", lang), body=t("error_body", lang)

@@ -218,7 +218,7 @@ async def status_post(request: Request) -> Response:
             submission = app.store.submission(d.reference)
             assert submission is not None
             file_id = await save_document(app.store, submission.draft_id, "decision", upload)
-        Dossiers(app.store).change_status(
+        Dossiers(app.store, app.catalog.services).change_status(
             session.agent, d.reference, _text(form, "status"), _text(form, "reason"), file_id)
     except WorkflowError as refused:
         return _dossier_page(request, session, d, {"status": t(refused.key, session.lang)},
