@@ -27,15 +27,27 @@ def caller(request: Request) -> ServiceToken:
     throttle = api_token_throttle(store)
     if throttle.blocked(address):
         window = int(throttle.window.total_seconds())
-        raise ApiProblem(429, "throttled", "Too many wrong tokens from this address.",
-                         {"retry-after": str(window)})
+        raise ApiProblem(
+            429,
+            "throttled",
+            "Too many wrong tokens from this address.",
+            {"retry-after": str(window)},
+        )
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise ApiProblem(401, "missing_token", "Send a service token: Authorization: Bearer …",
-                         {"www-authenticate": CHALLENGE})
+        raise ApiProblem(
+            401,
+            "missing_token",
+            "Send a service token: Authorization: Bearer …",
+            {"www-authenticate": CHALLENGE},
+        )
     found = Tokens(store).authenticate(token.strip())
     if found is None:
         throttle.fail(address)
-        raise ApiProblem(401, "invalid_token", "This token is unknown or revoked.",
-                         {"www-authenticate": CHALLENGE + ', error="invalid_token"'})
+        raise ApiProblem(
+            401,
+            "invalid_token",
+            "This token is unknown or revoked.",
+            {"www-authenticate": CHALLENGE + ', error="invalid_token"'},
+        )
     return found

@@ -17,19 +17,27 @@ from renderer.cli import DEFAULT_DB
 
 
 def _db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", default=DEFAULT_DB,
-                        help="sqlite:///FILE (default) or postgresql://HOST/DB")
+    parser.add_argument(
+        "--db", default=DEFAULT_DB, help="sqlite:///FILE (default) or postgresql://HOST/DB"
+    )
 
 
 def add_token_arguments(parser: argparse.ArgumentParser) -> None:
     """Arguments of ``parcours token add|list|revoke``."""
     sub = parser.add_subparsers(dest="action", metavar="ACTION")
     add = sub.add_parser("add", help="create a token of a service (printed once)")
-    add.add_argument("--service", required=True, metavar="ID",
-                     help="the service whose dossiers the token reads and processes")
+    add.add_argument(
+        "--service",
+        required=True,
+        metavar="ID",
+        help="the service whose dossiers the token reads and processes",
+    )
     add.add_argument("--label", default="", help="what uses it, e.g. 'SIG de la voirie'")
-    add.add_argument("--journeys", default="journeys",
-                     help="the journeys folder whose organisation.yaml declares the services")
+    add.add_argument(
+        "--journeys",
+        default="journeys",
+        help="the journeys folder whose organisation.yaml declares the services",
+    )
     _db(add)
     _db(sub.add_parser("list", help="list the tokens (never the tokens themselves)"))
     revoke = sub.add_parser("revoke", help="revoke a token by its id")
@@ -37,8 +45,9 @@ def add_token_arguments(parser: argparse.ArgumentParser) -> None:
     _db(revoke)
 
 
-def run_token(args: argparse.Namespace, out: TextIO | None = None,
-              err: TextIO | None = None) -> int:
+def run_token(
+    args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     """Run ``parcours token``; 0 on success, 1 when refused, 2 when it cannot run."""
     from renderer.store import Store, StoreError
 
@@ -46,8 +55,7 @@ def run_token(args: argparse.Namespace, out: TextIO | None = None,
 
     out, err = out or sys.stdout, err or sys.stderr
     if args.action is None:
-        print("parcours token: say add, list or revoke (parcours token add --service ID)",
-              file=err)
+        print("parcours token: say add, list or revoke (parcours token add --service ID)", file=err)
         return 2
     try:
         tokens = Tokens(Store(args.db))
@@ -72,8 +80,10 @@ def run_token(args: argparse.Namespace, out: TextIO | None = None,
         return 1
     record, token = tokens.add(args.service, args.label)
     print(f"jeton créé / token created: {record.id} ({record.service})", file=err)
-    print("Copiez-le maintenant, il ne sera plus affiché / copy it now, it is not shown again:",
-          file=err)
+    print(
+        "Copiez-le maintenant, il ne sera plus affiché / copy it now, it is not shown again:",
+        file=err,
+    )
     print(token, file=out)
     return 0
 
@@ -87,8 +97,9 @@ def add_webhooks_arguments(parser: argparse.ArgumentParser) -> None:
     _db(log)
 
 
-def run_webhooks(args: argparse.Namespace, out: TextIO | None = None,
-                 err: TextIO | None = None) -> int:
+def run_webhooks(
+    args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
     """Run ``parcours webhooks log``; 0 on success, 2 when it cannot run."""
     from renderer.store import Store, StoreError
 
@@ -105,6 +116,9 @@ def run_webhooks(args: argparse.Namespace, out: TextIO | None = None,
         return 2
     for d in deliveries(store, max(1, min(args.limit, 10_000)), args.service):
         answer = d.error or f"HTTP {d.status_code}"
-        print(f"{d.at[:19]}\t{d.service}\t{d.event}\t{d.reference}\t#{d.attempt}\t"
-              f"{answer}\t{d.duration_ms} ms\t{d.url}", file=out)
+        print(
+            f"{d.at[:19]}\t{d.service}\t{d.event}\t{d.reference}\t#{d.attempt}\t"
+            f"{answer}\t{d.duration_ms} ms\t{d.url}",
+            file=out,
+        )
     return 0

@@ -24,19 +24,40 @@ EVENTS = (CREATED, STATUS_CHANGED)
 def body(event: str, data: dict[str, Any]) -> str:
     """The JSON text of an event (compact, keys sorted: the bytes that are signed)."""
     return json.dumps(
-        {"id": "evt_" + secrets.token_urlsafe(16), "type": event, "created_at": now(),
-         "data": data},
-        ensure_ascii=False, separators=(",", ":"), sort_keys=True,
+        {
+            "id": "evt_" + secrets.token_urlsafe(16),
+            "type": event,
+            "created_at": now(),
+            "data": data,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+        sort_keys=True,
     )
 
 
-def emit(store: Store, conn: Any, webhook: Webhook | None, service: str | None, event: str,
-         data: dict[str, Any]) -> None:
+def emit(
+    store: Store,
+    conn: Any,
+    webhook: Webhook | None,
+    service: str | None,
+    event: str,
+    data: dict[str, Any],
+) -> None:
     """Queue ``event`` for the service's webhook in the caller's transaction (nothing when
     the service has none). The secret is not stored: only the name of its variable."""
     if webhook is None or service is None:
         return
-    outbox.enqueue(store, conn, outbox.WEBHOOK, webhook.url, {
-        "service": service, "event": event, "reference": data.get("reference", ""),
-        "secret_env": webhook.secret_env, "body": body(event, data),
-    })
+    outbox.enqueue(
+        store,
+        conn,
+        outbox.WEBHOOK,
+        webhook.url,
+        {
+            "service": service,
+            "event": event,
+            "reference": data.get("reference", ""),
+            "secret_env": webhook.secret_env,
+            "body": body(event, data),
+        },
+    )

@@ -18,8 +18,13 @@ PREFIX = "/api/"
 class ApiProblem(Exception):
     """An API request refused: its status, a stable code, a detail for a person."""
 
-    def __init__(self, status: int, code: str, detail: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        detail: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(code)
         self.status = status
         self.code = code
@@ -32,14 +37,22 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith(PREFIX)
 
 
-def problem(status: int, code: str | None = None, detail: str | None = None,
-            headers: dict[str, str] | None = None) -> JSONResponse:
+def problem(
+    status: int,
+    code: str | None = None,
+    detail: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
     """A problem document of that status."""
-    body = Problem(type="about:blank", title=HTTPStatus(status).phrase, status=status,
-                   detail=detail, code=code)
-    return JSONResponse(body.model_dump(mode="json", exclude_none=True), status_code=status,
-                        media_type=PROBLEM_TYPE,
-                        headers={"cache-control": "no-store", **(headers or {})})
+    body = Problem(
+        type="about:blank", title=HTTPStatus(status).phrase, status=status, detail=detail, code=code
+    )
+    return JSONResponse(
+        body.model_dump(mode="json", exclude_none=True),
+        status_code=status,
+        media_type=PROBLEM_TYPE,
+        headers={"cache-control": "no-store", **(headers or {})},
+    )
 
 
 async def api_problem(request: Request, exc: Exception) -> Response:

@@ -40,8 +40,9 @@ class ServiceToken:
 
     def principal(self) -> Agent:
         """The token as the back office sees who acts: an instructeur of its service."""
-        return Agent(f"token:{self.id}", f"token:{self.label}", INSTRUCTEUR,
-                     frozenset({self.service}))
+        return Agent(
+            f"token:{self.id}", f"token:{self.label}", INSTRUCTEUR, frozenset({self.service})
+        )
 
 
 _COLUMNS = "id, service, label, created_at, last_used_at, revoked_at"
@@ -56,12 +57,14 @@ class Tokens:
     def add(self, service: str, label: str = "") -> tuple[ServiceToken, str]:
         """A new token of ``service``: its record and the token, to show once."""
         token = PREFIX + secrets.token_urlsafe(32)
-        record = ServiceToken(secrets.token_urlsafe(9), service, label.strip()[:MAX_LABEL],
-                              now(), None, None)
+        record = ServiceToken(
+            secrets.token_urlsafe(9), service, label.strip()[:MAX_LABEL], now(), None, None
+        )
         self.store._write(
             "INSERT INTO api_tokens (id, service, label, token_hash, created_at) "
             "VALUES (?, ?, ?, ?, ?)",
-            (record.id, service, record.label, token_hash(token), record.created_at))
+            (record.id, service, record.label, token_hash(token), record.created_at),
+        )
         return record, token
 
     def all(self) -> list[ServiceToken]:
@@ -72,11 +75,11 @@ class Tokens:
     def revoke(self, token_id: str) -> bool:
         """Revoke a token by its id; False when there is no such live token."""
         found = self.store._one(
-            "SELECT id FROM api_tokens WHERE id = ? AND revoked_at IS NULL", (token_id,))
+            "SELECT id FROM api_tokens WHERE id = ? AND revoked_at IS NULL", (token_id,)
+        )
         if not found:
             return False
-        self.store._write("UPDATE api_tokens SET revoked_at = ? WHERE id = ?",
-                          (now(), token_id))
+        self.store._write("UPDATE api_tokens SET revoked_at = ? WHERE id = ?", (now(), token_id))
         return True
 
     def authenticate(self, token: str) -> ServiceToken | None:
@@ -85,14 +88,15 @@ class Tokens:
             return None
         row = self.store._one(
             f"SELECT {_COLUMNS} FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL",
-            (token_hash(token),))
+            (token_hash(token),),
+        )
         if not row:
             return None
         found = ServiceToken(*row)
         # Once a minute at most: a busy integration does not write on every read.
         stamp = now()
         if found.last_used_at is None or found.last_used_at[:16] != stamp[:16]:
-            self.store._write("UPDATE api_tokens SET last_used_at = ? WHERE id = ?",
-                              (stamp, found.id))
+            self.store._write(
+                "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", (stamp, found.id)
+            )
         return found
-

@@ -58,15 +58,24 @@ def _link(request: Request, name: str, **params: str) -> str:
 
 
 def _summary(request: Request, d: Dossier) -> DossierSummary:
-    return DossierSummary.model_validate({
-        "reference": d.reference, "journey": d.journey_id, "service": d.service,
-        "status": d.status, "created_at": d.created_at, "updated_at": d.updated_at,
-        "decided_at": d.decided_at, "url": _link(request, "api_dossier", reference=d.reference)})
+    return DossierSummary.model_validate(
+        {
+            "reference": d.reference,
+            "journey": d.journey_id,
+            "service": d.service,
+            "status": d.status,
+            "created_at": d.created_at,
+            "updated_at": d.updated_at,
+            "decided_at": d.decided_at,
+            "url": _link(request, "api_dossier", reference=d.reference),
+        }
+    )
 
 
 def _json(model: Any, status: int = 200) -> JSONResponse:
-    return JSONResponse(model.model_dump(mode="json"), status_code=status,
-                        headers={"cache-control": "no-store"})
+    return JSONResponse(
+        model.model_dump(mode="json"), status_code=status, headers={"cache-control": "no-store"}
+    )
 
 
 def _bad(detail: str) -> ApiProblem:
@@ -78,8 +87,9 @@ def _instant(text: str) -> str:
     try:
         moment = datetime.datetime.fromisoformat(text)
     except ValueError:
-        raise _bad("updated_since: an ISO 8601 date and time, e.g. "
-                   "2026-05-04T09:30:00+02:00") from None
+        raise _bad(
+            "updated_since: an ISO 8601 date and time, e.g. 2026-05-04T09:30:00+02:00"
+        ) from None
     if moment.tzinfo is None:
         raise _bad("updated_since: give the offset, e.g. +02:00 or Z")
     return moment.astimezone(datetime.UTC).isoformat(timespec="milliseconds")
@@ -120,20 +130,29 @@ def dossiers(request: Request) -> Response:
     if status is not None and status not in STATUSES:
         raise _bad(f"status: one of {', '.join(STATUSES)}")
     since = q.get("updated_since")
-    filters = Filters(status=status, journey=(q.get("journey") or "")[:MAX_PARAM] or None,
-                      updated_since=_instant(since[:MAX_PARAM]) if since else None)
+    filters = Filters(
+        status=status,
+        journey=(q.get("journey") or "")[:MAX_PARAM] or None,
+        updated_since=_instant(since[:MAX_PARAM]) if since else None,
+    )
     after = _cursor(q["cursor"][:1000]) if q.get("cursor") else None
     limit = _limit(q.get("limit"))
-    found = Dossiers(parcours(request).store).changed(token.principal(), filters, after,
-                                                      limit + 1)
+    found = Dossiers(parcours(request).store).changed(token.principal(), filters, after, limit + 1)
     more = len(found) > limit
     found = found[:limit]
     cursor = _next_cursor(found[-1]) if more and found else None
     kept = {k: v for k, v in q.items() if k in ("status", "journey", "updated_since") and v}
-    return _json(DossierPage(
-        items=[_summary(request, d) for d in found], next_cursor=cursor,
-        next=_link(request, "api_dossiers") + "?" + urlencode(
-            {**kept, "limit": str(limit), "cursor": cursor}) if cursor else None))
+    return _json(
+        DossierPage(
+            items=[_summary(request, d) for d in found],
+            next_cursor=cursor,
+            next=_link(request, "api_dossiers")
+            + "?"
+            + urlencode({**kept, "limit": str(limit), "cursor": cursor})
+            if cursor
+            else None,
+        )
+    )
 
 
 def _dossier_of(request: Request, token: ServiceToken) -> Dossier:
@@ -154,18 +173,43 @@ def dossier(request: Request) -> Response:
     if submission is None:  # pragma: no cover - a dossier is opened with its submission
         raise ApiProblem(404, "not_found")
     record = exported(submission)
-    files = [FileEntry(
-        id=f.id, name=f.name, content_type=f.content_type, size=f.size, sha256=f.sha256,
-        question=f.question, created_at=f.created_at,
-        url=_link(request, "api_file", reference=d.reference, file=f.id),
-    ) for f in store.files_of(submission.draft_id)]
-    history = [HistoryEntry.model_validate({
-        "at": h.at, "kind": h.kind, "before": h.before, "after": h.after, "note": h.note,
-    }) for h in Dossiers(store).history(d.reference)]
-    return _json(DossierDetail(
-        **_summary(request, d).model_dump(), journey_version=record["journey_version"],
-        language=record["language"], outcome=record["outcome"], answers=record["answers"],
-        provenance=record["provenance"], files=files, history=history))
+    files = [
+        FileEntry(
+            id=f.id,
+            name=f.name,
+            content_type=f.content_type,
+            size=f.size,
+            sha256=f.sha256,
+            question=f.question,
+            created_at=f.created_at,
+            url=_link(request, "api_file", reference=d.reference, file=f.id),
+        )
+        for f in store.files_of(submission.draft_id)
+    ]
+    history = [
+        HistoryEntry.model_validate(
+            {
+                "at": h.at,
+                "kind": h.kind,
+                "before": h.before,
+                "after": h.after,
+                "note": h.note,
+            }
+        )
+        for h in Dossiers(store).history(d.reference)
+    ]
+    return _json(
+        DossierDetail(
+            **_summary(request, d).model_dump(),
+            journey_version=record["journey_version"],
+            language=record["language"],
+            outcome=record["outcome"],
+            answers=record["answers"],
+            provenance=record["provenance"],
+            files=files,
+            history=history,
+        )
+    )
 
 
 def file(request: Request) -> Response:
@@ -184,7 +228,8 @@ def _change(request: Request, token: ServiceToken, change: StatusChange) -> Resp
     app = parcours(request)
     try:
         changed = Dossiers(app.store, app.catalog.services).change_status(
-            token.principal(), d.reference, change.status, change.reason)
+            token.principal(), d.reference, change.status, change.reason
+        )
     except WorkflowError as refused:
         status = 409 if refused.key == "bo_transition_refused" else 422
         raise ApiProblem(status, refused.key, t(refused.key, _lang(request))) from None
@@ -201,8 +246,9 @@ async def status_post(request: Request) -> Response:
     try:
         change = StatusChange.model_validate_json(raw)
     except ValidationError as exc:
-        where = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}"
-                          for e in exc.errors()[:5])
+        where = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors()[:5]
+        )
         raise ApiProblem(400, "bad_body", where) from None
     return await run_in_threadpool(_change, request, token, change)
 
@@ -214,5 +260,6 @@ def _document() -> bytes:
 
 def openapi_document(request: Request) -> Response:
     """``GET /api/v1/openapi.json``: the OpenAPI 3.1 description (public)."""
-    return Response(_document(), media_type="application/json",
-                    headers={"cache-control": "public, max-age=300"})
+    return Response(
+        _document(), media_type="application/json", headers={"cache-control": "public, max-age=300"}
+    )

@@ -39,13 +39,13 @@ TIMEOUT = 10.0
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
     """The signature header's value for a body sent at ``timestamp`` (Unix seconds)."""
-    mac = hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + b"." + body,
-                   hashlib.sha256)
+    mac = hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + b"." + body, hashlib.sha256)
     return "sha256=" + mac.hexdigest()
 
 
-def verify(secret: str, timestamp: str, body: bytes, signature: str,
-           at: float | None = None) -> bool:
+def verify(
+    secret: str, timestamp: str, body: bytes, signature: str, at: float | None = None
+) -> bool:
     """A receiver's check: the signature matches and the timestamp is recent (constant-time
     comparison; a timestamp more than :data:`TOLERANCE` seconds away is refused)."""
     try:
@@ -86,37 +86,64 @@ def post(url: str, body: bytes, headers: Mapping[str, str], timeout: float = TIM
         return int(answered.code)
 
 
-def _attempt(n: outbox.Notification, environ: Mapping[str, str], clock: Callable[[], float],
-             timeout: float) -> int:
+def _attempt(
+    n: outbox.Notification, environ: Mapping[str, str], clock: Callable[[], float], timeout: float
+) -> int:
     p = n.payload
     secret = environ.get(str(p["secret_env"]))
     if not secret:
         raise WebhookFailed(f"the secret's variable {p['secret_env']} is not set")
     body = str(p["body"]).encode("utf-8")
     timestamp = str(int(clock()))
-    status = post(n.recipient, body, {
-        "Content-Type": "application/json", "User-Agent": f"Parcours-Webhooks/{__version__}",
-        "X-Parcours-Event": str(p["event"]), "X-Parcours-Delivery": n.id,
-        "X-Parcours-Timestamp": timestamp, "X-Parcours-Signature": sign(secret, timestamp, body),
-    }, timeout)
+    status = post(
+        n.recipient,
+        body,
+        {
+            "Content-Type": "application/json",
+            "User-Agent": f"Parcours-Webhooks/{__version__}",
+            "X-Parcours-Event": str(p["event"]),
+            "X-Parcours-Delivery": n.id,
+            "X-Parcours-Timestamp": timestamp,
+            "X-Parcours-Signature": sign(secret, timestamp, body),
+        },
+        timeout,
+    )
     if not 200 <= status < 300:
         raise WebhookFailed(f"HTTP {status}", status)
     return status
 
 
-def _record(store: Store, n: outbox.Notification, status: int | None, error: str | None,
-            started: float) -> None:
+def _record(
+    store: Store, n: outbox.Notification, status: int | None, error: str | None, started: float
+) -> None:
     p = n.payload
     store._write(
         "INSERT INTO webhook_deliveries (id, outbox_id, service, event, reference, url, "
         "attempt, at, status_code, error, duration_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (secrets.token_urlsafe(12), n.id, str(p["service"]), str(p["event"]),
-         str(p.get("reference", "")), n.recipient, n.attempts + 1, now(), status,
-         error[:500] if error else None, int((time.monotonic() - started) * 1000)))
+        (
+            secrets.token_urlsafe(12),
+            n.id,
+            str(p["service"]),
+            str(p["event"]),
+            str(p.get("reference", "")),
+            n.recipient,
+            n.attempts + 1,
+            now(),
+            status,
+            error[:500] if error else None,
+            int((time.monotonic() - started) * 1000),
+        ),
+    )
 
 
-def deliver_webhooks(store: Store, limit: int = 20, *, environ: Mapping[str, str] | None = None,
-                     clock: Callable[[], float] = time.time, timeout: float = TIMEOUT) -> int:
+def deliver_webhooks(
+    store: Store,
+    limit: int = 20,
+    *,
+    environ: Mapping[str, str] | None = None,
+    clock: Callable[[], float] = time.time,
+    timeout: float = TIMEOUT,
+) -> int:
     """Send the due webhooks once; how many a receiver accepted (the others are retried
     later with backoff). Every attempt is logged in ``webhook_deliveries``."""
     environ = os.environ if environ is None else environ
@@ -160,9 +187,23 @@ def deliveries(store: Store, limit: int = 50, service: str | None = None) -> lis
     where, params = ("WHERE service = ? ", [service]) if service else ("", [])
     rows = store._all(
         "SELECT at, service, event, reference, url, attempt, status_code, error, duration_ms "
-        f"FROM webhook_deliveries {where}ORDER BY at DESC, id LIMIT ?", [*params, limit])
-    return [Delivery(r[0], r[1], r[2], r[3], r[4], int(r[5]),
-                     None if r[6] is None else int(r[6]), r[7], int(r[8])) for r in rows]
+        f"FROM webhook_deliveries {where}ORDER BY at DESC, id LIMIT ?",
+        [*params, limit],
+    )
+    return [
+        Delivery(
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4],
+            int(r[5]),
+            None if r[6] is None else int(r[6]),
+            r[7],
+            int(r[8]),
+        )
+        for r in rows
+    ]
 
 
 class WebhookWorker(PollingWorker):
