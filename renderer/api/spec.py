@@ -186,6 +186,8 @@ REFERENCE = {"name": "reference", "in": "path", "required": True, "schema": {"ty
 _ERRORS: dict[int, tuple[type[BaseModel] | None, str]] = {
     401: (Problem, "No token, or not a valid one."),
     429: (Problem, "Too many wrong tokens from this address: wait."),
+    500: (Problem, "An error on the server's side (logged; no detail is given)."),
+    503: (Problem, "The database is busy: try again after Retry-After seconds."),
 }
 _NOT_FOUND: dict[int, tuple[type[BaseModel] | None, str]] = {
     404: (Problem, "No such dossier in the token's service.")

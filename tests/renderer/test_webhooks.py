@@ -68,8 +68,9 @@ class Receiver:
     timestamp + "." + body, timestamp within five minutes), drops a repeated delivery id,
     and can be told to fail its first requests."""
 
-    def __init__(self, fail_first: int = 0) -> None:
+    def __init__(self, fail_first: int = 0, failure: int = 500) -> None:
         self.fail_first = fail_first
+        self.failure = failure
         self.requests: list[dict[str, Any]] = []
         self.accepted: list[dict[str, Any]] = []
         self.refused: list[str] = []
@@ -81,6 +82,8 @@ class Receiver:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 status = receiver.receive(dict(self.headers), body)
                 self.send_response(status)
+                if status in (301, 302, 307, 308):
+                    self.send_header("Location", receiver.url)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -95,11 +98,15 @@ class Receiver:
         with self.lock:
             self.requests.append({"headers": headers, "body": body})
             if len(self.requests) <= self.fail_first:
-                return 500
+                return self.failure
             # The receiver's own check, written from docs/api.md (not renderer's verify()).
             timestamp = headers.get("X-Parcours-Timestamp", "")
-            expected = "sha256=" + hmac.new(SECRET.encode(), timestamp.encode() + b"." + body,
-                                            hashlib.sha256).hexdigest()
+            expected = (
+                "sha256="
+                + hmac.new(
+                    SECRET.encode(), timestamp.encode() + b"." + body, hashlib.sha256
+                ).hexdigest()
+            )
             if not hmac.compare_digest(expected, headers.get("X-Parcours-Signature", "")):
                 self.refused.append("signature")
                 return 401
@@ -109,8 +116,9 @@ class Receiver:
             delivery = headers["X-Parcours-Delivery"]
             if any(a["delivery"] == delivery for a in self.accepted):
                 return 200  # a repeat: acknowledged, not processed again
-            self.accepted.append({"delivery": delivery, "event": json.loads(body),
-                                  "headers": headers})
+            self.accepted.append(
+                {"delivery": delivery, "event": json.loads(body), "headers": headers}
+            )
             return 204
 
     def __enter__(self) -> Receiver:
@@ -126,8 +134,9 @@ def services(url: str) -> dict[str, Service]:
     """The example organisation's services, cleaning with a webhook to ``url``."""
     assert ORGANISATION is not None
     found = dict(ORGANISATION.services)
-    found["proprete"] = found["proprete"].model_copy(update={
-        "webhook": Webhook(url=url, secret_env="API_TEST_WEBHOOK_SECRET")})
+    found["proprete"] = found["proprete"].model_copy(
+        update={"webhook": Webhook(url=url, secret_env="API_TEST_WEBHOOK_SECRET")}
+    )
     return found
 
 
@@ -136,10 +145,19 @@ def send(store: Store, declared: dict[str, Service], nature: str = "tag") -> str
     assert SIGNALEMENT is not None
     digest = store.save_journey_version(SIGNALEMENT.id, "source", "signalement-voirie.yaml")
     draft = store.create_draft(SIGNALEMENT.id, digest, "urgence")
-    answers = {"danger": False, "type_probleme": nature, "adresse": ADDRESS,
-               "etre_informe": True, "email": "zoe@example.fr"}
-    reference, _ = store.submit(draft, {"outcome": "envoi", "answers": answers}, "fr",
-                                then=opener(store, declared, SIGNALEMENT, answers, "fr"))
+    answers = {
+        "danger": False,
+        "type_probleme": nature,
+        "adresse": ADDRESS,
+        "etre_informe": True,
+        "email": "zoe@example.fr",
+    }
+    reference, _ = store.submit(
+        draft,
+        {"outcome": "envoi", "answers": answers},
+        "fr",
+        then=opener(store, declared, SIGNALEMENT, answers, "fr"),
+    )
     return reference
 
 
@@ -155,8 +173,7 @@ def due_now(store: Store) -> None:
     store._write("UPDATE outbox SET next_attempt_at = '2000-01-01' WHERE kind = 'webhook'")
 
 
-EVENT_SCHEMA = {"$ref": "#/components/schemas/WebhookEvent",
-                "components": openapi()["components"]}
+EVENT_SCHEMA = {"$ref": "#/components/schemas/WebhookEvent", "components": openapi()["components"]}
 
 
 def test_a_new_dossier_is_posted_signed_and_only_to_its_services_webhook(store: Store) -> None:
@@ -177,25 +194,35 @@ def test_a_new_dossier_is_posted_signed_and_only_to_its_services_webhook(store: 
     # The e-mails' worker leaves the webhooks alone, and the other way round.
     assert "webhook" not in [p[0] for p in outbox.pending(store)]
     assert sorted(n.kind for n in outbox.claim(store)) == [
-        "new_dossier", "new_dossier", "receipt", "receipt"]
+        "new_dossier",
+        "new_dossier",
+        "receipt",
+        "receipt",
+    ]
 
 
 def test_a_status_change_from_the_back_office_is_posted(store: Store) -> None:
     with Receiver() as receiver:
         declared = services(receiver.url)
         reference = send(store, declared)
-        camille = Accounts(store).add("camille@tours.example", PASSWORD, "instructeur",
-                                      ["proprete"])
+        camille = Accounts(store).add(
+            "camille@tours.example", PASSWORD, "instructeur", ["proprete"]
+        )
         dossiers = Dossiers(store, declared)
         dossiers.change_status(camille, reference, "en_instruction")
         dossiers.change_status(camille, reference, "refuse", reason="Hors de la commune")
         assert deliver_webhooks(store, environ=ENV) == 3
     kinds = [(a["event"]["type"], a["event"]["data"]["status"]) for a in receiver.accepted]
-    assert sorted(kinds) == sorted([("dossier.created", "en_construction"),
-                                    ("dossier.status_changed", "en_instruction"),
-                                    ("dossier.status_changed", "refuse")])
-    refused = next(a["event"]["data"] for a in receiver.accepted
-                   if a["event"]["data"]["status"] == "refuse")
+    assert sorted(kinds) == sorted(
+        [
+            ("dossier.created", "en_construction"),
+            ("dossier.status_changed", "en_instruction"),
+            ("dossier.status_changed", "refuse"),
+        ]
+    )
+    refused = next(
+        a["event"]["data"] for a in receiver.accepted if a["event"]["data"]["status"] == "refuse"
+    )
     assert refused["previous_status"] == "en_instruction"
     assert refused["reason"] == "Hors de la commune"
     for a in receiver.accepted:
@@ -244,13 +271,24 @@ def test_a_receiver_failing_twice_then_succeeding_gets_exactly_one_delivery(
     assert len({r["headers"]["X-Parcours-Delivery"] for r in receiver.requests}) == 1
     log = deliveries(store)
     assert [(d.attempt, d.status_code, d.error) for d in reversed(log)] == [
-        (1, 500, "HTTP 500"), (2, 500, "HTTP 500"), (3, 204, None)]
+        (1, 500, "HTTP 500"),
+        (2, 500, "HTTP 500"),
+        (3, 204, None),
+    ]
     out = io.StringIO()
     parser = argparse.ArgumentParser()
     add_webhooks_arguments(parser)
     assert run_webhooks(parser.parse_args(["log", "--db", store.url]), out=out) == 0
     lines = out.getvalue().splitlines()
     assert len(lines) == 3 and "HTTP 500" in lines[-1] and "dossier.created" in lines[0]
+
+
+def test_a_redirect_is_not_followed(store: Store) -> None:
+    with Receiver(fail_first=1, failure=307) as receiver:
+        send(store, services(receiver.url))
+        assert deliver_webhooks(store, environ=ENV) == 0
+    assert len(receiver.requests) == 1 and receiver.accepted == []
+    assert [(d.status_code, d.error) for d in deliveries(store)] == [(307, "HTTP 307")]
 
 
 def test_a_worker_killed_mid_delivery_neither_loses_nor_doubles_an_event(store: Store) -> None:
@@ -266,8 +304,9 @@ def test_a_worker_killed_mid_delivery_neither_loses_nor_doubles_an_event(store: 
         # Killed after the receiver answered, before the row was marked sent: the event is
         # sent again once the lease runs out, with the same delivery id, and the receiver
         # (as docs/api.md asks) acknowledges the repeat without processing it twice.
-        store._write("UPDATE outbox SET sent_at = NULL, claimed_until = '2000-01-01' "
-                     "WHERE kind = 'webhook'")
+        store._write(
+            "UPDATE outbox SET sent_at = NULL, claimed_until = '2000-01-01' WHERE kind = 'webhook'"
+        )
         assert deliver_webhooks(store, environ=ENV) == 1
     assert len(receiver.requests) == 2 and len(receiver.accepted) == 1
 
@@ -307,10 +346,15 @@ def test_the_server_runs_the_webhooks_worker(
     folder.mkdir()
     shutil.copy(ROOT / "journeys" / "signalement-voirie.yaml", folder)
     with Receiver() as receiver:
-        organisation = (ROOT / "journeys" / "organisation.yaml").read_text("utf-8").replace(
-            "    email: proprete@tours.example\n",
-            "    email: proprete@tours.example\n    webhook:\n"
-            f"      url: {receiver.url}\n      secret_env: API_TEST_WEBHOOK_SECRET\n")
+        organisation = (
+            (ROOT / "journeys" / "organisation.yaml")
+            .read_text("utf-8")
+            .replace(
+                "    email: proprete@tours.example\n",
+                "    email: proprete@tours.example\n    webhook:\n"
+                f"      url: {receiver.url}\n      secret_env: API_TEST_WEBHOOK_SECRET\n",
+            )
+        )
         (folder / "organisation.yaml").write_text(organisation, "utf-8")
         app = create_app(folder, db_url=db_url)
         with TestClient(app) as citizen:
