@@ -12,7 +12,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from renderer.api.problems import PREFIX as API_PREFIX
 from renderer.api.problems import is_api, problem
+from renderer.api.spec import PROBLEM_TYPE
 from renderer.databases import StoreBusy
 from renderer.i18n import t
 from renderer.web import Parcours, parcours, render, safe_lang
@@ -74,16 +76,20 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return HTMLResponse(html, status_code=500, headers={"cache-control": "no-store"})
 
 
-def too_large_page(app: Parcours) -> Callable[[dict[str, Any]], tuple[bytes, str]]:
-    """The 413 page for the security middleware: (HTML, language) from the ASGI scope."""
+def too_large_page(app: Parcours) -> Callable[[dict[str, Any]], tuple[bytes, str, str]]:
+    """The 413 answer for the security middleware: (body, language, content type) from the
+    ASGI scope; a problem document under ``/api/``, a page elsewhere."""
 
-    def page(scope: dict[str, Any]) -> tuple[bytes, str]:
+    def page(scope: dict[str, Any]) -> tuple[bytes, str, str]:
         query = scope.get("query_string", b"").decode("latin-1")
         lang = "en" if "lang=en" in query else "fr"
         size = f"{app.max_body / 1_000_000:.0f} {'Mo' if lang == 'fr' else 'MB'}"
+        if str(scope.get("path", "")).startswith(API_PREFIX):
+            answer = problem(413, "too_large", f"The body is larger than {size}.")
+            return bytes(answer.body), "en", PROBLEM_TYPE
         html = app.page("error.html", lang, title=t("too_large_title", lang),
                         body=t("too_large_body", lang, size=size))
-        return html.encode("utf-8"), lang
+        return html.encode("utf-8"), lang, "text/html; charset=utf-8"
 
     return page
 

@@ -251,6 +251,7 @@ OPERATIONS: tuple[Operation, ...] = (
             200: (DossierSummary, "The dossier after the change."),
             400: (Problem, "The body is not a status change."),
             409: (Problem, "The workflow does not allow this change now."),
+            413: (Problem, "The body is too large."),
             415: (Problem, "The body is not JSON."),
             422: (Problem, "A refusal or closing without a reason."),
             **_NOT_FOUND,

@@ -28,6 +28,7 @@ from renderer.backoffice import audit, outbox
 from renderer.backoffice.accounts import ADMINISTRATEUR, Accounts
 from renderer.backoffice.dossiers import Dossiers
 from renderer.cli import export_rows
+from renderer.databases import StoreBusy
 from renderer.store import Store
 
 from .citizen import PNG, parse
@@ -311,7 +312,7 @@ def test_a_status_change_goes_through_the_back_offices_workflow(
     assert "Hors de la commune" in page.text and "API — SIG propreté" in page.text
 
 
-def test_a_status_change_needs_a_json_status_change(world: dict[str, Any]) -> None:
+def test_a_status_change_needs_a_json_status_change(app: Any, world: dict[str, Any]) -> None:
     api: Api = world["api"]
     ref = world["cleaning"][0]
     path = f"/api/v1/dossiers/{ref}/status"
@@ -328,6 +329,8 @@ def test_a_status_change_needs_a_json_status_change(world: dict[str, Any]) -> No
     ):
         r = api.status(ref, body)
         assert r.status_code == 400 and r.json()["code"] == "bad_body", body
+    huge = api.status(ref, {"status": "refuse", "reason": "x" * app.state.parcours.max_body})
+    assert huge.status_code == 413 and huge.json()["code"] == "too_large"
     broken = api.call(
         "POST",
         "/api/v1/dossiers/{reference}/status",
@@ -400,6 +403,14 @@ def test_errors_are_problem_documents_never_pages(
     r = crashing.get(LIST, headers=headers)
     assert r.status_code == 500 and r.headers["content-type"] == "application/problem+json"
     assert "secret detail" not in r.text and "Traceback" not in r.text
+    conforms(api.spec, LIST, "get", r)
+
+    def busy(*args: Any, **kwargs: Any) -> Any:
+        raise StoreBusy("database is locked")
+
+    monkeypatch.setattr(Dossiers, "changed", busy)
+    r = crashing.get(LIST, headers=headers)
+    assert r.status_code == 503 and r.json()["code"] == "busy" and r.headers["retry-after"]
     conforms(api.spec, LIST, "get", r)
 
 
