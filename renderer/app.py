@@ -147,13 +147,13 @@ def create_app(
                                     mail_dir=mail_dir, base_url=base_url)
 
     # The webhooks' worker runs when a service has a webhook (docs/api.md).
-    webhooks = (WebhookWorker(Store(db_url)) if configured(parcours.catalog.services)
-                else None)
+    with_webhooks = configured(parcours.catalog.services)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if job is not None:
             job.start()
+        webhooks = WebhookWorker(Store(db_url)) if with_webhooks else None
         if webhooks is not None:
             webhooks.start()
         try:
