@@ -187,7 +187,7 @@ def deliveries(store: Store, limit: int = 50, service: str | None = None) -> lis
     where, params = ("WHERE service = ? ", [service]) if service else ("", [])
     rows = store._all(
         "SELECT at, service, event, reference, url, attempt, status_code, error, duration_ms "
-        f"FROM webhook_deliveries {where}ORDER BY at DESC, id LIMIT ?",
+        f"FROM webhook_deliveries {where}ORDER BY at DESC, attempt DESC, id LIMIT ?",
         [*params, limit],
     )
     return [
