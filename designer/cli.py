@@ -92,6 +92,10 @@ COMMANDS: tuple[Command, ...] = (
             add_arguments="add_agent_arguments", run="run_agent"),
     Command("purge", "delete the dossiers past their retention and the expired drafts",
             "renderer.backoffice.cli", add_arguments="add_purge_arguments", run="run_purge"),
+    Command("token", "create, list and revoke the services' API tokens", "renderer.api.cli",
+            add_arguments="add_token_arguments", run="run_token"),
+    Command("webhooks", "the log of the webhooks' deliveries", "renderer.api.cli",
+            add_arguments="add_webhooks_arguments", run="run_webhooks"),
 )
 
 class _Parser(argparse.ArgumentParser):

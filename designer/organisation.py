@@ -25,6 +25,24 @@ from designer.validation import validate_as
 ORGANISATION_FILE = "organisation.yaml"
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+#: Where a webhook is posted: an http(s) URL (https outside a test bench; docs/api.md).
+WEBHOOK_URL = r"^https?://[^\s/?#]+[^\s]*$"
+#: The name of the environment variable holding a webhook's secret (never the secret itself:
+#: the organisation file is committed, the secret is not).
+ENV_NAME = r"^[A-Z_][A-Z0-9_]*$"
+
+
+class Webhook(Element):
+    """Where a service's system is told of its dossiers' events, signed with a secret."""
+
+    url: Annotated[str, StringConstraints(pattern=WEBHOOK_URL, max_length=2000)] = _doc(
+        "URL",
+        "Where each event is POSTed as JSON, e.g. https://sig.ville.example/parcours.",
+    )
+    secret_env: Annotated[str, StringConstraints(pattern=ENV_NAME)] = _doc(
+        "Secret's variable",
+        "The environment variable holding the signing secret, e.g. PARCOURS_WEBHOOK_PROPRETE.",
+    )
 
 
 class Service(Element):
@@ -34,6 +52,12 @@ class Service(Element):
     email: Annotated[str, StringConstraints(pattern=EMAIL)] = _doc(
         "Contact e-mail",
         "Where the service is told of new dossiers, e.g. proprete@ville.example.",
+    )
+    webhook: Webhook | None = _doc(
+        "Webhook",
+        "Optional: the service's system is sent the events dossier.created and "
+        "dossier.status_changed, signed with HMAC-SHA256 (docs/api.md).",
+        default=None,
     )
 
 
@@ -64,6 +88,8 @@ class Organisation(Element):
             return cls
         if len(path) == 2 and path[0] == "services":
             return Service
+        if len(path) == 3 and path[0] == "services" and path[2] == "webhook":
+            return Webhook
         return None
 
 

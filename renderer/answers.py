@@ -1,17 +1,37 @@
 """How a dossier's answers are shown, page by page: the one implementation used by the
 citizen's "check your answers" and receipt, and by the agents' dossier page (so that an
-agent reads exactly what the citizen confirmed)."""
+agent reads exactly what the citizen confirmed); and how they are given to programs
+(:func:`exported`: ``parcours export`` and the services' API alike)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-from designer.answers import answer_text
+from designer.answers import answer_text, decode, to_json
 from designer.compiled import CompiledJourney
 from designer.run import Run
 from renderer.controls import SELECT_THRESHOLD
 from renderer.i18n import t
+from renderer.prefill import provenance_of
+from renderer.records import Submission
+
+
+def exported(s: Submission) -> dict[str, Any]:
+    """A sent dossier for programs: reference, date, journey version, language, outcome,
+    the answers as plain JSON (a date is ``YYYY-MM-DD``) and their provenance."""
+    payload = decode(s.answers)
+    return {
+        "reference": s.reference,
+        "submitted_at": s.created_at,
+        "journey": s.journey_id,
+        "journey_version": s.journey_hash,
+        "language": s.lang,
+        "outcome": payload.get("outcome"),
+        "answers": to_json(payload.get("answers", {})),
+        # Where each answer came from (absent: typed by the citizen): renderer/prefill.py.
+        "provenance": provenance_of(s),
+    }
 
 
 def anchor(q: Any) -> str:

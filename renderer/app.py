@@ -37,6 +37,8 @@ their names:
 - ``/-/agents/…``, ``agents_*``: the agents' back office (login, dossier list, a dossier and
   its actions, its files);
 - ``/-/suivi/T``, ``follow`` and ``follow_post``: the citizen's follow-up of a dossier;
+- ``/api/v1/…``, ``api_*``: the services' JSON API (:mod:`renderer.api`, docs/api.md),
+  authenticated by service tokens; its errors are problem documents;
 - ``/static/…``, ``static``: the CSS and the two scripts;
 - ``/-/health``, ``/-/ready``, ``/-/metrics``: for the operators (:mod:`renderer.observe`).
 """
@@ -63,6 +65,9 @@ from renderer.agents.dossiers import (
     status_post,
 )
 from renderer.agents.login import login_page, login_post, logout
+from renderer.api import views as api
+from renderer.api.problems import ApiProblem, api_problem
+from renderer.api.webhooks import WebhookWorker, configured
 from renderer.auditors.reports import journey_report, portfolio_report
 from renderer.backoffice.notifier import worker_lifespan
 from renderer.citizens import identity
@@ -93,6 +98,7 @@ from renderer.maintenance import PurgeJob
 from renderer.observe import RequestLog, health, metrics, ready
 from renderer.providers.config import CALLBACK_PATH, LOGGED_OUT_PATH, Providers
 from renderer.security import HostCheck, SecurityMiddleware
+from renderer.store import Store
 from renderer.web import HERE, Parcours
 
 
@@ -140,10 +146,16 @@ def create_app(
     notifications = worker_lifespan(db_url, journeys_dir_or_paths, smtp_url=smtp_url,
                                     mail_dir=mail_dir, base_url=base_url)
 
+    # The webhooks' worker runs when a service has a webhook (docs/api.md).
+    with_webhooks = configured(parcours.catalog.services)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if job is not None:
             job.start()
+        webhooks = WebhookWorker(Store(db_url)) if with_webhooks else None
+        if webhooks is not None:
+            webhooks.start()
         try:
             if notifications is not None:
                 async with notifications(app):
@@ -151,6 +163,8 @@ def create_app(
             else:
                 yield
         finally:
+            if webhooks is not None:
+                webhooks.stop()
             if job is not None:
                 job.stop()
 
@@ -187,6 +201,16 @@ def create_app(
               name="agents_message"),
         Route("/-/agents/dossiers/{reference}/files/{file}", file_download, methods=["GET"],
               name="agents_file"),
+        # The services' JSON API (renderer.api, docs/api.md): a service token in the
+        # Authorization header, never a cookie; described by its OpenAPI document.
+        Route("/api/v1/openapi.json", api.openapi_document, methods=["GET"],
+              name="api_openapi"),
+        Route("/api/v1/dossiers", api.dossiers, methods=["GET"], name="api_dossiers"),
+        Route("/api/v1/dossiers/{reference}", api.dossier, methods=["GET"], name="api_dossier"),
+        Route("/api/v1/dossiers/{reference}/files/{file}", api.file, methods=["GET"],
+              name="api_file"),
+        Route("/api/v1/dossiers/{reference}/status", api.status_post, methods=["POST"],
+              name="api_status"),
         # The citizen's follow-up of a sent dossier, by its secret token.
         Route("/-/suivi/{token}", follow_page, methods=["GET"], name="follow"),
         Route("/-/suivi/{token}", follow_post, methods=["POST"], name="follow_post"),
@@ -223,7 +247,8 @@ def create_app(
     app = Starlette(
         routes=routes,
         exception_handlers={HTTPException: not_found, 404: not_found, 405: not_found,
-                            StoreBusy: busy, 500: server_error, Exception: server_error},
+                            ApiProblem: api_problem, StoreBusy: busy, 500: server_error,
+                            Exception: server_error},
         lifespan=lifespan,
     )
     app.state.parcours = parcours

@@ -195,25 +195,11 @@ def add_export_arguments(parser: argparse.ArgumentParser) -> None:
 
 def export_rows(db: str, journey_id: str) -> list[dict[str, Any]]:
     """The dossiers of a journey as plain dicts (reference, date, version, answers)."""
-    from designer.answers import decode, to_json
-    from renderer.prefill import provenance_of
+    from renderer.answers import exported
     from renderer.store import Store
 
     store = Store(db)
-    rows = []
-    for s in store.submissions(journey_id):
-        payload = decode(s.answers)
-        rows.append({
-            "reference": s.reference,
-            "submitted_at": s.created_at,
-            "journey": s.journey_id,
-            "journey_version": s.journey_hash,
-            "language": s.lang,
-            "outcome": payload.get("outcome"),
-            "answers": to_json(payload.get("answers", {})),
-            # Where each answer came from (absent: typed by the citizen): renderer/prefill.py.
-            "provenance": provenance_of(s),
-        })
+    rows = [exported(s) for s in store.submissions(journey_id)]
     store.close()
     return rows
 

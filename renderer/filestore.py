@@ -134,6 +134,15 @@ class FileStore:
         return StoredFile(row[0], row[1], row[2], row[3], row[4], int(row[5]), row[6],
                           data, row[8])
 
+    def files_of(self, draft_id: str) -> list[StoredFile]:
+        """The files a draft (a dossier) holds, oldest first, without their bytes (``data``
+        empty: :meth:`get_file` reads and checks them)."""
+        rows = self._all(
+            "SELECT id, draft_id, question, name, content_type, size, sha256, created_at "
+            "FROM files WHERE draft_id = ? ORDER BY created_at, id", (draft_id,))
+        return [StoredFile(r[0], r[1], r[2], r[3], r[4], int(r[5]), r[6], b"", r[7])
+                for r in rows]
+
     def delete_files(self, draft_id: str, file_ids: Sequence[str]) -> int:
         """Delete files of a draft (their rows, then their bytes); return how many."""
         count = 0

@@ -51,11 +51,11 @@ class SecurityMiddleware:
         self,
         app: ASGIApp,
         max_body: int,
-        too_large: Callable[[dict[str, Any]], tuple[bytes, str]],
+        too_large: Callable[[dict[str, Any]], tuple[bytes, str, str]],
     ) -> None:
         self.app = app
         self.max_body = max_body
-        # Builds the 413 page (body, language) from the ASGI scope.
+        # Builds the 413 answer (body, language, content type) from the ASGI scope.
         self.too_large = too_large
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -97,12 +97,12 @@ class SecurityMiddleware:
             await self._refuse(scope, receive, send_with_headers, drain=False)
 
     async def _refuse(self, scope: dict[str, Any], receive: Any, send: Any, drain: bool) -> None:
-        body, lang = self.too_large(scope)
+        body, lang, kind = self.too_large(scope)
         await send({
             "type": "http.response.start",
             "status": 413,
             "headers": [
-                (b"content-type", b"text/html; charset=utf-8"),
+                (b"content-type", kind.encode("latin-1")),
                 (b"content-length", str(len(body)).encode()),
                 (b"content-language", lang.encode()),
                 # The client may still be sending: tell it the connection will close.

@@ -21,6 +21,7 @@ from starlette.responses import Response
 from designer.answers import date_text, decode, number_text
 from designer.run import Run
 from renderer.answers import review_sections
+from renderer.api.tokens import Tokens
 from renderer.backoffice.accounts import AgentSession
 from renderer.backoffice.documents import BadDocument, has_upload, save_document
 from renderer.backoffice.dossiers import COUNT_CAP, PAGE_SIZE, Dossier, Dossiers, Filters
@@ -146,6 +147,9 @@ def _dossier_page(request: Request, session: AgentSession, d: Dossier,
                     row["file_url"] = url(request, "agents_file", reference=d.reference,
                                           file=str(raw["file"]))
     agents = {a.id: a.email for a in _agents(app)}
+    # A change made through the API names its token (renderer/api/tokens.py).
+    agents.update({f"token:{k.id}": f"API — {k.label or k.service}"
+                   for k in Tokens(app.store).all()})
     history = []
     for h in dossiers.history(d.reference):
         if h.kind == "created":
@@ -221,7 +225,7 @@ async def status_post(request: Request) -> Response:
             submission = app.store.submission(d.reference)
             assert submission is not None
             file_id = await save_document(app.store, submission.draft_id, "decision", upload)
-        Dossiers(app.store).change_status(
+        Dossiers(app.store, app.catalog.services).change_status(
             session.agent, d.reference, _text(form, "status"), _text(form, "reason"), file_id)
     except WorkflowError as refused:
         return _dossier_page(request, session, d, {"status": t(refused.key, session.lang)},

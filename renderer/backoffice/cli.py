@@ -46,7 +46,7 @@ def _password(stdin: TextIO, err: TextIO) -> str | None:
     return stdin.readline().rstrip("\r\n")
 
 
-def _unknown_services(services: list[str], journeys: str) -> tuple[list[str], str | None]:
+def unknown_services(services: list[str], journeys: str) -> tuple[list[str], str | None]:
     """Services not declared by the organisation file of ``journeys`` and the file (or the
     reason it cannot say)."""
     from designer.organisation import ORGANISATION_FILE, load_organisation
@@ -82,7 +82,7 @@ def run_agent(args: argparse.Namespace, stdin: TextIO | None = None,
         for agent in accounts.all():
             print(f"{agent.email}\t{agent.role}\t{','.join(sorted(agent.services))}", file=out)
         return 0
-    unknown, where = _unknown_services(args.service, args.journeys)
+    unknown, where = unknown_services(args.service, args.journeys)
     if unknown:
         print(f"parcours agent: unknown service(s) {', '.join(unknown)} (not in {where})",
               file=err)

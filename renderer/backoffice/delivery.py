@@ -5,7 +5,8 @@ the body), overridable per journey by ``mail/JOURNEY/KIND.LANG.txt`` in the jour
 folder. The transport comes from a URL: ``smtp://[user:password@]host:port`` (``smtp+starttls://``
 to upgrade the connection), or none, and then each message is written as an ``.eml`` file
 to a folder, so that the main command works on a fresh machine. :class:`DeliveryWorker`
-runs :func:`deliver_due` in a background thread.
+runs :func:`deliver_due` in a background thread (a :class:`PollingWorker`, as the webhooks'
+worker is).
 """
 
 from __future__ import annotations
@@ -169,31 +170,34 @@ def deliver_due(store: Store, transport: Transport, mailer: Mailer, limit: int =
     return sent
 
 
-class DeliveryWorker:
-    """A background thread that empties the outbox, polling when it is idle."""
+class PollingWorker:
+    """A background thread that empties one channel of the outbox (:meth:`deliver_once`),
+    polling when it is idle; the e-mails' and the webhooks' workers are two of them."""
 
-    def __init__(self, store: Store, transport: Transport, mailer: Mailer,
-                 poll: float = POLL_SECONDS) -> None:
+    name = "parcours-delivery"
+
+    def __init__(self, store: Store, poll: float = POLL_SECONDS) -> None:
         self.store = store
-        self.transport = transport
-        self.mailer = mailer
         self.poll = poll
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
+    def deliver_once(self) -> int:
+        """Deliver what is due once; how many were delivered."""
+        raise NotImplementedError
+
     def start(self) -> None:
         """Start delivering (idempotent)."""
         if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="parcours-delivery",
-                                            daemon=True)
+            self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
             self._thread.start()
 
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
-                busy = deliver_due(self.store, self.transport, self.mailer) > 0
+                busy = self.deliver_once() > 0
             except Exception:  # noqa: BLE001 - a database hiccup must not end the worker
-                log.exception("the delivery worker failed; retrying")
+                log.exception("the %s worker failed; retrying", self.name)
                 busy = False
             if not busy:
                 self._stop.wait(self.poll)
@@ -205,3 +209,17 @@ class DeliveryWorker:
         if self._thread is not None:
             self._thread.join(timeout=30)
             self._thread = None
+
+
+class DeliveryWorker(PollingWorker):
+    """The e-mails' worker."""
+
+    def __init__(self, store: Store, transport: Transport, mailer: Mailer,
+                 poll: float = POLL_SECONDS) -> None:
+        super().__init__(store, poll)
+        self.transport = transport
+        self.mailer = mailer
+
+    def deliver_once(self) -> int:
+        """Send the due e-mails once."""
+        return deliver_due(self.store, self.transport, self.mailer)

@@ -5,7 +5,9 @@ with its service (from the journey's routing), its status ``en construction`` an
 of the citizen's follow-up token. Every change goes through one method that checks the
 workflow, writes the history, the audit entry and the notifications in one exclusive
 transaction. Authorisation is the caller's (the agents' pages ask :meth:`Agent.may_see`
-first); these methods only take an agent to record who acted.
+first); these methods only take an agent to record who acted (an API token acts as an
+instructeur of its service, renderer/api/tokens.py). Given the organisation's services,
+opening and status changes also queue the service's webhook events (renderer/api/events.py).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from designer.organisation import Service
+from renderer.api import events
 from renderer.store import Store, now
 
 from . import audit, outbox
@@ -91,6 +95,8 @@ class Filters:
     until: date | None = None
     text: str | None = None
     service: str | None = None
+    #: Changed at or after this instant (the store's ISO text, UTC): the API's sync filter.
+    updated_since: str | None = None
 
 
 _COLUMNS = ("reference, journey_id, service, status, citizen_email, lang, created_at, "
@@ -140,8 +146,16 @@ def search_text(reference: str, answers: Mapping[str, Any]) -> str:
 class Dossiers:
     """The back office's view of the dossiers in one store."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, services: Mapping[str, Service] | None = None) -> None:
         self.store = store
+        #: The organisation's services, for their webhooks (none given: no webhook events).
+        self.services = services or {}
+
+    def _event(self, conn: Any, d: Dossier, event: str, **extra: Any) -> None:
+        declared = self.services.get(d.service) if d.service else None
+        events.emit(self.store, conn, declared.webhook if declared else None, d.service, event,
+                    {"reference": d.reference, "journey": d.journey_id, "service": d.service,
+                     "status": d.status, "updated_at": d.updated_at, **extra})
 
     # -- the follow-up token ------------------------------------------------------------------
 
@@ -174,6 +188,8 @@ class Dossiers:
         outbox.enqueue(self.store, conn, "receipt", citizen_email,
                        {**common, "lang": lang, "token": self.follow_token(reference)})
         outbox.enqueue(self.store, conn, "new_dossier", service_email, {**common, "lang": "fr"})
+        self._event(conn, Dossier(reference, journey_id, service, EN_CONSTRUCTION, citizen_email,
+                                  lang, stamp, stamp, None), events.CREATED)
 
     def _history(self, conn: Any, reference: str, agent_id: str | None, kind: str,
                  before: str | None, after: str | None, note: str | None,
@@ -216,6 +232,9 @@ class Dossiers:
         if f.status:
             clauses.append("status = ?")
             params.append(f.status)
+        if f.updated_since:
+            clauses.append("updated_at >= ?")
+            params.append(f.updated_since)
         if f.since:
             clauses.append("created_at >= ?")
             params.append(f.since.isoformat())
@@ -245,6 +264,20 @@ class Dossiers:
             [*params, per_page, max(page - 1, 0) * per_page],
         )
         return [d for d in (_dossier(r) for r in rows) if d is not None], total
+
+    def changed(self, agent: Agent, f: Filters, after: tuple[str, str] | None,
+                limit: int) -> list[Dossier]:
+        """The dossiers the agent may see that match, in the order they last changed, from
+        just after the cursor ``after`` (``updated_at``, reference): a page of a keyset
+        pagination that neither skips nor repeats a dossier while others are added."""
+        where, params = self._where(agent, f)
+        if after is not None:
+            where += " AND (updated_at > ? OR (updated_at = ? AND reference > ?))"
+            params += [after[0], after[0], after[1]]
+        rows = self.store._all(
+            f"SELECT {_COLUMNS} FROM dossiers WHERE {where} "
+            "ORDER BY updated_at, reference LIMIT ?", [*params, limit])
+        return [d for d in (_dossier(r) for r in rows) if d is not None]
 
     def history(self, reference: str) -> list[HistoryEntry]:
         """The dossier's changes, oldest first."""
@@ -323,6 +356,10 @@ class Dossiers:
             outbox.enqueue(self.store, conn, "status", d.citizen_email, {
                 "reference": reference, "status": status, "reason": reason, "lang": d.lang,
                 "journey_id": d.journey_id, "token": self.follow_token(reference)})
+            changed = Dossier(d.reference, d.journey_id, d.service, status, d.citizen_email,
+                              d.lang, d.created_at, stamp, decided)
+            self._event(conn, changed, events.STATUS_CHANGED, previous_status=d.status,
+                        reason=reason)
         got = self.get(reference)
         assert got is not None
         return got

@@ -42,7 +42,7 @@ def opener(store: Store, services: Mapping[str, Service], journey: CompiledJourn
     declared = services.get(service) if service is not None else None
 
     def open_dossier(conn: Any, reference: str) -> None:
-        Dossiers(store).open(
+        Dossiers(store, services).open(
             conn, reference, journey.id, service, answers, lang,
             citizen_email(journey, answers), declared.email if declared else None,
             journey.text(journey.model.title, lang),

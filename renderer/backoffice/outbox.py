@@ -22,6 +22,9 @@ from renderer.store import Store, now
 MAX_ATTEMPTS = 8
 #: Seconds a worker holds a claimed row before another may take it.
 LEASE_SECONDS = 60
+#: The kind of the rows that are webhooks (renderer/api/webhooks.py), delivered over HTTP by
+#: their own worker; every other kind is an e-mail.
+WEBHOOK = "webhook"
 
 
 @dataclass
@@ -55,8 +58,10 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 7200))
 
 
-def claim(store: Store, limit: int = 20) -> list[Notification]:
-    """Take due notifications with a lease (no other worker sends them meanwhile)."""
+def claim(store: Store, limit: int = 20, webhooks: bool = False) -> list[Notification]:
+    """Take due notifications with a lease (no other worker sends them meanwhile): the
+    e-mails, or with ``webhooks`` the webhooks (each channel has its own worker, so that a
+    server with webhooks and no mail transport still delivers them)."""
     stamp = now()
     lease = (datetime.now(UTC) + timedelta(seconds=LEASE_SECONDS)).isoformat(
         timespec="milliseconds")
@@ -67,8 +72,9 @@ def claim(store: Store, limit: int = 20) -> list[Notification]:
             "SELECT id, kind, recipient, payload, attempts FROM outbox "
             "WHERE sent_at IS NULL AND attempts < ? AND next_attempt_at <= ? "
             "AND (claimed_until IS NULL OR claimed_until < ?) "
+            f"AND kind {'=' if webhooks else '<>'} ? "
             "ORDER BY next_attempt_at, id LIMIT ?",
-            (MAX_ATTEMPTS, stamp, stamp, limit),
+            (MAX_ATTEMPTS, stamp, stamp, WEBHOOK, limit),
         ).fetchall()
         for r in rows:
             store._execute(conn, "UPDATE outbox SET claimed_until = ? WHERE id = ?",

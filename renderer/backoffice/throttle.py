@@ -1,4 +1,4 @@
-"""Throttling of guesses (passwords, follow-up tokens), shared by every process.
+"""Throttling of guesses (passwords, follow-up tokens, API tokens), shared by every process.
 
 Failures are rows of the ``guesses`` table: a count over a sliding window decides, so that
 several processes behind a load balancer refuse the same attacker, and a restart forgets
@@ -67,3 +67,9 @@ def login_address_throttle(store: Store) -> Throttle:
 def follow_throttle(store: Store) -> Throttle:
     """Citizens' follow-up tokens: 10 wrong tokens per address in 15 minutes."""
     return Throttle(store, "follow", 10, timedelta(minutes=15))
+
+
+def api_token_throttle(store: Store) -> Throttle:
+    """Wrong API tokens (renderer/api/auth.py) from one address: 20 in 15 minutes, as for
+    the agents' logins; then every API request of that address is refused for a while."""
+    return Throttle(store, "api-token", 20, timedelta(minutes=15))

@@ -288,9 +288,9 @@ async def not_found(request: Request, exc: Exception) -> Response:
 # -- the application ------------------------------------------------------------------------
 
 
-def _too_large(scope: dict[str, Any]) -> tuple[bytes, str]:
+def _too_large(scope: dict[str, Any]) -> tuple[bytes, str, str]:
     return (b"<!DOCTYPE html><html lang=\"fr\"><title>Trop grand</title><p>Texte trop grand "
-            b"(5 Mo au plus).</p></html>", "fr")
+            b"(5 Mo au plus).</p></html>", "fr", "text/html; charset=utf-8")
 
 
 def create_studio_app(folder: str | Path, token: str,

@@ -252,3 +252,21 @@ def test_the_report_gives_each_service_its_share() -> None:
     assert set(shares) == {"proprete", "eclairage", "voirie"}
     assert sum(shares.values()) == pytest.approx(1.0, abs=1e-3)
     assert all(v > 0 for v in shares.values())
+
+
+def test_a_services_webhook_is_checked_at_its_line(tmp_path: Path) -> None:
+    good = ORGANISATION.replace(
+        "    email: voirie@ville.example\n",
+        "    email: voirie@ville.example\n    webhook:\n"
+        "      url: https://sig.ville.example/parcours\n      secret_env: SIG_SECRET\n")
+    write(tmp_path, "- service: voirie", organisation=good)
+    assert [f for f in check_paths([tmp_path]).all_findings if f.severity == "error"] == []
+    broken = good.replace("https://sig", "ftp://sig").replace("SIG_SECRET", "le secret")
+    write(tmp_path, "- service: voirie", organisation=broken)
+    got = [(f.line, f.column) for f in check_paths([tmp_path]).all_findings
+           if f.rule == "schema"]
+    assert got == [(11, 12), (12, 19)]
+    missing = good.replace("      secret_env: SIG_SECRET\n", "")
+    write(tmp_path, "- service: voirie", organisation=missing)
+    messages = [f.message for f in check_paths([tmp_path]).all_findings if f.rule == "schema"]
+    assert len(messages) == 1 and "secret_env" in messages[0]

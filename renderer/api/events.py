@@ -1,0 +1,63 @@
+"""The webhook events of a dossier, written to the outbox in the transaction of the change.
+
+Two events: ``dossier.created`` (a submission opened a dossier) and
+``dossier.status_changed`` (the workflow moved it, from the back office or the API). The
+body is made once, here, and kept in the outbox row, so that every retry sends the same
+bytes (only the signature's timestamp changes); ``id`` lets a receiver drop a repeat.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+from designer.organisation import Webhook
+from renderer.backoffice import outbox
+from renderer.store import Store, now
+
+CREATED = "dossier.created"
+STATUS_CHANGED = "dossier.status_changed"
+EVENTS = (CREATED, STATUS_CHANGED)
+
+
+def body(event: str, data: dict[str, Any]) -> str:
+    """The JSON text of an event (compact, keys sorted: the bytes that are signed)."""
+    return json.dumps(
+        {
+            "id": "evt_" + secrets.token_urlsafe(16),
+            "type": event,
+            "created_at": now(),
+            "data": data,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+        sort_keys=True,
+    )
+
+
+def emit(
+    store: Store,
+    conn: Any,
+    webhook: Webhook | None,
+    service: str | None,
+    event: str,
+    data: dict[str, Any],
+) -> None:
+    """Queue ``event`` for the service's webhook in the caller's transaction (nothing when
+    the service has none). The secret is not stored: only the name of its variable."""
+    if webhook is None or service is None:
+        return
+    outbox.enqueue(
+        store,
+        conn,
+        outbox.WEBHOOK,
+        webhook.url,
+        {
+            "service": service,
+            "event": event,
+            "reference": data.get("reference", ""),
+            "secret_env": webhook.secret_env,
+            "body": body(event, data),
+        },
+    )
