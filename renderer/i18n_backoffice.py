@@ -51,7 +51,7 @@ BACKOFFICE_MESSAGES: dict[str, dict[str, str]] = {
     "bo_filter_button": {"fr": "Filtrer", "en": "Filter"},
     "bo_bad_date": {"fr": "Date ignorée : écrivez-la AAAA-MM-JJ.", "en": "Date ignored: write it YYYY-MM-DD."},
     "bo_count": {"fr": "{count} dossier(s)", "en": "{count} file(s)"},
-    "bo_count_more": {"fr": "Plus de {count} dossiers : précisez les filtres pour les voir tous.",
+    "bo_count_more": {"fr": "Plus de {count} dossiers\u00a0: précisez les filtres pour les voir tous.",
                       "en": "More than {count} files: narrow the filters to see them all."},
     "bo_none": {"fr": "Aucun dossier ne correspond.", "en": "No file matches."},
     "bo_reference": {"fr": "Numéro", "en": "Reference"},
