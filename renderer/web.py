@@ -28,7 +28,7 @@ from designer.values import parse_size
 from renderer import markdown
 from renderer.catalog import Catalog, Entry, load_catalog
 from renderer.config import Settings
-from renderer.i18n import LANGUAGES, t
+from renderer.i18n import DEFAULT, LANGUAGES, t
 from renderer.paper import PaperShelf
 from renderer.providers.config import Providers, ProviderSettings
 from renderer.reports import ReportShelf
@@ -222,12 +222,13 @@ def reading(journey: CompiledJourney, who: Citizen | None) -> CompiledJourney:
     return journey.easy_to_read() if who is not None and who.falc else journey
 
 
-def keep_reading(who: Citizen | None, lang: str) -> dict[str, str]:
-    """The query that carries a visitor's language and FALC choice to their first POST
-    (the start form): their session is stored only then (:func:`checked_post`)."""
+def keep_reading(who: Citizen | None) -> dict[str, str]:
+    """The query that carries a visitor's chosen language and FALC reading to their first
+    POST (the start form): their session is stored only then (:func:`checked_post`)."""
     if who is None or who.stored:
         return {}
-    return {"lang": lang, **({FALC_KEY: "1"} if who.falc else {})}
+    query = {"lang": who.lang} if who.lang != DEFAULT else {}
+    return {**query, FALC_KEY: "1"} if who.falc else query
 
 
 def request_lang(request: Request, who: Citizen | None) -> str:

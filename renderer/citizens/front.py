@@ -85,6 +85,6 @@ def start_page(request: Request) -> Response:
         "continue_url": node_url(request, ctx, ctx.run.current)
         if ctx is not None and in_progress else None,
         # A visitor's choices reach their first POST in its address (see keep_reading).
-        "start_action": url(request, "start", keep_reading(who, lang), journey=entry.id),
+        "start_action": url(request, "start", keep_reading(who), journey=entry.id),
         "paper_url": url(request, "paper_form", journey=entry.id),
     }, who=who, journey=j)
