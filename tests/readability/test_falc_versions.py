@@ -174,3 +174,12 @@ def test_the_report_gives_falc_coverage_and_both_scores(tmp_path: Path) -> None:
     assert "Version facile à lire et à comprendre (FALC)" in html
     assert "<code>steps/a/title</code>" in html
     assert build.report_file(ROOT / "journeys" / "aide-isolation.yaml").readability.falc == {}
+
+
+def test_a_two_sentence_label_is_quoted_in_its_required_message() -> None:
+    from designer.messages import required_message
+
+    assert required_message("Votre quotient familial. C'est un nombre.", "integer") == (
+        "Répondez à «\u00a0Votre quotient familial. C'est un nombre.\u00a0»")
+    assert required_message("Votre quotient familial", "integer") == (
+        "Saisissez votre quotient familial")

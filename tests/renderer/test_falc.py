@@ -164,3 +164,19 @@ def test_the_shelf_is_bounded() -> None:
     assert shelf.pdf(journey, "fr") is first
     shelf.pdf(journey.easy_to_read(), "fr")
     assert len(shelf) == 1 and shelf.pdf(journey, "fr") is not first
+
+
+def test_an_error_page_reads_the_falc_labels_and_offers_the_switch(app: Any) -> None:
+    client = TestClient(app)
+    page = client.get(start(client, "?falc=1").headers["location"])
+    sent = client.post(f"{CANTINE}/q/commune", data={
+        "csrf_token": csrf(page.text), "habite_commune": "yes"}, follow_redirects=False)
+    assert sent.status_code == 303 and sent.headers["location"].endswith("/q/famille")
+    empty = client.post(f"{CANTINE}/q/famille", data={"csrf_token": csrf(page.text)})
+    assert empty.status_code == 422 and "data-error-summary" in empty.text
+    # The messages are made from the FALC labels the citizen read.
+    assert "La CAF vous donne de l&#39;argent chaque mois ?" in empty.text
+    assert "Recevez-vous des aides de la CAF" not in empty.text
+    assert switch(empty.text) == (f"{CANTINE}/q/famille?falc=0",
+                                  "Revenir à la version habituelle")
+
