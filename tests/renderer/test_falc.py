@@ -180,3 +180,30 @@ def test_an_error_page_reads_the_falc_labels_and_offers_the_switch(app: Any) -> 
     assert switch(empty.text) == (f"{CANTINE}/q/famille?falc=0",
                                   "Revenir à la version habituelle")
 
+
+
+def test_a_server_without_pango_says_so_without_a_traceback(
+        app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import designer.paper.pdf
+
+    def no_pango(form: Any) -> bytes:
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    # The failure WeasyPrint raises when the system lacks Pango, injected.
+    monkeypatch.setattr(designer.paper.pdf, "to_pdf", no_pango)
+    got = TestClient(app).get(f"{CANTINE}/formulaire.pdf")
+    assert got.status_code == 503 and "text/html" in got.headers["content-type"]
+    assert "Formulaire papier indisponible" in got.text and "Traceback" not in got.text
+    assert "libpango" not in got.text
+
+
+def test_a_journey_that_cannot_be_printed_has_no_form() -> None:
+    from designer.loading import load_text
+    from renderer.paper import PaperShelf
+
+    looping = load_text(
+        "parcours: 1\nid: boucle\ntitle: Boucle\norganisation: Mairie\nstart: a\n"
+        "steps:\n  a: {title: A, next: b}\n  b: {title: B, next: a}\n"
+        "outcomes:\n  fin: {kind: exit, title: Fin}\n", "boucle.yaml", analyses=[])
+    assert looping.journey is not None and any(f.rule == "cycle" for f in looping.findings)
+    assert PaperShelf().pdf(looping.journey, "fr") is None
