@@ -8,6 +8,7 @@ step and outcome ids.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
@@ -17,7 +18,7 @@ import networkx as nx
 from designer.check_messages import msg
 from designer.expressions import Expr, ExpressionSyntaxError, Literal, parse
 from designer.findings import Finding
-from designer.model import Journey, Outcome, RepeatQuestion, Step
+from designer.model import FALC_SUFFIX, Journey, Outcome, RepeatQuestion, Step, falc_variant
 from designer.source import Document, Path
 
 TextValue = str | dict[str, str] | None
@@ -141,6 +142,20 @@ class CompiledJourney:
     #: What later stages derive once from this (unchanging) journey and share: the check
     #: and the report need the same abstract interpretation, computed once.
     derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: This is the easy-to-read view of the journey: :meth:`text` prefers FALC variants.
+    falc: bool = field(default=False, compare=False)
+
+    def easy_to_read(self) -> CompiledJourney:
+        """The same journey read in its easy-to-read (FALC) version: everything shared, only
+        :meth:`text` differs (made once, then kept beside the derived figures)."""
+        if self.falc:
+            return self
+        view = self.derived.get("falc_view")
+        if view is None:
+            view = copy.copy(self)
+            view.falc = True
+            self.derived["falc_view"] = view
+        return view
 
     @property
     def id(self) -> str:
@@ -191,16 +206,44 @@ class CompiledJourney:
         """Line and column of the key naming a node of the source."""
         return self.document.key_position(path)
 
-    def text(self, value: TextValue, lang: str | None = None) -> str:
-        """A text in ``lang``, falling back on the default language, then on any."""
+    def text(self, value: TextValue, lang: str | None = None, falc: bool = False) -> str:
+        """A text in ``lang`` (its easy-to-read variant first when ``falc``), falling back
+        on the default language, then on any language (never on another's FALC variant)."""
         if value is None:
             return ""
         if isinstance(value, str):
             return value
-        for candidate in (lang, self.languages[0]):
+        first = (falc_variant(lang or self.languages[0]),) if falc or self.falc else ()
+        for candidate in (*first, lang, self.languages[0]):
             if candidate and candidate in value:
                 return value[candidate]
-        return next(iter(value.values()), "")
+        plain = [text for key, text in value.items() if not key.endswith(FALC_SUFFIX)]
+        return plain[0] if plain else next(iter(value.values()), "")
+
+    def falc_languages(self) -> list[str]:
+        """The journey's languages that some text gives an easy-to-read (FALC) version of."""
+        found = self.derived.get("falc_languages")
+        if found is None:
+            keys = {k for value in _text_values(self.document.data) for k in value}
+            found = [lang for lang in self.languages if falc_variant(lang) in keys]
+            self.derived["falc_languages"] = found
+        return list(found)
+
+
+def _text_values(node: Any) -> list[dict[str, str]]:
+    """Every mapping of the source whose values are all strings: the translated texts."""
+    found: list[dict[str, str]] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item and all(isinstance(v, str) for v in item.values()):
+                found.append(item)
+            else:
+                stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
 
 
 def _options(raw: Any) -> dict[str, TextValue] | None:

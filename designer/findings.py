@@ -58,6 +58,10 @@ RULES: dict[str, Rule] = {
         Rule("single-option", Severity.WARNING, "a choice with one option"),
         Rule("long-step", Severity.WARNING, "a page with too many questions"),
         Rule("missing-translation", Severity.WARNING, "a text missing one of the languages"),
+        Rule("falc-missing", Severity.WARNING,
+             "a text without the easy-to-read version the journey gives elsewhere"),
+        Rule("falc-not-simpler", Severity.WARNING,
+             "an easy-to-read text that scores no better than the ordinary one"),
         Rule("stated-duration", Severity.WARNING,
              "a duration in the summary that contradicts the start page's estimate"),
         Rule("mergeable-steps", Severity.INFO, "consecutive steps that could be one page"),
@@ -99,6 +103,8 @@ EMITTED_BY: dict[str, tuple[str, ...]] = {
     "mergeable-steps": ("designer.analysis.hygiene",),
     "stated-duration": ("designer.analysis.start_page",),
     "readability": ("designer.analysis.textcheck",),
+    "falc-missing": ("designer.analysis.falc",),
+    "falc-not-simpler": ("designer.analysis.falc",),
     "jargon": ("designer.analysis.textcheck", "designer.readability"),
 }
 

@@ -357,6 +357,8 @@ def required_message(label: str, qtype: str, lang: str = DEFAULT_LANGUAGE) -> st
         kind != "yesno"
         and len(noun) <= 60
         and (first in _DETERMINERS[used] or first.startswith(("l'", "l’")))
+        # Two sentences (an easy-to-read label often has them) are quoted whole.
+        and not re.search(r"[.!?…] ", text)
     )
     if is_phrase:
         return _VERBS[used][kind][0].format(label=noun[:1].lower() + noun[1:])

@@ -22,9 +22,15 @@ from pydantic import (
 IDENTIFIER = r"^[a-z_][a-z0-9_]*$"
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 LANGUAGE = r"^[a-z]{2,3}$"
+#: The suffix of a text's easy-to-read variant ("facile à lire et à comprendre"): `fr-falc`
+#: is the plain French version of a text, read by citizens who switch to it (docs/format.md).
+FALC_SUFFIX = "-falc"
+#: A key of a translated text: a language, or a language's FALC variant.
+TEXT_LANGUAGE = r"^[a-z]{2,3}(-falc)?$"
 
 Identifier = Annotated[str, StringConstraints(pattern=IDENTIFIER)]
 Language = Annotated[str, StringConstraints(pattern=LANGUAGE)]
+TextLanguage = Annotated[str, StringConstraints(pattern=TEXT_LANGUAGE)]
 
 QUESTION_TYPES = (
     "text",
@@ -48,14 +54,23 @@ QUESTION_TYPES = (
 )
 
 Text = Annotated[
-    str | dict[Language, str],
+    str | dict[TextLanguage, str],
     Field(
         title="Text",
         description="A text in the journey's default language, or a mapping of language "
         "code to text, e.g. {fr: Prénom, en: First name}. A small Markdown subset "
-        "(emphasis, links, lists) is allowed; raw HTML is escaped.",
+        "(emphasis, links, lists) is allowed; raw HTML is escaped. A language's "
+        "easy-to-read version (FALC, facile à lire et à comprendre) is the variant "
+        "`<language>-falc`, e.g. {fr: Pièce justificative, fr-falc: Un papier qui prouve "
+        "ce que vous dites}: citizens who choose the easy-to-read version read it, the "
+        "others read `fr`.",
     ),
 ]
+
+
+def falc_variant(lang: str) -> str:
+    """The key of ``lang``'s easy-to-read variant (``fr`` → ``fr-falc``)."""
+    return lang + FALC_SUFFIX
 
 class FormatError(ValueError):
     """A value the format refuses, named by its message in designer/data/check_messages.yaml

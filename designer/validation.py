@@ -19,6 +19,7 @@ from designer.findings import Finding
 from designer.model import (
     QUESTION_CLASSES,
     QUESTION_TYPES,
+    TEXT_LANGUAGE,
     Branch,
     Check,
     Contact,
@@ -147,6 +148,8 @@ def _message(
         if path and path[0] == "id" and len(path) == 1:
             return msg("schema.journey-id", value=repr(value))
         if isinstance(value, str) and len(loc) and loc[-1] == "[key]":
+            if ctx.get("pattern") == TEXT_LANGUAGE:
+                return msg("schema.text-language", value=repr(value))
             return msg("schema.id", value=repr(value))
         return msg("schema.pattern", value=repr(value), pattern=ctx.get("pattern", ""))
     if kind in _TYPE_WORDS:

@@ -74,6 +74,7 @@ from renderer.citizens import identity
 from renderer.citizens.drafts import start
 from renderer.citizens.follow import follow_file, follow_page, follow_post
 from renderer.citizens.front import front_door, start_page
+from renderer.citizens.paper import paper_form
 from renderer.citizens.resume import (
     resume_link,
     resume_link_post,
@@ -224,6 +225,7 @@ def create_app(
         # The citizen's pages.
         Route("/{journey}/", start_page, methods=["GET"], name="start_page"),
         Route("/{journey}/start", start, methods=["POST"], name="start"),
+        Route("/{journey}/formulaire.pdf", paper_form, methods=["GET"], name="paper_form"),
         Route("/{journey}/franceconnect", identity.login, methods=["POST"],
               name="franceconnect_login"),
         Route("/{journey}/franceconnect/logout", identity.logout, methods=["POST"],

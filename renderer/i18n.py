@@ -18,6 +18,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "skip_to_content": {"fr": "Aller au contenu", "en": "Skip to main content"},
     "language_switch": {"fr": "English", "en": "Français"},
     "language_switch_label": {"fr": "Read this page in English", "en": "Lire cette page en français"},
+    "falc_switch": {"fr": "Version facile à lire", "en": "Easy-read version"},
+    "falc_leave": {"fr": "Revenir à la version habituelle", "en": "Back to the usual version"},
+    "paper_form": {"fr": "Télécharger le formulaire papier (PDF)", "en": "Download the paper form (PDF)"},
+    "paper_form_hint": {
+        "fr": "À imprimer et remplir à la main, puis à envoyer ou à apporter.",
+        "en": "To print and fill in by hand, then to send or bring.",
+    },
+    "paper_unavailable_title": {"fr": "Formulaire papier indisponible", "en": "Paper form unavailable"},
+    "paper_unavailable_body": {
+        "fr": "Le formulaire papier de cette démarche ne peut pas être fait pour le moment. Faites la démarche en ligne, ou adressez-vous à l'accueil.",
+        "en": "The paper form of this service cannot be made at the moment. Apply online, or ask at the desk.",
+    },
     "home": {"fr": "Accueil", "en": "Home"},
     "colon": {"fr": " :", "en": ":"},
     "back": {"fr": "Retour", "en": "Back"},

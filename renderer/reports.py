@@ -52,7 +52,7 @@ def report_lang(journey: CompiledJourney, lang: str) -> str:
     return lang if lang in journey.languages else journey.languages[0]
 
 
-class _Shelf(Generic[T]):
+class Shelf(Generic[T]):
     """A bounded, least-recently-used map whose values are built once per key, even when
     several threads ask for the same missing key at the same time."""
 
@@ -98,9 +98,9 @@ class ReportShelf:
     """The served journeys' reports and rendered pages, kept per version and language."""
 
     def __init__(self, size: int = 64) -> None:
-        self._reports: _Shelf[JourneyReport] = _Shelf(size)
-        self._portfolios: _Shelf[PortfolioReport] = _Shelf(8)
-        self._pages: _Shelf[Page] = _Shelf(size)
+        self._reports: Shelf[JourneyReport] = Shelf(size)
+        self._portfolios: Shelf[PortfolioReport] = Shelf(8)
+        self._pages: Shelf[Page] = Shelf(size)
 
     def report(self, entry: Entry, lang: str) -> JourneyReport:
         """The report of the version of ``entry`` being served (built once)."""

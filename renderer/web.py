@@ -28,7 +28,8 @@ from designer.values import parse_size
 from renderer import markdown
 from renderer.catalog import Catalog, Entry, load_catalog
 from renderer.config import Settings
-from renderer.i18n import LANGUAGES, t
+from renderer.i18n import DEFAULT, LANGUAGES, t
+from renderer.paper import PaperShelf
 from renderer.providers.config import Providers, ProviderSettings
 from renderer.reports import ReportShelf
 from renderer.security import COOKIE, CSRF_FIELD, CookieSigner, csrf_ok
@@ -41,6 +42,9 @@ HERE = Path(__file__).parent
 #: Largest request body when no journey allows a larger upload (forms without files).
 BASE_BODY = 1_000_000
 MAX_FORM_FIELDS = 2000
+#: The session's key (and the query parameter, `?falc=1` / `?falc=0`) of the citizen's
+#: choice of the easy-to-read version, kept like the language (docs/renderer.md).
+FALC_KEY = "falc"
 
 
 class Citizen:
@@ -54,6 +58,11 @@ class Citizen:
         #: The session has its row: a visitor who only reads pages has none (it is created
         #: by their first valid POST), so that anonymous GETs never grow the database.
         self.stored = stored
+
+    @property
+    def falc(self) -> bool:
+        """The citizen reads the easy-to-read (FALC) version of journeys that give one."""
+        return bool(self.session.data.get(FALC_KEY))
 
 
 class Parcours:
@@ -82,6 +91,7 @@ class Parcours:
         self.reload = reload
         self.catalog: Catalog = load_catalog(paths, self.store)
         self.reports = ReportShelf()
+        self.paper = PaperShelf()
         keys: str | list[str] = self.settings.secret_keys or secret or self.store.secret()
         self.signer = CookieSigner(keys)
         #: The address links given to keep are written with (never the request's Host).
@@ -184,16 +194,41 @@ def citizen(request: Request, create: bool = True) -> Citizen | None:
     session = app.store.get_session(session_id) if session_id else None
     requested = request.query_params.get("lang")
     lang = requested if requested in LANGUAGES else None
+    falc = {"1": True, "0": False}.get(request.query_params.get(FALC_KEY, ""))
     if session is None:
         if not create:
             return None
         new_id = session_id or Session.new_id()
-        pending = Session(new_id, app.signer.derive_csrf(new_id), lang or "fr", {})
+        pending = Session(new_id, app.signer.derive_csrf(new_id), lang or "fr",
+                          {FALC_KEY: True} if falc else {})
         return Citizen(pending, session_id is None, pending.lang, stored=False)
+    changed = False
     if lang is not None and lang != session.lang:
-        session.lang = lang
+        session.lang, changed = lang, True
+    if falc is not None and falc != bool(session.data.get(FALC_KEY)):
+        if falc:
+            session.data[FALC_KEY] = True
+        else:
+            session.data.pop(FALC_KEY, None)
+        changed = True
+    if changed:
         app.store.save_session(session)
     return Citizen(session, False, session.lang)
+
+
+def reading(journey: CompiledJourney, who: Citizen | None) -> CompiledJourney:
+    """The journey as this citizen reads it: its easy-to-read (FALC) view when they chose
+    it (texts without a FALC version read as usual), else the journey itself."""
+    return journey.easy_to_read() if who is not None and who.falc else journey
+
+
+def keep_reading(who: Citizen | None) -> dict[str, str]:
+    """The query that carries a visitor's chosen language and FALC reading to their first
+    POST (the start form): their session is stored only then (:func:`checked_post`)."""
+    if who is None or who.stored:
+        return {}
+    query = {"lang": who.lang} if who.lang != DEFAULT else {}
+    return {**query, FALC_KEY: "1"} if who.falc else query
 
 
 def request_lang(request: Request, who: Citizen | None) -> str:
@@ -239,8 +274,11 @@ def render(
     who: Citizen | None = None,
     status: int = 200,
     journey: CompiledJourney | None = None,
+    falc_journey: CompiledJourney | None = None,
 ) -> HTMLResponse:
-    """Render a page with the context every page needs, and set the session cookie."""
+    """Render a page with the context every page needs, and set the session cookie.
+    ``falc_journey``: on a page about a journey that is not its own (the follow-up of a
+    dossier), the journey whose easy-to-read version the page offers to switch to."""
     app = parcours(request)
     lang = context.get("lang") or request_lang(request, who)
     if journey is not None:
@@ -250,10 +288,13 @@ def render(
     switch = journey is None or other in journey.languages
     query = dict(request.query_params)
     query["lang"] = other
+    query.pop(FALC_KEY, None)
+    read = reading(journey, who) if journey is not None else None
     base = {
         "lang": lang,
         "t": lambda key, **kw: t(key, lang, **kw),
-        "jt": (lambda value: journey.text(value, lang)) if journey is not None else str,
+        "jt": (lambda value: read.text(value, lang)) if read is not None else str,
+        **_falc_switch(request, who, lang, journey or falc_journey),
         "csrf_field": CSRF_FIELD,
         "csrf_token": who.session.csrf if who is not None else "",
         # The same page in the other language: the current path, its query and ``lang``.
@@ -272,6 +313,23 @@ def render(
     if who is not None and who.new:
         set_cookie(request, response, who)
     return response
+
+
+def _falc_switch(
+    request: Request, who: Citizen | None, lang: str, journey: CompiledJourney | None
+) -> dict[str, Any]:
+    """The one link between a page and its easy-to-read version: the same page (its path
+    and query, so the citizen keeps their place; answers are in the draft) with ``?falc=``.
+    Offered where the journey gives FALC texts in the page's language, and wherever the
+    citizen reads in FALC, so that they can always leave it."""
+    on = who is not None and who.falc
+    offered = journey is not None and lang in journey.falc_languages()
+    if who is None or not (on or offered):
+        return {"falc_url": None, "falc_on": on}
+    query = {k: v for k, v in request.query_params.items() if k not in ("lang", FALC_KEY)}
+    query[FALC_KEY] = "0" if on else "1"
+    target = request.url.replace(scheme="", netloc="", query=urlencode(query))
+    return {"falc_url": str(target), "falc_on": on}
 
 
 def set_cookie(request: Request, response: Response, who: Citizen) -> None:
@@ -347,7 +405,14 @@ def checked_post(request: Request) -> tuple[Entry, Citizen, FormData] | Response
     if (refused := csrf_refused(request, who, form)) is not None:
         return refused
     if not who.stored:
-        parcours(request).store.create_session(who.lang, session_id=who.session.id,
-                                               csrf=who.session.csrf)
+        store = parcours(request).store
+        store.create_session(who.lang, session_id=who.session.id, csrf=who.session.csrf)
+        if who.falc:
+            # Read back: two first POSTs at once share one row, whose data must not be lost.
+            stored = store.get_session(who.session.id)
+            if stored is not None:
+                stored.data[FALC_KEY] = True
+                store.save_session(stored)
+                who.session = stored
         who.stored = True
     return entry, who, form

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from designer.analysis.falc import falc_findings
 from designer.check_messages import Message, msg
 from designer.compiled import CompiledJourney
 from designer.findings import Finding
@@ -27,7 +28,7 @@ LONG_SENTENCE = 25
 Path = tuple[str | int, ...]
 
 
-def _texts(journey: CompiledJourney) -> Iterator[tuple[Path, Any, str | None, str | None]]:
+def citizen_texts(journey: CompiledJourney) -> Iterator[tuple[Path, Any, str | None, str | None]]:
     """(source path, text value, step, question) of every text a citizen reads."""
     model = journey.model
     yield ("title",), model.title, None, None
@@ -55,12 +56,13 @@ def _texts(journey: CompiledJourney) -> Iterator[tuple[Path, Any, str | None, st
 def text_findings(
     journey: CompiledJourney, lexicon: list[JargonEntry] | None = None
 ) -> list[Finding]:
-    """`readability` (hard texts, long sentences, FALC checks) and `jargon` findings;
+    """`readability` (hard texts, long sentences, FALC checks) and `jargon` findings, then
+    the easy-to-read versions' `falc-missing` and `falc-not-simpler` (designer.analysis.falc);
     ``lexicon``: an organisation's (designer.jargon.load_lexicon), else the shipped one."""
     lexicon = lexicon if lexicon is not None else load_lexicon()
     findings: list[Finding] = []
     languages = journey.languages or ["fr"]
-    texts = list(_texts(journey))
+    texts = list(citizen_texts(journey))
     # An acronym explained in one text of the journey is explained for all of them.
     explained = frozenset(
         acr
@@ -118,4 +120,4 @@ def text_findings(
                 findings.append(
                     Finding.of(rule, said, journey.file, pos, step=step, question=question)
                 )
-    return findings
+    return findings + falc_findings(journey, texts, measured)

@@ -15,6 +15,7 @@ from designer.loading import Loaded, load_journey
 from designer.readability import analyse, combine, explained_acronyms, load_lexicon
 from designer.report import metrics as m
 from designer.report import timing
+from designer.report.falc import falc_coverage
 from designer.report.model import (
     AccessibilityOut,
     ComparisonReport,
@@ -195,7 +196,12 @@ def readability(journey: CompiledJourney) -> ReadabilityOut:
         return (score - 10 * len(x.issues), -x.words)
 
     texts.sort(key=badness)
-    return ReadabilityOut(languages=languages, texts=texts, issues_by_kind=dict(kinds))
+    def read(reading: CompiledJourney, lang: str) -> list[str]:
+        return [text for _, _, _, text in _texts(reading, lang)]
+
+    falc = {lang: falc_coverage(journey, lang, lexicon, read) for lang in journey.falc_languages()}
+    return ReadabilityOut(languages=languages, texts=texts, issues_by_kind=dict(kinds),
+                          falc=falc)
 
 
 # --- Graph ----------------------------------------------------------------------------

@@ -245,12 +245,30 @@ class LanguageReadabilityOut(_Model):
     formula: str
 
 
+class FalcCoverageOut(_Model):
+    """How much of one language the easy-to-read (FALC) version covers, and what it gains."""
+
+    texts: int = Field(description="Texts a citizen reads that can have a FALC version.")
+    with_falc: int = Field(description="Those that have one.")
+    share: float = Field(description="with_falc / texts, from 0 to 1.")
+    flesch: float | None = Field(
+        description="Score of every text as the ordinary reader reads it (all together).")
+    flesch_falc: float | None = Field(
+        description="Score of every text as the FALC reader reads it: the FALC version where "
+        "there is one, else the ordinary text.")
+    missing: list[str] = Field(description="Where the texts without a FALC version are.")
+
+
 class ReadabilityOut(_Model):
     """Readability per language and per text (worst first)."""
 
     languages: dict[str, LanguageReadabilityOut]
     texts: list[TextOut]
     issues_by_kind: dict[str, int]
+    falc: dict[str, FalcCoverageOut] = Field(
+        default_factory=dict,
+        description="Per language the journey gives easy-to-read (FALC) versions in: their "
+        "coverage and both readings' scores.")
 
 
 class AccessibilityOut(_Model):

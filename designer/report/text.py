@@ -79,6 +79,11 @@ def journey_text(r: JourneyReport) -> str:
                 f"  readability [{lang}]: {lr.formula} {_fmt(lr.flesch)}, LIX {_fmt(lr.lix)}, "
                 f"{_fmt(lr.words_per_sentence)} words per sentence"
             )
+        for lang, fc in r.readability.falc.items():
+            lines.append(
+                f"  easy-to-read [{lang}-falc]: {fc.with_falc}/{fc.texts} texts ({fc.share:.0%}), "
+                f"score {_fmt(fc.flesch)} -> {_fmt(fc.flesch_falc)}"
+            )
     by_sev = {
         s: sum(1 for f in r.findings if f.severity == s) for s in ("error", "warning", "info")
     }

@@ -49,6 +49,8 @@ def _page(request: Request, who: Citizen, d: Dossier, error: str | None = None,
     app = parcours(request)
     lang = who.lang
     dossiers = Dossiers(app.store)
+    # The switch to the easy-to-read version, when the dossier's journey offers one.
+    entry = app.catalog.get(d.journey_id)
 
     def when(stamp: str) -> str:
         moment = datetime.datetime.fromisoformat(stamp)
@@ -70,7 +72,7 @@ def _page(request: Request, who: Citizen, d: Dossier, error: str | None = None,
         "status": t(f"status_{d.status}", lang), "history": history, "messages": messages,
         "error": error, "sent": request.query_params.get("sent") == "1",
         "action": url(request, "follow_post", token=token),
-    }, who=who, status=status)
+    }, who=who, status=status, falc_journey=entry.journey if entry is not None else None)
 
 
 async def follow_page(request: Request) -> Response:

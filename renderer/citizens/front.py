@@ -13,7 +13,17 @@ from renderer.citizens import measure
 from renderer.citizens.drafts import draft_context, node_url, resumed_elsewhere
 from renderer.pages import minutes, preparation
 from renderer.security import COOKIE
-from renderer.web import citizen, entry_or_404, journey_lang, parcours, render, request_lang, url
+from renderer.web import (
+    citizen,
+    entry_or_404,
+    journey_lang,
+    keep_reading,
+    parcours,
+    reading,
+    render,
+    request_lang,
+    url,
+)
 
 
 def front_door(request: Request) -> Response:
@@ -56,7 +66,7 @@ def start_page(request: Request) -> Response:
     who = citizen(request)
     assert who is not None
     app = parcours(request)
-    j = entry.journey
+    j = reading(entry.journey, who)
     lang = journey_lang(j, who.lang)
     ctx = draft_context(request, entry, who)
     in_progress = ctx is not None and not ctx.draft.submitted and bool(ctx.draft.state.get("seen"))
@@ -74,4 +84,7 @@ def start_page(request: Request) -> Response:
         "resumed_elsewhere": ctx is None and resumed_elsewhere(request, entry, who),
         "continue_url": node_url(request, ctx, ctx.run.current)
         if ctx is not None and in_progress else None,
+        # A visitor's choices reach their first POST in its address (see keep_reading).
+        "start_action": url(request, "start", keep_reading(who), journey=entry.id),
+        "paper_url": url(request, "paper_form", journey=entry.id),
     }, who=who, journey=j)

@@ -49,6 +49,7 @@ from renderer.web import (
     checked_post,
     journey_lang,
     parcours,
+    reading,
     redirect,
     render,
     url,
@@ -96,7 +97,7 @@ def step_response(
     returning: bool = False,
 ) -> Response:
     """Render a question page (part ``part`` of step ``step_id``)."""
-    j = ctx.journey
+    j = reading(ctx.journey, who)
     lang = journey_lang(j, who.lang)
     step = j.steps[step_id]
     today = parcours(request).today()

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from designer.answers import date_text, decode, encode, yes_no_text
+from designer.compiled import CompiledJourney
 from renderer.answers import review_sections
 from renderer.backoffice.dossiers import Dossiers
 from renderer.backoffice.intake import opener
@@ -34,6 +35,7 @@ from renderer.web import (
     entry_or_404,
     journey_lang,
     parcours,
+    reading,
     redirect,
     render,
     url,
@@ -51,10 +53,10 @@ def check_page(request: Request) -> Response:
     outcome = ctx.run.outcome
     if outcome is None or ctx.journey.outcomes[outcome].kind != "submit":
         return redirect(request, node_url(request, ctx, ctx.run.current), who)
-    j = ctx.journey
+    j = reading(ctx.journey, who)
     lang = journey_lang(j, who.lang)
     return render(request, "check.html", {
-        "lang": lang, "sections": _review(request, ctx, lang),
+        "lang": lang, "sections": _review(request, ctx, lang, j),
         "back_url": _last_page_url(request, ctx),
     }, who=who, journey=j)
 
@@ -77,9 +79,13 @@ def _source(ctx: Context, qid: str, lang: str) -> str:
     return source_text(str(info.get("provider")), lang)
 
 
-def _review(request: Request, ctx: Context, lang: str) -> list[dict[str, Any]]:
+def _review(
+    request: Request, ctx: Context, lang: str, journey: CompiledJourney
+) -> list[dict[str, Any]]:
+    """The answers as the summary shows them, in the texts the citizen reads (``journey``:
+    the draft's journey, or its easy-to-read view)."""
     sections = review_sections(
-        ctx.journey, ctx.run, lang,
+        journey, ctx.run, lang,
         lambda step_id: url(request, "step", {"change": "1"}, journey=ctx.id, step=step_id),
     )
     for section in sections:  # each answer with where it came from
@@ -145,7 +151,7 @@ def confirmation(request: Request) -> Response:
     if isinstance(got, Response):
         return got
     ctx, submission = got
-    j = ctx.journey
+    j = reading(ctx.journey, who)
     lang = journey_lang(j, who.lang)
     outcome = j.outcomes[decode(submission.answers)["outcome"]]
     dossiers = Dossiers(parcours(request).store)
@@ -189,13 +195,13 @@ def receipt(request: Request) -> Response:
     if isinstance(got, Response):
         return got
     ctx, submission = got
-    j = ctx.journey
+    j = reading(ctx.journey, who)
     lang = journey_lang(j, who.lang)
     sent = datetime.datetime.fromisoformat(submission.created_at)
     return render(request, "receipt.html", {
         "lang": lang, "reference": submission.reference,
         "sent_on": date_text(sent.date(), lang) + sent.strftime(" %H:%M UTC"),
-        "sections": _review(request, ctx, lang),
+        "sections": _review(request, ctx, lang, j),
     }, who=who, journey=j)
 
 
@@ -208,7 +214,7 @@ def exit_page(request: Request) -> Response:
     oid = request.path_params["outcome"]
     if ctx.run.outcome != oid:
         return redirect(request, node_url(request, ctx, ctx.run.current), who)
-    j = ctx.journey
+    j = reading(ctx.journey, who)
     return render(request, "exit.html", {
         "lang": journey_lang(j, who.lang), "outcome": j.outcomes[oid],
         "back_url": _last_page_url(request, ctx),

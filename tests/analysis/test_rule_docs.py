@@ -18,7 +18,7 @@ RULES = [
     "impossible-condition", "unreachable", "always-true-condition", "dead-end",
     "duplicate-question", "unused-answer", "obtainable-data", "equivalent-branches",
     "single-option", "long-step", "missing-translation", "mergeable-steps", "stated-duration",
-    "unrouted-submission", "impossible-route",
+    "unrouted-submission", "impossible-route", "falc-missing", "falc-not-simpler",
 ]
 
 

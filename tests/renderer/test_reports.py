@@ -25,7 +25,7 @@ from designer.organisation import journey_files
 from designer.report import build
 from renderer import reports
 from renderer.app import create_app
-from renderer.reports import _Shelf, report_csp
+from renderer.reports import Shelf, report_csp
 
 from .conftest import JOURNEYS
 
@@ -257,7 +257,7 @@ def test_report_kept_per_version_and_rebuilt_after_a_reload(
 
 
 def test_shelf_builds_a_missing_key_once_and_stays_bounded() -> None:
-    shelf: _Shelf[int] = _Shelf(size=2)
+    shelf: Shelf[int] = Shelf(size=2)
     calls: list[str] = []
     release = threading.Event()
 
