@@ -36,6 +36,8 @@ their names:
   ``portfolio_report_json``, ``journey_report_json`` for ``.json``): the auditors' reports;
 - ``/-/agents/…``, ``agents_*``: the agents' back office (login, dossier list, a dossier and
   its actions, its files);
+- ``/-/agents/mediation/…``, ``mediators_*``: the mediators' pages (their dossiers, the
+  citizen's mandate that starts an assisted journey, a dossier's handover sheet);
 - ``/-/suivi/T``, ``follow`` and ``follow_post``: the citizen's follow-up of a dossier;
 - ``/static/…``, ``static``: the CSS and the two scripts;
 - ``/-/health``, ``/-/ready``, ``/-/metrics``: for the operators (:mod:`renderer.observe`).
@@ -90,6 +92,7 @@ from renderer.config import Settings
 from renderer.databases import StoreBusy
 from renderer.errors import bad_host_page, busy, not_found, server_error, too_large_page
 from renderer.maintenance import PurgeJob
+from renderer.mediators import pages as mediators
 from renderer.observe import RequestLog, health, metrics, ready
 from renderer.providers.config import CALLBACK_PATH, LOGGED_OUT_PATH, Providers
 from renderer.security import HostCheck, SecurityMiddleware
@@ -187,6 +190,15 @@ def create_app(
               name="agents_message"),
         Route("/-/agents/dossiers/{reference}/files/{file}", file_download, methods=["GET"],
               name="agents_file"),
+        # The mediators' pages (renderer.mediators), under the agents' cookie path: every
+        # page checks the mediator's session and role on the server.
+        Route("/-/agents/mediation/", mediators.home, methods=["GET"], name="mediators_home"),
+        Route("/-/agents/mediation/mandat", mediators.mandate_page, methods=["GET"],
+              name="mediators_mandate"),
+        Route("/-/agents/mediation/mandat", mediators.mandate_post, methods=["POST"],
+              name="mediators_mandate_post"),
+        Route("/-/agents/mediation/dossiers/{reference}", mediators.handover, methods=["GET"],
+              name="mediators_handover"),
         # The citizen's follow-up of a sent dossier, by its secret token.
         Route("/-/suivi/{token}", follow_page, methods=["GET"], name="follow"),
         Route("/-/suivi/{token}", follow_post, methods=["POST"], name="follow_post"),
