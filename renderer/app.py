@@ -35,7 +35,7 @@ their names:
 - ``/-/reports`` and ``/-/reports/J``, ``portfolio_report`` and ``journey_report`` (and
   ``portfolio_report_json``, ``journey_report_json`` for ``.json``): the auditors' reports;
 - ``/-/agents/…``, ``agents_*``: the agents' back office (login, dossier list, a dossier and
-  its actions, its files);
+  its actions, its files); ``/-/agents/saisie/…``, ``agents_keying*``: keying a paper form;
 - ``/-/agents/mediation/…``, ``mediators_*``: the mediators' pages (their dossiers, the
   citizen's mandate that starts an assisted journey, a dossier's handover sheet);
 - ``/-/suivi/T``, ``follow`` and ``follow_post``: the citizen's follow-up of a dossier;
@@ -55,6 +55,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from renderer.agents import keying
 from renderer.agents.dossiers import (
     annotate_post,
     dossier_list,
@@ -190,6 +191,12 @@ def create_app(
               name="agents_message"),
         Route("/-/agents/dossiers/{reference}/files/{file}", file_download, methods=["GET"],
               name="agents_file"),
+        # Keying a paper form at the desk (renderer.agents.keying).
+        Route("/-/agents/saisie/", keying.journeys, methods=["GET"], name="agents_keying_list"),
+        Route("/-/agents/saisie/{journey}", keying.keying_page, methods=["GET"],
+              name="agents_keying"),
+        Route("/-/agents/saisie/{journey}", keying.keying_post, methods=["POST"],
+              name="agents_keying_post"),
         # The mediators' pages (renderer.mediators), under the agents' cookie path: every
         # page checks the mediator's session and role on the server.
         Route("/-/agents/mediation/", mediators.home, methods=["GET"], name="mediators_home"),

@@ -169,6 +169,8 @@ def _dossier_page(request: Request, session: AgentSession, d: Dossier,
                      after=_service_name(app, h.after, lang))
         history.append({"at": _when(h.at, lang), "text": text, "note": h.note,
                         "by": agents.get(h.agent_id or "", ""),
+                        "file_label": t("bo_keyed_scan" if h.kind == "created" else
+                                        "bo_decision_document", lang),
                         "file_url": url(request, "agents_file", reference=d.reference,
                                         file=h.file_id) if h.file_id else None})
     messages = [{

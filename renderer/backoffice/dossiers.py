@@ -165,10 +165,12 @@ class Dossiers:
     def open(self, conn: Any, reference: str, journey_id: str, service: str | None,
              answers: Mapping[str, Any], lang: str, citizen_email: str | None,
              service_email: str | None, journey_title: str, channel: str = EN_LIGNE,
-             mediator: tuple[str, str] | None = None) -> None:
+             mediator: tuple[str, str] | None = None,
+             keyed: tuple[str, str] | None = None) -> None:
         """Open the dossier of a submission, inside the transaction that writes it, with the
         receipt to the citizen and the new-dossier notice to the service in the outbox.
-        ``mediator``: (agent id, structure) of the mediator who keyed it with the citizen."""
+        ``mediator``: (agent id, structure) of the mediator who keyed it with the citizen;
+        ``keyed``: (agent id, file id of the scan) of a paper form keyed at the desk."""
         stamp = now()
         assert channel in CHANNELS, channel
         self.store._execute(
@@ -180,7 +182,11 @@ class Dossiers:
              mediator[1] if mediator else None, token_hash(self.follow_token(reference)),
              search_text(reference, answers)),
         )
-        self._history(conn, reference, None, "created", None, EN_CONSTRUCTION, None)
+        self._history(conn, reference, keyed[0] if keyed else None, "created", None,
+                      EN_CONSTRUCTION, None, keyed[1] if keyed else None)
+        if keyed is not None:
+            audit.record(self.store, conn, keyed[0], "paper_keyed", reference, None,
+                         {"scan": keyed[1]})
         common = {"reference": reference, "journey": journey_title, "journey_id": journey_id,
                   "service": service}
         outbox.enqueue(self.store, conn, "receipt", citizen_email,
