@@ -23,6 +23,7 @@ from designer.compiled import CompiledJourney
 from designer.paper.layout import PaperForm, lay_out
 from renderer.backoffice.accounts import AgentSession
 from renderer.backoffice.documents import LIMIT, BadDocument, has_upload, store_document
+from renderer.backoffice.dossiers import Dossiers
 from renderer.backoffice.intake import opener
 from renderer.backoffice.keying import ATTACHED, key, numbers
 from renderer.catalog import Entry
@@ -118,7 +119,9 @@ def _controls(journey: CompiledJourney, paper: PaperForm, raw: dict[str, Any],
 
 
 def _screen(request: Request, session: AgentSession, entry: Entry, raw: dict[str, Any],
-            errors: list[Any], status: int = 200, scan_error: str | None = None) -> Response:
+            errors: list[Any], status: int = 200, scan_error: str | None = None,
+            kept: tuple[str, str] | None = None) -> Response:
+    """The screen; ``kept``: the signed field and the name of a scan already stored."""
     journey = entry.journey
     lang = session.lang
     paper = lay_out(journey)
@@ -130,7 +133,7 @@ def _screen(request: Request, session: AgentSession, entry: Entry, raw: dict[str
     return page(request, "agents/keying.html", {
         "title": t("key_journey_title", lang, journey=journey.text(journey.model.title, lang)),
         "entry": entry, "parts": _controls(journey, paper, raw, page_errors, lang, request),
-        "summary": summary, "scan_error": scan_error,
+        "summary": summary, "scan_error": scan_error, "kept": kept,
         "back_url": url(request, "agents_keying_list"),
     }, session, status=status)
 
@@ -153,6 +156,34 @@ def _posted(request: Request) -> tuple[AgentSession, FormData] | Response:
     return session, form
 
 
+def _kept(request: Request, session: AgentSession, form: FormData) -> tuple[str, str] | None:
+    """The (draft, scan) kept from this agent's previous refused post of the screen: its
+    signed field, so that a corrected form need not attach the scan again."""
+    value = parcours(request).signer.unsign(str(form.get("kept_scan") or "")[:500])
+    agent_id, _, rest = (value or "").partition(":")
+    draft_id, _, scan_id = rest.partition(":")
+    if agent_id != session.agent.id or not draft_id or not scan_id:
+        return None
+    stored = parcours(request).store.get_file(scan_id)
+    return (draft_id, scan_id) if stored is not None and stored.draft_id == draft_id else None
+
+
+def _scan(request: Request, session: AgentSession, entry: Entry,
+          form: FormData) -> tuple[str, str] | str:
+    """The draft and the stored scan of this post (a new upload, else the kept one), or
+    the message that says what is wrong with it."""
+    app = parcours(request)
+    upload = form.get("scan")
+    if not has_upload(upload) or isinstance(upload, str) or upload is None:
+        return _kept(request, session, form) or t("key_scan_missing", session.lang)
+    data = from_thread.run(upload.read, LIMIT + 1)
+    draft = app.store.create_draft(entry.id, entry.hash, None)
+    try:
+        return draft.id, store_document(app.store, draft.id, SCAN, upload.filename, data)
+    except BadDocument:
+        return t("key_scan_bad", session.lang)
+
+
 def keying_post(request: Request) -> Response:
     """Validate the keyed form as the run does; with no error and a good scan, the dossier
     (channel ``papier``, the scan attached), and its page."""
@@ -163,43 +194,45 @@ def keying_post(request: Request) -> Response:
     entry = _entry(request)
     app = parcours(request)
     journey, lang = entry.journey, session.lang
-    upload = form.get("scan")
-    data = b""
-    if has_upload(upload) and not isinstance(upload, str) and upload is not None:
-        data = from_thread.run(upload.read, LIMIT + 1)
-    placeholder = {"file": "", "name": getattr(upload, "filename", "") or "scan"}
-    keyed = key(journey, form, app.today(), placeholder)
-    scan_error = None if data else t("key_scan_missing", lang)
+    scan = _scan(request, session, entry, form)
+    scan_error = scan if isinstance(scan, str) else None
+    stored = app.store.get_file(scan[1]) if not isinstance(scan, str) else None
+    answer = {"file": stored.id, "name": stored.name, "size": stored.size,
+              "content_type": stored.content_type, "sha256": stored.sha256} if stored else {
+        "file": "", "name": "scan"}
+    keyed = key(journey, form, app.today(), answer)
     outcome = keyed.outcome
     if outcome is not None and journey.outcomes[outcome].kind != "submit":
         keyed.errors = []
         scan_error = t("key_not_submitted", lang,
                        outcome=journey.text(journey.outcomes[outcome].title, lang))
-    if keyed.errors or scan_error or outcome is None:
+    if keyed.errors or scan_error or outcome is None or isinstance(scan, str):
+        kept = None
+        if stored is not None:
+            kept = (app.signer.sign(f"{session.agent.id}:{scan[0]}:{scan[1]}"), stored.name)
         return _screen(request, session, entry, keyed.raw, keyed.errors, status=422,
-                       scan_error=scan_error)
-    draft = app.store.create_draft(entry.id, entry.hash, None)
-    try:
-        scan_id = store_document(app.store, draft.id, SCAN, placeholder["name"], data)
-    except BadDocument:
-        return _screen(request, session, entry, keyed.raw, [], status=422,
-                       scan_error=t("key_scan_bad", lang))
-    stored = app.store.get_file(scan_id)
-    assert stored is not None
-    reference_of_scan = {"file": scan_id, "name": stored.name, "size": stored.size,
-                         "content_type": stored.content_type, "sha256": stored.sha256}
-    keyed = key(journey, form, app.today(), reference_of_scan)
-    kept = keyed.run.kept_answers()
+                       scan_error=scan_error, kept=kept)
+    draft = app.store.get_draft(scan[0])
+    if draft is None or draft.submitted:  # sent by a post just before: its dossier
+        found = app.store.submission_for_draft(scan[0])
+        return _done(request, session, found.reference if found else None)
+    kept_answers = keyed.run.kept_answers()
     paper_lang = journey.languages[0] if journey.languages else "fr"
-    then = opener(app.store, app.catalog.services, journey, kept, paper_lang, app.today(),
-                  keyed=(session.agent.id, scan_id))
-    reference, _created = app.store.submit(
-        draft, encode({"outcome": keyed.outcome, "answers": kept, "provenance": {}}),
+    then = opener(app.store, app.catalog.services, journey, kept_answers, paper_lang,
+                  app.today(), keyed=(session.agent.id, scan[1]))
+    reference, created = app.store.submit(
+        draft, encode({"outcome": outcome, "answers": kept_answers, "provenance": {}}),
         paper_lang, then=then)
-    SUBMISSIONS.labels(entry.id).inc()
-    from renderer.backoffice.dossiers import Dossiers
+    if created:
+        SUBMISSIONS.labels(entry.id).inc()
+    return _done(request, session, reference)
 
-    dossier = Dossiers(app.store).get(reference)
+
+def _done(request: Request, session: AgentSession, reference: str | None) -> Response:
+    """To the dossier keyed, or to the journeys with its number when the agent's services
+    do not include it (routed elsewhere)."""
+    dossier = Dossiers(parcours(request).store).get(reference) if reference else None
     if dossier is not None and session.agent.may_see(dossier.service):
-        return redirect(request, url(request, "agents_dossier", reference=reference))
-    return redirect(request, url(request, "agents_keying_list", query={"sent": reference}))
+        return redirect(request, url(request, "agents_dossier", reference=dossier.reference))
+    return redirect(request, url(request, "agents_keying_list",
+                                 query={"sent": reference} if reference else None))

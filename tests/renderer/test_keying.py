@@ -132,3 +132,29 @@ def test_keying_rights_and_csrf(app: Any, desk: TestClient) -> None:  # noqa: F8
     assert reference in voirie.get(r.headers["location"]).text
     assert voirie.get(f"/-/agents/dossiers/{reference}").status_code == 404
     assert desk.get(f"/-/agents/dossiers/{reference}").status_code == 200
+
+
+def test_the_scan_is_kept_while_the_form_is_corrected(app: Any,  # noqa: F811
+                                                      desk: TestClient) -> None:
+    r = post(desk, fields(type_probleme=""))
+    assert r.status_code == 422 and "data-kept-scan" in r.text
+    found = re.search(r'name="kept_scan" value="([^"]+)"', r.text)
+    assert found
+    kept = html.unescape(found.group(1))
+    # Another agent cannot use this agent's kept scan: theirs must be attached.
+    voirie = agent_client(app, "voirie@tours.example")
+    other = voirie.post(SCREEN, data={"csrf_token": csrf(voirie, SCREEN), "kept_scan": kept,
+                                      **fields()}, follow_redirects=False)
+    assert other.status_code == 422 and "Joignez le scan" in other.text
+    forged = post(desk, {**fields(), "kept_scan": kept[:-2] + "xx"}, scan=None)
+    assert forged.status_code == 422 and "Joignez le scan" in forged.text
+    r = post(desk, {**fields(), "kept_scan": kept}, scan=None)
+    assert r.status_code == 303
+    reference = r.headers["location"].rsplit("/", 1)[-1]
+    store = store_of(app)
+    scan = Dossiers(store).history(reference)[0].file_id
+    assert scan is not None and store.get_file(scan) is not None
+    # Posted again (a double click): the same dossier, not a second one.
+    again = post(desk, {**fields(), "kept_scan": kept}, scan=None)
+    assert again.status_code == 303 and again.headers["location"] == r.headers["location"]
+    assert store._one("SELECT COUNT(*) FROM dossiers")[0] == 1

@@ -21,14 +21,13 @@ from renderer.backoffice.accounts import (
     AccountError,
     Accounts,
 )
+from renderer.backoffice.cli import run_agent
 from renderer.backoffice.dossiers import ACCOMPAGNE, EN_LIGNE, Dossiers
 from renderer.backoffice.mediation import MandateRefused, Mandates
 
-from renderer.backoffice.cli import run_agent
-
 from .citizen import parse
-from .test_backoffice_store import _agent_args
 from .test_agents import PASSWORD, agent_client, app, csrf, signal, store_of  # noqa: F401
+from .test_backoffice_store import _agent_args
 
 NORD = "France Services Tours Nord"
 SUD = "Emmaüs Connect Tours"
