@@ -17,7 +17,6 @@ MEDIATION_MESSAGES: dict[str, dict[str, str]] = {
     "bo_channels": {"fr": "Dossiers par canal", "en": "Files by channel"},
     "bo_channel_share": {"fr": "{count} ({share} %)", "en": "{count} ({share}%)"},
     "bo_helped_by": {"fr": "Saisi avec l'aide de {mediator} ({structure})", "en": "Keyed with the help of {mediator} ({structure})"},
-    "bo_mandate": {"fr": "Mandat : {consent}, jusqu'au {until}", "en": "Mandate: {consent}, until {until}"},
     # The mediators' pages.
     "med_name": {"fr": "Accompagnement numérique", "en": "Digital assistance"},
     "med_home": {"fr": "Dossiers accompagnés", "en": "Assisted files"},

@@ -94,13 +94,13 @@ def test_errors_at_the_question_number_and_nothing_created(app: Any,  # noqa: F8
     r = post(desk, fields(type_probleme=""))
     assert r.status_code == 422
     text = html.unescape(r.text)
-    assert "Question 2 : " in text and 'href="#type_probleme' in text
+    assert "Question 2\u00a0: " in text and 'href="#type_probleme' in text
     assert 'value="1 rue des Minimes"' in text  # what was typed is shown again
     r = post(desk, fields(**{"adresse-postcode": "3700"}))
-    assert r.status_code == 422 and "Question 5 : " in html.unescape(r.text)
+    assert r.status_code == 422 and "Question 5\u00a0: " in html.unescape(r.text)
     # A question the routing asks, left empty: required at its number.
     r = post(desk, fields(etre_informe="yes", email=""))
-    assert r.status_code == 422 and "Question 9 : " in html.unescape(r.text)
+    assert r.status_code == 422 and "Question 9\u00a0: " in html.unescape(r.text)
     # Answers that end the journey elsewhere make no dossier.
     r = post(desk, fields(danger="yes"))
     assert r.status_code == 422 and "ne font pas de dossier" in html.unescape(r.text)
