@@ -65,18 +65,37 @@ def journeys(request: Request) -> Response:
     if isinstance(session, Response):
         return session
     lang = session.lang
-    entries = sorted(parcours(request).catalog.entries.values(),
-                     key=lambda e: e.journey.text(e.journey.model.title, lang))
+    entries = sorted(
+        parcours(request).catalog.entries.values(),
+        key=lambda e: e.journey.text(e.journey.model.title, lang),
+    )
     sent = request.query_params.get("sent", "")[:20]
-    return page(request, "agents/keying_list.html", {
-        "title": t("key_title", lang), "sent": sent if sent.isalnum() else "",
-        "journeys": [(url(request, "agents_keying", journey=e.id),
-                      e.journey.text(e.journey.model.title, lang)) for e in entries],
-    }, session)
+    return page(
+        request,
+        "agents/keying_list.html",
+        {
+            "title": t("key_title", lang),
+            "sent": sent if sent.isalnum() else "",
+            "journeys": [
+                (
+                    url(request, "agents_keying", journey=e.id),
+                    e.journey.text(e.journey.model.title, lang),
+                )
+                for e in entries
+            ],
+        },
+        session,
+    )
 
 
-def _controls(journey: CompiledJourney, paper: PaperForm, raw: dict[str, Any],
-              errors: PageErrors, lang: str, request: Request) -> list[dict[str, Any]]:
+def _controls(
+    journey: CompiledJourney,
+    paper: PaperForm,
+    raw: dict[str, Any],
+    errors: PageErrors,
+    lang: str,
+    request: Request,
+) -> list[dict[str, Any]]:
     """The paper's parts, each with its questions' controls under their numbers."""
     builder = Builder(journey, lang, parcours(request).today())
 
@@ -98,8 +117,9 @@ def _controls(journey: CompiledJourney, paper: PaperForm, raw: dict[str, Any],
                 continue  # an information block: read on the paper, nothing to key
             q = pq.info
             if q.type != "repeat":
-                controls.append({"only_if": pq.only_if,
-                                 "control": one(q, q.id, pq.number, raw.get(q.id))})
+                controls.append(
+                    {"only_if": pq.only_if, "control": one(q, q.id, pq.number, raw.get(q.id))}
+                )
                 continue
             c = builder.control(q, q.id, None, errors.by_field, True)
             c.label = f"{pq.number}. {c.label}"
@@ -109,18 +129,44 @@ def _controls(journey: CompiledJourney, paper: PaperForm, raw: dict[str, Any],
             c.value, c.item_label = blocks, c.label
             for index in range(blocks):
                 item = typed[index] if index < len(typed) else {}
-                c.items.append(Item(index, t("item", lang, label=c.label, n=index + 1), [
-                    one(iq.info, f"{q.id}-{index}-{iq.info.id}", iq.number,
-                        item.get(iq.info.id)) for iq in pq.items], removable=False))
+                c.items.append(
+                    Item(
+                        index,
+                        t("item", lang, label=c.label, n=index + 1),
+                        [
+                            one(
+                                iq.info,
+                                f"{q.id}-{index}-{iq.info.id}",
+                                iq.number,
+                                item.get(iq.info.id),
+                            )
+                            for iq in pq.items
+                        ],
+                        removable=False,
+                    )
+                )
             controls.append({"only_if": pq.only_if, "control": c})
-        parts.append({"number": part.number, "title": part.title, "controls": controls,
-                      "jumps": [j.text for j in part.jumps]})
+        parts.append(
+            {
+                "number": part.number,
+                "title": part.title,
+                "controls": controls,
+                "jumps": [j.text for j in part.jumps],
+            }
+        )
     return parts
 
 
-def _screen(request: Request, session: AgentSession, entry: Entry, raw: dict[str, Any],
-            errors: list[Any], status: int = 200, scan_error: str | None = None,
-            kept: tuple[str, str] | None = None) -> Response:
+def _screen(
+    request: Request,
+    session: AgentSession,
+    entry: Entry,
+    raw: dict[str, Any],
+    errors: list[Any],
+    status: int = 200,
+    scan_error: str | None = None,
+    kept: tuple[str, str] | None = None,
+) -> Response:
     """The screen; ``kept``: the signed field and the name of a scan already stored."""
     journey = entry.journey
     lang = session.lang
@@ -128,14 +174,25 @@ def _screen(request: Request, session: AgentSession, entry: Entry, raw: dict[str
     page_errors = PageErrors.of(errors, lang, journey)
     number_of = numbers(paper)
     summary = [("scan", scan_error)] if scan_error else []
-    summary += [(name, t("key_error", lang, n=number_of.get(qid, "?"), message=message))
-                for name, qid, message in page_errors.order]
-    return page(request, "agents/keying.html", {
-        "title": t("key_journey_title", lang, journey=journey.text(journey.model.title, lang)),
-        "entry": entry, "parts": _controls(journey, paper, raw, page_errors, lang, request),
-        "summary": summary, "scan_error": scan_error, "kept": kept,
-        "back_url": url(request, "agents_keying_list"),
-    }, session, status=status)
+    summary += [
+        (name, t("key_error", lang, n=number_of.get(qid, "?"), message=message))
+        for name, qid, message in page_errors.order
+    ]
+    return page(
+        request,
+        "agents/keying.html",
+        {
+            "title": t("key_journey_title", lang, journey=journey.text(journey.model.title, lang)),
+            "entry": entry,
+            "parts": _controls(journey, paper, raw, page_errors, lang, request),
+            "summary": summary,
+            "scan_error": scan_error,
+            "kept": kept,
+            "back_url": url(request, "agents_keying_list"),
+        },
+        session,
+        status=status,
+    )
 
 
 def keying_page(request: Request) -> Response:
@@ -168,8 +225,9 @@ def _kept(request: Request, session: AgentSession, form: FormData) -> tuple[str,
     return (draft_id, scan_id) if stored is not None and stored.draft_id == draft_id else None
 
 
-def _scan(request: Request, session: AgentSession, entry: Entry,
-          form: FormData) -> tuple[str, str] | str:
+def _scan(
+    request: Request, session: AgentSession, entry: Entry, form: FormData
+) -> tuple[str, str] | str:
     """The draft and the stored scan of this post (a new upload, else the kept one), or
     the message that says what is wrong with it."""
     app = parcours(request)
@@ -197,32 +255,59 @@ def keying_post(request: Request) -> Response:
     scan = _scan(request, session, entry, form)
     scan_error = scan if isinstance(scan, str) else None
     stored = app.store.get_file(scan[1]) if not isinstance(scan, str) else None
-    answer = {"file": stored.id, "name": stored.name, "size": stored.size,
-              "content_type": stored.content_type, "sha256": stored.sha256} if stored else {
-        "file": "", "name": "scan"}
+    answer = (
+        {
+            "file": stored.id,
+            "name": stored.name,
+            "size": stored.size,
+            "content_type": stored.content_type,
+            "sha256": stored.sha256,
+        }
+        if stored
+        else {"file": "", "name": "scan"}
+    )
     keyed = key(journey, form, app.today(), answer)
     outcome = keyed.outcome
     if outcome is not None and journey.outcomes[outcome].kind != "submit":
         keyed.errors = []
-        scan_error = t("key_not_submitted", lang,
-                       outcome=journey.text(journey.outcomes[outcome].title, lang))
+        scan_error = t(
+            "key_not_submitted", lang, outcome=journey.text(journey.outcomes[outcome].title, lang)
+        )
     if keyed.errors or scan_error or outcome is None or isinstance(scan, str):
         kept = None
         if stored is not None:
             kept = (app.signer.sign(f"{session.agent.id}:{scan[0]}:{scan[1]}"), stored.name)
-        return _screen(request, session, entry, keyed.raw, keyed.errors, status=422,
-                       scan_error=scan_error, kept=kept)
+        return _screen(
+            request,
+            session,
+            entry,
+            keyed.raw,
+            keyed.errors,
+            status=422,
+            scan_error=scan_error,
+            kept=kept,
+        )
     draft = app.store.get_draft(scan[0])
     if draft is None or draft.submitted:  # sent by a post just before: its dossier
         found = app.store.submission_for_draft(scan[0])
         return _done(request, session, found.reference if found else None)
     kept_answers = keyed.run.kept_answers()
     paper_lang = journey.languages[0] if journey.languages else "fr"
-    then = opener(app.store, app.catalog.services, journey, kept_answers, paper_lang,
-                  app.today(), keyed=(session.agent.id, scan[1]))
+    then = opener(
+        app.store,
+        app.catalog.services,
+        journey,
+        kept_answers,
+        paper_lang,
+        app.today(),
+        keyed=(session.agent.id, scan[1]),
+    )
     reference, created = app.store.submit(
-        draft, encode({"outcome": outcome, "answers": kept_answers, "provenance": {}}),
-        paper_lang, then=then)
+        draft,
+        encode({"outcome": outcome, "answers": kept_answers, "provenance": {}}),
+        paper_lang,
+        then=then,
+    )
     if created:
         SUBMISSIONS.labels(entry.id).inc()
     return _done(request, session, reference)
@@ -234,5 +319,7 @@ def _done(request: Request, session: AgentSession, reference: str | None) -> Res
     dossier = Dossiers(parcours(request).store).get(reference) if reference else None
     if dossier is not None and session.agent.may_see(dossier.service):
         return redirect(request, url(request, "agents_dossier", reference=dossier.reference))
-    return redirect(request, url(request, "agents_keying_list",
-                                 query={"sent": reference} if reference else None))
+    return redirect(
+        request,
+        url(request, "agents_keying_list", query={"sent": reference} if reference else None),
+    )

@@ -54,8 +54,9 @@ def numbers(paper: PaperForm) -> dict[str, str]:
     return found
 
 
-def _page_fields(journey: CompiledJourney, step: str, form: Any,
-                 scan: Mapping[str, Any] | None) -> dict[str, Any]:
+def _page_fields(
+    journey: CompiledJourney, step: str, form: Any, scan: Mapping[str, Any] | None
+) -> dict[str, Any]:
     raw, _uploads = parse_page(journey, step, form)
     for q in journey.step_questions(step):
         if q.type == "file":
@@ -63,8 +64,9 @@ def _page_fields(journey: CompiledJourney, step: str, form: Any,
     return raw
 
 
-def key(journey: CompiledJourney, form: Any, today: datetime.date,
-        scan: Mapping[str, Any] | None = None) -> Keyed:
+def key(
+    journey: CompiledJourney, form: Any, today: datetime.date, scan: Mapping[str, Any] | None = None
+) -> Keyed:
     """Walk the run over the posted fields of every page; ``scan``: the stored file's
     reference answering the file questions ticked as attached (None before it is stored:
     validation only)."""

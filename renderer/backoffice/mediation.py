@@ -60,8 +60,9 @@ class Mandate:
         return self.reference is None and moment < self.expires_at
 
 
-_COLUMNS = ("id, agent_id, structure, journey_id, citizen_name, consent, created_at, "
-            "expires_at, reference")
+_COLUMNS = (
+    "id, agent_id, structure, journey_id, citizen_name, consent, created_at, expires_at, reference"
+)
 
 
 class Mandates:
@@ -85,8 +86,9 @@ class Mandates:
             found.append("med_duration_missing")
         return found
 
-    def record(self, agent: Agent, journey_id: str, citizen_name: str, consent: str,
-               days: int) -> Mandate:
+    def record(
+        self, agent: Agent, journey_id: str, citizen_name: str, consent: str, days: int
+    ) -> Mandate:
         """Record a citizen's mandate to ``agent`` (a mediator), audited; raise
         :class:`MandateRefused` for anything missing or out of range."""
         if not agent.is_mediator or not agent.structure:
@@ -96,16 +98,48 @@ class Mandates:
             raise MandateRefused(problems[0])
         name = " ".join(citizen_name.split())
         expires = (datetime.now(UTC) + timedelta(days=days)).isoformat(timespec="milliseconds")
-        mandate = Mandate(secrets.token_urlsafe(16), agent.id, agent.structure, journey_id,
-                          name, consent, now(), expires, None)
+        mandate = Mandate(
+            secrets.token_urlsafe(16),
+            agent.id,
+            agent.structure,
+            journey_id,
+            name,
+            consent,
+            now(),
+            expires,
+            None,
+        )
         with self.store.transaction(exclusive=True) as conn:
             self.store._execute(
-                conn, f"INSERT INTO mandates ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-                (mandate.id, agent.id, agent.structure, journey_id, name, consent,
-                 mandate.created_at, expires))
-            audit.record(self.store, conn, agent.id, "mandate", None, None, {
-                "mandate": mandate.id, "journey": journey_id, "structure": agent.structure,
-                "consent": consent, "days": days, "expires_at": expires})
+                conn,
+                f"INSERT INTO mandates ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                (
+                    mandate.id,
+                    agent.id,
+                    agent.structure,
+                    journey_id,
+                    name,
+                    consent,
+                    mandate.created_at,
+                    expires,
+                ),
+            )
+            audit.record(
+                self.store,
+                conn,
+                agent.id,
+                "mandate",
+                None,
+                None,
+                {
+                    "mandate": mandate.id,
+                    "journey": journey_id,
+                    "structure": agent.structure,
+                    "consent": consent,
+                    "days": days,
+                    "expires_at": expires,
+                },
+            )
         return mandate
 
     def get(self, mandate_id: str) -> Mandate | None:
@@ -115,14 +149,21 @@ class Mandates:
 
     def for_dossier(self, reference: str) -> Mandate | None:
         """The mandate a dossier was sent under, or None (not a mediated dossier)."""
-        row = self.store._one(f"SELECT {_COLUMNS} FROM mandates WHERE reference = ?",
-                              (reference,))
+        row = self.store._one(f"SELECT {_COLUMNS} FROM mandates WHERE reference = ?", (reference,))
         return Mandate(*row) if row else None
 
     def bind(self, conn: Any, mandate: Mandate, reference: str) -> None:
         """In the submission's transaction: the mandate is used by the dossier ``reference``
         (it covers no other one), and the audit log says who sent it for whom."""
-        self.store._execute(conn, "UPDATE mandates SET reference = ? WHERE id = ?",
-                            (reference, mandate.id))
-        audit.record(self.store, conn, mandate.agent_id, "assisted_submission", reference,
-                     None, {"mandate": mandate.id, "structure": mandate.structure})
+        self.store._execute(
+            conn, "UPDATE mandates SET reference = ? WHERE id = ?", (reference, mandate.id)
+        )
+        audit.record(
+            self.store,
+            conn,
+            mandate.agent_id,
+            "assisted_submission",
+            reference,
+            None,
+            {"mandate": mandate.id, "structure": mandate.structure},
+        )

@@ -78,30 +78,64 @@ def home(request: Request) -> Response:
         return session
     app = parcours(request)
     lang = session.lang
-    rows = [{
-        "reference": d.reference, "journey": _title(app, d.journey_id, lang),
-        "status": t(f"status_{d.status}", lang), "sent_on": _when(d.created_at, lang),
-        "url": url(request, "mediators_handover", reference=d.reference),
-    } for d in Dossiers(app.store).helped_by(session.agent.id)]
-    return page(request, "mediators/home.html", {
-        "title": t("med_home", lang), "rows": rows, "structure": session.agent.structure,
-    }, session)
+    rows = [
+        {
+            "reference": d.reference,
+            "journey": _title(app, d.journey_id, lang),
+            "status": t(f"status_{d.status}", lang),
+            "sent_on": _when(d.created_at, lang),
+            "url": url(request, "mediators_handover", reference=d.reference),
+        }
+        for d in Dossiers(app.store).helped_by(session.agent.id)
+    ]
+    return page(
+        request,
+        "mediators/home.html",
+        {
+            "title": t("med_home", lang),
+            "rows": rows,
+            "structure": session.agent.structure,
+        },
+        session,
+    )
 
 
-def _mandate_page(request: Request, session: AgentSession, values: dict[str, str],
-                  errors: dict[str, str], status: int = 200) -> Response:
+def _mandate_page(
+    request: Request,
+    session: AgentSession,
+    values: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
+) -> Response:
     app = parcours(request)
     lang = session.lang
-    return page(request, "mediators/mandate.html", {
-        "title": t("med_mandate_title", lang), "values": values, "errors": errors,
-        "mandate_text": t("med_mandate_text", lang, mediator=session.agent.email,
-                          structure=session.agent.structure or ""),
-        "journeys": sorted(((e.id, e.journey.text(e.journey.model.title, lang))
-                            for e in app.catalog.entries.values()), key=lambda j: j[1]),
-        "durations": [(str(d), t(f"med_duration_{d}", lang)) for d in DURATIONS],
-        "consents": [(c, t(f"med_consent_{c}", lang)) for c in CONSENTS],
-        "back_url": url(request, "mediators_home"),
-    }, session, status=status)
+    return page(
+        request,
+        "mediators/mandate.html",
+        {
+            "title": t("med_mandate_title", lang),
+            "values": values,
+            "errors": errors,
+            "mandate_text": t(
+                "med_mandate_text",
+                lang,
+                mediator=session.agent.email,
+                structure=session.agent.structure or "",
+            ),
+            "journeys": sorted(
+                (
+                    (e.id, e.journey.text(e.journey.model.title, lang))
+                    for e in app.catalog.entries.values()
+                ),
+                key=lambda j: j[1],
+            ),
+            "durations": [(str(d), t(f"med_duration_{d}", lang)) for d in DURATIONS],
+            "consents": [(c, t(f"med_consent_{c}", lang)) for c in CONSENTS],
+            "back_url": url(request, "mediators_home"),
+        },
+        session,
+        status=status,
+    )
 
 
 def mandate_page(request: Request) -> Response:
@@ -120,8 +154,10 @@ def mandate_post(request: Request) -> Response:
         return posted
     session, form = posted
     app = parcours(request)
-    values = {k: str(form.get(k) or "")[:1000] for k in
-              ("journey", "citizen_name", "duration", "consent", "attest")}
+    values = {
+        k: str(form.get(k) or "")[:1000]
+        for k in ("journey", "citizen_name", "duration", "consent", "attest")
+    }
     entry = app.catalog.get(values["journey"])
     days = int(values["duration"]) if values["duration"].isdigit() else 0
     keys = Mandates.problems(values["citizen_name"], values["consent"], days)
@@ -133,21 +169,35 @@ def mandate_post(request: Request) -> Response:
         errors = {_FIELD[k]: t(k, session.lang) for k in keys}
         return _mandate_page(request, session, values, errors, status=400)
     # The fields were checked: a mediator (checked first) records it.
-    mandate = Mandates(app.store).record(session.agent, entry.id, values["citizen_name"],
-                                         values["consent"], days)
+    mandate = Mandates(app.store).record(
+        session.agent, entry.id, values["citizen_name"], values["consent"], days
+    )
     citizen_session = app.store.create_session(session.lang)
-    citizen_session.data.update({"channel": ASSISTED, "mediation": {
-        "mandate": mandate.id, "journey": entry.id, "mediator": session.agent.email,
-        "structure": mandate.structure, "citizen": mandate.citizen_name,
-        "until": mandate.expires_at,
-    }})
+    citizen_session.data.update(
+        {
+            "channel": ASSISTED,
+            "mediation": {
+                "mandate": mandate.id,
+                "journey": entry.id,
+                "mediator": session.agent.email,
+                "structure": mandate.structure,
+                "citizen": mandate.citizen_name,
+                "until": mandate.expires_at,
+            },
+        }
+    )
     return open_draft(request, entry, Citizen(citizen_session, True, session.lang))
 
 
 #: The form field each refusal is shown at.
-_FIELD = {"med_journey_missing": "journey", "med_name_missing": "citizen_name",
-          "med_name_long": "citizen_name", "med_consent_missing": "consent",
-          "med_duration_missing": "duration", "med_attest_missing": "attest"}
+_FIELD = {
+    "med_journey_missing": "journey",
+    "med_name_missing": "citizen_name",
+    "med_name_long": "citizen_name",
+    "med_consent_missing": "consent",
+    "med_duration_missing": "duration",
+    "med_attest_missing": "attest",
+}
 
 
 def _helped(request: Request, session: AgentSession) -> Dossier:
@@ -171,10 +221,14 @@ def handover(request: Request) -> Response:
     path = url(request, "follow", token=token)
     base = app.public_url or str(request.base_url).rstrip("/")
     context: dict[str, Any] = {
-        "lang": lang, "title": t("med_handover_title", lang, reference=d.reference),
-        "d": d, "journey_title": _title(app, d.journey_id, lang),
-        "structure": d.mediator_structure or "", "sent_on": _when(d.created_at, lang),
-        "follow_url": base + path, "code": token,
+        "lang": lang,
+        "title": t("med_handover_title", lang, reference=d.reference),
+        "d": d,
+        "journey_title": _title(app, d.journey_id, lang),
+        "structure": d.mediator_structure or "",
+        "sent_on": _when(d.created_at, lang),
+        "follow_url": base + path,
+        "code": token,
         "back_url": url(request, "mediators_home"),
     }
     return page(request, "mediators/handover.html", context, session)

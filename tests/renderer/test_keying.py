@@ -35,20 +35,33 @@ def desk(app: Any) -> TestClient:  # noqa: F811
 
 def fields(**changes: str) -> dict[str, str]:
     """A graffiti reported on paper, with answers written where the routing skips."""
-    data = {"danger": "no", "type_probleme": "tag", "description": "Un tag sur le mur",
-            "numero_lampadaire": "L-42",  # part 3, skipped for a tag
-            "adresse-street": "1 rue des Minimes", "adresse-postcode": "37000",
-            "adresse-commune": "Tours", "repere": "", "photo": "joint",
-            "etre_informe": "no", "email": "ecrit@quand.meme"}  # 9: only if Oui at 8
+    data = {
+        "danger": "no",
+        "type_probleme": "tag",
+        "description": "Un tag sur le mur",
+        "numero_lampadaire": "L-42",  # part 3, skipped for a tag
+        "adresse-street": "1 rue des Minimes",
+        "adresse-postcode": "37000",
+        "adresse-commune": "Tours",
+        "repere": "",
+        "photo": "joint",
+        "etre_informe": "no",
+        "email": "ecrit@quand.meme",
+    }  # 9: only if Oui at 8
     data.update(changes)
     return data
 
 
-def post(client: TestClient, data: dict[str, str], scan: bytes | None = PNG,
-         token: str | None = None) -> Any:
+def post(
+    client: TestClient, data: dict[str, str], scan: bytes | None = PNG, token: str | None = None
+) -> Any:
     files = {"scan": ("formulaire.png", scan, "image/png")} if scan is not None else None
-    return client.post(SCREEN, data={"csrf_token": token or csrf(client, SCREEN), **data},
-                       files=files, follow_redirects=False)
+    return client.post(
+        SCREEN,
+        data={"csrf_token": token or csrf(client, SCREEN), **data},
+        files=files,
+        follow_redirects=False,
+    )
 
 
 def test_a_paper_form_becomes_a_dossier(app: Any, desk: TestClient) -> None:  # noqa: F811
@@ -59,7 +72,7 @@ def test_a_paper_form_becomes_a_dossier(app: Any, desk: TestClient) -> None:  # 
 
     numbered = numbers(lay_out(entry.journey))
     assert numbered["danger"] == "1" and numbered["email"] == "9"
-    labels = re.findall(r'>(\d+)\. ', html.unescape(screen))
+    labels = re.findall(r">(\d+)\. ", html.unescape(screen))
     assert labels == [str(n) for n in range(1, 10)]
     r = post(desk, fields())
     assert r.status_code == 303, r.text
@@ -88,8 +101,10 @@ def test_a_paper_form_becomes_a_dossier(app: Any, desk: TestClient) -> None:  # 
     assert re.search(r'data-channel-count="papier">1 \(100 %\)', listing)
 
 
-def test_errors_at_the_question_number_and_nothing_created(app: Any,  # noqa: F811
-                                                           desk: TestClient) -> None:
+def test_errors_at_the_question_number_and_nothing_created(
+    app: Any,  # noqa: F811
+    desk: TestClient,
+) -> None:
     store = store_of(app)
     r = post(desk, fields(type_probleme=""))
     assert r.status_code == 422
@@ -134,8 +149,10 @@ def test_keying_rights_and_csrf(app: Any, desk: TestClient) -> None:  # noqa: F8
     assert desk.get(f"/-/agents/dossiers/{reference}").status_code == 200
 
 
-def test_the_scan_is_kept_while_the_form_is_corrected(app: Any,  # noqa: F811
-                                                      desk: TestClient) -> None:
+def test_the_scan_is_kept_while_the_form_is_corrected(
+    app: Any,  # noqa: F811
+    desk: TestClient,
+) -> None:
     r = post(desk, fields(type_probleme=""))
     assert r.status_code == 422 and "data-kept-scan" in r.text
     found = re.search(r'name="kept_scan" value="([^"]+)"', r.text)
@@ -143,8 +160,11 @@ def test_the_scan_is_kept_while_the_form_is_corrected(app: Any,  # noqa: F811
     kept = html.unescape(found.group(1))
     # Another agent cannot use this agent's kept scan: theirs must be attached.
     voirie = agent_client(app, "voirie@tours.example")
-    other = voirie.post(SCREEN, data={"csrf_token": csrf(voirie, SCREEN), "kept_scan": kept,
-                                      **fields()}, follow_redirects=False)
+    other = voirie.post(
+        SCREEN,
+        data={"csrf_token": csrf(voirie, SCREEN), "kept_scan": kept, **fields()},
+        follow_redirects=False,
+    )
     assert other.status_code == 422 and "Joignez le scan" in other.text
     forged = post(desk, {**fields(), "kept_scan": kept[:-2] + "xx"}, scan=None)
     assert forged.status_code == 422 and "Joignez le scan" in forged.text

@@ -18,9 +18,20 @@ from .test_mediation_browser import database, log_in, server  # noqa: F401
 pytestmark = pytest.mark.browser
 
 #: The screen's fields in tab order: the scan, then the paper's questions 1 to 9.
-ORDER = ["scan", "danger", "type_probleme", "description", "numero_lampadaire",
-         "adresse-street", "adresse-postcode", "adresse-commune", "repere", "photo",
-         "etre_informe", "email"]
+ORDER = [
+    "scan",
+    "danger",
+    "type_probleme",
+    "description",
+    "numero_lampadaire",
+    "adresse-street",
+    "adresse-postcode",
+    "adresse-commune",
+    "repere",
+    "photo",
+    "etre_informe",
+    "email",
+]
 
 
 def focused(page: Any) -> str:
@@ -44,10 +55,16 @@ def test_desk_agent_keys_a_paper_form(server: str, tmp_path: Path) -> None:  # n
         agent.set_input_files("#scan", str(scan))
         agent.focus("#scan")
         tag = agent.eval_on_selector(
-            "#type_probleme", "s => [...s.options].findIndex(o => o.value === 'tag')")
-        typed = {"description": "Un tag sur le mur", "numero_lampadaire": "L-42",
-                 "adresse-street": "1 rue des Minimes", "adresse-postcode": "3700",
-                 "adresse-commune": "Tours", "email": "ecrit@quand.meme"}
+            "#type_probleme", "s => [...s.options].findIndex(o => o.value === 'tag')"
+        )
+        typed = {
+            "description": "Un tag sur le mur",
+            "numero_lampadaire": "L-42",
+            "adresse-street": "1 rue des Minimes",
+            "adresse-postcode": "3700",
+            "adresse-commune": "Tours",
+            "email": "ecrit@quand.meme",
+        }
         seen = [focused(agent)]
         for name in ORDER[1:]:
             agent.keyboard.press("Tab")

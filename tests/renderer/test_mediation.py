@@ -40,14 +40,25 @@ def people(app: Any) -> dict[str, str]:  # noqa: F811
     accounts.add("mediateur@emmaus.example", PASSWORD, MEDIATEUR, [], SUD)
     accounts.add("proprete@tours.example", PASSWORD, "instructeur", ["proprete"])
     accounts.add("admin@tours.example", PASSWORD, ADMINISTRATEUR, [])
-    return {"nord": "mediatrice@fs-nord.example", "sud": "mediateur@emmaus.example",
-            "agent": "proprete@tours.example", "admin": "admin@tours.example"}
+    return {
+        "nord": "mediatrice@fs-nord.example",
+        "sud": "mediateur@emmaus.example",
+        "agent": "proprete@tours.example",
+        "admin": "admin@tours.example",
+    }
 
 
 def mandate(client: TestClient, **fields: str) -> Any:
     token = csrf(client, "/-/agents/mediation/mandat")
-    data = {"csrf_token": token, "journey": "signalement-voirie", "citizen_name": "Zoé Martin",
-            "duration": "1", "consent": "ecran", "attest": "yes", **fields}
+    data = {
+        "csrf_token": token,
+        "journey": "signalement-voirie",
+        "citizen_name": "Zoé Martin",
+        "duration": "1",
+        "consent": "ecran",
+        "attest": "yes",
+        **fields,
+    }
     return client.post("/-/agents/mediation/mandat", data=data, follow_redirects=False)
 
 
@@ -57,19 +68,31 @@ def assisted(client: TestClient) -> str:
     assert r.status_code == 303
     assert r.headers["location"] == "/signalement-voirie/q/urgence"
     first = client.get(r.headers["location"])
-    assert "Démarche saisie par mediatrice@fs-nord.example (France Services Tours Nord) " \
-           "avec Zoé Martin" in first.text
+    assert (
+        "Démarche saisie par mediatrice@fs-nord.example (France Services Tours Nord) "
+        "avec Zoé Martin" in first.text
+    )
     token = parse(first.text).csrf
 
     def post(step: str, data: dict[str, Any]) -> None:
-        r = client.post(f"/signalement-voirie/q/{step}",
-                        data={"csrf_token": token, "_js": "1", **data}, follow_redirects=False)
+        r = client.post(
+            f"/signalement-voirie/q/{step}",
+            data={"csrf_token": token, "_js": "1", **data},
+            follow_redirects=False,
+        )
         assert r.status_code == 303, r.text
 
     post("urgence", {"danger": "no"})
     post("probleme", {"type_probleme": "tag", "description": ""})
-    post("lieu", {"adresse-street": "1 rue des Minimes", "adresse-postcode": "37000",
-                  "adresse-commune": "Tours", "repere": ""})
+    post(
+        "lieu",
+        {
+            "adresse-street": "1 rue des Minimes",
+            "adresse-postcode": "37000",
+            "adresse-commune": "Tours",
+            "repere": "",
+        },
+    )
     post("suivi", {"etre_informe": "no"})
     check = client.get("/signalement-voirie/check")
     assert "data-mediation" in check.text  # the banner, on every page of the journey
@@ -104,7 +127,7 @@ def test_assisted_journey_end_to_end(app: Any, people: dict[str, str]) -> None: 
     assert sheet.status_code == 200 and NORD in sheet.text
     link = re.search(r'href="([^"]+)" data-follow-url', sheet.text)
     assert link and link.group(1).startswith("http")
-    code = re.search(r'data-code>([0-9a-f]+)<', sheet.text)
+    code = re.search(r"data-code>([0-9a-f]+)<", sheet.text)
     assert code and link.group(1).endswith(code.group(1))
     # The citizen, on another device, follows the dossier from the sheet's link.
     citizen = TestClient(app)
@@ -136,8 +159,9 @@ def test_mediators_see_only_their_dossiers(app: Any, people: dict[str, str]) -> 
     for client in (nord, sud):
         assert client.get(f"/-/agents/dossiers/{reference}").status_code == 404
         assert client.get(f"/-/agents/dossiers/{online.group(1)}").status_code == 404
-        r = client.post(f"/-/agents/dossiers/{reference}/annotations",
-                        data={"csrf_token": "x", "body": "non"})
+        r = client.post(
+            f"/-/agents/dossiers/{reference}/annotations", data={"csrf_token": "x", "body": "non"}
+        )
         assert r.status_code in (403, 404)
     # A mediator's sheet is not an online dossier's either.
     assert nord.get(f"/-/agents/mediation/dossiers/{online.group(1)}").status_code == 404
@@ -158,23 +182,46 @@ def test_mandate_form_csrf_and_errors(app: Any, people: dict[str, str]) -> None:
     nord = agent_client(app, people["nord"])
     store = store_of(app)
     before = len(audit.entries(store))
-    r = nord.post("/-/agents/mediation/mandat", data={
-        "csrf_token": "forged", "journey": "signalement-voirie", "citizen_name": "Zoé",
-        "duration": "1", "consent": "ecran", "attest": "yes"}, follow_redirects=False)
+    r = nord.post(
+        "/-/agents/mediation/mandat",
+        data={
+            "csrf_token": "forged",
+            "journey": "signalement-voirie",
+            "citizen_name": "Zoé",
+            "duration": "1",
+            "consent": "ecran",
+            "attest": "yes",
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 403
     assert "parcours_session" not in r.headers.get("set-cookie", "")
     r = mandate(nord, journey="nope", citizen_name=" ", duration="7", consent="", attest="")
     assert r.status_code == 400
-    for message in ("Choisissez la démarche", "Indiquez le nom", "Choisissez la durée",
-                    "Indiquez comment", "Attestez"):
+    for message in (
+        "Choisissez la démarche",
+        "Indiquez le nom",
+        "Choisissez la durée",
+        "Indiquez comment",
+        "Attestez",
+    ):
         assert message in r.text
     assert len(audit.entries(store)) == before  # nothing recorded
     # An agent's CSRF token does not make another agent's POST valid: only its own session.
     sud = agent_client(app, people["sud"])
     token = csrf(nord, "/-/agents/mediation/mandat")
-    r = sud.post("/-/agents/mediation/mandat", data={
-        "csrf_token": token, "journey": "signalement-voirie", "citizen_name": "Zoé",
-        "duration": "1", "consent": "ecran", "attest": "yes"}, follow_redirects=False)
+    r = sud.post(
+        "/-/agents/mediation/mandat",
+        data={
+            "csrf_token": token,
+            "journey": "signalement-voirie",
+            "citizen_name": "Zoé",
+            "duration": "1",
+            "consent": "ecran",
+            "attest": "yes",
+        },
+        follow_redirects=False,
+    )
     assert r.status_code == 403
 
 
@@ -185,11 +232,20 @@ def test_used_or_expired_mandate_sends_nothing(app: Any, people: dict[str, str])
     # Starting again in the same session: the mandate was used for one dossier.
     token = csrf(nord, "/signalement-voirie/")
     assert nord.post("/signalement-voirie/start", data={"csrf_token": token}).status_code == 200
-    for step, data in (("urgence", {"danger": "no"}),
-                       ("probleme", {"type_probleme": "tag", "description": ""}),
-                       ("lieu", {"adresse-street": "2 rue", "adresse-postcode": "37000",
-                                 "adresse-commune": "Tours", "repere": ""}),
-                       ("suivi", {"etre_informe": "no"})):
+    for step, data in (
+        ("urgence", {"danger": "no"}),
+        ("probleme", {"type_probleme": "tag", "description": ""}),
+        (
+            "lieu",
+            {
+                "adresse-street": "2 rue",
+                "adresse-postcode": "37000",
+                "adresse-commune": "Tours",
+                "repere": "",
+            },
+        ),
+        ("suivi", {"etre_informe": "no"}),
+    ):
         nord.post(f"/signalement-voirie/q/{step}", data={"csrf_token": token, "_js": "1", **data})
     r = nord.post("/signalement-voirie/check", data={"csrf_token": token})
     assert r.status_code == 403 and "ne couvre plus" in r.text
@@ -197,8 +253,10 @@ def test_used_or_expired_mandate_sends_nothing(app: Any, people: dict[str, str])
     # An expired mandate: the same refusal.
     r = mandate(nord)
     mandate_id = store._one("SELECT id FROM mandates WHERE reference IS NULL")[0]
-    store._write("UPDATE mandates SET expires_at = '2000-01-01T00:00:00.000+00:00' WHERE id = ?",
-                 (mandate_id,))
+    store._write(
+        "UPDATE mandates SET expires_at = '2000-01-01T00:00:00.000+00:00' WHERE id = ?",
+        (mandate_id,),
+    )
     got = Mandates(store).get(mandate_id)
     assert got is not None and not got.active()
 
@@ -223,8 +281,11 @@ def test_accounts_and_mandate_rules(app: Any) -> None:  # noqa: F811
     assert refused.value.key == "med_not_mediator"
     with pytest.raises(MandateRefused, match="med_name_long"):
         mandates.record(m, "signalement-voirie", "Z" * 201, "ecran", 1)
-    assert Mandates.problems("", "x", 2) == ["med_name_missing", "med_consent_missing",
-                                              "med_duration_missing"]
+    assert Mandates.problems("", "x", 2) == [
+        "med_name_missing",
+        "med_consent_missing",
+        "med_duration_missing",
+    ]
     kept = mandates.record(m, "signalement-voirie", " Zoé   Martin ", "papier", 365)
     assert kept.citizen_name == "Zoé Martin" and kept.active()
     assert mandates.get(kept.id) == kept and mandates.for_dossier("NONE") is None
@@ -233,8 +294,9 @@ def test_accounts_and_mandate_rules(app: Any) -> None:  # noqa: F811
 
 def test_cli_adds_a_mediator(db_url: str) -> None:
     out, err = io.StringIO(), io.StringIO()
-    args = _agent_args("add", "med@fs.example", "--role", "mediateur", "--structure", NORD,
-                       "--db", db_url)
+    args = _agent_args(
+        "add", "med@fs.example", "--role", "mediateur", "--structure", NORD, "--db", db_url
+    )
     assert run_agent(args, io.StringIO(PASSWORD + "\n"), out, err) == 0, err.getvalue()
     assert NORD in out.getvalue()
     missing = _agent_args("add", "other@fs.example", "--role", "mediateur", "--db", db_url)

@@ -42,8 +42,12 @@ def server(database: str, tmp_path: Path) -> Iterator[str]:
 
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    app = create_app([JOURNEYS / "signalement-voirie.yaml"], db_url=database, base_url=base,
-                     mail_dir=tmp_path / "mail")
+    app = create_app(
+        [JOURNEYS / "signalement-voirie.yaml"],
+        db_url=database,
+        base_url=base,
+        mail_dir=tmp_path / "mail",
+    )
     accounts = Accounts(app.state.parcours.store)
     accounts.add("mediatrice@fs-nord.example", PASSWORD, MEDIATEUR, [], NORD)
     accounts.add("mediateur@emmaus.example", PASSWORD, MEDIATEUR, [], "Emmaüs Connect")
