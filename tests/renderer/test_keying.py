@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from renderer.app import create_app
 from renderer.backoffice import audit
 from renderer.backoffice.accounts import MEDIATEUR, Accounts
 from renderer.backoffice.dossiers import PAPIER, Dossiers
@@ -19,6 +20,7 @@ from renderer.backoffice.keying import numbers
 from renderer.catalog import Entry
 
 from .citizen import PNG
+from .conftest import JOURNEYS, served_journeys
 from .test_agents import PASSWORD, agent_client, app, csrf, store_of  # noqa: F401
 
 SCREEN = "/-/agents/saisie/signalement-voirie"
@@ -178,3 +180,31 @@ def test_the_scan_is_kept_while_the_form_is_corrected(
     again = post(desk, {**fields(), "kept_scan": kept}, scan=None)
     assert again.status_code == 303 and again.headers["location"] == r.headers["location"]
     assert store._one("SELECT COUNT(*) FROM dossiers")[0] == 1
+
+
+@pytest.mark.parametrize("journey", served_journeys())
+def test_every_example_journey_has_a_keying_screen(journey: str, sqlite_url: str) -> None:
+    """The screen of each example journey (repeats as blank blocks, numbered 9.1, 9.2 …)
+    shows the paper's numbers in order; a blank form is refused at question 1 or later,
+    never with a traceback."""
+    from designer.paper.layout import lay_out
+
+    served = create_app(JOURNEYS, db_url=sqlite_url)
+    Accounts(store_of(served)).add("admin@tours.example", PASSWORD, "administrateur", [])
+    client = agent_client(served, "admin@tours.example")
+    screen = client.get(f"/-/agents/saisie/{journey}")
+    assert screen.status_code == 200
+    entry = served.state.parcours.catalog.get(journey)
+    expected = list(numbers(lay_out(entry.journey)).values())
+    shown = re.findall(r">(\d+(?:\.\d+)?)\. ", html.unescape(screen.text))
+    # A repeat's item questions appear once per blank block.
+    assert list(dict.fromkeys(shown)) == expected
+    r = client.post(
+        f"/-/agents/saisie/{journey}",
+        data={"csrf_token": csrf(client, f"/-/agents/saisie/{journey}")},
+        files={"scan": ("f.png", PNG, "image/png")},
+        follow_redirects=False,
+    )
+    assert r.status_code in (303, 422)
+    if r.status_code == 422:
+        assert "data-error-summary" in r.text
