@@ -206,6 +206,8 @@ def create_app(
               name="mediators_mandate_post"),
         Route("/-/agents/mediation/dossiers/{reference}", mediators.handover, methods=["GET"],
               name="mediators_handover"),
+        Route("/-/agents/mediation/fin", mediators.finish, methods=["POST"],
+              name="mediators_finish"),
         # The citizen's follow-up of a sent dossier, by its secret token.
         Route("/-/suivi/{token}", follow_page, methods=["GET"], name="follow"),
         Route("/-/suivi/{token}", follow_post, methods=["POST"], name="follow_post"),

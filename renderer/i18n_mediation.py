@@ -130,6 +130,11 @@ MEDIATION_MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Imprimez cette fiche (Ctrl + P) et remettez-la à la personne.",
         "en": "Print this sheet (Ctrl + P) and give it to the person.",
     },
+    "med_finish": {"fr": "Terminer l'accompagnement", "en": "End the assisted session"},
+    "med_finish_hint": {
+        "fr": "Une fois la fiche remise : la personne suivante ne pourra pas revenir sur les pages de cette démarche.",
+        "en": "Once the sheet is handed over: the next person cannot come back to this procedure's pages.",
+    },
     "med_confirmation_handover": {
         "fr": "Imprimer la fiche de remise pour la personne",
         "en": "Print the handover sheet for the person",

@@ -31,8 +31,8 @@ from renderer.backoffice.dossiers import Dossier, Dossiers
 from renderer.backoffice.mediation import CONSENTS, DURATIONS, Mandates
 from renderer.citizens.drafts import open_draft
 from renderer.i18n import t
-from renderer.security import CSRF_FIELD, csrf_ok
-from renderer.web import Citizen, Parcours, parcours, read_form, url
+from renderer.security import COOKIE, CSRF_FIELD, csrf_ok
+from renderer.web import Citizen, Parcours, parcours, read_form, redirect, url
 
 #: What the assisted session tells the usage counts (renderer/citizens/measure.py).
 ASSISTED = "assisted"
@@ -232,3 +232,15 @@ def handover(request: Request) -> Response:
         "back_url": url(request, "mediators_home"),
     }
     return page(request, "mediators/handover.html", context, session)
+
+
+def finish(request: Request) -> Response:
+    """End the assisted session in this browser (the desk's computer): the citizen's cookie
+    is removed, so that the next person at the desk reaches none of the previous one's
+    pages (their dossier stays followed by its link)."""
+    posted = _posted(request)
+    if isinstance(posted, Response):
+        return posted
+    response = redirect(request, url(request, "mediators_home"))
+    response.delete_cookie(COOKIE, path="/")
+    return response

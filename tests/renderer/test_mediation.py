@@ -305,3 +305,21 @@ def test_cli_adds_a_mediator(db_url: str) -> None:
     listing = io.StringIO()
     assert run_agent(_agent_args("list", "--db", db_url), io.StringIO(), listing, err) == 0
     assert listing.getvalue() == f"med@fs.example\tmediateur\t{NORD}\n"
+
+
+def test_finishing_leaves_nothing_for_the_next_person(app: Any, people: dict[str, str]) -> None:  # noqa: F811
+    nord = agent_client(app, people["nord"])
+    reference = assisted(nord)
+    assert reference in nord.get("/signalement-voirie/confirmation").text
+    sheet = f"/-/agents/mediation/dossiers/{reference}"
+    forged = nord.post("/-/agents/mediation/fin", data={"csrf_token": "x"})
+    assert forged.status_code == 403
+    r = nord.post(
+        "/-/agents/mediation/fin", data={"csrf_token": csrf(nord, sheet)}, follow_redirects=False
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/-/agents/mediation/"
+    assert 'parcours_session=""' in r.headers["set-cookie"]
+    nord.cookies.delete("parcours_session")  # what the browser does with that header
+    r = nord.get("/signalement-voirie/confirmation", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/signalement-voirie/"
+    assert reference in nord.get("/-/agents/mediation/").text  # the mediator's list stays

@@ -121,6 +121,11 @@ def test_mediator_keys_a_journey_with_a_citizen(server: str) -> None:
         code = mediator.locator("[data-code]").inner_text()
         assert follow_url and follow_url.endswith(code)
         assert mediator.pdf()[:4] == b"%PDF"  # it prints (headless Chromium)
+        # -- the session ends: the next person at the desk reaches nothing of it
+        mediator.click("[data-finish]")
+        assert mediator.url.endswith("/-/agents/mediation/")
+        mediator.goto(f"{base}/signalement-voirie/confirmation")
+        assert mediator.url.endswith("/signalement-voirie/")
         mediator.goto(f"{base}/-/agents/mediation/")
         assert mediator.locator(f"a[data-reference='{reference}']").count() == 1
         axe(mediator, "mediator's home", violations)
