@@ -285,10 +285,10 @@ def _merge_backoffice() -> None:
     for more in (BACKOFFICE_MESSAGES, MEDIATION_MESSAGES):
         overlap = MESSAGES.keys() & more.keys()
         assert not overlap, f"messages defined twice: {sorted(overlap)}"
-    MESSAGES.update(BACKOFFICE_MESSAGES)
-    MESSAGES.update({key: {lang: french_spacing(text) if lang == "fr" else text
-                           for lang, text in entry.items()}
-                     for key, entry in MEDIATION_MESSAGES.items()})
+    for more in (BACKOFFICE_MESSAGES, MEDIATION_MESSAGES):
+        MESSAGES.update({key: {lang: french_spacing(text) if lang == "fr" else text
+                               for lang, text in entry.items()}
+                         for key, entry in more.items()})
 
 
 _merge_backoffice()
