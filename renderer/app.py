@@ -35,7 +35,9 @@ their names:
 - ``/-/reports`` and ``/-/reports/J``, ``portfolio_report`` and ``journey_report`` (and
   ``portfolio_report_json``, ``journey_report_json`` for ``.json``): the auditors' reports;
 - ``/-/agents/…``, ``agents_*``: the agents' back office (login, dossier list, a dossier and
-  its actions, its files);
+  its actions, its files); ``/-/agents/saisie/…``, ``agents_keying*``: keying a paper form;
+- ``/-/agents/mediation/…``, ``mediators_*``: the mediators' pages (their dossiers, the
+  citizen's mandate that starts an assisted journey, a dossier's handover sheet);
 - ``/-/suivi/T``, ``follow`` and ``follow_post``: the citizen's follow-up of a dossier;
 - ``/api/v1/…``, ``api_*``: the services' JSON API (:mod:`renderer.api`, docs/api.md),
   authenticated by service tokens; its errors are problem documents;
@@ -55,6 +57,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from renderer.agents import keying
 from renderer.agents.dossiers import (
     annotate_post,
     dossier_list,
@@ -96,6 +99,7 @@ from renderer.config import Settings
 from renderer.databases import StoreBusy
 from renderer.errors import bad_host_page, busy, not_found, server_error, too_large_page
 from renderer.maintenance import PurgeJob
+from renderer.mediators import pages as mediators
 from renderer.observe import RequestLog, health, metrics, ready
 from renderer.providers.config import CALLBACK_PATH, LOGGED_OUT_PATH, Providers
 from renderer.security import HostCheck, SecurityMiddleware
@@ -212,6 +216,23 @@ def create_app(
               name="api_file"),
         Route("/api/v1/dossiers/{reference}/status", api.status_post, methods=["POST"],
               name="api_status"),
+        # Keying a paper form at the desk (renderer.agents.keying).
+        Route("/-/agents/saisie/", keying.journeys, methods=["GET"], name="agents_keying_list"),
+        Route("/-/agents/saisie/{journey}", keying.keying_page, methods=["GET"],
+              name="agents_keying"),
+        Route("/-/agents/saisie/{journey}", keying.keying_post, methods=["POST"],
+              name="agents_keying_post"),
+        # The mediators' pages (renderer.mediators), under the agents' cookie path: every
+        # page checks the mediator's session and role on the server.
+        Route("/-/agents/mediation/", mediators.home, methods=["GET"], name="mediators_home"),
+        Route("/-/agents/mediation/mandat", mediators.mandate_page, methods=["GET"],
+              name="mediators_mandate"),
+        Route("/-/agents/mediation/mandat", mediators.mandate_post, methods=["POST"],
+              name="mediators_mandate_post"),
+        Route("/-/agents/mediation/dossiers/{reference}", mediators.handover, methods=["GET"],
+              name="mediators_handover"),
+        Route("/-/agents/mediation/fin", mediators.finish, methods=["POST"],
+              name="mediators_finish"),
         # The citizen's follow-up of a sent dossier, by its secret token.
         Route("/-/suivi/{token}", follow_page, methods=["GET"], name="follow"),
         Route("/-/suivi/{token}", follow_post, methods=["POST"], name="follow_post"),

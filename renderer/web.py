@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Router
 
+from designer.answers import date_text
 from designer.compiled import CompiledJourney
 from designer.report.usage import DEFAULT_THRESHOLD
 from designer.values import parse_size
@@ -305,6 +306,7 @@ def render(
     }
     base.update(context)
     base["lang"] = lang
+    base["mediation_banner"] = mediation_banner(who, journey, lang)
     html = app.templates.get_template(template).render(base)
     response = HTMLResponse(html, status_code=status)
     response.headers["content-language"] = lang
@@ -330,6 +332,17 @@ def _falc_switch(
     query[FALC_KEY] = "0" if on else "1"
     target = request.url.replace(scheme="", netloc="", query=urlencode(query))
     return {"falc_url": str(target), "falc_on": on}
+def mediation_banner(who: Citizen | None, journey: CompiledJourney | None,
+                     lang: str) -> str | None:
+    """The banner of a journey's pages keyed by a mediator with a citizen: who keys it, for
+    whom, until when (the session's mandate, set by :mod:`renderer.mediators`); None on the
+    pages of a citizen alone, and on another journey than the mandate's."""
+    mediation = who.session.data.get("mediation") if who is not None else None
+    if journey is None or not isinstance(mediation, dict) or mediation.get("journey") != journey.id:
+        return None
+    until = date_text(datetime.date.fromisoformat(str(mediation["until"])[:10]), lang)
+    return t("med_banner", lang, mediator=mediation["mediator"],
+             structure=mediation["structure"], citizen=mediation["citizen"], until=until)
 
 
 def set_cookie(request: Request, response: Response, who: Citizen) -> None:

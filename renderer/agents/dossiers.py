@@ -74,6 +74,8 @@ async def dossier_list(request: Request) -> Response:
     session = current(request)
     if session is None:
         return login_redirect(request)
+    if session.agent.is_mediator:  # a mediator's own list is elsewhere (renderer.mediators)
+        return redirect(request, url(request, "mediators_home"))
     app = parcours(request)
     lang = session.lang
     q = request.query_params
@@ -124,7 +126,16 @@ async def dossier_list(request: Request) -> Response:
         "statuses": [(s, t(f"status_{s}", lang)) for s in STATUSES],
         "services": [(s, _service_name(app, s, lang)) for s in visible],
         "statistics": statistics, "status_names": [t(f"status_{s}", lang) for s in STATUSES],
+        "channels": _channel_shares(dossiers.channels(session.agent), lang),
     }, session)
+
+
+def _channel_shares(counts: dict[str, int], lang: str) -> list[tuple[str, str, str]]:
+    """Each channel (id, name) with its count and share of the dossiers, for the list."""
+    total = sum(counts.values())
+    return [(c, t(f"channel_{c}", lang), t("bo_channel_share", lang, count=n,
+                                             share=round(100 * n / total) if total else 0))
+            for c, n in counts.items()]
 
 
 def _dossier_page(request: Request, session: AgentSession, d: Dossier,
@@ -162,6 +173,8 @@ def _dossier_page(request: Request, session: AgentSession, d: Dossier,
                      after=_service_name(app, h.after, lang))
         history.append({"at": _when(h.at, lang), "text": text, "note": h.note,
                         "by": agents.get(h.agent_id or "", ""),
+                        "file_label": t("bo_keyed_scan" if h.kind == "created" else
+                                        "bo_decision_document", lang),
                         "file_url": url(request, "agents_file", reference=d.reference,
                                         file=h.file_id) if h.file_id else None})
     messages = [{
@@ -173,8 +186,13 @@ def _dossier_page(request: Request, session: AgentSession, d: Dossier,
     } for m in dossiers.messages(d.reference)]
     annotations = [{"at": _when(a.at, lang), "body": a.body, "by": agents.get(a.agent_id, "")}
                    for a in dossiers.annotations(d.reference)]
+    helped = None
+    if d.mediator_id is not None:
+        helped = t("bo_helped_by", lang, mediator=agents.get(d.mediator_id, d.mediator_id),
+                   structure=d.mediator_structure or "")
     return page(request, "agents/dossier.html", {
         "title": t("bo_dossier_title", lang, reference=d.reference), "d": d,
+        "channel": t(f"channel_{d.channel}", lang), "helped": helped,
         "journey_title": _journey_title(app, d.journey_id, lang),
         "service": _service_name(app, d.service, lang),
         "status": t(f"status_{d.status}", lang), "sent_on": _when(d.created_at, lang),

@@ -1,7 +1,10 @@
 """Agents: accounts with roles, argon2 passwords, throttled logins and their own sessions.
 
-Roles: ``instructeur`` of one or more services (sees and processes their dossiers only) and
-``administrateur`` of the organisation (every dossier, those no routing matched included).
+Roles: ``instructeur`` of one or more services (sees and processes their dossiers only),
+``administrateur`` of the organisation (every dossier, those no routing matched included) and
+``mediateur`` of a structure (a France Services desk, an association: keys journeys with
+citizens under their mandate and sees only the dossiers they helped with, never the agents'
+lists; :mod:`renderer.backoffice.mediation`).
 Passwords are hashed with argon2id (argon2-cffi's defaults, the OWASP recommendation); an
 unknown e-mail costs the same hash as a known one, so timing tells nothing.
 """
@@ -11,6 +14,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -21,7 +25,10 @@ from .throttle import login_address_throttle, login_throttle
 
 INSTRUCTEUR = "instructeur"
 ADMINISTRATEUR = "administrateur"
-ROLES = (INSTRUCTEUR, ADMINISTRATEUR)
+MEDIATEUR = "mediateur"
+ROLES = (INSTRUCTEUR, ADMINISTRATEUR, MEDIATEUR)
+#: Longest name of a mediator's structure.
+MAX_STRUCTURE = 200
 #: Hours an agent's session lasts (a working day); the agent logs in again after.
 SESSION_HOURS = 10
 MIN_PASSWORD = 12
@@ -37,20 +44,29 @@ class AccountError(ValueError):
 
 @dataclass
 class Agent:
-    """An agent: e-mail, role and the services it instructs."""
+    """An agent: e-mail, role, the services it instructs and, for a mediator, its structure."""
 
     id: str
     email: str
     role: str
     services: frozenset[str] = field(default_factory=frozenset)
+    structure: str | None = None
 
     @property
     def is_admin(self) -> bool:
         """Whether the agent administers the organisation (sees every dossier)."""
         return self.role == ADMINISTRATEUR
 
+    @property
+    def is_mediator(self) -> bool:
+        """Whether the agent is a mediator (keys journeys with citizens, instructs nothing)."""
+        return self.role == MEDIATEUR
+
     def may_see(self, service: str | None) -> bool:
-        """Whether the agent may read and process a dossier of ``service`` (None: unrouted)."""
+        """Whether the agent may read and process a dossier of ``service`` (None: unrouted);
+        never a mediator (who sees only the dossiers they helped with, elsewhere)."""
+        if self.is_mediator:
+            return False
         return self.is_admin or (service is not None and service in self.services)
 
 
@@ -83,26 +99,35 @@ class Accounts:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def add(self, email: str, password: str, role: str, services: list[str]) -> Agent:
-        """Create an agent; raise :class:`AccountError` on a bad role, password or e-mail."""
+    def add(self, email: str, password: str, role: str, services: list[str],
+            structure: str | None = None) -> Agent:
+        """Create an agent; raise :class:`AccountError` on a bad role, password, e-mail or
+        structure (a mediator needs one and no service; the other roles have none)."""
         email = normalise_email(email)
+        structure = " ".join((structure or "").split()) or None
         if "@" not in email:
             raise AccountError(f"not an e-mail address: {email!r}")
         if role not in ROLES:
             raise AccountError(f"unknown role {role!r} (roles: {', '.join(ROLES)})")
         if role == INSTRUCTEUR and not services:
             raise AccountError("an instructeur needs at least one service (--service ID)")
+        if role == MEDIATEUR and (structure is None or services):
+            raise AccountError("a mediateur needs a structure (--structure NAME) and no service")
+        if role != MEDIATEUR and structure is not None:
+            raise AccountError("only a mediateur belongs to a structure")
+        if structure is not None and len(structure) > MAX_STRUCTURE:
+            raise AccountError(f"the structure's name is longer than {MAX_STRUCTURE} characters")
         if len(password) < MIN_PASSWORD:
             raise AccountError(f"the password needs at least {MIN_PASSWORD} characters")
         if self.by_email(email) is not None:
             raise AccountError(f"an agent with the e-mail {email} already exists")
-        agent = Agent(secrets.token_urlsafe(12), email, role, frozenset(services))
+        agent = Agent(secrets.token_urlsafe(12), email, role, frozenset(services), structure)
         with self.store.transaction() as conn:
             self.store._execute(
                 conn,
-                "INSERT INTO agents (id, email, password_hash, role, created_at, disabled) "
-                "VALUES (?, ?, ?, ?, ?, 0)",
-                (agent.id, email, _hasher.hash(password), role, now()),
+                "INSERT INTO agents (id, email, password_hash, role, created_at, disabled, "
+                "structure) VALUES (?, ?, ?, ?, ?, 0, ?)",
+                (agent.id, email, _hasher.hash(password), role, now(), structure),
             )
             for service in sorted(set(services)):
                 self.store._execute(
@@ -120,23 +145,28 @@ class Accounts:
     def get(self, agent_id: str) -> Agent | None:
         """The enabled agent of that id, or None."""
         row = self.store._one(
-            "SELECT id, email, role FROM agents WHERE id = ? AND disabled = 0", (agent_id,)
+            "SELECT id, email, role, structure FROM agents WHERE id = ? AND disabled = 0",
+            (agent_id,),
         )
-        return Agent(row[0], row[1], row[2], self._services(row[0])) if row else None
+        return self._agent(row) if row else None
+
+    def _agent(self, row: Any) -> Agent:
+        return Agent(row[0], row[1], row[2], self._services(row[0]), row[3])
 
     def by_email(self, email: str) -> Agent | None:
         """The agent of that e-mail (enabled or not), or None."""
         row = self.store._one(
-            "SELECT id, email, role FROM agents WHERE email = ?", (normalise_email(email),)
+            "SELECT id, email, role, structure FROM agents WHERE email = ?",
+            (normalise_email(email),),
         )
-        return Agent(row[0], row[1], row[2], self._services(row[0])) if row else None
+        return self._agent(row) if row else None
 
     def all(self) -> list[Agent]:
         """Every enabled agent, by e-mail."""
         rows = self.store._all(
-            "SELECT id, email, role FROM agents WHERE disabled = 0 ORDER BY email"
+            "SELECT id, email, role, structure FROM agents WHERE disabled = 0 ORDER BY email"
         )
-        return [Agent(r[0], r[1], r[2], self._services(r[0])) for r in rows]
+        return [self._agent(r) for r in rows]
 
     def authenticate(self, email: str, password: str, address: str = "") -> Agent:
         """The agent whose credentials these are; raise :class:`LoginRefused` otherwise.

@@ -1,9 +1,10 @@
 """``parcours agent``: create and list the back office's agents.
 
 ``parcours agent add EMAIL --service ID [--service ID…] [--role instructeur|administrateur]``
-reads the password from standard input (one line; asked twice, hidden, on a terminal), so
-that it never appears in the shell's history or the process list. Service ids are checked
-against the organisation file of the journeys folder.
+(or ``--role mediateur --structure NAME`` for a mediator of a France Services desk, an
+association…) reads the password from standard input (one line; asked twice, hidden, on a
+terminal), so that it never appears in the shell's history or the process list. Service ids
+are checked against the organisation file of the journeys folder.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ def add_agent_arguments(parser: argparse.ArgumentParser) -> None:
     add.add_argument("--service", action="append", default=[], metavar="ID",
                      help="a service the agent instructs (repeatable)")
     add.add_argument("--role", choices=ROLES, default=INSTRUCTEUR)
+    add.add_argument("--structure", metavar="NAME", default=None,
+                     help="a mediateur's structure (e.g. \"France Services Tours Nord\")")
     add.add_argument("--journeys", default="journeys",
                      help="the journeys folder whose organisation.yaml declares the services")
     add.add_argument("--db", default=DEFAULT_DB,
@@ -80,7 +83,8 @@ def run_agent(args: argparse.Namespace, stdin: TextIO | None = None,
     accounts = Accounts(store)
     if args.action == "list":
         for agent in accounts.all():
-            print(f"{agent.email}\t{agent.role}\t{','.join(sorted(agent.services))}", file=out)
+            scope = agent.structure or ",".join(sorted(agent.services))
+            print(f"{agent.email}\t{agent.role}\t{scope}", file=out)
         return 0
     unknown, where = unknown_services(args.service, args.journeys)
     if unknown:
@@ -91,11 +95,12 @@ def run_agent(args: argparse.Namespace, stdin: TextIO | None = None,
     if password is None:
         return 1
     try:
-        agent = accounts.add(args.email, password, args.role, args.service)
+        agent = accounts.add(args.email, password, args.role, args.service, args.structure)
     except AccountError as exc:
         print(f"parcours agent: {exc}", file=err)
         return 1
-    services = ", ".join(sorted(agent.services)) or "toute l'organisation"
+    services = (agent.structure if agent.is_mediator else
+                ", ".join(sorted(agent.services)) or "toute l'organisation")
     print(f"agent créé : {agent.email} ({agent.role} — {services})", file=out)
     return 0
 

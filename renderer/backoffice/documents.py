@@ -30,10 +30,17 @@ def has_upload(value: Any) -> bool:
 
 async def save_document(store: Store, draft_id: str, question: str, upload: Any) -> str:
     """Check and store an uploaded document; its file id. Raises :class:`BadDocument`."""
-    data = await upload.read(LIMIT + 1)
+    return store_document(store, draft_id, question, upload.filename,
+                          await upload.read(LIMIT + 1))
+
+
+def store_document(store: Store, draft_id: str, question: str, filename: str | None,
+                   data: bytes) -> str:
+    """Check and store a document's bytes (read up to ``LIMIT + 1``); its file id. Raises
+    :class:`BadDocument`."""
     if check_file(data[:64], len(data), accept=ACCEPT, max_size=MAX_SIZE) is not None:
-        raise BadDocument(upload.filename)
+        raise BadDocument(filename)
     kind = sniff_kind(data[:64]) or "pdf"
-    name = Path((upload.filename or "document").replace("\\", "/")).name[:200] or "document"
+    name = Path((filename or "document").replace("\\", "/")).name[:200] or "document"
     return store.save_file(draft_id, question, name,
                            CONTENT_TYPES.get(kind, "application/octet-stream"), data).id

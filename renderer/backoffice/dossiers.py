@@ -34,6 +34,9 @@ PAGE_SIZE = 25
 #: The list counts matching dossiers up to this many, then says "more than": an exact
 #: count over every visible dossier would cost a pass over all of them at every page.
 COUNT_CAP = 5000
+#: How a dossier came in: the citizen alone online, keyed with a mediator, keyed from paper.
+EN_LIGNE, ACCOMPAGNE, PAPIER = "en_ligne", "accompagne", "papier"
+CHANNELS = (EN_LIGNE, ACCOMPAGNE, PAPIER)
 
 
 @dataclass
@@ -49,6 +52,10 @@ class Dossier:
     created_at: str
     updated_at: str
     decided_at: str | None
+    channel: str = EN_LIGNE
+    #: The mediator who keyed it with the citizen (an agent id) and their structure.
+    mediator_id: str | None = None
+    mediator_structure: str | None = None
 
 
 @dataclass
@@ -100,7 +107,7 @@ class Filters:
 
 
 _COLUMNS = ("reference, journey_id, service, status, citizen_email, lang, created_at, "
-            "updated_at, decided_at")
+            "updated_at, decided_at, channel, mediator_id, mediator_structure")
 
 
 def _next(table: str) -> str:
@@ -171,18 +178,29 @@ class Dossiers:
 
     def open(self, conn: Any, reference: str, journey_id: str, service: str | None,
              answers: Mapping[str, Any], lang: str, citizen_email: str | None,
-             service_email: str | None, journey_title: str) -> None:
+             service_email: str | None, journey_title: str, channel: str = EN_LIGNE,
+             mediator: tuple[str, str] | None = None,
+             keyed: tuple[str, str] | None = None) -> None:
         """Open the dossier of a submission, inside the transaction that writes it, with the
-        receipt to the citizen and the new-dossier notice to the service in the outbox."""
+        receipt to the citizen and the new-dossier notice to the service in the outbox.
+        ``mediator``: (agent id, structure) of the mediator who keyed it with the citizen;
+        ``keyed``: (agent id, file id of the scan) of a paper form keyed at the desk."""
         stamp = now()
+        assert channel in CHANNELS, channel
         self.store._execute(
             conn,
             f"INSERT INTO dossiers ({_COLUMNS}, follow_token_hash, search) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
             (reference, journey_id, service, EN_CONSTRUCTION, citizen_email, lang, stamp,
-             stamp, token_hash(self.follow_token(reference)), search_text(reference, answers)),
+             stamp, channel, mediator[0] if mediator else None,
+             mediator[1] if mediator else None, token_hash(self.follow_token(reference)),
+             search_text(reference, answers)),
         )
-        self._history(conn, reference, None, "created", None, EN_CONSTRUCTION, None)
+        self._history(conn, reference, keyed[0] if keyed else None, "created", None,
+                      EN_CONSTRUCTION, None, keyed[1] if keyed else None)
+        if keyed is not None:
+            audit.record(self.store, conn, keyed[0], "paper_keyed", reference, None,
+                         {"scan": keyed[1]})
         common = {"reference": reference, "journey": journey_title, "journey_id": journey_id,
                   "service": service}
         outbox.enqueue(self.store, conn, "receipt", citizen_email,
@@ -278,6 +296,26 @@ class Dossiers:
             f"SELECT {_COLUMNS} FROM dossiers WHERE {where} "
             "ORDER BY updated_at, reference LIMIT ?", [*params, limit])
         return [d for d in (_dossier(r) for r in rows) if d is not None]
+
+    def helped_by(self, mediator_id: str, limit: int = 200) -> list[Dossier]:
+        """The dossiers a mediator keyed with citizens, newest first (all they may see)."""
+        rows = self.store._all(
+            f"SELECT {_COLUMNS} FROM dossiers WHERE mediator_id = ? "
+            "ORDER BY created_at DESC, reference LIMIT ?", (mediator_id, limit))
+        return [d for d in (_dossier(r) for r in rows) if d is not None]
+
+    def channels(self, agent: Agent) -> dict[str, int]:
+        """How many of the dossiers the agent may see came in by each channel."""
+        where, params = self._where(agent, Filters())
+        counts = dict.fromkeys(CHANNELS, 0)
+        # Grouped by service first, in the order of the index dossiers_service_channel,
+        # which answers alone (the list stays fast over many dossiers); summed here.
+        for channel, count in self.store._all(
+            f"SELECT channel, COUNT(*) FROM dossiers WHERE {where} GROUP BY service, channel",
+            params,
+        ):
+            counts[str(channel)] = counts.get(str(channel), 0) + int(count)
+        return counts
 
     def history(self, reference: str) -> list[HistoryEntry]:
         """The dossier's changes, oldest first."""

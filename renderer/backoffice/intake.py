@@ -16,7 +16,8 @@ from designer.organisation import Service
 from designer.routing import route
 from renderer.store import Store
 
-from .dossiers import Dossiers
+from .dossiers import ACCOMPAGNE, EN_LIGNE, PAPIER, Dossiers
+from .mediation import Mandate, Mandates
 
 #: The concept that marks the citizen's own e-mail when a journey asks several.
 EMAIL_CONCEPT = "contact.email"
@@ -36,8 +37,15 @@ def citizen_email(journey: CompiledJourney, answers: Mapping[str, Any]) -> str |
 
 def opener(store: Store, services: Mapping[str, Service], journey: CompiledJourney,
            answers: Mapping[str, Any], lang: str,
-           today: datetime.date | None = None) -> Callable[[Any, str], None]:
-    """The callback opening the dossier of these answers in the submission's transaction."""
+           today: datetime.date | None = None,
+           mandate: Mandate | None = None,
+           keyed: tuple[str, str] | None = None) -> Callable[[Any, str], None]:
+    """The callback opening the dossier of these answers in the submission's transaction;
+    with a ``mandate``, a dossier keyed by a mediator with the citizen (channel
+    ``accompagne``), the mandate bound to it; with ``keyed`` (agent id, scan's file id), a
+    paper form keyed at the desk (channel ``papier``). (Their audit entries number
+    themselves: two at once collide on the number, which the submission retries like a
+    reference collision.)"""
     service = route(journey, answers, today)
     declared = services.get(service) if service is not None else None
 
@@ -46,6 +54,10 @@ def opener(store: Store, services: Mapping[str, Service], journey: CompiledJourn
             conn, reference, journey.id, service, answers, lang,
             citizen_email(journey, answers), declared.email if declared else None,
             journey.text(journey.model.title, lang),
+            ACCOMPAGNE if mandate else PAPIER if keyed else EN_LIGNE,
+            (mandate.agent_id, mandate.structure) if mandate else None, keyed,
         )
+        if mandate is not None:
+            Mandates(store).bind(conn, mandate, reference)
 
     return open_dossier

@@ -166,6 +166,12 @@ def start(request: Request) -> Response:
     if isinstance(posted, Response):
         return posted
     entry, who, form = posted
+    return open_draft(request, entry, who)
+
+
+def open_draft(request: Request, entry: Entry, who: Citizen) -> Response:
+    """A new draft in the citizen's (stored) session, and the redirect to its first page
+    (also how a mediator's assisted journey begins, :mod:`renderer.mediators`)."""
     app = parcours(request)
     draft = app.store.create_draft(entry.id, entry.hash, entry.journey.start,
                                    owner=who.session.id)

@@ -14,6 +14,7 @@ from designer.compiled import CompiledJourney
 from renderer.answers import review_sections
 from renderer.backoffice.dossiers import Dossiers
 from renderer.backoffice.intake import opener
+from renderer.backoffice.mediation import Mandate, Mandates
 from renderer.catalog import Entry
 from renderer.citizens import measure
 from renderer.citizens.drafts import (
@@ -109,8 +110,15 @@ def submit(request: Request) -> Response:
             return redirect(request, node_url(request, ctx, ctx.run.current), who)
         kept = ctx.run.kept_answers()
         app = parcours(request)
+        covered, mandate = _mandate(request, who, entry.id)
+        if not covered:
+            lang = journey_lang(ctx.journey, who.lang)
+            return render(request, "error.html", {
+                "title": t("med_mandate_over_title", lang),
+                "body": t("med_mandate_over_body", lang)}, who=who, status=403)
         # The dossier is routed and its processing opened in the submission's transaction.
-        then = opener(app.store, app.catalog.services, ctx.journey, kept, who.lang, app.today())
+        then = opener(app.store, app.catalog.services, ctx.journey, kept, who.lang, app.today(),
+                      mandate)
         _reference, created = app.store.submit(
             ctx.draft, encode({"outcome": outcome, "answers": kept,
                                "provenance": submission_provenance(ctx.draft, kept)}),
@@ -125,6 +133,19 @@ def submit(request: Request) -> Response:
         sent[entry.id] = ctx.draft.id
         parcours(request).store.save_session(who.session)
     return redirect(request, url(request, "confirmation", journey=entry.id), who)
+
+
+def _mandate(request: Request, who: Citizen, journey_id: str) -> tuple[bool, Mandate | None]:
+    """Whether the dossier may be sent, and the mandate a mediator keys this journey under
+    in this session (None: the citizen alone). Not sent: the session's mandate no longer
+    covers the journey (expired, or already used for a dossier)."""
+    mediation = who.session.data.get("mediation")
+    if not isinstance(mediation, dict) or mediation.get("journey") != journey_id:
+        return True, None
+    mandate = Mandates(parcours(request).store).get(str(mediation.get("mandate")))
+    if mandate is None or mandate.journey_id != journey_id or not mandate.active():
+        return False, None
+    return True, mandate
 
 
 def _submitted(
@@ -155,13 +176,16 @@ def confirmation(request: Request) -> Response:
     lang = journey_lang(j, who.lang)
     outcome = j.outcomes[decode(submission.answers)["outcome"]]
     dossiers = Dossiers(parcours(request).store)
-    follow = None
+    follow = handover = None
+    if isinstance(who.session.data.get("mediation"), dict):
+        # The mediator prints the handover sheet (their page: it checks who they are).
+        handover = url(request, "mediators_handover", reference=submission.reference)
     if dossiers.get(submission.reference) is not None:
         token = dossiers.follow_token(submission.reference)
         follow = str(request.url.replace(path=url(request, "follow", token=token), query=""))
     return render(request, "confirmation.html", {
         "lang": lang, "reference": submission.reference, "outcome": outcome,
-        "follow_url": follow,
+        "follow_url": follow, "handover_url": handover,
         "feedback_given": bool(ctx.draft.state.get("usage", {}).get("feedback")),
         "ask_feedback": parcours(request).usage.enabled,
         "yes_no": [("yes", yes_no_text(True, lang)), ("no", yes_no_text(False, lang))],
