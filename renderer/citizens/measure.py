@@ -16,6 +16,7 @@ from starlette.requests import Request
 
 from designer.compiled import CompiledJourney
 from designer.run import FieldError, Run
+from renderer.backoffice.dossiers import ACCOMPAGNE, EN_LIGNE
 from renderer.store import Draft
 from renderer.usage import Key, Recorder, event
 from renderer.web import Citizen, journey_lang, parcours
@@ -44,10 +45,11 @@ def recorder(request: Request) -> Recorder:
 
 
 def channel(who: Citizen) -> str:
-    """How the citizen does the procedure: ``online`` alone, ``assisted`` when a mediator's
+    """How the citizen does the procedure, in the dossiers' words (``channel`` of
+    renderer.backoffice.dossiers): ``en_ligne`` alone, ``accompagne`` when a mediator's
     session says so (the mediators' pages set ``channel`` in the session)."""
     value = who.session.data.get("channel")
-    return value if value in ("online", "assisted") else "online"
+    return ACCOMPAGNE if value == ACCOMPAGNE else EN_LIGNE
 
 
 def _key(ctx: Context, who: Citizen, step: str, kind: str, detail: str = "",
@@ -67,7 +69,7 @@ def _state(ctx: Context) -> dict[str, Any]:
 
 def viewed(request: Request, journey_id: str, version: str, lang: str) -> None:
     """A start page shown: a page load, not a person (no session exists yet)."""
-    recorder(request).record(Counter([event(journey_id, version, "", "view", lang, "online")]))
+    recorder(request).record(Counter([event(journey_id, version, "", "view", lang, EN_LIGNE)]))
 
 
 def started(request: Request, journey_id: str, version: str, first_step: str,

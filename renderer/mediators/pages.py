@@ -27,7 +27,7 @@ from starlette.responses import Response
 from designer.answers import date_text
 from renderer.agents.session import current, forbidden, login_redirect, page
 from renderer.backoffice.accounts import AgentSession
-from renderer.backoffice.dossiers import Dossier, Dossiers
+from renderer.backoffice.dossiers import ACCOMPAGNE, Dossier, Dossiers
 from renderer.backoffice.mediation import CONSENTS, DURATIONS, Mandates
 from renderer.citizens.drafts import open_draft
 from renderer.i18n import t
@@ -35,7 +35,6 @@ from renderer.security import COOKIE, CSRF_FIELD, csrf_ok
 from renderer.web import Citizen, Parcours, parcours, read_form, redirect, url
 
 #: What the assisted session tells the usage counts (renderer/citizens/measure.py).
-ASSISTED = "assisted"
 
 
 def _mediator(request: Request) -> AgentSession | Response:
@@ -175,7 +174,7 @@ def mandate_post(request: Request) -> Response:
     citizen_session = app.store.create_session(session.lang)
     citizen_session.data.update(
         {
-            "channel": ASSISTED,
+            "channel": ACCOMPAGNE,
             "mediation": {
                 "mandate": mandate.id,
                 "journey": entry.id,

@@ -186,7 +186,7 @@ def test_errors_satisfaction_channels_and_hotspots(simulated, capsys) -> None:
     assert s["responses"] == sum(n[f"level {k}"] for k in ("good", "average", "bad"))
     _within(s["response_rate"], P_FEEDBACK, n["sent"])
     assert s["helped"] == {"yes": n["help yes"], "no": n["help no"]}
-    assert u["channels"] == {"online": CITIZENS}
+    assert u["channels"] == {"en_ligne": CITIZENS}
     assert u["languages"] == {"fr": CITIZENS}
     kinds = {h["kind"]: h for h in u["hotspots"]}
     assert kinds["give-up"]["step"] == "identite"
@@ -264,7 +264,7 @@ def test_a_count_under_the_threshold_never_appears(tmp_path, capsys) -> None:
     u = _report(url, "--threshold", "5", capsys=capsys)["usage"]
     counts = {"arrived", "sent", "lost", "reached", "count", "responses", "starts",
               "submitted", "saves", "resumes", "good", "average", "bad", "yes", "no",
-              "online", "fr"}
+              "en_ligne", "fr"}
     seen: list[int] = []
 
     def visit(value: Any, key: str = "") -> None:
@@ -343,7 +343,7 @@ def test_counts_wait_in_memory_then_one_write(tmp_path) -> None:
     recorder = app.state.parcours.usage
     recorder.flush_seconds = 3600
     recorder.flush()
-    key = ("usage", "v", "eligibilite", "start", "", "fr", "online", 0)
+    key = ("usage", "v", "eligibilite", "start", "", "fr", "en_ligne", 0)
     for _ in range(3):
         recorder.record(Counter([key]))
 
