@@ -192,6 +192,7 @@ def test_the_check_api_gives_findings_positions_rules_and_fixes(client: TestClie
     assert finding["fixes"] == [{"label": "Remplacer par « probleme » / Replace with 'probleme'",
                                  "line": GOTO_LINE, "column": 15, "length": 7, "text": "probleme"}]
     assert "probleme" in data["ids"]["steps"] and data["counts"]["error"] >= 1
+    assert data["check_ms"] > 0  # how long the check took (bench/studio_latency.py reads it)
     bad = client.post("/-/check", content=b"not json", headers={"x-csrf-token": csrf})
     assert bad.status_code == 400
 
@@ -436,7 +437,11 @@ def test_the_command_serves_with_a_fresh_token(tmp_path: Path, monkeypatch: pyte
 
     served: dict[str, object] = {}
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.update(kw, app=app))
+    frozen: list[bool] = []
+    monkeypatch.setattr("gc.freeze", lambda: frozen.append(True))
     assert main(["studio", str(tmp_path), "--port", "9999"]) == 0
+    # Start-up's objects are kept out of the collections that each check triggers.
+    assert frozen == [True]
     out = capsys.readouterr().out
     token = out.split("?token=", 1)[1].strip()
     assert len(token) >= 32 and served["host"] == "127.0.0.1" and served["port"] == 9999
