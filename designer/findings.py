@@ -153,7 +153,9 @@ class Finding:
 
     def text(self, lang: str = SOURCE_LANGUAGE) -> str:
         """The message in ``lang`` (as written when it is not from the catalogue)."""
-        return self.said.say(lang) if self.said is not None else self.message
+        if self.said is None or lang == SOURCE_LANGUAGE:
+            return self.message  # said in SOURCE_LANGUAGE when the finding was made
+        return self.said.say(lang)
 
     def as_dict(self, lang: str = SOURCE_LANGUAGE) -> dict[str, object]:
         """The JSON shape of `parcours check --format json`, the message in ``lang``."""
