@@ -28,8 +28,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 #: The functions designer.loading.load_text calls, in its order.
-STAGES = ("load_document", "validate", "compile_journey", "check_ids", "build_graph",
-          "check_structure", "check_expressions", "settle")
+STAGES = (
+    "load_document",
+    "validate",
+    "compile_journey",
+    "check_ids",
+    "build_graph",
+    "check_structure",
+    "check_expressions",
+    "settle",
+)
 
 
 def _child(path: str) -> dict[str, float]:
@@ -82,14 +90,24 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path, _ = generate(args.questions, Path(tmp))
         for _ in range(args.runs + 1):
-            done = subprocess.run([sys.executable, __file__, "--child", str(path)],
-                                  capture_output=True, text=True, check=True)
+            done = subprocess.run(
+                [sys.executable, __file__, "--child", str(path)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             runs.append(json.loads(done.stdout))
     runs = runs[1:]  # the first one writes the bytecode of changed modules
     print(f"| stage ({path.name}) | CPU, median of {args.runs} fresh processes |")
     print("|---|---|")
-    for name in ("imports", *STAGES, "path analysis", "readability and jargon",
-                 "whole check", "output (text)"):
+    for name in (
+        "imports",
+        *STAGES,
+        "path analysis",
+        "readability and jargon",
+        "whole check",
+        "output (text)",
+    ):
         print(f"| {name} | {statistics.median(r.get(name, 0.0) for r in runs):.0f} ms |")
     return 0
 

@@ -115,14 +115,16 @@ def check_text(text: str, file: str, *, structure_only: bool = False,
         return hit
     if structure_only:
         loaded = load_text(text, file, analyses=[], origin=origin)
-    else:
-        with _ANALYSIS:
-            # The request beside this one may have checked the same text while we waited.
-            hit = _RECENT.get(key)
-            if hit is not None:
-                return hit
-            loaded = load_text(text, file, origin=origin)
-    _RECENT.put(key, loaded)
+        _RECENT.put(key, loaded)
+        return loaded
+    with _ANALYSIS:
+        # The request beside this one may have checked the same text while we waited
+        # (it remembered it before letting us in).
+        hit = _RECENT.get(key)
+        if hit is not None:
+            return hit
+        loaded = load_text(text, file, origin=origin)
+        _RECENT.put(key, loaded)
     return loaded
 
 

@@ -75,8 +75,9 @@ def test_only_the_last_few_checks_are_kept(folder: Path) -> None:
     assert check_text(text, "voirie.yaml", structure_only=True, origin=origin) is not first
 
 
-def test_check_and_figures_of_one_pause_share_one_check(folder: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_check_and_figures_of_one_pause_share_one_check(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     client = TestClient(create_studio_app(folder, TOKEN))
     client.cookies.set("parcours_studio", TOKEN)
     html = client.get("/edit/voirie.yaml").text
