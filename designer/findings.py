@@ -153,7 +153,9 @@ class Finding:
 
     def text(self, lang: str = SOURCE_LANGUAGE) -> str:
         """The message in ``lang`` (as written when it is not from the catalogue)."""
-        return self.said.say(lang) if self.said is not None else self.message
+        if self.said is None or lang == SOURCE_LANGUAGE:
+            return self.message  # said in SOURCE_LANGUAGE when the finding was made
+        return self.said.say(lang)
 
     def as_dict(self, lang: str = SOURCE_LANGUAGE) -> dict[str, object]:
         """The JSON shape of `parcours check --format json`, the message in ``lang``."""
@@ -173,7 +175,13 @@ class Finding:
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     """Findings by file, line, column, then rule, without duplicates."""
-    return sorted(set(findings))
+    # The key is the dataclass's own order, built once per finding rather than at each
+    # comparison (thousands of findings on a large journey).
+    return sorted(set(findings), key=_order)
+
+
+def _order(f: Finding) -> tuple[str, int, int, str, str]:
+    return (f.file, f.line, f.column, f.rule, f.message)
 
 
 def has_errors(findings: list[Finding]) -> bool:

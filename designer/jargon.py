@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -211,7 +211,9 @@ def _in_other_sense(entry: JargonEntry, text: str, start: int) -> bool:
     return False
 
 
+@lru_cache(maxsize=1 << 16)
 def _key(word: str) -> str:
+    # Cached: a journey uses a few hundred distinct words thousands of times.
     # Four letters of the longest piece survive the endings _term_pattern allows
     # ("afférent" / "afférentes") and any split of "c'est-à-dire" into words.
     pieces = re.split(r"['’-]", word.lower())
@@ -223,23 +225,53 @@ def _anchor(term: str) -> str:
     return _key(max(term.split(), key=len))
 
 
-# Prepared lexicons by identity: hashing 170 entries for every text would cost more than
-# the search itself. The list is kept in the value so that its id cannot be reused.
-_PREPARED: dict[tuple[int, str], tuple[list[JargonEntry], dict[str, list[JargonEntry]]]] = {}
+class _Prepared:
+    """A lexicon ready for searching one language: its entries indexed by their anchor,
+    longest terms first, and the matches already found, by text (bounded)."""
 
+    #: Texts whose matches are kept: more than a large journey holds.
+    KEPT = 8192
 
-def _prepared(lexicon: list[JargonEntry], root: str) -> dict[str, list[JargonEntry]]:
-    """The entries of one language indexed by their anchor, longest terms first."""
-    key = (id(lexicon), root)
-    hit = _PREPARED.get(key)
-    if hit is None or hit[0] is not lexicon:
-        index: dict[str, list[JargonEntry]] = {}
+    def __init__(self, lexicon: tuple[JargonEntry, ...], root: str) -> None:
+        self.index: dict[str, list[JargonEntry]] = {}
         for e in sorted((e for e in lexicon if e.lang == root), key=lambda e: -len(e.term)):
-            index.setdefault(_anchor(e.term), []).append(e)
-        hit = (lexicon, index)
-        if len(_PREPARED) > 64:
-            _PREPARED.clear()
-        _PREPARED[key] = hit
+            self.index.setdefault(_anchor(e.term), []).append(e)
+        self.found: dict[str, tuple[JargonMatch, ...]] = {}
+
+    def search(self, text: str) -> tuple[JargonMatch, ...]:
+        """The matches of ``text``, searched once per text."""
+        hit = self.found.get(text)
+        if hit is None:
+            hit = _search(text, self.index)
+            if len(self.found) >= self.KEPT:
+                self.found.clear()  # a studio session that outgrows it starts again
+            self.found[text] = hit
+        return hit
+
+
+# Prepared lexicons by identity (hashing 170 entries for every text would cost more than
+# the search itself; the list is kept in the value so that its id cannot be reused), and
+# by content: load_lexicon() gives a new list at each check, which finds the matches that
+# an earlier check of the same texts (the studio's, at each keystroke) already found.
+_BY_ID: dict[tuple[int, str], tuple[list[JargonEntry], _Prepared]] = {}
+_BY_CONTENT: dict[tuple[tuple[JargonEntry, ...], str], _Prepared] = {}
+
+
+def _prepared(lexicon: list[JargonEntry], root: str) -> _Prepared:
+    """The lexicon prepared for one language."""
+    key = (id(lexicon), root)
+    hit = _BY_ID.get(key)
+    if hit is None or hit[0] is not lexicon:
+        content = (tuple(lexicon), root)
+        prepared = _BY_CONTENT.get(content)
+        if prepared is None:
+            if len(_BY_CONTENT) > 8:
+                _BY_CONTENT.clear()
+            prepared = _BY_CONTENT[content] = _Prepared(content[0], root)
+        hit = (lexicon, prepared)
+        if len(_BY_ID) > 64:
+            _BY_ID.clear()
+        _BY_ID[key] = hit
     return hit[1]
 
 
@@ -254,9 +286,12 @@ def find_jargon(text: str, lang: str, lexicon: list[JargonEntry]) -> list[Jargon
     first; a term inside a longer one already found ("justificatif" in "justificatif de
     domicile") is not reported again.
     """
-    index = _prepared(lexicon, _root(lang))
+    return list(_prepared(lexicon, _root(lang)).search(text))
+
+
+def _search(text: str, index: dict[str, list[JargonEntry]]) -> tuple[JargonMatch, ...]:
     if not index:
-        return []
+        return ()
     keys = {_key(w) for w in _TOKEN.findall(text)}
     candidates = sorted(
         (e for k in keys & index.keys() for e in index[k]), key=lambda e: -len(e.term)
@@ -270,4 +305,4 @@ def find_jargon(text: str, lang: str, lexicon: list[JargonEntry]) -> list[Jargon
                 continue
             found.append(JargonMatch(m.start(), m.end(), m.group(0), entry))
             break
-    return sorted(found, key=lambda f: f.start)
+    return tuple(sorted(found, key=lambda f: f.start))

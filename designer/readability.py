@@ -182,19 +182,67 @@ def analyse(
 
     ``lexicon`` defaults to the project's lexicon (designer/data/lexicon.yaml);
     ``explained``: acronyms explained in another text of the same document.
+    What depends on the text alone is cached by its content (:func:`_measures`), so a
+    journey checked again (the studio, on every keystroke) measures only what changed.
     """
     root = _root(lang)
-    sents = sentences_of(text)
-    ws = words_of(text)
-    n_words = len(ws)
-    n_sents = max(1, len(sents)) if n_words else 0
-    n_syll = sum(syllables(w, root) for w in ws)
-    n_long = sum(1 for w in ws if len(_PART_BREAK.sub("", w)) > LIX_LONG_WORD)
-    longest = max((len(words_of(s)) for s in sents), default=0)
-    issues = falc_issues(text, root, explained) + jargon_issues(
-        text, root, lexicon if lexicon is not None else load_lexicon()
+    m = _measures(text, root)
+    issues = (
+        list(m.before_acronyms)
+        + _acronym_issues(m.acronyms, explained)
+        + list(m.after_acronyms)
+        + jargon_issues(text, root, lexicon if lexicon is not None else load_lexicon())
     )
-    return _measured(root, n_words, n_sents, n_syll, n_long, longest, issues)
+    return _measured(root, m.words, m.sentences, m.syllables, m.long_words, m.longest, issues)
+
+
+@dataclass(frozen=True)
+class _Measures:
+    """What one text gives whatever the journey around it: its counts, its FALC issues,
+    and the acronyms it leaves unexplained (which another text of the journey may
+    explain, so they become issues only against the journey's ``explained`` set)."""
+
+    words: int
+    sentences: int
+    syllables: int
+    long_words: int
+    longest: int
+    before_acronyms: tuple[Issue, ...]
+    acronyms: tuple[str, ...]
+    after_acronyms: tuple[Issue, ...]
+
+
+# Bounded: a studio session sees a few thousand distinct texts; 8,192 covers the
+# 2,000-question journey (about 3,500 texts) with room for its edits.
+@lru_cache(maxsize=8192)
+def _measures(text: str, root: str) -> _Measures:
+    cleaned = _without_urls(text)
+    sentence_words = [
+        ws for ws in (_WORD.findall(s) for s in _SENTENCE_BREAK.split(cleaned)) if ws
+    ]
+    ws = _WORD.findall(cleaned)
+    n_words = len(ws)
+    return _Measures(
+        words=n_words,
+        sentences=max(1, len(sentence_words)) if n_words else 0,
+        syllables=sum(_syllables(w.lower(), root) for w in ws),
+        long_words=sum(1 for w in ws if len(_PART_BREAK.sub("", w)) > LIX_LONG_WORD),
+        longest=max((len(s) for s in sentence_words), default=0),
+        before_acronyms=tuple(_sign_issues(cleaned)),
+        acronyms=tuple(_unexplained(cleaned, frozenset())),
+        after_acronyms=tuple(
+            Issue("passive", excerpt, msg("advice.passive"))
+            for excerpt in _passive(sentence_words, root)
+        ),
+    )
+
+
+def _acronym_issues(acronyms: tuple[str, ...], explained: frozenset[str]) -> list[Issue]:
+    return [
+        Issue("acronym", acr, msg("advice.acronym", acronym=acr))
+        for acr in acronyms
+        if acr not in explained
+    ]
 
 
 def _measured(
@@ -293,13 +341,17 @@ def passive_voice(text: str, lang: str = "fr") -> list[str]:
 
     A heuristic: it misses participles it does not know and may flag an adjective.
     """
+    return _passive([words_of(s) for s in sentences_of(text)], _root(lang))
+
+
+def _passive(sentence_words: list[list[str]], root: str) -> list[str]:
+    """passive_voice() on the words of each sentence."""
     found: list[str] = []
-    root = _root(lang)
     aux, adverbs = (_FR_ETRE, _FR_ADVERBS) if root == "fr" else (_EN_BE, _EN_ADVERBS)
     is_participle = _is_fr_participle if root == "fr" else _is_en_participle
-    for sentence in sentences_of(text):
+    for words in sentence_words:
         # "Êtes-vous ..." is split into "Êtes" and "vous": the question form counts too.
-        tokens = [t for w in words_of(sentence) for t in w.split("-") if t]
+        tokens = [t for w in words for t in w.split("-") if t]
         for i, tok in enumerate(tokens):
             if tok.lower() not in aux:
                 continue
@@ -364,7 +416,11 @@ def unexplained_acronyms(text: str, explained: frozenset[str] = frozenset()) -> 
     (another text of the same journey). Roman numerals, file formats and units
     (KNOWN_ACRONYMS) are not acronyms to explain.
     """
-    cleaned = _without_urls(text)
+    return _unexplained(_without_urls(text), explained)
+
+
+def _unexplained(cleaned: str, explained: frozenset[str]) -> list[str]:
+    """unexplained_acronyms() on a text whose addresses are already left out."""
     seen: list[str] = []
     for m in _ACRONYM.finditer(cleaned):
         acr = m.group(0)
@@ -381,66 +437,42 @@ def falc_issues(
     """The FALC rules a machine can check: ( ) / % & §, unexplained acronyms, passive voice.
 
     ``explained``: acronyms explained in another text of the same journey."""
-    root = _root(lang)
+    m = _measures(text, _root(lang))
+    return (
+        list(m.before_acronyms)
+        + _acronym_issues(m.acronyms, explained)
+        + list(m.after_acronyms)
+    )
+
+
+_PARENTHESIS = re.compile(r"\([^)]*\)?")
+_SLASH = re.compile(r"\S*/\S*")
+_PERCENTAGE = re.compile(r"\d+(?:[.,]\d+)?\s*%|\b(?:pour ?cent|percent|per cent)\b", re.I)
+
+
+def _sign_issues(cleaned: str) -> list[Issue]:
+    """The FALC issues of signs in a text without addresses: ( ) / % & §."""
     issues: list[Issue] = []
-    cleaned = _without_urls(text)
-    loose = [
-        m.group(0)
-        for m in re.finditer(r"\([^)]*\)?", cleaned)
-        if not _explains_an_acronym(m.group(0), m.start(), cleaned)
-    ]
-    if loose or (")" in cleaned and "(" not in cleaned):
-        m = re.search(re.escape(loose[0]), cleaned) if loose else None
-        issues.append(
-            Issue(
-                "parentheses",
-                m.group(0) if m else "(",
-                msg("advice.parentheses"),
+    if "(" in cleaned or ")" in cleaned:
+        loose = [
+            m.group(0)
+            for m in _PARENTHESIS.finditer(cleaned)
+            if not _explains_an_acronym(m.group(0), m.start(), cleaned)
+        ]
+        if loose or "(" not in cleaned:
+            issues.append(
+                Issue("parentheses", loose[0] if loose else "(", msg("advice.parentheses"))
             )
-        )
-    m = re.search(r"\S*/\S*", cleaned)
+    if "/" in cleaned:
+        m = _SLASH.search(cleaned)
+        if m:
+            issues.append(Issue("slash", m.group(0), msg("advice.slash")))
+    m = _PERCENTAGE.search(cleaned)
     if m:
-        issues.append(
-            Issue(
-                "slash",
-                m.group(0),
-                msg("advice.slash"),
-            )
-        )
-    m = re.search(r"\d+(?:[.,]\d+)?\s*%|\b(?:pour ?cent|percent|per cent)\b", cleaned, re.I)
-    if m:
-        issues.append(
-            Issue(
-                "percentage",
-                m.group(0),
-                msg("advice.percentage"),
-            )
-        )
+        issues.append(Issue("percentage", m.group(0), msg("advice.percentage")))
     for ch in ("&", "§"):
         if ch in cleaned:
-            issues.append(
-                Issue(
-                    "special-character",
-                    ch,
-                    msg("advice.special-character"),
-                )
-            )
-    for acr in unexplained_acronyms(text, explained):
-        issues.append(
-            Issue(
-                "acronym",
-                acr,
-                msg("advice.acronym", acronym=acr),
-            )
-        )
-    for excerpt in passive_voice(text, root):
-        issues.append(
-            Issue(
-                "passive",
-                excerpt,
-                msg("advice.passive"),
-            )
-        )
+            issues.append(Issue("special-character", ch, msg("advice.special-character")))
     return issues
 
 

@@ -54,6 +54,11 @@ def _to_integral(iv: Interval) -> Interval | None:
     lo, hi = iv.lo, iv.hi
     if _empty(iv) or lo == INF or hi == -INF:
         return None
+    if (lo == -INF if iv.lo_open else type(lo) is int) and (
+        hi == INF if iv.hi_open else type(hi) is int
+    ):
+        # Already integral (the common case: bounds and literals of integer questions).
+        return iv
     if lo != -INF:
         lo = math.floor(lo) + 1 if iv.lo_open and lo == math.floor(lo) else math.ceil(lo)
     if hi != INF:

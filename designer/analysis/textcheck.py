@@ -38,9 +38,13 @@ def citizen_texts(journey: CompiledJourney) -> Iterator[tuple[Path, Any, str | N
         yield ("steps", sid, "title"), step.title, sid, None
         yield ("steps", sid, "intro"), step.intro, sid, None
     for q in journey.questions.values():
+        # Only the fields its type has: asking a pydantic model for a missing attribute
+        # raises inside pydantic, thousands of times on a large journey.
+        fields = type(q.question).model_fields
         for key in ("label", "help", "content", "error_message"):
-            yield q.path + (key,), getattr(q.question, key, None), q.step, q.id
-        raw = getattr(q.question, "options", None)
+            if key in fields:
+                yield q.path + (key,), getattr(q.question, key), q.step, q.id
+        raw = getattr(q.question, "options", None) if "options" in fields else None
         # Options are read too ("GIR 1 ou 2 (groupe iso-ressources)" explains GIR there).
         if isinstance(raw, dict):
             for value, label in raw.items():

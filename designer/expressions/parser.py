@@ -14,6 +14,7 @@ import datetime
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import cast
 
 from designer.check_messages import Message, msg
@@ -487,6 +488,14 @@ def parse(text: str) -> Expr:
     """
     if not isinstance(text, str):
         raise ExpressionSyntaxError(msg("syntax.not-text"), 0)
+    return _parsed(text)
+
+
+# Cached by text: trees are frozen values (designer/expressions/ast.py), so one tree may
+# stand for every place the same text is written; a journey checked again (the studio, on
+# every keystroke) parses only the expressions that changed. Errors are not cached.
+@lru_cache(maxsize=8192)
+def _parsed(text: str) -> Expr:
     if len(text) > MAX_LENGTH:
         raise ExpressionSyntaxError(
             msg("syntax.too-long", length=len(text), limit=MAX_LENGTH), MAX_LENGTH

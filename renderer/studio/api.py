@@ -6,6 +6,7 @@ POST needs the page's CSRF token in the ``x-csrf-token`` header."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -41,8 +42,9 @@ async def check_api(request: Request) -> Response:
         return JSONResponse({"error": "no such journey in the folder"}, status_code=404)
 
     def check() -> dict[str, Any]:
+        started = time.perf_counter()
         loaded = check_text(text, relative, origin=origin_of(request, relative))
-        result = diagnose(text, relative, loaded)
+        result = diagnose(text, relative, loaded, (time.perf_counter() - started) * 1000)
         result["cases"] = cases_result(loaded, path)
         return result
 

@@ -10,9 +10,11 @@ mean 'x'?"): it replaces the misspelt word the finding points at.
 
 from __future__ import annotations
 
+import datetime
 import re
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from typing import Any
 from designer.cases import cases_path, load_cases
 from designer.findings import RULES, Finding, has_errors
 from designer.loading import Loaded, load_text
+from designer.organisation import organisation_beside
 
 _SUGGESTION = re.compile(r"did you mean '([^']+)'")
 _WORD = re.compile(r"[\w.-]+")
@@ -102,20 +105,83 @@ def check_text(text: str, file: str, *, structure_only: bool = False,
                origin: Path | None = None) -> Loaded:
     """Every finding of `parcours check` on unsaved text (the portfolio's duplicate-id aside);
     ``structure_only``: without the path analysis and the readability advice (no z3);
-    ``origin``: where the file lies (what is declared beside it: the organisation)."""
+    ``origin``: where the file lies (what is declared beside it: the organisation).
+
+    The editor sends each pause's text to /-/check and /-/figures at once: the second
+    request gets the first one's result (:class:`_Recent`) instead of checking it again."""
+    key = _Recent.key(text, file, structure_only, origin)
+    hit = _RECENT.get(key)
+    if hit is not None:
+        return hit
     if structure_only:
-        return load_text(text, file, analyses=[], origin=origin)
+        loaded = load_text(text, file, analyses=[], origin=origin)
+        _RECENT.put(key, loaded)
+        return loaded
     with _ANALYSIS:
-        return load_text(text, file, origin=origin)
+        # The request beside this one may have checked the same text while we waited
+        # (it remembered it before letting us in).
+        hit = _RECENT.get(key)
+        if hit is not None:
+            return hit
+        loaded = load_text(text, file, origin=origin)
+        _RECENT.put(key, loaded)
+    return loaded
 
 
-def diagnose(text: str, file: str, loaded: Loaded | None = None) -> dict[str, Any]:
+class _Recent:
+    """The last few checks of unsaved text, by everything a check reads: the text, the
+    name findings carry, which checks ran, the organisation file beside it (as it is on
+    disk now) and the day (``today()`` in conditions). Bounded: a compiled journey of
+    2,000 questions weighs megabytes."""
+
+    SIZE = 4
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple[Any, ...], Loaded] = OrderedDict()
+
+    @staticmethod
+    def key(text: str, file: str, structure_only: bool, origin: Path | None) -> tuple[Any, ...]:
+        """What the check of ``text`` depends on."""
+        beside = organisation_beside(origin if origin is not None else file)
+        stamp: tuple[str, int | None, int | None] | None = None
+        if beside is not None:
+            try:
+                st = beside.stat()
+                stamp = (str(beside), st.st_mtime_ns, st.st_size)
+            except OSError:
+                stamp = (str(beside), None, None)
+        return (text, file, structure_only, str(origin), stamp, datetime.date.today())
+
+    def get(self, key: tuple[Any, ...]) -> Loaded | None:
+        """The check remembered under ``key``, if any."""
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None:
+                self._items.move_to_end(key)
+            return hit
+
+    def put(self, key: tuple[Any, ...], loaded: Loaded) -> None:
+        """Remember a check, forgetting the oldest beyond SIZE."""
+        with self._lock:
+            self._items[key] = loaded
+            self._items.move_to_end(key)
+            while len(self._items) > self.SIZE:
+                self._items.popitem(last=False)
+
+
+_RECENT = _Recent()
+
+
+def diagnose(text: str, file: str, loaded: Loaded | None = None,
+             check_ms: float = 0.0) -> dict[str, Any]:
     """The editor's answer for unsaved text: findings, the journey's ids (for completion),
-    counts, and how long the check took (``loaded``: the text already checked)."""
-    started = time.perf_counter()
+    counts, and how long the check took (``loaded``: the text already checked, in
+    ``check_ms`` milliseconds)."""
     if loaded is None:
+        started = time.perf_counter()
         loaded = check_text(text, file)
-    elapsed = (time.perf_counter() - started) * 1000
+        check_ms = (time.perf_counter() - started) * 1000
     lines = text.splitlines()
     journey = loaded.journey
     ids: dict[str, list[str]] = {"steps": [], "outcomes": [], "questions": []}
@@ -129,7 +195,7 @@ def diagnose(text: str, file: str, loaded: Loaded | None = None) -> dict[str, An
         "regions": regions(loaded),
         "counts": {s: sum(f["severity"] == s for f in findings)
                    for s in ("error", "warning", "info")},
-        "check_ms": round(elapsed, 1),
+        "check_ms": round(check_ms, 1),
     }
 
 

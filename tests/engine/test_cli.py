@@ -201,6 +201,40 @@ def test_console_script_runs() -> None:
     assert proc.returncode == 0, proc.stderr
 
 
+_ENTRY = """\
+import atexit, sys
+class Noisy:
+    def __del__(self):
+        print("torn down", file=sys.stderr)
+kept = Noisy()
+atexit.register(lambda: print("atexit ran", file=sys.stderr))
+from designer.cli import entry
+sys.argv = ["parcours", *sys.argv[1:]]
+entry()
+"""
+
+
+def test_a_one_shot_command_ends_without_teardown_but_with_its_output(broken: Path) -> None:
+    """The console script skips the interpreter's teardown after `check` (a quarter of its
+    time on a large journey), yet prints everything, runs the atexit functions and keeps
+    the exit status."""
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", _ENTRY, "check", str(broken), str(GOOD)],
+                          capture_output=True, text=True)
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith(f"{broken}:10:28: error[schema]")
+    assert lines[-1].startswith("2 file(s) checked") and "1 error(s)" in lines[-1]
+    assert "atexit ran" in done.stderr and "torn down" not in done.stderr
+    clean = subprocess.run([sys.executable, "-c", _ENTRY, "check", str(GOOD)],
+                           capture_output=True, text=True)
+    assert clean.returncode == 0 and "0 error(s)" in clean.stdout
+    # Without a command (help), the interpreter ends as usual.
+    usage = subprocess.run([sys.executable, "-c", _ENTRY], capture_output=True, text=True)
+    assert usage.returncode == 2 and "torn down" in usage.stderr
+
+
 def test_format_reference_mentions_every_key_of_the_schema() -> None:
     """docs/format.md stays consistent with the models: every key is documented there."""
     from designer.model import (

@@ -192,6 +192,7 @@ def test_the_check_api_gives_findings_positions_rules_and_fixes(client: TestClie
     assert finding["fixes"] == [{"label": "Remplacer par « probleme » / Replace with 'probleme'",
                                  "line": GOTO_LINE, "column": 15, "length": 7, "text": "probleme"}]
     assert "probleme" in data["ids"]["steps"] and data["counts"]["error"] >= 1
+    assert data["check_ms"] > 0  # how long the check took (bench/studio_latency.py reads it)
     bad = client.post("/-/check", content=b"not json", headers={"x-csrf-token": csrf})
     assert bad.status_code == 400
 
@@ -436,7 +437,14 @@ def test_the_command_serves_with_a_fresh_token(tmp_path: Path, monkeypatch: pyte
 
     served: dict[str, object] = {}
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.update(kw, app=app))
+    frozen: list[bool] = []
+    thresholds: list[tuple[int, ...]] = []
+    monkeypatch.setattr("gc.freeze", lambda: frozen.append(True))
+    monkeypatch.setattr("gc.set_threshold", lambda *t: thresholds.append(t))
     assert main(["studio", str(tmp_path), "--port", "9999"]) == 0
+    # Start-up's objects are kept out of the collections that each check triggers, and
+    # the young collections run after 50,000 allocations rather than 700.
+    assert frozen == [True] and thresholds[0][0] == 50_000
     out = capsys.readouterr().out
     token = out.split("?token=", 1)[1].strip()
     assert len(token) >= 32 and served["host"] == "127.0.0.1" and served["port"] == 9999
