@@ -101,7 +101,7 @@ from renderer.errors import bad_host_page, busy, not_found, server_error, too_la
 from renderer.maintenance import PurgeJob
 from renderer.mediators import pages as mediators
 from renderer.observe import RequestLog, health, metrics, ready
-from renderer.providers.config import CALLBACK_PATH, LOGGED_OUT_PATH, Providers
+from renderer.providers.connected import CALLBACK_PATH, LOGGED_OUT_PATH, Providers
 from renderer.security import HostCheck, SecurityMiddleware
 from renderer.store import Store
 from renderer.web import HERE, Parcours
@@ -129,8 +129,8 @@ def create_app(
     cookie (default: a random secret kept in the database, shared by every process on it).
     ``reload`` re-reads the journey files on each request (designers editing them).
     ``max_body`` bounds request bodies (default: 1 MB plus the largest file a journey accepts).
-    ``providers``: the identity and data providers (default: from the environment and
-    ``$PARCOURS_CONFIG``, :mod:`renderer.providers.config`).
+    ``providers``: the identity and data providers (default: those of ``settings``,
+    :mod:`renderer.providers.connected`).
     ``settings`` (:mod:`renderer.config`, docs/operations.md): public URL, trusted hosts,
     files folder, timeouts, the purge job; when given, its ``database_url`` is the database.
     While it serves, a worker delivers the notifications: over ``smtp_url`` (default

@@ -63,16 +63,20 @@ class Settings:
     #: Outgoing mail (``smtp://user@host:587``), for the notifications of the back office.
     smtp_url: str = ""
     #: The data providers (docs/providers.md): API Particulier and API Entreprise, their
-    #: address and token, and the SIRET of the organisation that asks (``recipient``).
+    #: address and token, and the SIRET of the organisation that asks (``recipient``);
+    #: :class:`renderer.providers.connected.Providers` builds their clients from these.
     api_particulier_url: str = ""
     api_particulier_token: str = ""
     api_entreprise_url: str = ""
     api_entreprise_token: str = ""
-    provider_recipient: str = ""
+    providers_recipient: str = ""
     #: FranceConnect: the issuer and this service's registration.
     franceconnect_issuer: str = ""
     franceconnect_client_id: str = ""
     franceconnect_client_secret: str = ""
+    #: Start the FranceConnect and API stand-ins beside the server and connect to them
+    #: (``serve --dev-providers``; test data only, never in production).
+    dev_providers: bool = False
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
@@ -102,7 +106,7 @@ class Settings:
         token = getattr(self, f"api_{name}_token")
         if not base or not token:
             return None
-        return ApiConfig(base_url=base, token=token, recipient=self.provider_recipient)
+        return ApiConfig(base_url=base, token=token, recipient=self.providers_recipient)
 
     def hosts(self) -> list[str]:
         """The trusted host names, the public URL's host by default."""
@@ -127,6 +131,11 @@ class Settings:
         for name in ("particulier", "entreprise"):
             if bool(getattr(self, f"api_{name}_url")) != bool(getattr(self, f"api_{name}_token")):
                 raise ConfigError(f"api_{name}_url and api_{name}_token go together")
+        franceconnect = [self.franceconnect_issuer, self.franceconnect_client_id,
+                         self.franceconnect_client_secret]
+        if any(franceconnect) and not all(franceconnect):
+            raise ConfigError("franceconnect_issuer, franceconnect_client_id and "
+                              "franceconnect_client_secret go together")
         for key in self.secret_keys:
             if len(key) < 32:
                 raise ConfigError("secret_keys: each key needs at least 32 characters")

@@ -31,7 +31,7 @@ from renderer.catalog import Catalog, Entry, load_catalog
 from renderer.config import Settings
 from renderer.i18n import DEFAULT, LANGUAGES, t
 from renderer.paper import PaperShelf
-from renderer.providers.config import Providers, ProviderSettings
+from renderer.providers.connected import Providers
 from renderer.reports import ReportShelf
 from renderer.security import COOKIE, CSRF_FIELD, CookieSigner, csrf_ok
 from renderer.store import Session, Store
@@ -83,9 +83,9 @@ class Parcours:
         usage_threshold: int = DEFAULT_THRESHOLD,
     ) -> None:
         self.paths = paths
-        #: The identity and data providers this server is configured for.
-        self.providers = providers or Providers(ProviderSettings.load())
         self.settings = settings or Settings(database_url=db_url)
+        #: The identity and data providers this server is configured for (its settings').
+        self.providers = providers or Providers(self.settings)
         self.store = Store(db_url, files_dir=self.settings.files_dir or None,
                            busy_timeout_ms=self.settings.busy_timeout_ms)
         self.throttle = throttle_for(self.store, self.settings.redis_url)

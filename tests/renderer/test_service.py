@@ -65,7 +65,7 @@ def test_settings_file_then_environment_then_options(tmp_path: Path) -> None:
         with pytest.raises(ConfigError, match=message):
             load(env=bad)
     providers = load(env={"PARCOURS_API_PARTICULIER_URL": "https://staging.particulier.fr",
-                          "PARCOURS_API_PARTICULIER_TOKEN": "t0k", "PARCOURS_PROVIDER_RECIPIENT":
+                          "PARCOURS_API_PARTICULIER_TOKEN": "t0k", "PARCOURS_PROVIDERS_RECIPIENT":
                           "13002526500013"})
     api = providers.api("particulier")
     assert api is not None and api.token == "t0k" and api.recipient == "13002526500013"
