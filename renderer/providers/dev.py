@@ -74,7 +74,10 @@ class DevProviders:
 
     def connect(self, settings: Settings) -> Settings:
         """``settings`` with its providers' settings replaced by the stand-ins'."""
-        return replace(settings, **self.values)
+        connected = replace(settings)
+        for name, value in self.values.items():
+            setattr(connected, name, value)
+        return connected
 
     def stop(self) -> None:
         """Stop both stand-ins."""
