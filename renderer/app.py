@@ -53,6 +53,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -72,7 +73,8 @@ from renderer.api import views as api
 from renderer.api.problems import ApiProblem, api_problem
 from renderer.api.webhooks import WebhookWorker, configured
 from renderer.auditors.reports import journey_report, portfolio_report
-from renderer.backoffice.notifier import worker_lifespan
+from renderer.backoffice.delivery import POLL_SECONDS
+from renderer.backoffice.notifier import delivery_job
 from renderer.citizens import identity
 from renderer.citizens.drafts import start
 from renderer.citizens.follow import follow_file, follow_page, follow_post
@@ -98,7 +100,8 @@ from renderer.citizens.submission import (
 from renderer.config import Settings
 from renderer.databases import StoreBusy
 from renderer.errors import bad_host_page, busy, not_found, server_error, too_large_page
-from renderer.maintenance import PurgeJob
+from renderer.jobs import Runner, runner_for
+from renderer.maintenance import PURGE_EVERY, purge_job
 from renderer.mediators import pages as mediators
 from renderer.observe import RequestLog, health, metrics, ready
 from renderer.providers.connected import CALLBACK_PATH, LOGGED_OUT_PATH, Providers
@@ -147,31 +150,25 @@ def create_app(
     parcours = Parcours(journeys_dir_or_paths, db_url, secret, reload, max_body, today,
                         settings, providers, record_usage=record_usage,
                         usage_threshold=usage_threshold)
-    job = PurgeJob(parcours.store) if settings is not None and settings.purge else None
-    notifications = worker_lifespan(db_url, journeys_dir_or_paths, smtp_url=smtp_url,
-                                    mail_dir=mail_dir, base_url=base_url)
+    jobs = _jobs(parcours, settings, journeys_dir_or_paths, smtp_url, mail_dir, base_url)
 
     # The webhooks' worker runs when a service has a webhook (docs/api.md).
     with_webhooks = configured(parcours.catalog.services)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if job is not None:
-            job.start()
+        if jobs is not None:
+            await run_in_threadpool(jobs.start)
         webhooks = WebhookWorker(Store(db_url)) if with_webhooks else None
         if webhooks is not None:
             webhooks.start()
         try:
-            if notifications is not None:
-                async with notifications(app):
-                    yield
-            else:
-                yield
+            yield
         finally:
             if webhooks is not None:
                 webhooks.stop()
-            if job is not None:
-                job.stop()
+            if jobs is not None:
+                await run_in_threadpool(jobs.stop)
 
     routes = [
         Route("/", front_door, methods=["GET"], name="front"),
@@ -275,7 +272,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.parcours = parcours
-    app.state.purge_job = job
+    app.state.jobs = jobs
     parcours.router = app.router
     app.add_middleware(SecurityMiddleware, max_body=parcours.max_body,
                        too_large=too_large_page(parcours))
@@ -283,3 +280,24 @@ def create_app(
                        refused=bad_host_page(parcours))
     app.add_middleware(RequestLog)
     return app
+
+
+def _jobs(parcours: Parcours, settings: Settings | None,
+          paths: str | Path | list[str | Path], smtp_url: str | None,
+          mail_dir: str | Path | None, base_url: str | None) -> Runner | None:
+    """The background jobs of this process on the runner suited to its database
+    (:mod:`renderer.jobs`): the hourly purge (when ``settings`` asks for it) and the
+    delivery of notifications (when mail is configured); None when there is neither."""
+    deliver = delivery_job(parcours.store, paths, smtp_url=smtp_url, mail_dir=mail_dir,
+                           base_url=base_url)
+    purge = settings is not None and settings.purge
+    if deliver is None and not purge:
+        return None
+    runner = runner_for(parcours.store.url)
+    # Every process registers every job it can run (procrastinate's workers take any job
+    # of the queue); only a process whose settings ask for the purge schedules it.
+    runner.add("purge", purge_job(parcours.store), every=PURGE_EVERY if purge else None,
+               first_after=60)
+    if deliver is not None:
+        runner.add("deliver", deliver, every=POLL_SECONDS)
+    return runner

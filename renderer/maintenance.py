@@ -5,10 +5,9 @@
   :data:`~renderer.store.SESSION_DAYS`, and the throttle counts whose lockout is over.
   Dossiers sent (and the drafts and files they came from) are kept: their retention belongs
   to the back office.
-- :class:`PurgeJob` runs it every hour in the web process on APScheduler's background
-  scheduler (an existing job runner, not a hand-written loop); on PostgreSQL with several
-  hosts the same job runs on each and is idempotent (docs/operations.md says what a dedicated
-  runner such as procrastinate would change).
+- :func:`purge_job` is the job that the job runner of :mod:`renderer.jobs` runs every
+  :data:`PURGE_EVERY` seconds (APScheduler in the process on SQLite; procrastinate's queue
+  on PostgreSQL, once per hour across every host).
 - :func:`backup` copies a live SQLite database with SQLite's online backup API (readers and
   writers go on meanwhile) and the files it refers to; the copy is itself a store, so
   restoring is putting it back in place.
@@ -19,6 +18,7 @@ from __future__ import annotations
 import logging
 import shutil
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -86,42 +86,17 @@ def purge(store: Store, at: datetime | None = None, batch: int = 500) -> Purged:
     return done
 
 
-class PurgeJob:
-    """The purge, every :data:`PURGE_EVERY` seconds, on APScheduler's background thread."""
+def purge_job(store: Store) -> Callable[[], Purged]:
+    """The purge as a background job: one run, counted in the metrics and logged (a failure
+    is logged by the runner and retried at the next period)."""
 
-    def __init__(self, store: Store, every: int = PURGE_EVERY) -> None:
-        from apscheduler.schedulers.background import BackgroundScheduler
+    def run() -> Purged:
+        done = purge(store)
+        observe.purged(done.__dict__)
+        log.info("purge", extra={"purged": done.__dict__})
+        return done
 
-        self.store = store
-        self.scheduler = BackgroundScheduler(timezone="UTC")
-        self.scheduler.add_job(self.run, "interval", seconds=every, id="purge",
-                               max_instances=1, coalesce=True,
-                               next_run_time=datetime.now(UTC) + timedelta(seconds=60))
-        self.last: Purged | None = None
-
-    def run(self) -> Purged:
-        """One purge, logged (never raises: a failed purge is retried at the next run)."""
-        try:
-            self.last = purge(self.store)
-        except Exception:  # noqa: BLE001 - the next run retries
-            log.exception("purge failed")
-            return Purged()
-        observe.purged(self.last.__dict__)
-        log.info("purge", extra={"purged": self.last.__dict__})
-        return self.last
-
-    def pending(self) -> int:
-        """Jobs waiting to run (the queue depth of the metrics)."""
-        return len(self.scheduler.get_jobs())
-
-    def start(self) -> None:
-        """Start the scheduler's thread."""
-        self.scheduler.start()
-
-    def stop(self) -> None:
-        """Stop it (at shutdown)."""
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+    return run
 
 
 def backup(db_url: str, output: str | Path, files_dir: str | Path | None = None) -> int:

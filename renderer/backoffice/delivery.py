@@ -4,9 +4,9 @@ Templates are ``renderer/templates/mail/KIND.LANG.txt`` (first line ``Subject: â
 the body), overridable per journey by ``mail/JOURNEY/KIND.LANG.txt`` in the journeys
 folder. The transport comes from a URL: ``smtp://[user:password@]host:port`` (``smtp+starttls://``
 to upgrade the connection), or none, and then each message is written as an ``.eml`` file
-to a folder, so that the main command works on a fresh machine. :class:`DeliveryWorker`
-runs :func:`deliver_due` in a background thread (a :class:`PollingWorker`, as the webhooks'
-worker is).
+to a folder, so that the main command works on a fresh machine. The job runner of
+:mod:`renderer.jobs` runs :func:`deliver_due` every :data:`POLL_SECONDS`
+(:mod:`renderer.backoffice.notifier`).
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ from . import outbox
 
 log = logging.getLogger("parcours.delivery")
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "mail"
-#: Seconds between two looks at the outbox when it was empty.
-POLL_SECONDS = 2.0
+#: Seconds between two looks at the outbox (the period of the delivery job).
+POLL_SECONDS = 2
 
 
 class Transport(Protocol):
@@ -210,16 +210,3 @@ class PollingWorker:
             self._thread.join(timeout=30)
             self._thread = None
 
-
-class DeliveryWorker(PollingWorker):
-    """The e-mails' worker."""
-
-    def __init__(self, store: Store, transport: Transport, mailer: Mailer,
-                 poll: float = POLL_SECONDS) -> None:
-        super().__init__(store, poll)
-        self.transport = transport
-        self.mailer = mailer
-
-    def deliver_once(self) -> int:
-        """Send the due e-mails once."""
-        return deliver_due(self.store, self.transport, self.mailer)

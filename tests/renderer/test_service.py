@@ -211,22 +211,25 @@ def test_purge_bounds_the_database_under_abandoned_drafts(tmp_path: Path) -> Non
     assert Path(tmp_path / "p.db").stat().st_size <= size * 1.1
 
 
-def test_purge_job_runs_on_the_scheduler(tmp_path: Path) -> None:
-    from renderer.maintenance import PurgeJob
+def test_purge_job_runs_on_the_in_process_runner(tmp_path: Path) -> None:
+    from renderer.jobs import InProcessRunner
+    from renderer.maintenance import purge_job
 
     store = Store(f"sqlite:///{tmp_path / 'p.db'}")
-    job = PurgeJob(store, every=3600)
-    job.start()
+    runner = InProcessRunner()
+    done: list[object] = []
+    job = purge_job(store)
+    runner.add("purge", lambda: done.append(job()), every=3600, first_after=0.2)
+    runner.start()
     try:
-        assert job.pending() == 1
-        job.scheduler.modify_job("purge", next_run_time=datetime.now(UTC))
+        assert runner.pending() == 1
         for _ in range(50):
-            if job.last is not None:
+            if done:
                 break
             time.sleep(0.1)
-        assert job.last is not None
+        assert done and done[0].__class__.__name__ == "Purged"
     finally:
-        job.stop()
+        runner.stop()
 
 
 # -- backup and restore ------------------------------------------------------------------------
