@@ -30,6 +30,7 @@ from renderer import markdown
 from renderer.catalog import Catalog, Entry, load_catalog
 from renderer.config import Settings
 from renderer.i18n import DEFAULT, LANGUAGES, t
+from renderer.objects import ObjectStore
 from renderer.paper import PaperShelf
 from renderer.providers.connected import Providers
 from renderer.reports import ReportShelf
@@ -39,6 +40,17 @@ from renderer.throttle import throttle_for
 from renderer.usage import Recorder
 
 HERE = Path(__file__).parent
+
+
+def object_store(settings: Settings) -> ObjectStore | None:
+    """The object storage of the settings, its bucket checked (StoreError when it cannot be
+    reached: the server says so at start); None without one."""
+    wanted = settings.objects()
+    if wanted is None:
+        return None
+    objects = ObjectStore(wanted)
+    objects.check()
+    return objects
 
 #: Largest request body when no journey allows a larger upload (forms without files).
 BASE_BODY = 1_000_000
@@ -87,7 +99,8 @@ class Parcours:
         #: The identity and data providers this server is configured for (its settings').
         self.providers = providers or Providers(self.settings)
         self.store = Store(db_url, files_dir=self.settings.files_dir or None,
-                           busy_timeout_ms=self.settings.busy_timeout_ms)
+                           busy_timeout_ms=self.settings.busy_timeout_ms,
+                           objects=object_store(self.settings))
         self.throttle = throttle_for(self.store, self.settings.redis_url)
         self.reload = reload
         self.catalog: Catalog = load_catalog(paths, self.store)
