@@ -123,7 +123,9 @@ def backup(db_url: str, output: str | Path, files_dir: str | Path | None = None)
         dest = target.with_name(target.stem + "-files")
         check = sqlite3.connect(target)
         try:
-            paths = [r[0] for r in check.execute("SELECT path FROM files WHERE path IS NOT NULL")]
+            # Objects in object storage are the bucket's to keep (docs/operations.md).
+            paths = [r[0] for r in check.execute(
+                "SELECT path FROM files WHERE path IS NOT NULL AND path NOT LIKE 's3:%'")]
         finally:
             check.close()
         # Files are written once under their id before their row: every row of the copy has
