@@ -101,10 +101,10 @@ from renderer.config import Settings
 from renderer.databases import StoreBusy
 from renderer.errors import bad_host_page, busy, not_found, server_error, too_large_page
 from renderer.jobs import Runner, runner_for
-from renderer.maintenance import PURGE_EVERY, purge_job
 from renderer.mediators import pages as mediators
 from renderer.observe import RequestLog, health, metrics, ready
 from renderer.providers.connected import CALLBACK_PATH, LOGGED_OUT_PATH, Providers
+from renderer.purge import PURGE_EVERY, purge_job
 from renderer.security import HostCheck, SecurityMiddleware
 from renderer.store import Store
 from renderer.web import HERE, Parcours
@@ -286,7 +286,8 @@ def _jobs(parcours: Parcours, settings: Settings | None,
           paths: str | Path | list[str | Path], smtp_url: str | None,
           mail_dir: str | Path | None, base_url: str | None) -> Runner | None:
     """The background jobs of this process on the runner suited to its database
-    (:mod:`renderer.jobs`): the hourly purge (when ``settings`` asks for it) and the
+    (:mod:`renderer.jobs`): the hourly purge (when ``settings`` asks for it; with the
+    served journeys' ``retention``) and the
     delivery of notifications (when mail is configured); None when there is neither."""
     deliver = delivery_job(parcours.store, paths, smtp_url=smtp_url, mail_dir=mail_dir,
                            base_url=base_url)
@@ -296,8 +297,8 @@ def _jobs(parcours: Parcours, settings: Settings | None,
     runner = runner_for(parcours.store.url)
     # Every process registers every job it can run (procrastinate's workers take any job
     # of the queue); only a process whose settings ask for the purge schedules it.
-    runner.add("purge", purge_job(parcours.store), every=PURGE_EVERY if purge else None,
-               first_after=60)
+    runner.add("purge", purge_job(parcours.store, parcours.retention),
+               every=PURGE_EVERY if purge else None, first_after=60)
     if deliver is not None:
         runner.add("deliver", deliver, every=POLL_SECONDS)
     return runner

@@ -96,3 +96,13 @@ class ObjectStore:
             self.client.delete_object(Bucket=self.settings.bucket, Key=key)
         except Exception as exc:  # noqa: BLE001
             raise self._fail(f"cannot delete {key}", exc) from None
+
+
+def open_objects(settings: ObjectSettings | None) -> ObjectStore | None:
+    """The object storage of ``settings`` with its bucket checked (StoreError when it cannot
+    be reached: the server or the command says so at start); None without settings."""
+    if settings is None:
+        return None
+    objects = ObjectStore(settings)
+    objects.check()
+    return objects

@@ -15,8 +15,8 @@ from starlette.testclient import TestClient
 
 from renderer.app import create_app
 from renderer.config import ConfigError, Settings, load
-from renderer.maintenance import purge
 from renderer.objects import ObjectSettings, ObjectStore
+from renderer.purge import purge
 from renderer.store import Store, StoreError
 
 from .citizen import PDF

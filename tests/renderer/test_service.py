@@ -26,8 +26,9 @@ from starlette.testclient import TestClient
 
 from renderer.app import create_app
 from renderer.config import ConfigError, Settings, load
-from renderer.maintenance import backup, purge
+from renderer.maintenance import backup
 from renderer.observe import JsonFormatter, RequestLog
+from renderer.purge import purge
 from renderer.store import Store, StoreError
 
 from .citizen import PDF, parse
@@ -213,7 +214,7 @@ def test_purge_bounds_the_database_under_abandoned_drafts(tmp_path: Path) -> Non
 
 def test_purge_job_runs_on_the_in_process_runner(tmp_path: Path) -> None:
     from renderer.jobs import InProcessRunner
-    from renderer.maintenance import purge_job
+    from renderer.purge import purge_job
 
     store = Store(f"sqlite:///{tmp_path / 'p.db'}")
     runner = InProcessRunner()
@@ -230,6 +231,16 @@ def test_purge_job_runs_on_the_in_process_runner(tmp_path: Path) -> None:
         assert done and done[0].__class__.__name__ == "Purged"
     finally:
         runner.stop()
+
+
+
+def test_the_served_journeys_retention_goes_to_the_purge(tmp_path: Path) -> None:
+    from designer.model import retention_days
+
+    voirie = ROOT / "journeys" / "signalement-voirie.yaml"
+    app = create_app([DEMO, voirie], db_url=f"sqlite:///{tmp_path / 'p.db'}")
+    # The demo declares none: its dossiers are kept; the other's go after its retention.
+    assert app.state.parcours.retention() == {"signalement-voirie": retention_days("2 years")}
 
 
 # -- backup and restore ------------------------------------------------------------------------

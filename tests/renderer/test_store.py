@@ -220,7 +220,7 @@ def test_one_throttle_for_logins_and_follow_up_tokens(store: Store, where: str) 
 def test_purge_keeps_what_is_alive_and_what_was_sent(store: Store) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from renderer.maintenance import purge
+    from renderer.purge import purge
 
     digest = store.save_journey_version("demo", "x", "demo.yaml")
     old = store.create_draft("demo", digest, "a")
