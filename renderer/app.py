@@ -73,8 +73,6 @@ from renderer.api import views as api
 from renderer.api.problems import ApiProblem, api_problem
 from renderer.api.webhooks import WebhookWorker, configured
 from renderer.auditors.reports import journey_report, portfolio_report
-from renderer.backoffice.delivery import POLL_SECONDS
-from renderer.backoffice.notifier import delivery_job
 from renderer.citizens import identity
 from renderer.citizens.drafts import start
 from renderer.citizens.follow import follow_file, follow_page, follow_post
@@ -100,11 +98,10 @@ from renderer.citizens.submission import (
 from renderer.config import Settings
 from renderer.databases import StoreBusy
 from renderer.errors import bad_host_page, busy, not_found, server_error, too_large_page
-from renderer.jobs import Runner, runner_for
+from renderer.jobs import server_jobs
 from renderer.mediators import pages as mediators
 from renderer.observe import RequestLog, health, metrics, ready
 from renderer.providers.connected import CALLBACK_PATH, LOGGED_OUT_PATH, Providers
-from renderer.purge import PURGE_EVERY, purge_job
 from renderer.security import HostCheck, SecurityMiddleware
 from renderer.store import Store
 from renderer.web import HERE, Parcours
@@ -150,7 +147,8 @@ def create_app(
     parcours = Parcours(journeys_dir_or_paths, db_url, secret, reload, max_body, today,
                         settings, providers, record_usage=record_usage,
                         usage_threshold=usage_threshold)
-    jobs = _jobs(parcours, settings, journeys_dir_or_paths, smtp_url, mail_dir, base_url)
+    jobs = server_jobs(parcours, settings, journeys_dir_or_paths, smtp_url=smtp_url,
+                       mail_dir=mail_dir, base_url=base_url)
 
     # The webhooks' worker runs when a service has a webhook (docs/api.md).
     with_webhooks = configured(parcours.catalog.services)
@@ -281,24 +279,3 @@ def create_app(
     app.add_middleware(RequestLog)
     return app
 
-
-def _jobs(parcours: Parcours, settings: Settings | None,
-          paths: str | Path | list[str | Path], smtp_url: str | None,
-          mail_dir: str | Path | None, base_url: str | None) -> Runner | None:
-    """The background jobs of this process on the runner suited to its database
-    (:mod:`renderer.jobs`): the hourly purge (when ``settings`` asks for it; with the
-    served journeys' ``retention``) and the
-    delivery of notifications (when mail is configured); None when there is neither."""
-    deliver = delivery_job(parcours.store, paths, smtp_url=smtp_url, mail_dir=mail_dir,
-                           base_url=base_url)
-    purge = settings is not None and settings.purge
-    if deliver is None and not purge:
-        return None
-    runner = runner_for(parcours.store.url)
-    # Every process registers every job it can run (procrastinate's workers take any job
-    # of the queue); only a process whose settings ask for the purge schedules it.
-    runner.add("purge", purge_job(parcours.store, parcours.retention),
-               every=PURGE_EVERY if purge else None, first_after=60)
-    if deliver is not None:
-        runner.add("deliver", deliver, every=POLL_SECONDS)
-    return runner

@@ -23,7 +23,14 @@ import logging
 import threading
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, Protocol
+
+from renderer.backoffice.delivery import POLL_SECONDS
+from renderer.backoffice.notifier import delivery_job
+from renderer.config import Settings
+from renderer.purge import PURGE_EVERY, purge_job
+from renderer.web import Parcours
 
 log = logging.getLogger("parcours.jobs")
 
@@ -266,3 +273,25 @@ def runner_for(database_url: str, **options: Any) -> Runner:
     if database_url.startswith(("postgresql://", "postgres://")):
         return QueueRunner(database_url, **options)
     return InProcessRunner()
+
+
+def server_jobs(parcours: Parcours, settings: Settings | None,
+                paths: str | Path | list[str | Path], *, smtp_url: str | None = None,
+                mail_dir: str | Path | None = None, base_url: str | None = None,
+                ) -> Runner | None:
+    """The background jobs of a server process on the runner suited to its database: the
+    hourly purge (when ``settings`` asks for it; with the served journeys' ``retention``)
+    and the delivery of notifications (when mail is configured); None when neither."""
+    deliver = delivery_job(parcours.store, paths, smtp_url=smtp_url, mail_dir=mail_dir,
+                           base_url=base_url)
+    purge = settings is not None and settings.purge
+    if deliver is None and not purge:
+        return None
+    runner = runner_for(parcours.store.url)
+    # Every process registers every job it can run (procrastinate's workers take any job
+    # of the queue); only a process whose settings ask for the purge schedules it.
+    runner.add("purge", purge_job(parcours.store, parcours.retention),
+               every=PURGE_EVERY if purge else None, first_after=60)
+    if deliver is not None:
+        runner.add("deliver", deliver, every=POLL_SECONDS)
+    return runner
