@@ -141,8 +141,9 @@ class QueueRunner:
         self.name = name
         self.heartbeat = heartbeat
         self.stalled_after = stalled_after
+        # A small pool: the listener, the fetch and heartbeat, one job at a time.
         self.app = procrastinate.App(
-            connector=procrastinate.PsycopgConnector(conninfo=url))
+            connector=procrastinate.PsycopgConnector(conninfo=url, min_size=1, max_size=4))
         self.tasks: dict[str, Any] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None

@@ -57,7 +57,6 @@ def test_one_interface_chosen_by_the_database_url(db_url: str) -> None:
         runner.stop()
     counts = Counter(k for k in ran if k != "tick")
     assert counts == Counter(str(i) for i in range(10))  # each deferred job once
-    assert runner.pending() >= 0
 
 
 def test_cron_periods() -> None:
