@@ -71,7 +71,6 @@ from renderer.agents.dossiers import (
 from renderer.agents.login import login_page, login_post, logout
 from renderer.api import views as api
 from renderer.api.problems import ApiProblem, api_problem
-from renderer.api.webhooks import WebhookWorker, configured
 from renderer.auditors.reports import journey_report, portfolio_report
 from renderer.citizens import identity
 from renderer.citizens.drafts import start
@@ -103,7 +102,6 @@ from renderer.mediators import pages as mediators
 from renderer.observe import RequestLog, health, metrics, ready
 from renderer.providers.connected import CALLBACK_PATH, LOGGED_OUT_PATH, Providers
 from renderer.security import HostCheck, SecurityMiddleware
-from renderer.store import Store
 from renderer.web import HERE, Parcours
 
 
@@ -150,21 +148,13 @@ def create_app(
     jobs = server_jobs(parcours, settings, journeys_dir_or_paths, smtp_url=smtp_url,
                        mail_dir=mail_dir, base_url=base_url)
 
-    # The webhooks' worker runs when a service has a webhook (docs/api.md).
-    with_webhooks = configured(parcours.catalog.services)
-
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if jobs is not None:
             await run_in_threadpool(jobs.start)
-        webhooks = WebhookWorker(Store(db_url)) if with_webhooks else None
-        if webhooks is not None:
-            webhooks.start()
         try:
             yield
         finally:
-            if webhooks is not None:
-                webhooks.stop()
             if jobs is not None:
                 await run_in_threadpool(jobs.stop)
 

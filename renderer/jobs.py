@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+from renderer.api.webhooks import configured, deliver_webhooks
 from renderer.backoffice.delivery import POLL_SECONDS
 from renderer.backoffice.notifier import delivery_job
 from renderer.config import Settings
@@ -281,12 +282,14 @@ def server_jobs(parcours: Parcours, settings: Settings | None,
                 mail_dir: str | Path | None = None, base_url: str | None = None,
                 ) -> Runner | None:
     """The background jobs of a server process on the runner suited to its database: the
-    hourly purge (when ``settings`` asks for it; with the served journeys' ``retention``)
-    and the delivery of notifications (when mail is configured); None when neither."""
+    hourly purge (when ``settings`` asks for it; with the served journeys' ``retention``),
+    the delivery of notifications (when mail is configured) and of webhooks (when a service
+    declares one, docs/api.md); None when there is nothing to run."""
     deliver = delivery_job(parcours.store, paths, smtp_url=smtp_url, mail_dir=mail_dir,
                            base_url=base_url)
     purge = settings is not None and settings.purge
-    if deliver is None and not purge:
+    webhooks = configured(parcours.catalog.services)
+    if deliver is None and not purge and not webhooks:
         return None
     runner = runner_for(parcours.store.url)
     # Every process registers every job it can run (procrastinate's workers take any job
@@ -295,4 +298,7 @@ def server_jobs(parcours: Parcours, settings: Settings | None,
                every=PURGE_EVERY if purge else None, first_after=60)
     if deliver is not None:
         runner.add("deliver", deliver, every=POLL_SECONDS)
+    if webhooks:
+        store = parcours.store
+        runner.add("webhooks", lambda: deliver_webhooks(store), every=POLL_SECONDS)
     return runner

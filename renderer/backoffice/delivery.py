@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import os
 import smtplib
-import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -168,45 +167,3 @@ def deliver_due(store: Store, transport: Transport, mailer: Mailer, limit: int =
         outbox.mark_sent(store, n.id)
         sent += 1
     return sent
-
-
-class PollingWorker:
-    """A background thread that empties one channel of the outbox (:meth:`deliver_once`),
-    polling when it is idle; the e-mails' and the webhooks' workers are two of them."""
-
-    name = "parcours-delivery"
-
-    def __init__(self, store: Store, poll: float = POLL_SECONDS) -> None:
-        self.store = store
-        self.poll = poll
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def deliver_once(self) -> int:
-        """Deliver what is due once; how many were delivered."""
-        raise NotImplementedError
-
-    def start(self) -> None:
-        """Start delivering (idempotent)."""
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
-            self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                busy = self.deliver_once() > 0
-            except Exception:  # noqa: BLE001 - a database hiccup must not end the worker
-                log.exception("the %s worker failed; retrying", self.name)
-                busy = False
-            if not busy:
-                self._stop.wait(self.poll)
-        self.store.close()
-
-    def stop(self) -> None:
-        """Stop after the current pass."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-            self._thread = None
-
