@@ -22,6 +22,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
@@ -142,9 +143,10 @@ class QueueRunner:
         self.name = name
         self.heartbeat = heartbeat
         self.stalled_after = stalled_after
-        # A small pool: the listener, the fetch and heartbeat, one job at a time.
+        # A small pool (the listener, the fetch and the heartbeat): every host's worker
+        # shares the database's connection limit with the web threads.
         self.app = procrastinate.App(
-            connector=procrastinate.PsycopgConnector(conninfo=url, min_size=1, max_size=4))
+            connector=procrastinate.PsycopgConnector(conninfo=url, min_size=1, max_size=3))
         self.tasks: dict[str, Any] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
@@ -218,6 +220,10 @@ class QueueRunner:
                     fetch_job_polling_interval=5.0)
 
         self._loop = asyncio.new_event_loop()
+        # One job at a time, on one thread: one store connection for the jobs, not one per
+        # thread of a default executor.
+        self._loop.set_default_executor(ThreadPoolExecutor(max_workers=1,
+                                                           thread_name_prefix="parcours-job"))
         try:
             self._loop.run_until_complete(main())
         except asyncio.CancelledError:
