@@ -53,6 +53,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -70,9 +71,7 @@ from renderer.agents.dossiers import (
 from renderer.agents.login import login_page, login_post, logout
 from renderer.api import views as api
 from renderer.api.problems import ApiProblem, api_problem
-from renderer.api.webhooks import WebhookWorker, configured
 from renderer.auditors.reports import journey_report, portfolio_report
-from renderer.backoffice.notifier import worker_lifespan
 from renderer.citizens import identity
 from renderer.citizens.drafts import start
 from renderer.citizens.follow import follow_file, follow_page, follow_post
@@ -98,12 +97,11 @@ from renderer.citizens.submission import (
 from renderer.config import Settings
 from renderer.databases import StoreBusy
 from renderer.errors import bad_host_page, busy, not_found, server_error, too_large_page
-from renderer.maintenance import PurgeJob
+from renderer.jobs import server_jobs
 from renderer.mediators import pages as mediators
 from renderer.observe import RequestLog, health, metrics, ready
-from renderer.providers.config import CALLBACK_PATH, LOGGED_OUT_PATH, Providers
+from renderer.providers.connected import CALLBACK_PATH, LOGGED_OUT_PATH, Providers
 from renderer.security import HostCheck, SecurityMiddleware
-from renderer.store import Store
 from renderer.web import HERE, Parcours
 
 
@@ -129,8 +127,8 @@ def create_app(
     cookie (default: a random secret kept in the database, shared by every process on it).
     ``reload`` re-reads the journey files on each request (designers editing them).
     ``max_body`` bounds request bodies (default: 1 MB plus the largest file a journey accepts).
-    ``providers``: the identity and data providers (default: from the environment and
-    ``$PARCOURS_CONFIG``, :mod:`renderer.providers.config`).
+    ``providers``: the identity and data providers (default: those of ``settings``,
+    :mod:`renderer.providers.connected`).
     ``settings`` (:mod:`renderer.config`, docs/operations.md): public URL, trusted hosts,
     files folder, timeouts, the purge job; when given, its ``database_url`` is the database.
     While it serves, a worker delivers the notifications: over ``smtp_url`` (default
@@ -147,31 +145,18 @@ def create_app(
     parcours = Parcours(journeys_dir_or_paths, db_url, secret, reload, max_body, today,
                         settings, providers, record_usage=record_usage,
                         usage_threshold=usage_threshold)
-    job = PurgeJob(parcours.store) if settings is not None and settings.purge else None
-    notifications = worker_lifespan(db_url, journeys_dir_or_paths, smtp_url=smtp_url,
-                                    mail_dir=mail_dir, base_url=base_url)
-
-    # The webhooks' worker runs when a service has a webhook (docs/api.md).
-    with_webhooks = configured(parcours.catalog.services)
+    jobs = server_jobs(parcours, settings, journeys_dir_or_paths, smtp_url=smtp_url,
+                       mail_dir=mail_dir, base_url=base_url)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        if job is not None:
-            job.start()
-        webhooks = WebhookWorker(Store(db_url)) if with_webhooks else None
-        if webhooks is not None:
-            webhooks.start()
+        if jobs is not None:
+            await run_in_threadpool(jobs.start)
         try:
-            if notifications is not None:
-                async with notifications(app):
-                    yield
-            else:
-                yield
+            yield
         finally:
-            if webhooks is not None:
-                webhooks.stop()
-            if job is not None:
-                job.stop()
+            if jobs is not None:
+                await run_in_threadpool(jobs.stop)
 
     routes = [
         Route("/", front_door, methods=["GET"], name="front"),
@@ -275,7 +260,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.parcours = parcours
-    app.state.purge_job = job
+    app.state.jobs = jobs
     parcours.router = app.router
     app.add_middleware(SecurityMiddleware, max_body=parcours.max_body,
                        too_large=too_large_page(parcours))
@@ -283,3 +268,4 @@ def create_app(
                        refused=bad_host_page(parcours))
     app.add_middleware(RequestLog)
     return app
+

@@ -52,6 +52,10 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
                         help="send e-mails through smtp://HOST:PORT (default: PARCOURS_SMTP_URL; "
                         "without one, .eml files are written to PARCOURS_MAIL_DIR or "
                         "./parcours-mail)")
+    parser.add_argument("--dev-providers", action="store_true", default=None,
+                        help="start the FranceConnect and API Particulier/Entreprise stand-ins "
+                             "with the server and connect to them (test data; never in "
+                             "production)")
 
 
 def _settings(args: argparse.Namespace, err: TextIO) -> Settings | None:
@@ -62,6 +66,7 @@ def _settings(args: argparse.Namespace, err: TextIO) -> Settings | None:
             "journeys": args.path, "host": args.host, "port": args.port,
             "database_url": args.db, "workers": args.workers, "public_url": args.public_url,
             "reload": args.reload or None, "smtp_url": getattr(args, "smtp", None),
+            "dev_providers": getattr(args, "dev_providers", None),
         })
     except ConfigError as exc:
         print(f"parcours serve: {exc}", file=err)
@@ -117,23 +122,58 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def _dev_providers(settings: Settings, port: int, err: TextIO) -> tuple[Settings, Any]:
+    """``settings`` connected to the stand-ins started for a server on ``port`` (their
+    callbacks registered under 127.0.0.1, localhost and the public URL), and the running
+    stand-ins; (``settings``, None) when ``--dev-providers`` is off."""
+    if not settings.dev_providers:
+        return settings, None
+    from renderer.providers.dev import start_dev_providers
+
+    urls = [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+    if settings.public_url:
+        urls.append(settings.public_url)
+    dev = start_dev_providers(urls)
+    print(f"FranceConnect stand-in on {dev.values['franceconnect_issuer']} (sign in as "
+          f"test / 123), API Particulier/Entreprise stand-in on "
+          f"{dev.values['api_particulier_url']}", file=err)
+    return dev.connect(settings), dev
+
+
 def run_serve(args: argparse.Namespace, err: TextIO | None = None) -> int:
     """Serve every valid journey of the journeys folder; say which are not served and why."""
-    import uvicorn
-
-    from renderer.observe import configure_logging
-
     err = err or sys.stderr
     settings = _settings(args, err)
     if settings is None:
         return 2
-    configure_logging(settings.log_level, settings.json_logs)
     try:
         sock = _bind(settings.host, settings.port)
     except OSError as exc:
         print(f"parcours serve: cannot listen on {settings.host}:{settings.port}: "
               f"{exc.strerror or exc}", file=err)
         return 2
+    # Port 0 asks the system for a free one: the address said below is the one bound.
+    port = int(sock.getsockname()[1])
+    try:
+        settings, dev = _dev_providers(settings, port, err)
+    except FileNotFoundError as exc:
+        print(f"parcours serve: --dev-providers: {exc}", file=err)
+        sock.close()
+        return 2
+    try:
+        return _serve(settings, sock, port, err)
+    finally:
+        if dev is not None:
+            dev.stop()
+
+
+def _serve(settings: Settings, sock: socket.socket, port: int, err: TextIO) -> int:
+    """Serve on the bound socket until stopped (``--workers N``: N processes on it)."""
+    import uvicorn
+
+    from renderer.observe import configure_logging
+
+    configure_logging(settings.log_level, settings.json_logs)
     if settings.workers > 1:
         # Set before the workers start (they import prometheus_client afresh).
         os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR",
@@ -154,7 +194,7 @@ def run_serve(args: argparse.Namespace, err: TextIO | None = None) -> int:
     for entry in catalog.entries.values():
         print(f"serving /{entry.id}/ ({entry.file}"
               f"{', its published version' if entry.published else ''})", file=err)
-    address = settings.public_url or f"http://{settings.host}:{settings.port}"
+    address = settings.public_url or f"http://{settings.host}:{port}"
     print(f"Parcours on {address}/ (database {_safe_url(settings.database_url)}, "
           f"{settings.workers} worker(s))", file=err, flush=True)
     common: dict[str, Any] = {

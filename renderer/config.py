@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from renderer.databases import BUSY_TIMEOUT_MS
+from renderer.objects import ObjectSettings
 from renderer.providers.apis import ApiConfig
 
 
@@ -55,6 +56,15 @@ class Settings:
     #: Folder of uploaded files (default: beside a SQLite file; in the database for PostgreSQL
     #: unless set, so that several hosts need no shared folder).
     files_dir: str = ""
+    #: S3-compatible object storage for the bytes of uploaded files, instead of the folder
+    #: (needs ``pip install parcours[s3]``): the service's address (empty: AWS itself), the
+    #: bucket (created by the operator), its region, and the credentials (empty: boto3's
+    #: usual sources, such as ``AWS_ACCESS_KEY_ID``).
+    s3_endpoint_url: str = ""
+    s3_bucket: str = ""
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
     #: Redis for the throttle of resume attempts (``redis://host:6379/0``); empty: the
     #: database keeps the counts (shared as well, one write per failed attempt).
     redis_url: str = ""
@@ -63,16 +73,20 @@ class Settings:
     #: Outgoing mail (``smtp://user@host:587``), for the notifications of the back office.
     smtp_url: str = ""
     #: The data providers (docs/providers.md): API Particulier and API Entreprise, their
-    #: address and token, and the SIRET of the organisation that asks (``recipient``).
+    #: address and token, and the SIRET of the organisation that asks (``recipient``);
+    #: :class:`renderer.providers.connected.Providers` builds their clients from these.
     api_particulier_url: str = ""
     api_particulier_token: str = ""
     api_entreprise_url: str = ""
     api_entreprise_token: str = ""
-    provider_recipient: str = ""
+    providers_recipient: str = ""
     #: FranceConnect: the issuer and this service's registration.
     franceconnect_issuer: str = ""
     franceconnect_client_id: str = ""
     franceconnect_client_secret: str = ""
+    #: Start the FranceConnect and API stand-ins beside the server and connect to them
+    #: (``serve --dev-providers``; test data only, never in production).
+    dev_providers: bool = False
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 1
@@ -102,7 +116,15 @@ class Settings:
         token = getattr(self, f"api_{name}_token")
         if not base or not token:
             return None
-        return ApiConfig(base_url=base, token=token, recipient=self.provider_recipient)
+        return ApiConfig(base_url=base, token=token, recipient=self.providers_recipient)
+
+    def objects(self) -> ObjectSettings | None:
+        """The object storage of uploaded files, None when no bucket is set."""
+        if not self.s3_bucket:
+            return None
+        return ObjectSettings(endpoint_url=self.s3_endpoint_url, bucket=self.s3_bucket,
+                              region=self.s3_region, access_key_id=self.s3_access_key_id,
+                              secret_access_key=self.s3_secret_access_key)
 
     def hosts(self) -> list[str]:
         """The trusted host names, the public URL's host by default."""
@@ -127,6 +149,15 @@ class Settings:
         for name in ("particulier", "entreprise"):
             if bool(getattr(self, f"api_{name}_url")) != bool(getattr(self, f"api_{name}_token")):
                 raise ConfigError(f"api_{name}_url and api_{name}_token go together")
+        if self.s3_endpoint_url and not self.s3_bucket:
+            raise ConfigError("s3_endpoint_url needs s3_bucket")
+        if bool(self.s3_access_key_id) != bool(self.s3_secret_access_key):
+            raise ConfigError("s3_access_key_id and s3_secret_access_key go together")
+        franceconnect = [self.franceconnect_issuer, self.franceconnect_client_id,
+                         self.franceconnect_client_secret]
+        if any(franceconnect) and not all(franceconnect):
+            raise ConfigError("franceconnect_issuer, franceconnect_client_id and "
+                              "franceconnect_client_secret go together")
         for key in self.secret_keys:
             if len(key) < 32:
                 raise ConfigError("secret_keys: each key needs at least 32 characters")

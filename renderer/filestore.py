@@ -1,11 +1,13 @@
-"""Uploaded files: their bytes in a folder (or the database), their checksum in the database.
+"""Uploaded files: their bytes in a folder, S3-compatible object storage (renderer/objects.py)
+or the database; their checksum in the database.
 
 :class:`FileStore` is the part of :class:`renderer.store.Store` that keeps files: each upload
-is written once under its random id (a temporary name, synced, then renamed) and never
-changed; its row records name, sniffed type, size and SHA-256, which every read checks. Without
-a folder (PostgreSQL by default, so that several hosts need no shared folder) the bytes stay in
-the row. A draft holds at most :data:`DRAFT_QUOTA` bytes; files its answers no longer refer to
-are deleted (:meth:`FileStore.prune_files`).
+is written once under its random id (a temporary name, synced, then renamed; or one object)
+and never changed; its row records name, sniffed type, size and SHA-256, which every read
+checks. With object storage configured the bytes go there; else without a folder (PostgreSQL
+by default, so that several hosts need no shared folder) the bytes stay in the row. A draft
+holds at most :data:`DRAFT_QUOTA` bytes; files its answers no longer refer to are deleted
+(:meth:`FileStore.prune_files`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from renderer.databases import StoreError
+from renderer.objects import PREFIX, ObjectStore
 
 #: Bytes of files one draft may hold at once (every upload counts until it is replaced).
 DRAFT_QUOTA = 50_000_000
@@ -59,6 +62,8 @@ class FileStore:
     """The files of :class:`renderer.store.Store` (which provides the queries)."""
 
     files_dir: Path | None
+    #: Object storage for the bytes of new files (None: the folder, or the database).
+    objects: ObjectStore | None
     backend: Any
 
     def _one(self, query: str, params: Sequence[Any] = ()) -> Any:  # pragma: no cover
@@ -76,8 +81,8 @@ class FileStore:
         """Store an uploaded file (already checked by the caller); raise
         :class:`QuotaExceeded` past :data:`DRAFT_QUOTA` bytes per draft.
 
-        The bytes go to the files folder (named by id, the database keeping the SHA-256 that
-        :meth:`get_file` checks), or to the database when there is no folder.
+        The bytes go to object storage when configured, else the files folder (named by id,
+        the database keeping the SHA-256 that :meth:`get_file` checks), else the database.
         """
         held = self._one("SELECT COALESCE(SUM(size), 0) FROM files WHERE draft_id = ?",
                          (draft_id,))
@@ -88,7 +93,9 @@ class FileStore:
             hashlib.sha256(data).hexdigest(), data, _now(),
         )
         path = None
-        if self.files_dir is not None:
+        if self.objects is not None:
+            path = self.objects.put(f"{stored.id[:2]}/{stored.id}", data)
+        elif self.files_dir is not None:
             path = self._write_file(stored.id, data)
         self._write(
             "INSERT INTO files (id, draft_id, question, name, content_type, size, sha256, "
@@ -123,7 +130,11 @@ class FileStore:
         )
         if not row:
             return None
-        if row[9]:
+        if row[9] and row[9].startswith(PREFIX):
+            if self.objects is None:
+                raise StoreError(f"file {file_id} is in object storage and none is configured")
+            data = self.objects.get(row[9])
+        elif row[9]:
             if self.files_dir is None:
                 raise StoreError(f"file {file_id} is in a folder and no folder is configured")
             data = (self.files_dir / row[9]).read_bytes()
@@ -144,18 +155,30 @@ class FileStore:
                 for r in rows]
 
     def delete_files(self, draft_id: str, file_ids: Sequence[str]) -> int:
-        """Delete files of a draft (their rows, then their bytes); return how many."""
+        """Delete files of a draft (their bytes, then their rows: a failure leaves the row,
+        and the next purge deletes both); return how many."""
         count = 0
         for file_id in file_ids:
             row = self._one("SELECT path FROM files WHERE id = ? AND draft_id = ?",
                             (file_id, draft_id))
             if not row:
                 continue
+            self.delete_bytes(row[0])
             self._write("DELETE FROM files WHERE id = ?", (file_id,))
-            if row[0] and self.files_dir is not None:
-                (self.files_dir / row[0]).unlink(missing_ok=True)
             count += 1
         return count
+
+    def delete_bytes(self, path: str | None) -> None:
+        """Delete the bytes a file row's ``path`` names, in the folder or object storage
+        (nothing for bytes kept in the row, or already gone)."""
+        if not path:
+            return
+        if path.startswith(PREFIX):
+            if self.objects is None:
+                raise StoreError(f"{path} is in object storage and none is configured")
+            self.objects.delete(path)
+        elif self.files_dir is not None:
+            (self.files_dir / path).unlink(missing_ok=True)
 
     def prune_files(self, draft: _Draft) -> int:
         """Delete the files of a draft that its answers and pages in progress no longer refer

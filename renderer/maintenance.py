@@ -1,127 +1,19 @@
-"""Keeping the database bounded and safe: the purge of what expired, and backups.
+"""Keeping the data safe: backups (the purge of what expired is :mod:`renderer.purge`).
 
-- :func:`purge` deletes the drafts nobody touched for :data:`~renderer.store.RESUME_DAYS`
-  (with their files and resume keys), the sessions unused for
-  :data:`~renderer.store.SESSION_DAYS`, and the throttle counts whose lockout is over.
-  Dossiers sent (and the drafts and files they came from) are kept: their retention belongs
-  to the back office.
-- :class:`PurgeJob` runs it every hour in the web process on APScheduler's background
-  scheduler (an existing job runner, not a hand-written loop); on PostgreSQL with several
-  hosts the same job runs on each and is idempotent (docs/operations.md says what a dedicated
-  runner such as procrastinate would change).
-- :func:`backup` copies a live SQLite database with SQLite's online backup API (readers and
-  writers go on meanwhile) and the files it refers to; the copy is itself a store, so
-  restoring is putting it back in place.
+:func:`backup` copies a live SQLite database with SQLite's online backup API (readers and
+writers go on meanwhile) and the files it refers to; the copy is itself a store, so
+restoring is putting it back in place.
 """
 
 from __future__ import annotations
 
-import logging
 import shutil
 import sqlite3
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from renderer import observe
 from renderer.databases import SQLite, StoreError
-from renderer.store import RESUME_DAYS, SESSION_DAYS, Store
-
-log = logging.getLogger("parcours.maintenance")
-
-#: Seconds between two purges of a serving process.
-PURGE_EVERY = 3600
-
-
-@dataclass
-class Purged:
-    """What one purge deleted."""
-
-    drafts: int = 0
-    sessions: int = 0
-    files: int = 0
-    throttle: int = 0
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.isoformat(timespec="milliseconds")
-
-
-def purge(store: Store, at: datetime | None = None, batch: int = 500) -> Purged:
-    """Delete what expired before ``at`` (default now); return the counts."""
-    moment = at or datetime.now(UTC)
-    done = Purged()
-    drafts_before = _stamp(moment - timedelta(days=RESUME_DAYS))
-    while True:
-        rows = store._all(
-            "SELECT id FROM drafts WHERE submitted = 0 AND updated_at < ? "
-            "AND id NOT IN (SELECT draft_id FROM submissions) LIMIT ?",
-            (drafts_before, batch),
-        )
-        if not rows:
-            break
-        for (draft_id,) in rows:
-            files = [r[0] for r in store._all("SELECT id FROM files WHERE draft_id = ?",
-                                               (draft_id,))]
-            done.files += store.delete_files(draft_id, files)
-            with store.transaction() as conn:
-                store._execute(conn, "DELETE FROM resume_keys WHERE draft_id = ?", (draft_id,))
-                store._execute(conn, "DELETE FROM drafts WHERE id = ?", (draft_id,))
-            done.drafts += 1
-    sessions_before = _stamp(moment - timedelta(days=SESSION_DAYS))
-    done.sessions = store._write(
-        "DELETE FROM sessions WHERE updated_at < ?", (sessions_before,)
-    ).rowcount
-    # A count whose window is older than the longest window and whose lockout is over.
-    done.throttle = store._write(
-        "DELETE FROM throttle WHERE window_start < ? AND (locked_until IS NULL "
-        "OR locked_until < ?)",
-        (_stamp(moment - timedelta(days=1)), _stamp(moment)),
-    ).rowcount
-    if isinstance(store.backend, SQLite) and (done.drafts or done.sessions):
-        # Give the freed pages back to the file, a little at a time (auto_vacuum is off by
-        # default: the file keeps its size but the free pages are reused first).
-        store._write("PRAGMA wal_checkpoint(PASSIVE)")
-    return done
-
-
-class PurgeJob:
-    """The purge, every :data:`PURGE_EVERY` seconds, on APScheduler's background thread."""
-
-    def __init__(self, store: Store, every: int = PURGE_EVERY) -> None:
-        from apscheduler.schedulers.background import BackgroundScheduler
-
-        self.store = store
-        self.scheduler = BackgroundScheduler(timezone="UTC")
-        self.scheduler.add_job(self.run, "interval", seconds=every, id="purge",
-                               max_instances=1, coalesce=True,
-                               next_run_time=datetime.now(UTC) + timedelta(seconds=60))
-        self.last: Purged | None = None
-
-    def run(self) -> Purged:
-        """One purge, logged (never raises: a failed purge is retried at the next run)."""
-        try:
-            self.last = purge(self.store)
-        except Exception:  # noqa: BLE001 - the next run retries
-            log.exception("purge failed")
-            return Purged()
-        observe.purged(self.last.__dict__)
-        log.info("purge", extra={"purged": self.last.__dict__})
-        return self.last
-
-    def pending(self) -> int:
-        """Jobs waiting to run (the queue depth of the metrics)."""
-        return len(self.scheduler.get_jobs())
-
-    def start(self) -> None:
-        """Start the scheduler's thread."""
-        self.scheduler.start()
-
-    def stop(self) -> None:
-        """Stop it (at shutdown)."""
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+from renderer.store import Store
 
 
 def backup(db_url: str, output: str | Path, files_dir: str | Path | None = None) -> int:
@@ -148,7 +40,9 @@ def backup(db_url: str, output: str | Path, files_dir: str | Path | None = None)
         dest = target.with_name(target.stem + "-files")
         check = sqlite3.connect(target)
         try:
-            paths = [r[0] for r in check.execute("SELECT path FROM files WHERE path IS NOT NULL")]
+            # Objects in object storage are the bucket's to keep (docs/operations.md).
+            paths = [r[0] for r in check.execute(
+                "SELECT path FROM files WHERE path IS NOT NULL AND path NOT LIKE 's3:%'")]
         finally:
             check.close()
         # Files are written once under their id before their row: every row of the copy has

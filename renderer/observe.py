@@ -165,9 +165,10 @@ async def metrics(request: Request) -> Response:
     allow = request.app.state.parcours.settings.metrics_allow
     if not _allowed(request.client.host if request.client else "", allow):
         return PlainTextResponse("not found\n", status_code=404)
-    job = getattr(request.app.state, "purge_job", None)
-    if job is not None:
-        JOBS.set(job.pending())
+    jobs = getattr(request.app.state, "jobs", None)
+    if jobs is not None:
+        # procrastinate's queue is counted in the database: off the event loop.
+        JOBS.set(await run_in_threadpool(jobs.pending))
     registry: Any = None
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_client import multiprocess

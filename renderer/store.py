@@ -31,6 +31,7 @@ from renderer.databases import (
     statements,
 )
 from renderer.filestore import FileStore
+from renderer.objects import ObjectStore
 from renderer.records import Draft, ResumeKey, Session, Submission  # noqa: F401 (re-exported)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -92,16 +93,19 @@ class Store(FileStore):
         *,
         files_dir: str | Path | None = None,
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        objects: ObjectStore | None = None,
     ) -> None:
         """``files_dir``: the folder of uploaded files (default: beside a SQLite file,
         ``NAME-files``; in the database for PostgreSQL and in-memory SQLite, so that several
-        hosts see the same files without a shared folder)."""
+        hosts see the same files without a shared folder). ``objects``: S3-compatible
+        object storage for the bytes of new files instead (renderer/objects.py)."""
         self.url = url
         self.backend = backend_for(url, busy_timeout_ms)
         self._local = threading.local()
         if files_dir is None and isinstance(self.backend, SQLite) and not self.backend.memory:
             files_dir = Path(self.backend.path).with_name(Path(self.backend.path).stem + "-files")
         self.files_dir = Path(files_dir) if files_dir is not None else None
+        self.objects = objects
         self.migrate()
 
     # -- connections -------------------------------------------------------------------------

@@ -1,10 +1,12 @@
-"""Throttling of resume attempts, shared by every process that serves the same citizens.
+"""Throttling of guesses, shared by every process and host: resume codes, agents' logins,
+citizens' follow-up tokens, API tokens (the one throttle of Parcours).
 
-A resume code is a secret of 60 bits that a citizen types: guessing is made hopeless by
-counting failed attempts per client and per journey in the database (table ``throttle``,
-one atomic upsert per failure, so that every process and every host sees the same counts),
-and locking a key out for a while once it reaches its limit. A success never resets a count
-(a guesser holding one valid code of their own could otherwise reset theirs at will).
+Failed attempts are counted by key (a kind and what it counts: ``client:IP:journey``,
+``login:EMAIL``, ``follow:IP``) in the database (table ``throttle``, one atomic upsert per
+failure, so that every process and every host sees the same counts), and a key that reaches
+its kind's :data:`LIMITS` is locked out for a while. A resume success never resets a count (a
+guesser holding one valid code of their own could otherwise reset theirs at will); a login
+success clears its e-mail's count (an agent who mistyped once is not punished).
 
 Where Redis is configured (``PARCOURS_REDIS_URL``), :class:`RedisThrottle` keeps the same
 counts there instead (``INCR`` with the window as expiry, a lock key with the lockout as
@@ -35,6 +37,13 @@ class Limit:
 LIMITS = {
     "client": Limit(failures=10, window=15 * 60, lockout=30 * 60),
     "journey": Limit(failures=300, window=60 * 60, lockout=15 * 60),
+    # Agents' logins: 5 failures per e-mail, 20 per address, in 15 minutes.
+    "login": Limit(failures=5, window=15 * 60, lockout=15 * 60),
+    "login-address": Limit(failures=20, window=15 * 60, lockout=15 * 60),
+    # Citizens' follow-up tokens: 10 wrong tokens per address in 15 minutes.
+    "follow": Limit(failures=10, window=15 * 60, lockout=15 * 60),
+    # Wrong API tokens (renderer/api/auth.py) from one address: 20 in 15 minutes.
+    "api-token": Limit(failures=20, window=15 * 60, lockout=15 * 60),
 }
 
 
@@ -55,7 +64,31 @@ class Throttle:
 
     def locked(self, client: str, journey: str, at: datetime | None = None) -> bool:
         """Whether resume attempts from this client on this journey are refused now."""
-        keys = list(self.keys(client, journey).values())
+        return self.any_locked(list(self.keys(client, journey).values()), at)
+
+    def failed(self, client: str, journey: str, at: datetime | None = None) -> None:
+        """Count one failed attempt of this client on this journey under each of its keys."""
+        for kind, key in self.keys(client, journey).items():
+            self.record(key, self.limits[kind], at)
+
+    def blocked(self, kind: str, *values: str) -> bool:
+        """Whether any of ``values`` (e-mails, addresses; empty ones ignored) is locked out
+        for ``kind`` (a key of :data:`LIMITS`)."""
+        keys = [f"{kind}:{v}" for v in values if v]
+        return bool(keys) and self.any_locked(keys)
+
+    def fail(self, kind: str, *values: str) -> None:
+        """Count one failure of each of ``values`` (empty ones ignored) for ``kind``."""
+        for value in values:
+            if value:
+                self.record(f"{kind}:{value}", self.limits[kind])
+
+    def clear(self, kind: str, value: str) -> None:
+        """Forget the failures of ``value`` for ``kind`` (after a success)."""
+        self.forget(f"{kind}:{value}")
+
+    def any_locked(self, keys: list[str], at: datetime | None = None) -> bool:
+        """Whether any of ``keys`` is locked out now."""
         marks = ", ".join("?" for _ in keys)
         row = self.store._one(
             f"SELECT COUNT(*) FROM throttle WHERE key IN ({marks}) AND locked_until > ?",
@@ -63,10 +96,9 @@ class Throttle:
         )
         return bool(row[0])
 
-    def failed(self, client: str, journey: str, at: datetime | None = None) -> None:
-        """Count one failed attempt of this client on this journey under each of its keys."""
-        for kind, key in self.keys(client, journey).items():
-            self.record(key, self.limits[kind], at)
+    def forget(self, key: str) -> None:
+        """Delete the count of ``key``."""
+        self.store._write("DELETE FROM throttle WHERE key = ?", (key,))
 
     def record(self, key: str, limit: Limit, at: datetime | None = None) -> int:
         """Count one failure under ``key`` (one atomic upsert, safe across processes); lock
@@ -106,10 +138,13 @@ class RedisThrottle(Throttle):
         self.limits = limits or LIMITS
         self.prefix = prefix
 
-    def locked(self, client: str, journey: str, at: datetime | None = None) -> bool:
-        """Whether a lock key of this client or journey exists."""
-        keys = [self.prefix + "lock:" + k for k in self.keys(client, journey).values()]
-        return bool(self.redis.exists(*keys))
+    def any_locked(self, keys: list[str], at: datetime | None = None) -> bool:
+        """Whether a lock key of ``keys`` exists."""
+        return bool(self.redis.exists(*[self.prefix + "lock:" + k for k in keys]))
+
+    def forget(self, key: str) -> None:
+        """Delete the count of ``key`` (its lock, if any, runs out)."""
+        self.redis.delete(self.prefix + "count:" + key)
 
     def record(self, key: str, limit: Limit, at: datetime | None = None) -> int:
         """INCR the key's count (expiring with the window opened by its first failure);

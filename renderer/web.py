@@ -30,8 +30,10 @@ from renderer import markdown
 from renderer.catalog import Catalog, Entry, load_catalog
 from renderer.config import Settings
 from renderer.i18n import DEFAULT, LANGUAGES, t
+from renderer.objects import open_objects
 from renderer.paper import PaperShelf
-from renderer.providers.config import Providers, ProviderSettings
+from renderer.providers.connected import Providers
+from renderer.purge import retention_of
 from renderer.reports import ReportShelf
 from renderer.security import COOKIE, CSRF_FIELD, CookieSigner, csrf_ok
 from renderer.store import Session, Store
@@ -39,6 +41,7 @@ from renderer.throttle import throttle_for
 from renderer.usage import Recorder
 
 HERE = Path(__file__).parent
+
 
 #: Largest request body when no journey allows a larger upload (forms without files).
 BASE_BODY = 1_000_000
@@ -83,11 +86,12 @@ class Parcours:
         usage_threshold: int = DEFAULT_THRESHOLD,
     ) -> None:
         self.paths = paths
-        #: The identity and data providers this server is configured for.
-        self.providers = providers or Providers(ProviderSettings.load())
         self.settings = settings or Settings(database_url=db_url)
+        #: The identity and data providers this server is configured for (its settings').
+        self.providers = providers or Providers(self.settings)
         self.store = Store(db_url, files_dir=self.settings.files_dir or None,
-                           busy_timeout_ms=self.settings.busy_timeout_ms)
+                           busy_timeout_ms=self.settings.busy_timeout_ms,
+                           objects=open_objects(self.settings.objects()))
         self.throttle = throttle_for(self.store, self.settings.redis_url)
         self.reload = reload
         self.catalog: Catalog = load_catalog(paths, self.store)
@@ -115,6 +119,10 @@ class Parcours:
         self.templates.filters["md_inline"] = markdown.inline
         self.templates.globals["url_for"] = self.url_for
         self.templates.globals["link_href"] = self.link_href
+
+    def retention(self) -> dict[str, int]:
+        """The retention in days of the served journeys that declare one (for the purge)."""
+        return retention_of(e.journey.model for e in self.catalog.entries.values())
 
     def _default_max_body(self) -> int:
         largest = 0

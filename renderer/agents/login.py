@@ -53,7 +53,7 @@ async def login_post(request: Request) -> Response:
     email = str(form.get("email") or "")[:200]
     password = str(form.get("password") or "")[:1000]
     address = request.client.host if request.client else ""
-    accounts = Accounts(app.store)
+    accounts = Accounts(app.store, app.throttle)
     try:
         agent = accounts.authenticate(email, password, address)
     except LoginRefused as refused:

@@ -3,7 +3,7 @@
 Cookies are never read, so an agent's or a citizen's browser session opens nothing here and
 a page of another site cannot make a browser act on the API (no CSRF token is needed: a
 browser does not add this header by itself). Wrong tokens are throttled per address like
-the agents' logins (renderer/backoffice/throttle.py); while an address is blocked, even a
+the agents' logins (renderer/throttle.py, kind ``api-token``); while an address is blocked, even a
 right token waits, so guessing gains nothing.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
-from renderer.backoffice.throttle import api_token_throttle
+from renderer.throttle import LIMITS
 from renderer.web import parcours
 
 from .problems import ApiProblem
@@ -22,11 +22,11 @@ CHALLENGE = 'Bearer realm="parcours"'
 
 def caller(request: Request) -> ServiceToken:
     """The live service token of the request; raises a 401 or 429 :class:`ApiProblem`."""
-    store = parcours(request).store
+    app = parcours(request)
+    store, throttle = app.store, app.throttle
     address = request.client.host if request.client else ""
-    throttle = api_token_throttle(store)
-    if throttle.blocked(address):
-        window = int(throttle.window.total_seconds())
+    if throttle.blocked("api-token", address):
+        window = LIMITS["api-token"].lockout
         raise ApiProblem(
             429,
             "throttled",
@@ -43,7 +43,7 @@ def caller(request: Request) -> ServiceToken:
         )
     found = Tokens(store).authenticate(token.strip())
     if found is None:
-        throttle.fail(address)
+        throttle.fail("api-token", address)
         raise ApiProblem(
             401,
             "invalid_token",

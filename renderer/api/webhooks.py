@@ -27,7 +27,6 @@ from typing import Any
 from designer import __version__
 from designer.organisation import Service
 from renderer.backoffice import outbox
-from renderer.backoffice.delivery import POLL_SECONDS, PollingWorker
 from renderer.store import Store, now
 
 log = logging.getLogger("parcours.webhooks")
@@ -206,19 +205,6 @@ def deliveries(store: Store, limit: int = 50, service: str | None = None) -> lis
     ]
 
 
-class WebhookWorker(PollingWorker):
-    """The webhooks' worker: a background thread running :func:`deliver_webhooks`."""
-
-    name = "parcours-webhooks"
-
-    def __init__(self, store: Store, poll: float = POLL_SECONDS) -> None:
-        super().__init__(store, poll)
-
-    def deliver_once(self) -> int:
-        """Send the due webhooks once."""
-        return deliver_webhooks(self.store)
-
-
 def configured(services: Mapping[str, Service]) -> bool:
-    """Whether any service has a webhook (else the server runs no webhooks' worker)."""
+    """Whether any service has a webhook (else the server runs no webhooks' job)."""
     return any(s.webhook is not None for s in services.values())

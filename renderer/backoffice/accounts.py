@@ -20,8 +20,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from renderer.store import Store, now
-
-from .throttle import login_address_throttle, login_throttle
+from renderer.throttle import Throttle
 
 INSTRUCTEUR = "instructeur"
 ADMINISTRATEUR = "administrateur"
@@ -96,8 +95,10 @@ def normalise_email(email: str) -> str:
 class Accounts:
     """Agents and their sessions in the store."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, throttle: Throttle | None = None) -> None:
+        """``throttle``: the server's (Redis where configured); default the database's."""
         self.store = store
+        self.throttle = throttle or Throttle(store)
 
     def add(self, email: str, password: str, role: str, services: list[str],
             structure: str | None = None) -> Agent:
@@ -175,8 +176,8 @@ class Accounts:
         the same refusal, right or wrong, once the limit is reached.
         """
         email = normalise_email(email)
-        by_email, by_address = login_throttle(self.store), login_address_throttle(self.store)
-        if by_email.blocked(email) or by_address.blocked(address):
+        throttle = self.throttle
+        if throttle.blocked("login", email) or throttle.blocked("login-address", address):
             raise LoginRefused(throttled=True)
         row = self.store._one(
             "SELECT id, password_hash FROM agents WHERE email = ? AND disabled = 0", (email,)
@@ -187,10 +188,10 @@ class Accounts:
         except (VerificationError, InvalidHashError):
             ok = False
         if not ok:
-            by_email.fail(email)
-            by_address.fail(address)
+            throttle.fail("login", email)
+            throttle.fail("login-address", address)
             raise LoginRefused(throttled=False)
-        by_email.clear(email)
+        throttle.clear("login", email)
         if _hasher.check_needs_rehash(row[1]):
             self.store._write("UPDATE agents SET password_hash = ? WHERE id = ?",
                               (_hasher.hash(password), row[0]))

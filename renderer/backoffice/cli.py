@@ -106,11 +106,15 @@ def run_agent(args: argparse.Namespace, stdin: TextIO | None = None,
 
 
 def add_purge_arguments(parser: argparse.ArgumentParser) -> None:
-    """Arguments of ``parcours purge [PATH] --db URL [--dry-run]``."""
+    """Arguments of ``parcours purge [PATH] --db URL --config FILE [--dry-run]``."""
     parser.add_argument("path", nargs="?", default="journeys",
                         help="the journeys whose `retention` applies (default: journeys)")
-    parser.add_argument("--db", default=DEFAULT_DB,
-                        help="sqlite:///FILE (default) or postgresql://HOST/DB")
+    parser.add_argument("--db", default=None,
+                        help="sqlite:///FILE or postgresql://HOST/DB (default: "
+                             "$PARCOURS_DATABASE_URL, or sqlite:///parcours.db)")
+    parser.add_argument("--config", default=None,
+                        help="the server's TOML file of settings (its files folder or object "
+                             "storage, whose files the purge deletes too)")
     parser.add_argument("--dry-run", action="store_true",
                         help="say what would be deleted, delete nothing")
 
@@ -120,30 +124,30 @@ def run_purge(args: argparse.Namespace, out: TextIO | None = None,
     """Run ``parcours purge``: delete what is past its retention, and say what."""
     from designer.check import NoSuchPath, journey_files
     from designer.loading import load_journey
-    from designer.model import retention_days
+    from renderer.config import ConfigError, load
+    from renderer.objects import open_objects
+    from renderer.purge import purge, retention_of
     from renderer.store import Store, StoreError
-
-    from .purge import purge
 
     out, err = out or sys.stdout, err or sys.stderr
     try:
         files = journey_files([args.path])
-        store = Store(args.db)
+        settings = load(args.config, overrides={"database_url": args.db})
+        store = Store(settings.database_url, files_dir=settings.files_dir or None,
+                      objects=open_objects(settings.objects()))
     except NoSuchPath as exc:
         print(f"parcours purge: no such file or folder: {exc}", file=err)
         return 2
-    except StoreError as exc:
+    except (ConfigError, StoreError) as exc:
         print(f"parcours purge: {exc}", file=err)
         return 2
-    retention: dict[str, int] = {}
-    for file in files:
-        loaded = load_journey(file, analyses=[])
-        if loaded.journey is not None and loaded.journey.model.retention:
-            retention[loaded.journey.id] = retention_days(loaded.journey.model.retention)
+    loaded = [load_journey(file, analyses=[]).journey for file in files]
+    retention = retention_of(j.model for j in loaded if j is not None)
     done = purge(store, retention, dry_run=args.dry_run)
     verb = "would delete" if args.dry_run else "deleted"
     for reference, journey, decided in done.dossiers:
         print(f"{verb} dossier {reference} ({journey}, decided {decided[:10]})", file=out)
     print(f"{verb} {len(done.dossiers)} dossier(s), {done.drafts} expired draft(s), "
           f"{done.files} file(s)", file=out)
+    store.close()
     return 0

@@ -4,9 +4,9 @@ Templates are ``renderer/templates/mail/KIND.LANG.txt`` (first line ``Subject: â
 the body), overridable per journey by ``mail/JOURNEY/KIND.LANG.txt`` in the journeys
 folder. The transport comes from a URL: ``smtp://[user:password@]host:port`` (``smtp+starttls://``
 to upgrade the connection), or none, and then each message is written as an ``.eml`` file
-to a folder, so that the main command works on a fresh machine. :class:`DeliveryWorker`
-runs :func:`deliver_due` in a background thread (a :class:`PollingWorker`, as the webhooks'
-worker is).
+to a folder, so that the main command works on a fresh machine. The job runner of
+:mod:`renderer.jobs` runs :func:`deliver_due` every :data:`POLL_SECONDS`
+(:mod:`renderer.backoffice.notifier`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import os
 import smtplib
-import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -31,8 +30,8 @@ from . import outbox
 
 log = logging.getLogger("parcours.delivery")
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "mail"
-#: Seconds between two looks at the outbox when it was empty.
-POLL_SECONDS = 2.0
+#: Seconds between two looks at the outbox (the period of the delivery job).
+POLL_SECONDS = 2
 
 
 class Transport(Protocol):
@@ -168,58 +167,3 @@ def deliver_due(store: Store, transport: Transport, mailer: Mailer, limit: int =
         outbox.mark_sent(store, n.id)
         sent += 1
     return sent
-
-
-class PollingWorker:
-    """A background thread that empties one channel of the outbox (:meth:`deliver_once`),
-    polling when it is idle; the e-mails' and the webhooks' workers are two of them."""
-
-    name = "parcours-delivery"
-
-    def __init__(self, store: Store, poll: float = POLL_SECONDS) -> None:
-        self.store = store
-        self.poll = poll
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def deliver_once(self) -> int:
-        """Deliver what is due once; how many were delivered."""
-        raise NotImplementedError
-
-    def start(self) -> None:
-        """Start delivering (idempotent)."""
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
-            self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                busy = self.deliver_once() > 0
-            except Exception:  # noqa: BLE001 - a database hiccup must not end the worker
-                log.exception("the %s worker failed; retrying", self.name)
-                busy = False
-            if not busy:
-                self._stop.wait(self.poll)
-        self.store.close()
-
-    def stop(self) -> None:
-        """Stop after the current pass."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-            self._thread = None
-
-
-class DeliveryWorker(PollingWorker):
-    """The e-mails' worker."""
-
-    def __init__(self, store: Store, transport: Transport, mailer: Mailer,
-                 poll: float = POLL_SECONDS) -> None:
-        super().__init__(store, poll)
-        self.transport = transport
-        self.mailer = mailer
-
-    def deliver_once(self) -> int:
-        """Send the due e-mails once."""
-        return deliver_due(self.store, self.transport, self.mailer)

@@ -3,7 +3,7 @@ and a form to answer them with a document.
 
 The page is reached only by its secret token (in the confirmation page and the e-mails);
 an unknown token gets the same "unknown link" page whatever it is, and wrong tokens are
-counted per address (:func:`renderer.backoffice.throttle.follow_throttle`), so that
+counted per address (:mod:`renderer.throttle`, kind ``follow``), so that
 guessing is both blind and slow.
 """
 
@@ -17,7 +17,6 @@ from starlette.responses import Response
 from designer.answers import date_text
 from renderer.backoffice.documents import BadDocument, has_upload, save_document
 from renderer.backoffice.dossiers import Dossier, Dossiers
-from renderer.backoffice.throttle import follow_throttle
 from renderer.i18n import t
 from renderer.web import Citizen, citizen, csrf_refused, parcours, read_form, redirect, render, url
 
@@ -29,15 +28,15 @@ def _address(request: Request) -> str:
 def _dossier(request: Request, who: Citizen) -> Dossier | Response:
     """The dossier of the token in the URL, or the page that says nothing about it."""
     app = parcours(request)
-    throttle = follow_throttle(app.store)
+    throttle = app.throttle
     address = _address(request)
-    if throttle.blocked(address):
+    if throttle.blocked("follow", address):
         return render(request, "error.html", {
             "title": t("follow_throttled_title", who.lang),
             "body": t("follow_throttled_body", who.lang)}, who=who, status=429)
     dossier = Dossiers(app.store).by_token(request.path_params["token"][:200])
     if dossier is None:
-        throttle.fail(address)
+        throttle.fail("follow", address)
         return render(request, "error.html", {
             "title": t("follow_not_found_title", who.lang),
             "body": t("follow_not_found_body", who.lang)}, who=who, status=404)

@@ -43,7 +43,7 @@ from renderer.prefill import (
     source_text,
 )
 from renderer.providers.apis import ProviderAnswer
-from renderer.providers.config import Providers
+from renderer.providers.connected import Providers
 from renderer.providers.franceconnect import PendingSignIn, SignedIn, SignInRefused
 from renderer.store import Session, Store
 from renderer.web import (

@@ -9,13 +9,14 @@ import secrets
 import socket
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import uvicorn
 
-from renderer.providers.config import CALLBACK_PATH, LOGGED_OUT_PATH, ProviderSettings
+from renderer.config import Settings
+from renderer.providers.connected import CALLBACK_PATH, LOGGED_OUT_PATH
 from renderer.providers.standin_apis import ApiStandIn
 from renderer.providers.standin_franceconnect import PREFIX, Client, FranceConnectStandIn
 from renderer.providers.testdata import default_folder, identities
@@ -62,8 +63,21 @@ class DevProviders:
 
     franceconnect: FranceConnectStandIn
     apis: ApiStandIn
-    settings: ProviderSettings
+    #: The providers' settings (issuer, client, API addresses and token) of the stand-ins.
+    values: dict[str, str]
     servers: list[Background]
+
+    @property
+    def settings(self) -> Settings:
+        """Default settings connected to the stand-ins."""
+        return self.connect(Settings())
+
+    def connect(self, settings: Settings) -> Settings:
+        """``settings`` with its providers' settings replaced by the stand-ins'."""
+        connected = replace(settings)
+        for name, value in self.values.items():
+            setattr(connected, name, value)
+        return connected
 
     def stop(self) -> None:
         """Stop both stand-ins."""
@@ -89,9 +103,9 @@ def start_dev_providers(app_urls: list[str], folder: Path | None = None) -> DevP
         [b + LOGGED_OUT_PATH for b in bases])])
     apis = ApiStandIn(folder, token, checktoken_url=fc_url + PREFIX + "/checktoken")
     servers = [Background(fc.app(), fc_port).start(), Background(apis.app(), api_port).start()]
-    settings = ProviderSettings(
-        franceconnect_issuer=fc_url + PREFIX, franceconnect_client_id="parcours-dev",
-        franceconnect_client_secret=secret, api_particulier_url=servers[1].url,
-        api_particulier_token=token, api_entreprise_url=servers[1].url,
-        api_entreprise_token=token, providers_recipient=DEV_RECIPIENT)
-    return DevProviders(fc, apis, settings, servers)
+    values = {
+        "franceconnect_issuer": fc_url + PREFIX, "franceconnect_client_id": "parcours-dev",
+        "franceconnect_client_secret": secret, "api_particulier_url": servers[1].url,
+        "api_particulier_token": token, "api_entreprise_url": servers[1].url,
+        "api_entreprise_token": token, "providers_recipient": DEV_RECIPIENT}
+    return DevProviders(fc, apis, values, servers)

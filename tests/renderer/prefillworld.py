@@ -14,7 +14,7 @@ import httpx
 from sharedfolder import SHARED, need
 
 from renderer.app import create_app
-from renderer.providers.config import Providers
+from renderer.providers.connected import Providers
 from renderer.providers.dev import Background, DevProviders, free_port, start_dev_providers
 from renderer.store import Store
 

@@ -313,7 +313,8 @@ def test_purge_deletes_what_is_past_its_retention(store: Store, db_url: str) -> 
         dossiers.change_status(camille, ref, "accepte")
     submission = store.submission(old)
     assert submission is not None
-    store.save_file(submission.draft_id, "photo", "photo.png", "image/png", b"\x89PNG")
+    photo = store.save_file(submission.draft_id, "photo", "photo.png", "image/png", b"\x89PNG")
+    photo_path = store._one("SELECT path FROM files WHERE id = ?", (photo.id,))[0]
     store._write("UPDATE dossiers SET decided_at = '2023-01-01T00:00:00.000+00:00', "
                  "created_at = '2022-12-01T00:00:00.000+00:00' WHERE reference = ?", (old,))
     store._write("UPDATE dossiers SET created_at = '2020-01-01T00:00:00.000+00:00' "
@@ -340,6 +341,8 @@ def test_purge_deletes_what_is_past_its_retention(store: Store, db_url: str) -> 
     assert store._one("SELECT COUNT(*) FROM files WHERE draft_id = ?",
                       (submission.draft_id,))[0] == 0
     assert dossiers.history(old) == []
+    if photo_path:  # the bytes went with the row (in the database on PostgreSQL)
+        assert store.files_dir is not None and not (store.files_dir / photo_path).exists()
     # Kept: decided within its retention, still being processed however old, a live draft.
     assert dossiers.get(recent) is not None and dossiers.get(pending) is not None
     assert store.get_draft(kept.id) is not None and store.get_draft(abandoned.id) is None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
 import socket
 import time
 from collections.abc import Iterator
@@ -21,7 +22,6 @@ from renderer.backoffice import outbox
 from renderer.backoffice.accounts import Accounts
 from renderer.backoffice.delivery import (
     BadSmtpUrl,
-    DeliveryWorker,
     FolderTransport,
     Mailer,
     SmtpTransport,
@@ -29,6 +29,8 @@ from renderer.backoffice.delivery import (
     transport_for,
 )
 from renderer.backoffice.dossiers import Dossiers
+from renderer.backoffice.notifier import delivery_job
+from renderer.jobs import runner_for
 from renderer.store import Store
 
 from .test_backoffice_store import PASSWORD, send
@@ -154,20 +156,26 @@ def test_a_worker_killed_after_claiming_loses_nothing_and_sends_once(
     assert len({m["Message-ID"] for m in inbox.messages}) == 2
 
 
-def test_the_background_worker_delivers(store: Store, smtp: tuple[Inbox, int]) -> None:
+def test_the_job_runner_delivers(store: Store, smtp: tuple[Inbox, int],
+                                 tmp_path: Path) -> None:
+    """The delivery job on the runner of the store (APScheduler on SQLite, procrastinate's
+    queue on PostgreSQL) empties the outbox."""
     inbox, port = smtp
-    worker = DeliveryWorker(Store(store.url), SmtpTransport("127.0.0.1", port), MAILER,
-                            poll=0.05)
-    worker.start()
+    deliver = delivery_job(store, tmp_path, smtp_url=f"smtp://127.0.0.1:{port}")
+    assert deliver is not None
+    runner = runner_for(store.url)
+    runner.add("deliver", deliver, every=1)
+    runner.start()
     try:
         send(store, "feu")
         deadline = time.monotonic() + 20
         while len(inbox.messages) < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
     finally:
-        worker.stop()
+        runner.stop()
     assert sorted(m["To"] for m in inbox.messages) == ["eclairage@tours.example",
                                                        "zoe@example.fr"]
+    assert delivery_job(store, tmp_path) is None or "PARCOURS_SMTP_URL" in os.environ
 
 
 def test_without_smtp_messages_are_eml_files(store: Store, tmp_path: Path) -> None:

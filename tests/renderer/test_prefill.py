@@ -231,7 +231,7 @@ def test_no_button_when_the_server_has_no_franceconnect(tmp_path: Path) -> None:
     from starlette.testclient import TestClient
 
     from renderer.app import create_app
-    from renderer.providers.config import Providers
+    from renderer.providers.connected import Providers
 
     from .prefillworld import CANTINE
 
@@ -245,24 +245,28 @@ def test_no_button_when_the_server_has_no_franceconnect(tmp_path: Path) -> None:
 
 
 def test_settings_from_the_environment_and_the_file(tmp_path: Path) -> None:
-    from renderer.providers.config import Providers, ProviderSettings
+    from renderer.config import ConfigError, load
+    from renderer.providers.connected import Providers
 
     file = tmp_path / "parcours.toml"
     file.write_text('franceconnect_issuer = "https://fc.example/api/v2"\n'
                     'franceconnect_client_id = "from-file"\n', encoding="utf-8")
-    settings = ProviderSettings.load({"PARCOURS_CONFIG": str(file),
-                                      "PARCOURS_FRANCECONNECT_CLIENT_ID": "from-env",
-                                      "PARCOURS_FRANCECONNECT_CLIENT_SECRET": "s"})
+    settings = load(env={"PARCOURS_CONFIG": str(file),
+                         "PARCOURS_FRANCECONNECT_CLIENT_ID": "from-env",
+                         "PARCOURS_FRANCECONNECT_CLIENT_SECRET": "s"})
     assert settings.franceconnect_issuer == "https://fc.example/api/v2"
     assert settings.franceconnect_client_id == "from-env"
     assert Providers(settings).available() == {"franceconnect"}
-    assert Providers(ProviderSettings.load({})).available() == set()
+    assert Providers(load(env={})).available() == set()
+    # A registration without its secret is refused at start, not at the first sign-in.
+    with pytest.raises(ConfigError, match="go together"):
+        load(env={"PARCOURS_CONFIG": str(file)})
 
 
 def test_dev_providers_start_the_stand_ins(tmp_path: Path) -> None:
     import httpx
 
-    from renderer.providers.config import Providers
+    from renderer.providers.connected import Providers
     from renderer.providers.dev import start_dev_providers
     from renderer.providers.testdata import default_folder
 
@@ -293,3 +297,51 @@ def test_a_crafted_fetch_of_a_provider_not_connected_asks_nothing(w: World) -> N
     draft = store.get_draft(session.data["drafts"][J])
     assert draft is not None and draft.state.get("prefill_asked", {}) == {}
     assert "habite_commune" not in draft.state["provenance"]
+
+
+def test_serve_with_dev_providers_shows_franceconnect_on_a_fresh_machine(
+        tmp_path: Path) -> None:
+    """`parcours serve --dev-providers` on a free port: the stand-ins answer, the start page
+    offers FranceConnect, and its button leads to the stand-in's authorize page."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+    from sharedfolder import SHARED, need
+
+    from .prefillworld import CANTINE
+
+    need(SHARED / "providers")
+    env = {**os.environ, "PARCOURS_PURGE": "false", "PARCOURS_JSON_LOGS": "false",
+           "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    env.pop("PARCOURS_FRANCECONNECT_ISSUER", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "designer.cli", "serve", str(CANTINE), "--port", "0",
+         "--db", f"sqlite:///{tmp_path / 'p.db'}", "--dev-providers"],
+        env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    said: list[str] = []
+    try:
+        deadline = time.monotonic() + 60
+        while not any(line.startswith("Parcours on ") for line in said):
+            line = proc.stderr.readline()
+            assert line and time.monotonic() < deadline, "".join(said)
+            said.append(line)
+        base = next(s for s in said if s.startswith("Parcours on ")).split()[2].rstrip("/")
+        issuer = re.search(r"FranceConnect stand-in on (\S+)", "".join(said))
+        assert issuer, "".join(said)
+        discovery = httpx.get(issuer.group(1) + "/.well-known/openid-configuration").json()
+        assert discovery["issuer"] == issuer.group(1)
+        with httpx.Client(base_url=base, timeout=10) as client:
+            start = client.get(f"/{J}/")
+            assert start.status_code == 200 and "FranceConnect" in start.text
+            go = client.post(f"/{J}/franceconnect", data={"csrf_token": csrf(start.text)})
+            assert go.status_code in (302, 303)
+            assert go.headers["location"].startswith(discovery["authorization_endpoint"])
+            assert f"redirect_uri={base.replace(':', '%3A').replace('/', '%2F')}" in (
+                go.headers["location"])
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

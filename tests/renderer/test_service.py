@@ -26,8 +26,9 @@ from starlette.testclient import TestClient
 
 from renderer.app import create_app
 from renderer.config import ConfigError, Settings, load
-from renderer.maintenance import backup, purge
+from renderer.maintenance import backup
 from renderer.observe import JsonFormatter, RequestLog
+from renderer.purge import purge
 from renderer.store import Store, StoreError
 
 from .citizen import PDF, parse
@@ -65,7 +66,7 @@ def test_settings_file_then_environment_then_options(tmp_path: Path) -> None:
         with pytest.raises(ConfigError, match=message):
             load(env=bad)
     providers = load(env={"PARCOURS_API_PARTICULIER_URL": "https://staging.particulier.fr",
-                          "PARCOURS_API_PARTICULIER_TOKEN": "t0k", "PARCOURS_PROVIDER_RECIPIENT":
+                          "PARCOURS_API_PARTICULIER_TOKEN": "t0k", "PARCOURS_PROVIDERS_RECIPIENT":
                           "13002526500013"})
     api = providers.api("particulier")
     assert api is not None and api.token == "t0k" and api.recipient == "13002526500013"
@@ -211,22 +212,35 @@ def test_purge_bounds_the_database_under_abandoned_drafts(tmp_path: Path) -> Non
     assert Path(tmp_path / "p.db").stat().st_size <= size * 1.1
 
 
-def test_purge_job_runs_on_the_scheduler(tmp_path: Path) -> None:
-    from renderer.maintenance import PurgeJob
+def test_purge_job_runs_on_the_in_process_runner(tmp_path: Path) -> None:
+    from renderer.jobs import InProcessRunner
+    from renderer.purge import purge_job
 
     store = Store(f"sqlite:///{tmp_path / 'p.db'}")
-    job = PurgeJob(store, every=3600)
-    job.start()
+    runner = InProcessRunner()
+    done: list[object] = []
+    job = purge_job(store)
+    runner.add("purge", lambda: done.append(job()), every=3600, first_after=0.2)
+    runner.start()
     try:
-        assert job.pending() == 1
-        job.scheduler.modify_job("purge", next_run_time=datetime.now(UTC))
+        assert runner.pending() == 1
         for _ in range(50):
-            if job.last is not None:
+            if done:
                 break
             time.sleep(0.1)
-        assert job.last is not None
+        assert done and done[0].__class__.__name__ == "Purged"
     finally:
-        job.stop()
+        runner.stop()
+
+
+
+def test_the_served_journeys_retention_goes_to_the_purge(tmp_path: Path) -> None:
+    from designer.model import retention_days
+
+    voirie = ROOT / "journeys" / "signalement-voirie.yaml"
+    app = create_app([DEMO, voirie], db_url=f"sqlite:///{tmp_path / 'p.db'}")
+    # The demo declares none: its dossiers are kept; the other's go after its retention.
+    assert app.state.parcours.retention() == {"signalement-voirie": retention_days("2 years")}
 
 
 # -- backup and restore ------------------------------------------------------------------------

@@ -180,10 +180,47 @@ def test_throttle_counts_locks_and_forgets(store: Store) -> None:
                       ("client:race:demo",))[0] == 20
 
 
+@pytest.mark.parametrize("where", ["database", "redis"])
+def test_one_throttle_for_logins_and_follow_up_tokens(store: Store, where: str) -> None:
+    """The back office's guesses (logins by e-mail and address, follow-up tokens) are counted
+    by the same throttle as resume codes, in the database or in Redis."""
+    import secrets
+
+    from renderer.throttle import LIMITS, RedisThrottle, Throttle
+
+    throttle: Throttle = Throttle(store)
+    if where == "redis":
+        redis = pytest.importorskip("redis")
+        try:
+            throttle = RedisThrottle("redis://127.0.0.1:6379/15")
+            throttle.redis.ping()
+        except redis.RedisError:
+            pytest.skip("Redis is not reachable on 127.0.0.1:6379")
+        assert isinstance(throttle, RedisThrottle)
+        throttle.prefix = f"parcours-test-{secrets.token_hex(6)}:"
+    email = f"{secrets.token_hex(4)}@tours.example"
+    for _ in range(LIMITS["login"].failures - 1):
+        throttle.fail("login", email, "")  # an empty value counts nothing
+    assert not throttle.blocked("login", email) and not throttle.blocked("login", "")
+    throttle.clear("login", email)  # a success forgets the e-mail's failures
+    for _ in range(LIMITS["login"].failures - 1):
+        throttle.fail("login", email)
+    assert not throttle.blocked("login", email)
+    throttle.fail("login", email)
+    assert throttle.blocked("login", email)
+    assert not throttle.blocked("login-address", email)  # kinds are counted apart
+    assert not throttle.blocked("follow", "10.0.0.1")
+    for _ in range(LIMITS["follow"].failures):
+        throttle.fail("follow", "10.0.0.1")
+    assert throttle.blocked("follow", "10.0.0.2", "10.0.0.1")
+    held = store._one("SELECT COUNT(*) FROM throttle")[0]
+    assert held == (2 if where == "database" else 0)
+
+
 def test_purge_keeps_what_is_alive_and_what_was_sent(store: Store) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from renderer.maintenance import purge
+    from renderer.purge import purge
 
     digest = store.save_journey_version("demo", "x", "demo.yaml")
     old = store.create_draft("demo", digest, "a")

@@ -3,7 +3,7 @@ on SQLite and PostgreSQL: the receiver checks the HMAC signature and refuses rep
 than five minutes; a receiver that fails twice then succeeds accepts exactly one delivery;
 a worker killed mid-delivery neither loses an event nor makes the receiver accept it twice;
 every attempt is in the delivery log (and `parcours webhooks log`); a server whose
-organisation declares a webhook runs the webhooks' worker."""
+organisation declares a webhook runs the webhooks' job (renderer/jobs.py)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,6 @@ from renderer.api.cli import add_webhooks_arguments, run_webhooks
 from renderer.api.spec import openapi
 from renderer.api.webhooks import (
     TOLERANCE,
-    WebhookWorker,
     deliver_webhooks,
     deliveries,
     sign,
@@ -341,7 +340,6 @@ def test_the_server_runs_the_webhooks_worker(
     db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("API_TEST_WEBHOOK_SECRET", SECRET)
-    monkeypatch.setattr(WebhookWorker, "__init__", _fast_worker)
     folder = tmp_path / "journeys"
     folder.mkdir()
     shutil.copy(ROOT / "journeys" / "signalement-voirie.yaml", folder)
@@ -363,10 +361,6 @@ def test_the_server_runs_the_webhooks_worker(
             while not receiver.accepted and time.monotonic() < deadline:
                 time.sleep(0.05)
     assert [a["event"]["type"] for a in receiver.accepted] == ["dossier.created"]
-
-
-def _fast_worker(self: WebhookWorker, store: Store, poll: float = 0.05) -> None:
-    super(WebhookWorker, self).__init__(store, 0.05)
 
 
 def test_the_events_are_the_documented_ones() -> None:
