@@ -69,7 +69,7 @@ def _when(stamp: str, lang: str) -> str:
     return date_text(moment.date(), lang) + moment.strftime(" %H:%M UTC")
 
 
-async def dossier_list(request: Request) -> Response:
+def dossier_list(request: Request) -> Response:
     """The dossiers of the agent's services, newest first, filtered and paginated."""
     session = current(request)
     if session is None:
@@ -211,7 +211,7 @@ def _agents(app: Parcours) -> list[Any]:
     return Accounts(app.store).all()
 
 
-async def dossier_page(request: Request) -> Response:
+def dossier_page(request: Request) -> Response:
     """One dossier, if the agent's services include it (404 otherwise)."""
     session = current(request)
     if session is None:
@@ -227,9 +227,9 @@ def _done(request: Request, d: Dossier, anchor: str) -> Response:
     return redirect(request, url(request, "agents_dossier", reference=d.reference) + anchor)
 
 
-async def status_post(request: Request) -> Response:
+def status_post(request: Request) -> Response:
     """Move the dossier along the workflow (a reason for a refusal or a closing)."""
-    posted = await checked_post(request)
+    posted = checked_post(request)
     if isinstance(posted, Response):
         return posted
     session, form = posted
@@ -242,7 +242,7 @@ async def status_post(request: Request) -> Response:
         if has_upload(upload):
             submission = app.store.submission(d.reference)
             assert submission is not None
-            file_id = await save_document(app.store, submission.draft_id, "decision", upload)
+            file_id = save_document(app.store, submission.draft_id, "decision", upload)
         Dossiers(app.store, app.catalog.services).change_status(
             session.agent, d.reference, _text(form, "status"), _text(form, "reason"), file_id)
     except WorkflowError as refused:
@@ -254,9 +254,9 @@ async def status_post(request: Request) -> Response:
     return _done(request, d, "#statut")
 
 
-async def reassign_post(request: Request) -> Response:
+def reassign_post(request: Request) -> Response:
     """Send the dossier to another declared service, with a note."""
-    posted = await checked_post(request)
+    posted = checked_post(request)
     if isinstance(posted, Response):
         return posted
     session, form = posted
@@ -274,11 +274,11 @@ async def reassign_post(request: Request) -> Response:
     return _done(request, d, "#historique")
 
 
-async def _written(request: Request, error_key: str,
+def _written(request: Request, error_key: str,
                    write: Callable[[Dossiers, Any, str, str], None], anchor: str) -> Response:
     """A text an agent writes on a dossier (an annotation, a message): CSRF checked, the
     dossier authorised, an empty text refused on the page."""
-    posted = await checked_post(request)
+    posted = checked_post(request)
     if isinstance(posted, Response):
         return posted
     session, form = posted
@@ -291,17 +291,17 @@ async def _written(request: Request, error_key: str,
     return _done(request, d, anchor)
 
 
-async def annotate_post(request: Request) -> Response:
+def annotate_post(request: Request) -> Response:
     """Add a private annotation."""
-    return await _written(request, "annotation", Dossiers.annotate, "#annotations")
+    return _written(request, "annotation", Dossiers.annotate, "#annotations")
 
 
-async def message_post(request: Request) -> Response:
+def message_post(request: Request) -> Response:
     """Write to the citizen (e-mailed a link to the follow-up page)."""
-    return await _written(request, "message", Dossiers.message_from_agent, "#messages")
+    return _written(request, "message", Dossiers.message_from_agent, "#messages")
 
 
-async def file_download(request: Request) -> Response:
+def file_download(request: Request) -> Response:
     """A document of the dossier (its answers' files and the messages' attachments)."""
     session = current(request)
     if session is None:

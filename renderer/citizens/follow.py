@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 
+from anyio import from_thread
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -74,7 +75,7 @@ def _page(request: Request, who: Citizen, d: Dossier, error: str | None = None,
     }, who=who, status=status, falc_journey=entry.journey if entry is not None else None)
 
 
-async def follow_page(request: Request) -> Response:
+def follow_page(request: Request) -> Response:
     """The follow-up page of the dossier whose token is in the URL."""
     who = citizen(request)
     assert who is not None
@@ -84,14 +85,14 @@ async def follow_page(request: Request) -> Response:
     return _page(request, who, got)
 
 
-async def follow_post(request: Request) -> Response:
+def follow_post(request: Request) -> Response:
     """The citizen's answer (and document): stored, and the service told."""
     who = citizen(request)
     assert who is not None
     got = _dossier(request, who)
     if isinstance(got, Response):
         return got
-    form = await read_form(request)
+    form = from_thread.run(read_form, request)
     if (refused := csrf_refused(request, who, form)) is not None:
         return refused
     app = parcours(request)
@@ -102,7 +103,7 @@ async def follow_post(request: Request) -> Response:
         submission = app.store.submission(got.reference)
         assert submission is not None
         try:
-            file_id = await save_document(app.store, submission.draft_id, "follow-up", upload)
+            file_id = save_document(app.store, submission.draft_id, "follow-up", upload)
         except BadDocument:
             return _page(request, who, got, t("follow_bad_file", who.lang), status=400)
     if not body and file_id is None:
@@ -114,7 +115,7 @@ async def follow_post(request: Request) -> Response:
                                  token=request.path_params["token"]) + "#messages", who)
 
 
-async def follow_file(request: Request) -> Response:
+def follow_file(request: Request) -> Response:
     """A document the agents gave the citizen (a decision), by the follow-up token."""
     from starlette.exceptions import HTTPException
 
