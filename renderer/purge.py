@@ -111,7 +111,7 @@ def _dossiers(store: Store, journey_id: str, decided_before: str, dry_run: bool,
             store.delete_bytes(path)
         with store.transaction(exclusive=True) as conn:
             for table in ("dossier_history", "dossier_messages", "dossier_annotations",
-                          "dossiers", "submissions"):
+                          "dossier_letters", "dossiers", "submissions"):
                 _delete(store, conn, table, "reference", reference)
             _delete(store, conn, "files", "draft_id", draft_id)
             _delete(store, conn, "resume_keys", "draft_id", draft_id)
