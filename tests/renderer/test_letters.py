@@ -19,13 +19,22 @@ from starlette.testclient import TestClient
 
 from renderer.app import create_app
 from renderer.backoffice import audit
+from renderer.backoffice.accounts import Accounts, Agent
 from renderer.backoffice.delivery import SmtpTransport, deliver_due
 from renderer.backoffice.dossiers import Dossiers
 from renderer.backoffice.letters import Letters
 from renderer.backoffice.paperwork import Paperwork
 
 from .citizen import parse
-from .test_agents import JOURNEYS, agent_client, app, signal, store_of, world  # noqa: F401 - the fixtures, shared
+from .test_agents import (  # noqa: F401 - app and world: the fixtures, shared
+    JOURNEYS,
+    PASSWORD,
+    agent_client,
+    app,
+    signal,
+    store_of,
+    world,
+)
 from .test_notifications import MAILER, Inbox, smtp  # noqa: F401 - the SMTP fixture
 
 REASON = "Ce mur appartient à une propriété privée."
@@ -210,11 +219,8 @@ def test_the_citizen_who_chose_the_post_gets_letters_to_print_and_no_email(
     assert re.search(r"data-channels>e-mail 50\s%\s·\scourrier 50\s%<", listing)
 
 
-def _agent(store: Any, email: str) -> Any:
-    from renderer.backoffice.accounts import Accounts
-
-    found = [a for a in Accounts(store).all() if a.email == email]
-    return found[0]
+def _agent(store: Any, email: str) -> Agent:
+    return next(a for a in Accounts(store).all() if a.email == email)
 
 
 def test_documents_are_overridable_per_journey(tmp_path: Path) -> None:
@@ -225,9 +231,9 @@ def test_documents_are_overridable_per_journey(tmp_path: Path) -> None:
     (folder / "receipt.fr.html").write_text(
         '{% extends "_document.html" %}{% block body %}<p>Récépissé de la Ville n° '
         "{{ reference }} : {{ journey_title }}</p>{% endblock %}", encoding="utf-8")
-    app = create_app([tmp_path / "signalement-voirie.yaml"],
-                     db_url=f"sqlite:///{tmp_path / 'p.db'}")
-    citizen = TestClient(app)
+    served = create_app([tmp_path / "signalement-voirie.yaml"],
+                        db_url=f"sqlite:///{tmp_path / 'p.db'}")
+    citizen = TestClient(served)
     ref = parse(signal(citizen, "tag")).reference
     text = text_of(citizen.get("/signalement-voirie/accuse-reception.pdf").content)
     assert f"Récépissé de la Ville n° {ref} : Signaler un problème dans la rue" in text
@@ -236,23 +242,13 @@ def test_documents_are_overridable_per_journey(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("attack", ["<img src='file:///etc/passwd'>",
                                     "<script>alert(1)</script>"])
-def test_an_answer_is_text_in_a_document_never_markup(app: Any, attack: str) -> None:  # noqa: F811
-    citizen = TestClient(app)
-    page = signal(citizen, "tag", sent={})
-    ref = parse(page).reference
-    d = Dossiers(store_of(app)).get(ref)
-    assert d is not None
-    writer = Paperwork(app.state.parcours, "https://x.example")
-    letter = Letters(store_of(app)).of_dossier(ref)
-    assert letter == []  # an e-mail citizen: no letter until a decision
-    proprete_reason = attack
-    from renderer.backoffice.accounts import Accounts
-
-    accounts = Accounts(store_of(app))
-    agent = accounts.add("p2@tours.example", "un mot de passe assez long", "instructeur",
-                         ["proprete"])
-    Dossiers(store_of(app)).change_status(agent, ref, "en_instruction")
-    Dossiers(store_of(app)).change_status(agent, ref, "refuse", proprete_reason)
-    decision = Letters(store_of(app)).of_dossier(ref)[0]
-    text = text_of(writer.letter(d, decision))
+def test_a_text_is_text_in_a_document_never_markup(app: Any, attack: str) -> None:  # noqa: F811
+    ref = parse(signal(TestClient(app), "tag")).reference
+    store = store_of(app)
+    assert Letters(store).of_dossier(ref) == []  # an e-mail citizen: no letter yet
+    agent = Accounts(store).add("p2@tours.example", PASSWORD, "instructeur", ["proprete"])
+    Dossiers(store).change_status(agent, ref, "en_instruction")
+    d = Dossiers(store).change_status(agent, ref, "refuse", attack)
+    decision = Letters(store).of_dossier(ref)[0]
+    text = text_of(Paperwork(app.state.parcours, "https://x.example").letter(d, decision))
     assert attack in text  # shown as written, neither run nor fetched
