@@ -145,7 +145,9 @@ class Paperwork:
         p = letter.payload
         lang = _lang(str(p.get("lang") or d.lang))
         context = self._context(d, journey, lang, decode(submission.answers).get("answers", {}))
-        context["dated"] = when(letter.created_at, lang)
+        # A letter is dated by its day, as letters are.
+        context["dated"] = date_text(datetime.datetime.fromisoformat(letter.created_at).date(),
+                                     lang)
         if letter.kind == DECISION:
             context.update(status=str(p.get("status")), reason=p.get("reason") or "")
             return html_to_pdf(self._template("decision", lang, d.journey_id).render(context))
