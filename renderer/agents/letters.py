@@ -28,8 +28,9 @@ def receipt_pdf(request: Request) -> Response:
     if session is None:
         return login_redirect(request)
     d = dossier_for(request, session)
-    return pdf(paperwork(request).receipt(d, reissued=True), filename("accuse-reception",
-                                                                      d.reference))
+    return pdf(
+        paperwork(request).receipt(d, reissued=True), filename("accuse-reception", d.reference)
+    )
 
 
 def _letter_for(request: Request, session: AgentSession) -> Letter:
@@ -62,14 +63,25 @@ def print_queue(request: Request) -> Response:
     chosen = request.query_params.get("service")
     service = chosen if chosen in visible else None
     letters = Letters(app.store)
-    return page(request, "agents/print_queue.html", {
-        "title": t("bo_print_queue", lang),
-        "rows": letter_rows(request, letters.queue(session.agent, service), lang,
-                            "agents_letter"),
-        "printed": letter_rows(request, letters.queue(session.agent, service, printed=True)[:20],
-                               lang, "agents_letter"),
-        "services": [(s, writer.service_name(s, lang)) for s in visible], "service": service,
-    }, session)
+    return page(
+        request,
+        "agents/print_queue.html",
+        {
+            "title": t("bo_print_queue", lang),
+            "rows": letter_rows(
+                request, letters.queue(session.agent, service), lang, "agents_letter"
+            ),
+            "printed": letter_rows(
+                request,
+                letters.queue(session.agent, service, printed=True)[:20],
+                lang,
+                "agents_letter",
+            ),
+            "services": [(s, writer.service_name(s, lang)) for s in visible],
+            "service": service,
+        },
+        session,
+    )
 
 
 def printed_post(request: Request) -> Response:

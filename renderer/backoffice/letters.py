@@ -51,13 +51,16 @@ class Letter:
     service: str | None = None
 
 
-_COLUMNS = ("l.id, l.reference, l.kind, l.payload, l.created_at, l.to_print, l.printed_at, "
-            "l.printed_by, d.service")
+_COLUMNS = (
+    "l.id, l.reference, l.kind, l.payload, l.created_at, l.to_print, l.printed_at, "
+    "l.printed_by, d.service"
+)
 
 
 def _letter(row: Any) -> Letter:
-    return Letter(row[0], row[1], row[2], json.loads(row[3]), row[4], bool(row[5]), row[6],
-                  row[7], row[8])
+    return Letter(
+        row[0], row[1], row[2], json.loads(row[3]), row[4], bool(row[5]), row[6], row[7], row[8]
+    )
 
 
 def contact_channel(value: Any) -> str:
@@ -65,20 +68,30 @@ def contact_channel(value: Any) -> str:
     return POST if value == POST else EMAIL
 
 
-def add_letter(store: Store, conn: Any, reference: str, kind: str, payload: Mapping[str, Any],
-               to_print: bool) -> str:
+def add_letter(
+    store: Store, conn: Any, reference: str, kind: str, payload: Mapping[str, Any], to_print: bool
+) -> str:
     """Write a letter of a dossier in the caller's transaction; its id."""
     letter_id = secrets.token_urlsafe(12)
     store._execute(
-        conn, "INSERT INTO dossier_letters (id, reference, kind, payload, created_at, to_print) "
+        conn,
+        "INSERT INTO dossier_letters (id, reference, kind, payload, created_at, to_print) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        (letter_id, reference, kind, json.dumps(dict(payload), ensure_ascii=False), now(),
-         1 if to_print else 0))
+        (
+            letter_id,
+            reference,
+            kind,
+            json.dumps(dict(payload), ensure_ascii=False),
+            now(),
+            1 if to_print else 0,
+        ),
+    )
     return letter_id
 
 
-def tell_citizen(store: Store, conn: Any, channel: str, email: str | None, kind: str,
-                 payload: Mapping[str, Any]) -> None:
+def tell_citizen(
+    store: Store, conn: Any, channel: str, email: str | None, kind: str, payload: Mapping[str, Any]
+) -> None:
     """Notify the citizen of a dossier in the caller's transaction: an e-mail through the
     outbox, or a letter to print when they chose the post."""
     if channel == POST:
@@ -97,7 +110,9 @@ class Letters:
         """The letter of that id (with its dossier's service), or None."""
         row = self.store._one(
             f"SELECT {_COLUMNS} FROM dossier_letters l JOIN dossiers d "
-            "ON d.reference = l.reference WHERE l.id = ?", (letter_id[:40],))
+            "ON d.reference = l.reference WHERE l.id = ?",
+            (letter_id[:40],),
+        )
         return _letter(row) if row else None
 
     def of_dossier(self, reference: str) -> list[Letter]:
@@ -105,15 +120,19 @@ class Letters:
         rows = self.store._all(
             f"SELECT {_COLUMNS} FROM dossier_letters l JOIN dossiers d "
             "ON d.reference = l.reference WHERE l.reference = ? ORDER BY l.created_at, l.id",
-            (reference,))
+            (reference,),
+        )
         return [_letter(r) for r in rows]
 
-    def queue(self, agent: Agent, service: str | None = None,
-              printed: bool = False) -> list[Letter]:
+    def queue(
+        self, agent: Agent, service: str | None = None, printed: bool = False
+    ) -> list[Letter]:
         """The letters to print of the services the agent may see (``service``: one of
         them), oldest first; ``printed``: the last ones printed instead, newest first."""
-        clauses = ["l.to_print = 1",
-                   "l.printed_at IS NOT NULL" if printed else "l.printed_at IS NULL"]
+        clauses = [
+            "l.to_print = 1",
+            "l.printed_at IS NOT NULL" if printed else "l.printed_at IS NULL",
+        ]
         params: list[Any] = []
         if not agent.is_admin:
             services = sorted(agent.services)
@@ -128,22 +147,35 @@ class Letters:
         rows = self.store._all(
             f"SELECT {_COLUMNS} FROM dossier_letters l JOIN dossiers d "
             f"ON d.reference = l.reference WHERE {' AND '.join(clauses)} "
-            f"ORDER BY {order} LIMIT ?", [*params, QUEUE_SIZE])
+            f"ORDER BY {order} LIMIT ?",
+            [*params, QUEUE_SIZE],
+        )
         return [_letter(r) for r in rows]
 
     def mark_printed(self, agent: Agent, letter_id: str) -> bool:
         """Take a letter out of the print queue (audited); False when it was already out."""
         with self.store.transaction(exclusive=True) as conn:
             row = self.store._execute(
-                conn, "SELECT reference, kind FROM dossier_letters WHERE id = ? "
-                "AND to_print = 1 AND printed_at IS NULL", (letter_id,)).fetchone()
+                conn,
+                "SELECT reference, kind FROM dossier_letters WHERE id = ? "
+                "AND to_print = 1 AND printed_at IS NULL",
+                (letter_id,),
+            ).fetchone()
             if row is None:
                 return False
             stamp = now()
             self.store._execute(
-                conn, "UPDATE dossier_letters SET printed_at = ?, printed_by = ? WHERE id = ?",
-                (stamp, agent.id, letter_id))
-            audit.record(self.store, conn, agent.id, "letter_printed", row[0],
-                         {"letter": letter_id, "kind": row[1], "printed": False},
-                         {"letter": letter_id, "kind": row[1], "printed": True})
+                conn,
+                "UPDATE dossier_letters SET printed_at = ?, printed_by = ? WHERE id = ?",
+                (stamp, agent.id, letter_id),
+            )
+            audit.record(
+                self.store,
+                conn,
+                agent.id,
+                "letter_printed",
+                row[0],
+                {"letter": letter_id, "kind": row[1], "printed": False},
+                {"letter": letter_id, "kind": row[1], "printed": True},
+            )
         return True

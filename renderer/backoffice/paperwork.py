@@ -60,19 +60,34 @@ def paperwork(request: Request) -> Paperwork:
 
 def pdf(data: bytes, name: str) -> Response:
     """A generated PDF as a download, never kept by a shared cache."""
-    return Response(data, media_type="application/pdf", headers={
-        "content-disposition": f'attachment; filename="{name}"', "cache-control": "no-store",
-    })
+    return Response(
+        data,
+        media_type="application/pdf",
+        headers={
+            "content-disposition": f'attachment; filename="{name}"',
+            "cache-control": "no-store",
+        },
+    )
 
 
-def letter_rows(request: Request, letters: list[Letter], lang: str,
-                route: str, **params: str) -> list[dict[str, str]]:
+def letter_rows(
+    request: Request, letters: list[Letter], lang: str, route: str, **params: str
+) -> list[dict[str, str]]:
     """The letters as the pages list them: what, when, and the link to the PDF."""
-    return [{"id": x.id, "reference": x.reference, "kind": x.kind,
-             "name": t(f"doc_kind_{x.kind}", lang), "at": when(x.created_at, lang),
-             "printed": t("bo_letter_printed", lang, date=when(x.printed_at, lang))
-             if x.printed_at else (t("bo_letter_to_print", lang) if x.to_print else ""),
-             "url": url(request, route, None, letter=x.id, **params)} for x in letters]
+    return [
+        {
+            "id": x.id,
+            "reference": x.reference,
+            "kind": x.kind,
+            "name": t(f"doc_kind_{x.kind}", lang),
+            "at": when(x.created_at, lang),
+            "printed": t("bo_letter_printed", lang, date=when(x.printed_at, lang))
+            if x.printed_at
+            else (t("bo_letter_to_print", lang) if x.to_print else ""),
+            "url": url(request, route, None, letter=x.id, **params),
+        }
+        for x in letters
+    ]
 
 
 class Paperwork:
@@ -86,12 +101,20 @@ class Paperwork:
         if folder.is_dir():
             loaders.append(FileSystemLoader(str(folder)))
         loaders.append(FileSystemLoader(str(TEMPLATES)))
-        self.env = Environment(loader=ChoiceLoader(loaders), autoescape=select_autoescape(
-            default=True, default_for_string=True), trim_blocks=True, lstrip_blocks=True)
+        self.env = Environment(
+            loader=ChoiceLoader(loaders),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
 
     def _template(self, kind: str, lang: str, journey_id: str) -> Any:
-        names = [f"{journey_id}/{kind}.{lang}.html", f"{journey_id}/{kind}.html",
-                 f"{kind}.{lang}.html", f"{kind}.html"]
+        names = [
+            f"{journey_id}/{kind}.{lang}.html",
+            f"{journey_id}/{kind}.html",
+            f"{kind}.{lang}.html",
+            f"{kind}.html",
+        ]
         for name in names:
             try:
                 return self.env.get_template(name)
@@ -102,18 +125,22 @@ class Paperwork:
     def _sent(self, reference: str) -> tuple[Submission, CompiledJourney | None]:
         submission = self.app.store.submission(reference)
         assert submission is not None, reference
-        return submission, self.app.catalog.version(self.app.store, submission.journey_id,
-                                                    submission.journey_hash)
+        return submission, self.app.catalog.version(
+            self.app.store, submission.journey_id, submission.journey_hash
+        )
 
     def service_name(self, service: str | None, lang: str) -> str:
         """The service as the documents and the back office name it."""
         return service_name(self.app, service, lang)
 
-    def _context(self, d: Dossier, journey: CompiledJourney | None, lang: str,
-                 answers: dict[str, Any]) -> dict[str, Any]:
+    def _context(
+        self, d: Dossier, journey: CompiledJourney | None, lang: str, answers: dict[str, Any]
+    ) -> dict[str, Any]:
         title = journey.text(journey.model.title, lang) if journey else d.journey_id
         return {
-            "lang": lang, "t": lambda key, **kw: t(key, lang, **kw), "reference": d.reference,
+            "lang": lang,
+            "t": lambda key, **kw: t(key, lang, **kw),
+            "reference": d.reference,
             "journey_title": title,
             "organisation": journey.model.organisation if journey else "",
             "service": self.service_name(d.service, lang),
@@ -133,9 +160,10 @@ class Paperwork:
         answers = decode(submission.answers).get("answers", {})
         context = self._context(d, journey, lang, answers)
         context.update(
-            sent_on=when(submission.created_at, lang), reissued=reissued,
-            sections=sent_sections(journey, submission, lang, self.app.today())
-            if journey else [])
+            sent_on=when(submission.created_at, lang),
+            reissued=reissued,
+            sections=sent_sections(journey, submission, lang, self.app.today()) if journey else [],
+        )
         return html_to_pdf(self._template("receipt", lang, d.journey_id).render(context))
 
     def letter(self, d: Dossier, letter: Letter) -> bytes:
@@ -146,16 +174,22 @@ class Paperwork:
         lang = _lang(str(p.get("lang") or d.lang))
         context = self._context(d, journey, lang, decode(submission.answers).get("answers", {}))
         # A letter is dated by its day, as letters are.
-        context["dated"] = date_text(datetime.datetime.fromisoformat(letter.created_at).date(),
-                                     lang)
+        context["dated"] = date_text(
+            datetime.datetime.fromisoformat(letter.created_at).date(), lang
+        )
         if letter.kind == DECISION:
             context.update(status=str(p.get("status")), reason=p.get("reason") or "")
             return html_to_pdf(self._template("decision", lang, d.journey_id).render(context))
-        mailer = Mailer("", self.base_url, overrides=mail_overrides(self.app.paths),
-                        organisation=str(context["organisation"]))
+        mailer = Mailer(
+            "",
+            self.base_url,
+            overrides=mail_overrides(self.app.paths),
+            organisation=str(context["organisation"]),
+        )
         _lang_used, subject, body = mailer.text(letter.kind, {**p, "lang": lang})
-        context.update(subject=subject,
-                       paragraphs=[b.strip() for b in body.split("\n\n") if b.strip()])
+        context.update(
+            subject=subject, paragraphs=[b.strip() for b in body.split("\n\n") if b.strip()]
+        )
         return html_to_pdf(self._template("letter", lang, d.journey_id).render(context))
 
 
@@ -178,15 +212,22 @@ def _lang(lang: str) -> str:
 def addressee(journey: CompiledJourney, answers: dict[str, Any], lang: str) -> list[str]:
     """The lines a letter is addressed with: the citizen's name and home address when the
     journey asks them (by their concepts), else nothing (the agents address it)."""
-    by_concept = {getattr(q.question, "concept", None): q for q in journey.questions.values()
-                  if q.repeat is None}
-    name = " ".join(str(answers[q.id]) for c in ADDRESSEE
-                    if (q := by_concept.get(c)) is not None and answers.get(q.id))
+    by_concept = {
+        getattr(q.question, "concept", None): q
+        for q in journey.questions.values()
+        if q.repeat is None
+    }
+    name = " ".join(
+        str(answers[q.id])
+        for c in ADDRESSEE
+        if (q := by_concept.get(c)) is not None and answers.get(q.id)
+    )
     lines = [name] if name else []
     home = by_concept.get(HOME)
     if home is not None and answers.get(home.id):
-        lines += [part.strip() for part in
-                  answer_text(journey, home, answers[home.id], lang).split(",")]
+        lines += [
+            part.strip() for part in answer_text(journey, home, answers[home.id], lang).split(",")
+        ]
     return lines
 
 

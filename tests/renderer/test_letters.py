@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the fixtures app, world and smtp are imported from their modules
 """The documents of a dossier, as PDF read back with pypdf, on SQLite and PostgreSQL: the
 acknowledgement of receipt (confirmation, follow-up, re-issued by an agent), the decision
 letters, templates overridden per journey; the citizen who chose the post, whose
@@ -48,13 +49,14 @@ def text_of(data: bytes) -> str:
 
 
 def follow_token(confirmation: str) -> str:
-    found = re.search(r'href="http://testserver/-/suivi/([0-9a-f]+)"[^>]* data-follow',
-                      confirmation)
+    found = re.search(
+        r'href="http://testserver/-/suivi/([0-9a-f]+)"[^>]* data-follow', confirmation
+    )
     assert found
     return found.group(1)
 
 
-def test_the_citizen_downloads_the_acknowledgement_of_receipt(app: Any) -> None:  # noqa: F811
+def test_the_citizen_downloads_the_acknowledgement_of_receipt(app: Any) -> None:
     citizen = TestClient(app)
     page = signal(citizen, "tag")
     reference = parse(page).reference
@@ -64,9 +66,18 @@ def test_the_citizen_downloads_the_acknowledgement_of_receipt(app: Any) -> None:
     assert r.headers["cache-control"] == "no-store"
     assert f'filename="accuse-reception-{reference}.pdf"' in r.headers["content-disposition"]
     text = text_of(r.content)
-    for expected in ("Accusé de réception", reference, "Ville de Tours", "Propreté urbaine",
-                     "Reçue le", "Un tag ou un graffiti", "1 rue des Minimes, 37000 Tours",
-                     "zoe@example.fr", "Vos réponses", "/-/suivi/"):
+    for expected in (
+        "Accusé de réception",
+        reference,
+        "Ville de Tours",
+        "Propreté urbaine",
+        "Reçue le",
+        "Un tag ou un graffiti",
+        "1 rue des Minimes, 37000 Tours",
+        "zoe@example.fr",
+        "Vos réponses",
+        "/-/suivi/",
+    ):
         assert expected in text, expected
     # The answers exactly as the summary showed them: the same questions, the same values.
     summary = TestClient(app)
@@ -91,7 +102,8 @@ def test_the_citizen_downloads_the_acknowledgement_of_receipt(app: Any) -> None:
 
 
 def test_the_agent_reissues_the_receipt_and_another_service_gets_404(
-        app: Any, world: dict[str, Any]) -> None:  # noqa: F811
+    app: Any, world: dict[str, Any]
+) -> None:
     ref = world["refs"]["proprete"]
     proprete = agent_client(app, "proprete@tours.example")
     page = proprete.get(f"/-/agents/dossiers/{ref}").text
@@ -101,25 +113,30 @@ def test_the_agent_reissues_the_receipt_and_another_service_gets_404(
     assert "Document réédité le" in text and ref in text and "Un tag ou un graffiti" in text
     voirie = agent_client(app, "voirie@tours.example")
     assert voirie.get(f"/-/agents/dossiers/{ref}/accuse-reception.pdf").status_code == 404
-    nobody = TestClient(app).get(f"/-/agents/dossiers/{ref}/accuse-reception.pdf",
-                                 follow_redirects=False)
+    nobody = TestClient(app).get(
+        f"/-/agents/dossiers/{ref}/accuse-reception.pdf", follow_redirects=False
+    )
     assert nobody.status_code == 303 and nobody.headers["location"].endswith("/login")
 
 
-def decide(client: TestClient, ref: str, status: str, reason: str = "",
-           examined: bool = False) -> None:
+def decide(
+    client: TestClient, ref: str, status: str, reason: str = "", examined: bool = False
+) -> None:
     """An agent examines the dossier (unless ``examined`` already) and decides."""
     base = f"/-/agents/dossiers/{ref}"
     token = parse(client.get(base).text).csrf
     for step in (status,) if examined else ("en_instruction", status):
-        r = client.post(f"{base}/status", data={"csrf_token": token, "status": step,
-                                                 "reason": reason if step == status else ""},
-                        follow_redirects=False)
+        r = client.post(
+            f"{base}/status",
+            data={"csrf_token": token, "status": step, "reason": reason if step == status else ""},
+            follow_redirects=False,
+        )
         assert r.status_code == 303, r.text
 
 
 def test_a_decision_writes_a_letter_the_citizen_reads_on_the_follow_up(
-        app: Any, world: dict[str, Any]) -> None:  # noqa: F811
+    app: Any, world: dict[str, Any]
+) -> None:
     citizen = TestClient(app)
     page = signal(citizen, "tag")
     ref, token = parse(page).reference, follow_token(page)
@@ -132,12 +149,19 @@ def test_a_decision_writes_a_letter_the_citizen_reads_on_the_follow_up(
     assert f'href="/-/suivi/{token}/courriers/{letter.id}"' in follow
     assert "Lettre de décision" in follow
     text = text_of(citizen.get(f"/-/suivi/{token}/courriers/{letter.id}").content)
-    for expected in ("Objet : décision sur votre dossier " + ref, "est refusée", REASON,
-                     "Propreté urbaine", "Ville de Tours", "contester cette décision"):
+    for expected in (
+        "Objet : décision sur votre dossier " + ref,
+        "est refusée",
+        REASON,
+        "Propreté urbaine",
+        "Ville de Tours",
+        "contester cette décision",
+    ):
         assert expected in text, expected
     # The agent reads the same letter from the dossier page; another service cannot.
-    assert f'href="/-/agents/courriers/{letter.id}"' in proprete.get(
-        f"/-/agents/dossiers/{ref}").text
+    assert (
+        f'href="/-/agents/courriers/{letter.id}"' in proprete.get(f"/-/agents/dossiers/{ref}").text
+    )
     assert text_of(proprete.get(f"/-/agents/courriers/{letter.id}").content) == text
     voirie = agent_client(app, "voirie@tours.example")
     assert voirie.get(f"/-/agents/courriers/{letter.id}").status_code == 404
@@ -159,12 +183,14 @@ def test_a_decision_writes_a_letter_the_citizen_reads_on_the_follow_up(
 
 
 def test_the_citizen_who_chose_the_post_gets_letters_to_print_and_no_email(
-        app: Any, world: dict[str, Any], smtp: tuple[Inbox, int]) -> None:  # noqa: F811
+    app: Any, world: dict[str, Any], smtp: tuple[Inbox, int]
+) -> None:
     inbox, port = smtp
     citizen = TestClient(app)
     seen: list[str] = []
-    page = signal(citizen, "tag", email="paul@example.fr", sent={"contact_channel": "post"},
-                  seen=seen)
+    page = signal(
+        citizen, "tag", email="paul@example.fr", sent={"contact_channel": "post"}, seen=seen
+    )
     # The question at the end of the summary: e-mail by default, since one was given.
     assert "Comment voulez-vous être informé" in seen[0]
     assert re.search(r'name="contact_channel" value="email" checked', seen[0])
@@ -195,15 +221,20 @@ def test_the_citizen_who_chose_the_post_gets_letters_to_print_and_no_email(
     voirie = agent_client(app, "voirie@tours.example")
     assert status.id not in voirie.get("/-/agents/courriers").text
     voirie_csrf = parse(voirie.get("/-/agents/").text).csrf
-    assert voirie.post(f"/-/agents/courriers/{status.id}/imprime",
-                       data={"csrf_token": voirie_csrf}).status_code == 404
+    assert (
+        voirie.post(
+            f"/-/agents/courriers/{status.id}/imprime", data={"csrf_token": voirie_csrf}
+        ).status_code
+        == 404
+    )
     # Marked printed: a POST with the session's CSRF token only; audited once.
     printed = f"/-/agents/courriers/{status.id}/imprime"
     assert proprete.get(printed).status_code == 405
     assert proprete.post(printed, data={"csrf_token": "forged"}).status_code == 403
     assert f'data-letter="{status.id}"' in proprete.get("/-/agents/courriers").text
-    r = proprete.post(printed, data={"csrf_token": csrf, "service": "proprete"},
-                      follow_redirects=False)
+    r = proprete.post(
+        printed, data={"csrf_token": csrf, "service": "proprete"}, follow_redirects=False
+    )
     assert r.status_code == 303 and r.headers["location"].endswith("?service=proprete")
     queue = proprete.get("/-/agents/courriers?service=proprete").text
     assert f'data-letter="{status.id}"' not in queue and f'data-printed="{status.id}"' in queue
@@ -230,9 +261,12 @@ def test_documents_are_overridable_per_journey(tmp_path: Path) -> None:
     folder.mkdir(parents=True)
     (folder / "receipt.fr.html").write_text(
         '{% extends "_document.html" %}{% block body %}<p>Récépissé de la Ville n° '
-        "{{ reference }} : {{ journey_title }}</p>{% endblock %}", encoding="utf-8")
-    served = create_app([tmp_path / "signalement-voirie.yaml"],
-                        db_url=f"sqlite:///{tmp_path / 'p.db'}")
+        "{{ reference }} : {{ journey_title }}</p>{% endblock %}",
+        encoding="utf-8",
+    )
+    served = create_app(
+        [tmp_path / "signalement-voirie.yaml"], db_url=f"sqlite:///{tmp_path / 'p.db'}"
+    )
     citizen = TestClient(served)
     ref = parse(signal(citizen, "tag")).reference
     text = text_of(citizen.get("/signalement-voirie/accuse-reception.pdf").content)
@@ -240,9 +274,8 @@ def test_documents_are_overridable_per_journey(tmp_path: Path) -> None:
     assert "Vos réponses" not in text
 
 
-@pytest.mark.parametrize("attack", ["<img src='file:///etc/passwd'>",
-                                    "<script>alert(1)</script>"])
-def test_a_text_is_text_in_a_document_never_markup(app: Any, attack: str) -> None:  # noqa: F811
+@pytest.mark.parametrize("attack", ["<img src='file:///etc/passwd'>", "<script>alert(1)</script>"])
+def test_a_text_is_text_in_a_document_never_markup(app: Any, attack: str) -> None:
     ref = parse(signal(TestClient(app), "tag")).reference
     store = store_of(app)
     assert Letters(store).of_dossier(ref) == []  # an e-mail citizen: no letter yet
