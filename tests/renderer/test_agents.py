@@ -225,6 +225,7 @@ def test_logout_ends_the_session(app: Any, world: dict[str, Any]) -> None:
 
 ROUTES = [
     ("GET", "/-/agents/dossiers/{ref}", {}),
+    ("GET", "/-/agents/dossiers/{ref}/accuse-reception.pdf", {}),
     ("POST", "/-/agents/dossiers/{ref}/status", {"status": "en_instruction"}),
     ("POST", "/-/agents/dossiers/{ref}/service", {"service": "eclairage", "note": ""}),
     ("POST", "/-/agents/dossiers/{ref}/annotations", {"body": "note"}),
