@@ -247,7 +247,7 @@ def test_the_citizen_who_chose_the_post_gets_letters_to_print_and_no_email(
     assert queued == ["receipt", "status", "message", "decision"]
     # The counts show the share of each contact channel.
     listing = proprete.get("/-/agents/").text
-    assert re.search(r"data-channels>e-mail 50\s%\s·\scourrier 50\s%<", listing)
+    assert re.search(r"data-contacts>e-mail 50\s%\s·\scourrier 50\s%<", listing)
 
 
 def _agent(store: Any, email: str) -> Agent:
