@@ -5,7 +5,8 @@ agent reads exactly what the citizen confirmed); and how they are given to progr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
 from designer.answers import answer_text, decode, to_json
@@ -13,7 +14,7 @@ from designer.compiled import CompiledJourney
 from designer.run import Run
 from renderer.controls import SELECT_THRESHOLD
 from renderer.i18n import t
-from renderer.prefill import provenance_of
+from renderer.prefill import answer_source, provenance_of
 from renderer.records import Submission
 
 
@@ -81,3 +82,24 @@ def review_sections(
                 "change_url": change_url(step_id) if change_url is not None else None,
             })
     return sections
+
+
+def add_sources(sections: list[dict[str, Any]], provenance: Mapping[str, Any],
+                lang: str) -> list[dict[str, Any]]:
+    """Each answer with where it came from as the citizen's summary says it ("transmis par
+    FranceConnect", "corrigé par vous"; empty for an answer the citizen typed): the check
+    page, the receipt and the acknowledgement of receipt alike."""
+    for section in sections:
+        for row in section["rows"]:
+            row["source"] = "" if row.get("label") else answer_source(
+                provenance.get(row["qid"]), lang)
+    return sections
+
+
+def sent_sections(journey: CompiledJourney, submission: Submission, lang: str,
+                  today: date) -> list[dict[str, Any]]:
+    """A sent dossier's answers exactly as the citizen's summary showed them, with their
+    sources (the agents' dossier page, the acknowledgement of receipt)."""
+    answers = decode(submission.answers).get("answers", {})
+    return add_sources(review_sections(journey, Run(journey, answers, today=today), lang),
+                       provenance_of(submission), lang)

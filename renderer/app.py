@@ -27,7 +27,8 @@ their names:
 - ``/J/q/S`` (``?part=N``, ``?change=1``), ``step`` and ``step_post``: a question page;
 - ``/J/check``, ``check`` and ``submit``: check your answers, send the dossier;
 - ``/J/confirmation``, ``confirmation``; ``POST /J/feedback``, ``feedback``: the optional
-  satisfaction question; ``/J/receipt``, ``receipt``;
+  satisfaction question; ``/J/receipt``, ``receipt``; ``/J/accuse-reception.pdf``,
+  ``receipt_pdf``: the acknowledgement of receipt;
 - ``/J/end/O``, ``exit``: an exit outcome;
 - ``POST /J/save``, ``save``; ``/J/saved``, ``saved``: save and come back later;
 - ``/J/resume``, ``resume`` and ``resume_post``; ``/J/resume/T``, ``resume_link`` (a page
@@ -35,10 +36,12 @@ their names:
 - ``/-/reports`` and ``/-/reports/J``, ``portfolio_report`` and ``journey_report`` (and
   ``portfolio_report_json``, ``journey_report_json`` for ``.json``): the auditors' reports;
 - ``/-/agents/…``, ``agents_*``: the agents' back office (login, dossier list, a dossier and
-  its actions, its files); ``/-/agents/saisie/…``, ``agents_keying*``: keying a paper form;
+  its actions, its files, its acknowledgement of receipt and letters; ``/-/agents/courriers``,
+  the print queue); ``/-/agents/saisie/…``, ``agents_keying*``: keying a paper form;
 - ``/-/agents/mediation/…``, ``mediators_*``: the mediators' pages (their dossiers, the
   citizen's mandate that starts an assisted journey, a dossier's handover sheet);
-- ``/-/suivi/T``, ``follow`` and ``follow_post``: the citizen's follow-up of a dossier;
+- ``/-/suivi/T``, ``follow`` and ``follow_post``: the citizen's follow-up of a dossier
+  (``follow_file``, ``follow_receipt``, ``follow_letter``: its documents);
 - ``/api/v1/…``, ``api_*``: the services' JSON API (:mod:`renderer.api`, docs/api.md),
   authenticated by service tokens; its errors are problem documents;
 - ``/static/…``, ``static``: the CSS and the two scripts;
@@ -58,7 +61,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from renderer.agents import keying
+from renderer.agents import keying, letters
 from renderer.agents.dossiers import (
     annotate_post,
     dossier_list,
@@ -74,7 +77,13 @@ from renderer.api.problems import ApiProblem, api_problem
 from renderer.auditors.reports import journey_report, portfolio_report
 from renderer.citizens import identity
 from renderer.citizens.drafts import start
-from renderer.citizens.follow import follow_file, follow_page, follow_post
+from renderer.citizens.follow import (
+    follow_file,
+    follow_letter,
+    follow_page,
+    follow_post,
+    follow_receipt,
+)
 from renderer.citizens.front import front_door, start_page
 from renderer.citizens.paper import paper_form
 from renderer.citizens.resume import (
@@ -92,6 +101,7 @@ from renderer.citizens.submission import (
     exit_page,
     feedback,
     receipt,
+    receipt_pdf,
     submit,
 )
 from renderer.config import Settings
@@ -191,6 +201,14 @@ def create_app(
               name="agents_message"),
         Route("/-/agents/dossiers/{reference}/files/{file}", file_download, methods=["GET"],
               name="agents_file"),
+        Route("/-/agents/dossiers/{reference}/accuse-reception.pdf", letters.receipt_pdf,
+              methods=["GET"], name="agents_receipt"),
+        Route("/-/agents/courriers", letters.print_queue, methods=["GET"],
+              name="agents_print_queue"),
+        Route("/-/agents/courriers/{letter}", letters.letter_pdf, methods=["GET"],
+              name="agents_letter"),
+        Route("/-/agents/courriers/{letter}/imprime", letters.printed_post, methods=["POST"],
+              name="agents_letter_printed"),
         # The services' JSON API (renderer.api, docs/api.md): a service token in the
         # Authorization header, never a cookie; described by its OpenAPI document.
         Route("/api/v1/openapi.json", api.openapi_document, methods=["GET"],
@@ -223,6 +241,10 @@ def create_app(
         Route("/-/suivi/{token}", follow_post, methods=["POST"], name="follow_post"),
         Route("/-/suivi/{token}/files/{file}", follow_file, methods=["GET"],
               name="follow_file"),
+        Route("/-/suivi/{token}/accuse-reception.pdf", follow_receipt, methods=["GET"],
+              name="follow_receipt"),
+        Route("/-/suivi/{token}/courriers/{letter}", follow_letter, methods=["GET"],
+              name="follow_letter"),
         # FranceConnect's callback and return from logout (registered with FranceConnect).
         Route(CALLBACK_PATH, identity.callback, methods=["GET"],
               name="franceconnect_callback"),
@@ -243,6 +265,8 @@ def create_app(
         Route("/{journey}/confirmation", confirmation, methods=["GET"], name="confirmation"),
         Route("/{journey}/feedback", feedback, methods=["POST"], name="feedback"),
         Route("/{journey}/receipt", receipt, methods=["GET"], name="receipt"),
+        Route("/{journey}/accuse-reception.pdf", receipt_pdf, methods=["GET"],
+              name="receipt_pdf"),
         Route("/{journey}/end/{outcome}", exit_page, methods=["GET"], name="exit"),
         Route("/{journey}/save", save_post, methods=["POST"], name="save"),
         Route("/{journey}/saved", saved_page, methods=["GET"], name="saved"),

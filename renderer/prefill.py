@@ -24,6 +24,7 @@ from designer.answers import encode
 from designer.compiled import CompiledJourney, QuestionInfo
 from designer.prefill import ENDPOINTS, FILLS, concept_of, fillable, value_at
 from designer.values import coerce
+from renderer.i18n import t
 from renderer.store import Draft, Submission, now
 
 CERTIFIED = "certified"
@@ -59,6 +60,16 @@ def _text(table: Mapping[str, Mapping[str, str]], provider: str, lang: str) -> s
 def source_text(provider: str, lang: str) -> str:
     """"transmis par FranceConnect", "fourni par la CAF"."""
     return _text(SOURCES, provider, lang)
+
+
+def answer_source(info: Mapping[str, Any] | None, lang: str) -> str:
+    """Where an answer came from, as the citizen reads it beside the answer ("transmis par
+    FranceConnect", "corrigé par vous"); empty for an answer the citizen typed."""
+    if not info:
+        return ""
+    if info.get("status") == DECLARED:
+        return t("prefill_declared", lang)
+    return source_text(str(info.get("provider")), lang)
 
 
 def provider_name(provider: str, lang: str) -> str:

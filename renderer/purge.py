@@ -3,7 +3,7 @@ the folder or object storage), by one function that the server's hourly job and 
 ``parcours purge`` command both run (docs/operations.md, docs/backoffice.md "Retention").
 
 - A decided dossier of a journey that declares ``retention`` (``2 years``) is deleted once
-  that time has passed since the decision: its processing (history, messages, annotations),
+  that time has passed since the decision: its processing (history, messages, annotations, letters),
   its submission, its files and its draft; each leaves an entry in the audit log (reference,
   journey, service, status, dates; none of the citizen's answers). A dossier still being
   processed is never deleted, whatever its age.
@@ -111,7 +111,7 @@ def _dossiers(store: Store, journey_id: str, decided_before: str, dry_run: bool,
             store.delete_bytes(path)
         with store.transaction(exclusive=True) as conn:
             for table in ("dossier_history", "dossier_messages", "dossier_annotations",
-                          "dossiers", "submissions"):
+                          "dossier_letters", "dossiers", "submissions"):
                 _delete(store, conn, table, "reference", reference)
             _delete(store, conn, "files", "draft_id", draft_id)
             _delete(store, conn, "resume_keys", "draft_id", draft_id)

@@ -88,8 +88,20 @@ def to_html(form: PaperForm) -> str:
     )
 
 
-def to_pdf(form: PaperForm) -> bytes:
-    """The paper form as an A4 PDF."""
+def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """WeasyPrint's resource fetcher: nothing is fetched (no file, no network), so that
+    no text of a document can make the server read a file or call an address."""
+    raise ValueError(f"not fetched: {url[:80]}")
+
+
+def html_to_pdf(html: str) -> bytes:
+    """An HTML page (with its styles inline) as a PDF: the one way Parcours prints, used by
+    the paper form and the renderer's documents (receipts, letters)."""
     from weasyprint import HTML
 
-    return bytes(HTML(string=to_html(form)).write_pdf())
+    return bytes(HTML(string=html, url_fetcher=_no_fetch).write_pdf())
+
+
+def to_pdf(form: PaperForm) -> bytes:
+    """The paper form as an A4 PDF."""
+    return html_to_pdf(to_html(form))

@@ -18,13 +18,15 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import Response
 
-from designer.answers import date_text, decode, number_text
-from designer.run import Run
-from renderer.answers import review_sections
+from designer.answers import number_text
+from renderer.answers import sent_sections
 from renderer.api.tokens import Tokens
 from renderer.backoffice.accounts import AgentSession
 from renderer.backoffice.documents import BadDocument, has_upload, save_document
 from renderer.backoffice.dossiers import COUNT_CAP, PAGE_SIZE, Dossier, Dossiers, Filters
+from renderer.backoffice.letters import CONTACT_CHANNELS, Letters
+from renderer.backoffice.paperwork import letter_rows, service_name
+from renderer.backoffice.paperwork import when as _when
 from renderer.backoffice.workflow import (
     DECIDED,
     STATUSES,
@@ -33,6 +35,13 @@ from renderer.backoffice.workflow import (
     next_statuses,
 )
 from renderer.i18n import t
+from renderer.prefill import (
+    CERTIFIED,
+    DECLARED,
+    provenance_of,
+    provider_name,
+    source_text,
+)
 from renderer.web import Parcours, parcours, redirect, url
 
 from .session import checked_post, current, dossier_for, login_redirect, page
@@ -41,13 +50,7 @@ MAX_TEXT = 5000
 
 
 def _service_name(app: Parcours, service: str | None, lang: str) -> str:
-    if service is None:
-        return t("bo_no_service", lang)
-    declared = app.catalog.services.get(service)
-    if declared is None:
-        return service
-    name = declared.name
-    return name if isinstance(name, str) else (name.get(lang) or next(iter(name.values())))
+    return service_name(app, service, lang)
 
 
 def _journey_title(app: Parcours, journey_id: str, lang: str) -> str:
@@ -64,12 +67,9 @@ def _date(value: str | None) -> tuple[datetime.date | None, bool]:
         return None, False
 
 
-def _when(stamp: str, lang: str) -> str:
-    moment = datetime.datetime.fromisoformat(stamp)
-    return date_text(moment.date(), lang) + moment.strftime(" %H:%M UTC")
 
 
-async def dossier_list(request: Request) -> Response:
+def dossier_list(request: Request) -> Response:
     """The dossiers of the agent's services, newest first, filtered and paginated."""
     session = current(request)
     if session is None:
@@ -113,6 +113,7 @@ async def dossier_list(request: Request) -> Response:
         "journey": _journey_title(app, jid, lang),
         "counts": [(t(f"status_{s}", lang), stats["counts"].get(s, 0)) for s in STATUSES],
         "median_days": stats["median_days"],
+        "contacts": _shares(stats.get("contacts", {}), lang),
     } for jid, stats in sorted(dossiers.statistics(session.agent).items())]
     return page(request, "agents/list.html", {
         "title": t("bo_dossiers", lang), "rows": rows, "total": total, "page": number,
@@ -138,6 +139,14 @@ def _channel_shares(counts: dict[str, int], lang: str) -> list[tuple[str, str, s
             for c, n in counts.items()]
 
 
+def _shares(counts: dict[str, int], lang: str) -> str:
+    """"e-mail 75 % · courrier 25 %": the share of each contact channel."""
+    total = sum(counts.values()) or 1
+    return " · ".join(
+        f"{t(f'contact_channel_{c}', lang)} {round(100 * counts.get(c, 0) / total)} %"
+        for c in CONTACT_CHANNELS)
+
+
 def _dossier_page(request: Request, session: AgentSession, d: Dossier,
                   errors: dict[str, str] | None = None, status: int = 200) -> Response:
     app = parcours(request)
@@ -148,15 +157,17 @@ def _dossier_page(request: Request, session: AgentSession, d: Dossier,
     journey = app.catalog.version(app.store, submission.journey_id, submission.journey_hash)
     sections: list[dict[str, Any]] = []
     if journey is not None:
-        answers = decode(submission.answers).get("answers", {})
-        run = Run(journey, answers, today=app.today())
-        sections = review_sections(journey, run, lang)
+        sections = sent_sections(journey, submission, lang, app.today())
+        provenance = provenance_of(submission)
         for section in sections:
             for row in section["rows"]:
                 raw = row.get("raw")
                 if row["type"] == "file" and isinstance(raw, dict) and raw.get("file"):
                     row["file_url"] = url(request, "agents_file", reference=d.reference,
                                           file=str(raw["file"]))
+                if not row.get("label"):  # a repeat's items are typed by the citizen
+                    row["provenance_kind"], row["provenance"] = _provenance(
+                        provenance.get(row["qid"]), lang)
     agents = {a.id: a.email for a in _agents(app)}
     # A change made through the API names its token (renderer/api/tokens.py).
     agents.update({f"token:{k.id}": f"API — {k.label or k.service}"
@@ -202,7 +213,22 @@ def _dossier_page(request: Request, session: AgentSession, d: Dossier,
         "services": [(s, _service_name(app, s, lang)) for s in sorted(app.catalog.services)
                      if s != d.service],
         "errors": errors or {}, "back_url": url(request, "agents_dossiers"),
+        "letters": letter_rows(request, Letters(app.store).of_dossier(d.reference), lang,
+                               "agents_letter"),
     }, session, status=status)
+
+
+def _provenance(info: dict[str, Any] | None, lang: str) -> tuple[str, str]:
+    """Where an answer came from, for the agent: typed by the citizen, supplied by a
+    provider (when), or corrected by the citizen (which provider's data, when)."""
+    if not info:
+        return "typed", t("bo_source_typed", lang)
+    provider = str(info.get("provider"))
+    if info.get("status") == DECLARED:
+        return DECLARED, t("bo_source_declared", lang, provider=provider_name(provider, lang),
+                           date=_when(str(info.get("corrected_at") or info.get("at")), lang))
+    return CERTIFIED, t("bo_source_certified", lang, source=source_text(provider, lang),
+                        date=_when(str(info.get("at")), lang))
 
 
 def _agents(app: Parcours) -> list[Any]:
@@ -211,7 +237,7 @@ def _agents(app: Parcours) -> list[Any]:
     return Accounts(app.store).all()
 
 
-async def dossier_page(request: Request) -> Response:
+def dossier_page(request: Request) -> Response:
     """One dossier, if the agent's services include it (404 otherwise)."""
     session = current(request)
     if session is None:
@@ -227,9 +253,9 @@ def _done(request: Request, d: Dossier, anchor: str) -> Response:
     return redirect(request, url(request, "agents_dossier", reference=d.reference) + anchor)
 
 
-async def status_post(request: Request) -> Response:
+def status_post(request: Request) -> Response:
     """Move the dossier along the workflow (a reason for a refusal or a closing)."""
-    posted = await checked_post(request)
+    posted = checked_post(request)
     if isinstance(posted, Response):
         return posted
     session, form = posted
@@ -242,7 +268,7 @@ async def status_post(request: Request) -> Response:
         if has_upload(upload):
             submission = app.store.submission(d.reference)
             assert submission is not None
-            file_id = await save_document(app.store, submission.draft_id, "decision", upload)
+            file_id = save_document(app.store, submission.draft_id, "decision", upload)
         Dossiers(app.store, app.catalog.services).change_status(
             session.agent, d.reference, _text(form, "status"), _text(form, "reason"), file_id)
     except WorkflowError as refused:
@@ -254,9 +280,9 @@ async def status_post(request: Request) -> Response:
     return _done(request, d, "#statut")
 
 
-async def reassign_post(request: Request) -> Response:
+def reassign_post(request: Request) -> Response:
     """Send the dossier to another declared service, with a note."""
-    posted = await checked_post(request)
+    posted = checked_post(request)
     if isinstance(posted, Response):
         return posted
     session, form = posted
@@ -274,11 +300,11 @@ async def reassign_post(request: Request) -> Response:
     return _done(request, d, "#historique")
 
 
-async def _written(request: Request, error_key: str,
+def _written(request: Request, error_key: str,
                    write: Callable[[Dossiers, Any, str, str], None], anchor: str) -> Response:
     """A text an agent writes on a dossier (an annotation, a message): CSRF checked, the
     dossier authorised, an empty text refused on the page."""
-    posted = await checked_post(request)
+    posted = checked_post(request)
     if isinstance(posted, Response):
         return posted
     session, form = posted
@@ -291,17 +317,17 @@ async def _written(request: Request, error_key: str,
     return _done(request, d, anchor)
 
 
-async def annotate_post(request: Request) -> Response:
+def annotate_post(request: Request) -> Response:
     """Add a private annotation."""
-    return await _written(request, "annotation", Dossiers.annotate, "#annotations")
+    return _written(request, "annotation", Dossiers.annotate, "#annotations")
 
 
-async def message_post(request: Request) -> Response:
+def message_post(request: Request) -> Response:
     """Write to the citizen (e-mailed a link to the follow-up page)."""
-    return await _written(request, "message", Dossiers.message_from_agent, "#messages")
+    return _written(request, "message", Dossiers.message_from_agent, "#messages")
 
 
-async def file_download(request: Request) -> Response:
+def file_download(request: Request) -> Response:
     """A document of the dossier (its answers' files and the messages' attachments)."""
     session = current(request)
     if session is None:

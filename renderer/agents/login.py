@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 
+from anyio import from_thread
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -36,17 +37,17 @@ def _login_page(request: Request, error: str | None = None, email: str = "",
     return response
 
 
-async def login_page(request: Request) -> Response:
+def login_page(request: Request) -> Response:
     """The login form (an agent already logged in goes to the dossiers)."""
     if current(request) is not None:
         return redirect(request, url(request, "agents_dossiers"))
     return _login_page(request)
 
 
-async def login_post(request: Request) -> Response:
+def login_post(request: Request) -> Response:
     """Check the credentials (throttled); open a session and go to the dossiers."""
     app = parcours(request)
-    form = await read_form(request)
+    form = from_thread.run(read_form, request)
     expected = app.signer.unsign(request.cookies.get(LOGIN_COOKIE))
     if not csrf_ok(expected, form.get(CSRF_FIELD)):
         return forbidden(request, None)
@@ -68,10 +69,10 @@ async def login_post(request: Request) -> Response:
     return response
 
 
-async def logout(request: Request) -> Response:
+def logout(request: Request) -> Response:
     """Close the session (POST with the session's CSRF token)."""
     session = current(request)
-    form = await read_form(request)
+    form = from_thread.run(read_form, request)
     if session is not None:
         if not csrf_ok(session.csrf, form.get(CSRF_FIELD)):
             return forbidden(request, session)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from anyio import from_thread
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -82,13 +83,16 @@ def forbidden(request: Request, session: AgentSession | None) -> HTMLResponse:
     }, session, status=403)
 
 
-async def checked_post(request: Request) -> tuple[AgentSession, FormData] | Response:
+def checked_post(request: Request) -> tuple[AgentSession, FormData] | Response:
     """The agent and the posted form of a POST from a logged-in agent with a valid CSRF
-    token; otherwise the login redirect or the 403 page (nothing changes)."""
+    token; otherwise the login redirect or the 403 page (nothing changes).
+
+    Called from a page running in the thread pool (every agents' page is a plain ``def``):
+    the form is read on the event loop (``from_thread``), the store is used off it."""
     session = current(request)
     if session is None:
         return login_redirect(request)
-    form = await read_form(request)
+    form = from_thread.run(read_form, request)
     if not csrf_ok(session.csrf, form.get(CSRF_FIELD)):
         return forbidden(request, session)
     return session, form

@@ -123,9 +123,9 @@ class Mailer:
                 continue
         raise TemplateNotFound(names[-1])
 
-    def render(self, n: outbox.Notification) -> EmailMessage:
-        """The e-mail of a notification, in its language (French when unknown)."""
-        p = n.payload
+    def text(self, kind: str, p: dict[str, Any]) -> tuple[str, str, str]:
+        """The language, subject and body of the message ``kind`` about ``p`` (French when
+        the language is unknown): what an e-mail says, and a letter by post as well."""
         lang = str(p["lang"]) if p.get("lang") in LANGUAGES else "fr"
         context = {
             "reference": p.get("reference", ""),
@@ -137,10 +137,15 @@ class Mailer:
             "dossier_url": f"{self.base_url}/-/agents/dossiers/{p.get('reference', '')}",
             "organisation": self.organisation,
         }
-        text = self._template(n.kind, lang, p.get("journey_id")).render(context)
+        text = self._template(kind, lang, p.get("journey_id")).render(context)
         head, _, body = text.partition("\n")
+        return lang, head.removeprefix("Subject:").strip(), body.lstrip("\n")
+
+    def render(self, n: outbox.Notification) -> EmailMessage:
+        """The e-mail of a notification."""
+        lang, subject, body = self.text(n.kind, n.payload)
         message = EmailMessage()
-        message["Subject"] = head.removeprefix("Subject:").strip()
+        message["Subject"] = subject
         message["From"] = self.sender
         message["To"] = n.recipient
         message["Date"] = formatdate(localtime=False)
@@ -148,7 +153,7 @@ class Mailer:
         message["Message-ID"] = f"<{n.id}@parcours>"
         message["X-Parcours-Notification"] = n.id
         message["Content-Language"] = lang
-        message.set_content(body.lstrip("\n"))
+        message.set_content(body)
         return message
 
 

@@ -28,10 +28,13 @@ def has_upload(value: Any) -> bool:
     return value is not None and not isinstance(value, str) and bool(value.filename)
 
 
-async def save_document(store: Store, draft_id: str, question: str, upload: Any) -> str:
-    """Check and store an uploaded document; its file id. Raises :class:`BadDocument`."""
+def save_document(store: Store, draft_id: str, question: str, upload: Any) -> str:
+    """Check and store an uploaded document; its file id. Raises :class:`BadDocument`.
+
+    Called from a page running in the thread pool: the upload is already spooled (the
+    form was read), so reading its file here blocks no event loop."""
     return store_document(store, draft_id, question, upload.filename,
-                          await upload.read(LIMIT + 1))
+                          upload.file.read(LIMIT + 1))
 
 
 def store_document(store: Store, draft_id: str, question: str, filename: str | None,

@@ -27,6 +27,7 @@ from renderer.store import Store, now
 
 from . import audit, outbox
 from .accounts import Agent
+from .letters import DECISION, POST, add_letter, tell_citizen
 from .workflow import DECIDED, EN_CONSTRUCTION, NEEDS_REASON, check_transition
 
 #: Dossiers per page of the agents' list.
@@ -56,6 +57,8 @@ class Dossier:
     #: The mediator who keyed it with the citizen (an agent id) and their structure.
     mediator_id: str | None = None
     mediator_structure: str | None = None
+    #: How the citizen is told: ``email`` or ``post`` (:mod:`renderer.backoffice.letters`).
+    contact_channel: str = "email"
 
 
 @dataclass
@@ -107,7 +110,7 @@ class Filters:
 
 
 _COLUMNS = ("reference, journey_id, service, status, citizen_email, lang, created_at, "
-            "updated_at, decided_at, channel, mediator_id, mediator_structure")
+            "updated_at, decided_at, channel, mediator_id, mediator_structure, contact_channel")
 
 
 def _next(table: str) -> str:
@@ -180,20 +183,24 @@ class Dossiers:
              answers: Mapping[str, Any], lang: str, citizen_email: str | None,
              service_email: str | None, journey_title: str, channel: str = EN_LIGNE,
              mediator: tuple[str, str] | None = None,
-             keyed: tuple[str, str] | None = None) -> None:
+             keyed: tuple[str, str] | None = None,
+             contact_channel: str = "email") -> None:
         """Open the dossier of a submission, inside the transaction that writes it, with the
-        receipt to the citizen and the new-dossier notice to the service in the outbox.
+        receipt to the citizen (an e-mail, or a letter to print when they chose the post)
+        and the new-dossier notice to the service in the outbox.
         ``mediator``: (agent id, structure) of the mediator who keyed it with the citizen;
-        ``keyed``: (agent id, file id of the scan) of a paper form keyed at the desk."""
+        ``keyed``: (agent id, file id of the scan) of a paper form keyed at the desk;
+        ``contact_channel``: how the citizen is told (``email`` or ``post``)."""
         stamp = now()
         assert channel in CHANNELS, channel
         self.store._execute(
             conn,
             f"INSERT INTO dossiers ({_COLUMNS}, follow_token_hash, search) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?)",
             (reference, journey_id, service, EN_CONSTRUCTION, citizen_email, lang, stamp,
              stamp, channel, mediator[0] if mediator else None,
-             mediator[1] if mediator else None, token_hash(self.follow_token(reference)),
+             mediator[1] if mediator else None, contact_channel,
+             token_hash(self.follow_token(reference)),
              search_text(reference, answers)),
         )
         self._history(conn, reference, keyed[0] if keyed else None, "created", None,
@@ -203,8 +210,8 @@ class Dossiers:
                          {"scan": keyed[1]})
         common = {"reference": reference, "journey": journey_title, "journey_id": journey_id,
                   "service": service}
-        outbox.enqueue(self.store, conn, "receipt", citizen_email,
-                       {**common, "lang": lang, "token": self.follow_token(reference)})
+        tell_citizen(self.store, conn, contact_channel, citizen_email, "receipt",
+                     {**common, "lang": lang, "token": self.follow_token(reference)})
         outbox.enqueue(self.store, conn, "new_dossier", service_email, {**common, "lang": "fr"})
         self._event(conn, Dossier(reference, journey_id, service, EN_CONSTRUCTION, citizen_email,
                                   lang, stamp, stamp, None), events.CREATED)
@@ -339,8 +346,9 @@ class Dossiers:
         return [Annotation(*r) for r in rows]
 
     def statistics(self, agent: Agent) -> dict[str, dict[str, Any]]:
-        """Per journey the agent may see: the count of dossiers per status and the median
-        processing time in days (sent → decided) of the decided ones."""
+        """Per journey the agent may see: the count of dossiers per status and per contact
+        channel, and the median processing time in days (sent → decided) of the decided
+        ones."""
         where, params = self._where(agent, Filters())
         out: dict[str, dict[str, Any]] = {}
         # Grouped by service first, in the order of the index dossiers_service_journey,
@@ -351,6 +359,11 @@ class Dossiers:
         ):
             counts = out.setdefault(journey_id, {"counts": {}, "median_days": None})["counts"]
             counts[status] = counts.get(status, 0) + int(count)
+        for journey_id, contact, count in self.store._all(
+            f"SELECT journey_id, contact_channel, COUNT(*) FROM dossiers WHERE {where} "
+            "GROUP BY journey_id, contact_channel", params,
+        ):
+            out[journey_id].setdefault("contacts", {})[contact] = int(count)
         for journey_id, created, decided in self.store._all(
             f"SELECT journey_id, created_at, decided_at FROM dossiers WHERE {where} "
             "AND decided_at IS NOT NULL", params,
@@ -391,9 +404,16 @@ class Dossiers:
                           reason if status in NEEDS_REASON or reason else None, file_id)
             audit.record(self.store, conn, agent.id, "status", reference,
                          {"status": d.status}, {"status": status, "reason": reason})
-            outbox.enqueue(self.store, conn, "status", d.citizen_email, {
-                "reference": reference, "status": status, "reason": reason, "lang": d.lang,
-                "journey_id": d.journey_id, "token": self.follow_token(reference)})
+            told = {"reference": reference, "status": status, "reason": reason, "lang": d.lang,
+                    "journey_id": d.journey_id, "token": self.follow_token(reference),
+                    "service": d.service, "at": stamp}
+            if status in DECIDED:
+                # The decision letter; by post it is the letter the citizen gets.
+                add_letter(self.store, conn, reference, DECISION, told,
+                           to_print=d.contact_channel == POST)
+            if not (status in DECIDED and d.contact_channel == POST):
+                tell_citizen(self.store, conn, d.contact_channel, d.citizen_email, "status",
+                             told)
             changed = Dossier(d.reference, d.journey_id, d.service, status, d.citizen_email,
                               d.lang, d.created_at, stamp, decided)
             self._event(conn, changed, events.STATUS_CHANGED, previous_status=d.status,
@@ -439,7 +459,7 @@ class Dossiers:
             self._message(conn, reference, "agent", agent.id, body, file_id)
             audit.record(self.store, conn, agent.id, "message", reference, None,
                          {"body": body.strip(), "file": file_id})
-            outbox.enqueue(self.store, conn, "message", d.citizen_email, {
+            tell_citizen(self.store, conn, d.contact_channel, d.citizen_email, "message", {
                 "reference": reference, "lang": d.lang, "journey_id": d.journey_id,
                 "token": self.follow_token(reference)})
 

@@ -17,6 +17,7 @@ from designer.routing import route
 from renderer.store import Store
 
 from .dossiers import ACCOMPAGNE, EN_LIGNE, PAPIER, Dossiers
+from .letters import EMAIL
 from .mediation import Mandate, Mandates
 
 #: The concept that marks the citizen's own e-mail when a journey asks several.
@@ -39,13 +40,15 @@ def opener(store: Store, services: Mapping[str, Service], journey: CompiledJourn
            answers: Mapping[str, Any], lang: str,
            today: datetime.date | None = None,
            mandate: Mandate | None = None,
-           keyed: tuple[str, str] | None = None) -> Callable[[Any, str], None]:
+           keyed: tuple[str, str] | None = None,
+           contact_channel: str = EMAIL) -> Callable[[Any, str], None]:
     """The callback opening the dossier of these answers in the submission's transaction;
     with a ``mandate``, a dossier keyed by a mediator with the citizen (channel
     ``accompagne``), the mandate bound to it; with ``keyed`` (agent id, scan's file id), a
     paper form keyed at the desk (channel ``papier``). (Their audit entries number
     themselves: two at once collide on the number, which the submission retries like a
-    reference collision.)"""
+    reference collision.) The citizen is told by ``contact_channel`` (``email`` or
+    ``post``)."""
     service = route(journey, answers, today)
     declared = services.get(service) if service is not None else None
 
@@ -56,6 +59,7 @@ def opener(store: Store, services: Mapping[str, Service], journey: CompiledJourn
             journey.text(journey.model.title, lang),
             ACCOMPAGNE if mandate else PAPIER if keyed else EN_LIGNE,
             (mandate.agent_id, mandate.structure) if mandate else None, keyed,
+            contact_channel,
         )
         if mandate is not None:
             Mandates(store).bind(conn, mandate, reference)

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import datetime
 
+from anyio import from_thread
 from starlette.requests import Request
 from starlette.responses import Response
 
 from designer.answers import date_text
 from renderer.backoffice.documents import BadDocument, has_upload, save_document
 from renderer.backoffice.dossiers import Dossier, Dossiers
+from renderer.backoffice.letters import Letters
+from renderer.backoffice.paperwork import filename, letter_rows, paperwork, pdf
 from renderer.i18n import t
 from renderer.web import Citizen, citizen, csrf_refused, parcours, read_form, redirect, render, url
 
@@ -68,13 +71,16 @@ def _page(request: Request, who: Citizen, d: Dossier, error: str | None = None,
                 for m in dossiers.messages(d.reference)]
     return render(request, "follow.html", {
         "title": t("follow_title", lang, reference=d.reference), "d": d,
+        "receipt_url": url(request, "follow_receipt", token=token),
+        "letters": letter_rows(request, Letters(app.store).of_dossier(d.reference), lang,
+                               "follow_letter", token=token),
         "status": t(f"status_{d.status}", lang), "history": history, "messages": messages,
         "error": error, "sent": request.query_params.get("sent") == "1",
         "action": url(request, "follow_post", token=token),
     }, who=who, status=status, falc_journey=entry.journey if entry is not None else None)
 
 
-async def follow_page(request: Request) -> Response:
+def follow_page(request: Request) -> Response:
     """The follow-up page of the dossier whose token is in the URL."""
     who = citizen(request)
     assert who is not None
@@ -84,14 +90,14 @@ async def follow_page(request: Request) -> Response:
     return _page(request, who, got)
 
 
-async def follow_post(request: Request) -> Response:
+def follow_post(request: Request) -> Response:
     """The citizen's answer (and document): stored, and the service told."""
     who = citizen(request)
     assert who is not None
     got = _dossier(request, who)
     if isinstance(got, Response):
         return got
-    form = await read_form(request)
+    form = from_thread.run(read_form, request)
     if (refused := csrf_refused(request, who, form)) is not None:
         return refused
     app = parcours(request)
@@ -102,7 +108,7 @@ async def follow_post(request: Request) -> Response:
         submission = app.store.submission(got.reference)
         assert submission is not None
         try:
-            file_id = await save_document(app.store, submission.draft_id, "follow-up", upload)
+            file_id = save_document(app.store, submission.draft_id, "follow-up", upload)
         except BadDocument:
             return _page(request, who, got, t("follow_bad_file", who.lang), status=400)
     if not body and file_id is None:
@@ -114,7 +120,7 @@ async def follow_post(request: Request) -> Response:
                                  token=request.path_params["token"]) + "#messages", who)
 
 
-async def follow_file(request: Request) -> Response:
+def follow_file(request: Request) -> Response:
     """A document the agents gave the citizen (a decision), by the follow-up token."""
     from starlette.exceptions import HTTPException
 
@@ -130,3 +136,29 @@ async def follow_file(request: Request) -> Response:
     if file_id not in given:
         raise HTTPException(404)
     return download(request, got.reference, file_id)
+
+
+def follow_receipt(request: Request) -> Response:
+    """The dossier's acknowledgement of receipt as a PDF, by the follow-up token."""
+    who = citizen(request)
+    assert who is not None
+    got = _dossier(request, who)
+    if isinstance(got, Response):
+        return got
+    return pdf(paperwork(request).receipt(got), filename("accuse-reception", got.reference))
+
+
+def follow_letter(request: Request) -> Response:
+    """A letter of the dossier (its decision, a letter by post), by the follow-up token;
+    404 for a letter of another dossier."""
+    from starlette.exceptions import HTTPException
+
+    who = citizen(request)
+    assert who is not None
+    got = _dossier(request, who)
+    if isinstance(got, Response):
+        return got
+    letter = Letters(parcours(request).store).get(request.path_params["letter"])
+    if letter is None or letter.reference != got.reference:
+        raise HTTPException(404)
+    return pdf(paperwork(request).letter(got, letter), filename(letter.kind, got.reference))

@@ -11,10 +11,12 @@ from starlette.responses import Response
 
 from designer.answers import date_text, decode, encode, yes_no_text
 from designer.compiled import CompiledJourney
-from renderer.answers import review_sections
+from renderer.answers import add_sources, review_sections
 from renderer.backoffice.dossiers import Dossiers
-from renderer.backoffice.intake import opener
+from renderer.backoffice.intake import citizen_email, opener
+from renderer.backoffice.letters import contact_channel
 from renderer.backoffice.mediation import Mandate, Mandates
+from renderer.backoffice.paperwork import filename, paperwork, pdf
 from renderer.catalog import Entry
 from renderer.citizens import measure
 from renderer.citizens.drafts import (
@@ -27,7 +29,7 @@ from renderer.citizens.drafts import (
 )
 from renderer.i18n import t
 from renderer.observe import SUBMISSIONS
-from renderer.prefill import DECLARED, provenance, source_text, submission_provenance
+from renderer.prefill import provenance, submission_provenance
 from renderer.store import Submission
 from renderer.web import (
     Citizen,
@@ -59,6 +61,7 @@ def check_page(request: Request) -> Response:
     return render(request, "check.html", {
         "lang": lang, "sections": _review(request, ctx, lang, j),
         "back_url": _last_page_url(request, ctx),
+        "contact_email": citizen_email(j, ctx.run.kept_answers()),
     }, who=who, journey=j)
 
 
@@ -67,17 +70,6 @@ def _last_page_url(request: Request, ctx: Context) -> str:
     if pages:
         return url(request, "step", journey=ctx.id, step=pages[-1].step)
     return url(request, "start_page", journey=ctx.id)
-
-
-def _source(ctx: Context, qid: str, lang: str) -> str:
-    """Where an answer came from, as the summary says it ("transmis par FranceConnect",
-    "corrigé par vous"); empty for an answer the citizen typed."""
-    info = provenance(ctx.draft).get(qid)
-    if info is None:
-        return ""
-    if info.get("status") == DECLARED:
-        return t("prefill_declared", lang)
-    return source_text(str(info.get("provider")), lang)
 
 
 def _review(
@@ -89,10 +81,7 @@ def _review(
         journey, ctx.run, lang,
         lambda step_id: url(request, "step", {"change": "1"}, journey=ctx.id, step=step_id),
     )
-    for section in sections:  # each answer with where it came from
-        for row in section["rows"]:
-            row["source"] = _source(ctx, row["qid"], lang) if not row.get("label") else ""
-    return sections
+    return add_sources(sections, provenance(ctx.draft), lang)
 
 
 def submit(request: Request) -> Response:
@@ -118,7 +107,7 @@ def submit(request: Request) -> Response:
                 "body": t("med_mandate_over_body", lang)}, who=who, status=403)
         # The dossier is routed and its processing opened in the submission's transaction.
         then = opener(app.store, app.catalog.services, ctx.journey, kept, who.lang, app.today(),
-                      mandate)
+                      mandate, contact_channel=contact_channel(form.get("contact_channel")))
         _reference, created = app.store.submit(
             ctx.draft, encode({"outcome": outcome, "answers": kept,
                                "provenance": submission_provenance(ctx.draft, kept)}),
@@ -227,6 +216,20 @@ def receipt(request: Request) -> Response:
         "sent_on": date_text(sent.date(), lang) + sent.strftime(" %H:%M UTC"),
         "sections": _review(request, ctx, lang, j),
     }, who=who, journey=j)
+
+
+def receipt_pdf(request: Request) -> Response:
+    """The acknowledgement of receipt as a PDF (the session that sent the dossier only)."""
+    entry = entry_or_404(request)
+    who = citizen(request)
+    assert who is not None
+    got = _submitted(request, entry, who)
+    if isinstance(got, Response):
+        return got
+    d = Dossiers(parcours(request).store).get(got[1].reference)
+    if d is None:
+        return redirect(request, url(request, "confirmation", journey=entry.id), who)
+    return pdf(paperwork(request).receipt(d), filename("accuse-reception", d.reference))
 
 
 def exit_page(request: Request) -> Response:

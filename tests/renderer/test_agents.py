@@ -40,8 +40,10 @@ def csrf(client: TestClient, page: str) -> str:
     return token
 
 
-def signal(client: TestClient, nature: str, email: str = "zoe@example.fr") -> str:
-    """A citizen reports a problem (each page in one go, as with scripts); returns the
+def signal(client: TestClient, nature: str, email: str = "zoe@example.fr",
+           sent: dict[str, str] | None = None, seen: list[str] | None = None) -> str:
+    """A citizen reports a problem (each page in one go, as with scripts; ``sent``: what
+    else the check page's form posts; ``seen`` gets the check page); returns the
     confirmation page's HTML."""
     token = csrf(client, "/signalement-voirie/")
     assert client.post("/signalement-voirie/start", data={"csrf_token": token}).status_code == 200
@@ -59,7 +61,9 @@ def signal(client: TestClient, nature: str, email: str = "zoe@example.fr") -> st
     post("lieu", {"adresse-street": "1 rue des Minimes", "adresse-postcode": "37000",
                   "adresse-commune": "Tours", "repere": ""})
     post("suivi", {"etre_informe": "yes", "email": email})
-    r = client.post("/signalement-voirie/check", data={"csrf_token": token})
+    if seen is not None:
+        seen.append(client.get("/signalement-voirie/check").text)
+    r = client.post("/signalement-voirie/check", data={"csrf_token": token, **(sent or {})})
     assert r.status_code == 200
     return r.text
 
@@ -221,6 +225,7 @@ def test_logout_ends_the_session(app: Any, world: dict[str, Any]) -> None:
 
 ROUTES = [
     ("GET", "/-/agents/dossiers/{ref}", {}),
+    ("GET", "/-/agents/dossiers/{ref}/accuse-reception.pdf", {}),
     ("POST", "/-/agents/dossiers/{ref}/status", {"status": "en_instruction"}),
     ("POST", "/-/agents/dossiers/{ref}/service", {"service": "eclairage", "note": ""}),
     ("POST", "/-/agents/dossiers/{ref}/annotations", {"body": "note"}),

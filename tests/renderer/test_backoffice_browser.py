@@ -117,6 +117,8 @@ def test_signalement_to_decision(server: tuple[str, Any], smtp: tuple[Inbox, int
         citizen.check("input[name=etre_informe][value=yes]")
         citizen.fill("[name=email]", "zoe@example.fr")
         citizen.click("[data-continue]")
+        axe(citizen, "check, with the contact question", violations)
+        assert citizen.is_checked("input[name=contact_channel][value=email]")
         citizen.click("form[action$='/check'] button[type=submit]")
         reference = citizen.locator("[data-reference]").get_attribute("data-reference")
         assert reference
@@ -169,6 +171,10 @@ def test_signalement_to_decision(server: tuple[str, Any], smtp: tuple[Inbox, int
             time.sleep(0.1)
         assert any(f"Votre dossier {reference} : accepté" == m["Subject"]
                    for m in inbox.messages)
+        axe(citizen, "follow-up with its decision letter", violations)
+        assert citizen.locator("[data-letter=decision]").count() == 1
+        agent.goto(f"{base}/-/agents/courriers")
+        axe(agent, "print queue", violations)
         citizen.goto(f"{base}/-/suivi/{'0' * 40}")
         axe(citizen, "follow-up, unknown link", violations)
         browser.close()

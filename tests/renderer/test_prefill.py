@@ -5,6 +5,7 @@ overwritten by a crafted POST; the session is renewed at sign-in; no token in th
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -345,3 +346,40 @@ def test_serve_with_dev_providers_shows_franceconnect_on_a_fresh_machine(
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_the_agent_reads_where_each_answer_came_from(w: World) -> None:
+    """The dossier page says, answer by answer, who supplied it and when; the citizen's
+    acknowledgement of receipt shows the sources as their summary did."""
+    from pypdf import PdfReader
+
+    from renderer.backoffice.accounts import ADMINISTRATEUR, Accounts
+
+    c = Citizen(w)
+    c.sign_in()
+    page = c.post(f"/{J}/q/famille", {"_action": "correct:email"}, page=famille(c)).text
+    page = c.post(f"/{J}/q/famille", {"email": "angela@example.org", "allocataire_caf": "no",
+                                      "_js": "1"}, page=page).text
+    check = c.post(f"/{J}/q/vos_enfants", CHILD, page=page)
+    confirmation = c.post(f"/{J}/check", {}, page=check.text).text
+    reference = w.store().submissions(J)[0].reference
+    Accounts(w.store()).add("admin@saint-fons.example", "un mot de passe assez long",
+                            ADMINISTRATEUR, [])
+    agent = Citizen(w)
+    login = agent.get("/-/agents/login").text
+    agent.post("/-/agents/login", {"email": "admin@saint-fons.example",
+                                   "password": "un mot de passe assez long"}, page=login)
+    dossier = agent.get(f"/-/agents/dossiers/{reference}").text
+    certified = re.findall(r'data-provenance="certified">.*?</span>([^<]+)</dd>', dossier)
+    assert len(certified) == 2  # surname and first names, from FranceConnect
+    assert all(re.fullmatch(r"transmis par FranceConnect, le \d+ \w+ \d{4} \d\d:\d\d UTC", s)
+               for s in certified), certified
+    assert re.search(r'data-provenance="declared">.*?</span>déclaré par le demandeur, qui a '
+                     r"corrigé la donnée de FranceConnect le \d+ \w+ \d{4}", dossier)
+    assert 'data-provenance="typed"' in dossier and "déclaré par le demandeur<" in dossier
+    token = re.search(r"/-/suivi/([0-9a-f]+)", confirmation)
+    assert token
+    pdf = c.http.get(f"/-/suivi/{token.group(1)}/accuse-reception.pdf").content
+    text = " ".join("".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "transmis par FranceConnect" in text and "corrigé par vous" in text
+    assert "DUBOIS" in text and "angela@example.org" in text

@@ -97,3 +97,19 @@ def test_templates_write_no_url_by_hand() -> None:
     copies = [t.name for t in (RENDERER / "templates").glob("*.html")
               if 'name="{{ csrf_field }}"' in t.read_text(encoding="utf-8")]
     assert copies == ["_macros.html"]
+
+
+def test_pages_that_use_the_store_run_in_the_thread_pool(tmp_path: Path) -> None:
+    """The citizens', agents' and mediators' pages are plain ``def`` (Starlette runs them in
+    its thread pool), so that a slow database never stalls the event loop for every other
+    visitor."""
+    import inspect
+
+    demo = Path(__file__).parent / "data" / "demo.yaml"
+    app = create_app([demo], db_url=f"sqlite:///{tmp_path / 'p.db'}")
+    pages = [r for r in app.routes if isinstance(r, Route)
+             and r.endpoint.__module__.startswith(("renderer.citizens", "renderer.agents",
+                                                     "renderer.mediators"))]
+    assert any(r.endpoint.__module__ == "renderer.agents.dossiers" for r in pages)
+    assert any(r.endpoint.__module__ == "renderer.citizens.follow" for r in pages)
+    assert not [r.name for r in pages if inspect.iscoroutinefunction(r.endpoint)]

@@ -1,0 +1,119 @@
+# ruff: noqa: E501 - messages are prose, one per line, easier to review unwrapped
+"""The messages of the documents (acknowledgement of receipt, decision letters, letters by
+post), of the contact question and of the print queue, in French and in English.
+
+Kept beside :mod:`renderer.i18n`, which merges them into its ``MESSAGES``.
+"""
+
+from __future__ import annotations
+
+DOCUMENT_MESSAGES: dict[str, dict[str, str]] = {
+    # The documents.
+    "doc_page": {"fr": "Page", "en": "Page"},
+    "doc_receipt_title": {"fr": "Accusé de réception", "en": "Acknowledgement of receipt"},
+    "doc_receipt_intro": {
+        "fr": "Votre demande « {journey} » a bien été reçue.",
+        "en": "Your application “{journey}” has been received.",
+    },
+    "doc_reference": {"fr": "Numéro de dossier", "en": "Reference number"},
+    "doc_sent_on": {"fr": "Reçue le", "en": "Received on"},
+    "doc_service": {"fr": "Service chargé du dossier", "en": "Team handling the file"},
+    "doc_reissued": {"fr": "Document réédité le {date}.", "en": "Document re-issued on {date}."},
+    "doc_answers": {"fr": "Vos réponses", "en": "Your answers"},
+    "doc_follow": {
+        "fr": "Suivez votre dossier à cette adresse :",
+        "en": "Follow your file at this address:",
+    },
+    "doc_keep": {
+        "fr": "Conservez ce document : il prouve le dépôt de votre demande.",
+        "en": "Keep this document: it proves that you applied.",
+    },
+    "doc_dated": {"fr": "Le {date}", "en": "{date}"},
+    "doc_subject": {"fr": "Objet : {subject}", "en": "Subject: {subject}"},
+    "doc_greeting": {"fr": "Madame, Monsieur,", "en": "Dear Sir or Madam,"},
+    "doc_regards": {
+        "fr": "Nous vous prions d'agréer, Madame, Monsieur, nos salutations distinguées.",
+        "en": "Yours faithfully,",
+    },
+    "doc_decision_title": {"fr": "Décision", "en": "Decision"},
+    "doc_decision_subject": {
+        "fr": "Objet : décision sur votre dossier {reference}",
+        "en": "Subject: decision on your file {reference}",
+    },
+    "doc_decision_accepte": {
+        "fr": "Nous avons le plaisir de vous informer que votre demande « {journey} » est acceptée.",
+        "en": "We are pleased to tell you that your application “{journey}” is accepted.",
+    },
+    "doc_decision_refuse": {
+        "fr": "Nous avons le regret de vous informer que votre demande « {journey} » est refusée, pour le motif suivant :",
+        "en": "We regret to tell you that your application “{journey}” is refused, for this reason:",
+    },
+    "doc_decision_classe_sans_suite": {
+        "fr": "Votre demande « {journey} » est classée sans suite, pour le motif suivant :",
+        "en": "Your application “{journey}” is closed without action, for this reason:",
+    },
+    "doc_decision_appeal": {
+        "fr": "Vous pouvez contester cette décision dans un délai de deux mois : écrivez-nous d'abord depuis la page de suivi de votre dossier.",
+        "en": "You may challenge this decision within two months: write to us first from your file's follow-up page.",
+    },
+    "doc_kind_receipt": {"fr": "Accusé de réception", "en": "Acknowledgement of receipt"},
+    "doc_kind_decision": {"fr": "Lettre de décision", "en": "Decision letter"},
+    "doc_kind_status": {"fr": "Courrier : changement de statut", "en": "Letter: status change"},
+    "doc_kind_message": {"fr": "Courrier : nouveau message", "en": "Letter: new message"},
+    "doc_documents": {"fr": "Documents", "en": "Documents"},
+    "doc_download_receipt": {
+        "fr": "Télécharger l'accusé de réception (PDF)",
+        "en": "Download the acknowledgement of receipt (PDF)",
+    },
+    "doc_pdf": {"fr": "{name} du {date} (PDF)", "en": "{name} of {date} (PDF)"},
+    # The citizen's contact choice, on the check page.
+    "contact_question": {
+        "fr": "Comment voulez-vous être informé du suivi de votre dossier ?",
+        "en": "How do you want to hear about your file?",
+    },
+    "contact_email": {"fr": "Par e-mail", "en": "By email"},
+    "contact_email_hint": {
+        "fr": "À l'adresse que vous avez donnée.",
+        "en": "At the address you gave.",
+    },
+    "contact_post": {"fr": "Par courrier postal, ou au guichet", "en": "By post, or at the desk"},
+    "contact_post_hint": {
+        "fr": "Nous vous écrirons sur papier ; vous pouvez aussi retirer nos courriers à l'accueil du service.",
+        "en": "We will write to you on paper; you may also collect our letters at the service's desk.",
+    },
+    "contact_no_email": {
+        "fr": "Vous n'avez pas donné d'adresse e-mail : choisissez le courrier, ou suivez votre dossier avec le lien donné à la page suivante.",
+        "en": "You gave no email address: choose the post, or follow your file with the link given on the next page.",
+    },
+    # The agents' side.
+    "bo_contact_channel": {"fr": "Contact choisi", "en": "Chosen contact"},
+    "contact_channel_email": {"fr": "e-mail", "en": "email"},
+    "contact_channel_post": {"fr": "courrier", "en": "post"},
+    "bo_contact_share": {"fr": "Contact par e-mail / courrier", "en": "Contact by email / post"},
+    "bo_reissue_receipt": {
+        "fr": "Rééditer l'accusé de réception (PDF)",
+        "en": "Re-issue the acknowledgement of receipt (PDF)",
+    },
+    "bo_letter_to_print": {"fr": "à imprimer", "en": "to print"},
+    "bo_letter_printed": {"fr": "imprimé le {date}", "en": "printed on {date}"},
+    "bo_print_queue": {"fr": "Courriers à imprimer", "en": "Letters to print"},
+    "bo_print_queue_intro": {
+        "fr": "Les courriers des demandeurs qui ont choisi la voie postale. Imprimez-les, postez-les ou gardez-les à l'accueil, puis marquez-les imprimés.",
+        "en": "The letters of the applicants who chose the post. Print them, post them or keep them at the desk, then mark them printed.",
+    },
+    "bo_print_queue_empty": {"fr": "Aucun courrier à imprimer.", "en": "No letter to print."},
+    "bo_print_queue_printed": {"fr": "Derniers courriers imprimés", "en": "Last letters printed"},
+    "bo_mark_printed": {"fr": "Marquer imprimé", "en": "Mark printed"},
+    "bo_download": {"fr": "Télécharger", "en": "Download"},
+    "bo_letter_written": {"fr": "Écrit le", "en": "Written on"},
+    "bo_letter_kind": {"fr": "Courrier", "en": "Letter"},
+    "bo_all_services": {"fr": "Tous mes services", "en": "All my teams"},
+    # Where each answer came from, as the agents read it.
+    "bo_provenance": {"fr": "Provenance", "en": "Source"},
+    "bo_source_typed": {"fr": "déclaré par le demandeur", "en": "declared by the applicant"},
+    "bo_source_certified": {"fr": "{source}, le {date}", "en": "{source}, on {date}"},
+    "bo_source_declared": {
+        "fr": "déclaré par le demandeur, qui a corrigé la donnée de {provider} le {date}",
+        "en": "declared by the applicant, who corrected the data from {provider} on {date}",
+    },
+}
