@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import models_json_schema
 
 from designer import __version__
+from renderer.backoffice.dossiers import CHANNELS
+from renderer.backoffice.letters import CONTACT_CHANNELS
 from renderer.backoffice.workflow import STATUSES
 
 from .events import CREATED, STATUS_CHANGED
@@ -34,6 +36,10 @@ Instant = Annotated[
 ]
 Status = Literal["en_construction", "en_instruction", "accepte", "refuse", "classe_sans_suite"]
 assert set(get_args(Status)) == set(STATUSES)  # one list of statuses: the workflow's
+Channel = Literal["en_ligne", "accompagne", "papier"]
+assert set(get_args(Channel)) == set(CHANNELS)  # one list of channels: the dossiers'
+Contact = Literal["email", "post"]
+assert set(get_args(Contact)) == set(CONTACT_CHANNELS)
 
 
 class Problem(BaseModel):
@@ -56,6 +62,10 @@ class DossierSummary(BaseModel):
     created_at: Instant
     updated_at: Instant
     decided_at: Instant | None
+    channel: Channel = Field(description="How it was sent: online, with a mediator, or on "
+                             "paper keyed at the desk (docs/mediation.md).")
+    contact_channel: Contact = Field(
+        description="How the citizen asked to be told: by e-mail or by letter.")
     url: str = Field(description="The dossier in this API.")
 
 

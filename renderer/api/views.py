@@ -67,6 +67,8 @@ def _summary(request: Request, d: Dossier) -> DossierSummary:
             "created_at": d.created_at,
             "updated_at": d.updated_at,
             "decided_at": d.decided_at,
+            "channel": d.channel,
+            "contact_channel": d.contact_channel,
             "url": _link(request, "api_dossier", reference=d.reference),
         }
     )

@@ -17,7 +17,7 @@ import hmac
 import secrets
 import statistics
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -414,8 +414,7 @@ class Dossiers:
             if not (status in DECIDED and d.contact_channel == POST):
                 tell_citizen(self.store, conn, d.contact_channel, d.citizen_email, "status",
                              told)
-            changed = Dossier(d.reference, d.journey_id, d.service, status, d.citizen_email,
-                              d.lang, d.created_at, stamp, decided)
+            changed = replace(d, status=status, updated_at=stamp, decided_at=decided)
             self._event(conn, changed, events.STATUS_CHANGED, previous_status=d.status,
                         reason=reason)
         got = self.get(reference)

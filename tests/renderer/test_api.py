@@ -237,6 +237,7 @@ def test_a_dossier_with_its_answers_files_and_history(
         "en_construction",
         exported["outcome"],
     )
+    assert (got["channel"], got["contact_channel"]) == ("en_ligne", "email")
     assert [h["kind"] for h in got["history"]] == ["created"]
     assert len(got["files"]) == 1
     photo = got["files"][0]
