@@ -40,6 +40,7 @@ from renderer.studio.figures import headline
 from renderer.studio.files import ChangedOnDisk, digest, save
 from renderer.studio.graph import graph_picture
 from renderer.studio.panels import panel_edit
+from renderer.studio.preview import preview_cases
 from renderer.studio.publication import reference
 from renderer.studio.rules import rule_html
 from renderer.studio.texts import t
@@ -129,6 +130,7 @@ def _editor(request: Request, relative: str, text: str, base: str, *, status: in
         "graph": graph_picture(loaded, lang),
         "edit_url": url_for(request, "edit", lang, path=relative),
         "ids": result["ids"],
+        "preview_cases": list(preview_cases(root, relative)),
         "question_types": QUESTION_TYPES,
         "form": form or {},
         "panel": panel,
@@ -181,7 +183,8 @@ async def edit_post(request: Request) -> Response:
     if action == "preview":
         return await run_in_threadpool(_preview, request, relative, text,
                                        str(form.get("preview_step") or ""),
-                                       str(form.get("preview_lang") or lang))
+                                       str(form.get("preview_lang") or lang),
+                                       str(form.get("preview_case") or ""))
     if action == "save":
         try:
             await run_in_threadpool(save, path, text, base)
@@ -195,17 +198,26 @@ async def edit_post(request: Request) -> Response:
     return await run_in_threadpool(_editor, request, relative, text, base)
 
 
-def _preview(request: Request, relative: str, text: str, step: str, lang: str) -> Response:
-    """The citizen's page of one step of the unsaved text (the renderer's templates)."""
+def _preview(request: Request, relative: str, text: str, step: str, lang: str,
+             case: str = "") -> Response:
+    """The citizen's page of one step of the unsaved text (the renderer's templates), with
+    no answer or as the citizen of one of the journey's test cases reaches it."""
     from renderer.studio.preview import citizen_page
 
     loaded = check_text(text, relative, structure_only=True, origin=origin_of(request, relative))
     journey = loaded.journey
-    if journey is None or step not in journey.steps:
-        response: Response = error_page(request, 422, "preview_title", "preview_none")
-    else:
+    answers = None
+    if case:
+        found = preview_cases(studio_of(request).folder.root, relative).get(case)
+        answers = found.answers if found is not None else None
+    html = None
+    if journey is not None and step in journey.steps and (answers is not None or not case):
         html = citizen_page(journey, step, lang, lambda path: str(
-            request.app.url_path_for("citizen_static", path=path)))
+            request.app.url_path_for("citizen_static", path=path)), answers=answers)
+    if html is None:
+        key = "preview_not_reached" if journey is not None and case else "preview_none"
+        response: Response = error_page(request, 422, "preview_title", key)
+    else:
         response = HTMLResponse(html, headers={"cache-control": "no-store"})
     # Shown in the editor's frame (the citizen's view that follows the cursor): this
     # response only may be framed, by the studio's own pages.

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -390,6 +391,30 @@ def test_the_preview_shows_the_citizens_page_of_the_unsaved_text(client: TestCli
         "csrf_token": csrf, "text": text, "base": base, "action": "preview",
         "preview_step": "nulle_part"})
     assert missing.status_code == 422
+
+
+def test_the_preview_shows_a_step_as_a_test_cases_citizen_reaches_it(
+        client: TestClient, folder: Path) -> None:
+    shutil.copy(ROOT / "journeys" / "signalement-voirie.cases.yaml", folder / "voirie.cases.yaml")
+    csrf, base = _csrf(client)
+    editor = client.get("/edit/voirie.yaml").text
+    assert '<select id="p-case" name="preview_case">' in editor
+    assert "<option>persona-1: outcome envoi</option>" in editor
+    text = VOIRIE.read_text(encoding="utf-8")
+
+    def preview(step: str, case: str) -> Any:
+        return client.post("/edit/voirie.yaml", data={
+            "csrf_token": csrf, "text": text, "base": base, "action": "preview",
+            "preview_step": step, "preview_lang": "fr", "preview_case": case})
+
+    # The streetlight's page as the first persona reaches it: their answer filled in.
+    page = preview("lampadaire", "persona-1: outcome envoi")
+    assert page.status_code == 200 and 'value="L-04512"' in page.text
+    assert 'value="L-04512"' not in preview("lampadaire", "").text
+    # The second persona is in danger: sent to the emergency numbers, never to the street.
+    refused = preview("lieu", "persona-2: outcome appeler_secours")
+    assert refused.status_code == 422 and "ne mènent pas à cette étape" in refused.text
+    assert preview("lieu", "nobody of that name").status_code == 422
 
 
 def test_the_panels_add_a_step_and_change_a_question(client: TestClient) -> None:

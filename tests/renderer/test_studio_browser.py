@@ -339,6 +339,23 @@ def test_the_citizens_view_follows_the_cursor(browser: Any, server: str) -> None
     context.close()
 
 
+def test_the_citizens_view_as_a_test_cases_citizen_reaches_the_step(
+        browser: Any, server: str, folder: Path) -> None:
+    shutil.copy(VOIRIE.with_name("signalement-voirie.cases.yaml"), folder / "voirie.cases.yaml")
+    context, page, console = _open(browser, server)
+    frame = page.frame_locator("#citizen-frame")
+    _put_cursor_after(page, PROBLEM_LINE, "Quel est le problème")
+    _shown_step(page, "probleme")
+    frame.get_by_role("heading", name="Le problème").wait_for()
+    assert frame.locator("#type_probleme").input_value() == ""
+    page.locator("#p-case").select_option("persona-1: outcome envoi")
+    frame.locator("#type_probleme option[value=eclairage][selected]").wait_for(
+        state="attached", timeout=3000)
+    assert frame.locator("#type_probleme").input_value() == "eclairage"
+    assert console.problems() == []
+    context.close()
+
+
 def test_without_javascript_the_editor_is_a_plain_form(browser: Any, server: str,
                                                         folder: Path) -> None:
     context, page, _ = _open(browser, server, scripts=False)

@@ -138,6 +138,7 @@ function start(form) {
   const citizenForm = document.getElementById("citizen-form");
   const citizenStep = document.getElementById("citizen-step");
   const langSelect = document.getElementById("p-lang");
+  const caseSelect = document.getElementById("p-case");
   let regions = [];
   let shown = {step: null, text: null, lang: null};
   let previewTimer = null;
@@ -162,11 +163,14 @@ function start(form) {
     previewTimer = setTimeout(() => {
       const text = state.doc.toString();
       const lang = langSelect ? langSelect.value : "fr";
-      if (step === shown.step && text === shown.text && lang === shown.lang) return;
-      shown = {step, text, lang};
+      const persona = caseSelect ? caseSelect.value : "";
+      if (step === shown.step && text === shown.text && lang === shown.lang &&
+          persona === shown.persona) return;
+      shown = {step, text, lang, persona};
       citizenForm.elements.text.value = text;
       citizenForm.elements.preview_step.value = step;
       citizenForm.elements.preview_lang.value = lang;
+      citizenForm.elements.preview_case.value = persona;
       citizenForm.submit();
       citizenStep.textContent = citizenStep.dataset.label.replace("{step}", step);
       citizen.dataset.step = step;
@@ -287,6 +291,7 @@ function start(form) {
   if (citizen) {
     citizen.hidden = false;
     if (langSelect) langSelect.addEventListener("change", () => followCursor(view.state));
+    if (caseSelect) caseSelect.addEventListener("change", () => followCursor(view.state));
   }
   textarea.after(view.dom);
   form.addEventListener("submit", () => { textarea.value = view.state.doc.toString(); });
