@@ -313,3 +313,39 @@ def test_a_decision_document_reaches_the_citizen(app: Any, world: dict[str, Any]
     assert citizen.get(link).content == PDF
     other = Dossiers(store_of(app)).follow_token(world["refs"]["voirie"])
     assert citizen.get(f"/-/suivi/{other}/files/{decision.file_id}").status_code == 404
+
+
+def test_every_agent_form_refuses_a_post_without_its_csrf_token(
+        app: Any, world: dict[str, Any]) -> None:
+    """Every POST route of the agents' and mediators' pages, found in the route table (so a
+    new form cannot be forgotten), posted by a logged-in administrator with a wrong token:
+    403, and the dossier, its history and the audit log unchanged."""
+    from starlette.routing import Route
+
+    ref = world["refs"]["proprete"]
+    params = {"reference": ref, "journey": "signalement-voirie", "letter": "x", "file": "x"}
+    posts = [r for r in app.routes if isinstance(r, Route) and r.methods
+             and "POST" in r.methods and r.path.startswith("/-/agents/")
+             and r.path != "/-/agents/login"]
+    assert len(posts) >= 9  # status, service, annotations, messages, logout, keying, …
+    Accounts(store_of(app)).add("nord@tours.example", PASSWORD, "mediateur", [],
+                                structure="France Services Tours Nord")
+    # The mediators' forms are a mediator's: another role is not found there at all.
+    admin, mediator = (agent_client(app, "admin@tours.example"),
+                       agent_client(app, "nord@tours.example"))
+    dossiers = Dossiers(store_of(app))
+    before = (dossiers.get(ref), dossiers.history(ref), audit.entries(store_of(app), ref))
+    for route in posts:
+        client = mediator if route.path.startswith("/-/agents/mediation/") else admin
+        url = route.path.format(**{k: params[k] for k in route.param_convertors})
+        r = client.post(url, data={"csrf_token": "forged", "status": "en_instruction",
+                                   "body": "x", "service": "voirie", "note": "x",
+                                   "journey": "signalement-voirie", "citizen": "Zoé",
+                                   "duration": "day", "consent": "screen", "attest": "1"},
+                        follow_redirects=False)
+        assert r.status_code == 403, (route.path, r.status_code)
+    assert (dossiers.get(ref), dossiers.history(ref), audit.entries(store_of(app), ref)) == before
+    assert store_of(app)._one("SELECT COUNT(*) FROM mandates")[0] == 0
+    # Still signed in: a forged post (the logout's among them) logs nobody out.
+    assert admin.get("/-/agents/", follow_redirects=False).status_code == 200
+    assert mediator.get("/-/agents/mediation/", follow_redirects=False).status_code == 200
