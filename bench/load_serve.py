@@ -20,7 +20,7 @@ assertions).
 application with the counters on and off, each citizen walking new drafts through the first
 two pages (a page is counted the first time a draft sends it, so each round trip counts):
 
-    .venv/bin/python bench/load_serve.py --usage-cost --citizens 16 --seconds 10 --pg ''
+    .venv/bin/python bench/load_serve.py --usage-cost --citizens 32 --seconds 8 --rounds 5
 """
 
 from __future__ import annotations
