@@ -6,17 +6,21 @@ against a *floor*: a minimal Starlette app that parses the same form, writes one
 renders the same template, the cost of the web stack without the adaptive logic. Each
 server is one uvicorn process on a loopback port (SQLite, and PostgreSQL when reachable).
 
-    .venv/bin/python bench/load_serve.py                       # 32 citizens, 15 s per run
-    .venv/bin/python bench/load_serve.py --citizens 32 --seconds 20 --pg postgresql://127.0.0.1:5432/test
+    .venv/bin/python bench/load_serve.py                       # 32 citizens, 10 s per run
+    .venv/bin/python bench/load_serve.py --citizens 32 128 --workers 1 2 --seconds 8 --rounds 3
 
-Prints requests per second and p50/p99 latencies of the round trip (POST + GET) for each
-server; results go in docs/benchmarks.md. Never run as a test (timings are not assertions).
+Every variant (the floor, then ``parcours serve`` with each number of ``--workers``) runs once
+per round, for each number of ``--citizens``, rounds interleaved so that the other users of a
+shared machine weigh on every variant alike. Prints requests per second, p50/p99 latencies of
+the round trip (POST + GET), each variant's ratio to the first one round by round, and the
+load average; results go in docs/benchmarks.md. Never run as a test (timings are not
+assertions).
 
 ``--usage-cost`` measures instead what counting usage costs (renderer/usage.py): the same
 application with the counters on and off, each citizen walking new drafts through the first
 two pages (a page is counted the first time a draft sends it, so each round trip counts):
 
-    .venv/bin/python bench/load_serve.py --usage-cost --citizens 16 --seconds 10 --pg ''
+    .venv/bin/python bench/load_serve.py --usage-cost --citizens 32 --seconds 8 --rounds 5
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -60,7 +65,7 @@ uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=Fa
 """
 
 
-def floor_app(db_url: str):  # type: ignore[no-untyped-def]
+def floor_app(db_url: str) -> Any:
     """The floor: parse the form, write one row, redirect, render the same step template."""
     import json
     import sqlite3
@@ -100,7 +105,7 @@ def floor_app(db_url: str):  # type: ignore[no-untyped-def]
     local = threading.local()
     postgres = db_url.startswith("postgresql")
 
-    def conn():  # type: ignore[no-untyped-def]
+    def conn() -> Any:
         c = getattr(local, "c", None)
         if c is None:
             if postgres:
@@ -185,8 +190,9 @@ def start_server(mode: str, db: str, workdir: Path,
 
 
 async def citizen(client: httpx.AsyncClient, mode: str, until: float,
-                  latencies: list[float]) -> int:
-    """One citizen doing round trips until the deadline; returns requests made."""
+                  latencies: list[float], busy: list[float]) -> int:
+    """One citizen doing round trips until the deadline; returns requests made (a round trip
+    answered by the 503 "busy" page goes in ``busy``, not in ``latencies``)."""
     requests = 0
     if mode == "parcours":
         page = await client.get("/signalement-voirie/")
@@ -201,16 +207,23 @@ async def citizen(client: httpx.AsyncClient, mode: str, until: float,
     while time.perf_counter() < until:
         t0 = time.perf_counter()
         r = await client.post(post_path, data={"csrf_token": token, **post_data})
+        requests += 1
+        if r.status_code == 503:  # the busy page: counted apart, the citizen tries again
+            busy.append(time.perf_counter() - t0)
+            continue
         assert r.status_code == 303, (r.status_code, r.text[:500])
         r = await client.get(r.headers["location"])
+        requests += 1
+        if r.status_code == 503:
+            busy.append(time.perf_counter() - t0)
+            continue
         assert r.status_code == 200
         latencies.append(time.perf_counter() - t0)
-        requests += 2
     return requests
 
 
 async def walker(client: httpx.AsyncClient, mode: str, until: float,
-                 latencies: list[float]) -> int:
+                 latencies: list[float], busy: list[float]) -> int:
     """One citizen opening new drafts and sending their first two pages until the deadline
     (each page sent for the first time: counted when the counters are on)."""
     requests = 0
@@ -237,14 +250,16 @@ async def load(url: str, mode: str, citizens: int, seconds: float) -> dict[str, 
     """Run the load; return rps and latency percentiles (ms)."""
     walk = walker if mode.startswith("parcours-") else citizen
     latencies: list[float] = []
+    busy: list[float] = []
     limits = httpx.Limits(max_connections=citizens)
     clients = [httpx.AsyncClient(base_url=url, limits=limits, timeout=30) for _ in range(citizens)]
     # Warm up (journey compiled, connections open), then measure.
     warm = time.perf_counter() + 1.5
-    await asyncio.gather(*(walk(c, mode, warm, []) for c in clients[:4]))
+    await asyncio.gather(*(walk(c, mode, warm, [], []) for c in clients[:4]))
     start = time.perf_counter()
     until = start + seconds
-    counts = await asyncio.gather(*(walk(c, mode, until, latencies) for c in clients))
+    counts = await asyncio.gather(*(walk(c, mode, until, latencies, busy)
+                                    for c in clients))
     elapsed = time.perf_counter() - start
     for c in clients:
         await c.aclose()
@@ -254,85 +269,117 @@ async def load(url: str, mode: str, citizens: int, seconds: float) -> dict[str, 
         "round_trips_per_s": len(latencies) / elapsed,
         "p50_ms": 1000 * statistics.median(latencies),
         "p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))],
+        "busy_503": len(busy),
     }
 
 
+def load_average() -> str:
+    """The machine's load average (1, 5, 15 minutes): the figures depend on it."""
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.1f} {five:.1f} {fifteen:.1f}"
+
+
+def variants(usage_cost: bool, workers: list[int]) -> list[tuple[str, str, int]]:
+    """(label, mode, worker processes) of each server measured; the first is the baseline
+    that every other one is compared with, round by round."""
+    if usage_cost:
+        return [("counters off", "parcours-off", 1), ("counters on", "parcours-on", 1)]
+    return [("floor", "floor", 1)] + [(f"parcours w{n}", "parcours", n) for n in workers]
+
+
+def pg_schema(base: str) -> tuple[str, str] | None:
+    """A fresh schema on ``base`` and the URL whose search_path is it, or None (and why,
+    on stderr) when PostgreSQL cannot be reached."""
+    try:
+        import psycopg
+
+        schema = f"bench_{os.getpid()}"
+        with psycopg.connect(base, autocommit=True) as c:
+            c.execute(f'CREATE SCHEMA "{schema}"')
+    except Exception as exc:  # noqa: BLE001 - PostgreSQL is optional here
+        print(f"PostgreSQL skipped: {exc}", file=sys.stderr)
+        return None
+    from urllib.parse import quote
+
+    sep = "&" if "?" in base else "?"
+    return schema, f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+
+
 def main() -> int:
-    """Run the app and the floor on SQLite (and PostgreSQL), print a table."""
+    """Run every variant on SQLite (and PostgreSQL), rounds interleaved; print a table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--citizens", type=int, default=32)
+    parser.add_argument("--citizens", type=int, nargs="+", default=[32],
+                        help="concurrent citizens; several values are interleaved in each round")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--rounds", type=int, default=3,
-                        help="alternate floor and app this many times; medians are reported "
-                        "(the machine is shared: alternating spreads the noise evenly)")
-    parser.add_argument("--workers", type=int, default=1,
-                        help="worker processes of parcours serve (the floor keeps one)")
+                        help="run every variant once per round, this many rounds; medians are "
+                        "reported (the machine is shared: interleaving spreads the noise evenly)")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1],
+                        help="worker processes of parcours serve, one variant each (the floor "
+                        "keeps one)")
     parser.add_argument("--pg", default="postgresql://127.0.0.1:5432/test",
                         help="PostgreSQL URL (a fresh schema is made and dropped); '' to skip")
     parser.add_argument("--usage-cost", action="store_true",
                         help="compare the application with usage counters on and off")
+    parser.add_argument("--databases", nargs="+", choices=["sqlite", "postgresql"],
+                        default=["sqlite", "postgresql"])
     args = parser.parse_args()
-    modes = ("parcours-off", "parcours-on") if args.usage_cost else ("floor", "parcours")
-    rows = []
+    measured = variants(args.usage_cost, args.workers)
+    print(f"start: {load_average()}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        databases = [("sqlite", lambda name: f"sqlite:///{work / name}.db")]
-        schema = None
-        if args.pg:
-            try:
-                import psycopg
-
-                schema = f"bench_{os.getpid()}"
-                with psycopg.connect(args.pg, autocommit=True) as c:
-                    c.execute(f'CREATE SCHEMA "{schema}"')
-                from urllib.parse import quote
-
-                sep = "&" if "?" in args.pg else "?"
-                pg_url = f"{args.pg}{sep}options={quote(f'-csearch_path={schema}')}"
-                databases.append(("postgresql", lambda name: pg_url))
-            except Exception as exc:  # noqa: BLE001 - PostgreSQL is optional here
-                print(f"PostgreSQL skipped: {exc}", file=sys.stderr)
+        databases: list[tuple[str, str | None]] = []
+        if "sqlite" in args.databases:
+            databases.append(("sqlite", None))
+        pg = pg_schema(args.pg) if args.pg and "postgresql" in args.databases else None
+        if pg is not None:
+            databases.append(("postgresql", pg[1]))
         try:
-            for db_name, make in databases:
-                runs: dict[str, list[dict[str, float]]] = {m: [] for m in modes}
-                servers = {mode: start_server(mode, make(mode), work, args.workers)
-                           for mode in modes}
+            for db_name, pg_url in databases:
+                servers = {}
                 try:
-                    for _round in range(args.rounds):
-                        for mode in modes:
-                            _proc, url = servers[mode]
-                            runs[mode].append(
-                                asyncio.run(load(url, mode, args.citizens, args.seconds)))
+                    for label, mode, workers in measured:
+                        db = pg_url or f"sqlite:///{work / label.replace(' ', '-')}.db"
+                        servers[label] = start_server(mode, db, work, workers)
+                    for citizens in args.citizens:
+                        _measure(db_name, citizens, measured, servers, args)
                 finally:
                     for proc, _url in servers.values():
                         proc.terminate()
                         proc.wait(timeout=10)
-                for mode in modes:
-                    result = {k: statistics.median(r[k] for r in runs[mode])
-                              for k in runs[mode][0]}
-                    rows.append((db_name, mode, result))
-                    print(f"{db_name:10} {mode:12} {result['rps']:8.0f} req/s "
-                          f"{result['round_trips_per_s']:7.0f} round trips/s "
-                          f"p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:6.1f} ms "
-                          f"(median of {args.rounds}: "
-                          f"{', '.join(str(round(r['rps'])) for r in runs[mode])})",
-                          flush=True)
         finally:
-            if schema:
+            if pg is not None:
                 import psycopg
 
                 with psycopg.connect(args.pg, autocommit=True) as c:
-                    c.execute(f'DROP SCHEMA "{schema}" CASCADE')
-    for db_name in {r[0] for r in rows}:
-        base = next(r[2] for r in rows if r[0] == db_name and r[1] == modes[0])
-        app = next(r[2] for r in rows if r[0] == db_name and r[1] == modes[1])
-        if args.usage_cost:
-            print(f"{db_name}: counters on/off: round trips/s "
-                  f"{app['round_trips_per_s'] / base['round_trips_per_s']:.3f}, "
-                  f"p50 {app['p50_ms'] / base['p50_ms']:.3f}")
-        else:
-            print(f"{db_name}: parcours serve = {app['rps'] / base['rps']:.0%} of the floor")
+                    c.execute(f'DROP SCHEMA "{pg[0]}" CASCADE')
+    print(f"end: {load_average()}", flush=True)
     return 0
+
+
+def _measure(db_name: str, citizens: int, measured: list[tuple[str, str, int]],
+             servers: dict[str, tuple[subprocess.Popen[bytes], str]],
+             args: argparse.Namespace) -> None:
+    """The rounds of one database and one number of citizens: every variant once per round,
+    then each variant's medians and its ratios to the baseline, round by round."""
+    runs: dict[str, list[dict[str, float]]] = {label: [] for label, _m, _w in measured}
+    for number in range(args.rounds):
+        for label, mode, _workers in measured:
+            runs[label].append(asyncio.run(load(servers[label][1], mode, citizens,
+                                                args.seconds)))
+        print(f"  {db_name} {citizens} citizens, round {number + 1}: {load_average()}",
+              flush=True)
+    base = measured[0][0]
+    for label, _mode, _workers in measured:
+        result = {k: statistics.median(r[k] for r in runs[label]) for k in runs[label][0]}
+        ratios = [r["round_trips_per_s"] / b["round_trips_per_s"]
+                  for r, b in zip(runs[label], runs[base], strict=True)]
+        print(f"{db_name:10} {citizens:4} citizens  {label:14} {result['rps']:7.0f} req/s "
+              f"{result['round_trips_per_s']:6.1f} round trips/s  p50 {result['p50_ms']:6.0f} ms"
+              f"  p99 {result['p99_ms']:6.0f} ms  / {base}: median "
+              f"{statistics.median(ratios):.2f} (rounds: "
+              f"{', '.join(f'{x:.2f}' for x in ratios)}); "
+              f"busy 503: {sum(int(r['busy_503']) for r in runs[label])}", flush=True)
 
 
 if __name__ == "__main__":

@@ -85,7 +85,9 @@ class Cluster:
         return pg_url.replace("127.0.0.1:5432", f"{host.gateway}:{PG_PORT}", 1)
 
 
-def _haproxy_config(hosts: list[Host], port: int) -> str:
+def _haproxy_config(hosts: list[Host], port: int, databases: bool = True) -> str:
+    """HAProxy's configuration: citizens balanced over ``hosts`` on ``port`` and, with
+    ``databases``, each host's PostgreSQL connections forwarded to the machine's server."""
     servers = "\n".join(
         f"  server {h.name} {h.address}:{APP_PORT} check inter 300 fall 2 rise 2"
         for h in hosts
@@ -94,7 +96,7 @@ def _haproxy_config(hosts: list[Host], port: int) -> str:
         f"listen pg-{h.name}\n  mode tcp\n  bind {h.gateway}:{PG_PORT}\n"
         f"  server pg 127.0.0.1:{PG_PORT}\n"
         for h in hosts
-    )
+    ) if databases else ""
     return f"""global
   maxconn 4096
 
@@ -117,6 +119,19 @@ backend apps
 {servers}
 
 {pg}"""
+
+
+def balancer(hosts: list[Host], workdir: Path, name: str) -> tuple[subprocess.Popen[bytes], str]:
+    """Another load balancer over some of the ``hosts`` (citizens' requests only; the
+    cluster's own balancer forwards the databases): its process and its URL."""
+    port = free_port()
+    config = workdir / f"haproxy-{name}.cfg"
+    config.write_text(_haproxy_config(hosts, port, databases=False), encoding="utf-8")
+    process = subprocess.Popen(
+        ["haproxy", "-db", "-f", str(config)],
+        stdout=subprocess.DEVNULL, stderr=open(workdir / f"haproxy-{name}.log", "wb"),  # noqa: SIM115
+    )
+    return process, f"http://127.0.0.1:{port}"
 
 
 @contextmanager
