@@ -31,6 +31,8 @@ Key = tuple[str, str, str, str, str, str, str, int]
 #: how many different counters may wait: a request only adds to a dict.
 FLUSH_SECONDS = 1.0
 MAX_PENDING = 500
+#: Seconds before counts whose write failed (a locked or unreachable database) are tried again.
+RETRY_SECONDS = 2.0
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,11 @@ class Recorder:
         #: Seconds counts may wait in memory before they are written (0: at once).
         self.flush_seconds = FLUSH_SECONDS
         self._due = time.monotonic() + self.flush_seconds
+        #: The counts are written by one background thread, woken when they are due: a
+        #: citizen's request only adds to a dictionary, and never waits for the database
+        #: (which may be locked by a long transaction: the write then waits, not the page).
+        self._wake = threading.Event()
+        self._writer: threading.Thread | None = None
         if enabled:
             # What is still in memory when the process stops is written then.
             flush = weakref.WeakMethod(self.flush)
@@ -87,13 +94,26 @@ class Recorder:
 
     def record(self, events: Counter[Key]) -> None:
         """Add the events of one request to the counters: kept in memory, written with the
-        others at most :attr:`flush_seconds` later (one statement for them all)."""
+        others at most :attr:`flush_seconds` later (one statement for them all), by the
+        background writer: the request itself never waits for the database."""
         if not self.enabled or not events:
             return
         with self._lock:
             self._pending.update(events)
             due = time.monotonic() >= self._due or len(self._pending) >= MAX_PENDING
+            if due and (self._writer is None or not self._writer.is_alive()):
+                self._writer = threading.Thread(target=self._write_when_woken,
+                                                name="parcours-usage", daemon=True)
+                self._writer.start()
         if due:
+            self._wake.set()
+
+    def _write_when_woken(self) -> None:
+        while True:
+            with self._lock:
+                waiting = bool(self._pending)  # a failed write is tried again, later
+            self._wake.wait(timeout=RETRY_SECONDS if waiting else None)
+            self._wake.clear()
             self.flush()
 
     def flush(self) -> None:

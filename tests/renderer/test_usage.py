@@ -363,3 +363,40 @@ def test_counts_wait_in_memory_then_one_write(tmp_path) -> None:
     recorder.store.close()
     recorder.flush()  # … and the count waits for the next one
     assert stored() == 4
+
+
+def test_a_request_never_waits_for_the_counts_to_be_written(tmp_path) -> None:
+    """With the database locked by a long transaction, recording a due count returns at
+    once (the background writer waits, not the citizen's page); the count is written once
+    the lock is released."""
+    import threading
+    import time
+
+    url = f"sqlite:///{tmp_path / 'l.db'}"
+    app = create_app([JOURNEY], db_url=url)
+    recorder = app.state.parcours.usage
+    recorder.flush_seconds = 0
+    recorder.flush()  # from now on, every count is due at once
+    key = ("usage", "v", "eligibilite", "start", "", "fr", "en_ligne", 0)
+    path = url[len("sqlite:///"):]
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        started = time.monotonic()
+        recorder.record(Counter([key]))
+        assert time.monotonic() - started < 0.5
+        assert recorder._writer is not None and recorder._writer.is_alive()
+    finally:
+        threading.Timer(0.5, lambda: holder.execute("COMMIT")).start()
+    for _ in range(100):
+        conn = sqlite3.connect(path)
+        try:
+            if conn.execute("SELECT COALESCE(SUM(count), 0) FROM usage_counts").fetchone()[0]:
+                break
+        except sqlite3.OperationalError:
+            pass
+        finally:
+            conn.close()
+        time.sleep(0.1)
+    else:
+        raise AssertionError("the count was never written")
