@@ -113,8 +113,10 @@ class Postgres(Backend):
         self.connect().close()
         from psycopg_pool import ConnectionPool
 
+        # Opened when first needed and closed after 10 idle minutes: a quiet process holds
+        # none of the server's connections.
         return ConnectionPool(
-            self.url, min_size=1, max_size=size, name=name, open=True,
+            self.url, min_size=0, max_size=size, name=name, open=True,
             timeout=self.busy_timeout_ms / 1000, configure=self._configure,
             kwargs={"autocommit": True, "connect_timeout": 10, "application_name": name},
         )
