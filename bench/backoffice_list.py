@@ -106,8 +106,12 @@ def floor_query(store: Store, f: Filters, page: int) -> Callable[[], Any]:
         f"updated_at, decided_at FROM dossiers WHERE {where} "
         "ORDER BY created_at DESC, reference LIMIT ? OFFSET ?")
     args = (*params, 25, (page - 1) * 25)
-    conn = store._conn()
-    return lambda: conn.execute(sql, args).fetchall()
+
+    def run() -> Any:
+        with store.connection() as conn:  # a lease of the pool, as every store call takes
+            return conn.execute(sql, args).fetchall()
+
+    return run
 
 
 def timed(fn: Callable[[], Any], runs: int) -> tuple[float, float]:

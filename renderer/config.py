@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from renderer.databases import BUSY_TIMEOUT_MS
+from renderer.databases import BUSY_TIMEOUT_MS, DB_POOL_SIZE
 from renderer.objects import ObjectSettings
+from renderer.printing import PDF_RENDERS
 from renderer.providers.apis import ApiConfig
 
 
@@ -70,6 +71,13 @@ class Settings:
     redis_url: str = ""
     #: Longest wait for a database lock before a 503 page (milliseconds).
     busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    #: Most PostgreSQL connections each process opens (its threads wait for a free one, up
+    #: to ``busy_timeout_ms``, then a 503): ``workers`` × this, plus the job runner's, must
+    #: stay under the server's ``max_connections``. SQLite keeps one per thread.
+    db_pool_size: int = DB_POOL_SIZE
+    #: PDFs (receipts, letters, paper forms) made at the same time by each process, each
+    #: 0.1–0.5 s of CPU; more requests wait up to ``busy_timeout_ms``, then a 503.
+    pdf_renders: int = PDF_RENDERS
     #: Outgoing mail (``smtp://user@host:587``), for the notifications of the back office.
     smtp_url: str = ""
     #: The data providers (docs/providers.md): API Particulier and API Entreprise, their
@@ -146,6 +154,10 @@ class Settings:
             raise ConfigError("workers: at least 1")
         if self.busy_timeout_ms < 1:
             raise ConfigError("busy_timeout_ms: at least 1")
+        if self.db_pool_size < 1:
+            raise ConfigError("db_pool_size: at least 1")
+        if self.pdf_renders < 1:
+            raise ConfigError("pdf_renders: at least 1")
         for name in ("particulier", "entreprise"):
             if bool(getattr(self, f"api_{name}_url")) != bool(getattr(self, f"api_{name}_token")):
                 raise ConfigError(f"api_{name}_url and api_{name}_token go together")

@@ -4,8 +4,11 @@ placeholders, blobs and locking, for SQLite (stdlib ``sqlite3``) and PostgreSQL 
 
 from __future__ import annotations
 
+import os
 import secrets
 import sqlite3
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -24,6 +27,8 @@ class StoreBusy(StoreError):
 
 #: Longest wait for a lock of the database before the request is answered 503 (milliseconds).
 BUSY_TIMEOUT_MS = 5000
+#: Most PostgreSQL connections one process's store opens at once (its threads share them).
+DB_POOL_SIZE = 10
 
 
 class Backend:
@@ -42,6 +47,13 @@ class Backend:
 
     def blob(self, value: Any) -> bytes:
         return bytes(value)
+
+    def pool(self, size: int, name: str) -> Any:
+        """A bounded pool of connections, or None when each thread keeps its own."""
+        return None
+
+    def lease(self, pool: Any) -> Any:  # pragma: no cover - only for backends with a pool
+        raise NotImplementedError
 
 
 class SQLite(Backend):
@@ -91,9 +103,37 @@ class Postgres(Backend):
             conn = psycopg.connect(self.url, autocommit=True, connect_timeout=10)
         except psycopg.Error as exc:
             raise StoreBusy(f"cannot connect to PostgreSQL: {exc}") from exc
+        self._configure(conn)
+        return conn
+
+    def pool(self, size: int, name: str) -> Any:
+        """At most ``size`` connections, each shown as ``name`` in pg_stat_activity."""
+        # A server that cannot be reached is said at once and plainly, not as a pool that
+        # times out later.
+        self.connect().close()
+        from psycopg_pool import ConnectionPool
+
+        # Opened when first needed and closed after 10 idle minutes: a quiet process holds
+        # none of the server's connections.
+        return ConnectionPool(
+            self.url, min_size=0, max_size=size, name=name, open=True,
+            timeout=self.busy_timeout_ms / 1000, configure=self._configure,
+            kwargs={"autocommit": True, "connect_timeout": 10, "application_name": name},
+        )
+
+    def _configure(self, conn: Any) -> None:
         # A row lock held by another transaction is waited for this long, then 503.
         conn.execute(f"SET lock_timeout = {int(self.busy_timeout_ms)}")
-        return conn
+
+    def lease(self, pool: Any) -> Any:
+        """A connection of the pool; StoreBusy when none is free within the busy timeout."""
+        from psycopg_pool import PoolTimeout
+
+        try:
+            return pool.getconn()
+        except PoolTimeout as exc:
+            raise StoreBusy(f"no free database connection (pool of {pool.max_size}): "
+                            f"{exc}") from exc
 
     def sql(self, query: str) -> str:
         # Queries are written with qmark placeholders; psycopg wants %s (and literal % doubled).
@@ -103,6 +143,61 @@ class Postgres(Backend):
         conn.execute("BEGIN")
         # Two processes starting at once must not both run the migrations.
         conn.execute("SELECT pg_advisory_xact_lock(7242001)")
+
+
+class Connections:
+    """A store's connections: on PostgreSQL a pool of at most ``size``, leased per thread; on
+    SQLite one per thread, kept (handles on a file: nothing to bound)."""
+
+    def __init__(self, backend: Backend, size: int = DB_POOL_SIZE) -> None:
+        self.backend = backend
+        #: What PostgreSQL shows of these connections (pg_stat_activity): the process and
+        #: the store, so that an operator counts them.
+        self.application_name = f"parcours-{os.getpid()}-{secrets.token_hex(3)}"
+        self._local = threading.local()
+        self.pool = backend.pool(size, self.application_name)
+        if self.pool is not None:
+            # Dropped without close(), the pool is closed then, on the thread dropping it
+            # (the pool's own clean-up may run on its worker, which cannot join itself).
+            weakref.finalize(self, self.pool.close)
+
+    @contextmanager
+    def lease(self) -> Iterator[Any]:
+        """This thread's connection for the block. From the pool, it goes back at the end of
+        the thread's outermost block: every call inside (a transaction's nested reads) uses
+        the same connection and sees the transaction's own writes. A pool exhausted past
+        the busy timeout raises StoreBusy (a 503 page)."""
+        local = self._local
+        conn = getattr(local, "conn", None)
+        if self.pool is None:
+            if conn is None:
+                conn = local.conn = self.backend.connect()
+            yield conn
+            return
+        if conn is not None:  # inside an outer lease of this thread: the same connection
+            local.depth += 1
+            try:
+                yield conn
+            finally:
+                local.depth -= 1
+            return
+        conn = self.backend.lease(self.pool)
+        local.conn, local.depth = conn, 1
+        try:
+            yield conn
+        finally:
+            local.conn, local.depth = None, 0
+            self.pool.putconn(conn)
+
+    def close(self) -> None:
+        """Close this thread's connection (SQLite), or the whole pool (PostgreSQL)."""
+        if self.pool is not None:
+            self.pool.close()
+            return
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
 
 
 def backend_for(url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Backend:

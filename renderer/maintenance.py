@@ -10,7 +10,6 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from pathlib import Path
-from typing import Any
 
 from renderer.databases import SQLite, StoreError
 from renderer.store import Store
@@ -28,11 +27,11 @@ def backup(db_url: str, output: str | Path, files_dir: str | Path | None = None)
     target = Path(output)
     if target.exists():
         raise StoreError(f"{target} exists: choose a new file name")
-    source: Any = store._conn()
     copy = sqlite3.connect(target)
     try:
-        # Pages are copied in steps of 256, so that writers are held only briefly each time.
-        source.backup(copy, pages=256)
+        with store.connection() as source:
+            # Pages are copied in steps of 256, so that writers are held only briefly each time.
+            source.backup(copy, pages=256)
     finally:
         copy.close()
     copied = 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from designer.compiled import CompiledJourney
 from designer.paper.layout import NotPrintable, lay_out
+from renderer.printing import Printer
 from renderer.reports import Shelf
 
 #: PDFs kept (each some tens of kilobytes): every served journey in both languages, and more.
@@ -22,7 +23,8 @@ PDFS_KEPT = 32
 class PaperShelf:
     """The served journeys' paper forms as PDF, kept per version, language and reading."""
 
-    def __init__(self, size: int = PDFS_KEPT) -> None:
+    def __init__(self, printer: Printer, size: int = PDFS_KEPT) -> None:
+        self.printer = printer
         self._pdfs: Shelf[bytes | None] = Shelf(size)
 
     def pdf(self, journey: CompiledJourney, lang: str) -> bytes | None:
@@ -30,17 +32,17 @@ class PaperShelf:
         when it cannot be printed (a cycle: served journeys have none). Raises OSError when
         the system lacks Pango, which WeasyPrint needs."""
         key = (journey.id, journey.digest, lang, journey.falc)
-        return self._pdfs.get(key, lambda: _make(journey, lang))
+        return self._pdfs.get(key, lambda: self._make(journey, lang))
 
     def __len__(self) -> int:
         return len(self._pdfs)
 
+    def _make(self, journey: CompiledJourney, lang: str) -> bytes | None:
+        # Kept here by version, so made by the printer without its own copy by content.
+        from designer.paper.pdf import to_html  # WeasyPrint is heavy: imported when needed
 
-def _make(journey: CompiledJourney, lang: str) -> bytes | None:
-    from designer.paper.pdf import to_pdf  # WeasyPrint is heavy: imported when first needed
-
-    try:
-        form = lay_out(journey, lang)
-    except NotPrintable:
-        return None
-    return to_pdf(form)
+        try:
+            form = lay_out(journey, lang)
+        except NotPrintable:
+            return None
+        return self.printer.render(to_html(form))

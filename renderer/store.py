@@ -14,15 +14,16 @@ import hashlib
 import json
 import re
 import secrets
-import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from renderer.databases import (
     BUSY_TIMEOUT_MS,
+    DB_POOL_SIZE,
+    Connections,
     SQLite,
     StoreError,
     backend_for,
@@ -94,14 +95,19 @@ class Store(FileStore):
         files_dir: str | Path | None = None,
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
         objects: ObjectStore | None = None,
+        pool_size: int = DB_POOL_SIZE,
     ) -> None:
         """``files_dir``: the folder of uploaded files (default: beside a SQLite file,
         ``NAME-files``; in the database for PostgreSQL and in-memory SQLite, so that several
         hosts see the same files without a shared folder). ``objects``: S3-compatible
-        object storage for the bytes of new files instead (renderer/objects.py)."""
+        object storage for the bytes of new files instead (renderer/objects.py).
+        ``pool_size``: the most PostgreSQL connections this store opens at once."""
         self.url = url
         self.backend = backend_for(url, busy_timeout_ms)
-        self._local = threading.local()
+        #: The store's connections: a bounded pool on PostgreSQL, one per thread on SQLite.
+        self.connections = Connections(self.backend, pool_size)
+        #: What PostgreSQL shows of this store's connections (pg_stat_activity).
+        self.application_name = self.connections.application_name
         if files_dir is None and isinstance(self.backend, SQLite) and not self.backend.memory:
             files_dir = Path(self.backend.path).with_name(Path(self.backend.path).stem + "-files")
         self.files_dir = Path(files_dir) if files_dir is not None else None
@@ -110,36 +116,33 @@ class Store(FileStore):
 
     # -- connections -------------------------------------------------------------------------
 
-    def _conn(self) -> Any:
-        conn = getattr(self._local, "conn", None)
-        if conn is None or getattr(conn, "closed", False):
-            conn = self.backend.connect()
-            self._local.conn = conn
-        return conn
+    def connection(self) -> AbstractContextManager[Any]:
+        """This thread's connection for the block: every store call inside it (a
+        transaction's above all) uses it; StoreBusy when none is free in time."""
+        return self.connections.lease()
 
     def close(self) -> None:
-        """Close this thread's connection (other threads' close when they end)."""
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
-            conn.close()
-            self._local.conn = None
+        """Close the connections: this thread's on SQLite (other threads' close when they
+        end), every one on PostgreSQL (the store is not used afterwards)."""
+        self.connections.close()
 
     @contextmanager
     def transaction(self, exclusive: bool = False) -> Iterator[Any]:
-        """A transaction on this thread's connection, committed on success, rolled back on error."""
-        conn = self._conn()
-        with busy_as_503():
-            if exclusive:
-                self.backend.begin_exclusive(conn)
-            else:
-                conn.execute("BEGIN")
-        try:
-            yield conn
+        """A transaction on this thread's connection, committed on success, rolled back on
+        error; the store's calls inside it use that connection."""
+        with self.connection() as conn:
             with busy_as_503():
-                conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+                if exclusive:
+                    self.backend.begin_exclusive(conn)
+                else:
+                    conn.execute("BEGIN")
+            try:
+                yield conn
+                with busy_as_503():
+                    conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
 
     def _execute(self, conn: Any, query: str, params: Sequence[Any] = ()) -> Any:
         with busy_as_503():
@@ -148,13 +151,16 @@ class Store(FileStore):
     def _write(self, query: str, params: Sequence[Any] = ()) -> Any:
         """One statement in autocommit: atomic on its own, and two round trips cheaper than
         BEGIN … COMMIT (which matters on PostgreSQL)."""
-        return self._execute(self._conn(), query, params)
+        with self.connection() as conn:
+            return self._execute(conn, query, params)
 
     def _one(self, query: str, params: Sequence[Any] = ()) -> Any:
-        return self._execute(self._conn(), query, params).fetchone()
+        with self.connection() as conn:
+            return self._execute(conn, query, params).fetchone()
 
     def _all(self, query: str, params: Sequence[Any] = ()) -> list[Any]:
-        return list(self._execute(self._conn(), query, params).fetchall())
+        with self.connection() as conn:
+            return list(self._execute(conn, query, params).fetchall())
 
     # -- migrations --------------------------------------------------------------------------
 

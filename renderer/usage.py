@@ -57,7 +57,6 @@ class Recorder:
         #: Counts under this are never shown in the served reports.
         self.threshold = threshold
         self._signer = Signer(secret, salt="parcours-usage-shown")
-        self._local = threading.local()
         self._lock = threading.Lock()
         self._pending: Counter[Key] = Counter()
         #: Seconds counts may wait in memory before they are written (0: at once).
@@ -137,21 +136,15 @@ class Recorder:
         params = [v for row in rows for v in row]
         query = UPSERT.format(values=values)
         if self.store.backend.dialect == "postgresql":
-            self._pg().execute(self.store.backend.sql(query), tuple(params))
+            # Counts are statistics, not records: their commit does not wait for the disk (a
+            # crash may lose the last few, never a draft nor a dossier). On a connection of
+            # the store's pool, so that they open none of their own.
+            with self.store.transaction() as conn:
+                conn.execute("SET LOCAL synchronous_commit TO OFF")
+                self.store._execute(conn, query, params)
         else:
             # One statement in autocommit: atomic on its own, no BEGIN … COMMIT round trips.
             self.store._write(query, params)
-
-    def _pg(self) -> Any:
-        """This thread's PostgreSQL connection for the counters, whose commits do not wait
-        for the disk: counts are statistics, not records (a crash may lose the last few,
-        never a draft nor a dossier, which commit on the store's own connection)."""
-        conn = getattr(self._local, "conn", None)
-        if conn is None or conn.closed:
-            conn = self.store.backend.connect()
-            conn.execute("SET synchronous_commit TO OFF")
-            self._local.conn = conn
-        return conn
 
     def counts(self, journey_id: str) -> list[Count]:
         """Every counter of a journey, all versions (for the report)."""

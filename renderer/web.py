@@ -32,6 +32,7 @@ from renderer.config import Settings
 from renderer.i18n import DEFAULT, LANGUAGES, t
 from renderer.objects import open_objects
 from renderer.paper import PaperShelf
+from renderer.printing import Printer
 from renderer.providers.connected import Providers
 from renderer.purge import retention_of
 from renderer.reports import ReportShelf
@@ -91,12 +92,15 @@ class Parcours:
         self.providers = providers or Providers(self.settings)
         self.store = Store(db_url, files_dir=self.settings.files_dir or None,
                            busy_timeout_ms=self.settings.busy_timeout_ms,
+                           pool_size=self.settings.db_pool_size,
                            objects=open_objects(self.settings.objects()))
         self.throttle = throttle_for(self.store, self.settings.redis_url)
         self.reload = reload
         self.catalog: Catalog = load_catalog(paths, self.store)
         self.reports = ReportShelf()
-        self.paper = PaperShelf()
+        #: Every PDF of this process is made by it: a few at a time, each content once.
+        self.printer = Printer(self.settings.pdf_renders, self.settings.busy_timeout_ms)
+        self.paper = PaperShelf(self.printer)
         keys: str | list[str] = self.settings.secret_keys or secret or self.store.secret()
         self.signer = CookieSigner(keys)
         #: The address links given to keep are written with (never the request's Host).

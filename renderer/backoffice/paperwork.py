@@ -2,12 +2,13 @@
 (accusé de réception), the decision letters and the letters that replace the e-mails of a
 citizen who chose the post.
 
-Each is an HTML template (Jinja2, ``renderer/templates/documents/``) made a PDF by
-WeasyPrint (:func:`designer.paper.pdf.html_to_pdf`, the paper form's way). A journeys
-folder may override any of them as the e-mails are overridden: ``documents/JOURNEY/KIND.LANG.html``,
-``documents/JOURNEY/KIND.html``, ``documents/KIND.LANG.html`` or ``documents/KIND.html``
-beside the journeys (KIND: ``receipt``, ``decision``, ``letter``). A letter by post says
-what the e-mail would have said: its subject and body come from the e-mail's template
+Each is an HTML template (Jinja2, ``renderer/templates/documents/``) made a PDF by the
+process's :class:`renderer.printing.Printer` (WeasyPrint, a few at a time, the same document
+made once). A journeys folder may override any of them as the e-mails are overridden:
+``documents/JOURNEY/KIND.LANG.html``, ``documents/JOURNEY/KIND.html``,
+``documents/KIND.LANG.html`` or ``documents/KIND.html`` beside the journeys (KIND:
+``receipt``, ``decision``, ``letter``). A letter by post says what the e-mail would have
+said: its subject and body come from the e-mail's template
 (:meth:`renderer.backoffice.delivery.Mailer.text`).
 """
 
@@ -23,7 +24,6 @@ from starlette.responses import Response
 
 from designer.answers import answer_text, date_text, decode
 from designer.compiled import CompiledJourney
-from designer.paper.pdf import html_to_pdf
 from renderer.answers import sent_sections
 from renderer.i18n import LANGUAGES, t
 from renderer.records import Submission
@@ -108,6 +108,10 @@ class Paperwork:
             lstrip_blocks=True,
         )
 
+    def _pdf(self, kind: str, lang: str, d: Dossier, context: dict[str, Any]) -> bytes:
+        """A document of the dossier made a PDF by the process's printer."""
+        return self.app.printer.pdf(self._template(kind, lang, d.journey_id).render(context))
+
     def _template(self, kind: str, lang: str, journey_id: str) -> Any:
         names = [
             f"{journey_id}/{kind}.{lang}.html",
@@ -164,7 +168,7 @@ class Paperwork:
             reissued=reissued,
             sections=sent_sections(journey, submission, lang, self.app.today()) if journey else [],
         )
-        return html_to_pdf(self._template("receipt", lang, d.journey_id).render(context))
+        return self._pdf("receipt", lang, d, context)
 
     def letter(self, d: Dossier, letter: Letter) -> bytes:
         """A letter of the dossier: its decision letter, or a notification by post (the
@@ -179,7 +183,7 @@ class Paperwork:
         )
         if letter.kind == DECISION:
             context.update(status=str(p.get("status")), reason=p.get("reason") or "")
-            return html_to_pdf(self._template("decision", lang, d.journey_id).render(context))
+            return self._pdf("decision", lang, d, context)
         mailer = Mailer(
             "",
             self.base_url,
@@ -190,7 +194,7 @@ class Paperwork:
         context.update(
             subject=subject, paragraphs=[b.strip() for b in body.split("\n\n") if b.strip()]
         )
-        return html_to_pdf(self._template("letter", lang, d.journey_id).render(context))
+        return self._pdf("letter", lang, d, context)
 
 
 def service_name(app: Parcours, service: str | None, lang: str) -> str:

@@ -155,10 +155,11 @@ def test_the_start_page_links_its_paper_form_made_once_per_version(app: Any) -> 
 def test_the_shelf_is_bounded() -> None:
     from designer.loading import load_journey
     from renderer.paper import PaperShelf
+    from renderer.printing import Printer
 
     journey = load_journey(JOURNEYS / "inscription-cantine.yaml").journey
     assert journey is not None
-    shelf = PaperShelf(size=1)
+    shelf = PaperShelf(Printer(), size=1)
     first = shelf.pdf(journey, "fr")
     assert first is not None and first.startswith(b"%PDF")
     assert shelf.pdf(journey, "fr") is first
@@ -186,11 +187,11 @@ def test_a_server_without_pango_says_so_without_a_traceback(
         app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     import designer.paper.pdf
 
-    def no_pango(form: Any) -> bytes:
+    def no_pango(html: str) -> bytes:
         raise OSError("cannot load library 'libpango-1.0-0'")
 
     # The failure WeasyPrint raises when the system lacks Pango, injected.
-    monkeypatch.setattr(designer.paper.pdf, "to_pdf", no_pango)
+    monkeypatch.setattr(designer.paper.pdf, "html_to_pdf", no_pango)
     got = TestClient(app).get(f"{CANTINE}/formulaire.pdf")
     assert got.status_code == 503 and "text/html" in got.headers["content-type"]
     assert "Formulaire papier indisponible" in got.text and "Traceback" not in got.text
@@ -200,10 +201,11 @@ def test_a_server_without_pango_says_so_without_a_traceback(
 def test_a_journey_that_cannot_be_printed_has_no_form() -> None:
     from designer.loading import load_text
     from renderer.paper import PaperShelf
+    from renderer.printing import Printer
 
     looping = load_text(
         "parcours: 1\nid: boucle\ntitle: Boucle\norganisation: Mairie\nstart: a\n"
         "steps:\n  a: {title: A, next: b}\n  b: {title: B, next: a}\n"
         "outcomes:\n  fin: {kind: exit, title: Fin}\n", "boucle.yaml", analyses=[])
     assert looping.journey is not None and any(f.rule == "cycle" for f in looping.findings)
-    assert PaperShelf().pdf(looping.journey, "fr") is None
+    assert PaperShelf(Printer()).pdf(looping.journey, "fr") is None
