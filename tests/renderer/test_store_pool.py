@@ -78,7 +78,10 @@ def test_thirty_threads_share_a_pool_of_three(pg_url: str) -> None:
         assert errors == []
         assert len(store.submissions("demo")) == 30
         assert seen and max(seen) <= 3
-        assert max(seen) >= 2  # the threads did share it at once
+        # The threads did share it: the pool opened more than one connection (sampling
+        # pg_stat_activity may miss the moments they overlap on a loaded machine).
+        assert store.connections.pool is not None
+        assert store.connections.pool.get_stats().get("connections_num", 0) >= 2
         assert connections(pg_url, store.application_name) <= 3
     finally:
         store.close()
