@@ -34,16 +34,41 @@ DECLARED = "declared"
 SOURCES: dict[str, dict[str, str]] = {
     "franceconnect": {"fr": "transmis par FranceConnect", "en": "from FranceConnect"},
     "api-particulier-quotient-familial": {"fr": "fourni par la CAF", "en": "from the CAF"},
+    "api-particulier-prestations": {"fr": "fourni par la CAF ou la MSA",
+                                    "en": "from the CAF or the MSA"},
+    "api-particulier-css": {"fr": "fourni par l'Assurance Maladie",
+                            "en": "from the Assurance Maladie"},
+    "api-particulier-etudiant": {"fr": "fourni par le ministère de l'Enseignement supérieur",
+                                 "en": "from the Higher Education ministry"},
+    "api-particulier-etudiant-boursier": {"fr": "fourni par le CNOUS", "en": "from the CNOUS"},
 }
 #: The provider as a sentence names it (consent, failures).
 NAMES: dict[str, dict[str, str]] = {
     "franceconnect": {"fr": "FranceConnect", "en": "FranceConnect"},
     "api-particulier-quotient-familial": {"fr": "la CAF", "en": "the CAF"},
+    "api-particulier-prestations": {"fr": "la CAF ou la MSA", "en": "the CAF or the MSA"},
+    "api-particulier-css": {"fr": "l'Assurance Maladie", "en": "the Assurance Maladie"},
+    "api-particulier-etudiant": {"fr": "le ministère de l'Enseignement supérieur",
+                                 "en": "the Higher Education ministry"},
+    "api-particulier-etudiant-boursier": {"fr": "le CNOUS", "en": "the CNOUS"},
 }
 #: What a data provider is asked for, for the consent sentence.
 ASKED_FOR: dict[str, dict[str, str]] = {
     "api-particulier-quotient-familial": {
         "fr": "votre quotient familial", "en": "your family quotient"},
+    "api-particulier-prestations": {
+        "fr": "vos droits au RSA, à la prime d'activité, à l'AAH et à l'allocation de "
+              "soutien familial",
+        "en": "your entitlement to the RSA, the activity bonus, the AAH and the family "
+              "support allowance"},
+    "api-particulier-css": {
+        "fr": "votre droit à la complémentaire santé solidaire",
+        "en": "your entitlement to the solidarity health cover"},
+    "api-particulier-etudiant": {
+        "fr": "votre inscription dans l'enseignement supérieur",
+        "en": "your enrolment in higher education"},
+    "api-particulier-etudiant-boursier": {
+        "fr": "votre statut d'étudiant boursier", "en": "your student grant status"},
 }
 #: The choice option keys that stand for FranceConnect's ``gender`` values.
 _GENDERS = {"female": {"f", "femme", "female", "feminin", "féminin"},
@@ -82,7 +107,8 @@ def consent_text(provider: str, organisation: str, lang: str) -> str:
     what = _text(ASKED_FOR, provider, lang)
     if lang == "en":
         return f"{organisation} will fetch {what} from {provider_name(provider, lang)}."
-    return f"{organisation} va récupérer {what} auprès de {provider_name(provider, lang)}."
+    sentence = f"{organisation} va récupérer {what} auprès de {provider_name(provider, lang)}."
+    return sentence.replace(" de le ", " du ")
 
 
 def provenance(draft: Draft) -> dict[str, dict[str, Any]]:
@@ -102,7 +128,7 @@ def to_answer(q: QuestionInfo, raw: Any) -> Any:
     if raw is None or raw == "":
         return None
     if q.type == "yesno" and isinstance(raw, list):
-        raw = bool(raw)  # a list of records: found is yes
+        raw = any(raw)  # a list of records, or of flags: one found is yes
     if q.type == "choice" and isinstance(raw, str) and q.options is not None:
         keys = [str(k) for k in q.options]
         if raw not in keys:

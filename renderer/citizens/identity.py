@@ -230,20 +230,20 @@ async def ask_provider(request: Request, ctx: Context, who: Citizen, provider: s
     their FranceConnect token when they signed in, else (or when the token has expired)
     with their identity. Fills the draft on success; records what it answered."""
     client = providers(request).particulier
-    endpoint = ENDPOINTS.get(provider)
+    endpoints = ENDPOINTS.get(provider)
     available = providers(request).available()
-    if client is None or endpoint is None or provider not in connected(ctx.journey, available):
+    if client is None or endpoints is None or provider not in connected(ctx.journey, available):
         # Not a provider of this journey (a crafted action): nothing asked, nothing kept.
         return ProviderAnswer("refused", detail="provider not connected"), []
     identity = signed_in(who)
     answer = ProviderAnswer("refused", detail="no identity")
     token = identity.get("access_token") if identity else None
     if token:
-        answer = await client.call(endpoint, franceconnect_token=str(token))
+        answer = await client.fetch(endpoints, franceconnect_token=str(token))
     if answer.status == "refused":
         claims = dict(identity.get("claims") or {}) if identity else typed_identity(ctx, page)
         if claims:
-            answer = await client.call(endpoint, identity=claims)
+            answer = await client.fetch(endpoints, identity=claims)
     filled: list[str] = []
     if answer.status == "ok" and answer.data is not None:
         filled = fill(ctx.journey, ctx.draft, provider, answer.data)
