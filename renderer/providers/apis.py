@@ -137,13 +137,14 @@ class ApiParticulier:
         answers = await asyncio.gather(*(self.call(e, **who) for e in endpoints))
         if len(answers) == 1:
             return answers[0]
-        data = {e.rsplit("/", 1)[-1]: a.data for e, a in zip(endpoints, answers)
+        pairs = list(zip(endpoints, answers, strict=True))
+        data = {e.rsplit("/", 1)[-1]: a.data for e, a in pairs
                 if a.status == "ok" and a.data is not None}
         if data:
             return ProviderAnswer("ok", data)
-        detail = "; ".join(f"{e}: {a.status} {a.detail}" for e, a in zip(endpoints, answers))
-        status = next((s for s in ("refused", "unavailable", "not_found")
-                       if any(a.status == s for a in answers)), "unavailable")
+        detail = "; ".join(f"{e}: {a.status} {a.detail}" for e, a in pairs)
+        order: tuple[Status, ...] = ("refused", "unavailable", "not_found")
+        status = next((s for s in order if any(a.status == s for a in answers)), order[1])
         return ProviderAnswer(status, detail=detail[:500])
 
     async def quotient_familial(self, **who: Any) -> ProviderAnswer:
