@@ -53,6 +53,15 @@ FILLS: dict[str, dict[str, str]] = {
     "api-particulier-etudiant-boursier": {
         "etudiant.boursier": "est_boursier",
     },
+    # INSEE's Sirene register through API Entreprise, by the SIRET the citizen typed (the
+    # establishment's answer: its company's name and main activity). Not the address (the
+    # establishment's, which may not be the head office's), the legal form or the headcount
+    # (INSEE codes a journey's options would have to use), nor the creation date (a Unix
+    # time): those stay asked.
+    "api-entreprise-sirene": {
+        "entreprise.raison_sociale": "unite_legale.personne_morale_attributs.raison_sociale",
+        "entreprise.code_naf": "unite_legale.activite_principale.code",
+    },
     # Not here, on purpose (docs/providers.md): France Travail's status is asked by the
     # jobseeker's identifiant only (no identity nor FranceConnect endpoint); API
     # Particulier v3 has no DGFiP tax notice; the MEN's schooling is a child's.
@@ -69,6 +78,12 @@ ENDPOINTS: dict[str, tuple[str, ...]] = {
     "api-particulier-css": ("dss/complementaire_sante_solidaire",),
     "api-particulier-etudiant": ("mesri/statut_etudiant",),
     "api-particulier-etudiant-boursier": ("cnous/etudiant_boursier",),
+}
+
+#: The API Entreprise providers, and the concept whose answer (typed by the citizen) is
+#: the key they are called with.
+KEYED_BY: dict[str, str] = {
+    "api-entreprise-sirene": "entreprise.siret",
 }
 
 #: Whose data a question holds when the format does not say (the format's ``about``).

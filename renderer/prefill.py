@@ -22,7 +22,7 @@ from typing import Any
 
 from designer.answers import encode
 from designer.compiled import CompiledJourney, QuestionInfo
-from designer.prefill import ENDPOINTS, FILLS, concept_of, fillable, value_at
+from designer.prefill import ENDPOINTS, FILLS, KEYED_BY, concept_of, fillable, value_at
 from designer.values import coerce
 from renderer.i18n import t
 from renderer.store import Draft, Submission, now
@@ -41,6 +41,8 @@ SOURCES: dict[str, dict[str, str]] = {
     "api-particulier-etudiant": {"fr": "fourni par le ministère de l'Enseignement supérieur",
                                  "en": "from the Higher Education ministry"},
     "api-particulier-etudiant-boursier": {"fr": "fourni par le CNOUS", "en": "from the CNOUS"},
+    "api-entreprise-sirene": {"fr": "fourni par l'Insee (répertoire Sirene)",
+                              "en": "from INSEE (Sirene register)"},
 }
 #: The provider as a sentence names it (consent, failures).
 NAMES: dict[str, dict[str, str]] = {
@@ -51,6 +53,7 @@ NAMES: dict[str, dict[str, str]] = {
     "api-particulier-etudiant": {"fr": "le ministère de l'Enseignement supérieur",
                                  "en": "the Higher Education ministry"},
     "api-particulier-etudiant-boursier": {"fr": "le CNOUS", "en": "the CNOUS"},
+    "api-entreprise-sirene": {"fr": "l'Insee", "en": "INSEE"},
 }
 #: What a data provider is asked for, for the consent sentence.
 ASKED_FOR: dict[str, dict[str, str]] = {
@@ -69,6 +72,9 @@ ASKED_FOR: dict[str, dict[str, str]] = {
         "en": "your enrolment in higher education"},
     "api-particulier-etudiant-boursier": {
         "fr": "votre statut d'étudiant boursier", "en": "your student grant status"},
+    "api-entreprise-sirene": {
+        "fr": "le nom et l'activité de l'entreprise du numéro SIRET saisi",
+        "en": "the name and activity of the business of the SIRET number entered"},
 }
 #: The choice option keys that stand for FranceConnect's ``gender`` values.
 _GENDERS = {"female": {"f", "femme", "female", "feminin", "féminin"},
@@ -189,7 +195,7 @@ def declare(draft: Draft, qid: str) -> bool:
 def data_providers(journey: CompiledJourney, step_id: str, connected: list[str]) -> list[str]:
     """The data providers (not FranceConnect) that fill a question of this step."""
     here = {q.id for q in journey.step_questions(step_id)}
-    wanted = [p for p in connected if p in ENDPOINTS]
+    wanted = [p for p in connected if p in ENDPOINTS or p in KEYED_BY]
     return [p for p in wanted if any(by == p and qid in here
                                      for qid, by in fillable(journey, [p]).items())]
 

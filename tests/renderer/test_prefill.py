@@ -277,7 +277,8 @@ def test_dev_providers_start_the_stand_ins(tmp_path: Path) -> None:
     try:
         assert Providers(dev.settings).available() == {
             "franceconnect", QF, "api-particulier-prestations", "api-particulier-css",
-            "api-particulier-etudiant", "api-particulier-etudiant-boursier"}
+            "api-particulier-etudiant", "api-particulier-etudiant-boursier",
+            "api-entreprise-sirene"}
         issuer = dev.settings.franceconnect_issuer
         assert httpx.get(issuer + "/.well-known/openid-configuration").json()["issuer"] == (
             issuer)
