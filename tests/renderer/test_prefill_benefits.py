@@ -23,8 +23,8 @@ id: aides-ccas
 title: Aides du CCAS
 organisation: Ville de Tours
 summary: Une demande d'aide.
-prefill: [api-particulier-prestations, api-particulier-css, api-particulier-etudiant,
-          api-particulier-etudiant-boursier]
+prefill: [franceconnect, api-particulier-prestations, api-particulier-css,
+          api-particulier-etudiant, api-particulier-etudiant-boursier]
 start: vous
 steps:
   vous:
@@ -168,3 +168,21 @@ def test_a_provider_down_leaves_the_citizen_typing(w: World) -> None:
     # Asked once: the sentence stays, no consent box again.
     page = c.get(f"/{J}/q/droits").text
     assert "va récupérer votre droit à la complémentaire" not in page
+
+
+def test_signed_in_with_franceconnect_the_benefits_come_by_its_token(w: World) -> None:
+    """Angela Dubois (test / 123): her identity from FranceConnect, then her benefits from
+    the `…/france_connect` endpoints with her FranceConnect token."""
+    c = Citizen(w)
+    c.sign_in(J)
+    page = c.get(f"/{J}/q/vous").text
+    assert "DUBOIS" in page and "transmis par FranceConnect" in page
+    page = c.post(f"/{J}/q/vous", {}, page=page)
+    assert page.url.path == f"/{J}/q/droits", page.text
+    page = c.post(f"/{J}/q/droits", [("_action", f"fetch:{PRESTATIONS}")], page=page.text)
+    filled = [q for q in ("rsa", "prime", "aah", "asf") if not has_input(page.text, q)]
+    # The staging cases of the RSA and the AAH for her have a parameter FranceConnect's
+    # identity does not give (misspelt ``codePaysLieuDaissance``, ``codeInseeLieuDaissance``): no case, those two
+    # stay asked, as a 404 would leave them.
+    assert filled == ["prime", "asf"]
+    assert "fourni par la CAF ou la MSA" in page.text
