@@ -181,8 +181,8 @@ def test_signed_in_with_franceconnect_the_benefits_come_by_its_token(w: World) -
     assert page.url.path == f"/{J}/q/droits", page.text
     page = c.post(f"/{J}/q/droits", [("_action", f"fetch:{PRESTATIONS}")], page=page.text)
     filled = [q for q in ("rsa", "prime", "aah", "asf") if not has_input(page.text, q)]
-    # The staging cases of the RSA and the AAH for her have a parameter FranceConnect's
-    # identity does not give (misspelt ``codePaysLieuDaissance``, ``codeInseeLieuDaissance``): no case, those two
-    # stay asked, as a 404 would leave them.
+    # The staging cases of the RSA and the AAH for her have parameters FranceConnect's
+    # identity does not give (misspelt ``codePaysLieuDaissance``,
+    # ``codeInseeLieuDaissance``): no case, those two stay asked, as a 404 leaves them.
     assert filled == ["prime", "asf"]
     assert "fourni par la CAF ou la MSA" in page.text
