@@ -34,11 +34,56 @@ FILLS: dict[str, dict[str, str]] = {
         # Found at the CAF (or the MSA): a recipient. "Not found" says nothing (the form asks).
         "caf.allocataire": "allocataires",
     },
+    # The CNAF and the MSA (API Particulier's "dss" endpoints): one answer per benefit,
+    # under the endpoint's last segment (see ENDPOINTS). A 200 with ``est_beneficiaire:
+    # false`` is a certified "no"; a 404 (no record) says nothing.
+    "api-particulier-prestations": {
+        "social.rsa": "revenu_solidarite_active.est_beneficiaire",
+        "social.prime_activite": "prime_activite.est_beneficiaire",
+        "social.aah": "allocation_adulte_handicape.est_beneficiaire",
+        "social.asf": "allocation_soutien_familial.est_beneficiaire",
+    },
+    "api-particulier-css": {
+        "social.css": "est_beneficiaire",
+    },
+    # MESRI: enrolled when one of the admissions says so (admitted is not enrolled).
+    "api-particulier-etudiant": {
+        "etudiant.statut": "admissions.*.est_inscrit",
+    },
+    "api-particulier-etudiant-boursier": {
+        "etudiant.boursier": "est_boursier",
+    },
+    # INSEE's Sirene register through API Entreprise, by the SIRET the citizen typed (the
+    # establishment's answer: its company's name and main activity). Not the address (the
+    # establishment's, which may not be the head office's), the legal form or the headcount
+    # (INSEE codes a journey's options would have to use), nor the creation date (a Unix
+    # time): those stay asked.
+    "api-entreprise-sirene": {
+        "entreprise.raison_sociale": "unite_legale.personne_morale_attributs.raison_sociale",
+        "entreprise.code_naf": "unite_legale.activite_principale.code",
+    },
+    # Not here, on purpose (docs/providers.md): France Travail's status is asked by the
+    # jobseeker's identifiant only (no identity nor FranceConnect endpoint); API
+    # Particulier v3 has no DGFiP tax notice; the MEN's schooling is a child's.
 }
 
-#: The API Particulier endpoint each data provider is called on.
-ENDPOINTS: dict[str, str] = {
-    "api-particulier-quotient-familial": "dss/quotient_familial",
+#: The API Particulier endpoints each data provider is called on. A provider with one
+#: endpoint fills from its ``data``; one with several, from ``{last segment: data}`` (the
+#: endpoints that answered), so that its FILLS paths start with the endpoint's name.
+ENDPOINTS: dict[str, tuple[str, ...]] = {
+    "api-particulier-quotient-familial": ("dss/quotient_familial",),
+    "api-particulier-prestations": (
+        "dss/revenu_solidarite_active", "dss/prime_activite",
+        "dss/allocation_adulte_handicape", "dss/allocation_soutien_familial"),
+    "api-particulier-css": ("dss/complementaire_sante_solidaire",),
+    "api-particulier-etudiant": ("mesri/statut_etudiant",),
+    "api-particulier-etudiant-boursier": ("cnous/etudiant_boursier",),
+}
+
+#: The API Entreprise providers, and the concept whose answer (typed by the citizen) is
+#: the key they are called with.
+KEYED_BY: dict[str, str] = {
+    "api-entreprise-sirene": "entreprise.siret",
 }
 
 #: Whose data a question holds when the format does not say (the format's ``about``).
@@ -85,11 +130,17 @@ def connected(journey: CompiledJourney, available: Iterable[str] | None = None) 
     return [p for p in wanted if p in allowed]
 
 
-def value_at(data: Mapping[str, Any], path: str) -> Any:
-    """The value at a dotted ``path`` of a provider's answer, or None."""
-    value: Any = data
-    for part in path.split("."):
-        if not isinstance(value, Mapping):
+def value_at(data: Any, path: str) -> Any:
+    """The value at a dotted ``path`` of a provider's answer, or None; a ``*`` part goes
+    through a list and gives the list of what each item holds there."""
+    if not path:
+        return data
+    part, _, rest = path.partition(".")
+    if part == "*":
+        if not isinstance(data, list):
             return None
-        value = value.get(part)
-    return value
+        found = [value_at(item, rest) for item in data]
+        return [v for v in found if v is not None]
+    if not isinstance(data, Mapping):
+        return None
+    return value_at(data.get(part), rest) if part in data else None

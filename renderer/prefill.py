@@ -22,7 +22,7 @@ from typing import Any
 
 from designer.answers import encode
 from designer.compiled import CompiledJourney, QuestionInfo
-from designer.prefill import ENDPOINTS, FILLS, concept_of, fillable, value_at
+from designer.prefill import ENDPOINTS, FILLS, KEYED_BY, concept_of, fillable, value_at
 from designer.values import coerce
 from renderer.i18n import t
 from renderer.store import Draft, Submission, now
@@ -34,16 +34,47 @@ DECLARED = "declared"
 SOURCES: dict[str, dict[str, str]] = {
     "franceconnect": {"fr": "transmis par FranceConnect", "en": "from FranceConnect"},
     "api-particulier-quotient-familial": {"fr": "fourni par la CAF", "en": "from the CAF"},
+    "api-particulier-prestations": {"fr": "fourni par la CAF ou la MSA",
+                                    "en": "from the CAF or the MSA"},
+    "api-particulier-css": {"fr": "fourni par l'Assurance Maladie",
+                            "en": "from the Assurance Maladie"},
+    "api-particulier-etudiant": {"fr": "fourni par le ministère de l'Enseignement supérieur",
+                                 "en": "from the Higher Education ministry"},
+    "api-particulier-etudiant-boursier": {"fr": "fourni par le CNOUS", "en": "from the CNOUS"},
+    "api-entreprise-sirene": {"fr": "fourni par l'Insee (répertoire Sirene)",
+                              "en": "from INSEE (Sirene register)"},
 }
 #: The provider as a sentence names it (consent, failures).
 NAMES: dict[str, dict[str, str]] = {
     "franceconnect": {"fr": "FranceConnect", "en": "FranceConnect"},
     "api-particulier-quotient-familial": {"fr": "la CAF", "en": "the CAF"},
+    "api-particulier-prestations": {"fr": "la CAF ou la MSA", "en": "the CAF or the MSA"},
+    "api-particulier-css": {"fr": "l'Assurance Maladie", "en": "the Assurance Maladie"},
+    "api-particulier-etudiant": {"fr": "le ministère de l'Enseignement supérieur",
+                                 "en": "the Higher Education ministry"},
+    "api-particulier-etudiant-boursier": {"fr": "le CNOUS", "en": "the CNOUS"},
+    "api-entreprise-sirene": {"fr": "l'Insee", "en": "INSEE"},
 }
 #: What a data provider is asked for, for the consent sentence.
 ASKED_FOR: dict[str, dict[str, str]] = {
     "api-particulier-quotient-familial": {
         "fr": "votre quotient familial", "en": "your family quotient"},
+    "api-particulier-prestations": {
+        "fr": "vos droits au RSA, à la prime d'activité, à l'AAH et à l'allocation de "
+              "soutien familial",
+        "en": "your entitlement to the RSA, the activity bonus, the AAH and the family "
+              "support allowance"},
+    "api-particulier-css": {
+        "fr": "votre droit à la complémentaire santé solidaire",
+        "en": "your entitlement to the solidarity health cover"},
+    "api-particulier-etudiant": {
+        "fr": "votre inscription dans l'enseignement supérieur",
+        "en": "your enrolment in higher education"},
+    "api-particulier-etudiant-boursier": {
+        "fr": "votre statut d'étudiant boursier", "en": "your student grant status"},
+    "api-entreprise-sirene": {
+        "fr": "le nom et l'activité de l'entreprise du numéro SIRET saisi",
+        "en": "the name and activity of the business of the SIRET number entered"},
 }
 #: The choice option keys that stand for FranceConnect's ``gender`` values.
 _GENDERS = {"female": {"f", "femme", "female", "feminin", "féminin"},
@@ -82,7 +113,8 @@ def consent_text(provider: str, organisation: str, lang: str) -> str:
     what = _text(ASKED_FOR, provider, lang)
     if lang == "en":
         return f"{organisation} will fetch {what} from {provider_name(provider, lang)}."
-    return f"{organisation} va récupérer {what} auprès de {provider_name(provider, lang)}."
+    sentence = f"{organisation} va récupérer {what} auprès de {provider_name(provider, lang)}."
+    return sentence.replace(" de le ", " du ")
 
 
 def provenance(draft: Draft) -> dict[str, dict[str, Any]]:
@@ -102,7 +134,7 @@ def to_answer(q: QuestionInfo, raw: Any) -> Any:
     if raw is None or raw == "":
         return None
     if q.type == "yesno" and isinstance(raw, list):
-        raw = bool(raw)  # a list of records: found is yes
+        raw = any(raw)  # a list of records, or of flags: one found is yes
     if q.type == "choice" and isinstance(raw, str) and q.options is not None:
         keys = [str(k) for k in q.options]
         if raw not in keys:
@@ -163,7 +195,7 @@ def declare(draft: Draft, qid: str) -> bool:
 def data_providers(journey: CompiledJourney, step_id: str, connected: list[str]) -> list[str]:
     """The data providers (not FranceConnect) that fill a question of this step."""
     here = {q.id for q in journey.step_questions(step_id)}
-    wanted = [p for p in connected if p in ENDPOINTS]
+    wanted = [p for p in connected if p in ENDPOINTS or p in KEYED_BY]
     return [p for p in wanted if any(by == p and qid in here
                                      for qid, by in fillable(journey, [p]).items())]
 

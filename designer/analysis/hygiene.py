@@ -14,6 +14,7 @@ from designer.concepts import normalise_label
 from designer.expressions.ast import names
 from designer.findings import Finding
 from designer.graph import Precedence
+from designer.prefill import FILLS
 
 from .context import Context
 
@@ -185,8 +186,18 @@ def obtainable_data(ctx: Context) -> list[Finding]:
             providers = catalogue.providers_for(concept.id, about=q.about)
             if not providers:
                 continue
-            if any(p.id in prefill for p in providers):
+            if any(p.id in prefill and concept.id in FILLS.get(p.id, {}) for p in providers):
                 continue  # prefilled by the renderer
+            declared = [p for p in providers if p.id in prefill]
+            if declared:  # connected, but Parcours does not fill this concept from it
+                out.append(ctx.finding(
+                    "obtainable-data",
+                    msg("obtainable.not-filled", question=q.id, what=_label(concept.label),
+                        ids=", ".join(p.id for p in declared)),
+                    q.path,
+                    key=True,
+                ))
+                continue
             out.append(ctx.finding(
                 "obtainable-data",
                 msg("obtainable", question=q.id, what=_label(concept.label),
@@ -201,7 +212,8 @@ def obtainable_data(ctx: Context) -> list[Finding]:
         concept = catalogue.find_by_label(_text(ctx, q.label))
         if concept is None or concept.question_type != q.type:
             continue
-        connected = [p for p in catalogue.providers_for(concept.id) if p.id in prefill]
+        connected = [p for p in catalogue.providers_for(concept.id)
+                     if p.id in prefill and concept.id in FILLS.get(p.id, {})]
         if not connected:
             continue
         out.append(ctx.finding(

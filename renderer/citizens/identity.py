@@ -30,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from designer.answers import answer_text, decode, to_json
-from designer.prefill import ENDPOINTS, FILLS, concept_of, connected
+from designer.prefill import ENDPOINTS, FILLS, KEYED_BY, concept_of, connected
 from renderer.citizens.drafts import Context, draft_context
 from renderer.i18n import t
 from renderer.prefill import (
@@ -207,21 +207,38 @@ def renew(store: Store, session: Session) -> Session:
 # -- data providers -------------------------------------------------------------------------
 
 
-def typed_identity(ctx: Context, page: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The identity the citizen typed (their answers, and ``page``: the typed values of the
-    page being sent), under FranceConnect's claim names, for a call by civility."""
-    claims: dict[str, Any] = {}
+def typed(ctx: Context, page: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Concept -> what the citizen typed for it (their answers, and ``page``: the typed
+    values of the page being sent)."""
+    found: dict[str, Any] = {}
     answers = {**ctx.run.answers, **(page or {})}
     for q in ctx.journey.questions.values():
         concept = concept_of(q)
-        claim = FILLS["franceconnect"].get(concept or "")
-        if claim and q.id in answers and answers[q.id] is not None:
+        if concept and q.id in answers and answers[q.id] is not None:
             value = decode(answers[q.id])
-            claims[claim] = value.isoformat() if hasattr(value, "isoformat") else value
+            found[concept] = value.isoformat() if hasattr(value, "isoformat") else value
+    return found
+
+
+def typed_identity(ctx: Context, page: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The identity the citizen typed, under FranceConnect's claim names, for a call by
+    civility."""
+    claims = {FILLS["franceconnect"][c]: v for c, v in typed(ctx, page).items()
+              if c in FILLS["franceconnect"]}
     if claims.get("gender") not in (None, "female", "male"):
         text = str(claims["gender"]).casefold()
         claims["gender"] = "female" if text.startswith("f") else "male"
     return claims
+
+
+async def _ask_entreprise(request: Request, ctx: Context, provider: str,
+                          page: Mapping[str, Any] | None) -> ProviderAnswer:
+    """API Entreprise, by the key the citizen typed (a SIRET)."""
+    client = providers(request).entreprise
+    if client is None:
+        return ProviderAnswer("refused", detail="provider not connected")
+    key = str(typed(ctx, page).get(KEYED_BY[provider]) or "").replace(" ", "")
+    return await client.etablissement(key, ctx.journey.text(ctx.journey.model.title, "fr"))
 
 
 async def ask_provider(request: Request, ctx: Context, who: Citizen, provider: str,
@@ -230,20 +247,25 @@ async def ask_provider(request: Request, ctx: Context, who: Citizen, provider: s
     their FranceConnect token when they signed in, else (or when the token has expired)
     with their identity. Fills the draft on success; records what it answered."""
     client = providers(request).particulier
-    endpoint = ENDPOINTS.get(provider)
+    endpoints = ENDPOINTS.get(provider)
     available = providers(request).available()
-    if client is None or endpoint is None or provider not in connected(ctx.journey, available):
+    if provider not in connected(ctx.journey, available) or (
+            provider not in KEYED_BY and (client is None or endpoints is None)):
         # Not a provider of this journey (a crafted action): nothing asked, nothing kept.
         return ProviderAnswer("refused", detail="provider not connected"), []
-    identity = signed_in(who)
     answer = ProviderAnswer("refused", detail="no identity")
-    token = identity.get("access_token") if identity else None
-    if token:
-        answer = await client.call(endpoint, franceconnect_token=str(token))
-    if answer.status == "refused":
-        claims = dict(identity.get("claims") or {}) if identity else typed_identity(ctx, page)
-        if claims:
-            answer = await client.call(endpoint, identity=claims)
+    if provider in KEYED_BY:
+        answer = await _ask_entreprise(request, ctx, provider, page)
+    elif client is not None and endpoints is not None:
+        identity = signed_in(who)
+        token = identity.get("access_token") if identity else None
+        if token:
+            answer = await client.fetch(endpoints, franceconnect_token=str(token))
+        if answer.status == "refused":
+            claims = (dict(identity.get("claims") or {}) if identity
+                      else typed_identity(ctx, page))
+            if claims:
+                answer = await client.fetch(endpoints, identity=claims)
     filled: list[str] = []
     if answer.status == "ok" and answer.data is not None:
         filled = fill(ctx.journey, ctx.draft, provider, answer.data)

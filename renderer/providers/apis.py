@@ -8,6 +8,7 @@ is a sentence the form can show before asking the question as usual. Nothing rai
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -127,6 +128,24 @@ class ApiParticulier:
             return await _get(self.config, f"/v3/{endpoint}/identite",
                               params | civility_params(identity), self.config.token)
         return ProviderAnswer("refused", detail="neither a FranceConnect token nor an identity")
+
+    async def fetch(self, endpoints: tuple[str, ...], **who: Any) -> ProviderAnswer:
+        """A data provider's endpoints asked together (``who`` as :meth:`call`). One
+        endpoint: its answer. Several: ``ok`` with ``{last segment: data}`` of those that
+        answered, else the first of ``refused`` (so that the caller may try the identity),
+        ``unavailable``, ``not_found`` among them."""
+        answers = await asyncio.gather(*(self.call(e, **who) for e in endpoints))
+        if len(answers) == 1:
+            return answers[0]
+        pairs = list(zip(endpoints, answers, strict=True))
+        data = {e.rsplit("/", 1)[-1]: a.data for e, a in pairs
+                if a.status == "ok" and a.data is not None}
+        if data:
+            return ProviderAnswer("ok", data)
+        detail = "; ".join(f"{e}: {a.status} {a.detail}" for e, a in pairs)
+        order: tuple[Status, ...] = ("refused", "unavailable", "not_found")
+        status = next((s for s in order if any(a.status == s for a in answers)), order[1])
+        return ProviderAnswer(status, detail=detail[:500])
 
     async def quotient_familial(self, **who: Any) -> ProviderAnswer:
         """The family quotient (CAF or MSA) and the household."""

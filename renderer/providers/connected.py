@@ -6,7 +6,7 @@ the server fills from those it is configured for (docs/providers.md, "Configurat
 
 from __future__ import annotations
 
-from designer.prefill import ENDPOINTS
+from designer.prefill import ENDPOINTS, KEYED_BY
 from renderer.config import Settings
 from renderer.providers.apis import ApiEntreprise, ApiParticulier
 from renderer.providers.franceconnect import FranceConnect, FranceConnectConfig
@@ -43,6 +43,8 @@ class Providers:
             found.add("franceconnect")
         if self.particulier is not None:
             found |= set(ENDPOINTS)
+        if self.entreprise is not None:
+            found |= set(KEYED_BY)
         return found
 
     def franceconnect(self, base_url: str) -> FranceConnect | None:

@@ -869,3 +869,4 @@ def test_a_summary_that_matches_the_estimate() -> None:
     bilingual = journey(DURATION.format(summary=str(both)).replace("'", '"'),
                         HEAD + "languages: [fr, en]\n")
     assert len(lines(check(bilingual), "stated-duration")) == 1  # the English one only
+

@@ -275,7 +275,10 @@ def test_dev_providers_start_the_stand_ins(tmp_path: Path) -> None:
         pytest.skip("no provider test data")
     dev = start_dev_providers(["http://127.0.0.1:8123", "http://localhost:8123"])
     try:
-        assert Providers(dev.settings).available() == {"franceconnect", QF}
+        assert Providers(dev.settings).available() == {
+            "franceconnect", QF, "api-particulier-prestations", "api-particulier-css",
+            "api-particulier-etudiant", "api-particulier-etudiant-boursier",
+            "api-entreprise-sirene"}
         issuer = dev.settings.franceconnect_issuer
         assert httpx.get(issuer + "/.well-known/openid-configuration").json()["issuer"] == (
             issuer)

@@ -72,3 +72,42 @@ def test_the_person_concerned_is_never_filled_from_the_applicant() -> None:
     assert not {"nom_personne", "prenoms_personne", "naissance_personne"} & set(filled)
     d = m.dlnuf(loaded.journey)
     assert "naissance_personne" not in d.already_prefilled
+
+
+BENEFITS = """
+parcours: 1
+id: aides
+title: Aides
+organisation: Ville
+summary: Un essai.
+prefill: [api-particulier-prestations, api-particulier-css, api-particulier-france-travail,
+          api-particulier-impot, api-entreprise-sirene]
+start: vous
+steps:
+  vous:
+    title: Vous
+    questions:
+      rsa: {type: yesno, label: Percevez-vous le RSA, concept: social.rsa}
+      css: {type: yesno, label: Avez-vous la complémentaire santé solidaire, concept: social.css}
+      chomage: {type: yesno, label: Êtes-vous demandeur d'emploi, concept: emploi.demandeur_emploi}
+      rfr: {type: integer, label: Votre revenu fiscal de référence,
+            concept: fiscal.revenu_fiscal_reference}
+      societe: {type: text, label: Raison sociale, concept: entreprise.raison_sociale}
+      creation: {type: date, label: Date de création, concept: entreprise.date_creation}
+    next: fin
+outcomes:
+  fin: {kind: submit, title: Envoyé, body: Merci.}
+"""
+
+
+def test_only_the_providers_parcours_reads_count_as_filling() -> None:
+    """Benefits, C2S and the company name are filled; the jobseeker status (France Travail
+    asks for an identifiant), the tax notice (no DGFiP endpoint in API Particulier v3) and
+    the creation date (a Unix time) stay asked, and counted."""
+    loaded = load_text(BENEFITS, "aides.yaml")
+    assert loaded.journey is not None, loaded.findings
+    d = m.dlnuf(loaded.journey)
+    assert sorted(d.already_prefilled) == ["css", "rsa", "societe"]
+    assert sorted(q["question"] for q in d.questions) == ["chomage", "creation", "rfr"]
+    assert d.filling == ["api-particulier-prestations", "api-particulier-css",
+                         "api-entreprise-sirene"]
