@@ -15,7 +15,10 @@ from designer.loading import Loaded, load_journey
 from designer.readability import analyse, combine, explained_acronyms, load_lexicon
 from designer.report import metrics as m
 from designer.report import timing
+from designer.report.accessibility import accessibility
+from designer.report.costs import NOT_ANSWERED, is_conditional, step_costs
 from designer.report.falc import falc_coverage
+from designer.report.minimisation import unused_answers, without_purpose
 from designer.report.model import (
     AccessibilityOut,
     ComparisonReport,
@@ -46,7 +49,9 @@ from designer.report.model import (
     TimeModelOut,
 )
 from designer.report.observatoire import indicators
+from designer.report.once_only import dlnuf, shared_concepts
 from designer.report.paths import CyclicGraph, count_paths, path_with_cost
+from designer.report.structure import size, structure
 from designer.report.words import condition_in_words
 
 #: Graphs larger than this are not drawn (a picture of 2,000 steps helps nobody).
@@ -196,12 +201,12 @@ def readability(journey: CompiledJourney) -> ReadabilityOut:
         return (score - 10 * len(x.issues), -x.words)
 
     texts.sort(key=badness)
+
     def read(reading: CompiledJourney, lang: str) -> list[str]:
         return [text for _, _, _, text in _texts(reading, lang)]
 
     falc = {lang: falc_coverage(journey, lang, lexicon, read) for lang in journey.falc_languages()}
-    return ReadabilityOut(languages=languages, texts=texts, issues_by_kind=dict(kinds),
-                          falc=falc)
+    return ReadabilityOut(languages=languages, texts=texts, issues_by_kind=dict(kinds), falc=falc)
 
 
 # --- Graph ----------------------------------------------------------------------------
@@ -237,7 +242,7 @@ def graph_out(
                 questions=sum(
                     1
                     for q in journey.questions.values()
-                    if q.step == v and q.type not in m.NOT_ANSWERED
+                    if q.step == v and q.type not in NOT_ANSWERED
                 ),
                 findings=per_step.get(v, 0),
                 on_median_path=v in on_path,
@@ -352,14 +357,14 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
         lang=lang,
         ok=loaded.ok,
         findings=findings,
-        size=m.size(journey),
+        size=size(journey),
         time_model=time_model(),
         minimisation=MinimisationOut(
-            unused=m.unused_answers(journey), without_purpose=m.without_purpose(journey)
+            unused=unused_answers(journey), without_purpose=without_purpose(journey)
         ),
         readability=readability(journey),
     )
-    a = m.accessibility(journey)
+    a = accessibility(journey)
     report.accessibility = AccessibilityOut(
         fields=a.fields,
         labelled=a.labelled,
@@ -368,7 +373,7 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
         missing_autocomplete=a.missing_autocomplete,
         manual_review=a.manual_review,
     )
-    d = m.dlnuf(journey, catalogue)
+    d = dlnuf(journey, catalogue)
     report.dlnuf = DlnufOut(
         items=d.items,
         level=d.level,  # type: ignore[arg-type]
@@ -382,14 +387,14 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
     structural_errors = any(f.rule in {"cycle", "unknown-target"} for f in loaded.findings)
     median_path: list[str] | None = None
     if not structural_errors:
-        costs = m.step_costs(journey, lang)
+        costs = step_costs(journey, lang)
         memo: dict[Any, Any] = {}  # per-outcome distributions, shared by the two calls
         try:
             pm = m.path_metrics(journey, lang=lang, costs=costs, memo=memo)
         except CyclicGraph:
             pm = None
         if pm is not None:
-            report.structure = m.structure(journey)
+            report.structure = structure(journey)
             report.paths = PathsOut(
                 total=pm.total,
                 total_log10=m.log10(pm.total),
@@ -434,14 +439,14 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
             )
             coverage = []
             for q in journey.questions.values():
-                if q.type in m.NOT_ANSWERED:
+                if q.type in NOT_ANSWERED:
                     continue
                 coverage.append(
                     CoverageOut.model_construct(
                         question=q.id,
                         step=q.step,
                         label=journey.text(q.label, lang),
-                        conditional=m.is_conditional(journey, q),
+                        conditional=is_conditional(journey, q),
                         share_of_citizens=round(pm.reach.get(q.step, 0.0), 4),
                         share_of_runs=round(pm.share_of_runs.get(q.step, 0.0), 4),
                     )
@@ -476,9 +481,9 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
         on_path = [
             q
             for q in journey.questions.values()
-            if q.step in set(median_path) and q.type not in m.NOT_ANSWERED
+            if q.step in set(median_path) and q.type not in NOT_ANSWERED
         ]
-        items = {d["question"] for d in m.dlnuf(journey, catalogue).questions}
+        items = {d["question"] for d in dlnuf(journey, catalogue).questions}
         if on_path:
             report.dlnuf.share_of_median_run = round(
                 sum(1 for q in on_path if q.id in items) / len(on_path), 3
@@ -536,8 +541,10 @@ def portfolio_report(
     loaded = [load_journey(f) for f in files]
     reports = [journey_report(x, lang) for x in loaded]
     if observe is not None:
-        reports = [observe.add(x.journey, r) if x.journey is not None else r
-                   for x, r in zip(loaded, reports, strict=True)]
+        reports = [
+            observe.add(x.journey, r) if x.journey is not None else r
+            for x, r in zip(loaded, reports, strict=True)
+        ]
     return portfolio_of(folder, reports, [x.journey for x in loaded if x.journey is not None])
 
 
@@ -549,7 +556,7 @@ def portfolio_of(
     rows = [_row(r) for r in reports]
     by_minutes = sorted(rows, key=lambda r: (r.minutes_median is None, -(r.minutes_median or 0)))
     by_findings = sorted(rows, key=lambda r: (-r.errors, -r.warnings, r.journey))
-    shared = m.shared_concepts(journeys)
+    shared = shared_concepts(journeys)
     return PortfolioReport(
         folder=str(folder),
         by_minutes=by_minutes,
@@ -587,7 +594,7 @@ def _refs(journey: CompiledJourney | None, lang: str | None) -> dict[str, Questi
         return {}
     out = {}
     for q in journey.questions.values():
-        if q.type in m.NOT_ANSWERED:
+        if q.type in NOT_ANSWERED:
             continue
         label = journey.text(q.label, lang)
         concept = getattr(q.question, "concept", None)
