@@ -36,7 +36,8 @@ from designer.expressions.evaluator import evaluate
 from designer.presence import count_bounds, fewest_items, is_list
 from designer.run import Run
 from designer.unsure import UNKNOWN_PREFIX
-from designer.values import EARLIEST_DATE, LATEST_DATE, check_bounds, check_option, coerce
+from designer.values import EARLIEST_DATE, LATEST_DATE, check_option, coerce
+from designer.values.bounds import check_bounds
 
 from .context import Context
 
