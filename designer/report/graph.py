@@ -12,11 +12,7 @@ from designer.compiled import CompiledJourney
 from designer.expressions import unparse
 from designer.findings import Finding
 from designer.report.costs import NOT_ANSWERED
-from designer.report.model import (
-    GraphEdgeOut,
-    GraphNodeOut,
-    GraphOut,
-)
+from designer.report.model import GraphEdgeOut, GraphNodeOut, GraphOut
 from designer.report.words import condition_in_words
 
 #: Graphs larger than this are not drawn (a picture of 2,000 steps helps nobody).

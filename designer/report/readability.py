@@ -9,7 +9,7 @@ from typing import Any
 from designer.compiled import CompiledJourney
 from designer.readability import analyse, combine, explained_acronyms, load_lexicon
 from designer.report.falc import falc_coverage
-from designer.report.model import (
+from designer.report.readability_model import (
     IssueOut,
     LanguageReadabilityOut,
     ReadabilityOut,
