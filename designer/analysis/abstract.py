@@ -40,11 +40,8 @@ from .domains import (
     TOP,
     AbsVal,
     Env,
-    Intervals,
     Multi,
     and3,
-    arith,
-    compare_possible,
     meet_some,
     none_only,
     not3,
@@ -52,6 +49,7 @@ from .domains import (
     top,
     truth,
 )
+from .intervals import Intervals, arith, compare_possible
 
 #: Question types and the kind of value their answer has in expressions.
 TYPE_KINDS = {

@@ -32,10 +32,10 @@ from .domains import (
     TEXT,
     AbsVal,
     Env,
-    Intervals,
     join_env,
     none_only,
 )
+from .intervals import Intervals
 from .refine import Refiner
 
 TRUE: T3 = frozenset([True])

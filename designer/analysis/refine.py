@@ -31,11 +31,11 @@ from .domains import (
     TOP,
     AbsVal,
     Env,
-    Intervals,
     Multi,
     meet_some,
     not3,
 )
+from .intervals import Intervals
 
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 _NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
