@@ -18,7 +18,9 @@ import networkx as nx
 from designer.check_messages import msg
 from designer.expressions import Expr, ExpressionSyntaxError, Literal, parse
 from designer.findings import Finding
-from designer.model import FALC_SUFFIX, Journey, Outcome, RepeatQuestion, Step, falc_variant
+from designer.format_types import FALC_SUFFIX, falc_variant
+from designer.model import Journey, Outcome, Step
+from designer.questions import RepeatQuestion
 from designer.source import Document, Path
 
 TextValue = str | dict[str, str] | None

@@ -17,7 +17,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from designer.model import QUESTION_TYPES
+from designer.format_types import QUESTION_TYPES
 
 _ID = re.compile(r"^[a-z_][a-z0-9_]*$")
 

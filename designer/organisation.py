@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from designer.check_messages import msg
 from designer.findings import Finding, has_errors, sort_findings
-from designer.model import SERVICE_ID, Element, Text, _doc
+from designer.format_types import Element, Text, described
+from designer.model import SERVICE_ID
 from designer.source import MAX_BYTES, Document, load_document
 from designer.source import Path as SourcePath
 from designer.validation import validate_as
@@ -35,11 +36,11 @@ ENV_NAME = r"^[A-Z_][A-Z0-9_]*$"
 class Webhook(Element):
     """Where a service's system is told of its dossiers' events, signed with a secret."""
 
-    url: Annotated[str, StringConstraints(pattern=WEBHOOK_URL, max_length=2000)] = _doc(
+    url: Annotated[str, StringConstraints(pattern=WEBHOOK_URL, max_length=2000)] = described(
         "URL",
         "Where each event is POSTed as JSON, e.g. https://sig.ville.example/parcours.",
     )
-    secret_env: Annotated[str, StringConstraints(pattern=ENV_NAME)] = _doc(
+    secret_env: Annotated[str, StringConstraints(pattern=ENV_NAME)] = described(
         "Secret's variable",
         "The environment variable holding the signing secret, e.g. PARCOURS_WEBHOOK_PROPRETE.",
     )
@@ -48,12 +49,12 @@ class Webhook(Element):
 class Service(Element):
     """A team of the organisation that receives and processes dossiers."""
 
-    name: Text = _doc("Name", "The service's name, as agents and citizens read it.")
-    email: Annotated[str, StringConstraints(pattern=EMAIL)] = _doc(
+    name: Text = described("Name", "The service's name, as agents and citizens read it.")
+    email: Annotated[str, StringConstraints(pattern=EMAIL)] = described(
         "Contact e-mail",
         "Where the service is told of new dossiers, e.g. proprete@ville.example.",
     )
-    webhook: Webhook | None = _doc(
+    webhook: Webhook | None = described(
         "Webhook",
         "Optional: the service's system is sent the events dossier.created and "
         "dossier.status_changed, signed with HMAC-SHA256 (docs/api.md).",
@@ -73,9 +74,9 @@ class Organisation(Element):
         },
     )
 
-    parcours: Literal[1] = _doc("Format version", "The version of the format: 1.")
-    name: str = _doc("Name", "The organisation's name, e.g. Ville de Tours.")
-    services: dict[Annotated[str, StringConstraints(pattern=SERVICE_ID)], Service] = _doc(
+    parcours: Literal[1] = described("Format version", "The version of the format: 1.")
+    name: str = described("Name", "The organisation's name, e.g. Ville de Tours.")
+    services: dict[Annotated[str, StringConstraints(pattern=SERVICE_ID)], Service] = described(
         "Services",
         "Service id → service. Journeys name these ids in their `routing`.",
         min_length=1,

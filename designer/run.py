@@ -24,7 +24,9 @@ from designer.expressions import Expr
 from designer.expressions.evaluator import evaluate
 from designer.messages import REQUIRED_CODES, required_message
 from designer.presence import count_bounds, fewest_items, is_answered, is_list, shown_value
-from designer.values import InvalidAnswer, check_bounds, check_option, coerce, required_error
+from designer.values import check_option, coerce, required_error
+from designer.values.bounds import check_bounds
+from designer.values.results import InvalidAnswer
 
 #: A run never walks more pages than this (a cyclic journey is never served, but be safe).
 MAX_PAGES = 10_000

@@ -16,20 +16,9 @@ from pydantic import BaseModel, ValidationError
 from designer.check_messages import Message, OneOf, msg
 from designer.compiled import where
 from designer.findings import Finding
-from designer.model import (
-    QUESTION_CLASSES,
-    QUESTION_TYPES,
-    TEXT_LANGUAGE,
-    Branch,
-    Check,
-    Contact,
-    FormatError,
-    Journey,
-    Link,
-    Outcome,
-    Route,
-    Step,
-)
+from designer.format_types import QUESTION_TYPES, TEXT_LANGUAGE, FormatError
+from designer.model import Branch, Contact, Journey, Link, Outcome, Route, Step
+from designer.questions import QUESTION_CLASSES, Check
 from designer.repair import SetAside, set_aside
 from designer.source import Document, Path
 

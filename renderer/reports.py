@@ -36,9 +36,10 @@ from typing import Generic, Literal, TypeVar
 
 from designer.compiled import CompiledJourney
 from designer.loading import Loaded
-from designer.report.build import journey_report, portfolio_of
+from designer.report.build import journey_report
 from designer.report.formats import render
 from designer.report.model import JourneyReport, PortfolioReport
+from designer.report.portfolio import portfolio_of
 from designer.report.usage import Count, with_usage
 from renderer.catalog import Entry
 

@@ -25,7 +25,7 @@ from starlette.routing import Router
 from designer.answers import date_text
 from designer.compiled import CompiledJourney
 from designer.report.usage import DEFAULT_THRESHOLD
-from designer.values import parse_size
+from designer.values.uploads import parse_size
 from renderer import markdown
 from renderer.catalog import Catalog, Entry, load_catalog
 from renderer.config import Settings

@@ -1,10 +1,9 @@
-"""Abstract evaluation of expressions, and refinement of what is known by a condition.
+"""Abstract evaluation of expressions: what values an expression can take.
 
-`evaluate` over-approximates the values an expression can take given an
-abstract environment; `refine` narrows an environment to the states where a
-condition has one of some three-valued truth values (assume(cond) on an edge).
-Both follow the language's three-valued logic: a comparison or arithmetic
-with null is unknown, `answered(x)` is never unknown. Whatever this module
+:class:`Evaluator` over-approximates the values an expression can take given an
+abstract environment (:mod:`designer.analysis.refine` narrows an environment by a
+condition, on the same footing). It follows the language's three-valued logic: a
+comparison or arithmetic with null is unknown, `answered(x)` is never unknown. Whatever this module
 cannot reason about precisely becomes "anything" (sound, never wrong).
 """
 
@@ -41,12 +40,8 @@ from .domains import (
     TOP,
     AbsVal,
     Env,
-    Intervals,
     Multi,
     and3,
-    arith,
-    compare_possible,
-    join,
     meet_some,
     none_only,
     not3,
@@ -54,6 +49,7 @@ from .domains import (
     top,
     truth,
 )
+from .intervals import Intervals, arith, compare_possible
 
 #: Question types and the kind of value their answer has in expressions.
 TYPE_KINDS = {
@@ -65,9 +61,6 @@ TYPE_KINDS = {
     "date": DATE,
     "repeat": LIST,
 }
-
-_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
-_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
 
 
 @dataclass(frozen=True)
@@ -113,8 +106,6 @@ def _date_ordinal(expr: Expr) -> int | None:
     return None
 
 
-
-
 def term_key(expr: Expr) -> str:
     """The environment key of a computed term such as `age(d)` or `a + b`."""
     return TERM + unparse(expr)
@@ -127,15 +118,12 @@ def is_term(expr: Expr) -> bool:
     return isinstance(expr, BinOp)
 
 
-def _is_var(expr: Expr) -> bool:
-    return isinstance(expr, Name) or is_term(expr)
-
-
-def _is_null(expr: Expr) -> bool:
+def is_null(expr: Expr) -> bool:
+    """Whether `expr` is the literal `null`."""
     return isinstance(expr, Literal) and expr.value is None
 
 
-def _set_members(v: AbsVal) -> frozenset[object] | None:
+def set_members(v: AbsVal) -> frozenset[object] | None:
     """The finite set of non-null values of a bool/choice value, else None."""
     if v.some is None:
         return frozenset()
@@ -145,14 +133,13 @@ def _set_members(v: AbsVal) -> frozenset[object] | None:
 
 
 class Evaluator:
-    """Abstract evaluation and refinement in one scope (computed values inlined)."""
+    """Abstract evaluation in one scope (computed values inlined)."""
 
     def __init__(self, scope: Scope):
         self.scope = scope
         self._active: set[str] = set()
         self._literals: dict[tuple[type, object], AbsVal] = {}
 
-    # ------------------------------------------------------------------ evaluate
     def value(self, env: Env, expr: Expr) -> AbsVal:
         """An over-approximation of the values of `expr` in `env`."""
         if isinstance(expr, Literal):
@@ -256,9 +243,9 @@ class Evaluator:
             return not3(res) if op == "not in" else res
         b = self.value(env, right)
         out: set[bool | None] = set()
-        if op in ("==", "!=") and (_is_null(left) or _is_null(right)):
+        if op in ("==", "!=") and (is_null(left) or is_null(right)):
             # Comparing with the literal null tests presence: never unknown.
-            other = b if _is_null(left) else a
+            other = b if is_null(left) else a
             if other.none:
                 out.add(op == "==")
             if other.some is not None:
@@ -279,7 +266,7 @@ class Evaluator:
         elif op in ("==", "!=") and a.kind in (BOOL, CHOICE, TEXT) and b.kind in (
             BOOL, CHOICE, TEXT
         ):
-            sa, sb = _set_members(a), _set_members(b)
+            sa, sb = set_members(a), set_members(b)
             if sa is None or sb is None:
                 t, f = True, True
             else:
@@ -305,14 +292,14 @@ class Evaluator:
                 out.add(None)
             if a.some is None:
                 return frozenset(out)
-            sa = _set_members(a)
+            sa = set_members(a)
             members: set[object] = set()
             exact = True
             if any(c.none for c in consts):
                 # A null in the list makes a miss unknown (SQL's IN).
                 out.add(None)
             for c in consts:
-                sc = _set_members(c) if c.kind != NUM else None
+                sc = set_members(c) if c.kind != NUM else None
                 if c.kind == NUM and c.some is not None and c.some.singleton() is not None:  # type: ignore[attr-defined]
                     members.add(c.some.singleton())  # type: ignore[attr-defined]
                 elif sc is not None and len(sc) == 1 and not c.none:
@@ -346,7 +333,7 @@ class Evaluator:
         if b.kind == MULTI and isinstance(b.some, Multi):
             if a.none:
                 out.add(None)
-            sa = _set_members(a)
+            sa = set_members(a)
             if a.some is None:
                 return frozenset(out)
             if sa is None or len(sa) != 1:
@@ -408,201 +395,14 @@ class Evaluator:
         # age, years_between, days_between depend on today: any whole number.
         return top(NUM, True, integral=True)
 
-    # ------------------------------------------------------------------ refine
-    def refine(self, env: Env | None, expr: Expr, allowed: T3) -> Env | None:
-        """`env` narrowed to the states where `expr` evaluates into `allowed` (None: none)."""
-        narrowed = self._sub(env, expr, allowed)
-        # One evaluation at the top catches what narrowing piecewise could not.
-        if narrowed is None or not (self.truths(narrowed, expr) & allowed):
-            return None
-        return narrowed
 
-    def _sub(self, env: Env | None, expr: Expr, allowed: T3) -> Env | None:
-        if env is None or not allowed:
-            return None
-        return self._refine(env, expr, allowed)
-
-    def _refine(self, env: Env, expr: Expr, allowed: T3) -> Env | None:
-        if isinstance(expr, Unary) and expr.op == "not":
-            return self._sub(env, expr.operand, not3(allowed))
-        if isinstance(expr, BoolOp):
-            return self._refine_boolop(env, list(expr.operands), expr.op, allowed)
-        if isinstance(expr, Compare):
-            if len(expr.ops) > 1:
-                pairs: list[Expr] = []
-                left = expr.left
-                for op, right in zip(expr.ops, expr.comparators, strict=True):
-                    pairs.append(Compare(left, (op,), (right,)))
-                    left = right
-                return self._refine_boolop(env, pairs, "and", allowed)
-            return self._refine_compare(env, expr.left, expr.ops[0], expr.comparators[0], allowed)
-        if isinstance(expr, Name):
-            return self._refine_name(env, expr.id, allowed)
-        if isinstance(expr, Call) and expr.func == "answered" and len(expr.args) == 1:
-            arg = expr.args[0]
-            if isinstance(arg, Name) and env.get(arg.id) is not None:
-                cur = env.get(arg.id)
-                assert cur is not None
-                want_some = True in allowed
-                want_none = False in allowed
-                if cur.kind in (MULTI, LIST, TEXT, TOP):
-                    return env  # empty lists may count as unanswered: do not narrow
-                new = AbsVal(cur.kind, cur.none and want_none, cur.some if want_some else None)
-                return env.set(arg.id, new)
-        return env
-
-    def _refine_boolop(self, env: Env, operands: list[Expr], op: str, allowed: T3) -> Env | None:
-        if op == "or":
-            # a or b is x  <=>  not a and not b is not x
-            negated: list[Expr] = [Unary("not", e) for e in operands]
-            return self._refine_boolop(env, negated, "and", not3(allowed))
-        results: Env | None = None
-        if True in allowed:
-            cur: Env | None = env
-            for e in operands:
-                cur = self._sub(cur, e, frozenset([True]))
-            results = cur
-        if False in allowed:
-            for e in operands:
-                results = _join_envs(results, self._sub(env, e, frozenset([False])))
-        if None in allowed:
-            cur = env
-            for e in operands:
-                cur = self._sub(cur, e, frozenset([True, None]))
-            results = _join_envs(results, cur)
-        return results
-
-    def _refine_name(self, env: Env, name: str, allowed: T3) -> Env | None:
-        cur = env.get(name)
-        if cur is None:
-            if name in self.scope.computed and name not in self._active:
-                self._active.add(name)
-                try:
-                    return self._sub(env, self.scope.computed[name], allowed)
-                finally:
-                    self._active.discard(name)
-            return env
-        if cur.kind != BOOL:
-            return env
-        bools = frozenset(v for v in allowed if v is not None)
-        some = meet_some(BOOL, cur.some, bools) if bools else None
-        return env.set(name, AbsVal(BOOL, cur.none and None in allowed, some))
-
-    def _refine_compare(
-        self, env: Env, left: Expr, op: str, right: Expr, allowed: T3
-    ) -> Env | None:
-        if op in ("in", "not in"):
-            if op == "not in":
-                allowed = not3(allowed)
-            return self._refine_in(env, left, right, allowed)
-        if not _is_var(left) and _is_var(right):
-            left, right, op = right, left, _FLIP[op]
-        if not _is_var(left):
-            return env
-        if isinstance(left, Name):
-            key = left.id
-            cur = env.get(key)
-            if cur is None:
-                return env
-        else:
-            # A term such as `age(date_naissance)`: remember what the condition says of it.
-            key = term_key(left)
-            cur = self.value(env, left)
-            if cur.kind not in (NUM, DATE):
-                return env
-        if op in ("==", "!=") and _is_null(right):
-            want_none = (op == "==" and True in allowed) or (op == "!=" and False in allowed)
-            want_some = (op == "==" and False in allowed) or (op == "!=" and True in allowed)
-            return env.set(
-                key, AbsVal(cur.kind, cur.none and want_none, cur.some if want_some else None)
-            )
-        other = self.value(env, right)
-        if other.none or other.some is None:
-            return env
-        if cur.kind in (NUM, DATE) and other.kind == cur.kind and cur.some is not None:
-            c = other.some.singleton()  # type: ignore[attr-defined]
-            if c is None:
-                return env
-            integral = cur.some.integral  # type: ignore[attr-defined]
-            parts: list[Intervals] = []
-            if True in allowed:
-                parts.append(Intervals.compare(op, c, integral))
-            if False in allowed:
-                parts.append(Intervals.compare(_NEGATE[op], c, integral))
-            region = Intervals([], integral)
-            for p in parts:
-                region = region.union(p)
-            some = meet_some(cur.kind, cur.some, region)
-            return env.set(key, AbsVal(cur.kind, cur.none and None in allowed, some))
-        if cur.kind in (BOOL, CHOICE) and op in ("==", "!=") and other.kind == cur.kind:
-            consts = _set_members(other)
-            cur_set = _set_members(cur)
-            if consts is None or len(consts) != 1 or cur_set is None:
-                return env
-            eq_wanted = True in allowed if op == "==" else False in allowed
-            ne_wanted = False in allowed if op == "==" else True in allowed
-            keep: set[object] = set()
-            if eq_wanted:
-                keep |= cur_set & consts
-            if ne_wanted:
-                keep |= cur_set - consts
-            new = AbsVal(cur.kind, cur.none and None in allowed, frozenset(keep) or None)
-            return env.set(key, new)
-        return env
-
-    def _refine_in(self, env: Env, left: Expr, right: Expr, allowed: T3) -> Env | None:
-        if isinstance(left, Name) and isinstance(right, ListLit):
-            cur = env.get(left.id)
-            if cur is None or cur.kind not in (CHOICE, BOOL):
-                return env
-            consts: set[object] = set()
-            for item in right.items:
-                sv = _set_members(self.value(env, item))
-                if sv is None or len(sv) != 1:
-                    return env
-                consts |= sv
-            cur_set = _set_members(cur)
-            if cur_set is None:
-                return env
-            keep: set[object] = set()
-            if True in allowed:
-                keep |= cur_set & consts
-            if False in allowed:
-                keep |= cur_set - consts
-            return env.set(
-                left.id, AbsVal(cur.kind, cur.none and None in allowed, frozenset(keep) or None)
-            )
-        if isinstance(right, Name):
-            cur = env.get(right.id)
-            opt = _set_members(self.value(env, left))
-            if cur is None or cur.kind != MULTI or opt is None or len(opt) != 1:
-                return env
-            (o,) = tuple(opt)
-            m = cur.some
-            if not isinstance(m, Multi):
-                return env.set(right.id, AbsVal(MULTI, cur.none and None in allowed, None))
-            options: list[Multi] = []
-            if True in allowed:
-                options.append(Multi(m.must | {o}, m.may))  # type: ignore[arg-type]
-            if False in allowed and o not in m.must:
-                options.append(Multi(m.must, m.may - {o}))
-            some: Multi | None = None
-            for choice in options:
-                fixed = meet_some(MULTI, choice, m)
-                if fixed is None:
-                    continue
-                assert isinstance(fixed, Multi)
-                some = fixed if some is None else Multi(
-                    some.must & fixed.must, some.may | fixed.may
-                )
-            return env.set(right.id, AbsVal(MULTI, cur.none and None in allowed, some))
-        return env
-
-
-def _join_envs(a: Env | None, b: Env | None) -> Env | None:
-    from .domains import join_env
-
-    return join_env(a, b)
-
-
-__all__ = ["Evaluator", "NameInfo", "Scope", "TYPE_KINDS", "join"]
+__all__ = [
+    "TYPE_KINDS",
+    "Evaluator",
+    "NameInfo",
+    "Scope",
+    "is_null",
+    "is_term",
+    "set_members",
+    "term_key",
+]

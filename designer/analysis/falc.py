@@ -16,7 +16,7 @@ from typing import Any
 from designer.check_messages import msg
 from designer.compiled import CompiledJourney
 from designer.findings import Finding
-from designer.model import falc_variant
+from designer.format_types import falc_variant
 from designer.readability import Readability, analyse
 
 Path = tuple[str | int, ...]

@@ -22,7 +22,7 @@ from designer.compiled import CompiledJourney, QuestionInfo
 from designer.expressions.ast import Expr, names, walk
 from designer.presence import fewest_items, is_list
 
-from .abstract import TYPE_KINDS, Evaluator, NameInfo, Scope, is_term, term_key
+from .abstract import TYPE_KINDS, NameInfo, Scope, is_term, term_key
 from .domains import (
     ALL3,
     DATE,
@@ -32,10 +32,11 @@ from .domains import (
     TEXT,
     AbsVal,
     Env,
-    Intervals,
     join_env,
     none_only,
 )
+from .intervals import Intervals
+from .refine import Refiner
 
 TRUE: T3 = frozenset([True])
 NOT_TRUE: T3 = frozenset([False, None])
@@ -112,7 +113,7 @@ class Interpreter:
     def __init__(self, journey: CompiledJourney, scope: Scope | None = None):
         self.journey = journey
         self.scope = scope or build_scope(journey)
-        self.ev = Evaluator(self.scope)
+        self.ev = Refiner(self.scope)
         self._expanded: dict[str, frozenset[str]] = {}
         #: Every question of each step (repeat items included), in page order.
         self.by_step: dict[str, list[QuestionInfo]] = {}

@@ -46,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run `parcours report`: one file, a folder, or two files OLD NEW."""
     from designer.check import NoSuchPath, journey_files
-    from designer.report import build
+    from designer.report import build, portfolio
 
     paths = [Path(p) for p in args.paths]
     missing = [p for p in paths if not p.exists()]
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
             print("parcours report: no journey file (*.yaml) found", file=sys.stderr)
             return CANNOT_RUN
         folder = str(paths[0]) if len(paths) == 1 else ", ".join(map(str, paths))
-        report = build.portfolio_report(folder, files, args.lang, observe=usage)
+        report = portfolio.portfolio_report(folder, files, args.lang, observe=usage)
     from designer.report.formats import render
 
     code = _emit(render(report, fmt), args.output)
@@ -132,10 +132,10 @@ def output_format(args: argparse.Namespace) -> str:
 
 def compare(old: Path, new: Path, fmt: str, output: str | None, lang: str | None) -> int:
     """Write the comparison of two versions; 1 when the new one has errors."""
-    from designer.report import build
+    from designer.report import comparison
     from designer.report.formats import render
 
-    report = build.comparison_report(old, new, lang)
+    report = comparison.comparison_report(old, new, lang)
     # Like `parcours check`: 1 when the new version has errors, so CI can stop a regression.
     return _emit(render(report, fmt), output) or (HAS_ERRORS if report.new.errors else OK)
 

@@ -1,7 +1,7 @@
 """Parse the text of an expression into its typed tree.
 
-A hand-written tokenizer and recursive-descent parser, one function per
-precedence level (by increasing precedence: or; and; not; comparisons; + -;
+A recursive-descent parser over the tokens of :mod:`designer.expressions.tokens`,
+one function per precedence level (by increasing precedence: or; and; not; comparisons; + -;
 * /; unary -; atoms). Hostile input is bounded before it can hurt: the text
 is at most MAX_LENGTH characters, nesting at most MAX_NESTING levels and the
 tree at most MAX_DEPTH levels, so that parsing, checking and evaluating never
@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 import difflib
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import cast
 
@@ -32,21 +31,14 @@ from .ast import (
     Unary,
     children,
 )
+from .tokens import Token, tokenize
 
 MAX_LENGTH = 2000
 MAX_NESTING = 40
 #: Deepest tree accepted: long arithmetic chains nest without parentheses.
 MAX_DEPTH = 100
 
-_KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false", "null"})
 _COMPARE = frozenset({"==", "!=", "<", "<=", ">", ">="})
-# Spellings from other languages that a designer may try, with the fix.
-#: Words of other languages (Python, SQL, JavaScript) and the word to write instead.
-_WRONG_WORDS = {
-    "True": "true", "TRUE": "true", "False": "false", "FALSE": "false", "None": "null",
-    "NULL": "null", "Null": "null", "AND": "and", "OR": "or", "NOT": "not", "And": "and",
-    "Or": "or", "Not": "not",
-}  # fmt: skip
 
 
 class ExpressionSyntaxError(ValueError):
@@ -66,152 +58,22 @@ class ExpressionSyntaxError(ValueError):
         return f"{self.message} (at character {self.offset + 1})"
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
-    kind: str  # number, string, name, keyword, op, error, end
-    value: object
-    start: int
-    end: int
-
-    @property
-    def text(self) -> Message | str:
-        """How the token is shown in a message."""
-        if self.kind == "end":
-            return msg("syntax.end")
-        if self.kind == "string":
-            return f'"{self.value}"'
-        return f"'{self.value}'"
-
-
-def _is_name_char(c: str) -> bool:
-    return c == "_" or ("a" <= c <= "z") or ("A" <= c <= "Z") or ("0" <= c <= "9")
-
-
-_ESCAPES = {"\\": "\\", '"': '"', "'": "'", "n": "\n", "t": "\t"}
-_SMART_QUOTES = "\u201c\u201d\u2018\u2019\u00ab\u00bb"
-
-
-def _tokenize(text: str) -> list[_Token]:
-    """Split `text` into tokens; a bad character becomes an `error` token, then the end.
-
-    Errors are tokens rather than exceptions so that the parser reports the
-    first problem in reading order.
-    """
-    tokens: list[_Token] = []
-    i, n = 0, len(text)
-
-    def error(message: Message, at: int) -> list[_Token]:
-        tokens.append(_Token("error", message, at, at + 1))
-        tokens.append(_Token("end", None, n, n))
-        return tokens
-
-    while i < n:
-        c = text[i]
-        if c in " \t\r\n":
-            i += 1
-            continue
-        start = i
-        if "0" <= c <= "9":
-            while i < n and "0" <= text[i] <= "9":
-                i += 1
-            is_float = False
-            if i < n and text[i] == ".":
-                if i + 1 < n and "0" <= text[i + 1] <= "9":
-                    is_float = True
-                    i += 1
-                    while i < n and "0" <= text[i] <= "9":
-                        i += 1
-                else:
-                    return error(msg("syntax.number-dot"), i)
-            if i < n and _is_name_char(text[i]):
-                return error(msg("syntax.after-number", char=text[i], number=text[start:i]), i)
-            raw = text[start:i]
-            value: int | float = float(raw) if is_float else int(raw)
-            tokens.append(_Token("number", value, start, i))
-            continue
-        if c == "_" or ("a" <= c <= "z") or ("A" <= c <= "Z"):
-            while i < n and _is_name_char(text[i]):
-                i += 1
-            word = text[start:i]
-            if i < n and ord(text[i]) > 127 and text[i].isalpha():
-                return error(msg("syntax.accent", char=text[i]), i)
-            if word in _WRONG_WORDS:
-                right = _WRONG_WORDS[word]
-                key = "syntax.wrong-case" if word.lower() == right else "syntax.wrong-word"
-                return error(msg(key, word=word, right=right), start)
-            kind = "keyword" if word in _KEYWORDS else "name"
-            tokens.append(_Token(kind, word, start, i))
-            continue
-        if c in "\"'":
-            quote = c
-            i += 1
-            chars: list[str] = []
-            while True:
-                if i >= n:
-                    return error(msg("syntax.unclosed-string", quote=quote), start)
-                ch = text[i]
-                if ch == quote:
-                    i += 1
-                    break
-                if ch == "\\":
-                    if i + 1 >= n:
-                        return error(msg("syntax.unclosed-string", quote=quote), start)
-                    esc = text[i + 1]
-                    if esc not in _ESCAPES:
-                        return error(msg("syntax.escape", escape=esc), i)
-                    chars.append(_ESCAPES[esc])
-                    i += 2
-                    continue
-                chars.append(ch)
-                i += 1
-            tokens.append(_Token("string", "".join(chars), start, i))
-            continue
-        two = text[i : i + 2]
-        if two in ("==", "!=", "<=", ">="):
-            tokens.append(_Token("op", two, start, i + 2))
-            i += 2
-            continue
-        if two == "&&":
-            return error(msg("syntax.use", right="and", wrong="&&"), i)
-        if two == "||":
-            return error(msg("syntax.use", right="or", wrong="||"), i)
-        if c in "<>+-*/()[],":
-            tokens.append(_Token("op", c, start, i + 1))
-            i += 1
-            continue
-        if c == "=":
-            return error(msg("syntax.equals"), i)
-        if c == "!":
-            return error(msg("syntax.use", right="not", wrong="!"), i)
-        if c == "&":
-            return error(msg("syntax.use", right="and", wrong="&"), i)
-        if c == "|":
-            return error(msg("syntax.use", right="or", wrong="|"), i)
-        if c in _SMART_QUOTES:
-            return error(msg("syntax.smart-quote", char=c), i)
-        if c.isalpha():
-            return error(msg("syntax.accent", char=c), i)
-        return error(msg("syntax.character", char=c), i)
-    tokens.append(_Token("end", None, n, n))
-    return tokens
-
-
 class _Parser:
     def __init__(self, text: str) -> None:
-        self.tokens = _tokenize(text)
+        self.tokens = tokenize(text)
         self.pos = 0
         self.nesting = 0
 
     # -- token helpers -------------------------------------------------
 
-    def peek(self, ahead: int = 0) -> _Token:
+    def peek(self, ahead: int = 0) -> Token:
         index = min(self.pos + ahead, len(self.tokens) - 1)
         token = self.tokens[index]
         if token.kind == "error" and ahead == 0:
             raise ExpressionSyntaxError(cast(Message, token.value), token.start)
         return token
 
-    def advance(self) -> _Token:
+    def advance(self) -> Token:
         token = self.peek()
         self.pos += 1
         return token
@@ -224,10 +86,10 @@ class _Parser:
         token = self.peek()
         return token.kind == "keyword" and token.value == value
 
-    def previous(self) -> _Token | None:
+    def previous(self) -> Token | None:
         return self.tokens[self.pos - 1] if self.pos > 0 else None
 
-    def enter(self, token: _Token) -> None:
+    def enter(self, token: Token) -> None:
         self.nesting += 1
         if self.nesting > MAX_NESTING:
             raise ExpressionSyntaxError(msg("syntax.nested", limit=MAX_NESTING), token.start)
@@ -367,7 +229,7 @@ class _Parser:
             return self.list_literal()
         raise self.expected_value(token)
 
-    def expected_value(self, token: _Token) -> ExpressionSyntaxError:
+    def expected_value(self, token: Token) -> ExpressionSyntaxError:
         """The error for a place where a value should start but `token` is found."""
         before = self.previous()
         if before is not None and before.kind in ("op", "keyword"):
@@ -414,7 +276,7 @@ class _Parser:
         self.leave()
         return ListLit(tuple(items), start=opening.start, end=closing.end)
 
-    def call(self, name: _Token) -> Expr:
+    def call(self, name: Token) -> Expr:
         func = str(name.value)
         if func not in FUNCTIONS:
             close = difflib.get_close_matches(func, FUNCTIONS, n=1)

@@ -1,56 +1,45 @@
-"""Building report models from journeys: one journey, a portfolio, a comparison."""
+"""Building the report of one journey: findings, size, time model, minimisation,
+accessibility, once-only, paths and runs, structure, readability and graph.
+
+The portfolio (:mod:`designer.report.portfolio`) and the comparison of two versions
+(:mod:`designer.report.comparison`) are built from these reports."""
 
 from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
-from typing import Any, Literal
-
-import networkx as nx
+from typing import Any
 
 from designer.compiled import CompiledJourney
-from designer.expressions import unparse
 from designer.findings import Finding
 from designer.loading import Loaded, load_journey
-from designer.readability import analyse, combine, explained_acronyms, load_lexicon
 from designer.report import metrics as m
 from designer.report import timing
-from designer.report.falc import falc_coverage
+from designer.report.accessibility import accessibility
+from designer.report.costs import NOT_ANSWERED, is_conditional, step_costs
+from designer.report.graph import MAX_DRAWN_NODES, graph_out
+from designer.report.minimisation import unused_answers, without_purpose
 from designer.report.model import (
     AccessibilityOut,
-    ComparisonReport,
     CoverageOut,
     DlnufOut,
     DlnufQuestionOut,
     FindingOut,
-    GraphEdgeOut,
-    GraphNodeOut,
-    GraphOut,
-    IssueOut,
     JourneyReport,
-    LanguageReadabilityOut,
     MinimisationOut,
     OutcomeOut,
     PathsOut,
-    PortfolioReport,
-    PortfolioRowOut,
-    QuestionRefOut,
     RangeOut,
-    ReadabilityOut,
     ServiceShareOut,
-    SharedConceptOut,
-    SideOut,
     StepOut,
     SubmittedOut,
-    TextOut,
     TimeModelOut,
 )
 from designer.report.observatoire import indicators
+from designer.report.once_only import dlnuf
 from designer.report.paths import CyclicGraph, count_paths, path_with_cost
-from designer.report.words import condition_in_words
-
-#: Graphs larger than this are not drawn (a picture of 2,000 steps helps nobody).
-MAX_DRAWN_NODES = 300
+from designer.report.readability import readability
+from designer.report.structure import size, structure
 
 
 def _range(r: m.Range) -> RangeOut:
@@ -85,184 +74,6 @@ def time_model() -> TimeModelOut:
         find_document_seconds=timing.FIND_DOCUMENT,
         page_seconds=round(timing.PAGE_SECONDS, 2),
     )
-
-
-# --- Readability ----------------------------------------------------------------------
-
-
-def _texts(journey: CompiledJourney, lang: str) -> list[tuple[str, str | None, str | None, str]]:
-    """(where, step, question, text) for every text a citizen reads, grouped in units
-    (a question's label, help and options are read together)."""
-    t = journey.text
-    model = journey.model
-    units: list[tuple[str, str | None, str | None, str]] = []
-
-    def add(where: str, step: str | None, question: str | None, *values: Any) -> None:
-        parts = [_sentence(t(v, lang)) for v in values if v is not None]
-        text = " ".join(p for p in parts if p)
-        if text.strip():
-            units.append((where, step, question, text))
-
-    add("journey", None, None, model.title, model.summary)
-    for sid, step in journey.steps.items():
-        add(f"step {sid}", sid, None, step.title, step.intro)
-    for q in journey.questions.values():
-        options = list((q.options or {}).values())
-        checks = [message for _, message in q.checks]
-        add(
-            f"question {q.id}",
-            q.step,
-            q.id,
-            getattr(q.question, "label", None),
-            getattr(q.question, "help", None),
-            getattr(q.question, "content", None),
-            *options,
-            *checks,
-        )
-    for oid, outcome in journey.outcomes.items():
-        add(
-            f"outcome {oid}",
-            None,
-            None,
-            outcome.title,
-            outcome.body,
-            outcome.link.label if outcome.link else None,
-        )
-    return units
-
-
-def _sentence(text: str) -> str:
-    # Titles, labels and options are read as sentences of their own.
-    text = text.strip()
-    if text and text[-1] not in ".!?…:":
-        text += "."
-    return text
-
-
-def readability(journey: CompiledJourney) -> ReadabilityOut:
-    """Scores per language (all texts together) and per text, the worst first."""
-    lexicon = load_lexicon()
-    languages: dict[str, LanguageReadabilityOut] = {}
-    texts: list[TextOut] = []
-    kinds: Counter[str] = Counter()
-    for lang in journey.languages:
-        units = _texts(journey, lang)
-        everything = "\n\n".join(u[3] for u in units)
-        # The check's reading when it ran (acronyms explained anywhere in the journey), so
-        # that the report and `parcours check` agree on every text.
-        explained = journey.derived.get("explained_acronyms") or frozenset(
-            explained_acronyms(everything)
-        )
-        measured = journey.derived.get("readability", {})
-        per_text = [
-            measured.get((text, lang)) or analyse(text, lang, lexicon, explained)
-            for _, _, _, text in units
-        ]
-        whole = combine(per_text, lang)
-        languages[lang] = LanguageReadabilityOut(
-            words=whole.words,
-            sentences=whole.sentences,
-            flesch=None if whole.flesch is None else round(whole.flesch, 1),
-            lix=None if whole.lix is None else round(whole.lix, 1),
-            words_per_sentence=round(whole.words_per_sentence, 1),
-            longest_sentence=whole.longest_sentence,
-            formula="Kandel-Moles (1958)" if whole.lang == "fr" else "Flesch (1948)",
-        )
-        for (where, step, question, text), r in zip(units, per_text, strict=True):
-            for issue in r.issues:
-                kinds[issue.kind] += 1
-            texts.append(
-                # One per text, thousands on a large journey: our own figures, so built
-                # without a second validation (the JSON schema tests cover the shape).
-                TextOut.model_construct(
-                    where=where,
-                    step=step,
-                    question=question,
-                    lang=r.lang,
-                    text=text if len(text) <= 400 else text[:399] + "…",
-                    words=r.words,
-                    sentences=r.sentences,
-                    flesch=None if r.flesch is None else round(r.flesch, 1),
-                    lix=None if r.lix is None else round(r.lix, 1),
-                    words_per_sentence=round(r.words_per_sentence, 1),
-                    level=r.level,
-                    issues=[IssueOut.model_construct(**i.as_dict(r.lang)) for i in r.issues],
-                )
-            )
-
-    def badness(x: TextOut) -> tuple[float, int]:
-        # Scores of very short texts mean little: rank them by their issues only.
-        score = x.flesch if (x.flesch is not None and x.words >= 8) else 100.0
-        return (score - 10 * len(x.issues), -x.words)
-
-    texts.sort(key=badness)
-    def read(reading: CompiledJourney, lang: str) -> list[str]:
-        return [text for _, _, _, text in _texts(reading, lang)]
-
-    falc = {lang: falc_coverage(journey, lang, lexicon, read) for lang in journey.falc_languages()}
-    return ReadabilityOut(languages=languages, texts=texts, issues_by_kind=dict(kinds),
-                          falc=falc)
-
-
-# --- Graph ----------------------------------------------------------------------------
-
-
-def graph_out(
-    journey: CompiledJourney,
-    findings: list[Finding],
-    median_path: list[str] | None,
-    lang: str,
-) -> GraphOut | None:
-    """Nodes layered by their longest distance from the start; branches in words."""
-    g = journey.graph
-    if g.number_of_nodes() > MAX_DRAWN_NODES or not nx.is_directed_acyclic_graph(g):
-        return None
-    depth: dict[str, int] = {}
-    for v in nx.topological_sort(g):
-        preds = [depth[p] + 1 for p in g.predecessors(v) if p in depth]
-        depth[v] = max(preds) if preds else 0
-    per_step = Counter(f.step for f in findings if f.step)
-    on_path = set(median_path or [])
-    path_edges = set(zip(median_path or [], (median_path or [])[1:], strict=False))
-    nodes = []
-    for v in g:
-        kind: Literal["step", "outcome"] = "outcome" if journey.is_outcome(v) else "step"
-        title = journey.outcomes[v].title if kind == "outcome" else journey.steps[v].title
-        nodes.append(
-            GraphNodeOut(
-                id=v,
-                kind=kind,
-                label=journey.text(title, lang),
-                depth=depth[v],
-                questions=sum(
-                    1
-                    for q in journey.questions.values()
-                    if q.step == v and q.type not in m.NOT_ANSWERED
-                ),
-                findings=per_step.get(v, 0),
-                on_median_path=v in on_path,
-            )
-        )
-    edges = []
-    for sid in journey.steps:
-        seen: set[str] = set()
-        for b in journey.branches(sid):
-            if b.target in seen or not g.has_edge(sid, b.target):
-                continue
-            seen.add(b.target)
-
-            edges.append(
-                GraphEdgeOut(
-                    source=sid,
-                    target=b.target,
-                    condition=None if b.when is None else unparse(b.when),
-                    words=condition_in_words(b.when, journey, lang)
-                    if len(journey.branches(sid)) > 1
-                    else "",
-                    on_median_path=(sid, b.target) in path_edges,
-                )
-            )
-    return GraphOut(nodes=nodes, edges=edges)
 
 
 # --- Worst problems ---------------------------------------------------------------------
@@ -352,14 +163,14 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
         lang=lang,
         ok=loaded.ok,
         findings=findings,
-        size=m.size(journey),
+        size=size(journey),
         time_model=time_model(),
         minimisation=MinimisationOut(
-            unused=m.unused_answers(journey), without_purpose=m.without_purpose(journey)
+            unused=unused_answers(journey), without_purpose=without_purpose(journey)
         ),
         readability=readability(journey),
     )
-    a = m.accessibility(journey)
+    a = accessibility(journey)
     report.accessibility = AccessibilityOut(
         fields=a.fields,
         labelled=a.labelled,
@@ -368,7 +179,7 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
         missing_autocomplete=a.missing_autocomplete,
         manual_review=a.manual_review,
     )
-    d = m.dlnuf(journey, catalogue)
+    d = dlnuf(journey, catalogue)
     report.dlnuf = DlnufOut(
         items=d.items,
         level=d.level,  # type: ignore[arg-type]
@@ -382,14 +193,14 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
     structural_errors = any(f.rule in {"cycle", "unknown-target"} for f in loaded.findings)
     median_path: list[str] | None = None
     if not structural_errors:
-        costs = m.step_costs(journey, lang)
+        costs = step_costs(journey, lang)
         memo: dict[Any, Any] = {}  # per-outcome distributions, shared by the two calls
         try:
             pm = m.path_metrics(journey, lang=lang, costs=costs, memo=memo)
         except CyclicGraph:
             pm = None
         if pm is not None:
-            report.structure = m.structure(journey)
+            report.structure = structure(journey)
             report.paths = PathsOut(
                 total=pm.total,
                 total_log10=m.log10(pm.total),
@@ -434,14 +245,14 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
             )
             coverage = []
             for q in journey.questions.values():
-                if q.type in m.NOT_ANSWERED:
+                if q.type in NOT_ANSWERED:
                     continue
                 coverage.append(
                     CoverageOut.model_construct(
                         question=q.id,
                         step=q.step,
                         label=journey.text(q.label, lang),
-                        conditional=m.is_conditional(journey, q),
+                        conditional=is_conditional(journey, q),
                         share_of_citizens=round(pm.reach.get(q.step, 0.0), 4),
                         share_of_runs=round(pm.share_of_runs.get(q.step, 0.0), 4),
                     )
@@ -476,9 +287,9 @@ def journey_report(loaded: Loaded, lang: str | None = None, catalogue: Any = Non
         on_path = [
             q
             for q in journey.questions.values()
-            if q.step in set(median_path) and q.type not in m.NOT_ANSWERED
+            if q.step in set(median_path) and q.type not in NOT_ANSWERED
         ]
-        items = {d["question"] for d in m.dlnuf(journey, catalogue).questions}
+        items = {d["question"] for d in dlnuf(journey, catalogue).questions}
         if on_path:
             report.dlnuf.share_of_median_run = round(
                 sum(1 for q in on_path if q.id in items) / len(on_path), 3
@@ -508,143 +319,10 @@ def report_file(path: str | Path, lang: str | None = None) -> JourneyReport:
     return journey_report(load_journey(path), lang)
 
 
-# --- Portfolio --------------------------------------------------------------------------
-
-
-def _row(r: JourneyReport) -> PortfolioRowOut:
-    return PortfolioRowOut(
-        journey=r.journey,
-        title=r.title,
-        file=r.file,
-        ok=r.ok,
-        questions_median=r.submitted.questions.median if r.submitted else None,
-        minutes_median=r.submitted.minutes.median if r.submitted else None,
-        minutes_max=r.minutes.max if r.minutes else None,
-        paths=r.paths.total if r.paths else None,
-        errors=sum(1 for f in r.findings if f.severity == "error"),
-        warnings=sum(1 for f in r.findings if f.severity == "warning"),
-        dlnuf_level=r.dlnuf.level if r.dlnuf else None,
-    )
-
-
-def portfolio_report(
-    folder: str | Path, files: list[Path], lang: str | None = None, observe: Any = None
-) -> PortfolioReport:
-    """Every journey of a folder, ranked by median time and by findings, and the concepts
-    asked in several journeys; ``observe.add(journey, report)``, when given, adds each
-    journey's observed use."""
-    loaded = [load_journey(f) for f in files]
-    reports = [journey_report(x, lang) for x in loaded]
-    if observe is not None:
-        reports = [observe.add(x.journey, r) if x.journey is not None else r
-                   for x, r in zip(loaded, reports, strict=True)]
-    return portfolio_of(folder, reports, [x.journey for x in loaded if x.journey is not None])
-
-
-def portfolio_of(
-    folder: str | Path, reports: list[JourneyReport], journeys: list[CompiledJourney]
-) -> PortfolioReport:
-    """The portfolio of journey reports already built (``parcours serve`` keeps each served
-    journey's report, so its portfolio is only the ranking and the shared concepts)."""
-    rows = [_row(r) for r in reports]
-    by_minutes = sorted(rows, key=lambda r: (r.minutes_median is None, -(r.minutes_median or 0)))
-    by_findings = sorted(rows, key=lambda r: (-r.errors, -r.warnings, r.journey))
-    shared = m.shared_concepts(journeys)
-    return PortfolioReport(
-        folder=str(folder),
-        by_minutes=by_minutes,
-        by_findings=by_findings,
-        shared_concepts=[SharedConceptOut(concept=c, journeys=js) for c, js in shared],
-        journeys=reports,
-    )
-
-
-# --- Comparison -------------------------------------------------------------------------
-
-
-def _side(r: JourneyReport) -> SideOut:
-    return SideOut(
-        journey=r.journey,
-        file=r.file,
-        questions=r.size.questions if r.size else None,
-        documents=r.size.documents if r.size else None,
-        paths=r.paths.total if r.paths else None,
-        questions_median=r.questions.median if r.questions else None,
-        questions_max=r.questions.max if r.questions else None,
-        minutes_median=r.minutes.median if r.minutes else None,
-        minutes_max=r.minutes.max if r.minutes else None,
-        submitted_questions_median=r.submitted.questions.median if r.submitted else None,
-        submitted_minutes_median=r.submitted.minutes.median if r.submitted else None,
-        dlnuf_items=r.dlnuf.items if r.dlnuf else None,
-        dlnuf_level=r.dlnuf.level if r.dlnuf else None,
-        findings=len(r.findings),
-        errors=sum(1 for f in r.findings if f.severity == "error"),
-    )
-
-
-def _refs(journey: CompiledJourney | None, lang: str | None) -> dict[str, QuestionRefOut]:
-    if journey is None:
-        return {}
-    out = {}
-    for q in journey.questions.values():
-        if q.type in m.NOT_ANSWERED:
-            continue
-        label = journey.text(q.label, lang)
-        concept = getattr(q.question, "concept", None)
-        # Versions are matched by concept when there is one, else by id: a redesign often
-        # renames questions, rarely what they ask.
-        key = f"concept:{concept}" if concept else f"id:{q.id}"
-        out[key] = QuestionRefOut(id=q.id, label=label, type=q.type)
-    return out
-
-
-def _finding_key(f: FindingOut) -> tuple[str, str | None, str | None, str]:
-    # Lines move between versions: a finding is "the same" if rule and place match.
-    return (f.rule, f.step, f.question, f.message)
-
-
-def comparison_report(
-    old_path: str | Path, new_path: str | Path, lang: str | None = None
-) -> ComparisonReport:
-    """What the new version changed: questions and documents, runs, minutes, findings."""
-    return comparison_of(load_journey(old_path), load_journey(new_path), lang)
-
-
-def comparison_of(old_l: Loaded, new_l: Loaded, lang: str | None = None) -> ComparisonReport:
-    """The comparison of two versions already loaded (the studio's reviewer compares the
-    published version with the draft)."""
-    old_r, new_r = journey_report(old_l, lang), journey_report(new_l, lang)
-    old_q, new_q = _refs(old_l.journey, lang), _refs(new_l.journey, lang)
-    removed = [old_q[k] for k in old_q if k not in new_q]
-    added = [new_q[k] for k in new_q if k not in old_q]
-    old_keys = {_finding_key(f) for f in old_r.findings}
-    new_keys = {_finding_key(f) for f in new_r.findings}
-
-    def saved(a: float | None, b: float | None) -> float | None:
-        return None if a is None or b is None else round(a - b, 1)
-
-    old_s, new_s = _side(old_r), _side(new_r)
-    return ComparisonReport(
-        old=old_s,
-        new=new_s,
-        questions_removed=removed,
-        questions_added=added,
-        documents_removed=[q for q in removed if q.type == "file"],
-        documents_added=[q for q in added if q.type == "file"],
-        minutes_saved_median=saved(old_s.submitted_minutes_median, new_s.submitted_minutes_median),
-        questions_saved_median=saved(
-            old_s.submitted_questions_median, new_s.submitted_questions_median
-        ),
-        findings_fixed=[f for f in old_r.findings if _finding_key(f) not in new_keys],
-        findings_introduced=[f for f in new_r.findings if _finding_key(f) not in old_keys],
-    )
-
-
 __all__ = [
-    "comparison_of",
-    "comparison_report",
+    "finding_out",
     "journey_report",
-    "portfolio_of",
-    "portfolio_report",
     "report_file",
+    "time_model",
+    "worst_problems",
 ]

@@ -10,7 +10,7 @@ from designer.analysis.textcheck import citizen_texts
 from designer.compiled import CompiledJourney
 from designer.jargon import JargonEntry
 from designer.readability import analyse, combine
-from designer.report.model import FalcCoverageOut
+from designer.report.readability_model import FalcCoverageOut
 
 
 def falc_coverage(

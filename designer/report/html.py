@@ -28,8 +28,8 @@ from designer.report.model import (
     GraphOut,
     JourneyReport,
     PortfolioReport,
-    UsageOut,
 )
+from designer.report.usage_model import UsageOut
 
 NODE_W, NODE_H, H_GAP, V_GAP, MARGIN = 210, 56, 28, 96, 16
 #: Seconds ``dot`` may take before the built-in layout is used instead.

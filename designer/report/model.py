@@ -1,5 +1,8 @@
 """The report's data model: the single source of truth of `schemas/report.schema.json`.
 
+The readability and usage sections have their own modules (readability_model.py,
+usage_model.py), on the same base (model_base.ReportModel).
+
 Keys listed in issue 5 are stable (dashboards rely on them): `journey`, `paths.total`,
 `paths.by_outcome`, `paths.bounded`, `questions.min|median|max`, `pages.min|median|max`,
 `minutes.min|median|max`, `dlnuf.items`, `dlnuf.level`, `findings`. Adding keys is
@@ -10,16 +13,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import Field, TypeAdapter
+
+from designer.report.model_base import ReportModel
+from designer.report.readability_model import ReadabilityOut
+from designer.report.usage_model import UsageOut
 
 REPORT_VERSION: Literal["1"] = "1"
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class FindingOut(_Model):
+class FindingOut(ReportModel):
     """A finding, in the JSON shape of `parcours check --format json`."""
 
     rule: str
@@ -32,7 +35,7 @@ class FindingOut(_Model):
     question: str | None = None
 
 
-class RangeOut(_Model):
+class RangeOut(ReportModel):
     """Fewest, median (lower median over runs) and most; mean with uniform branches."""
 
     min: float | None = Field(description="Fewest over all runs.")
@@ -43,7 +46,7 @@ class RangeOut(_Model):
     )
 
 
-class OutcomeOut(_Model):
+class OutcomeOut(ReportModel):
     """Runs ending at one outcome."""
 
     kind: Literal["submit", "exit"]
@@ -53,7 +56,7 @@ class OutcomeOut(_Model):
     minutes: RangeOut
 
 
-class PathsOut(_Model):
+class PathsOut(ReportModel):
     """Runs from the start to an outcome, counted by dynamic programming."""
 
     total: int = Field(description="Number of runs (distinct step sequences) start → outcome.")
@@ -73,7 +76,7 @@ class PathsOut(_Model):
     )
 
 
-class SubmittedOut(_Model):
+class SubmittedOut(ReportModel):
     """The same figures over the runs that end by sending an application."""
 
     runs: int
@@ -83,7 +86,7 @@ class SubmittedOut(_Model):
     minutes_slow: RangeOut | None = None
 
 
-class ServiceShareOut(_Model):
+class ServiceShareOut(ReportModel):
     """One service and the share of the journey's dossiers it receives."""
 
     service: str | None = Field(description="The service id (null: dossiers no route matches).")
@@ -93,7 +96,7 @@ class ServiceShareOut(_Model):
     )
 
 
-class SizeOut(_Model):
+class SizeOut(ReportModel):
     """Counts of the journey's elements."""
 
     steps: int
@@ -107,7 +110,7 @@ class SizeOut(_Model):
     question_conditions: int
 
 
-class StructureOut(_Model):
+class StructureOut(ReportModel):
     """Process-model metrics of the step graph (see docs/metrics.md)."""
 
     nodes: int
@@ -124,7 +127,7 @@ class StructureOut(_Model):
     over_50_elements: bool
 
 
-class TimeModelOut(_Model):
+class TimeModelOut(ReportModel):
     """The figures of the time estimate, stated in every report."""
 
     words_per_minute: float
@@ -135,7 +138,7 @@ class TimeModelOut(_Model):
     page_seconds: float
 
 
-class CoverageOut(_Model):
+class CoverageOut(ReportModel):
     """Who a question concerns."""
 
     question: str
@@ -149,7 +152,7 @@ class CoverageOut(_Model):
     share_of_runs: float = Field(description="Share of all runs through the step.")
 
 
-class StepOut(_Model):
+class StepOut(ReportModel):
     """Where the effort is: one page."""
 
     step: str
@@ -165,7 +168,7 @@ class StepOut(_Model):
     findings: int
 
 
-class DlnufQuestionOut(_Model):
+class DlnufQuestionOut(ReportModel):
     """A question whose answer a provider could supply."""
 
     question: str
@@ -173,7 +176,7 @@ class DlnufQuestionOut(_Model):
     providers: list[str]
 
 
-class DlnufOut(_Model):
+class DlnufOut(ReportModel):
     """ "Dites-le-nous une fois": items asked that a provider could supply."""
 
     items: int
@@ -201,77 +204,14 @@ class DlnufOut(_Model):
     )
 
 
-class MinimisationOut(_Model):
+class MinimisationOut(ReportModel):
     """Data minimisation."""
 
     unused: list[str] = Field(description="Answers with no purpose that no expression reads.")
     without_purpose: list[str]
 
 
-class IssueOut(_Model):
-    """A FALC or jargon problem in a text."""
-
-    kind: str
-    excerpt: str
-    advice: str
-
-
-class TextOut(_Model):
-    """The readability of one text a citizen reads."""
-
-    where: str = Field(description="Journey, step, question or outcome the text belongs to.")
-    step: str | None = None
-    question: str | None = None
-    lang: str
-    text: str
-    words: int
-    sentences: int
-    flesch: float | None
-    lix: float | None
-    words_per_sentence: float
-    level: str
-    issues: list[IssueOut]
-
-
-class LanguageReadabilityOut(_Model):
-    """All the texts of one language taken together."""
-
-    words: int
-    sentences: int
-    flesch: float | None
-    lix: float | None
-    words_per_sentence: float
-    longest_sentence: int
-    formula: str
-
-
-class FalcCoverageOut(_Model):
-    """How much of one language the easy-to-read (FALC) version covers, and what it gains."""
-
-    texts: int = Field(description="Texts a citizen reads that can have a FALC version.")
-    with_falc: int = Field(description="Those that have one.")
-    share: float = Field(description="with_falc / texts, from 0 to 1.")
-    flesch: float | None = Field(
-        description="Score of every text as the ordinary reader reads it (all together).")
-    flesch_falc: float | None = Field(
-        description="Score of every text as the FALC reader reads it: the FALC version where "
-        "there is one, else the ordinary text.")
-    missing: list[str] = Field(description="Where the texts without a FALC version are.")
-
-
-class ReadabilityOut(_Model):
-    """Readability per language and per text (worst first)."""
-
-    languages: dict[str, LanguageReadabilityOut]
-    texts: list[TextOut]
-    issues_by_kind: dict[str, int]
-    falc: dict[str, FalcCoverageOut] = Field(
-        default_factory=dict,
-        description="Per language the journey gives easy-to-read (FALC) versions in: their "
-        "coverage and both readings' scores.")
-
-
-class AccessibilityOut(_Model):
+class AccessibilityOut(ReportModel):
     """Static accessibility facts and the RGAA criteria left for a human review."""
 
     fields: int
@@ -282,7 +222,7 @@ class AccessibilityOut(_Model):
     manual_review: list[tuple[str, str]]
 
 
-class GraphNodeOut(_Model):
+class GraphNodeOut(ReportModel):
     """A node of the step graph, as drawn."""
 
     id: str
@@ -294,7 +234,7 @@ class GraphNodeOut(_Model):
     on_median_path: bool
 
 
-class GraphEdgeOut(_Model):
+class GraphEdgeOut(ReportModel):
     """A branch, with its condition in words."""
 
     source: str
@@ -304,131 +244,14 @@ class GraphEdgeOut(_Model):
     on_median_path: bool
 
 
-class GraphOut(_Model):
+class GraphOut(ReportModel):
     """The step graph: nodes layered by topological depth, branches in words."""
 
     nodes: list[GraphNodeOut]
     edges: list[GraphEdgeOut]
 
 
-class ObservedMinutesOut(_Model):
-    """Minutes observed on served pages, from bucketed times (never per person)."""
-
-    responses: int | None = Field(description="Times measured; None under the threshold.")
-    median: float | None
-    p90: float | None = Field(description="90th percentile, interpolated inside its bucket.")
-
-
-class FunnelStepOut(_Model):
-    """One page of the observed funnel, beside the predicted figures."""
-
-    step: str
-    title: str
-    arrived: int | None = Field(description="Citizens who reached the page (first time).")
-    sent: int | None = Field(description="Citizens who sent the page without error at last.")
-    lost: int | None = Field(description="Arrived but never sent: gave up (or still there).")
-    lost_share: float | None
-    reach_observed: float | None = Field(description="arrived / starts.")
-    reach_predicted: float = Field(description="Share of citizens, branches equally likely.")
-    minutes: ObservedMinutesOut
-    minutes_predicted: float = Field(description="Every question shown, fluent reader.")
-    minutes_predicted_slow: float
-    disagreement: str | None = Field(
-        default=None, description="Why predicted and observed minutes disagree much, in words."
-    )
-
-
-class OutcomeUsageOut(_Model):
-    """An outcome reached in real use."""
-
-    outcome: str
-    title: str
-    kind: Literal["submit", "exit"]
-    reached: int | None
-    share: float | None = Field(description="reached / starts.")
-    sent: int | None = Field(default=None, description="Applications sent (submit outcomes).")
-    minutes: ObservedMinutesOut = Field(description="Minutes on the pages, start to outcome.")
-    minutes_predicted: float | None = Field(description="Predicted median minutes.")
-
-
-class ErrorUsageOut(_Model):
-    """A validation error citizens met, counted by question and rule."""
-
-    step: str
-    question: str
-    label: str
-    code: str
-    message: str = Field(description="The message citizens saw (report language if seen).")
-    count: int
-    per_arrival: float | None = Field(description="Errors per citizen who reached the page.")
-
-
-class BranchUsageOut(_Model):
-    """A branch's observed share beside the share a uniform analysis gives it."""
-
-    step: str
-    target: str
-    count: int | None
-    share: float | None
-    predicted_share: float
-
-
-class SatisfactionOut(_Model):
-    """Answers to "Comment s'est passée votre démarche ?" (shape of "Je donne mon avis")."""
-
-    responses: int | None
-    response_rate: float | None = Field(description="responses / applications sent.")
-    levels: dict[str, int | None] = Field(description="good, average, bad → answers.")
-    good_share: float | None
-    helped: dict[str, int | None] = Field(description="yes, no → answers.")
-
-
-class HotspotOut(_Model):
-    """Where to look first: the page most citizens leave, the error most often made."""
-
-    kind: Literal["give-up", "error"]
-    step: str
-    title: str
-    question: str | None = None
-    count: int
-    share: float | None
-    message: str
-    suggestions: list[str] = Field(description="From the checks' findings at that place.")
-
-
-class UsageOut(_Model):
-    """What real use shows, beside the predictions (renderer/usage.py records it)."""
-
-    threshold: int = Field(description="Counts under this are never shown (None).")
-    versions: int = Field(description="Journey versions the counts cover.")
-    start_page_views: int | None = Field(
-        default=None, description="Start page loads (reloads included: not people)."
-    )
-    starts: int | None
-    submitted: int | None
-    completion_rate: float | None = Field(description="submitted / starts.")
-    saves: int | None
-    resumes: int | None
-    funnel: list[FunnelStepOut]
-    outcomes: list[OutcomeUsageOut]
-    errors: list[ErrorUsageOut]
-    branches: list[BranchUsageOut]
-    expected_minutes_uniform: float | None = Field(
-        description="Mean minutes over pages, branches equally likely (same page model)."
-    )
-    expected_minutes_observed: float | None = Field(
-        description="The same mean, branches weighted by their observed shares."
-    )
-    expected_pages_uniform: float | None
-    expected_pages_observed: float | None
-    channels: dict[str, int | None]
-    languages: dict[str, int | None]
-    satisfaction: SatisfactionOut
-    disagreements: list[str]
-    hotspots: list[HotspotOut]
-
-
-class IndicatorOut(_Model):
+class IndicatorOut(ReportModel):
     """One indicator of the Observatoire de la qualité des démarches en ligne."""
 
     indicator: Literal[
@@ -440,7 +263,7 @@ class IndicatorOut(_Model):
     note: str = ""
 
 
-class JourneyReport(_Model):
+class JourneyReport(ReportModel):
     """The report of one journey."""
 
     report_version: Literal["1"] = REPORT_VERSION
@@ -495,7 +318,7 @@ class JourneyReport(_Model):
     )
 
 
-class PortfolioRowOut(_Model):
+class PortfolioRowOut(ReportModel):
     """One journey in a portfolio table."""
 
     journey: str
@@ -511,14 +334,14 @@ class PortfolioRowOut(_Model):
     dlnuf_level: str | None
 
 
-class SharedConceptOut(_Model):
+class SharedConceptOut(ReportModel):
     """A concept (or label) asked in several journeys: a candidate for a shared profile."""
 
     concept: str
     journeys: list[str]
 
 
-class PortfolioReport(_Model):
+class PortfolioReport(ReportModel):
     """The report of a folder of journeys."""
 
     report_version: Literal["1"] = REPORT_VERSION
@@ -530,7 +353,7 @@ class PortfolioReport(_Model):
     journeys: list[JourneyReport]
 
 
-class QuestionRefOut(_Model):
+class QuestionRefOut(ReportModel):
     """A question named in a comparison."""
 
     id: str
@@ -538,7 +361,7 @@ class QuestionRefOut(_Model):
     type: str
 
 
-class SideOut(_Model):
+class SideOut(ReportModel):
     """One version in a comparison."""
 
     journey: str
@@ -558,7 +381,7 @@ class SideOut(_Model):
     errors: int
 
 
-class ComparisonReport(_Model):
+class ComparisonReport(ReportModel):
     """What a new version changed compared with an old one."""
 
     report_version: Literal["1"] = REPORT_VERSION

@@ -7,8 +7,8 @@ from designer.report.model import (
     JourneyReport,
     PortfolioReport,
     RangeOut,
-    UsageOut,
 )
+from designer.report.usage_model import UsageOut
 
 _LEVEL = {"optimal": "optimal", "partial": "partial", "weak": "weak"}
 

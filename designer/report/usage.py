@@ -31,12 +31,12 @@ from dataclasses import dataclass
 import networkx as nx
 
 from designer.compiled import CompiledJourney
-from designer.report.model import (
+from designer.report.model import JourneyReport
+from designer.report.usage_model import (
     BranchUsageOut,
     ErrorUsageOut,
     FunnelStepOut,
     HotspotOut,
-    JourneyReport,
     ObservedMinutesOut,
     OutcomeUsageOut,
     SatisfactionOut,

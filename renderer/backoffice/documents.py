@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from designer.values import check_file, sniff_kind
+from designer.values.uploads import check_file, sniff_kind
 from renderer.store import Store
 
 ACCEPT = ["pdf", "jpg", "png"]

@@ -28,7 +28,8 @@ from designer.answers import (
 )
 from designer.compiled import CompiledJourney
 from designer.run import FieldError
-from designer.values import InvalidAnswer, check_file, parse_size, sniff_kind
+from designer.values.results import InvalidAnswer
+from designer.values.uploads import check_file, parse_size, sniff_kind
 from renderer.citizens import measure
 from renderer.citizens.drafts import (
     Context,

@@ -109,7 +109,7 @@ async def new_post(request: Request) -> Response:
 def _editor(request: Request, relative: str, text: str, base: str, *, status: int = 200,
             message: str | None = None, problem: str | None = None,
             form: dict[str, str] | None = None, panel: str | None = None) -> HTMLResponse:
-    from designer.model import QUESTION_TYPES
+    from designer.format_types import QUESTION_TYPES
 
     loaded = check_text(text, relative, origin=origin_of(request, relative))
     result = diagnose(text, relative, loaded)

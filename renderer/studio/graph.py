@@ -1,6 +1,6 @@
 """The step graph of the unsaved journey, drawn for the editor.
 
-The picture is the report's (:func:`designer.report.build.graph_out` for the nodes and
+The picture is the report's (:func:`designer.report.graph.graph_out` for the nodes and
 branches, :func:`designer.report.html.picture_of` for the layout: Graphviz's ``dot`` when
 it is installed, the built-in layout otherwise); the studio draws it with each node
 linked to the line of its step, the nodes with findings marked.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from designer.loading import Loaded
-from designer.report.build import graph_out
+from designer.report.graph import graph_out
 from designer.report.html import picture_of
 
 

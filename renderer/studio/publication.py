@@ -96,7 +96,7 @@ def reference(journey: Path, relative: str, saved: Loaded | None) -> tuple[Loade
 
 def review(journey: Path, relative: str, draft: Loaded, lang: str) -> dict[str, Any]:
     """What the publication page shows: the state, the diff and the comparison."""
-    from designer.report.build import comparison_of
+    from designer.report.comparison import comparison_of
 
     state = status(journey)
     raw = journey.read_bytes()

@@ -12,17 +12,14 @@ from designer.analysis.domains import (
     BOOL,
     NUM,
     AbsVal,
-    Interval,
-    Intervals,
     and3,
-    arith,
-    compare_possible,
     const,
     join,
     not3,
     or3,
     top,
 )
+from designer.analysis.intervals import Interval, Intervals, arith, compare_possible
 
 OPS = ["==", "!=", "<", "<=", ">", ">="]
 GRID = [Fraction(n, 2) for n in range(-12, 13)]

@@ -22,7 +22,7 @@ from designer.answers import (
 from designer.graph import pages_left
 from designer.messages import translate
 from designer.run import Run
-from designer.values import check_bounds
+from designer.values.bounds import check_bounds
 
 from .helpers import HEADER, load
 

@@ -147,7 +147,7 @@ def test_journeys_folder_has_no_error() -> None:
 
 
 def test_journeys_together_use_every_question_type() -> None:
-    from designer.model import QUESTION_TYPES
+    from designer.format_types import QUESTION_TYPES
 
     used = set()
     for path in JOURNEYS:

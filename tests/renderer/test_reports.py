@@ -22,7 +22,7 @@ from starlette.testclient import TestClient
 
 from designer.cli import main as cli_main
 from designer.organisation import journey_files
-from designer.report import build
+from designer.report import portfolio
 from renderer import reports
 from renderer.app import create_app
 from renderer.reports import Shelf, report_csp
@@ -282,10 +282,10 @@ def test_shelf_builds_a_missing_key_once_and_stays_bounded() -> None:
 
 
 def test_served_portfolio_is_the_portfolio_of_the_served_files(tmp_path: Path) -> None:
-    """The portfolio served equals `build.portfolio_report` on the same files."""
+    """The portfolio served equals `portfolio.portfolio_report` on the same files."""
     files = [JOURNEYS / "signalement-voirie.yaml", DEMO]
     client = TestClient(create_app(files, db_url=f"sqlite:///{tmp_path / 'p.db'}"))
     served = client.get("/-/reports.json").json()
-    expected = json.loads(build.portfolio_report(", ".join(map(str, files)), files)
+    expected = json.loads(portfolio.portfolio_report(", ".join(map(str, files)), files)
                           .model_dump_json())
     assert served == expected

@@ -16,7 +16,7 @@ FIXTURES = ROOT / "journeys" / "avant-apres"
 
 def brute_force(journey, drop=(), ends=None):
     """Every run of a journey by enumeration (the slow reference), with its costs."""
-    from designer.report.metrics import step_costs
+    from designer.report.costs import step_costs
 
     g = nx.DiGraph(journey.graph)
     g.remove_edges_from(drop)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from designer.report import build
+from designer.report import build, comparison, portfolio
 from designer.report.formats import render
 
 from .conftest import FIXTURES, ROOT
@@ -59,8 +59,8 @@ def reports():
     yield "usage", _with_usage()
     yield "journey", build.report_file(REDESIGN)
     yield "paper", build.report_file(PAPER)
-    yield "portfolio", build.portfolio_report(FIXTURES, [PAPER, REDESIGN])
-    yield "comparison", build.comparison_report(PAPER, REDESIGN)
+    yield "portfolio", portfolio.portfolio_report(FIXTURES, [PAPER, REDESIGN])
+    yield "comparison", comparison.comparison_report(PAPER, REDESIGN)
 
 
 @pytest.mark.parametrize("name", ["journey", "paper", "portfolio", "comparison", "usage"])

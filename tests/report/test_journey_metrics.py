@@ -9,6 +9,9 @@ from hypothesis import strategies as st
 
 from designer.loading import load_journey, load_text
 from designer.report import metrics as m
+from designer.report.branching import independent_branching, infeasible_edges
+from designer.report.once_only import dlnuf_level
+from designer.report.structure import structure
 
 from .conftest import JOURNEYS, brute_force, lower_median
 
@@ -54,7 +57,7 @@ def assert_agrees(journey, drop):
 def test_example_journeys_agree_with_brute_force(path):
     loaded = load_journey(path)
     assert loaded.journey is not None
-    drop = m.infeasible_edges(loaded.journey) or set()
+    drop = infeasible_edges(loaded.journey) or set()
     assert_agrees(loaded.journey, drop)
     assert_agrees(loaded.journey, set())
 
@@ -118,7 +121,7 @@ def test_random_journeys_agree_with_brute_force(text):
     journey = loaded.journey
     assert journey is not None, loaded.findings
     assert_agrees(journey, set())
-    drop = m.infeasible_edges(journey) or set()
+    drop = infeasible_edges(journey) or set()
     assert_agrees(journey, drop)
 
 
@@ -143,11 +146,11 @@ outcomes:
     pm = m.path_metrics(journey)
     assert (pm.questions.min, pm.questions.median, pm.questions.max) == (1, 2, 2)
     assert pm.total == 1 and pm.bounded is False
-    assert m.structure(journey).conditional_questions_share == 0.5
+    assert structure(journey).conditional_questions_share == 0.5
 
 
 def test_dlnuf_levels():
-    assert [m.dlnuf_level(n) for n in (0, 1, 2, 4, 5, 9)] == [
+    assert [dlnuf_level(n) for n in (0, 1, 2, 4, 5, 9)] == [
         "optimal",
         "optimal",
         "partial",
@@ -179,7 +182,7 @@ outcomes:
   fin: {kind: submit, title: Fini}
 """
     journey = load_text(text, "t.yaml").journey
-    st_ = m.structure(journey)
+    st_ = structure(journey)
     # 5 nodes, 5 arcs; V(G) = 5 - 5 + 2 = 2 (one binary decision + 1)
     assert (st_.nodes, st_.arcs, st_.cyclomatic_number) == (5, 5, 2)
     assert st_.control_flow_complexity == 2
@@ -256,7 +259,7 @@ outcomes:
   jamais: {kind: exit, title: Jamais}
 """
     journey = load_text(text, "t.yaml").journey
-    proved, never = m.independent_branching(journey)
+    proved, never = independent_branching(journey)
     assert proved and never == {("b", "jamais")}
     pm = m.path_metrics(journey)
     assert not pm.bounded and pm.total == 3 and "jamais" not in pm.by_outcome
@@ -290,7 +293,7 @@ outcomes:
   autre: {kind: exit, title: Autre}
 """
     journey = load_text(text, "t.yaml").journey
-    proved, _ = m.independent_branching(journey)
+    proved, _ = independent_branching(journey)
     assert not proved
     pm = m.path_metrics(journey)
     # Four structural runs, two feasible: the counts are labelled upper bounds.

@@ -5,7 +5,7 @@ connected to."""
 from __future__ import annotations
 
 from designer.loading import load_text
-from designer.report import metrics as m
+from designer.report import once_only
 
 JOURNEY = """
 parcours: 1
@@ -29,10 +29,10 @@ outcomes:
 """
 
 
-def dlnuf(prefill: str) -> m.Dlnuf:
+def dlnuf(prefill: str) -> once_only.Dlnuf:
     loaded = load_text(JOURNEY.format(prefill=prefill), "identite.yaml")
     assert loaded.journey is not None, loaded.findings
-    return m.dlnuf(loaded.journey)
+    return once_only.dlnuf(loaded.journey)
 
 
 def test_connected_to_franceconnect_the_identity_is_prefilled() -> None:
@@ -70,7 +70,7 @@ def test_the_person_concerned_is_never_filled_from_the_applicant() -> None:
     filled = fillable(loaded.journey, ["franceconnect"])
     assert {"nom", "prenoms", "naissance"} <= set(filled)
     assert not {"nom_personne", "prenoms_personne", "naissance_personne"} & set(filled)
-    d = m.dlnuf(loaded.journey)
+    d = once_only.dlnuf(loaded.journey)
     assert "naissance_personne" not in d.already_prefilled
 
 

@@ -11,7 +11,7 @@ import pytest
 from markupsafe import escape
 
 from designer.cli import main as cli_main
-from designer.report import build
+from designer.report import build, comparison, portfolio
 from designer.report.formats import render
 from designer.report.model import schema_text
 
@@ -88,7 +88,7 @@ def test_broken_journey_still_reports(tmp_path):
 
 
 def test_paper_replica_against_redesign_shows_the_gain():
-    c = build.comparison_report(PAPER, REDESIGN)
+    c = comparison.comparison_report(PAPER, REDESIGN)
     assert (c.old.questions, c.new.questions) == (25, 8)
     assert (c.old.documents, c.new.documents) == (6, 1)
     assert (c.old.submitted_questions_median, c.new.submitted_questions_median) == (25, 8)
@@ -103,7 +103,7 @@ def test_paper_replica_against_redesign_shows_the_gain():
 
 
 def test_portfolio_ranks_and_finds_shared_concepts():
-    p = build.portfolio_report(FIXTURES, [PAPER, REDESIGN])
+    p = portfolio.portfolio_report(FIXTURES, [PAPER, REDESIGN])
     assert [r.journey for r in p.by_minutes] == ["stationnement-papier", "stationnement-refonte"]
     assert p.by_findings[0].journey == "stationnement-papier"
     shared = {c.concept: c.journeys for c in p.shared_concepts}

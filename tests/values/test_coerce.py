@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from stdnum import luhn
 
-from designer.values import Coerced, InvalidAnswer, coerce, required_error
+from designer.values import coerce, required_error
+from designer.values.results import Coerced, InvalidAnswer
 
 D = dt.date
 

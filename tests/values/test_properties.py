@@ -8,7 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from designer.messages import format_param
-from designer.values import QUESTION_TYPES, Coerced, check_bounds, coerce
+from designer.values import QUESTION_TYPES, coerce
+from designer.values.bounds import check_bounds
+from designer.values.results import Coerced
 
 VALUE_TYPES = [t for t in QUESTION_TYPES if t not in ("repeat", "info", "file")]
 

@@ -1,0 +1,298 @@
+"""Numbers and dates of the path-sensitive analysis as finite unions of intervals.
+
+Bounds are open or closed, normalised to closed integer bounds for integer-valued answers
+(dates are day ordinals). Every operation over-approximates: "possible" may be said of the
+impossible, never "impossible" of the possible (docs of :mod:`designer.analysis.domains`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TypeAlias
+
+Number: TypeAlias = int | float | Fraction
+INF = math.inf
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """One interval of the real line; infinite bounds are always open."""
+
+    lo: Number
+    hi: Number
+    lo_open: bool = False
+    hi_open: bool = False
+
+    def contains(self, x: Number) -> bool:
+        """Whether `x` lies in the interval."""
+        if x < self.lo or (x == self.lo and self.lo_open):
+            return False
+        return not (x > self.hi or (x == self.hi and self.hi_open))
+
+
+def _empty(iv: Interval) -> bool:
+    if iv.lo > iv.hi:
+        return True
+    return iv.lo == iv.hi and (iv.lo_open or iv.hi_open)
+
+
+def _to_integral(iv: Interval) -> Interval | None:
+    lo, hi = iv.lo, iv.hi
+    if _empty(iv) or lo == INF or hi == -INF:
+        return None
+    if (lo == -INF if iv.lo_open else type(lo) is int) and (
+        hi == INF if iv.hi_open else type(hi) is int
+    ):
+        # Already integral (the common case: bounds and literals of integer questions).
+        return iv
+    if lo != -INF:
+        lo = math.floor(lo) + 1 if iv.lo_open and lo == math.floor(lo) else math.ceil(lo)
+    if hi != INF:
+        hi = math.ceil(hi) - 1 if iv.hi_open and hi == math.ceil(hi) else math.floor(hi)
+    out = Interval(lo, hi, lo == -INF, hi == INF)
+    return None if _empty(out) else out
+
+
+class Intervals:
+    """A finite union of disjoint intervals, sorted; `integral` restricts to integers."""
+
+    __slots__ = ("parts", "integral")
+
+    def __init__(self, parts: tuple[Interval, ...] | list[Interval] = (), integral: bool = False):
+        self.integral = integral
+        self.parts: tuple[Interval, ...] = self._normalise(list(parts), integral)
+
+    @staticmethod
+    def _normalise(parts: list[Interval], integral: bool) -> tuple[Interval, ...]:
+        if len(parts) == 1:
+            # The common case (a bound, a literal): no sorting or merging to do.
+            iv = parts[0]
+            if integral:
+                got = _to_integral(iv)
+                return () if got is None else (got,)
+            return () if _empty(iv) else (iv,)
+        cleaned: list[Interval] = []
+        for iv in parts:
+            if integral:
+                got = _to_integral(iv)
+                if got is None:
+                    continue
+                iv = got
+            elif _empty(iv):
+                continue
+            cleaned.append(iv)
+        cleaned.sort(key=lambda iv: (iv.lo, iv.lo_open))
+        merged: list[Interval] = []
+        for iv in cleaned:
+            if merged:
+                last = merged[-1]
+                touching = last.hi > iv.lo or (
+                    last.hi == iv.lo and not (last.hi_open and iv.lo_open)
+                )
+                if integral and last.hi != INF and iv.lo != -INF and iv.lo <= last.hi + 1:
+                    touching = True
+                if touching:
+                    if iv.hi > last.hi or (iv.hi == last.hi and not iv.hi_open):
+                        merged[-1] = Interval(last.lo, iv.hi, last.lo_open, iv.hi_open)
+                    continue
+            merged.append(iv)
+        return tuple(merged)
+
+    # constructors
+    @classmethod
+    def top(cls, integral: bool = False) -> Intervals:
+        """Every number (every integer when `integral`)."""
+        return cls([Interval(-INF, INF, True, True)], integral)
+
+    @classmethod
+    def point(cls, x: Number, integral: bool | None = None) -> Intervals:
+        """The single number `x`."""
+        if integral is None:
+            integral = isinstance(x, int) and not isinstance(x, bool)
+        return cls([Interval(x, x)], integral)
+
+    @classmethod
+    def between(
+        cls, lo: Number | None, hi: Number | None, integral: bool = False
+    ) -> Intervals:
+        """The closed range [lo, hi], unbounded where a bound is None."""
+        low = -INF if lo is None else lo
+        high = INF if hi is None else hi
+        return cls([Interval(low, high, lo is None, hi is None)], integral)
+
+    @classmethod
+    def compare(cls, op: str, c: Number, integral: bool = False) -> Intervals:
+        """Every x with `x op c` (op one of == != < <= > >=)."""
+        if op == "==":
+            return cls([Interval(c, c)], integral)
+        if op == "!=":
+            return cls([Interval(-INF, c, True, True), Interval(c, INF, True, True)], integral)
+        if op == "<":
+            return cls([Interval(-INF, c, True, True)], integral)
+        if op == "<=":
+            return cls([Interval(-INF, c, True, False)], integral)
+        if op == ">":
+            return cls([Interval(c, INF, True, True)], integral)
+        if op == ">=":
+            return cls([Interval(c, INF, False, True)], integral)
+        raise ValueError(op)
+
+    # queries
+    def is_empty(self) -> bool:
+        """Whether no number is in the set."""
+        return not self.parts
+
+    def contains(self, x: Number) -> bool:
+        """Whether `x` is in the set."""
+        if self.integral and x != math.floor(x):
+            return False
+        return any(iv.contains(x) for iv in self.parts)
+
+    def singleton(self) -> Number | None:
+        """The only member, if the set has exactly one."""
+        if len(self.parts) == 1 and self.parts[0].lo == self.parts[0].hi:
+            return self.parts[0].lo
+        return None
+
+    def inf(self) -> tuple[Number, bool]:
+        """Lower bound and whether it is excluded (sets must be non-empty)."""
+        return self.parts[0].lo, self.parts[0].lo_open
+
+    def sup(self) -> tuple[Number, bool]:
+        """Upper bound and whether it is excluded (sets must be non-empty)."""
+        return self.parts[-1].hi, self.parts[-1].hi_open
+
+    # lattice
+    def union(self, other: Intervals) -> Intervals:
+        """Members of either set (integral only if both are)."""
+        return Intervals(self.parts + other.parts, self.integral and other.integral)
+
+    def intersect(self, other: Intervals) -> Intervals:
+        """Members of both sets."""
+        out: list[Interval] = []
+        for a in self.parts:
+            for b in other.parts:
+                if a.lo > b.lo or (a.lo == b.lo and a.lo_open):
+                    lo, lo_open = a.lo, a.lo_open
+                else:
+                    lo, lo_open = b.lo, b.lo_open
+                if a.hi < b.hi or (a.hi == b.hi and a.hi_open):
+                    hi, hi_open = a.hi, a.hi_open
+                else:
+                    hi, hi_open = b.hi, b.hi_open
+                out.append(Interval(lo, hi, lo_open, hi_open))
+        return Intervals(out, self.integral or other.integral)
+
+    def complement(self) -> Intervals:
+        """Numbers (integers when integral) not in the set."""
+        out: list[Interval] = []
+        lo: Number = -INF
+        lo_open = True
+        for iv in self.parts:
+            out.append(Interval(lo, iv.lo, lo_open, not iv.lo_open))
+            lo, lo_open = iv.hi, not iv.hi_open
+        out.append(Interval(lo, INF, lo_open, True))
+        return Intervals(out, self.integral)
+
+    def hull(self) -> Interval:
+        """The smallest interval containing the set (sets must be non-empty)."""
+        lo, lo_open = self.inf()
+        hi, hi_open = self.sup()
+        return Interval(lo, hi, lo_open, hi_open)
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, Intervals)
+            and self.parts == other.parts
+            and self.integral == other.integral
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.parts, self.integral))
+
+    def __repr__(self) -> str:
+        def one(iv: Interval) -> str:
+            if iv.lo == iv.hi:
+                return repr(iv.lo)
+            return f"{'(' if iv.lo_open else '['}{iv.lo}, {iv.hi}{')' if iv.hi_open else ']'}"
+
+        body = " ∪ ".join(one(iv) for iv in self.parts) or "∅"
+        return f"Intervals({body}{', int' if self.integral else ''})"
+
+
+def compare_possible(a: Intervals, op: str, b: Intervals) -> tuple[bool, bool]:
+    """Whether `x op y` can be true, and can be false, for some x in `a`, y in `b`."""
+    if a.is_empty() or b.is_empty():
+        return False, False
+    if op in (">", ">="):
+        t, f = compare_possible(b, "<" if op == ">" else "<=", a)
+        return t, f
+    a_lo, a_lo_open = a.inf()
+    a_hi, a_hi_open = a.sup()
+    b_lo, b_lo_open = b.inf()
+    b_hi, b_hi_open = b.sup()
+    if op == "==":
+        inter = not a.intersect(b).is_empty()
+        sa, sb = a.singleton(), b.singleton()
+        return inter, not (sa is not None and sa == sb)
+    if op == "!=":
+        t, f = compare_possible(a, "==", b)
+        return f, t
+    if op == "<":
+        can_true = a_lo < b_hi
+        # false means x >= y for some pair
+        can_false = a_hi > b_lo or (a_hi == b_lo and not a_hi_open and not b_lo_open)
+        return can_true, can_false
+    if op == "<=":
+        can_true = a_lo < b_hi or (a_lo == b_hi and not a_lo_open and not b_hi_open)
+        can_false = a_hi > b_lo
+        return can_true, can_false
+    raise ValueError(op)
+
+
+def _mono(values: list[Number]) -> tuple[Number, Number]:
+    clean = [v for v in values if not (isinstance(v, float) and math.isnan(v))]
+    if len(clean) < len(values):
+        return -INF, INF
+    return min(clean), max(clean)
+
+
+def arith(op: str, a: Intervals, b: Intervals) -> Intervals:
+    """An over-approximation of {x op y} for x in `a`, y in `b` (+ - * /), on hulls."""
+    if a.is_empty() or b.is_empty():
+        return Intervals((), a.integral and b.integral)
+    integral = a.integral and b.integral and op != "/"
+    ha, hb = a.hull(), b.hull()
+    if op == "+":
+        return _closed(ha.lo + hb.lo, ha.hi + hb.hi, integral)
+    if op == "-":
+        return _closed(ha.lo - hb.hi, ha.hi - hb.lo, integral)
+    if op == "*":
+        with_inf = [ha.lo, ha.hi, hb.lo, hb.hi]
+        if any(math.isinf(x) for x in with_inf):
+            return Intervals.top(integral)
+        lo, hi = _mono([ha.lo * hb.lo, ha.lo * hb.hi, ha.hi * hb.lo, ha.hi * hb.hi])
+        return _closed(lo, hi, integral)
+    if op == "/":
+        if b.contains(0) or hb.contains(0) or any(
+            math.isinf(x) for x in (ha.lo, ha.hi, hb.lo, hb.hi)
+        ):
+            return Intervals.top(False)
+        qs = [
+            Fraction(x) / Fraction(y)
+            for x in (ha.lo, ha.hi)
+            for y in (hb.lo, hb.hi)
+        ]
+        return _closed(min(qs), max(qs), False)
+    raise ValueError(op)
+
+
+def _closed(lo: Number, hi: Number, integral: bool) -> Intervals:
+    # Closed hull: sound (it only adds the bounds) and simple.
+    if isinstance(lo, float) and math.isnan(lo) or isinstance(hi, float) and math.isnan(hi):
+        return Intervals.top(integral)
+    return Intervals(
+        [Interval(lo, hi, lo == -INF, hi == INF)], integral
+    )

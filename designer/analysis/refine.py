@@ -1,0 +1,247 @@
+"""Refinement of what is known by a condition: assume(cond) on an edge.
+
+:meth:`Refiner.refine` narrows an abstract environment to the states where a condition
+has one of some three-valued truth values, following the language's three-valued logic
+(a comparison with null is unknown, `answered(x)` is never unknown); whatever it cannot
+narrow precisely is left as it was (sound, never wrong).
+"""
+
+from __future__ import annotations
+
+from designer.expressions.ast import (
+    BoolOp,
+    Call,
+    Compare,
+    Expr,
+    ListLit,
+    Name,
+    Unary,
+)
+
+from .abstract import Evaluator, is_null, is_term, set_members, term_key
+from .domains import (
+    BOOL,
+    CHOICE,
+    DATE,
+    LIST,
+    MULTI,
+    NUM,
+    T3,
+    TEXT,
+    TOP,
+    AbsVal,
+    Env,
+    Multi,
+    meet_some,
+    not3,
+)
+from .intervals import Intervals
+
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+
+
+def _is_var(expr: Expr) -> bool:
+    return isinstance(expr, Name) or is_term(expr)
+
+
+class Refiner(Evaluator):
+    """Abstract evaluation (:class:`Evaluator`) and refinement by conditions in one scope."""
+
+    def refine(self, env: Env | None, expr: Expr, allowed: T3) -> Env | None:
+        """`env` narrowed to the states where `expr` evaluates into `allowed` (None: none)."""
+        narrowed = self._sub(env, expr, allowed)
+        # One evaluation at the top catches what narrowing piecewise could not.
+        if narrowed is None or not (self.truths(narrowed, expr) & allowed):
+            return None
+        return narrowed
+
+    def _sub(self, env: Env | None, expr: Expr, allowed: T3) -> Env | None:
+        if env is None or not allowed:
+            return None
+        return self._refine(env, expr, allowed)
+
+    def _refine(self, env: Env, expr: Expr, allowed: T3) -> Env | None:
+        if isinstance(expr, Unary) and expr.op == "not":
+            return self._sub(env, expr.operand, not3(allowed))
+        if isinstance(expr, BoolOp):
+            return self._refine_boolop(env, list(expr.operands), expr.op, allowed)
+        if isinstance(expr, Compare):
+            if len(expr.ops) > 1:
+                pairs: list[Expr] = []
+                left = expr.left
+                for op, right in zip(expr.ops, expr.comparators, strict=True):
+                    pairs.append(Compare(left, (op,), (right,)))
+                    left = right
+                return self._refine_boolop(env, pairs, "and", allowed)
+            return self._refine_compare(env, expr.left, expr.ops[0], expr.comparators[0], allowed)
+        if isinstance(expr, Name):
+            return self._refine_name(env, expr.id, allowed)
+        if isinstance(expr, Call) and expr.func == "answered" and len(expr.args) == 1:
+            arg = expr.args[0]
+            if isinstance(arg, Name) and env.get(arg.id) is not None:
+                cur = env.get(arg.id)
+                assert cur is not None
+                want_some = True in allowed
+                want_none = False in allowed
+                if cur.kind in (MULTI, LIST, TEXT, TOP):
+                    return env  # empty lists may count as unanswered: do not narrow
+                new = AbsVal(cur.kind, cur.none and want_none, cur.some if want_some else None)
+                return env.set(arg.id, new)
+        return env
+
+    def _refine_boolop(self, env: Env, operands: list[Expr], op: str, allowed: T3) -> Env | None:
+        if op == "or":
+            # a or b is x  <=>  not a and not b is not x
+            negated: list[Expr] = [Unary("not", e) for e in operands]
+            return self._refine_boolop(env, negated, "and", not3(allowed))
+        results: Env | None = None
+        if True in allowed:
+            cur: Env | None = env
+            for e in operands:
+                cur = self._sub(cur, e, frozenset([True]))
+            results = cur
+        if False in allowed:
+            for e in operands:
+                results = _join_envs(results, self._sub(env, e, frozenset([False])))
+        if None in allowed:
+            cur = env
+            for e in operands:
+                cur = self._sub(cur, e, frozenset([True, None]))
+            results = _join_envs(results, cur)
+        return results
+
+    def _refine_name(self, env: Env, name: str, allowed: T3) -> Env | None:
+        cur = env.get(name)
+        if cur is None:
+            if name in self.scope.computed and name not in self._active:
+                self._active.add(name)
+                try:
+                    return self._sub(env, self.scope.computed[name], allowed)
+                finally:
+                    self._active.discard(name)
+            return env
+        if cur.kind != BOOL:
+            return env
+        bools = frozenset(v for v in allowed if v is not None)
+        some = meet_some(BOOL, cur.some, bools) if bools else None
+        return env.set(name, AbsVal(BOOL, cur.none and None in allowed, some))
+
+    def _refine_compare(
+        self, env: Env, left: Expr, op: str, right: Expr, allowed: T3
+    ) -> Env | None:
+        if op in ("in", "not in"):
+            if op == "not in":
+                allowed = not3(allowed)
+            return self._refine_in(env, left, right, allowed)
+        if not _is_var(left) and _is_var(right):
+            left, right, op = right, left, _FLIP[op]
+        if not _is_var(left):
+            return env
+        if isinstance(left, Name):
+            key = left.id
+            cur = env.get(key)
+            if cur is None:
+                return env
+        else:
+            # A term such as `age(date_naissance)`: remember what the condition says of it.
+            key = term_key(left)
+            cur = self.value(env, left)
+            if cur.kind not in (NUM, DATE):
+                return env
+        if op in ("==", "!=") and is_null(right):
+            want_none = (op == "==" and True in allowed) or (op == "!=" and False in allowed)
+            want_some = (op == "==" and False in allowed) or (op == "!=" and True in allowed)
+            return env.set(
+                key, AbsVal(cur.kind, cur.none and want_none, cur.some if want_some else None)
+            )
+        other = self.value(env, right)
+        if other.none or other.some is None:
+            return env
+        if cur.kind in (NUM, DATE) and other.kind == cur.kind and cur.some is not None:
+            c = other.some.singleton()  # type: ignore[attr-defined]
+            if c is None:
+                return env
+            integral = cur.some.integral  # type: ignore[attr-defined]
+            parts: list[Intervals] = []
+            if True in allowed:
+                parts.append(Intervals.compare(op, c, integral))
+            if False in allowed:
+                parts.append(Intervals.compare(_NEGATE[op], c, integral))
+            region = Intervals([], integral)
+            for p in parts:
+                region = region.union(p)
+            some = meet_some(cur.kind, cur.some, region)
+            return env.set(key, AbsVal(cur.kind, cur.none and None in allowed, some))
+        if cur.kind in (BOOL, CHOICE) and op in ("==", "!=") and other.kind == cur.kind:
+            consts = set_members(other)
+            cur_set = set_members(cur)
+            if consts is None or len(consts) != 1 or cur_set is None:
+                return env
+            eq_wanted = True in allowed if op == "==" else False in allowed
+            ne_wanted = False in allowed if op == "==" else True in allowed
+            keep: set[object] = set()
+            if eq_wanted:
+                keep |= cur_set & consts
+            if ne_wanted:
+                keep |= cur_set - consts
+            new = AbsVal(cur.kind, cur.none and None in allowed, frozenset(keep) or None)
+            return env.set(key, new)
+        return env
+
+    def _refine_in(self, env: Env, left: Expr, right: Expr, allowed: T3) -> Env | None:
+        if isinstance(left, Name) and isinstance(right, ListLit):
+            cur = env.get(left.id)
+            if cur is None or cur.kind not in (CHOICE, BOOL):
+                return env
+            consts: set[object] = set()
+            for item in right.items:
+                sv = set_members(self.value(env, item))
+                if sv is None or len(sv) != 1:
+                    return env
+                consts |= sv
+            cur_set = set_members(cur)
+            if cur_set is None:
+                return env
+            keep: set[object] = set()
+            if True in allowed:
+                keep |= cur_set & consts
+            if False in allowed:
+                keep |= cur_set - consts
+            return env.set(
+                left.id, AbsVal(cur.kind, cur.none and None in allowed, frozenset(keep) or None)
+            )
+        if isinstance(right, Name):
+            cur = env.get(right.id)
+            opt = set_members(self.value(env, left))
+            if cur is None or cur.kind != MULTI or opt is None or len(opt) != 1:
+                return env
+            (o,) = tuple(opt)
+            m = cur.some
+            if not isinstance(m, Multi):
+                return env.set(right.id, AbsVal(MULTI, cur.none and None in allowed, None))
+            options: list[Multi] = []
+            if True in allowed:
+                options.append(Multi(m.must | {o}, m.may))  # type: ignore[arg-type]
+            if False in allowed and o not in m.must:
+                options.append(Multi(m.must, m.may - {o}))
+            some: Multi | None = None
+            for choice in options:
+                fixed = meet_some(MULTI, choice, m)
+                if fixed is None:
+                    continue
+                assert isinstance(fixed, Multi)
+                some = fixed if some is None else Multi(
+                    some.must & fixed.must, some.may | fixed.may
+                )
+            return env.set(right.id, AbsVal(MULTI, cur.none and None in allowed, some))
+        return env
+
+
+def _join_envs(a: Env | None, b: Env | None) -> Env | None:
+    from .domains import join_env
+
+    return join_env(a, b)
+
+
+__all__ = ["Refiner"]

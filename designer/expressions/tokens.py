@@ -1,0 +1,153 @@
+"""Split the text of an expression into tokens for the parser (designer.expressions.parser).
+
+A bad character does not raise: it becomes an ``error`` token carrying a message for the
+designer (a smart quote, an accent, ``&&``, Python's ``True``...), then the end, so that the
+parser reports the first problem in reading order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from designer.check_messages import Message, msg
+
+_KEYWORDS = frozenset({"and", "or", "not", "in", "true", "false", "null"})
+# Spellings from other languages that a designer may try, with the fix.
+#: Words of other languages (Python, SQL, JavaScript) and the word to write instead.
+_WRONG_WORDS = {
+    "True": "true", "TRUE": "true", "False": "false", "FALSE": "false", "None": "null",
+    "NULL": "null", "Null": "null", "AND": "and", "OR": "or", "NOT": "not", "And": "and",
+    "Or": "or", "Not": "not",
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One token: its kind, its value and where it lies in the text."""
+
+    kind: str  # number, string, name, keyword, op, error, end
+    value: object
+    start: int
+    end: int
+
+    @property
+    def text(self) -> Message | str:
+        """How the token is shown in a message."""
+        if self.kind == "end":
+            return msg("syntax.end")
+        if self.kind == "string":
+            return f'"{self.value}"'
+        return f"'{self.value}'"
+
+
+def _is_name_char(c: str) -> bool:
+    return c == "_" or ("a" <= c <= "z") or ("A" <= c <= "Z") or ("0" <= c <= "9")
+
+
+_ESCAPES = {"\\": "\\", '"': '"', "'": "'", "n": "\n", "t": "\t"}
+_SMART_QUOTES = "\u201c\u201d\u2018\u2019\u00ab\u00bb"
+
+
+def tokenize(text: str) -> list[Token]:
+    """Split `text` into tokens; a bad character becomes an `error` token, then the end.
+
+    Errors are tokens rather than exceptions so that the parser reports the
+    first problem in reading order.
+    """
+    tokens: list[Token] = []
+    i, n = 0, len(text)
+
+    def error(message: Message, at: int) -> list[Token]:
+        tokens.append(Token("error", message, at, at + 1))
+        tokens.append(Token("end", None, n, n))
+        return tokens
+
+    while i < n:
+        c = text[i]
+        if c in " \t\r\n":
+            i += 1
+            continue
+        start = i
+        if "0" <= c <= "9":
+            while i < n and "0" <= text[i] <= "9":
+                i += 1
+            is_float = False
+            if i < n and text[i] == ".":
+                if i + 1 < n and "0" <= text[i + 1] <= "9":
+                    is_float = True
+                    i += 1
+                    while i < n and "0" <= text[i] <= "9":
+                        i += 1
+                else:
+                    return error(msg("syntax.number-dot"), i)
+            if i < n and _is_name_char(text[i]):
+                return error(msg("syntax.after-number", char=text[i], number=text[start:i]), i)
+            raw = text[start:i]
+            value: int | float = float(raw) if is_float else int(raw)
+            tokens.append(Token("number", value, start, i))
+            continue
+        if c == "_" or ("a" <= c <= "z") or ("A" <= c <= "Z"):
+            while i < n and _is_name_char(text[i]):
+                i += 1
+            word = text[start:i]
+            if i < n and ord(text[i]) > 127 and text[i].isalpha():
+                return error(msg("syntax.accent", char=text[i]), i)
+            if word in _WRONG_WORDS:
+                right = _WRONG_WORDS[word]
+                key = "syntax.wrong-case" if word.lower() == right else "syntax.wrong-word"
+                return error(msg(key, word=word, right=right), start)
+            kind = "keyword" if word in _KEYWORDS else "name"
+            tokens.append(Token(kind, word, start, i))
+            continue
+        if c in "\"'":
+            quote = c
+            i += 1
+            chars: list[str] = []
+            while True:
+                if i >= n:
+                    return error(msg("syntax.unclosed-string", quote=quote), start)
+                ch = text[i]
+                if ch == quote:
+                    i += 1
+                    break
+                if ch == "\\":
+                    if i + 1 >= n:
+                        return error(msg("syntax.unclosed-string", quote=quote), start)
+                    esc = text[i + 1]
+                    if esc not in _ESCAPES:
+                        return error(msg("syntax.escape", escape=esc), i)
+                    chars.append(_ESCAPES[esc])
+                    i += 2
+                    continue
+                chars.append(ch)
+                i += 1
+            tokens.append(Token("string", "".join(chars), start, i))
+            continue
+        two = text[i : i + 2]
+        if two in ("==", "!=", "<=", ">="):
+            tokens.append(Token("op", two, start, i + 2))
+            i += 2
+            continue
+        if two == "&&":
+            return error(msg("syntax.use", right="and", wrong="&&"), i)
+        if two == "||":
+            return error(msg("syntax.use", right="or", wrong="||"), i)
+        if c in "<>+-*/()[],":
+            tokens.append(Token("op", c, start, i + 1))
+            i += 1
+            continue
+        if c == "=":
+            return error(msg("syntax.equals"), i)
+        if c == "!":
+            return error(msg("syntax.use", right="not", wrong="!"), i)
+        if c == "&":
+            return error(msg("syntax.use", right="and", wrong="&"), i)
+        if c == "|":
+            return error(msg("syntax.use", right="or", wrong="|"), i)
+        if c in _SMART_QUOTES:
+            return error(msg("syntax.smart-quote", char=c), i)
+        if c.isalpha():
+            return error(msg("syntax.accent", char=c), i)
+        return error(msg("syntax.character", char=c), i)
+    tokens.append(Token("end", None, n, n))
+    return tokens

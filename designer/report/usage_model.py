@@ -1,0 +1,128 @@
+"""The usage section of a journey report: what the observed runs of a published journey show
+(funnel, outcomes, errors, branches taken, satisfaction, hotspots), as in
+`schemas/report.schema.json`."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from designer.report.model_base import ReportModel
+
+
+class ObservedMinutesOut(ReportModel):
+    """Minutes observed on served pages, from bucketed times (never per person)."""
+
+    responses: int | None = Field(description="Times measured; None under the threshold.")
+    median: float | None
+    p90: float | None = Field(description="90th percentile, interpolated inside its bucket.")
+
+
+class FunnelStepOut(ReportModel):
+    """One page of the observed funnel, beside the predicted figures."""
+
+    step: str
+    title: str
+    arrived: int | None = Field(description="Citizens who reached the page (first time).")
+    sent: int | None = Field(description="Citizens who sent the page without error at last.")
+    lost: int | None = Field(description="Arrived but never sent: gave up (or still there).")
+    lost_share: float | None
+    reach_observed: float | None = Field(description="arrived / starts.")
+    reach_predicted: float = Field(description="Share of citizens, branches equally likely.")
+    minutes: ObservedMinutesOut
+    minutes_predicted: float = Field(description="Every question shown, fluent reader.")
+    minutes_predicted_slow: float
+    disagreement: str | None = Field(
+        default=None, description="Why predicted and observed minutes disagree much, in words."
+    )
+
+
+class OutcomeUsageOut(ReportModel):
+    """An outcome reached in real use."""
+
+    outcome: str
+    title: str
+    kind: Literal["submit", "exit"]
+    reached: int | None
+    share: float | None = Field(description="reached / starts.")
+    sent: int | None = Field(default=None, description="Applications sent (submit outcomes).")
+    minutes: ObservedMinutesOut = Field(description="Minutes on the pages, start to outcome.")
+    minutes_predicted: float | None = Field(description="Predicted median minutes.")
+
+
+class ErrorUsageOut(ReportModel):
+    """A validation error citizens met, counted by question and rule."""
+
+    step: str
+    question: str
+    label: str
+    code: str
+    message: str = Field(description="The message citizens saw (report language if seen).")
+    count: int
+    per_arrival: float | None = Field(description="Errors per citizen who reached the page.")
+
+
+class BranchUsageOut(ReportModel):
+    """A branch's observed share beside the share a uniform analysis gives it."""
+
+    step: str
+    target: str
+    count: int | None
+    share: float | None
+    predicted_share: float
+
+
+class SatisfactionOut(ReportModel):
+    """Answers to "Comment s'est passée votre démarche ?" (shape of "Je donne mon avis")."""
+
+    responses: int | None
+    response_rate: float | None = Field(description="responses / applications sent.")
+    levels: dict[str, int | None] = Field(description="good, average, bad → answers.")
+    good_share: float | None
+    helped: dict[str, int | None] = Field(description="yes, no → answers.")
+
+
+class HotspotOut(ReportModel):
+    """Where to look first: the page most citizens leave, the error most often made."""
+
+    kind: Literal["give-up", "error"]
+    step: str
+    title: str
+    question: str | None = None
+    count: int
+    share: float | None
+    message: str
+    suggestions: list[str] = Field(description="From the checks' findings at that place.")
+
+
+class UsageOut(ReportModel):
+    """What real use shows, beside the predictions (renderer/usage.py records it)."""
+
+    threshold: int = Field(description="Counts under this are never shown (None).")
+    versions: int = Field(description="Journey versions the counts cover.")
+    start_page_views: int | None = Field(
+        default=None, description="Start page loads (reloads included: not people)."
+    )
+    starts: int | None
+    submitted: int | None
+    completion_rate: float | None = Field(description="submitted / starts.")
+    saves: int | None
+    resumes: int | None
+    funnel: list[FunnelStepOut]
+    outcomes: list[OutcomeUsageOut]
+    errors: list[ErrorUsageOut]
+    branches: list[BranchUsageOut]
+    expected_minutes_uniform: float | None = Field(
+        description="Mean minutes over pages, branches equally likely (same page model)."
+    )
+    expected_minutes_observed: float | None = Field(
+        description="The same mean, branches weighted by their observed shares."
+    )
+    expected_pages_uniform: float | None
+    expected_pages_observed: float | None
+    channels: dict[str, int | None]
+    languages: dict[str, int | None]
+    satisfaction: SatisfactionOut
+    disagreements: list[str]
+    hotspots: list[HotspotOut]
