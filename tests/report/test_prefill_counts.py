@@ -106,7 +106,7 @@ def test_only_the_providers_parcours_reads_count_as_filling() -> None:
     the creation date (a Unix time) stay asked, and counted."""
     loaded = load_text(BENEFITS, "aides.yaml")
     assert loaded.journey is not None, loaded.findings
-    d = m.dlnuf(loaded.journey)
+    d = once_only.dlnuf(loaded.journey)
     assert sorted(d.already_prefilled) == ["css", "rsa", "societe"]
     assert sorted(q["question"] for q in d.questions) == ["chomage", "creation", "rfr"]
     assert d.filling == ["api-particulier-prestations", "api-particulier-css",
