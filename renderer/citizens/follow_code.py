@@ -48,7 +48,9 @@ def _form(request: Request, who: Citizen, values: dict[str, str], error: str | N
     lang = who.lang
     return render(request, "follow_code.html", {
         "title": t("follow_code_title", lang), "values": values, "error": error,
-        "action": url(request, "follow_code_post"),
+        # The answer to the form in the language it was read in (a first visit's session
+        # is not stored before the form is checked).
+        "action": url(request, "follow_code_post", {"lang": lang}),
     }, who=who, status=status)
 
 

@@ -1,7 +1,8 @@
-"""The handover sheet's follow-up code and its PDF, on SQLite and
-PostgreSQL: the sheet prints a typeable code that leads to the follow-up page; a wrong
-number and a wrong code get the same answer; both are throttled per address and per number;
-CSRF on the form; nothing changes on GET."""
+"""The handover sheet's follow-up code and its PDF, on SQLite and PostgreSQL: the sheet
+prints a typeable code that leads to the follow-up page; a wrong number and a wrong code get
+the same answer; both are throttled per address and per number; CSRF on the form; nothing
+changes on GET; the sheet's PDF holds the number, the code and the follow-up address, for
+the mediator who keyed the dossier only."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def _try(client: TestClient, reference: str, code: str, lang: str = "fr") -> Any
     form = client.get(f"/-/suivi?lang={lang}")
     assert form.status_code == 200
     token = parse(form.text).csrf
-    return client.post("/-/suivi", data={"csrf_token": token, "reference": reference,
+    return client.post(f"/-/suivi?lang={lang}", data={"csrf_token": token, "reference": reference,
                                           "code": code}, follow_redirects=False)
 
 
@@ -48,8 +49,9 @@ def test_the_sheets_code_leads_to_the_follow_up(app: Any, people: dict[str, str]
     assert r.headers["location"] == link.group(1).split("testserver", 1)[-1]
     page = citizen.get(r.headers["location"])
     assert page.status_code == 200 and reference in page.text
-    # English too.
+    # English too, the refusal included.
     assert "Follow a file" in citizen.get("/-/suivi?lang=en").text
+    assert "do not match" in _try(TestClient(app), reference, "x", lang="en").text
 
 
 def test_wrong_number_or_code_says_the_same(app: Any, people: dict[str, str]) -> None:  # noqa: F811
@@ -98,9 +100,11 @@ def test_guessing_is_throttled(app: Any, people: dict[str, str]) -> None:  # noq
 
 def test_csrf_and_no_change_on_get(app: Any) -> None:  # noqa: F811
     citizen = TestClient(app)
-    assert citizen.get("/-/suivi").status_code == 200
-    # No session cookie stored by GET: nothing in the store.
     store = store_of(app)
+    sessions = store._one("SELECT COUNT(*) FROM sessions")[0]
+    assert citizen.get("/-/suivi").status_code == 200
+    # Nothing stored by GET: no session, no count.
+    assert store._one("SELECT COUNT(*) FROM sessions")[0] == sessions
     assert store._one("SELECT COUNT(*) FROM throttle")[0] == 0
     r = citizen.post("/-/suivi", data={"reference": "AAAA-BBBB", "code": "x"})
     assert r.status_code == 403
