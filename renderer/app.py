@@ -42,6 +42,8 @@ their names:
   citizen's mandate that starts an assisted journey, a dossier's handover sheet);
 - ``/-/suivi/T``, ``follow`` and ``follow_post``: the citizen's follow-up of a dossier
   (``follow_file``, ``follow_receipt``, ``follow_letter``: its documents);
+- ``/-/suivi``, ``follow_code`` and ``follow_code_post``: the same follow-up reached by the
+  dossier's number and follow-up code (the handover sheet's);
 - ``/api/v1/…``, ``api_*``: the services' JSON API (:mod:`renderer.api`, docs/api.md),
   authenticated by service tokens; its errors are problem documents;
 - ``/static/…``, ``static``: the CSS and the two scripts;
@@ -84,6 +86,7 @@ from renderer.citizens.follow import (
     follow_post,
     follow_receipt,
 )
+from renderer.citizens.follow_code import follow_code_page, follow_code_post
 from renderer.citizens.front import front_door, start_page
 from renderer.citizens.paper import paper_form
 from renderer.citizens.resume import (
@@ -234,8 +237,15 @@ def create_app(
               name="mediators_mandate_post"),
         Route("/-/agents/mediation/dossiers/{reference}", mediators.handover, methods=["GET"],
               name="mediators_handover"),
+        Route("/-/agents/mediation/dossiers/{reference}/fiche.pdf", mediators.handover_pdf,
+              methods=["GET"], name="mediators_handover_pdf"),
+        Route("/-/agents/mediation/mandats/{mandate}/retrait", mediators.withdraw,
+              methods=["POST"], name="mediators_withdraw"),
         Route("/-/agents/mediation/fin", mediators.finish, methods=["POST"],
               name="mediators_finish"),
+        # The citizen's follow-up by the dossier's number and follow-up code (no link).
+        Route("/-/suivi", follow_code_page, methods=["GET"], name="follow_code"),
+        Route("/-/suivi", follow_code_post, methods=["POST"], name="follow_code_post"),
         # The citizen's follow-up of a sent dossier, by its secret token.
         Route("/-/suivi/{token}", follow_page, methods=["GET"], name="follow"),
         Route("/-/suivi/{token}", follow_post, methods=["POST"], name="follow_post"),

@@ -118,9 +118,38 @@ MEDIATION_MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Adresse de suivi (à taper dans un navigateur)",
         "en": "Follow-up address (type it in a browser)",
     },
-    "med_handover_code": {
-        "fr": "Code de suivi (la fin de l'adresse)",
-        "en": "Follow-up code (the end of the address)",
+    "med_mandates": {"fr": "Mandats en cours", "en": "Mandates in force"},
+    "med_dossiers": {"fr": "Dossiers envoyés", "en": "Files sent"},
+    "med_mandate_for": {"fr": "Pour", "en": "For"},
+    "med_mandate_until": {"fr": "Valable jusqu'au", "en": "Valid until"},
+    "med_withdraw": {"fr": "Retirer le mandat", "en": "Withdraw the mandate"},
+    "med_withdrawn": {
+        "fr": "Le mandat est retiré : la démarche ne peut plus être envoyée avec lui.",
+        "en": "The mandate is withdrawn: the procedure can no longer be sent under it.",
+    },
+    "med_handover_code": {"fr": "Code de suivi", "en": "Follow-up code"},
+    "med_handover_by_code": {
+        "fr": "Sans le lien, allez sur {address} et tapez le numéro de dossier et le code de suivi.",
+        "en": "Without the link, go to {address} and type the file number and the follow-up code.",
+    },
+    "med_handover_pdf": {"fr": "Télécharger la fiche (PDF)", "en": "Download the sheet (PDF)"},
+    # The citizen's follow-up by number and code (renderer/citizens/follow_code.py).
+    "follow_code_title": {"fr": "Suivre un dossier", "en": "Follow a file"},
+    "follow_code_intro": {
+        "fr": "Tapez le numéro de dossier et le code de suivi écrits sur la fiche qui vous a été remise.",
+        "en": "Type the file number and the follow-up code written on the sheet you were given.",
+    },
+    "follow_code_reference": {"fr": "Numéro de dossier", "en": "File number"},
+    "follow_code_reference_hint": {"fr": "Par exemple : K7QM-4TZ2", "en": "For example: K7QM-4TZ2"},
+    "follow_code_code": {"fr": "Code de suivi", "en": "Follow-up code"},
+    "follow_code_code_hint": {
+        "fr": "12 caractères, par exemple : ABCD-EF23-GH45. Majuscules ou minuscules, avec ou sans tirets.",
+        "en": "12 characters, for example: ABCD-EF23-GH45. Upper or lower case, with or without dashes.",
+    },
+    "follow_code_button": {"fr": "Voir mon dossier", "en": "See my file"},
+    "follow_code_wrong": {
+        "fr": "Ce numéro de dossier et ce code de suivi ne vont pas ensemble. Vérifiez-les sur votre fiche.",
+        "en": "This file number and this follow-up code do not match. Check them on your sheet.",
     },
     "med_handover_next": {
         "fr": "À cette adresse, vous verrez où en est votre dossier et les messages du service, et vous pourrez leur répondre. Sans internet, revenez voir {structure} avec cette fiche.",

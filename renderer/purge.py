@@ -7,6 +7,9 @@ the folder or object storage), by one function that the server's hourly job and 
   its submission, its files and its draft; each leaves an entry in the audit log (reference,
   journey, service, status, dates; none of the citizen's answers). A dossier still being
   processed is never deleted, whatever its age.
+- A mandate (:mod:`renderer.backoffice.mediation`, the citizen's name) goes with the
+  dossier sent under it; one that covered no dossier is deleted
+  :data:`~renderer.store.RESUME_DAYS` after it expired or was withdrawn, as an unsent draft.
 - A draft never sent and untouched for :data:`~renderer.store.RESUME_DAYS` is deleted with
   its files and resume keys.
 - Sessions unused for :data:`~renderer.store.SESSION_DAYS`, and throttle counts whose
@@ -43,11 +46,13 @@ class Purged:
     sessions: int = 0
     files: int = 0
     throttle: int = 0
+    mandates: int = 0
 
     def counts(self) -> dict[str, int]:
         """The numbers deleted, by kind (for the metrics and the log)."""
         return {"dossiers": len(self.dossiers), "drafts": self.drafts,
-                "sessions": self.sessions, "files": self.files, "throttle": self.throttle}
+                "sessions": self.sessions, "files": self.files, "throttle": self.throttle,
+                "mandates": self.mandates}
 
 
 def retention_of(journeys: Iterable[Journey]) -> dict[str, int]:
@@ -69,8 +74,13 @@ def purge(store: Store, retention: dict[str, int] | None = None, *,
     for journey_id, days in sorted((retention or {}).items()):
         _dossiers(store, journey_id, _stamp(moment - timedelta(days=days)), dry_run, done)
     _drafts(store, _stamp(moment - timedelta(days=RESUME_DAYS)), dry_run, batch, done)
+    ended = _stamp(moment - timedelta(days=RESUME_DAYS))
+    unused = ("FROM mandates WHERE reference IS NULL AND (expires_at < ? "
+              "OR withdrawn_at < ?)")
     if dry_run:
+        done.mandates += int(store._one(f"SELECT COUNT(*) {unused}", (ended, ended))[0])
         return done
+    done.mandates += store._write(f"DELETE {unused}", (ended, ended)).rowcount
     done.sessions = store._write(
         "DELETE FROM sessions WHERE updated_at < ?",
         (_stamp(moment - timedelta(days=SESSION_DAYS)),)).rowcount
@@ -105,6 +115,8 @@ def _dossiers(store: Store, journey_id: str, decided_before: str, dry_run: bool,
         files = _files_of(store, draft_id)
         done.files += len(files)
         if dry_run:
+            done.mandates += int(store._one(
+                "SELECT COUNT(*) FROM mandates WHERE reference = ?", (reference,))[0])
             continue
         # The bytes first: should the transaction fail, the next purge finds the rows again.
         for _, path in files:
@@ -113,6 +125,7 @@ def _dossiers(store: Store, journey_id: str, decided_before: str, dry_run: bool,
             for table in ("dossier_history", "dossier_messages", "dossier_annotations",
                           "dossier_letters", "dossiers", "submissions"):
                 _delete(store, conn, table, "reference", reference)
+            done.mandates += _delete(store, conn, "mandates", "reference", reference)
             _delete(store, conn, "files", "draft_id", draft_id)
             _delete(store, conn, "resume_keys", "draft_id", draft_id)
             _delete(store, conn, "drafts", "id", draft_id)

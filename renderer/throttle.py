@@ -2,11 +2,12 @@
 citizens' follow-up tokens, API tokens (the one throttle of Parcours).
 
 Failed attempts are counted by key (a kind and what it counts: ``client:IP:journey``,
-``login:EMAIL``, ``follow:IP``) in the database (table ``throttle``, one atomic upsert per
-failure, so that every process and every host sees the same counts), and a key that reaches
-its kind's :data:`LIMITS` is locked out for a while. A resume success never resets a count (a
-guesser holding one valid code of their own could otherwise reset theirs at will); a login
-success clears its e-mail's count (an agent who mistyped once is not punished).
+``login:EMAIL``, ``follow:IP``, ``follow-reference:REF``) in the database (table
+``throttle``, one atomic upsert per failure, so that every process and every host sees the
+same counts), and a key that reaches its kind's :data:`LIMITS` is locked out for a while. A
+resume success never resets a count (a guesser holding one valid code of their own could
+otherwise reset theirs at will); a login success clears its e-mail's count (an agent who
+mistyped once is not punished).
 
 Where Redis is configured (``PARCOURS_REDIS_URL``), :class:`RedisThrottle` keeps the same
 counts there instead (``INCR`` with the window as expiry, a lock key with the lockout as
@@ -42,6 +43,9 @@ LIMITS = {
     "login-address": Limit(failures=20, window=15 * 60, lockout=15 * 60),
     # Citizens' follow-up tokens: 10 wrong tokens per address in 15 minutes.
     "follow": Limit(failures=10, window=15 * 60, lockout=15 * 60),
+    # Wrong follow-up codes typed for one dossier number (renderer/citizens/follow_code.py),
+    # from any address: 20 in an hour.
+    "follow-reference": Limit(failures=20, window=60 * 60, lockout=60 * 60),
     # Wrong API tokens (renderer/api/auth.py) from one address: 20 in 15 minutes.
     "api-token": Limit(failures=20, window=15 * 60, lockout=15 * 60),
 }

@@ -109,12 +109,13 @@ class UsageSource:
     def add(self, journey: object, report: object) -> object:
         """The report with the journey's observed use beside its predictions."""
         from designer.compiled import CompiledJourney
-        from designer.report.counts import read_counts
+        from designer.report.counts import read_channels, read_counts
         from designer.report.model import JourneyReport
         from designer.report.usage import with_usage
 
         assert isinstance(journey, CompiledJourney) and isinstance(report, JourneyReport)
-        return with_usage(journey, report, read_counts(self.db_url, journey.id), self.threshold)
+        return with_usage(journey, report, read_counts(self.db_url, journey.id), self.threshold,
+                          read_channels(self.db_url, journey.id))
 
 
 def output_format(args: argparse.Namespace) -> str:

@@ -2,7 +2,8 @@
 
 The renderer writes the table ``usage_counts`` (``renderer/migrations/004_usage.sql``,
 ``renderer/usage.py``); the designer never imports the renderer, so the report reads the
-table itself with the one query both use (:data:`SELECT_COUNTS`), opening SQLite read-only
+table itself with the one query both use (:data:`SELECT_COUNTS`), and the dossiers'
+submission channels (:data:`SELECT_CHANNELS`), opening SQLite read-only
 and PostgreSQL in a read-only transaction: a report never writes to a server's database.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from designer.report.usage import Count
 
@@ -18,6 +20,10 @@ SELECT_COUNTS = (
     "SELECT journey_hash, step, kind, detail, lang, channel, bucket, count "
     "FROM usage_counts WHERE journey_id = ?"
 )
+
+
+#: The dossiers of one journey by submission channel (``en_ligne``, ``accompagne``, ``papier``).
+SELECT_CHANNELS = "SELECT channel, COUNT(*) FROM dossiers WHERE journey_id = ? GROUP BY channel"
 
 
 class CountsError(Exception):
@@ -32,6 +38,15 @@ def sqlite_path(url: str) -> str:
 
 def read_counts(db_url: str, journey_id: str) -> list[Count]:
     """Every counter of a journey in a server's database."""
+    return [Count(*row) for row in _rows(db_url, SELECT_COUNTS, journey_id)]
+
+
+def read_channels(db_url: str, journey_id: str) -> dict[str, int]:
+    """How many of a journey's dossiers came in by each channel, in a server's database."""
+    return {str(channel): int(n) for channel, n in _rows(db_url, SELECT_CHANNELS, journey_id)}
+
+
+def _rows(db_url: str, query: str, journey_id: str) -> list[tuple[Any, ...]]:
     if db_url.startswith("sqlite://"):
         path = sqlite_path(db_url)
         if not path or not Path(path).is_file():
@@ -39,19 +54,19 @@ def read_counts(db_url: str, journey_id: str) -> list[Count]:
         try:
             conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
             try:
-                rows = conn.execute(SELECT_COUNTS, (journey_id,)).fetchall()
+                rows = conn.execute(query, (journey_id,)).fetchall()
             finally:
                 conn.close()
         except sqlite3.Error as exc:
             raise CountsError(f"cannot read usage from {path}: {exc}") from exc
-        return [Count(*row) for row in rows]
+        return rows
     if db_url.startswith(("postgresql://", "postgres://")):
-        return _postgres(db_url, journey_id)
+        return _postgres(db_url, query, journey_id)
     raise CountsError(f"unsupported database URL {db_url!r}: use sqlite:///FILE or "
                       "postgresql://HOST/DB")
 
 
-def _postgres(db_url: str, journey_id: str) -> list[Count]:
+def _postgres(db_url: str, query: str, journey_id: str) -> list[tuple[Any, ...]]:
     try:
         import psycopg
     except ImportError as exc:
@@ -61,7 +76,7 @@ def _postgres(db_url: str, journey_id: str) -> list[Count]:
     try:
         with psycopg.connect(db_url) as conn:
             conn.read_only = True
-            rows = conn.execute(SELECT_COUNTS.replace("?", "%s"), (journey_id,)).fetchall()
+            rows = conn.execute(query.replace("?", "%s"), (journey_id,)).fetchall()
     except psycopg.Error as exc:
         raise CountsError(f"cannot read usage from PostgreSQL: {exc}") from exc
-    return [Count(*row) for row in rows]
+    return rows

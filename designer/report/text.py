@@ -142,6 +142,9 @@ def usage_lines(u: UsageOut) -> list[str]:
     s = u.satisfaction
     lines.append(f"    satisfaction: {_n(s.responses)} answers, good {_p(s.good_share)}; "
                  f"channels {', '.join(f'{k} {_n(n)}' for k, n in u.channels.items()) or '–'}")
+    if u.dossier_channels:
+        lines.append("    dossiers by channel: " + ", ".join(
+            f"{c.channel} {_n(c.dossiers)} ({_p(c.share)})" for c in u.dossier_channels))
     for h in u.hotspots:
         where = f"{h.step}" + (f" / {h.question}" if h.question else "")
         what = "most give up at" if h.kind == "give-up" else "most frequent error at"

@@ -19,6 +19,10 @@ Kinds of count (``step`` is a step id, or an outcome id where said):
 - ``submit``: an application sent (step: the outcome); ``duration``: its minutes on pages,
   bucketed (step: the outcome, also for exits);
 - ``satisfaction`` (``detail``: good, average, bad) and ``help`` (yes, no), step: the outcome.
+
+Beside the counts, the dossiers' submission channels (``en_ligne``, ``accompagne``,
+``papier``), counted by channel in the served database, give the share of each
+(:func:`dossier_channels`), under the same suppression.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from designer.compiled import CompiledJourney
 from designer.report.model import JourneyReport
 from designer.report.usage_model import (
     BranchUsageOut,
+    DossierChannelOut,
     ErrorUsageOut,
     FunnelStepOut,
     HotspotOut,
@@ -367,17 +372,29 @@ def _suggestions(report: JourneyReport, step: str, question: str | None) -> list
             "numéro) et l'annoncer sur la page de démarrage."]
 
 
+def dossier_channels(channels: dict[str, int], keep: Suppress) -> list[DossierChannelOut]:
+    """The share of each submission channel among a journey's dossiers (counts by channel,
+    as the served database holds them), each count and share suppressed under the
+    threshold."""
+    total = sum(channels.values())
+    return [DossierChannelOut(channel=c, dossiers=keep(n), share=keep.share(n, total))
+            for c, n in sorted(channels.items())]
+
+
 def with_usage(
     journey: CompiledJourney,
     report: JourneyReport,
     counts: Iterable[Count],
     threshold: int = DEFAULT_THRESHOLD,
+    channels: dict[str, int] | None = None,
 ) -> JourneyReport:
     """A copy of a journey's report with its observed figures (and the Observatoire's
-    indicators that real use measures); the report itself is left as it was."""
+    indicators that real use measures), and the dossiers' ``channels`` when given (counts by
+    submission channel); the report itself is left as it was."""
     from designer.report.observatoire import indicators
 
     usage = observe(journey, report, counts, threshold, report.lang or "fr")
+    usage.dossier_channels = dossier_channels(channels or {}, Suppress(threshold))
     out = report.model_copy(update={"usage": usage})
     out.observatoire = indicators(journey, out)
     return out

@@ -73,6 +73,14 @@ class BranchUsageOut(ReportModel):
     predicted_share: float
 
 
+class DossierChannelOut(ReportModel):
+    """How many dossiers of the journey came in by one channel, and their share."""
+
+    channel: str = Field(description="en_ligne, accompagne (with a mediator) or papier.")
+    dossiers: int | None
+    share: float | None = Field(description="Of all the journey's dossiers.")
+
+
 class SatisfactionOut(ReportModel):
     """Answers to "Comment s'est passée votre démarche ?" (shape of "Je donne mon avis")."""
 
@@ -122,6 +130,10 @@ class UsageOut(ReportModel):
     expected_pages_uniform: float | None
     expected_pages_observed: float | None
     channels: dict[str, int | None]
+    dossier_channels: list[DossierChannelOut] = Field(
+        default_factory=list,
+        description="The dossiers' submission channels (from the served database's dossiers).",
+    )
     languages: dict[str, int | None]
     satisfaction: SatisfactionOut
     disagreements: list[str]

@@ -148,6 +148,6 @@ def run_purge(args: argparse.Namespace, out: TextIO | None = None,
     for reference, journey, decided in done.dossiers:
         print(f"{verb} dossier {reference} ({journey}, decided {decided[:10]})", file=out)
     print(f"{verb} {len(done.dossiers)} dossier(s), {done.drafts} expired draft(s), "
-          f"{done.files} file(s)", file=out)
+          f"{done.files} file(s), {done.mandates} mandate(s)", file=out)
     store.close()
     return 0

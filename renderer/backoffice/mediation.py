@@ -53,15 +53,18 @@ class Mandate:
     created_at: str
     expires_at: str
     reference: str | None
+    withdrawn_at: str | None = None
 
     def active(self, at: datetime | None = None) -> bool:
-        """Whether the mandate still covers its procedure (not expired, no dossier sent)."""
+        """Whether the mandate still covers its procedure (not expired, not withdrawn, no
+        dossier sent)."""
         moment = (at or datetime.now(UTC)).isoformat(timespec="milliseconds")
-        return self.reference is None and moment < self.expires_at
+        return self.reference is None and self.withdrawn_at is None and moment < self.expires_at
 
 
 _COLUMNS = (
-    "id, agent_id, structure, journey_id, citizen_name, consent, created_at, expires_at, reference"
+    "id, agent_id, structure, journey_id, citizen_name, consent, created_at, expires_at, "
+    "reference, withdrawn_at"
 )
 
 
@@ -112,7 +115,7 @@ class Mandates:
         with self.store.transaction(exclusive=True) as conn:
             self.store._execute(
                 conn,
-                f"INSERT INTO mandates ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+                f"INSERT INTO mandates ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
                 (
                     mandate.id,
                     agent.id,
@@ -146,6 +149,35 @@ class Mandates:
         """The mandate of that id, or None."""
         row = self.store._one(f"SELECT {_COLUMNS} FROM mandates WHERE id = ?", (mandate_id,))
         return Mandate(*row) if row else None
+
+    def active_of(self, agent_id: str, limit: int = 200) -> list[Mandate]:
+        """The mandates of a mediator that still cover their procedure, newest first."""
+        rows = self.store._all(
+            f"SELECT {_COLUMNS} FROM mandates WHERE agent_id = ? AND reference IS NULL "
+            "AND withdrawn_at IS NULL AND expires_at > ? ORDER BY created_at DESC, id LIMIT ?",
+            (agent_id, now(), limit),
+        )
+        return [Mandate(*r) for r in rows]
+
+    def withdraw(self, agent: Agent, mandate_id: str) -> bool:
+        """Withdraw a mandate of ``agent`` that still covers its procedure, audited (the
+        journey keyed under it can no longer be sent); False when there is no such mandate
+        (another mediator's, expired, used or withdrawn already): nothing changes."""
+        stamp = now()
+        with self.store.transaction(exclusive=True) as conn:
+            cursor = self.store._execute(
+                conn,
+                "UPDATE mandates SET withdrawn_at = ? WHERE id = ? AND agent_id = ? "
+                "AND reference IS NULL AND withdrawn_at IS NULL AND expires_at > ?",
+                (stamp, mandate_id, agent.id, stamp),
+            )
+            if not cursor.rowcount:
+                return False
+            audit.record(
+                self.store, conn, agent.id, "mandate_withdrawn", None, None,
+                {"mandate": mandate_id, "structure": agent.structure},
+            )
+        return True
 
     def for_dossier(self, reference: str) -> Mandate | None:
         """The mandate a dossier was sent under, or None (not a mediated dossier)."""

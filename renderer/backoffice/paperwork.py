@@ -7,9 +7,9 @@ process's :class:`renderer.printing.Printer` (WeasyPrint, a few at a time, the s
 made once). A journeys folder may override any of them as the e-mails are overridden:
 ``documents/JOURNEY/KIND.LANG.html``, ``documents/JOURNEY/KIND.html``,
 ``documents/KIND.LANG.html`` or ``documents/KIND.html`` beside the journeys (KIND:
-``receipt``, ``decision``, ``letter``). A letter by post says what the e-mail would have
-said: its subject and body come from the e-mail's template
-(:meth:`renderer.backoffice.delivery.Mailer.text`).
+``receipt``, ``decision``, ``letter``, ``handover``: the mediator's handover sheet). A
+letter by post says what the e-mail would have said: its subject and body come from the
+e-mail's template (:meth:`renderer.backoffice.delivery.Mailer.text`).
 """
 
 from __future__ import annotations
@@ -169,6 +169,20 @@ class Paperwork:
             sections=sent_sections(journey, submission, lang, self.app.today()) if journey else [],
         )
         return self._pdf("receipt", lang, d, context)
+
+    def handover(self, d: Dossier, code: str) -> bytes:
+        """The handover sheet a mediator gives the citizen: the dossier's number, the
+        follow-up address, the follow-up ``code`` and where to type it without the link."""
+        submission, journey = self._sent(d.reference)
+        lang = _lang(d.lang)
+        context = self._context(d, journey, lang, {})
+        context.update(
+            sent_on=when(submission.created_at, lang),
+            structure=d.mediator_structure or "",
+            code=code,
+            by_code_url=f"{self.base_url}/-/suivi",
+        )
+        return self._pdf("handover", lang, d, context)
 
     def letter(self, d: Dossier, letter: Letter) -> bytes:
         """A letter of the dossier: its decision letter, or a notification by post (the

@@ -1,7 +1,8 @@
 """The citizen's follow-up page: the status of a dossier, its history, the agents' messages,
 and a form to answer them with a document.
 
-The page is reached only by its secret token (in the confirmation page and the e-mails);
+The page is reached only by its secret token (in the confirmation page and the e-mails,
+or after typing the dossier's number and follow-up code, :mod:`renderer.citizens.follow_code`);
 an unknown token gets the same "unknown link" page whatever it is, and wrong tokens are
 counted per address (:mod:`renderer.throttle`, kind ``follow``), so that
 guessing is both blind and slow.

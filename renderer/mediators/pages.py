@@ -29,7 +29,9 @@ from renderer.agents.session import current, forbidden, login_redirect, page
 from renderer.backoffice.accounts import AgentSession
 from renderer.backoffice.dossiers import ACCOMPAGNE, Dossier, Dossiers
 from renderer.backoffice.mediation import CONSENTS, DURATIONS, Mandates
+from renderer.backoffice.paperwork import filename, paperwork, pdf
 from renderer.citizens.drafts import open_draft
+from renderer.citizens.follow_code import follow_code
 from renderer.i18n import t
 from renderer.security import COOKIE, CSRF_FIELD, csrf_ok
 from renderer.web import Citizen, Parcours, parcours, read_form, redirect, url
@@ -87,12 +89,24 @@ def home(request: Request) -> Response:
         }
         for d in Dossiers(app.store).helped_by(session.agent.id)
     ]
+    mandates = [
+        {
+            "id": m.id,
+            "citizen": m.citizen_name,
+            "journey": _title(app, m.journey_id, lang),
+            "until": _when(m.expires_at, lang),
+            "action": url(request, "mediators_withdraw", mandate=m.id),
+        }
+        for m in Mandates(app.store).active_of(session.agent.id)
+    ]
     return page(
         request,
         "mediators/home.html",
         {
             "title": t("med_home", lang),
             "rows": rows,
+            "mandates": mandates,
+            "withdrawn": request.query_params.get("retire") == "1",
             "structure": session.agent.structure,
         },
         session,
@@ -227,10 +241,36 @@ def handover(request: Request) -> Response:
         "structure": d.mediator_structure or "",
         "sent_on": _when(d.created_at, lang),
         "follow_url": base + path,
-        "code": token,
+        "code": follow_code(app.store, d.reference),
+        "by_code_url": base + url(request, "follow_code"),
         "back_url": url(request, "mediators_home"),
+        "pdf_url": url(request, "mediators_handover_pdf", reference=d.reference),
     }
     return page(request, "mediators/handover.html", context, session)
+
+
+def handover_pdf(request: Request) -> Response:
+    """The handover sheet as a PDF, for the mediator who keyed the dossier (404 otherwise)."""
+    session = _mediator(request)
+    if isinstance(session, Response):
+        return session
+    d = _helped(request, session)
+    app = parcours(request)
+    sheet = paperwork(request).handover(d, follow_code(app.store, d.reference))
+    return pdf(sheet, filename("fiche-de-remise", d.reference))
+
+
+def withdraw(request: Request) -> Response:
+    """Withdraw one of the mediator's mandates still in force (audited); 404 for another
+    mediator's, or one used, expired or withdrawn already (nothing changes)."""
+    posted = _posted(request)
+    if isinstance(posted, Response):
+        return posted
+    session, _form = posted
+    mandate_id = request.path_params["mandate"][:100]
+    if not Mandates(parcours(request).store).withdraw(session.agent, mandate_id):
+        raise HTTPException(404)
+    return redirect(request, url(request, "mediators_home", {"retire": "1"}))
 
 
 def finish(request: Request) -> Response:

@@ -119,7 +119,7 @@ def test_mediator_keys_a_journey_with_a_citizen(server: str) -> None:
         axe(mediator, "handover sheet", violations)
         follow_url = mediator.locator("[data-follow-url]").get_attribute("href")
         code = mediator.locator("[data-code]").inner_text()
-        assert follow_url and follow_url.endswith(code)
+        assert follow_url and len(code) == 14
         assert mediator.pdf()[:4] == b"%PDF"  # it prints (headless Chromium)
         # -- the session ends: the next person at the desk reaches nothing of it
         mediator.click("[data-finish]")
@@ -129,10 +129,39 @@ def test_mediator_keys_a_journey_with_a_citizen(server: str) -> None:
         mediator.goto(f"{base}/-/agents/mediation/")
         assert mediator.locator(f"a[data-reference='{reference}']").count() == 1
         axe(mediator, "mediator's home", violations)
+        # -- a mandate recorded, then withdrawn from the home page
+        mediator.goto(f"{base}/-/agents/mediation/mandat")
+        mediator.select_option("#journey", "signalement-voirie")
+        mediator.fill("#citizen_name", "Léo Roux")
+        mediator.check("#duration-1")
+        mediator.check("#consent-ecran")
+        mediator.check("#attest")
+        mediator.click("form[action$='/mandat'] button[type=submit]")
+        mediator.goto(f"{base}/-/agents/mediation/")
+        assert mediator.locator("[data-withdraw]").count() == 1
+        axe(mediator, "mediator's home with a mandate in force", violations)
+        mediator.click("[data-withdraw] button")
+        assert mediator.locator("[data-withdrawn]").is_visible()
+        assert mediator.locator("[data-withdraw]").count() == 0
         # -- the citizen, at home, types the sheet's address
         citizen = browser.new_context().new_page()
         citizen.goto(follow_url)
         assert reference in citizen.content()
+        # -- or, without the link, types the number and the code (in any case)
+        typing = browser.new_context(bypass_csp=True).new_page()
+        typing.goto(f"{base}/-/suivi")
+        axe(typing, "follow-up by number and code", violations)
+        typing.fill("#reference", reference)
+        typing.fill("#code", "WRONG-CODE-1234")
+        typing.click("[data-follow-code] button[type=submit]")
+        assert typing.locator("[data-error-summary]").is_visible()
+        axe(typing, "follow-up by number and code, refused", violations)
+        typing.goto(f"{base}/-/suivi?lang=en")
+        axe(typing, "follow-up by number and code (English)", violations)
+        typing.fill("#reference", reference.lower())
+        typing.fill("#code", code.lower().replace("-", " "))
+        typing.click("[data-follow-code] button[type=submit]")
+        assert typing.url == follow_url and reference in typing.content()
         # -- the agent of the service sees who keyed it with the citizen
         agent = browser.new_context(bypass_csp=True).new_page()
         log_in(agent, base, "proprete@tours.example")
