@@ -23,21 +23,12 @@ from renderer.app import create_app
 from renderer.backoffice.accounts import Accounts
 
 from .citizen import PNG
-from .conftest import JOURNEYS, pg_schema
+from .conftest import JOURNEYS
 from .test_browser import AXE_SOURCE, AXE_TAGS, CHROMIUM, LAUNCH_ARGS, _free_port
 from .test_notifications import Inbox
 
 pytestmark = pytest.mark.browser
 PASSWORD = "un mot de passe assez long"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'parcours.db'}"
-        return
-    with pg_schema("parcours_backoffice") as url:
-        yield url
 
 
 @pytest.fixture
@@ -51,12 +42,12 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 
 @pytest.fixture
-def server(database: str, smtp: tuple[Inbox, int], tmp_path: Path) -> Iterator[tuple[str, Any]]:
+def server(db_url: str, smtp: tuple[Inbox, int], tmp_path: Path) -> Iterator[tuple[str, Any]]:
     import uvicorn
 
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    app = create_app([JOURNEYS / "signalement-voirie.yaml"], db_url=database,
+    app = create_app([JOURNEYS / "signalement-voirie.yaml"], db_url=db_url,
                      smtp_url=f"smtp://127.0.0.1:{smtp[1]}", base_url=base,
                      mail_dir=tmp_path / "mail")
     Accounts(app.state.parcours.store).add("proprete@tours.example", PASSWORD, "instructeur",

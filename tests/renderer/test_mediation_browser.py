@@ -18,7 +18,7 @@ import pytest
 from renderer.app import create_app
 from renderer.backoffice.accounts import MEDIATEUR, Accounts
 
-from .conftest import JOURNEYS, pg_schema
+from .conftest import JOURNEYS
 from .test_backoffice_browser import axe
 from .test_browser import CHROMIUM, LAUNCH_ARGS, _free_port
 
@@ -27,24 +27,15 @@ PASSWORD = "un mot de passe assez long"
 NORD = "France Services Tours Nord"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'parcours.db'}"
-        return
-    with pg_schema("mediators_browser") as url:
-        yield url
-
-
 @pytest.fixture
-def server(database: str, tmp_path: Path) -> Iterator[str]:
+def server(db_url: str, tmp_path: Path) -> Iterator[str]:
     import uvicorn
 
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     app = create_app(
         [JOURNEYS / "signalement-voirie.yaml"],
-        db_url=database,
+        db_url=db_url,
         base_url=base,
         mail_dir=tmp_path / "mail",
     )
