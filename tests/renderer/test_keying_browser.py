@@ -13,7 +13,7 @@ import pytest
 from .citizen import PNG
 from .test_backoffice_browser import axe
 from .test_browser import CHROMIUM, LAUNCH_ARGS
-from .test_mediation_browser import database, log_in, server  # noqa: F401
+from .test_mediation_browser import log_in, server  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
