@@ -25,6 +25,8 @@ def overflowing(page: Any, width: int) -> list[str]:
     """The elements that stick out of a ``width``-pixel window (empty: it reflows)."""
     size = page.viewport_size or {"width": 1280, "height": 800}
     page.set_viewport_size({"width": width, "height": 800})
+    # The page may still be replacing the previous one (its document not there yet).
+    page.wait_for_load_state("load")
     try:
         return list(page.evaluate("""(width) => {
             const out = [];
