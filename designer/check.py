@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from designer.cases import is_cases_file
 from designer.check_messages import msg
 from designer.findings import Finding, sort_findings
 from designer.loading import Analysis, Loaded, load_journey
@@ -30,6 +29,9 @@ def yaml_files(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
+            # Imported here: checking one file needs nothing of the test cases' module.
+            from designer.cases import is_cases_file
+
             files.extend(sorted(
                 f for f in p.rglob("*")
                 if f.suffix in (".yaml", ".yml") and f.is_file() and not is_cases_file(f)

@@ -41,6 +41,10 @@ _INT_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _INF = re.compile(r"^[-+]?\.(?:inf|Inf|INF)$")
 _NAN = re.compile(r"^\.(?:nan|NaN|NAN)$")
+#: The characters that a plain scalar other than a string can start with (null, booleans,
+#: numbers, infinities, not-a-number): any other first character is text, and the chain
+#: of patterns above is skipped, as for most labels of a journey.
+_NOT_TEXT_START = frozenset("~nNtTfF0123456789+-.")
 
 
 @dataclass
@@ -119,6 +123,8 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     value = node.value
     if node.tag != _PLAIN:
         # Quoted, or tagged explicitly (`!!str 12`): text as written.
+        return value
+    if value and value[0] not in _NOT_TEXT_START:
         return value
     if _NULL.match(value):
         return None
