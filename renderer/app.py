@@ -170,6 +170,8 @@ def create_app(
         finally:
             if jobs is not None:
                 await run_in_threadpool(jobs.stop)
+            # The counts still in memory are written while the database is surely there.
+            await run_in_threadpool(parcours.usage.flush)
 
     routes = [
         Route("/", front_door, methods=["GET"], name="front"),

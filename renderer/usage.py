@@ -46,6 +46,21 @@ UPSERT = (
 )
 
 
+#: Every recorder of this process that counts, so that what they hold in memory is written
+#: when the process stops, and before a database they write to goes away (flush_all).
+_RECORDERS: weakref.WeakSet[Recorder] = weakref.WeakSet()
+
+
+def flush_all() -> None:
+    """Write what every recorder of this process still holds in memory: at exit, and
+    before a database they write to is dropped (the tests' PostgreSQL schemas)."""
+    for recorder in list(_RECORDERS):
+        recorder.flush()
+
+
+atexit.register(flush_all)
+
+
 class Recorder:
     """Adds events to the counters (kept a second in memory, then one upsert for all);
     reads them for the served reports."""
@@ -68,9 +83,8 @@ class Recorder:
         self._wake = threading.Event()
         self._writer: threading.Thread | None = None
         if enabled:
-            # What is still in memory when the process stops is written then.
-            flush = weakref.WeakMethod(self.flush)
-            atexit.register(lambda: (method := flush()) is not None and method())
+            # What is still in memory when the process stops is written then (flush_all).
+            _RECORDERS.add(self)
 
     # -- time on page ------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
+import sys
 from collections.abc import Iterator
 from urllib.parse import quote
 
@@ -45,5 +46,10 @@ def pg_schema(prefix: str = "parcours_test") -> Iterator[str]:
     try:
         yield f"{PG_BASE}?options={quote(f'-csearch_path={schema} -csynchronous_commit=off')}"
     finally:
+        # Usage counts an app of the test still holds in memory are written before their
+        # table goes (else the exit's flush finds no table, and says so in the output).
+        usage = sys.modules.get("renderer.usage")
+        if usage is not None:
+            usage.flush_all()
         with psycopg.connect(PG_BASE, autocommit=True) as conn:
             conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
