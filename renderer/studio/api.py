@@ -20,7 +20,14 @@ from renderer.studio.figures import headline
 from renderer.studio.graph import graph_picture
 from renderer.studio.publication import reference
 from renderer.studio.texts import t
-from renderer.studio.web import CSRF_HEADER, origin_of, page_lang, studio_of, url_for
+from renderer.studio.web import (
+    CSRF_HEADER,
+    origin_of,
+    page_lang,
+    rule_urls,
+    studio_of,
+    url_for,
+)
 
 
 async def check_api(request: Request) -> Response:
@@ -44,7 +51,8 @@ async def check_api(request: Request) -> Response:
     def check() -> dict[str, Any]:
         started = time.perf_counter()
         loaded = check_text(text, relative, origin=origin_of(request, relative))
-        result = diagnose(text, relative, loaded, (time.perf_counter() - started) * 1000)
+        result = diagnose(text, relative, loaded, (time.perf_counter() - started) * 1000,
+                          rule_url=rule_urls(request, page_lang(request)))
         result["cases"] = cases_result(loaded, path)
         return result
 

@@ -55,6 +55,7 @@ from renderer.studio.web import (
     origin_of,
     page_lang,
     render,
+    rule_urls,
     studio_of,
     url_for,
 )
@@ -112,8 +113,8 @@ def _editor(request: Request, relative: str, text: str, base: str, *, status: in
     from designer.format_types import QUESTION_TYPES
 
     loaded = check_text(text, relative, origin=origin_of(request, relative))
-    result = diagnose(text, relative, loaded)
     lang = page_lang(request)
+    result = diagnose(text, relative, loaded, rule_url=rule_urls(request, lang))
     folder = studio_of(request).folder
     root = folder.root
     on_disk = resolve_journey(root, relative)

@@ -15,6 +15,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,13 +61,8 @@ def fix_for(finding: Finding, lines: list[str]) -> Fix | None:
                finding.column, len(word), new)
 
 
-def rule_page(slug: str) -> str:
-    """The studio's URL of a rule's documentation page."""
-    return f"/-/rules/{slug}"
-
-
-def finding_json(finding: Finding, lines: list[str],
-                 loaded: Loaded | None = None) -> dict[str, Any]:
+def finding_json(finding: Finding, lines: list[str], loaded: Loaded | None = None, *,
+                 rule_url: Callable[[str], str]) -> dict[str, Any]:
     """A finding as the editor draws it: from its column to the end of the word there,
     with its fixes (the word fix, and the edit fixes of :mod:`renderer.studio.fixes`)."""
     from renderer.studio.fixes import edit_fixes
@@ -83,7 +79,7 @@ def finding_json(finding: Finding, lines: list[str],
         "rule": finding.rule,
         "message": finding.message,
         "summary": rule.summary if rule else "",
-        "docs": rule_page(finding.rule),
+        "docs": rule_url(finding.rule),
         "fixes": ([fix.__dict__] if fix else []) + edits,
     }
 
@@ -173,11 +169,11 @@ class _Recent:
 _RECENT = _Recent()
 
 
-def diagnose(text: str, file: str, loaded: Loaded | None = None,
-             check_ms: float = 0.0) -> dict[str, Any]:
+def diagnose(text: str, file: str, loaded: Loaded | None = None, check_ms: float = 0.0, *,
+             rule_url: Callable[[str], str]) -> dict[str, Any]:
     """The editor's answer for unsaved text: findings, the journey's ids (for completion),
     counts, and how long the check took (``loaded``: the text already checked, in
-    ``check_ms`` milliseconds)."""
+    ``check_ms`` milliseconds; ``rule_url``: the address of a rule's page, from its name)."""
     if loaded is None:
         started = time.perf_counter()
         loaded = check_text(text, file)
@@ -188,7 +184,7 @@ def diagnose(text: str, file: str, loaded: Loaded | None = None,
     if journey is not None:
         ids = {"steps": list(journey.steps), "outcomes": list(journey.outcomes),
                "questions": list(journey.questions)}
-    findings = [finding_json(f, lines, loaded) for f in loaded.findings]
+    findings = [finding_json(f, lines, loaded, rule_url=rule_url) for f in loaded.findings]
     return {
         "findings": findings,
         "ids": ids,

@@ -5,6 +5,7 @@ page, and resolving a journey path of a request (only files under the folder).""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -97,6 +98,11 @@ def url_for(request: Request, name: str, lang: str = "fr", **params: str) -> str
     # Path parameters are file names: quoted here (Starlette's path convertor does not).
     path = str(request.app.url_path_for(name, **{k: quote(v) for k, v in params.items()}))
     return path + ("?lang=en" if lang == "en" and name not in ("static",) else "")
+
+
+def rule_urls(request: Request, lang: str = "fr") -> Callable[[str], str]:
+    """The address of a check rule's documentation page (the route ``rule``), by its name."""
+    return lambda slug: url_for(request, "rule", lang, slug=slug)
 
 
 def error_page(request: Request, status: int, title: str, body: str) -> HTMLResponse:

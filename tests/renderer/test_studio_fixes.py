@@ -77,7 +77,8 @@ def _csrf(client: TestClient) -> str:
 
 
 def _findings(text: str) -> list[dict[str, Any]]:
-    return list(diagnose(text, "usage.yaml", check_text(text, "usage.yaml"))["findings"])
+    loaded = check_text(text, "usage.yaml")
+    return list(diagnose(text, "usage.yaml", loaded, rule_url=str)["findings"])
 
 
 def _apply(text: str, change: dict[str, Any]) -> str:
