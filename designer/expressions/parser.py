@@ -61,14 +61,15 @@ class ExpressionSyntaxError(ValueError):
 class _Parser:
     def __init__(self, text: str) -> None:
         self.tokens = tokenize(text)
+        self.last = len(self.tokens) - 1  # the end token: reading never goes past it
         self.pos = 0
         self.nesting = 0
 
     # -- token helpers -------------------------------------------------
 
     def peek(self, ahead: int = 0) -> Token:
-        index = min(self.pos + ahead, len(self.tokens) - 1)
-        token = self.tokens[index]
+        index = self.pos + ahead
+        token = self.tokens[index if index < self.last else self.last]
         if token.kind == "error" and ahead == 0:
             raise ExpressionSyntaxError(cast(Message, token.value), token.start)
         return token

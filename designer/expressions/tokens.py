@@ -7,6 +7,7 @@ parser reports the first problem in reading order.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from designer.check_messages import Message, msg
@@ -48,12 +49,65 @@ _ESCAPES = {"\\": "\\", '"': '"', "'": "'", "n": "\n", "t": "\t"}
 _SMART_QUOTES = "\u201c\u201d\u2018\u2019\u00ab\u00bb"
 
 
+# One token of a well-formed expression, after blanks: a number not run into a letter, a
+# dot or a digit; a name not run into a non-ASCII letter; a string without escapes; an
+# operator. Possessive quantifiers: a name or a number is never cut short to let the
+# lookahead pass. Anything else ("&&", "=", an accent, an escape...) is left to the
+# character-by-character reader, which says what is wrong.
+_WELL_FORMED = re.compile(
+    r"""[ \t\r\n]*+(?:
+        (?P<number>[0-9]++(?:\.[0-9]++)?+)(?![A-Za-z0-9_.])
+      | (?P<word>[A-Za-z_][A-Za-z0-9_]*+)(?![^\x00-\x7f])
+      | "(?P<double>[^"\\]*+)"
+      | '(?P<single>[^'\\]*+)'
+      | (?P<op>[=!<>]=|[<>+\-*/()\[\],])
+    )""",
+    re.VERBOSE,
+)
+_BLANKS = re.compile(r"[ \t\r\n]*+\Z")
+
+
 def tokenize(text: str) -> list[Token]:
     """Split `text` into tokens; a bad character becomes an `error` token, then the end.
 
     Errors are tokens rather than exceptions so that the parser reports the
     first problem in reading order.
     """
+    # The common case, a well-formed expression, is read token by token with one pattern
+    # (a few times faster); at the first thing it does not know, the whole text is read
+    # again by :func:`read_characters`, the reference, which gives the same tokens
+    # (tests/expressions/test_tokens.py) and the error.
+    tokens: list[Token] = []
+    append = tokens.append
+    match = _WELL_FORMED.match
+    i, n = 0, len(text)
+    while i < n:
+        found = match(text, i)
+        if found is None:
+            if _BLANKS.match(text, i):
+                break
+            return read_characters(text)
+        kind = found.lastgroup or ""  # always a group's name: each branch is one group
+        start, i = found.start(kind), found.end()
+        if kind == "word":
+            word = found.group(kind)
+            if word in _WRONG_WORDS:
+                return read_characters(text)
+            append(Token("keyword" if word in _KEYWORDS else "name", word, start, i))
+        elif kind == "number":
+            raw = found.group(kind)
+            append(Token("number", float(raw) if "." in raw else int(raw), start, i))
+        elif kind == "op":
+            append(Token("op", found.group(kind), start, i))
+        else:  # a string: it starts at its opening quote
+            append(Token("string", found.group(kind), start - 1, i))
+    append(Token("end", None, n, n))
+    return tokens
+
+
+def read_characters(text: str) -> list[Token]:
+    """:func:`tokenize` character by character: the reference, and the reader of texts
+    with a mistake, which it turns into an ``error`` token saying what to write instead."""
     tokens: list[Token] = []
     i, n = 0, len(text)
 
