@@ -10,8 +10,9 @@ state is plain files beside the journeys, made for ``git`` (docs/publication.md)
         voirie.yaml                     the published version, byte for byte
         voirie.yaml.state.json          when it was published, what is in review
 
-The state file holds the SHA-256 and the time of the published version and, while a
-version waits for review, the SHA-256 and time of that version: the status is derived
+The state file holds the SHA-256 and the time of the published version (or the time it
+was taken offline) and, while a version waits for review, the SHA-256 and time of that
+version: the status is derived
 from them and the draft's content, never stored apart from them (a draft edited after it
 was submitted is a draft again; a draft equal to its published version is published).
 Publishing (and submitting for review) is refused while ``parcours check`` finds an
@@ -114,6 +115,8 @@ class Publication:
     status: Status
     published_at: str | None = None
     submitted_at: str | None = None
+    #: When its published version was taken offline (``unpublish``), until it is published again.
+    unpublished_at: str | None = None
     #: A version was submitted, then the draft changed: the review no longer applies.
     changed_since_submitted: bool = False
     #: The draft differs from the published version (unpublished changes).
@@ -157,6 +160,7 @@ def status(journey: Path) -> Publication:
         Status.DRAFT,
         published_at=state.get("published_at"),
         submitted_at=state.get("submitted_at"),
+        unpublished_at=state.get("unpublished_at"),
         state=state,
     )
     out.unpublished_changes = published is not None and published != current
@@ -251,9 +255,33 @@ def publish(
     # Checked again: what lies beside it (the organisation's services) may have changed.
     _refuse_errors(journey, check, "publish it")
     write_atomically(published_copy(journey), data)
-    state = {k: v for k, v in current.state.items() if not k.startswith("submitted_")}
+    state = {
+        k: v
+        for k, v in current.state.items()
+        if not k.startswith("submitted_") and k != "unpublished_at"
+    }
     state.update(published_sha256=digest(data), published_at=_now())
     _write_state(journey, state)
+    return status(journey)
+
+
+def unpublish(journey: Path) -> Publication:
+    """Published → offline: the published copy is removed, so that ``parcours serve`` no
+    longer serves the journey (a procedure that closes, or a version to take back at once).
+
+    The draft and a version waiting for review are kept; the state says when it was taken
+    offline (``unpublished_at``) until it is published again. Citizens cannot start it any
+    more, nor send a draft they started on it (docs/publication.md)."""
+    _in_workflow(journey)
+    copy = published_copy(journey)
+    if not copy.is_file():
+        raise PublicationError(f"{journey.name}: not published")
+    state = {k: v for k, v in _read_state(journey).items() if not k.startswith("published_")}
+    state["unpublished_at"] = _now()
+    # The state first: a crash between the two leaves the journey served, as it was, and
+    # `unpublish` run again finishes the job.
+    _write_state(journey, state)
+    copy.unlink()
     return status(journey)
 
 

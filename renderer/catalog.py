@@ -19,7 +19,7 @@ from designer.compiled import CompiledJourney
 from designer.findings import Finding, Severity
 from designer.loading import load_text
 from designer.organisation import OrganisationCache, Service, is_organisation_file
-from designer.publication import published_copy, uses_workflow
+from designer.publication import published_copy, status, uses_workflow
 from renderer.store import Store, content_hash
 
 MAX_VERSIONS_CACHED = 64
@@ -128,9 +128,12 @@ def load_catalog(paths: str | Path | list[str | Path], store: Store) -> Catalog:
         # never the draft being edited (designer/publication.py, docs/publication.md).
         served = published_copy(file) if uses_workflow(file.parent) else file
         if not served.is_file():
-            catalog.refused.append(Refused(str(file), [
-                f"{file}: not published yet (this folder uses the publication workflow: "
-                f"parcours publish {file})"]))
+            offline = status(file).unpublished_at
+            reason = (f"{file}: unpublished on {offline} (parcours publish {file} publishes "
+                      f"it again)" if offline else
+                      f"{file}: not published yet (this folder uses the publication workflow: "
+                      f"parcours publish {file})")
+            catalog.refused.append(Refused(str(file), [reason]))
             continue
         try:
             raw = served.read_bytes()

@@ -23,7 +23,7 @@ log = logging.getLogger("parcours.renderer")
 
 
 async def not_found(request: Request, exc: Exception) -> Response:
-    """A friendly 404 (or 405) in the citizen's language."""
+    """A friendly 404 (or 400, 405, 410) in the citizen's language."""
     status = getattr(exc, "status_code", 404)
     if is_api(request):
         allow = (getattr(exc, "headers", None) or {}).get("Allow")
@@ -43,6 +43,10 @@ async def not_found(request: Request, exc: Exception) -> Response:
             "lang": lang, "title": t("bad_request_title", lang),
             "body": t("bad_request_body", lang),
         }, status=400)
+    if status == 410:
+        return render(request, "error.html", {
+            "lang": lang, "title": t("gone_title", lang), "body": t("gone_body", lang),
+        }, status=410)
     return render(request, "error.html", {
         "lang": lang, "title": t("not_found_title", lang), "body": t("not_found_body", lang),
     }, status=404 if status == 404 else status)

@@ -183,6 +183,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Si vous avez saisi l'adresse, vérifiez-la. Sinon, revenez à l'accueil.",
         "en": "If you typed the web address, check it is correct. Otherwise go back home.",
     },
+    "gone_title": {
+        "fr": "Cette démarche n'est plus proposée en ligne",
+        "en": "This procedure is no longer offered online",
+    },
+    "gone_body": {
+        "fr": "Le service qui la proposait l'a retirée. Les demandes déjà envoyées sont "
+              "toujours traitées, et vous pouvez les suivre avec le lien ou le code de votre "
+              "accusé de réception. Pour une demande que vous n'aviez pas envoyée, "
+              "contactez ce service.",
+        "en": "The service that offered it has taken it offline. Applications already sent "
+              "are still processed, and you can follow them with the link or the code of your "
+              "acknowledgement. For an application you had not sent, contact that service.",
+    },
     "error_title": {"fr": "Désolé, un problème technique est survenu", "en": "Sorry, there is a problem with the service"},
     "error_body": {
         "fr": "Réessayez dans quelques minutes. Vos réponses enregistrées sont conservées.",

@@ -228,6 +228,11 @@ class Store(FileStore):
         row = self._one("SELECT source, file FROM journey_versions WHERE hash = ?", (digest,))
         return (str(row[0]), str(row[1])) if row else None
 
+    def was_served(self, journey_id: str) -> bool:
+        """Whether a journey of this id was ever served here (a version of it is kept)."""
+        return self._one("SELECT 1 FROM journey_versions WHERE journey_id = ? LIMIT 1",
+                         (journey_id,)) is not None
+
     # -- sessions ----------------------------------------------------------------------------
 
     def create_session(

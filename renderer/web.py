@@ -383,9 +383,12 @@ def entry_or_404(request: Request) -> Entry:
     """The served journey named in the URL."""
     app = parcours(request)
     app.refresh()
-    entry = app.catalog.get(request.path_params["journey"])
+    journey_id = request.path_params["journey"]
+    entry = app.catalog.get(journey_id)
     if entry is None:
-        raise HTTPException(404)
+        # A journey served here before and no longer (taken offline, or its file removed):
+        # the citizen is told so, not that the address is wrong.
+        raise HTTPException(410 if app.store.was_served(journey_id) else 404)
     return entry
 
 

@@ -6,6 +6,7 @@
     parcours publish --status PATH      where each journey stands
     parcours publish --submit JOURNEY   draft → ready for review
     parcours publish --withdraw JOURNEY ready for review → draft
+    parcours publish --unpublish JOURNEY take the published version offline
     parcours publish JOURNEY            publish (its user is the reviewer)
 
 Publishing and submitting are refused, with the errors listed, while `parcours check`
@@ -40,6 +41,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     action.add_argument(
         "--withdraw", action="store_true", help="take the journey back from review (a draft again)"
     )
+    action.add_argument(
+        "--unpublish",
+        action="store_true",
+        help="take the published version offline: parcours serve no longer serves the journey "
+        "(the draft is kept)",
+    )
 
 
 def _files(path: Path) -> list[Path]:
@@ -64,6 +71,8 @@ def _say_status(files: list[Path]) -> None:
             line += f"; published version of {p.published_at or '?'}"
             if p.unpublished_changes:
                 line += ", with unpublished changes"
+        elif p.unpublished_at:
+            line += f"; offline since {p.unpublished_at} (unpublished)"
         else:
             line += "; never published"
         print(line)
@@ -71,7 +80,14 @@ def _say_status(files: list[Path]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """0 done, 1 refused (errors, or a transition that does not apply), 2 cannot run."""
-    from designer.publication import PublicationError, adopt, publish, submit, withdraw
+    from designer.publication import (
+        PublicationError,
+        adopt,
+        publish,
+        submit,
+        unpublish,
+        withdraw,
+    )
 
     path = Path(args.path)
     if not path.exists():
@@ -96,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
             submit(path)
         elif args.withdraw:
             withdraw(path)
+        elif args.unpublish:
+            unpublish(path)
         else:
             publish(path, require_review=False)
     except PublicationError as exc:

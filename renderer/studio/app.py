@@ -61,7 +61,7 @@ from renderer.studio.web import (
 )
 
 #: The transitions of the workflow, each with its message once made.
-DONE = ("adopt", "submit", "withdraw", "publish")
+DONE = ("adopt", "submit", "withdraw", "publish", "unpublish")
 # -- pages ------------------------------------------------------------------------------
 
 
@@ -255,7 +255,8 @@ async def publish_page(request: Request) -> Response:
 
 
 async def publish_post(request: Request) -> Response:
-    """A transition of the workflow: adopt, submit, withdraw or publish."""
+    """A transition of the workflow: adopt, submit, withdraw, publish or unpublish (which
+    asks for a ticked confirmation: citizens lose the journey)."""
     from designer.publication import PublicationError
     from renderer.studio.publication import transition
 
@@ -265,6 +266,10 @@ async def publish_post(request: Request) -> Response:
     if not csrf_ok(studio_of(request).csrf, form.get(CSRF_FIELD)):
         return error_page(request, 403, "forbidden_title", "csrf")
     action = str(form.get("action") or "")
+    if action == "unpublish" and form.get("confirm") != "yes":
+        return await run_in_threadpool(
+            lambda: _publication(request, relative, path, status=409,
+                                 problem=t("unpublish_unconfirmed", lang)))
     try:
         await run_in_threadpool(transition, path, action, str(form.get("reviewed") or ""))
     except PublicationError as exc:

@@ -24,6 +24,7 @@ from designer.publication import (
     published_copy,
     status,
     submit,
+    unpublish,
     withdraw,
 )
 from designer.report.model import ComparisonReport
@@ -155,4 +156,6 @@ def transition(journey: Path, action: str, reviewed: str) -> Publication:
         return withdraw(journey)
     if action == "publish":
         return publish(journey, reviewed=reviewed, check=checked_file)
+    if action == "unpublish":
+        return unpublish(journey)
     raise PublicationError(f"unknown action {action!r}")

@@ -22,6 +22,7 @@ from designer.publication import (
     state_file,
     status,
     submit,
+    unpublish,
     withdraw,
 )
 
@@ -189,3 +190,36 @@ def test_check_leaves_the_published_copies_alone(
     # The journey and its organisation file, not the copy (no duplicate id with it).
     assert "2 file(s) checked (journeys and organisation)" in out
     assert ".parcours" not in out and "duplicate-id" not in out
+
+
+def test_unpublishing_takes_the_journey_offline_and_keeps_the_draft(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    journey = folder / "voirie.yaml"
+    with pytest.raises(PublicationError, match="does not use the publication workflow"):
+        unpublish(journey)
+    adopt(folder)
+    _edit(journey, QUESTION, "Quel est le souci ?")
+    submit(journey)
+    draft = journey.read_bytes()
+    after = unpublish(journey)
+    assert not published_copy(journey).exists()
+    assert not after.has_published and after.unpublished_at is not None
+    # The draft and the version waiting for review are kept.
+    assert journey.read_bytes() == draft and after.status is Status.REVIEW
+    state = json.loads(state_file(journey).read_text(encoding="utf-8"))
+    assert set(state) == {"submitted_at", "submitted_sha256", "unpublished_at"}
+    with pytest.raises(PublicationError, match="not published"):
+        unpublish(journey)
+    # Published again: online, and the state no longer says it was taken offline.
+    again = publish(journey)
+    assert again.status is Status.PUBLISHED and again.unpublished_at is None
+    assert "unpublished_at" not in json.loads(state_file(journey).read_text(encoding="utf-8"))
+    # From the command line.
+    assert main(["publish", "--unpublish", str(journey)]) == 0
+    assert f"; offline since {status(journey).unpublished_at} (unpublished)" in (
+        capsys.readouterr().out
+    )
+    assert main(["publish", "--unpublish", str(journey)]) == 1
+    assert "not published" in capsys.readouterr().err
+    assert main(["publish", "--unpublish", str(folder)]) == 2  # a journey file is expected

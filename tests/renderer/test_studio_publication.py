@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from designer.publication import Status, adopt, published_copy, status, submit
+from designer.publication import Status, adopt, published_copy, status, submit, unpublish
 from renderer.app import create_app
 from renderer.studio.app import create_studio_app
 
@@ -232,3 +232,65 @@ def test_the_live_figures_compare_with_the_published_version(
     ).text
     assert paths(saved)[0] != published
     assert "Version publiée" in studio.get("/edit/voirie.yaml").text
+
+
+def test_the_studio_takes_a_journey_offline_after_a_ticked_confirmation(
+    studio: TestClient, folder: Path, tmp_path: Path
+) -> None:
+    journey = folder / "voirie.yaml"
+    adopt(folder)
+    page = studio.get("/publish/voirie.yaml")
+    assert 'id="unpublish"' in page.text and "Retirer la publication" in page.text
+    # Forged, then unconfirmed: refused, nothing changed.
+    forged = studio.post("/publish/voirie.yaml",
+                         data={"action": "unpublish", "confirm": "yes", "csrf_token": "forged"})
+    assert forged.status_code == 403
+    unconfirmed = studio.post("/publish/voirie.yaml",
+                              data={"action": "unpublish", "csrf_token": _csrf(page.text)})
+    assert unconfirmed.status_code == 409
+    assert "Cochez la confirmation pour retirer la publication" in unconfirmed.text
+    assert published_copy(journey).is_file()
+    done = studio.post(
+        "/publish/voirie.yaml",
+        data={"action": "unpublish", "confirm": "yes", "csrf_token": _csrf(page.text)},
+    )
+    assert done.url.query == b"done=unpublish"
+    assert "Publication retirée : parcours serve ne sert plus ce parcours." in done.text
+    assert "Hors ligne depuis le" in done.text and 'id="unpublish"' not in done.text
+    assert not published_copy(journey).exists() and journey.is_file()
+    # parcours serve no longer serves it, and says why.
+    app = create_app(folder, db_url=f"sqlite:///{tmp_path / 's.db'}")
+    [refused] = app.state.parcours.catalog.refused
+    assert "unpublished on" in refused.reasons[0]
+    assert TestClient(app).get("/signalement-voirie/").status_code == 404
+    # Publishing it again from the studio puts it back online.
+    page = studio.get("/publish/voirie.yaml")
+    done = studio.post("/publish/voirie.yaml",
+                       data={"action": "submit", "csrf_token": _csrf(page.text)})
+    reviewed = done.text.split('name="reviewed" value="', 1)[1].split('"', 1)[0]
+    studio.post("/publish/voirie.yaml",
+                data={"action": "publish", "reviewed": reviewed, "csrf_token": _csrf(done.text)})
+    assert status(journey).status is Status.PUBLISHED
+
+
+def test_a_citizen_on_a_journey_taken_offline_is_told_so(folder: Path, tmp_path: Path) -> None:
+    adopt(folder)
+    db = f"sqlite:///{tmp_path / 'serve.db'}"
+    citizen = TestClient(create_app(folder, db_url=db))
+    start = citizen.get("/signalement-voirie/")
+    page = citizen.post("/signalement-voirie/start", data={"csrf_token": _csrf(start.text)},
+                        follow_redirects=True)
+    assert page.status_code == 200
+    unpublish(folder / "voirie.yaml")
+    # The server restarts (or reloads) without it: the draft's page and the start page say
+    # the procedure is no longer online (410), not that the address is wrong.
+    restarted = TestClient(create_app(folder, db_url=db))
+    restarted.cookies = citizen.cookies
+    for path in (page.url.path, "/signalement-voirie/"):
+        gone = restarted.get(path)
+        assert gone.status_code == 410
+        assert "Cette démarche n&#39;est plus proposée en ligne" in gone.text
+    english = restarted.get("/signalement-voirie/?lang=en")
+    assert "This procedure is no longer offered online" in english.text
+    # A journey never served here is still a plain 404.
+    assert restarted.get("/jamais-servie/").status_code == 404
