@@ -3,7 +3,7 @@ checks a question's answer must satisfy."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeAlias
 
 from pydantic import (
     BaseModel,
@@ -215,7 +215,8 @@ class InfoQuestion(Element):
     )
 
 
-ItemQuestion = Annotated[
+# The question types an item of a repeat may ask: all but the repeat itself (no nesting).
+ItemTypes: TypeAlias = (
     TextQuestion
     | TextareaQuestion
     | IntegerQuestion
@@ -232,9 +233,9 @@ ItemQuestion = Annotated[
     | NirQuestion  # type: ignore[valid-type]
     | IbanQuestion  # type: ignore[valid-type]
     | FileQuestion
-    | InfoQuestion,
-    Field(discriminator="type"),
-]
+    | InfoQuestion
+)
+ItemQuestion = Annotated[ItemTypes, Field(discriminator="type")]
 
 
 class RepeatQuestion(QuestionBase):
@@ -248,27 +249,7 @@ class RepeatQuestion(QuestionBase):
     max: int | None = described("Maximum", "Most items.", default=None, ge=1)
 
 
-Question = Annotated[
-    TextQuestion
-    | TextareaQuestion
-    | IntegerQuestion
-    | DecimalQuestion
-    | YesNoQuestion
-    | ChoiceQuestion
-    | MultichoiceQuestion
-    | DateQuestion
-    | EmailQuestion  # type: ignore[valid-type]
-    | PhoneQuestion  # type: ignore[valid-type]
-    | PostcodeQuestion  # type: ignore[valid-type]
-    | AddressQuestion  # type: ignore[valid-type]
-    | SiretQuestion  # type: ignore[valid-type]
-    | NirQuestion  # type: ignore[valid-type]
-    | IbanQuestion  # type: ignore[valid-type]
-    | FileQuestion
-    | RepeatQuestion
-    | InfoQuestion,
-    Field(discriminator="type"),
-]
+Question = Annotated[ItemTypes | RepeatQuestion, Field(discriminator="type")]
 
 QUESTION_CLASSES: dict[str, type[BaseModel]] = {
     "text": TextQuestion,
