@@ -152,15 +152,24 @@ def _submitted(
     return ctx, submission
 
 
-def confirmation(request: Request) -> Response:
-    """The reference number, what happens next, and a link to the printable receipt."""
+def _sent(request: Request) -> tuple[Entry, Citizen, Context, Submission] | Response:
+    """For the pages of a sent dossier: the journey, the citizen, the draft and what was
+    sent; a redirect to the start for a session that did not send it."""
     entry = entry_or_404(request)
     who = citizen(request)
     assert who is not None
     got = _submitted(request, entry, who)
     if isinstance(got, Response):
         return got
-    ctx, submission = got
+    return (entry, who, *got)
+
+
+def confirmation(request: Request) -> Response:
+    """The reference number, what happens next, and a link to the printable receipt."""
+    got = _sent(request)
+    if isinstance(got, Response):
+        return got
+    _, who, ctx, submission = got
     j = reading(ctx.journey, who)
     lang = journey_lang(j, who.lang)
     outcome = j.outcomes[decode(submission.answers)["outcome"]]
@@ -201,13 +210,10 @@ def feedback(request: Request) -> Response:
 
 def receipt(request: Request) -> Response:
     """A printable receipt: reference, date and the answers sent."""
-    entry = entry_or_404(request)
-    who = citizen(request)
-    assert who is not None
-    got = _submitted(request, entry, who)
+    got = _sent(request)
     if isinstance(got, Response):
         return got
-    ctx, submission = got
+    _, who, ctx, submission = got
     j = reading(ctx.journey, who)
     lang = journey_lang(j, who.lang)
     sent = datetime.datetime.fromisoformat(submission.created_at)
@@ -220,13 +226,11 @@ def receipt(request: Request) -> Response:
 
 def receipt_pdf(request: Request) -> Response:
     """The acknowledgement of receipt as a PDF (the session that sent the dossier only)."""
-    entry = entry_or_404(request)
-    who = citizen(request)
-    assert who is not None
-    got = _submitted(request, entry, who)
+    got = _sent(request)
     if isinstance(got, Response):
         return got
-    d = Dossiers(parcours(request).store).get(got[1].reference)
+    entry, who, _, submission = got
+    d = Dossiers(parcours(request).store).get(submission.reference)
     if d is None:
         return redirect(request, url(request, "confirmation", journey=entry.id), who)
     return pdf(paperwork(request).receipt(d), filename("accuse-reception", d.reference))
