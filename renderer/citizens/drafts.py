@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -116,6 +117,18 @@ def draft_page(request: Request) -> tuple[Citizen, Context] | Response:
     assert who is not None
     ctx = draft_or_redirect(request, entry, who)
     return ctx if isinstance(ctx, Response) else (who, ctx)
+
+
+def draft_post(request: Request) -> tuple[Citizen, Context, FormData] | Response:
+    """For a POST to a draft: the citizen, the draft and the posted form, or the response
+    to send instead (the 403 page for a bad CSRF token, nothing changed; a redirect when
+    the session has no draft)."""
+    posted = checked_post(request)
+    if isinstance(posted, Response):
+        return posted
+    entry, who, form = posted
+    ctx = draft_or_redirect(request, entry, who)
+    return ctx if isinstance(ctx, Response) else (who, ctx, form)
 
 
 def node_url(request: Request, ctx: Context, node: str | None) -> str:

@@ -21,7 +21,7 @@ from starlette.responses import Response
 
 from renderer.catalog import Entry
 from renderer.citizens import measure
-from renderer.citizens.drafts import draft_context, draft_or_redirect, draft_page, node_url
+from renderer.citizens.drafts import draft_context, draft_page, draft_post, node_url
 from renderer.i18n import t
 from renderer.store import Draft
 from renderer.web import (
@@ -64,16 +64,13 @@ def saved_page(request: Request) -> Response:
 
 def save_post(request: Request) -> Response:
     """Save and come back later (from the check page or any page without answers)."""
-    posted = checked_post(request)
-    if isinstance(posted, Response):
-        return posted
-    entry, who, _form = posted
-    ctx = draft_or_redirect(request, entry, who)
-    if isinstance(ctx, Response):
-        return ctx
+    got = draft_post(request)
+    if isinstance(got, Response):
+        return got
+    who, ctx, _form = got
     parcours(request).store.issue_resume_key(ctx.draft)
     measure.counted(request, ctx, who, "save")
-    return redirect(request, url(request, "saved", journey=entry.id), who)
+    return redirect(request, url(request, "saved", journey=ctx.id), who)
 
 
 def resume_page(request: Request) -> Response:

@@ -33,8 +33,8 @@ from designer.values.uploads import check_file, parse_size, sniff_kind
 from renderer.citizens import measure
 from renderer.citizens.drafts import (
     Context,
-    draft_or_redirect,
     draft_page,
+    draft_post,
     keep_pending,
     node_url,
     save,
@@ -47,7 +47,6 @@ from renderer.prefill import certified, declare, protect
 from renderer.web import (
     Citizen,
     Parcours,
-    checked_post,
     journey_lang,
     parcours,
     reading,
@@ -202,13 +201,10 @@ def step_page(request: Request) -> Response:
 
 def step_post(request: Request) -> Response:
     """POST a question page: the engine validates; 303 onwards, or 422 with the errors."""
-    posted = checked_post(request)
-    if isinstance(posted, Response):
-        return posted
-    entry, who, form = posted
-    ctx = draft_or_redirect(request, entry, who)
-    if isinstance(ctx, Response):
-        return ctx
+    got = draft_post(request)
+    if isinstance(got, Response):
+        return got
+    who, ctx, form = got
     if ctx.draft.submitted:
         return redirect(request, url(request, "confirmation", journey=ctx.id), who)
     step_id = request.path_params["step"]

@@ -22,8 +22,8 @@ from renderer.citizens import measure
 from renderer.citizens.drafts import (
     Context,
     draft_context,
-    draft_or_redirect,
     draft_page,
+    draft_post,
     node_url,
     save,
 )
@@ -86,20 +86,17 @@ def _review(
 
 def submit(request: Request) -> Response:
     """Send the dossier once: a replay returns the same reference."""
-    posted = checked_post(request)
-    if isinstance(posted, Response):
-        return posted
-    entry, who, form = posted
-    ctx = draft_or_redirect(request, entry, who)
-    if isinstance(ctx, Response):
-        return ctx
+    got = draft_post(request)
+    if isinstance(got, Response):
+        return got
+    who, ctx, form = got
     if not ctx.draft.submitted:
         outcome = ctx.run.outcome
         if outcome is None or ctx.journey.outcomes[outcome].kind != "submit":
             return redirect(request, node_url(request, ctx, ctx.run.current), who)
         kept = ctx.run.kept_answers()
         app = parcours(request)
-        covered, mandate = _mandate(request, who, entry.id)
+        covered, mandate = _mandate(request, who, ctx.id)
         if not covered:
             lang = journey_lang(ctx.journey, who.lang)
             return render(request, "error.html", {
@@ -114,14 +111,14 @@ def submit(request: Request) -> Response:
             who.lang, then=then
         )
         if created:
-            SUBMISSIONS.labels(entry.id).inc()
+            SUBMISSIONS.labels(ctx.id).inc()
             measure.submitted(request, ctx, who, outcome)
     # Only the session that sent a dossier reads its confirmation and receipt.
     sent = who.session.data.setdefault("sent", {})
-    if sent.get(entry.id) != ctx.draft.id:
-        sent[entry.id] = ctx.draft.id
+    if sent.get(ctx.id) != ctx.draft.id:
+        sent[ctx.id] = ctx.draft.id
         parcours(request).store.save_session(who.session)
-    return redirect(request, url(request, "confirmation", journey=entry.id), who)
+    return redirect(request, url(request, "confirmation", journey=ctx.id), who)
 
 
 def _mandate(request: Request, who: Citizen, journey_id: str) -> tuple[bool, Mandate | None]:
