@@ -32,6 +32,7 @@ from starlette.staticfiles import StaticFiles
 
 from designer.editing import EditError
 from designer.findings import RULES
+from designer.loading import Loaded
 from renderer.security import CSP, CSRF_FIELD, SecurityMiddleware, csrf_ok
 from renderer.studio.access import OutsideFolder, TokenGate, resolve_journey
 from renderer.studio.api import check_api, figures_api, fix_api, graph_api, schema
@@ -139,6 +140,9 @@ def _editor(request: Request, relative: str, text: str, base: str, *, status: in
         "action": url_for(request, "edit_post", lang, path=relative),
         "text": text,
         "base": base,
+        # The text the findings and their fixes were computed on (a fix posted for another
+        # text is refused: its place would be wrong).
+        "checked": digest(text.encode("utf-8")),
         "findings": result["findings"],
         "counts": result["counts"],
         "message": message,
@@ -164,7 +168,9 @@ async def edit_post(request: Request) -> Response:
     lang = page_lang(request)
     if not csrf_ok(studio_of(request).csrf, form.get(CSRF_FIELD)):
         return error_page(request, 403, "forbidden_title", "csrf")
-    text = str(form.get("text") or "")
+    # Browsers post a textarea's lines ending in CR LF: the text is read as saved (LF), so
+    # that what the page showed and what it posts compare equal.
+    text = str(form.get("text") or "").replace("\r\n", "\n")
     base = str(form.get("base") or "")
     action = form.get("action")
     panels = {"add-question": "question", "add-branch": "branch", "add-step": "step",
@@ -181,6 +187,9 @@ async def edit_post(request: Request) -> Response:
                                 panel=panel, problem=t("edit_refused", lang, reason=reason)))
         return await run_in_threadpool(
             lambda: _editor(request, relative, text, base, message=t("added", lang)))
+    if isinstance(action, str) and action.startswith("fix-"):
+        return await run_in_threadpool(_fixed, request, relative, text, base, action,
+                                       str(form.get("checked") or ""))
     if action == "preview":
         return await run_in_threadpool(_preview, request, relative, text,
                                        str(form.get("preview_step") or ""),
@@ -197,6 +206,37 @@ async def edit_post(request: Request) -> Response:
         edit = str(request.app.url_path_for("edit", path=quote(relative)))
         return RedirectResponse(f"{edit}?{urlencode(query)}", status_code=303)
     return await run_in_threadpool(_editor, request, relative, text, base)
+
+
+def _fixed(request: Request, relative: str, text: str, base: str, action: str,
+           checked: str) -> Response:
+    """A one-click fix made without JavaScript (``action``: ``fix-I-J``, the J-th fix of the
+    I-th finding of the text shown): the page again with the fixed text, not saved yet."""
+    from renderer.studio.fixes import FixRefused, fixed_text
+
+    lang = page_lang(request)
+    if digest(text.encode("utf-8")) != checked:
+        return _editor(request, relative, text, base, status=409, problem=t("fix_stale", lang))
+    origin = origin_of(request, relative)
+    loaded = check_text(text, relative, origin=origin)
+    findings = diagnose(text, relative, loaded, rule_url=rule_urls(request, lang))["findings"]
+    try:
+        i, j = (int(n) for n in action.removeprefix("fix-").split("-"))
+        if i < 0 or j < 0:
+            raise IndexError(i, j)
+        fix = findings[i]["fixes"][j]
+    except (ValueError, IndexError):
+        return _editor(request, relative, text, base, status=400, problem=t("fix_unknown", lang))
+
+    def structure(source: str) -> Loaded:
+        return check_text(source, relative, structure_only=True, origin=origin)
+
+    try:
+        fixed = fixed_text(text, relative, fix, structure)
+    except FixRefused as exc:
+        return _editor(request, relative, text, base, status=422,
+                       problem=t("edit_refused", lang, reason=str(exc)))
+    return _editor(request, relative, fixed, base, message=t("fix_applied", lang))
 
 
 def _preview(request: Request, relative: str, text: str, step: str, lang: str,

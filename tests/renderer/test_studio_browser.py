@@ -364,8 +364,13 @@ def test_without_javascript_the_editor_is_a_plain_form(browser: Any, server: str
     area.fill(text)
     page.get_by_role("button", name="Vérifier").click()
     assert f"ligne {GOTO_LINE}, colonne 15" in page.locator("#findings").inner_text()
-    page.get_by_label("Texte du parcours (YAML)").fill(
-        text.replace("- goto: problme", "- goto: probleme"))
+    # The one-click fix, as a button of the plain form: the text is fixed, not saved yet.
+    page.get_by_role("button", name="Remplacer par « probleme » / Replace with 'probleme'").click()
+    assert "Correction faite dans le texte ci-dessus" in page.locator(".st-message").inner_text()
+    assert "- goto: probleme" in page.get_by_label("Texte du parcours (YAML)").input_value()
+    # Nothing was written yet (the file on disk never had the typo).
+    assert (folder / "voirie.yaml").read_text(encoding="utf-8") == VOIRIE.read_text(
+        encoding="utf-8")
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_url("**/edit/voirie.yaml?saved=1")
     assert (folder / "voirie.yaml").read_text(encoding="utf-8") == VOIRIE.read_text(

@@ -5,6 +5,7 @@ as it was. A fix that is not safe is not offered, or refused."""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Any
@@ -196,3 +197,77 @@ def test_the_studio_folder_copy_is_untouched_by_fixes(client: TestClient, tmp_pa
         json={"path": "usage.yaml", "text": text, "fix": {"kind": "purpose", "question": "nom"}},
     )
     assert (tmp_path / "journeys" / "usage.yaml").read_text(encoding="utf-8") == BASE
+
+
+def _form_page(client: TestClient, text: str) -> str:
+    """The editor's plain form after "Vérifier" on ``text`` (no JavaScript)."""
+    page = client.post("/edit/usage.yaml", data={"text": text, "action": "check",
+                                                  "csrf_token": _csrf(client), "base": ""})
+    assert page.status_code == 200
+    return page.text
+
+
+def _hidden(html_text: str, name: str) -> str:
+    return html_text.split(f'name="{name}" value="', 1)[1].split('"', 1)[0]
+
+
+def _textarea(html_text: str) -> str:
+    inner = html_text.split('name="text"', 1)[1].split(">", 1)[1].split("</textarea>", 1)[0]
+    return html.unescape(inner)
+
+
+def _post_fix(client: TestClient, text: str, action: str, checked: str) -> Any:
+    return client.post("/edit/usage.yaml", data={
+        "text": text, "action": action, "checked": checked, "base": "",
+        "csrf_token": _csrf(client)})
+
+
+@pytest.mark.parametrize("name", list(VARIANTS))
+def test_each_fix_works_without_javascript(client: TestClient, tmp_path: Path,
+                                           name: str) -> None:
+    text, rule, kind = VARIANTS[name]
+    page = _form_page(client, text)
+    [finding] = _findings(text)
+    index = next(j for j, f in enumerate(finding["fixes"]) if f.get("kind") == kind)
+    action = f"fix-0-{index}"
+    assert f'form="editor-form" name="action" value="{action}"' in page
+    # What the button gives is what the editor's script gives (POST /-/fix).
+    expected = _apply(text, client.post(
+        "/-/fix", json={"path": "usage.yaml", "text": text, "fix": finding["fixes"][index]},
+        headers={"x-csrf-token": _csrf(client)}).json())
+    done = _post_fix(client, text, action, _hidden(page, "checked"))
+    assert done.status_code == 200, done.text
+    assert "Correction faite dans le texte ci-dessus" in done.text
+    assert _textarea(done.text) == expected
+    assert not [f for f in _findings(expected) if f["rule"] == rule]
+    # Not saved: the designer reviews it, then saves.
+    assert (tmp_path / "journeys" / "usage.yaml").read_text(encoding="utf-8") == BASE
+
+
+def test_a_word_fix_works_without_javascript(client: TestClient) -> None:
+    text = BASE.replace("      - goto: envoi\n", "      - goto: envio\n", 1)
+    page = _form_page(client, text)
+    [finding] = [f for f in _findings(text) if f["rule"] == "unknown-target"]
+    i = _findings(text).index(finding)
+    # As a browser posts a textarea: lines end in CR LF.
+    done = _post_fix(client, text.replace("\n", "\r\n"), f"fix-{i}-0", _hidden(page, "checked"))
+    assert done.status_code == 200 and _textarea(done.text) == BASE
+
+
+def test_a_fix_posted_for_another_text_or_that_does_not_exist_changes_nothing(
+    client: TestClient,
+) -> None:
+    text = VARIANTS["purpose"][0]
+    page = _form_page(client, text)
+    checked = _hidden(page, "checked")
+    edited = text + "# une note\n"
+    stale = _post_fix(client, edited, "fix-0-0", checked)
+    assert stale.status_code == 409 and "rien n&#39;a été corrigé" in stale.text
+    assert _textarea(stale.text) == edited
+    for action in ("fix-9-0", "fix-0-9", "fix--1-0", "fix-a-b", "fix-0", "fix-0-0-0"):
+        unknown = _post_fix(client, text, action, checked)
+        assert unknown.status_code == 400, action
+        assert _textarea(unknown.text) == text
+    forged = client.post("/edit/usage.yaml", data={"text": text, "action": "fix-0-0",
+                                                    "checked": checked, "csrf_token": "x"})
+    assert forged.status_code == 403
