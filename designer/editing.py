@@ -269,3 +269,35 @@ def remove_step(text: str, sid: str) -> str:
             raise EditError(f"the step '{other}' goes to '{sid}'")
     del steps[sid]
     return _dump(data)
+
+
+def remove_question(text: str, qid: str) -> str:
+    """Remove a question, wherever it is asked (a step's page or a repeat's items)."""
+    data = _load(text)
+
+    def remove_from(questions: Any) -> bool:
+        if not isinstance(questions, CommentedMap):
+            return False
+        if qid in questions:
+            del questions[qid]
+            return True
+        return any(isinstance(q, dict) and remove_from(q.get("questions"))
+                   for q in questions.values())
+
+    if not any(isinstance(page, dict) and remove_from(page.get("questions"))
+               for page in _steps(data).values()):
+        raise EditError(f"there is no question '{qid}'")
+    return _dump(data)
+
+
+def remove_branch(text: str, step: str, index: int) -> str:
+    """Remove the entry ``index`` (from 0) of a step's `next` (refused for its only one:
+    a step always leads somewhere)."""
+    data = _load(text)
+    branches = _step(data, step).get("next")
+    if not isinstance(branches, CommentedSeq) or len(branches) < 2:
+        raise EditError(f"'{step}' has one branch only: change its target instead")
+    if not 0 <= index < len(branches):
+        raise EditError(f"'{step}' has no branch {index + 1}")
+    del branches[index]
+    return _dump(data)

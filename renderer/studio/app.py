@@ -40,7 +40,7 @@ from renderer.studio.diagnostics import cases_result, check_text, diagnose
 from renderer.studio.figures import headline
 from renderer.studio.files import ChangedOnDisk, digest, save
 from renderer.studio.graph import graph_picture
-from renderer.studio.panels import panel_edit
+from renderer.studio.panels import panel_edit, removal_choices
 from renderer.studio.preview import preview_cases
 from renderer.studio.publication import reference
 from renderer.studio.rules import rule_html
@@ -134,6 +134,7 @@ def _editor(request: Request, relative: str, text: str, base: str, *, status: in
         "ids": result["ids"],
         "preview_cases": list(preview_cases(root, relative)),
         "question_types": QUESTION_TYPES,
+        "removals": removal_choices(loaded, lang),
         "form": form or {},
         "panel": panel,
         "path": relative,
@@ -174,19 +175,23 @@ async def edit_post(request: Request) -> Response:
     base = str(form.get("base") or "")
     action = form.get("action")
     panels = {"add-question": "question", "add-branch": "branch", "add-step": "step",
-              "change-question": "change"}
+              "change-question": "change", "remove": "remove"}
     if action in panels:
-        fields = {k: str(v) for k, v in form.items() if k.startswith(("q_", "b_", "s_", "c_"))}
+        fields = {k: str(v) for k, v in form.items()
+                  if k.startswith(("q_", "b_", "s_", "c_", "r_"))}
         panel = panels[str(action)]
         try:
-            text = panel_edit(text, panel, fields)
+            edited = panel_edit(text, panel, fields)
+            if panel == "remove":
+                _refuse_new_errors(text, edited, relative, origin_of(request, relative), lang)
         except EditError as exc:
             reason = str(exc)
             return await run_in_threadpool(
                 lambda: _editor(request, relative, text, base, status=422, form=fields,
                                 panel=panel, problem=t("edit_refused", lang, reason=reason)))
+        done = t("removed" if panel == "remove" else "added", lang)
         return await run_in_threadpool(
-            lambda: _editor(request, relative, text, base, message=t("added", lang)))
+            lambda: _editor(request, relative, edited, base, message=done))
     if isinstance(action, str) and action.startswith("fix-"):
         return await run_in_threadpool(_fixed, request, relative, text, base, action,
                                        str(form.get("checked") or ""))
@@ -206,6 +211,23 @@ async def edit_post(request: Request) -> Response:
         edit = str(request.app.url_path_for("edit", path=quote(relative)))
         return RedirectResponse(f"{edit}?{urlencode(query)}", status_code=303)
     return await run_in_threadpool(_editor, request, relative, text, base)
+
+
+def _refuse_new_errors(before: str, after: str, relative: str, origin: Path, lang: str) -> None:
+    """Raise :class:`EditError` when ``after`` has more errors than ``before`` under the
+    structural checks (a removal must not break what reads the removed part)."""
+    def errors(text: str) -> list[Any]:
+        loaded = check_text(text, relative, structure_only=True, origin=origin)
+        return [f for f in loaded.findings if f.severity.value == "error"]
+
+    old, new = errors(before), errors(after)
+    if len(new) > len(old):
+        known = {(f.rule, f.message) for f in old}
+        added = [f for f in new if (f.rule, f.message) not in known] or new
+        colon = " : " if lang == "fr" else ": "
+        first = "; ".join(t("line_col", lang, line=f.line, column=f.column) + colon + f.message
+                          for f in added[:3])
+        raise EditError(t("remove_adds_errors", lang, n=len(new) - len(old), first=first))
 
 
 def _fixed(request: Request, relative: str, text: str, base: str, action: str,

@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 from designer.cases import is_cases_file
-from designer.editing import EditError, add_branch, add_question, add_step, set_question
+from designer.editing import (
+    EditError,
+    add_branch,
+    add_question,
+    add_step,
+    remove_branch,
+    remove_question,
+    set_question,
+)
 from designer.findings import has_errors
 from designer.loading import load_text
 from designer.organisation import is_organisation_file
@@ -102,7 +110,25 @@ def test_a_choice_with_options_a_condition_and_a_branch() -> None:
     (lambda: set_question(VOIRIE, "inconnue", {"label": "x"}), "no question"),
     (lambda: add_step(VOIRIE, "probleme", "x"), "already a step"),
     (lambda: add_step(VOIRIE, "neuf", "x", after="rien"), "there is no step"),
+    (lambda: remove_question(VOIRIE, "inconnue"), "no question 'inconnue'"),
+    (lambda: remove_branch(VOIRIE, "lieu", 0), "one branch only"),
+    (lambda: remove_branch(VOIRIE, "probleme", 2), "no branch 3"),
+    (lambda: remove_branch(VOIRIE, "rien", 0), "there is no step"),
 ])
 def test_impossible_edits_say_why(call: object, message: str) -> None:
     with pytest.raises(EditError, match=message):
         call()  # type: ignore[operator]
+
+
+def test_removing_a_question_or_a_branch_removes_its_lines_only() -> None:
+    removed, added = _changes(VOIRIE, remove_question(VOIRIE, "repere"))
+    assert added == [] and removed[0].strip() == "repere:"
+    assert all(line.startswith("        ") for line in removed[1:])  # its own keys only
+    removed, added = _changes(VOIRIE, remove_branch(VOIRIE, "probleme", 0))
+    assert added == []
+    assert [line.strip() for line in removed] == [
+        "- goto: lampadaire", 'when: type_probleme == "eclairage"']
+    # An item question of a repeat.
+    cantine = (ROOT / "journeys" / "inscription-cantine.yaml").read_text(encoding="utf-8")
+    removed, _ = _changes(cantine, remove_question(cantine, "prenom_enfant"))
+    assert removed[0].strip() == "prenom_enfant:"

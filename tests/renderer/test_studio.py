@@ -4,6 +4,7 @@ a file changed on disk, and the check API the editor calls as the designer types
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
 from pathlib import Path
@@ -476,3 +477,41 @@ def test_the_command_serves_with_a_fresh_token(tmp_path: Path, monkeypatch: pyte
     client = TestClient(served["app"])  # type: ignore[arg-type]
     assert client.get("/").status_code == 403
     assert client.get(f"/?token={token}").status_code == 200
+
+
+def test_the_remove_panel_removes_and_refuses_what_would_break_the_journey(
+    client: TestClient, folder: Path
+) -> None:
+    csrf, base = _csrf(client)
+    text = VOIRIE.read_text(encoding="utf-8") + "# ma note\n"
+    page = client.get("/edit/voirie.yaml")
+    assert '<option value="question:repere">Question « repere »</option>' in page.text
+    assert '<option value="branch:probleme:0">Branche 1 de « probleme » → lampadaire' in page.text
+    assert 'value="branch:lieu:0"' not in page.text  # a step's only branch is not offered
+
+    def remove(what: str) -> Any:
+        return client.post("/edit/voirie.yaml", data={
+            "csrf_token": csrf, "text": text, "base": base, "action": "remove",
+            "r_what": what})
+
+    done = remove("question:repere")
+    assert done.status_code == 200, done.text
+    assert "Supprimé du texte ci-dessus" in done.text
+    area = html.unescape(done.text.split('name="text"', 1)[1].split(">", 1)[1]
+                         .split("</textarea>", 1)[0])
+    assert "repere:" not in area and "adresse:" in area and area.rstrip().endswith("# ma note")
+    # Read by a branch's condition: removing it would add an error, refused with the reason.
+    refused = remove("question:type_probleme")
+    assert refused.status_code == 422
+    assert "Suppression refusée : elle ajouterait" in html.unescape(refused.text)
+    assert "type_probleme" in html.unescape(refused.text).split("Suppression refusée", 1)[1]
+    # A step a branch leads to; then what does not exist, or is not a choice.
+    step = remove("step:lieu")
+    assert step.status_code == 422
+    assert "the step &#39;probleme&#39; goes to &#39;lieu&#39;" in step.text
+    for what in ("", "question:nothing", "branch:probleme:9", "branch:lieu:0", "branch:x",
+                 "step:", "nimporte:quoi"):
+        assert remove(what).status_code == 422, what
+    # Nothing is saved until the designer saves.
+    assert (folder / "voirie.yaml").read_text(encoding="utf-8") == VOIRIE.read_text(
+        encoding="utf-8")
