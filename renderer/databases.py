@@ -8,6 +8,7 @@ import os
 import secrets
 import sqlite3
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +30,8 @@ class StoreBusy(StoreError):
 BUSY_TIMEOUT_MS = 5000
 #: Most PostgreSQL connections one process's store opens at once (its threads share them).
 DB_POOL_SIZE = 10
+#: A pooled connection idle longer than this is checked before it is lent (seconds).
+CHECK_IDLE_SECONDS = 1.0
 
 
 class Backend:
@@ -54,6 +57,9 @@ class Backend:
 
     def lease(self, pool: Any) -> Any:  # pragma: no cover - only for backends with a pool
         raise NotImplementedError
+
+    def returned(self, conn: Any) -> None:
+        """A connection goes back to the pool (when it was last used is known then)."""
 
 
 class SQLite(Backend):
@@ -91,6 +97,8 @@ class Postgres(Backend):
     def __init__(self, url: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.url = url
         self.busy_timeout_ms = busy_timeout_ms
+        #: When each pooled connection was last given back (monotonic seconds).
+        self._returned: weakref.WeakKeyDictionary[Any, float] = weakref.WeakKeyDictionary()
 
     def connect(self) -> Any:
         try:
@@ -118,8 +126,22 @@ class Postgres(Backend):
         return ConnectionPool(
             self.url, min_size=0, max_size=size, name=name, open=True,
             timeout=self.busy_timeout_ms / 1000, configure=self._configure,
+            check=self._check,
             kwargs={"autocommit": True, "connect_timeout": 10, "application_name": name},
         )
+
+    def _check(self, conn: Any) -> None:
+        """Before a connection idle for CHECK_IDLE_SECONDS is lent: one empty query, and a
+        dead one (the server restarted, an operator ended the sessions) is replaced by the
+        pool instead of failing a citizen's request. A connection in use moments ago is
+        lent as it is: checking each lease would double the cost of a statement."""
+        if time.monotonic() - self._returned.get(conn, 0.0) > CHECK_IDLE_SECONDS:
+            from psycopg_pool import ConnectionPool
+
+            ConnectionPool.check_connection(conn)
+
+    def returned(self, conn: Any) -> None:
+        self._returned[conn] = time.monotonic()
 
     def _configure(self, conn: Any) -> None:
         # A row lock held by another transaction is waited for this long, then 503.
@@ -187,6 +209,7 @@ class Connections:
             yield conn
         finally:
             local.conn, local.depth = None, 0
+            self.backend.returned(conn)
             self.pool.putconn(conn)
 
     def close(self) -> None:

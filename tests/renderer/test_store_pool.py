@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 from renderer.config import ConfigError, load
-from renderer.databases import StoreBusy
+from renderer.databases import CHECK_IDLE_SECONDS, StoreBusy
 from renderer.store import Store
 
 from .conftest import pg_schema
@@ -163,3 +163,25 @@ def test_the_pool_size_is_a_setting() -> None:
     for name in ("DB_POOL_SIZE", "PDF_RENDERS"):
         with pytest.raises(ConfigError, match="at least 1"):
             load(env={f"PARCOURS_{name}": "0"})
+
+
+@pytest.mark.postgres
+def test_a_connection_the_server_closed_is_replaced_not_a_503(pg_url: str) -> None:
+    """The server restarts, or an operator ends the store's sessions: the pooled connections
+    are dead. The next request gets a fresh one instead of an error page."""
+    store = Store(pg_url, pool_size=2)
+    try:
+        digest = versioned(store)
+        assert store.journey_version(digest) is not None  # a connection waits in the pool
+        with psycopg.connect(pg_url, autocommit=True) as admin:
+            ended = admin.execute(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE application_name = %s", (store.application_name,)).fetchone()
+        assert ended is not None and int(ended[0]) >= 1
+        # Idle a moment, as the connections of a quiet night (a connection used moments ago
+        # is lent unchecked: checking each lease would double a statement's cost).
+        time.sleep(CHECK_IDLE_SECONDS + 0.1)
+        for _ in range(3):
+            assert store.journey_version(digest) == ("x", "demo.yaml")
+    finally:
+        store.close()
