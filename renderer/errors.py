@@ -17,6 +17,7 @@ from renderer.api.problems import is_api, problem
 from renderer.api.spec import PROBLEM_TYPE
 from renderer.databases import StoreBusy
 from renderer.i18n import t
+from renderer.printing import PrinterBusy
 from renderer.web import Parcours, parcours, render, safe_lang
 
 log = logging.getLogger("parcours.renderer")
@@ -53,15 +54,22 @@ async def not_found(request: Request, exc: Exception) -> Response:
 
 
 async def busy(request: Request, exc: Exception) -> Response:
-    """The database did not answer in time: a 503 page; nothing was half written (each
-    write is one statement or one transaction), and the answers saved before are kept."""
-    log.warning("database busy on %s %s: %s", request.method, request.url.path, exc)
+    """The database did not answer in time, or too many PDF documents are being made: a 503
+    page; nothing was half written (each write is one statement or one transaction), and
+    the answers saved before are kept."""
+    # The PDF documents have their own bounded queue (renderer/printing.py): a full one is
+    # said as such, to the operator and to the citizen, who did not send anything.
+    printing = isinstance(exc, PrinterBusy)
+    what = "PDF documents busy" if printing else "database busy"
+    log.warning("%s on %s %s: %s", what, request.method, request.url.path, exc)
     if is_api(request):
-        return problem(503, "busy", "The database is busy: try again.", {"retry-after": "5"})
+        detail = ("Too many documents are being made: try again." if printing
+                  else "The database is busy: try again.")
+        return problem(503, "busy", detail, {"retry-after": "5"})
     requested = request.query_params.get("lang")
     lang = "en" if requested == "en" else "fr"  # no session read: the database is busy
-    html = parcours(request).page("error.html", lang, title=t("busy_title", lang),
-                                  body=t("busy_body", lang))
+    body = t("printer_busy_body" if printing else "busy_body", lang)
+    html = parcours(request).page("error.html", lang, title=t("busy_title", lang), body=body)
     return HTMLResponse(html, status_code=503,
                         headers={"cache-control": "no-store", "retry-after": "5"})
 

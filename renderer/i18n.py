@@ -270,6 +270,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This is not the address of the service. Use its official address.",
     },
     "busy_title": {"fr": "Le service est très demandé", "en": "The service is very busy"},
+    "printer_busy_body": {
+        "fr": "Beaucoup de documents sont en cours de préparation : celui-ci n'a pas pu "
+              "l'être tout de suite. Rien n'a été perdu. Réessayez dans un instant.",
+        "en": "Many documents are being prepared: this one could not be made at once. "
+              "Nothing was lost. Try again in a moment.",
+    },
     "busy_body": {
         "fr": "Rien n'a été perdu : vos réponses déjà enregistrées sont conservées. Revenez en arrière et envoyez la page à nouveau dans un instant.",
         "en": "Nothing was lost: the answers you already saved are kept. Go back and send the page again in a moment.",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ from .citizen import parse
 from .test_agents import app, signal  # noqa: F401 - app: the fixture, shared
 from .test_letters import follow_token, text_of
 
+ROOT = Path(__file__).resolve().parents[2]
 HTML = "<html><body><h1>Accusé de réception {n}</h1></body></html>"
 
 
@@ -141,3 +143,20 @@ def test_a_download_beyond_the_limit_gets_the_busy_page(app: Any, watch: Watch) 
     assert answers == [200] and watch.most == 1
     # Once the slot is free, the same download works.
     assert second.get("/signalement-voirie/accuse-reception.pdf").status_code == 200
+
+
+def test_a_full_printer_answers_its_own_busy_page_then_prints(tmp_path: Path) -> None:
+    from renderer.app import create_app
+
+    client = TestClient(create_app(ROOT / "journeys", db_url=f"sqlite:///{tmp_path / 'p.db'}"))
+    printer = client.app.state.parcours.printer  # type: ignore[attr-defined]
+    printer.wait_ms = 100
+    for _ in range(printer.renders):  # every slot taken, as by long renders
+        printer._slots.acquire()
+    busy = client.get("/signalement-voirie/formulaire.pdf")
+    assert busy.status_code == 503 and busy.headers["retry-after"] == "5"
+    assert "Beaucoup de documents sont en cours de préparation" in busy.text
+    for _ in range(printer.renders):
+        printer._slots.release()
+    done = client.get("/signalement-voirie/formulaire.pdf")
+    assert done.status_code == 200 and done.content.startswith(b"%PDF-")
