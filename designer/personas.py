@@ -193,6 +193,40 @@ def find_personas(
     return result
 
 
+def persona_reaching(
+    journey: CompiledJourney,
+    step_id: str,
+    today: datetime.date | None = None,
+    *,
+    budget_ms: int = 3_000,
+    timeout_ms: int = 1_500,
+) -> dict[str, Any] | None:
+    """The answers of one citizen whose run reaches ``step_id``, in the shape of a test
+    case's (what ``--save-cases`` writes): found by the solver within ``budget_ms``, then
+    played with the engine's run semantics up to the step (answers for later pages may be
+    anything). None when none is found in time, or when the step cannot be reached (the
+    check says which)."""
+    today = today or datetime.date.today()
+    ctx = Context(journey, AnalysisConfig(z3_timeout_ms=timeout_ms, z3_budget_ms=budget_ms))
+    witnesses = Witnesses(ctx, today)
+    goal = witnesses.encoder.reach.get(step_id)
+    if goal is None:
+        return None
+    try:
+        answers = witnesses.solve(goal, step_id)
+    except z3.Z3Exception:
+        return None
+    if answers is None:
+        return None
+    # The solver settles the pages up to the step; what it gives for later ones is left
+    # unchecked (a preview stops at the step): the case is kept when the engine, playing it
+    # page by page, does reach the step.
+    from designer.testing import play
+
+    case = dict(to_json(answers))
+    return case if step_id in play(journey, case, today).path else None
+
+
 def _keep(result: Personas, got: Replayed, goal: str, answers: dict[str, Any]) -> None:
     kept = {k: v for k, v in got.answers.items()}
     result.personas.append(Persona("", goal, kept, got.path, got.shown))

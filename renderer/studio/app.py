@@ -41,7 +41,7 @@ from renderer.studio.figures import headline
 from renderer.studio.files import ChangedOnDisk, digest, save
 from renderer.studio.graph import graph_picture
 from renderer.studio.panels import panel_edit, removal_choices
-from renderer.studio.preview import preview_cases
+from renderer.studio.preview import COMPUTED_CASE, computed_citizen, preview_cases
 from renderer.studio.publication import reference
 from renderer.studio.rules import rule_html
 from renderer.studio.texts import t
@@ -133,6 +133,7 @@ def _editor(request: Request, relative: str, text: str, base: str, *, status: in
         "edit_url": url_for(request, "edit", lang, path=relative),
         "ids": result["ids"],
         "preview_cases": list(preview_cases(root, relative)),
+        "computed_case": COMPUTED_CASE,
         "question_types": QUESTION_TYPES,
         "removals": removal_choices(loaded, lang),
         "form": form or {},
@@ -270,7 +271,10 @@ def _preview(request: Request, relative: str, text: str, step: str, lang: str,
     loaded = check_text(text, relative, structure_only=True, origin=origin_of(request, relative))
     journey = loaded.journey
     answers = None
-    if case:
+    if case == COMPUTED_CASE:
+        if journey is not None and step in journey.steps:
+            answers = computed_citizen(journey, text, step)
+    elif case:
         found = preview_cases(studio_of(request).folder.root, relative).get(case)
         answers = found.answers if found is not None else None
     html = None
@@ -278,7 +282,8 @@ def _preview(request: Request, relative: str, text: str, step: str, lang: str,
         html = citizen_page(journey, step, lang, lambda path: str(
             request.app.url_path_for("citizen_static", path=path)), answers=answers)
     if html is None:
-        key = "preview_not_reached" if journey is not None and case else "preview_none"
+        key = ("preview_none" if journey is None or not case else
+               "preview_not_found" if case == COMPUTED_CASE else "preview_not_reached")
         response: Response = error_page(request, 422, "preview_title", key)
     else:
         response = HTMLResponse(html, headers={"cache-control": "no-store"})

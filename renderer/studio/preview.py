@@ -2,12 +2,16 @@
 templates, controls and progress (:mod:`renderer.pages`, ``templates/step.html``), as a
 citizen opening it would see it, in the language asked. Links and the form lead nowhere:
 it is a picture of the page, not a run. With a test case's answers (the personas saved as
-cases by ``parcours personas --save-cases`` among them), the page is drawn as that citizen
-reaches it: their earlier answers decide what is shown, the step's own are filled in."""
+cases by ``parcours personas --save-cases`` among them), or those of a citizen the solver
+computes on the fly to reach the step, the page is drawn as that citizen reaches it: their
+earlier answers decide what is shown, the step's own are filled in."""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -40,6 +44,35 @@ def _environment(static: Callable[[str], str]) -> Environment:
 
     env.globals["url_for"] = url_for
     return env
+
+
+#: The preview's choice of a citizen computed on the fly (never a case's name: those are
+#: written by designers, and a name cannot be only this character).
+COMPUTED_CASE = "*"
+#: Citizens computed for the preview, by (text, step): the view follows the cursor and asks
+#: again for the same step of the same text, which the solver then need not search again.
+_COMPUTED: OrderedDict[tuple[str, str], dict[str, Any] | None] = OrderedDict()
+_COMPUTED_KEPT = 32
+_COMPUTED_LOCK = threading.Lock()
+
+
+def computed_citizen(journey: CompiledJourney, text: str, step_id: str,
+                     today: datetime.date | None = None) -> dict[str, Any] | None:
+    """A citizen's answers reaching ``step_id`` found by the solver (at most 3 s: the
+    preview then says none was found), remembered for this text and step."""
+    from designer.personas import persona_reaching
+
+    key = (hashlib.sha256(text.encode("utf-8")).hexdigest(), step_id)
+    with _COMPUTED_LOCK:
+        if key in _COMPUTED:
+            _COMPUTED.move_to_end(key)
+            return _COMPUTED[key]
+    answers = persona_reaching(journey, step_id, today, budget_ms=3_000)
+    with _COMPUTED_LOCK:
+        _COMPUTED[key] = answers
+        while len(_COMPUTED) > _COMPUTED_KEPT:
+            _COMPUTED.popitem(last=False)
+    return answers
 
 
 def preview_cases(root: Path, relative: str) -> dict[str, Case]:

@@ -100,6 +100,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "preview_lang": {"fr": "Langue", "en": "Language"},
     "preview_case": {"fr": "Comme l'atteint", "en": "As reached by"},
     "preview_no_case": {"fr": "personne (aucune réponse)", "en": "nobody (no answer)"},
+    "preview_computed": {"fr": "un citoyen calculé pour atteindre l'étape (3 s au plus)", "en": "a citizen computed to reach the step (3 s at most)"},
+    "preview_not_found": {"fr": "Aucun citoyen atteignant cette étape n'a été trouvé en 3 secondes : l'étape est peut-être inatteignable (voyez les constats), ou ses conditions trop difficiles à satisfaire dans ce délai. Enregistrez des personas avec parcours personas --save-cases pour les prévisualiser.", "en": "No citizen reaching this step was found in 3 seconds: the step may be unreachable (see the findings), or its conditions too hard to meet in that time. Save personas with parcours personas --save-cases to preview them."},
     "preview_not_reached": {"fr": "Les réponses de ce cas de test ne mènent pas à cette étape (ou le texte n'est pas un parcours qui se charge).", "en": "This test case's answers do not lead to this step (or the text is not a journey that loads)."},
     "preview_button": {"fr": "Voir la page de cette étape (nouvel onglet)", "en": "See this step's page (new tab)"},
     "panel_step": {"fr": "Ajouter une étape", "en": "Add a step"},

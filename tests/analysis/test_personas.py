@@ -13,8 +13,9 @@ from designer.commands.personas import add_arguments as add_personas_arguments
 from designer.commands.personas import run as run_personas
 from designer.loading import load_journey, load_text
 from designer.organisation import journey_files
-from designer.personas import as_json, find_personas
+from designer.personas import as_json, find_personas, persona_reaching
 from designer.run import Run
+from designer.testing import play
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = datetime.date(2026, 3, 1)
@@ -129,3 +130,17 @@ def test_form_values_coerce_back_to_the_answers(path: Path) -> None:
                 assert json.loads(json.dumps(got.value, default=str)) == json.loads(
                     json.dumps(q["value"], default=str)
                 ) or str(got.value) == str(q["value"]), q
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_a_citizen_reaching_each_step_is_found_and_reaches_it(path: Path) -> None:
+    """The studio's preview of a step "as a computed citizen reaches it": the answers found
+    by the solver, played page by page by the engine, do reach the step."""
+    journey = load_journey(path, analyses=[]).journey
+    assert journey is not None
+    for step in journey.steps:
+        answers = persona_reaching(journey, step, TODAY)
+        assert answers is not None, step
+        assert step in play(journey, answers, TODAY).path, step
+    # An orphan step (no branch leads to it) has no such citizen.
+    assert persona_reaching(journey, "no-such-step", TODAY) is None

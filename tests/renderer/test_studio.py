@@ -418,6 +418,31 @@ def test_the_preview_shows_a_step_as_a_test_cases_citizen_reaches_it(
     assert preview("lieu", "nobody of that name").status_code == 422
 
 
+def test_the_preview_computes_a_citizen_who_reaches_the_step(client: TestClient) -> None:
+    """No test case needed: the solver finds answers leading to the step, the engine plays
+    them, and the page is drawn as that citizen reaches it."""
+    csrf, base = _csrf(client)
+    editor = client.get("/edit/voirie.yaml").text
+    assert '<option value="*">un citoyen calculé pour atteindre l&#39;étape' in editor
+    text = VOIRIE.read_text(encoding="utf-8")
+
+    def preview(step: str, source: str = text) -> Any:
+        return client.post("/edit/voirie.yaml", data={
+            "csrf_token": csrf, "text": source, "base": base, "action": "preview",
+            "preview_step": step, "preview_lang": "fr", "preview_case": "*"})
+
+    # The streetlight's page is reached only by a lighting problem, outside any danger.
+    page = preview("lampadaire")
+    assert page.status_code == 200
+    assert "Numéro du lampadaire" in page.text
+    # A step no path reaches: said so, with the way to preview it anyway.
+    orphan = text.replace("\noutcomes:", "\n  orphelin:\n    title: Orphelin\n"
+                          "    questions: {}\n    next: suivi\n\noutcomes:", 1)
+    assert orphan != text
+    none = preview("orphelin", orphan)
+    assert none.status_code == 422 and "Aucun citoyen atteignant cette étape" in none.text
+
+
 def test_the_panels_add_a_step_and_change_a_question(client: TestClient) -> None:
     csrf, base = _csrf(client)
     text = VOIRIE.read_text(encoding="utf-8")
