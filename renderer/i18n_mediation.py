@@ -198,6 +198,14 @@ MEDIATION_MESSAGES: dict[str, dict[str, str]] = {
     },
     "key_part": {"fr": "Partie {n}. {title}", "en": "Part {n}. {title}"},
     "key_error": {"fr": "Question {n} : {message}", "en": "Question {n}: {message}"},
+    "key_item_error": {
+        "fr": "{item}, question {n} : {message}",
+        "en": "{item}, question {n}: {message}",
+    },
+    "key_stray_tick": {
+        "fr": "Question {n} : la case « Document joint au formulaire » est cochée pour un bloc qui n'est pas sur l'écran de saisie. Rien n'a été enregistré : vérifiez la saisie et enregistrez-la à nouveau, avec le scan.",
+        "en": "Question {n}: the “Document attached to the form” box is ticked for a block that is not on the keying screen. Nothing was saved: check what was keyed and save it again, with the scan.",
+    },
     "key_attached": {
         "fr": "Document joint au formulaire (dans le scan)",
         "en": "Document attached to the form (in the scan)",

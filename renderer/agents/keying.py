@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from anyio import from_thread
+from markupsafe import Markup
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -20,17 +21,17 @@ from starlette.responses import Response
 
 from designer.answers import encode, item_limit
 from designer.compiled import CompiledJourney
-from designer.paper.layout import PaperForm, lay_out
+from designer.paper.layout import PaperForm, PaperQuestion, lay_out
 from renderer.backoffice.accounts import AgentSession
 from renderer.backoffice.documents import LIMIT, BadDocument, has_upload, store_document
 from renderer.backoffice.dossiers import Dossiers
 from renderer.backoffice.intake import opener
-from renderer.backoffice.keying import ATTACHED, key, numbers
+from renderer.backoffice.keying import ATTACHED, StrayTick, key, numbers, stray_ticks
 from renderer.catalog import Entry
 from renderer.controls import Builder, Control, Item
 from renderer.i18n import t
 from renderer.observe import SUBMISSIONS
-from renderer.pages import PageErrors
+from renderer.pages import PageErrors, error_links
 from renderer.security import CSRF_FIELD, csrf_ok
 from renderer.web import parcours, read_form, redirect, url
 
@@ -38,6 +39,8 @@ from .session import current, forbidden, login_redirect, page
 
 #: The question name the scan is stored under, beside the dossier's answers' files.
 SCAN = "_scan"
+#: What a ticked file question holds while the scan is not stored (validation only).
+NOT_STORED: dict[str, Any] = {"file": "", "name": "scan"}
 #: Blank blocks of a repeat on the screen (the paper prints a few, "joindre une feuille").
 BLOCKS = 3
 
@@ -99,15 +102,16 @@ def _controls(
     """The paper's parts, each with its questions' controls under their numbers."""
     builder = Builder(journey, lang, parcours(request).today())
 
-    def one(q: Any, name: str, number: str, value: Any) -> Control:
+    def one(pq: PaperQuestion, name: str, value: Any) -> Control:
+        q = pq.info
         c = builder.control(q, name, value, errors.by_field, False)
-        c.label = f"{number}. {c.label}"
+        c.label = f"{pq.number}. {c.label}"
         c.autocomplete = "off"  # the agent's browser must not fill in the agent's own data
         c.optional = False
         if q.type == "file":
             c.kind, c.options = "checkboxes", [(ATTACHED, t("key_attached", lang))]
             c.value = [ATTACHED] if value else []
-        return c
+        return _asked_if(c, pq.only_if)
 
     parts = []
     for part in paper.parts:
@@ -117,9 +121,7 @@ def _controls(
                 continue  # an information block: read on the paper, nothing to key
             q = pq.info
             if q.type != "repeat":
-                controls.append(
-                    {"only_if": pq.only_if, "control": one(q, q.id, pq.number, raw.get(q.id))}
-                )
+                controls.append(one(pq, q.id, raw.get(q.id)))
                 continue
             c = builder.control(q, q.id, None, errors.by_field, True)
             c.label = f"{pq.number}. {c.label}"
@@ -134,18 +136,13 @@ def _controls(
                         index,
                         t("item", lang, label=c.label, n=index + 1),
                         [
-                            one(
-                                iq.info,
-                                f"{q.id}-{index}-{iq.info.id}",
-                                iq.number,
-                                item.get(iq.info.id),
-                            )
+                            one(iq, f"{q.id}-{index}-{iq.info.id}", item.get(iq.info.id))
                             for iq in pq.items
                         ],
                         removable=False,
                     )
                 )
-            controls.append({"only_if": pq.only_if, "control": c})
+            controls.append(_asked_if(c, pq.only_if))
         parts.append(
             {
                 "number": part.number,
@@ -157,6 +154,42 @@ def _controls(
     return parts
 
 
+def _asked_if(control: Control, only_if: str) -> Control:
+    """The paper's "Répondez seulement si …" as the first line of the question's hint (read
+    with it, and hidden with it)."""
+    if only_if:
+        line = Markup('<p class="pc-keying-only-if">{}</p>').format(only_if)
+        control.hint = line + control.hint if control.hint else line
+    return control
+
+
+def _summary(
+    journey: CompiledJourney,
+    paper: PaperForm,
+    errors: PageErrors,
+    parts: list[dict[str, Any]],
+    lang: str,
+) -> list[tuple[str, str]]:
+    """The error summary's links: each error at its question's number on the paper, and, in
+    a repeat, its block ("Personne 2, question 3.1 : …")."""
+    number_of = numbers(paper)
+
+    def word(name: str, qid: str, message: str) -> str:
+        n = number_of.get(qid, "?")
+        q = journey.questions.get(qid)
+        repeat = journey.questions.get(q.repeat) if q is not None and q.repeat else None
+        if repeat is not None:
+            head = name.removeprefix(f"{repeat.id}-").partition("-")[0]
+            if head.isascii() and head.isdigit() and len(head) < 10:
+                label = journey.text(repeat.label, lang)
+                item = t("item", lang, label=label, n=int(head) + 1)
+                return t("key_item_error", lang, item=item, n=n, message=message)
+        return t("key_error", lang, n=n, message=message)
+
+    controls = [c for part in parts for c in part["controls"]]
+    return error_links(errors, controls, word)
+
+
 def _screen(
     request: Request,
     session: AgentSession,
@@ -166,25 +199,29 @@ def _screen(
     status: int = 200,
     scan_error: str | None = None,
     kept: tuple[str, str] | None = None,
+    stray: list[StrayTick] | None = None,
 ) -> Response:
-    """The screen; ``kept``: the signed field and the name of a scan already stored."""
+    """The screen; ``kept``: the signed field and the name of a scan already stored;
+    ``stray``: the boxes ticked for blocks the screen does not hold (nothing saved)."""
     journey = entry.journey
     lang = session.lang
     paper = lay_out(journey)
     page_errors = PageErrors.of(errors, lang, journey)
+    parts = _controls(journey, paper, raw, page_errors, lang, request)
     number_of = numbers(paper)
     summary = [("scan", scan_error)] if scan_error else []
-    summary += [
-        (name, t("key_error", lang, n=number_of.get(qid, "?"), message=message))
-        for name, qid, message in page_errors.order
-    ]
+    for tick in stray or []:
+        line = (tick.repeat, t("key_stray_tick", lang, n=number_of.get(tick.question, "?")))
+        if line not in summary:
+            summary.append(line)
+    summary += _summary(journey, paper, page_errors, parts, lang)
     return page(
         request,
         "agents/keying.html",
         {
             "title": t("key_journey_title", lang, journey=journey.text(journey.model.title, lang)),
             "entry": entry,
-            "parts": _controls(journey, paper, raw, page_errors, lang, request),
+            "parts": parts,
             "summary": summary,
             "scan_error": scan_error,
             "kept": kept,
@@ -252,6 +289,9 @@ def keying_post(request: Request) -> Response:
     entry = _entry(request)
     app = parcours(request)
     journey, lang = entry.journey, session.lang
+    stray = stray_ticks(journey, form)
+    if stray:
+        return _refused(request, session, entry, form, stray)
     scan = _scan(request, session, entry, form)
     scan_error = scan if isinstance(scan, str) else None
     stored = app.store.get_file(scan[1]) if not isinstance(scan, str) else None
@@ -264,7 +304,7 @@ def keying_post(request: Request) -> Response:
             "sha256": stored.sha256,
         }
         if stored
-        else {"file": "", "name": "scan"}
+        else NOT_STORED
     )
     keyed = key(journey, form, app.today(), answer)
     outcome = keyed.outcome
@@ -311,6 +351,26 @@ def keying_post(request: Request) -> Response:
     if created:
         SUBMISSIONS.labels(entry.id).inc()
     return _done(request, session, reference)
+
+
+def _refused(
+    request: Request, session: AgentSession, entry: Entry, form: FormData, stray: list[StrayTick]
+) -> Response:
+    """A post with boxes ticked for blocks the screen does not hold: nothing is stored (not
+    even a new scan), the screen is shown again without them, a scan kept before still
+    kept."""
+    app = parcours(request)
+    ticks = {tick.field for tick in stray}
+    fields = [(k, v) for k, v in form.multi_items() if k not in ticks]
+    keyed = key(entry.journey, FormData(fields), app.today(), NOT_STORED)
+    found = _kept(request, session, form)
+    stored = app.store.get_file(found[1]) if found is not None else None
+    kept = None
+    if found is not None and stored is not None:
+        kept = (app.signer.sign(f"{session.agent.id}:{found[0]}:{found[1]}"), stored.name)
+    return _screen(
+        request, session, entry, keyed.raw, keyed.errors, status=422, kept=kept, stray=stray
+    )
 
 
 def _done(request: Request, session: AgentSession, reference: str | None) -> Response:
