@@ -99,12 +99,15 @@ def _controls(
     lang: str,
     request: Request,
 ) -> list[dict[str, Any]]:
-    """The paper's parts, each with its questions' controls under their numbers."""
+    """The paper's parts, each with its questions' controls under their numbers. A question
+    asked only if carries its condition as the citizens' pages do (``data-when``), never
+    ``hidden``: without scripts every question shows; with them, the citizens' script
+    (renderer/static/parcours.js) hides it while the condition is false."""
     builder = Builder(journey, lang, parcours(request).today())
 
     def one(pq: PaperQuestion, name: str, value: Any) -> Control:
         q = pq.info
-        c = builder.control(q, name, value, errors.by_field, False)
+        c = builder.control(q, name, value, errors.by_field, False, when=q.when)
         c.label = f"{pq.number}. {c.label}"
         c.autocomplete = "off"  # the agent's browser must not fill in the agent's own data
         c.optional = False
@@ -123,7 +126,7 @@ def _controls(
             if q.type != "repeat":
                 controls.append(one(pq, q.id, raw.get(q.id)))
                 continue
-            c = builder.control(q, q.id, None, errors.by_field, True)
+            c = builder.control(q, q.id, None, errors.by_field, True, when=q.when)
             c.label = f"{pq.number}. {c.label}"
             found = raw.get(q.id)
             typed: list[Any] = found if isinstance(found, list) else []
@@ -225,6 +228,7 @@ def _screen(
             "summary": summary,
             "scan_error": scan_error,
             "kept": kept,
+            "today": parcours(request).today().isoformat(),
             "back_url": url(request, "agents_keying_list"),
         },
         session,
