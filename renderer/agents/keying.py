@@ -26,7 +26,15 @@ from renderer.backoffice.accounts import AgentSession
 from renderer.backoffice.documents import LIMIT, BadDocument, has_upload, store_document
 from renderer.backoffice.dossiers import Dossiers
 from renderer.backoffice.intake import opener
-from renderer.backoffice.keying import ATTACHED, StrayTick, key, numbers, stray_ticks
+from renderer.backoffice.keying import (
+    ATTACHED,
+    StrayTick,
+    UnaskedTick,
+    key,
+    numbers,
+    stray_ticks,
+    untick_unasked,
+)
 from renderer.catalog import Entry
 from renderer.controls import Builder, Control, Item
 from renderer.i18n import t
@@ -166,6 +174,21 @@ def _asked_if(control: Control, only_if: str) -> Control:
     return control
 
 
+def _where(journey: CompiledJourney, repeat: str | None, index: int, lang: str) -> str:
+    """The block a message is about: "Personne 2" (empty outside repeats)."""
+    found = journey.questions.get(repeat) if repeat else None
+    if found is None:
+        return ""
+    return t("item", lang, label=journey.text(found.label, lang), n=index + 1)
+
+
+def _said(item: str, number: str, message: str, lang: str) -> str:
+    """A message at its question's number, and its block in a repeat."""
+    if item:
+        return t("key_item_error", lang, item=item, n=number, message=message)
+    return t("key_error", lang, n=number, message=message)
+
+
 def _summary(
     journey: CompiledJourney,
     paper: PaperForm,
@@ -178,19 +201,33 @@ def _summary(
     number_of = numbers(paper)
 
     def word(name: str, qid: str, message: str) -> str:
-        n = number_of.get(qid, "?")
         q = journey.questions.get(qid)
-        repeat = journey.questions.get(q.repeat) if q is not None and q.repeat else None
-        if repeat is not None:
-            head = name.removeprefix(f"{repeat.id}-").partition("-")[0]
+        item = ""
+        if q is not None and q.repeat:
+            head = name.removeprefix(f"{q.repeat}-").partition("-")[0]
             if head.isascii() and head.isdigit() and len(head) < 10:
-                label = journey.text(repeat.label, lang)
-                item = t("item", lang, label=label, n=int(head) + 1)
-                return t("key_item_error", lang, item=item, n=n, message=message)
-        return t("key_error", lang, n=n, message=message)
+                item = _where(journey, q.repeat, int(head), lang)
+        return _said(item, number_of.get(qid, "?"), message, lang)
 
     controls = [c for part in parts for c in part["controls"]]
     return error_links(errors, controls, word)
+
+
+def _unasked(
+    journey: CompiledJourney, paper: PaperForm, unasked: list[UnaskedTick], lang: str
+) -> list[tuple[str, str]]:
+    """The summary's links for boxes unticked because their question is not asked: to the
+    block (in a repeat) or to the part, both shown whatever scripts hide."""
+    number_of = numbers(paper)
+    lines = []
+    for tick in unasked:
+        anchor = f"{tick.repeat}-{tick.index}"
+        if tick.repeat is None:
+            anchor = f"part-{paper.part_of(journey.questions[tick.question].step).number}"
+        item = _where(journey, tick.repeat, tick.index, lang)
+        message = t("key_unasked_tick", lang)
+        lines.append((anchor, _said(item, number_of.get(tick.question, "?"), message, lang)))
+    return lines
 
 
 def _screen(
@@ -203,9 +240,11 @@ def _screen(
     scan_error: str | None = None,
     kept: tuple[str, str] | None = None,
     stray: list[StrayTick] | None = None,
+    unasked: list[UnaskedTick] | None = None,
 ) -> Response:
     """The screen; ``kept``: the signed field and the name of a scan already stored;
-    ``stray``: the boxes ticked for blocks the screen does not hold (nothing saved)."""
+    ``stray``: the boxes ticked for blocks the screen does not hold (nothing saved);
+    ``unasked``: the boxes unticked because their question is not asked."""
     journey = entry.journey
     lang = session.lang
     paper = lay_out(journey)
@@ -217,6 +256,7 @@ def _screen(
         line = (tick.repeat, t("key_stray_tick", lang, n=number_of.get(tick.question, "?")))
         if line not in summary:
             summary.append(line)
+    summary += _unasked(journey, paper, unasked or [], lang)
     summary += _summary(journey, paper, page_errors, parts, lang)
     return page(
         request,
@@ -317,7 +357,9 @@ def keying_post(request: Request) -> Response:
         scan_error = t(
             "key_not_submitted", lang, outcome=journey.text(journey.outcomes[outcome].title, lang)
         )
-    if keyed.errors or scan_error or outcome is None or isinstance(scan, str):
+    sendable = outcome is not None and journey.outcomes[outcome].kind == "submit"
+    unasked = untick_unasked(journey, keyed) if sendable else []
+    if keyed.errors or scan_error or outcome is None or isinstance(scan, str) or unasked:
         kept = None
         if stored is not None:
             kept = (app.signer.sign(f"{session.agent.id}:{scan[0]}:{scan[1]}"), stored.name)
@@ -330,6 +372,7 @@ def keying_post(request: Request) -> Response:
             status=422,
             scan_error=scan_error,
             kept=kept,
+            unasked=unasked,
         )
     draft = app.store.get_draft(scan[0])
     if draft is None or draft.submitted:  # sent by a post just before: its dossier

@@ -9,7 +9,8 @@ codec, :func:`designer.answers.parse_page`), so an answer written on the paper t
 its routing skips is never stored, and an error stops the walk at its question, as it would
 stop the citizen online. File questions, in a repeat's blocks too, are ticked "joint" when the
 document is in the scan of the paper form, whose stored file then answers them; a tick for a
-block the post does not hold (:func:`stray_ticks`) refuses the whole post.
+block the post does not hold (:func:`stray_ticks`) refuses the whole post, and a tick for a
+question the run does not ask is unticked and shown to the agent (:func:`untick_unasked`).
 """
 
 from __future__ import annotations
@@ -160,3 +161,40 @@ def key(
         if run.current == step:  # pragma: no cover - an accepted page is complete
             break
     return keyed
+
+
+@dataclass
+class UnaskedTick:
+    """A box ticked for a file question that the run, given the answers keyed, does not ask
+    (its condition is false, or the routing skips its page); in a repeat, with its block."""
+
+    question: str
+    repeat: str | None = None
+    index: int = 0
+
+
+def untick_unasked(journey: CompiledJourney, keyed: Keyed) -> list[UnaskedTick]:
+    """The boxes ticked for file questions that the completed run does not ask, unticked in
+    what the screen shows again. Such a box says a document is in the scan that would answer
+    nothing, and is most often an answer keyed wrong ("Non" at "majeur" for an adult whose
+    document is attached): the agent checks it before the dossier is made, where an answer
+    typed to a skipped question is simply not kept."""
+    kept = keyed.run.kept_answers()
+    found: list[UnaskedTick] = []
+    for q in journey.questions.values():
+        if q.repeat is not None:
+            continue
+        if q.type == "file" and keyed.raw.get(q.id) and q.id not in kept:
+            keyed.raw[q.id] = None
+            found.append(UnaskedTick(q.id))
+        elif q.type == "repeat":
+            items, asked = keyed.raw.get(q.id), kept.get(q.id)
+            asked_items = asked if isinstance(asked, list) else []
+            for index, item in enumerate(items if isinstance(items, list) else []):
+                for iq in _files(journey, q):
+                    if item.get(iq.id) and not (
+                        index < len(asked_items) and iq.id in asked_items[index]
+                    ):
+                        item[iq.id] = None
+                        found.append(UnaskedTick(iq.id, q.id, index))
+    return found

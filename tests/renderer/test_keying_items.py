@@ -3,7 +3,7 @@ identity documents, tests/renderer/data/keying/pieces-foyer.yaml), through HTTP 
 and PostgreSQL: each block's box says the document is in the scan, which then answers it;
 nothing is stored for a question its condition hides; errors name the block
 ("Personne 2, question 3.3 : …"); a post that ticks a box for a block the screen does not
-hold changes nothing and says so."""
+hold, or for a question the answers do not ask, makes no dossier and says so."""
 
 from __future__ import annotations
 
@@ -39,11 +39,11 @@ def desk(app: Any) -> TestClient:
     return agent_client(app, "accueil@test.example")
 
 
-def household(**changes: str) -> dict[str, str]:
-    """Two adults and a child, as written on the paper: each box of question 3.3 ticked,
-    the child's too (asked only for an adult), a claimant number though question 1 says no
-    (asked only for a Yes)."""
-    data = {
+def household(**changes: str | None) -> dict[str, str]:
+    """Two adults and a child, as written on the paper: each adult's box of question 3.3
+    ticked (asked only for an adult), a claimant number though question 1 says no (asked
+    only for a Yes). ``None`` leaves a field out."""
+    data: dict[str, str | None] = {
         "aide_logement": "no",
         "numero_allocataire": "A-123",
         "membres-count": "3",
@@ -52,7 +52,6 @@ def household(**changes: str) -> dict[str, str]:
         "membres-0-piece_identite": "joint",
         "membres-1-prenom": "Léo",
         "membres-1-majeur": "no",
-        "membres-1-piece_identite": "joint",
         "membres-2-prenom": "Ana",
         "membres-2-majeur": "yes",
         "membres-2-piece_identite": "joint",
@@ -100,7 +99,7 @@ def test_each_persons_document_is_in_the_scan(app: Any, desk: TestClient) -> Non
     # Each adult's document: the scan of the paper form (its stored file, by reference).
     assert zoe["piece_identite"]["file"] == scan and ana["piece_identite"]["file"] == scan
     assert zoe["piece_identite"]["name"] == "formulaire.png"
-    # Nothing for what the form does not ask: the child's document, the claimant number.
+    # Nothing for what the form does not ask: a child's document, the claimant number.
     assert leo == {"prenom": "Léo", "majeur": False}
     assert "numero_allocataire" not in answers
     # The dossier's page links each adult's document to the scan.
@@ -109,21 +108,19 @@ def test_each_persons_document_is_in_the_scan(app: Any, desk: TestClient) -> Non
 
 
 def test_errors_name_the_person(app: Any, desk: TestClient) -> None:
-    r = post(desk, household(**{"membres-2-piece_identite": None}))  # type: ignore[arg-type]
+    r = post(desk, household(**{"membres-2-piece_identite": None}))
     assert r.status_code == 422
     text = html.unescape(r.text)
     assert "Personne 3, question 3.3\u00a0: " in text
     assert 'href="#membres-2-piece_identite-0"' in text  # the box itself
-    # The other boxes are shown ticked again; the hidden question's too (as typed).
-    assert text.count('value="joint" checked') == 2
+    assert text.count('value="joint" checked') == 1  # the other one, shown again
     # A blank block between two: dropped as online, the block after it is Personne 2.
     r = post(
         desk,
         household(
             **{
                 "membres-1-prenom": "",
-                "membres-1-majeur": None,  # type: ignore[arg-type]
-                "membres-1-piece_identite": None,  # type: ignore[arg-type]
+                "membres-1-majeur": None,
                 "membres-2-prenom": "",
             }
         ),
@@ -137,6 +134,35 @@ def test_errors_name_the_person(app: Any, desk: TestClient) -> None:
     r = post(desk, {**household(), **blank, "membres-0-piece_identite": ""})
     assert r.status_code == 422 and "Question 3\u00a0: " in html.unescape(r.text)
     assert counts(app)[0] == 0
+
+
+def test_a_box_ticked_for_a_question_not_asked(app: Any, desk: TestClient) -> None:
+    """The child's box, and the statement's though question 1 says No: no dossier, the
+    boxes shown unticked with where they are; saved again as shown, the dossier."""
+    ticked = {"membres-1-piece_identite": "joint", "attestation": "joint"}
+    r = post(desk, household(**ticked))
+    assert r.status_code == 422
+    text = html.unescape(r.text)
+    not_asked = "d'après les réponses saisies, cette question ne se pose pas"
+    assert f"Personne 2, question 3.3\u00a0: {not_asked}" in text
+    assert f"Question 4\u00a0: {not_asked}" in text
+    assert 'href="#membres-1"' in text and 'href="#part-1"' in text
+    assert 'name="membres-1-piece_identite" value="joint" checked' not in text
+    assert 'name="attestation" value="joint" checked' not in text
+    assert text.count('value="joint" checked') == 2  # the adults' boxes, kept
+    assert counts(app)[0] == 0
+    found = re.search(r'name="kept_scan" value="([^"]+)"', r.text)
+    assert found  # the scan is kept, as for any correction
+    r = post(desk, {**household(), "kept_scan": html.unescape(found.group(1))}, scan=None)
+    assert r.status_code == 303
+    # Asked (Yes at 1), the statement is the scan too.
+    r = post(desk, household(aide_logement="yes", attestation="joint"))
+    assert r.status_code == 303
+    submission = store_of(app).submission(r.headers["location"].rsplit("/", 1)[-1])
+    assert submission is not None
+    answers = decode(submission.answers)["answers"]
+    assert answers["attestation"]["name"] == "formulaire.png"
+    assert answers["numero_allocataire"] == "A-123"
 
 
 @pytest.mark.parametrize(
@@ -161,7 +187,7 @@ def test_a_tick_for_no_block_changes_nothing(app: Any, desk: TestClient, stray: 
     assert "Rien n'a été enregistré" in text
     assert counts(app) == before  # not even the scan
     # The screen shows what was keyed, without the stray box.
-    assert text.count('value="joint" checked') == 3
+    assert text.count('value="joint" checked') == 2
     assert stray not in text
 
 
@@ -182,7 +208,7 @@ def test_a_kept_scan_survives_a_stray_tick(app: Any, desk: TestClient) -> None:
 def test_in_english(app: Any, desk: TestClient) -> None:
     """The agent's language words the block's error and the stray box."""
     assert desk.get(f"{SCREEN}?lang=en").status_code == 200  # the session keeps it
-    data = household(**{"membres-0-piece_identite": None})  # type: ignore[arg-type]
+    data = household(**{"membres-0-piece_identite": None})
     r = post(desk, data)
     assert r.status_code == 422 and "Person 1, question 3.3: " in html.unescape(r.text)
     r = post(desk, {**household(), "membres-9-piece_identite": "joint"})

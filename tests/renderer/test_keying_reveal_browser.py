@@ -1,6 +1,6 @@
 """The keying screen reveals questions in place, in real Chromium, on SQLite and PostgreSQL
-(tests/renderer/data/keying/pieces-foyer.yaml: question 2 is asked only for a Yes at 1, and
-each person's identity document, 3.3, only for an adult).
+(tests/renderer/data/keying/pieces-foyer.yaml: questions 2 and 4 are asked only for a Yes
+at 1, and each person's identity document, 3.3, only for an adult).
 
 With scripts, under the page's own Content-Security-Policy, the citizens' script
 (renderer/static/parcours.js) hides a question while its condition is false (neither seen
@@ -70,10 +70,13 @@ def kept_answers(app: Any, page: Any) -> dict[str, Any]:
     assert submission is not None, page.url
     scan = Dossiers(store).history(reference)[0].file_id
     answers: dict[str, Any] = decode(submission.answers)["answers"]
-    for item in answers["membres"]:
-        if "piece_identite" in item:  # the document is the scan of the paper form
-            assert item["piece_identite"]["file"] == scan
-            item["piece_identite"] = "scan"
+    # Each document keyed is the scan of the paper form.
+    for holder, name in [(answers, "attestation")] + [
+        (item, "piece_identite") for item in answers["membres"]
+    ]:
+        if name in holder:
+            assert holder[name]["file"] == scan
+            holder[name] = "scan"
     return answers
 
 
@@ -96,7 +99,7 @@ def test_questions_revealed_as_the_agent_keys(served: tuple[str, Any], tmp_path:
         )
         log_in(agent, base, AGENT)
         agent.goto(screen)
-        assert not shown(agent, "numero_allocataire")
+        assert not shown(agent, "numero_allocataire") and not shown(agent, "attestation")
         assert not any(shown(agent, f"membres-{i}-piece_identite") for i in range(3))
         # Keyboard: No at 1, and Tab goes on to 3.1, past the hidden question 2.
         agent.focus("#aide_logement-0")
@@ -111,12 +114,19 @@ def test_questions_revealed_as_the_agent_keys(served: tuple[str, Any], tmp_path:
         agent.keyboard.press("Tab")
         assert focused(agent) == "numero_allocataire"
         agent.keyboard.type("A-123")
+        assert shown(agent, "attestation")
+        agent.check("#attestation-0")
         # A box per adult, revealed by the Yes of that block only.
         for index, (name, adult) in enumerate([("Zoé", True), ("Léo", False), ("Ana", True)]):
             agent.fill(f"#membres-{index}-prenom", name)
             agent.check(f"#membres-{index}-majeur-{0 if adult else 1}")
             assert shown(agent, f"membres-{index}-piece_identite") is adult
         agent.check("#membres-0-piece_identite-0")  # Ana's forgotten
+        # Léo's box ticked while keyed an adult, then No: hidden, still ticked.
+        agent.check("#membres-1-majeur-0")
+        agent.check("#membres-1-piece_identite-0")
+        agent.check("#membres-1-majeur-1")
+        assert not shown(agent, "membres-1-piece_identite")
         agent.set_input_files("#scan", str(scan))
         agent.click("[data-key-submit]")
         summary = agent.locator("[data-error-summary]")
@@ -129,10 +139,16 @@ def test_questions_revealed_as_the_agent_keys(served: tuple[str, Any], tmp_path:
         assert focused(agent) == "membres-2-piece_identite"
         agent.keyboard.press("Space")
         agent.click("[data-key-submit]")
+        # Léo's box, hidden but ticked: no dossier yet, the box unticked, the block named.
+        said = agent.locator("[data-error-summary]").inner_text()
+        assert "Personne 2, question 3.3" in said and "ne se pose pas" in said
+        assert not agent.is_checked("#membres-1-piece_identite-0")
+        agent.click("[data-key-submit]")
         assert agent.locator("[data-channel]").get_attribute("data-channel") == "papier"
         assert kept_answers(app, agent) == {
             "aide_logement": True,
             "numero_allocataire": "A-123",
+            "attestation": "scan",
             "membres": [
                 {"prenom": "Zoé", "majeur": True, "piece_identite": "scan"},
                 {"prenom": "Léo", "majeur": False},
@@ -156,12 +172,10 @@ def test_questions_revealed_as_the_agent_keys(served: tuple[str, Any], tmp_path:
         typed = plain.new_page()
         log_in(typed, base, AGENT)
         typed.goto(screen)
-        assert shown(typed, "numero_allocataire")
+        assert shown(typed, "numero_allocataire") and shown(typed, "attestation")
         assert all(shown(typed, f"membres-{i}-piece_identite") for i in range(3))
         copy = Axe(browser, base)
         copy.check(typed, "keying screen without scripts")
-        violations += copy.violations
-        copy.close()
         typed.check("#aide_logement-1")  # No, and a number written all the same
         typed.fill("#numero_allocataire", "A-999")
         for index, (name, adult) in enumerate([("Zoé", True), ("Léo", False)]):
@@ -169,6 +183,11 @@ def test_questions_revealed_as_the_agent_keys(served: tuple[str, Any], tmp_path:
             typed.check(f"#membres-{index}-majeur-{0 if adult else 1}")
             typed.check(f"#membres-{index}-piece_identite-0")  # Léo's too, as on his paper
         typed.set_input_files("#scan", str(scan))
+        typed.click("[data-key-submit]")
+        # Léo's box: not asked for a child, unticked and said; saved again, the dossier.
+        assert "Personne 2, question 3.3" in typed.locator("[data-error-summary]").inner_text()
+        assert not typed.is_checked("#membres-1-piece_identite-0")
+        copy.check(typed, "keying screen without scripts, a box not asked")
         typed.click("[data-key-submit]")
         assert typed.locator("[data-channel]").get_attribute("data-channel") == "papier"
         assert kept_answers(app, typed) == {
@@ -178,5 +197,7 @@ def test_questions_revealed_as_the_agent_keys(served: tuple[str, Any], tmp_path:
                 {"prenom": "Léo", "majeur": False},
             ],
         }
+        violations += copy.violations
+        copy.close()
         browser.close()
     assert violations == []
