@@ -1,11 +1,12 @@
 """Keying a paper form at the desk: one screen per journey with every question of the paper
-form under its number, one form posted once (no script needed), the scan of the paper
-attached; the result is an ordinary dossier of channel ``papier``.
+form under its number, one form posted once (no script needed; with the citizens' script, a
+question shows while its condition holds), the scan of the paper attached; the result is an
+ordinary dossier of channel ``papier``.
 
 Any agent who instructs (not a mediator) may key a journey's paper form; the dossier is
 routed by the journey's routing like an online one. Validation, what is kept and where the
 answers lead are the run's (:mod:`renderer.backoffice.keying`); errors are shown at their
-question's number.
+question's number, and in a repeat with their block.
 """
 
 from __future__ import annotations
