@@ -203,8 +203,8 @@ MEDIATION_MESSAGES: dict[str, dict[str, str]] = {
         "en": "{item}, question {n}: {message}",
     },
     "key_unasked_tick": {
-        "fr": "d'après les réponses saisies, cette question ne se pose pas : la case « Document joint au formulaire » a été décochée. Vérifiez les réponses qui y mènent, puis enregistrez à nouveau.",
-        "en": "given the answers keyed, this question is not asked: the “Document attached to the form” box has been unticked. Check the answers that lead to it, then save again.",
+        "fr": "d'après les réponses saisies, cette question ne se pose pas ; la case « Document joint au formulaire » a été décochée. Vérifiez les réponses qui y mènent, puis enregistrez à nouveau.",
+        "en": "given the answers keyed, this question is not asked; the “Document attached to the form” box has been unticked. Check the answers that lead to it, then save again.",
     },
     "key_stray_tick": {
         "fr": "Question {n} : la case « Document joint au formulaire » est cochée pour un bloc qui n'est pas sur l'écran de saisie. Rien n'a été enregistré : vérifiez la saisie et enregistrez-la à nouveau, avec le scan.",
