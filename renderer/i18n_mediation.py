@@ -198,6 +198,18 @@ MEDIATION_MESSAGES: dict[str, dict[str, str]] = {
     },
     "key_part": {"fr": "Partie {n}. {title}", "en": "Part {n}. {title}"},
     "key_error": {"fr": "Question {n} : {message}", "en": "Question {n}: {message}"},
+    "key_item_error": {
+        "fr": "{item}, question {n} : {message}",
+        "en": "{item}, question {n}: {message}",
+    },
+    "key_unasked_tick": {
+        "fr": "d'après les réponses saisies, cette question ne se pose pas ; la case « Document joint au formulaire » a été décochée. Vérifiez les réponses qui y mènent, puis enregistrez à nouveau.",
+        "en": "given the answers keyed, this question is not asked; the “Document attached to the form” box has been unticked. Check the answers that lead to it, then save again.",
+    },
+    "key_stray_tick": {
+        "fr": "Question {n} : la case « Document joint au formulaire » est cochée pour un bloc qui n'est pas sur l'écran de saisie. Rien n'a été enregistré : vérifiez la saisie et enregistrez-la à nouveau, avec le scan.",
+        "en": "Question {n}: the “Document attached to the form” box is ticked for a block that is not on the keying screen. Nothing was saved: check what was keyed and save it again, with the scan.",
+    },
     "key_attached": {
         "fr": "Document joint au formulaire (dans le scan)",
         "en": "Document attached to the form (in the scan)",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,6 +132,32 @@ class PageErrors:
             result.by_field[name] = message
             result.order.append((name, e.question, message))
         return result
+
+
+def error_links(
+    errors: PageErrors,
+    controls: list[Control],
+    word: Callable[[str, str, str], str] | None = None,
+) -> list[tuple[str, str]]:
+    """(anchor id, message) for the error summary, in the errors' order: each links to its
+    control's first input; ``word(field, question, message)`` words the message (the keying
+    screen names the paper's question number)."""
+    ids: dict[str, str] = {}
+
+    def visit(c: Control) -> None:
+        ids[c.name] = c.id
+        for item in c.items:
+            for ic in item.controls:
+                visit(ic)
+
+    for c in controls:
+        visit(c)
+    links = []
+    for name, question, message in errors.order:
+        # A part of a date or an address (``adresse-postcode``) is its own input's id.
+        anchor = ids.get(name, name)
+        links.append((anchor, word(name, question, message) if word else message))
+    return links
 
 
 def build_controls(

@@ -1,11 +1,12 @@
 """Keying a paper form at the desk: one screen per journey with every question of the paper
-form under its number, one form posted once (no script needed), the scan of the paper
-attached; the result is an ordinary dossier of channel ``papier``.
+form under its number, one form posted once (no script needed; with the citizens' script, a
+question shows while its condition holds), the scan of the paper attached; the result is an
+ordinary dossier of channel ``papier``.
 
 Any agent who instructs (not a mediator) may key a journey's paper form; the dossier is
 routed by the journey's routing like an online one. Validation, what is kept and where the
 answers lead are the run's (:mod:`renderer.backoffice.keying`); errors are shown at their
-question's number.
+question's number, and in a repeat with their block.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from anyio import from_thread
+from markupsafe import Markup
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -20,17 +22,25 @@ from starlette.responses import Response
 
 from designer.answers import encode, item_limit
 from designer.compiled import CompiledJourney
-from designer.paper.layout import PaperForm, lay_out
+from designer.paper.layout import PaperForm, PaperQuestion, lay_out
 from renderer.backoffice.accounts import AgentSession
 from renderer.backoffice.documents import LIMIT, BadDocument, has_upload, store_document
 from renderer.backoffice.dossiers import Dossiers
 from renderer.backoffice.intake import opener
-from renderer.backoffice.keying import ATTACHED, key, numbers
+from renderer.backoffice.keying import (
+    ATTACHED,
+    StrayTick,
+    UnaskedTick,
+    key,
+    numbers,
+    stray_ticks,
+    untick_unasked,
+)
 from renderer.catalog import Entry
 from renderer.controls import Builder, Control, Item
 from renderer.i18n import t
 from renderer.observe import SUBMISSIONS
-from renderer.pages import PageErrors
+from renderer.pages import PageErrors, error_links
 from renderer.security import CSRF_FIELD, csrf_ok
 from renderer.web import parcours, read_form, redirect, url
 
@@ -38,6 +48,8 @@ from .session import current, forbidden, login_redirect, page
 
 #: The question name the scan is stored under, beside the dossier's answers' files.
 SCAN = "_scan"
+#: What a ticked file question holds while the scan is not stored (validation only).
+NOT_STORED: dict[str, Any] = {"file": "", "name": "scan"}
 #: Blank blocks of a repeat on the screen (the paper prints a few, "joindre une feuille").
 BLOCKS = 3
 
@@ -96,18 +108,22 @@ def _controls(
     lang: str,
     request: Request,
 ) -> list[dict[str, Any]]:
-    """The paper's parts, each with its questions' controls under their numbers."""
+    """The paper's parts, each with its questions' controls under their numbers. A question
+    asked only if carries its condition as the citizens' pages do (``data-when``), never
+    ``hidden``: without scripts every question shows; with them, the citizens' script
+    (renderer/static/parcours.js) hides it while the condition is false."""
     builder = Builder(journey, lang, parcours(request).today())
 
-    def one(q: Any, name: str, number: str, value: Any) -> Control:
-        c = builder.control(q, name, value, errors.by_field, False)
-        c.label = f"{number}. {c.label}"
+    def one(pq: PaperQuestion, name: str, value: Any) -> Control:
+        q = pq.info
+        c = builder.control(q, name, value, errors.by_field, False, when=q.when)
+        c.label = f"{pq.number}. {c.label}"
         c.autocomplete = "off"  # the agent's browser must not fill in the agent's own data
         c.optional = False
         if q.type == "file":
             c.kind, c.options = "checkboxes", [(ATTACHED, t("key_attached", lang))]
             c.value = [ATTACHED] if value else []
-        return c
+        return _asked_if(c, pq.only_if)
 
     parts = []
     for part in paper.parts:
@@ -117,11 +133,9 @@ def _controls(
                 continue  # an information block: read on the paper, nothing to key
             q = pq.info
             if q.type != "repeat":
-                controls.append(
-                    {"only_if": pq.only_if, "control": one(q, q.id, pq.number, raw.get(q.id))}
-                )
+                controls.append(one(pq, q.id, raw.get(q.id)))
                 continue
-            c = builder.control(q, q.id, None, errors.by_field, True)
+            c = builder.control(q, q.id, None, errors.by_field, True, when=q.when)
             c.label = f"{pq.number}. {c.label}"
             found = raw.get(q.id)
             typed: list[Any] = found if isinstance(found, list) else []
@@ -134,18 +148,13 @@ def _controls(
                         index,
                         t("item", lang, label=c.label, n=index + 1),
                         [
-                            one(
-                                iq.info,
-                                f"{q.id}-{index}-{iq.info.id}",
-                                iq.number,
-                                item.get(iq.info.id),
-                            )
+                            one(iq, f"{q.id}-{index}-{iq.info.id}", item.get(iq.info.id))
                             for iq in pq.items
                         ],
                         removable=False,
                     )
                 )
-            controls.append({"only_if": pq.only_if, "control": c})
+            controls.append(_asked_if(c, pq.only_if))
         parts.append(
             {
                 "number": part.number,
@@ -157,6 +166,71 @@ def _controls(
     return parts
 
 
+def _asked_if(control: Control, only_if: str) -> Control:
+    """The paper's "Répondez seulement si …" as the first line of the question's hint (read
+    with it, and hidden with it)."""
+    if only_if:
+        line = Markup('<p class="pc-keying-only-if">{}</p>').format(only_if)
+        control.hint = line + control.hint if control.hint else line
+    return control
+
+
+def _where(journey: CompiledJourney, repeat: str | None, index: int, lang: str) -> str:
+    """The block a message is about: "Personne 2" (empty outside repeats)."""
+    found = journey.questions.get(repeat) if repeat else None
+    if found is None:
+        return ""
+    return t("item", lang, label=journey.text(found.label, lang), n=index + 1)
+
+
+def _said(item: str, number: str, message: str, lang: str) -> str:
+    """A message at its question's number, and its block in a repeat."""
+    if item:
+        return t("key_item_error", lang, item=item, n=number, message=message)
+    return t("key_error", lang, n=number, message=message)
+
+
+def _summary(
+    journey: CompiledJourney,
+    paper: PaperForm,
+    errors: PageErrors,
+    parts: list[dict[str, Any]],
+    lang: str,
+) -> list[tuple[str, str]]:
+    """The error summary's links: each error at its question's number on the paper, and, in
+    a repeat, its block ("Personne 2, question 3.1 : …")."""
+    number_of = numbers(paper)
+
+    def word(name: str, qid: str, message: str) -> str:
+        q = journey.questions.get(qid)
+        item = ""
+        if q is not None and q.repeat:
+            head = name.removeprefix(f"{q.repeat}-").partition("-")[0]
+            if head.isascii() and head.isdigit() and len(head) < 10:
+                item = _where(journey, q.repeat, int(head), lang)
+        return _said(item, number_of.get(qid, "?"), message, lang)
+
+    controls = [c for part in parts for c in part["controls"]]
+    return error_links(errors, controls, word)
+
+
+def _unasked(
+    journey: CompiledJourney, paper: PaperForm, unasked: list[UnaskedTick], lang: str
+) -> list[tuple[str, str]]:
+    """The summary's links for boxes unticked because their question is not asked: to the
+    block (in a repeat) or to the part, both shown whatever scripts hide."""
+    number_of = numbers(paper)
+    lines = []
+    for tick in unasked:
+        anchor = f"{tick.repeat}-{tick.index}"
+        if tick.repeat is None:
+            anchor = f"part-{paper.part_of(journey.questions[tick.question].step).number}"
+        item = _where(journey, tick.repeat, tick.index, lang)
+        message = t("key_unasked_tick", lang)
+        lines.append((anchor, _said(item, number_of.get(tick.question, "?"), message, lang)))
+    return lines
+
+
 def _screen(
     request: Request,
     session: AgentSession,
@@ -166,28 +240,36 @@ def _screen(
     status: int = 200,
     scan_error: str | None = None,
     kept: tuple[str, str] | None = None,
+    stray: list[StrayTick] | None = None,
+    unasked: list[UnaskedTick] | None = None,
 ) -> Response:
-    """The screen; ``kept``: the signed field and the name of a scan already stored."""
+    """The screen; ``kept``: the signed field and the name of a scan already stored;
+    ``stray``: the boxes ticked for blocks the screen does not hold (nothing saved);
+    ``unasked``: the boxes unticked because their question is not asked."""
     journey = entry.journey
     lang = session.lang
     paper = lay_out(journey)
     page_errors = PageErrors.of(errors, lang, journey)
+    parts = _controls(journey, paper, raw, page_errors, lang, request)
     number_of = numbers(paper)
     summary = [("scan", scan_error)] if scan_error else []
-    summary += [
-        (name, t("key_error", lang, n=number_of.get(qid, "?"), message=message))
-        for name, qid, message in page_errors.order
-    ]
+    for tick in stray or []:
+        line = (tick.repeat, t("key_stray_tick", lang, n=number_of.get(tick.question, "?")))
+        if line not in summary:
+            summary.append(line)
+    summary += _unasked(journey, paper, unasked or [], lang)
+    summary += _summary(journey, paper, page_errors, parts, lang)
     return page(
         request,
         "agents/keying.html",
         {
             "title": t("key_journey_title", lang, journey=journey.text(journey.model.title, lang)),
             "entry": entry,
-            "parts": _controls(journey, paper, raw, page_errors, lang, request),
+            "parts": parts,
             "summary": summary,
             "scan_error": scan_error,
             "kept": kept,
+            "today": parcours(request).today().isoformat(),
             "back_url": url(request, "agents_keying_list"),
         },
         session,
@@ -252,6 +334,9 @@ def keying_post(request: Request) -> Response:
     entry = _entry(request)
     app = parcours(request)
     journey, lang = entry.journey, session.lang
+    stray = stray_ticks(journey, form)
+    if stray:
+        return _refused(request, session, entry, form, stray)
     scan = _scan(request, session, entry, form)
     scan_error = scan if isinstance(scan, str) else None
     stored = app.store.get_file(scan[1]) if not isinstance(scan, str) else None
@@ -264,7 +349,7 @@ def keying_post(request: Request) -> Response:
             "sha256": stored.sha256,
         }
         if stored
-        else {"file": "", "name": "scan"}
+        else NOT_STORED
     )
     keyed = key(journey, form, app.today(), answer)
     outcome = keyed.outcome
@@ -273,7 +358,9 @@ def keying_post(request: Request) -> Response:
         scan_error = t(
             "key_not_submitted", lang, outcome=journey.text(journey.outcomes[outcome].title, lang)
         )
-    if keyed.errors or scan_error or outcome is None or isinstance(scan, str):
+    sendable = outcome is not None and journey.outcomes[outcome].kind == "submit"
+    unasked = untick_unasked(journey, keyed) if sendable else []
+    if keyed.errors or scan_error or outcome is None or isinstance(scan, str) or unasked:
         kept = None
         if stored is not None:
             kept = (app.signer.sign(f"{session.agent.id}:{scan[0]}:{scan[1]}"), stored.name)
@@ -286,6 +373,7 @@ def keying_post(request: Request) -> Response:
             status=422,
             scan_error=scan_error,
             kept=kept,
+            unasked=unasked,
         )
     draft = app.store.get_draft(scan[0])
     if draft is None or draft.submitted:  # sent by a post just before: its dossier
@@ -311,6 +399,26 @@ def keying_post(request: Request) -> Response:
     if created:
         SUBMISSIONS.labels(entry.id).inc()
     return _done(request, session, reference)
+
+
+def _refused(
+    request: Request, session: AgentSession, entry: Entry, form: FormData, stray: list[StrayTick]
+) -> Response:
+    """A post with boxes ticked for blocks the screen does not hold: nothing is stored (not
+    even a new scan), the screen is shown again without them, a scan kept before still
+    kept."""
+    app = parcours(request)
+    ticks = {tick.field for tick in stray}
+    fields = [(k, v) for k, v in form.multi_items() if k not in ticks]
+    keyed = key(entry.journey, FormData(fields), app.today(), NOT_STORED)
+    found = _kept(request, session, form)
+    stored = app.store.get_file(found[1]) if found is not None else None
+    kept = None
+    if found is not None and stored is not None:
+        kept = (app.signer.sign(f"{session.agent.id}:{found[0]}:{found[1]}"), stored.name)
+    return _screen(
+        request, session, entry, keyed.raw, keyed.errors, status=422, kept=kept, stray=stray
+    )
 
 
 def _done(request: Request, session: AgentSession, reference: str | None) -> Response:

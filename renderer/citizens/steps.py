@@ -42,7 +42,14 @@ from renderer.citizens.drafts import (
 from renderer.citizens.identity import ask_provider, page_prefill
 from renderer.filestore import QuotaExceeded
 from renderer.i18n import t
-from renderer.pages import PageErrors, build_controls, layout, preview, progress
+from renderer.pages import (
+    PageErrors,
+    build_controls,
+    error_links,
+    layout,
+    preview,
+    progress,
+)
 from renderer.prefill import certified, declare, protect
 from renderer.web import (
     Citizen,
@@ -118,7 +125,7 @@ def step_response(
         "page_title": prefix + title,
         "intro": j.text(step.intro, lang) if step.intro else "",
         "controls": controls,
-        "errors": _error_links(page_errors, controls),
+        "errors": error_links(page_errors, controls),
         "part": part,
         "progress": progress(j, ctx.run, step_id, lang),
         "back_url": _back_url(request, ctx, step_id, part, returning),
@@ -144,29 +151,6 @@ def _json(value: Any) -> str:
 def _client_env(ctx: Context, step_id: str) -> dict[str, Any]:
     """The answers of earlier pages that this page's conditions read (for the script)."""
     return ctx.run.environment_before(step_id).answers
-
-
-def _error_links(errors: PageErrors, controls: list[Any]) -> list[tuple[str, str]]:
-    """(anchor id, message) for the error summary, in page order."""
-    ids: dict[str, str] = {}
-
-    def visit(c: Any) -> None:
-        ids[c.name] = c.id
-        for item in c.items:
-            for ic in item.controls:
-                visit(ic)
-
-    for c in controls:
-        visit(c)
-    links = []
-    for name, _question, message in errors.order:
-        base = name
-        anchor = ids.get(base)
-        if anchor is None:
-            stem, _, part = name.rpartition("-")
-            anchor = f"{stem}-{part}" if stem in ids else name
-        links.append((anchor, message))
-    return links
 
 
 def _back_url(request: Request, ctx: Context, step_id: str, part: int, returning: bool) -> str:

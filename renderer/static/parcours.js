@@ -6,6 +6,7 @@
  * as the citizen answers, by evaluating the condition tree that the server serialised in
  * data-when (renderer/static/parcours-expr.js has the same semantics as the server's
  * evaluator). The server stays the authority: it re-evaluates everything on submission.
+ * The agents' keying screen (renderer/agents/keying.py) uses it too.
  */
 (function () {
   "use strict";
@@ -60,6 +61,8 @@
         var iso = pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2);
         return window.ParcoursExpr.parseDate(iso) ? iso : null;
       case "file":
+        // The keying screen's box "in the scan" is an answer.
+        if (checked.length) return "attached";
         var input = byName[name];
         if (input && input.files && input.files.length) return input.files[0].name;
         return wrapper.querySelector(".pc-file-current") ? "attached" : null;

@@ -1,5 +1,6 @@
 """Keying a paper form at the desk in real Chromium, keyboard only, on SQLite and PostgreSQL:
-the agent tabs through the screen in the paper's numbering, a wrong postcode is told at its
+the agent tabs through the screen in the paper's numbering (past question 9, hidden once No
+is keyed at 8: tests/renderer/test_keying_reveal_browser.py), a wrong postcode is told at its
 question number, the corrected form (the scan kept) makes a dossier of channel ``papier``
 with its scan. axe-core checks the new pages (WCAG 2.1 A, AA)."""
 
@@ -17,7 +18,8 @@ from .test_mediation_browser import log_in, server  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
-#: The screen's fields in tab order: the scan, then the paper's questions 1 to 9.
+#: The screen's fields in tab order: the scan, then the paper's questions 1 to 8 (9, the
+#: e-mail, is asked only for Yes at 8: hidden once No is keyed, Tab goes past it).
 ORDER = [
     "scan",
     "danger",
@@ -30,7 +32,6 @@ ORDER = [
     "repere",
     "photo",
     "etre_informe",
-    "email",
 ]
 
 
@@ -63,7 +64,6 @@ def test_desk_agent_keys_a_paper_form(server: str, tmp_path: Path) -> None:  # n
             "adresse-street": "1 rue des Minimes",
             "adresse-postcode": "3700",
             "adresse-commune": "Tours",
-            "email": "ecrit@quand.meme",
         }
         seen = [focused(agent)]
         for name in ORDER[1:]:
@@ -79,6 +79,9 @@ def test_desk_agent_keys_a_paper_form(server: str, tmp_path: Path) -> None:  # n
             elif name in typed:
                 agent.keyboard.type(typed[name])
         assert seen == ORDER
+        assert not agent.locator("#email").is_visible()
+        agent.keyboard.press("Tab")
+        assert agent.evaluate("document.activeElement.hasAttribute('data-key-submit')")
         agent.keyboard.press("Enter")
         summary = agent.locator("[data-error-summary]")
         assert "Question 5" in summary.inner_text()
