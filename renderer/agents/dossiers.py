@@ -293,8 +293,8 @@ def reassign_post(request: Request) -> Response:
     if declared is None or service == d.service:
         return _dossier_page(request, session, d,
                              {"service": t("bo_unknown_service", session.lang)}, status=400)
-    Dossiers(app.store).reassign(session.agent, d.reference, service, _text(form, "note"),
-                                 declared.email)
+    Dossiers(app.store, app.catalog.services).reassign(
+        session.agent, d.reference, service, _text(form, "note"), declared.email)
     if not session.agent.may_see(service):
         return redirect(request, url(request, "agents_dossiers"))
     return _done(request, d, "#historique")

@@ -19,7 +19,7 @@ from renderer.backoffice.dossiers import CHANNELS
 from renderer.backoffice.letters import CONTACT_CHANNELS
 from renderer.backoffice.workflow import STATUSES
 
-from .events import CREATED, STATUS_CHANGED
+from .events import CREATED, EVENTS, REASSIGNED, STATUS_CHANGED
 
 #: Largest page of the dossiers' list, and the default.
 MAX_LIMIT = 100
@@ -142,15 +142,28 @@ class WebhookData(BaseModel):
     service: str | None
     status: Status
     updated_at: Instant
-    previous_status: Status | None = None
-    reason: str | None = None
+    previous_status: Status | None = Field(
+        None, description="dossier.status_changed: the status it left."
+    )
+    reason: str | None = Field(
+        None, description="dossier.status_changed: the reason of a refusal or closing."
+    )
+    previous_service: str | None = Field(
+        None,
+        description="dossier.reassigned: the service it left (`service` is the one it went "
+        "to; both are told, and only the new one reads it by the API from then on).",
+    )
+
+
+EventType = Literal["dossier.created", "dossier.status_changed", "dossier.reassigned"]
+assert get_args(EventType) == EVENTS  # one list of events: renderer/api/events.py's
 
 
 class WebhookEvent(BaseModel):
     """A webhook's body; `id` is the same on every retry of one event."""
 
     id: str
-    type: Literal["dossier.created", "dossier.status_changed"]
+    type: EventType
     created_at: Instant
     data: WebhookData
 
@@ -381,6 +394,9 @@ def openapi() -> dict[str, Any]:
         "webhooks": {
             CREATED: _webhook(CREATED, "A dossier was sent to the service"),
             STATUS_CHANGED: _webhook(STATUS_CHANGED, "A dossier's status changed"),
+            REASSIGNED: _webhook(
+                REASSIGNED, "A dossier was sent to another service (told to both services)"
+            ),
         },
         "components": {
             "schemas": schemas.get("$defs", {}),
