@@ -233,6 +233,10 @@ def create_app(
               name="api_file"),
         Route("/api/v1/dossiers/{reference}/status", api.status_post, methods=["POST"],
               name="api_status"),
+        Route("/api/v1/dossiers/{reference}/messages", api.messages, methods=["GET"],
+              name="api_messages"),
+        Route("/api/v1/dossiers/{reference}/messages", api.message_post, methods=["POST"],
+              name="api_message"),
         # Keying a paper form at the desk (renderer.agents.keying).
         Route("/-/agents/saisie/", keying.journeys, methods=["GET"], name="agents_keying_list"),
         Route("/-/agents/saisie/{journey}", keying.keying_page, methods=["GET"],

@@ -301,7 +301,7 @@ def reassign_post(request: Request) -> Response:
 
 
 def _written(request: Request, error_key: str,
-                   write: Callable[[Dossiers, Any, str, str], None], anchor: str) -> Response:
+                   write: Callable[[Dossiers, Any, str, str], object], anchor: str) -> Response:
     """A text an agent writes on a dossier (an annotation, a message): CSRF checked, the
     dossier authorised, an empty text refused on the page."""
     posted = checked_post(request)

@@ -461,16 +461,18 @@ class Dossiers:
                          {"body": body.strip()})
 
     def message_from_agent(self, agent: Agent, reference: str, body: str,
-                           file_id: str | None = None) -> None:
-        """A message to the citizen (a question, a request for a document); e-mailed."""
+                           file_id: str | None = None) -> str:
+        """A message to the citizen (a question, a request for a document), e-mailed or
+        printed as they chose; its id."""
         with self.store.transaction(exclusive=True) as conn:
             d = self._locked(conn, reference)
-            self._message(conn, reference, "agent", agent.id, body, file_id)
+            message_id = self._message(conn, reference, "agent", agent.id, body, file_id)
             audit.record(self.store, conn, agent.id, "message", reference, None,
                          {"body": body.strip(), "file": file_id})
             tell_citizen(self.store, conn, d.contact_channel, d.citizen_email, "message", {
                 "reference": reference, "lang": d.lang, "journey_id": d.journey_id,
                 "token": self.follow_token(reference)})
+        return message_id
 
     def message_from_citizen(self, reference: str, body: str, file_id: str | None,
                              service_email: str | None) -> None:
@@ -485,9 +487,10 @@ class Dossiers:
                 "lang": "fr"})
 
     def _message(self, conn: Any, reference: str, author: str, agent_id: str | None,
-                 body: str, file_id: str | None) -> None:
+                 body: str, file_id: str | None) -> str:
+        message_id = secrets.token_urlsafe(12)
         self.store._execute(
             conn, "INSERT INTO dossier_messages (id, reference, seq, at, author, agent_id, body, "
             f"file_id) VALUES (?, ?, {_next('dossier_messages')}, ?, ?, ?, ?, ?)",
-            (secrets.token_urlsafe(12), reference, reference, now(), author, agent_id,
-             body.strip(), file_id))
+            (message_id, reference, reference, now(), author, agent_id, body.strip(), file_id))
+        return message_id
