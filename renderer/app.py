@@ -37,7 +37,8 @@ their names:
   ``portfolio_report_json``, ``journey_report_json`` for ``.json``): the auditors' reports;
 - ``/-/agents/…``, ``agents_*``: the agents' back office (login, dossier list, a dossier and
   its actions, its files, its acknowledgement of receipt and letters; ``/-/agents/courriers``,
-  the print queue); ``/-/agents/saisie/…``, ``agents_keying*``: keying a paper form;
+  the print queue, and ``…/courriers/lot``, a batch of its letters printed as one PDF);
+  ``/-/agents/saisie/…``, ``agents_keying*``: keying a paper form;
 - ``/-/agents/mediation/…``, ``mediators_*``: the mediators' pages (their dossiers, the
   citizen's mandate that starts an assisted journey, a dossier's handover sheet);
 - ``/-/suivi/T``, ``follow`` and ``follow_post``: the citizen's follow-up of a dossier
@@ -210,6 +211,14 @@ def create_app(
               methods=["GET"], name="agents_receipt"),
         Route("/-/agents/courriers", letters.print_queue, methods=["GET"],
               name="agents_print_queue"),
+        # A batch of letters printed at once; before ``courriers/{letter}``, which would
+        # take ``lot`` for a letter's id.
+        Route("/-/agents/courriers/lot", letters.batch_page, methods=["GET"],
+              name="agents_batch"),
+        Route("/-/agents/courriers/lot.pdf", letters.batch_pdf, methods=["GET"],
+              name="agents_batch_pdf"),
+        Route("/-/agents/courriers/lot/imprime", letters.batch_printed_post, methods=["POST"],
+              name="agents_batch_printed"),
         Route("/-/agents/courriers/{letter}", letters.letter_pdf, methods=["GET"],
               name="agents_letter"),
         Route("/-/agents/courriers/{letter}/imprime", letters.printed_post, methods=["POST"],
@@ -224,6 +233,10 @@ def create_app(
               name="api_file"),
         Route("/api/v1/dossiers/{reference}/status", api.status_post, methods=["POST"],
               name="api_status"),
+        Route("/api/v1/dossiers/{reference}/messages", api.messages, methods=["GET"],
+              name="api_messages"),
+        Route("/api/v1/dossiers/{reference}/messages", api.message_post, methods=["POST"],
+              name="api_message"),
         # Keying a paper form at the desk (renderer.agents.keying).
         Route("/-/agents/saisie/", keying.journeys, methods=["GET"], name="agents_keying_list"),
         Route("/-/agents/saisie/{journey}", keying.keying_page, methods=["GET"],

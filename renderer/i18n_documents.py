@@ -98,8 +98,39 @@ DOCUMENT_MESSAGES: dict[str, dict[str, str]] = {
     "bo_letter_printed": {"fr": "imprimé le {date}", "en": "printed on {date}"},
     "bo_print_queue": {"fr": "Courriers à imprimer", "en": "Letters to print"},
     "bo_print_queue_intro": {
-        "fr": "Les courriers des demandeurs qui ont choisi la voie postale. Imprimez-les, postez-les ou gardez-les à l'accueil, puis marquez-les imprimés.",
-        "en": "The letters of the applicants who chose the post. Print them, post them or keep them at the desk, then mark them printed.",
+        "fr": "Les courriers des demandeurs qui ont choisi la voie postale, du plus ancien au plus récent. Imprimez-les d'un coup (toute la page ou les courriers cochés) ou un par un, postez-les ou gardez-les à l'accueil, puis marquez-les imprimés.",
+        "en": "The letters of the applicants who chose the post, oldest first. Print them at once (the whole page or the letters ticked) or one by one, post them or keep them at the desk, then mark them printed.",
+    },
+    "bo_print_queue_count": {"fr": "{count} courrier(s) à imprimer", "en": "{count} letter(s) to print"},
+    "bo_batch_limit": {
+        "fr": "Un lot compte au plus {batch} courriers : la file les présente par pages de {batch}.",
+        "en": "A batch holds at most {batch} letters: the queue shows them {batch} to a page.",
+    },
+    "bo_batch_choose": {"fr": "Choisir", "en": "Choose"},
+    "bo_batch_selection": {"fr": "Imprimer la sélection", "en": "Print the selection"},
+    "bo_batch_page": {
+        "fr": "Imprimer toute la page ({count} courriers)",
+        "en": "Print the whole page ({count} letters)",
+    },
+    "bo_batch_title": {"fr": "Lot de {count} courrier(s) à imprimer", "en": "Batch of {count} letter(s) to print"},
+    "bo_batch_intro": {
+        "fr": "Téléchargez le lot : un seul PDF, où chaque courrier commence sur une nouvelle page, dans l'ordre de la file. Imprimez-le, puis confirmez : alors seulement ces courriers sortent de la file.",
+        "en": "Download the batch: one PDF, each letter starting on a new page, in the order of the queue. Print it, then confirm: only then do these letters leave the queue.",
+    },
+    "bo_batch_download": {"fr": "Télécharger le lot (PDF, {count} courriers)", "en": "Download the batch (PDF, {count} letters)"},
+    "bo_batch_confirm": {"fr": "J'ai imprimé ces {count} courriers", "en": "I have printed these {count} letters"},
+    "bo_batch_back": {"fr": "Retour aux courriers à imprimer", "en": "Back to the letters to print"},
+    "bo_batch_empty": {
+        "fr": "Aucun courrier choisi : cochez les courriers à imprimer.",
+        "en": "No letter chosen: tick the letters to print.",
+    },
+    "bo_batch_too_many": {
+        "fr": "Un lot compte au plus {batch} courriers : rien n'a été changé.",
+        "en": "A batch holds at most {batch} letters: nothing was changed.",
+    },
+    "bo_batch_unknown": {
+        "fr": "Ce lot contient des courriers que vous ne pouvez pas imprimer (inconnus, ou d'un service qui n'est pas le vôtre) : rien n'a été changé.",
+        "en": "This batch holds letters you may not print (unknown, or of a team that is not yours): nothing was changed.",
     },
     "bo_print_queue_empty": {"fr": "Aucun courrier à imprimer.", "en": "No letter to print."},
     "bo_print_queue_printed": {"fr": "Derniers courriers imprimés", "en": "Last letters printed"},

@@ -6,13 +6,17 @@ The :class:`Printer` lets ``renders`` documents be made at once; a request that 
 than the busy timeout for its turn gets the 503 page (:class:`PrinterBusy`), as one waiting
 too long for the database does. Documents are kept by the hash of their HTML, so that the
 same acknowledgement downloaded twice is made once (a document's HTML says everything it
-shows: another text, another document).
+shows: another text, another document). A batch of documents made one PDF (the agents'
+letters printed at once, :meth:`Printer.batch`) takes one slot for all of them, is bounded
+by its caller (``PRINT_BATCH`` letters, renderer/backoffice/letters.py), and is not kept.
 """
 
 from __future__ import annotations
 
 import hashlib
 import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from renderer.databases import BUSY_TIMEOUT_MS, StoreBusy
 from renderer.reports import Shelf
@@ -51,11 +55,26 @@ class Printer:
         :class:`PrinterBusy` otherwise. Blocks: call it in a thread."""
         from designer.paper.pdf import html_to_pdf  # WeasyPrint is heavy: imported when used
 
+        with self._slot(1):
+            return html_to_pdf(html)
+
+    def batch(self, htmls: Sequence[str]) -> bytes:
+        """One PDF of several HTML pages, each starting on a new page, made now in one slot
+        (the caller bounds their number); not kept, since a batch is rarely asked twice.
+        Raises :class:`PrinterBusy` as :meth:`render`. Blocks: call it in a thread."""
+        from designer.paper.pdf import htmls_to_pdf
+
+        with self._slot(len(htmls)):
+            return htmls_to_pdf(htmls)
+
+    @contextmanager
+    def _slot(self, documents: int) -> Iterator[None]:
+        """Hold one of the ``renders`` slots, counting the ``documents`` made in it."""
         if not self._slots.acquire(timeout=self.wait_ms / 1000):
             raise PrinterBusy(f"{self.renders} documents already being made")
         try:
             with self._count:
-                self.made += 1
-            return html_to_pdf(html)
+                self.made += documents
+            yield
         finally:
             self._slots.release()

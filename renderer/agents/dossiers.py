@@ -293,15 +293,15 @@ def reassign_post(request: Request) -> Response:
     if declared is None or service == d.service:
         return _dossier_page(request, session, d,
                              {"service": t("bo_unknown_service", session.lang)}, status=400)
-    Dossiers(app.store).reassign(session.agent, d.reference, service, _text(form, "note"),
-                                 declared.email)
+    Dossiers(app.store, app.catalog.services).reassign(
+        session.agent, d.reference, service, _text(form, "note"), declared.email)
     if not session.agent.may_see(service):
         return redirect(request, url(request, "agents_dossiers"))
     return _done(request, d, "#historique")
 
 
 def _written(request: Request, error_key: str,
-                   write: Callable[[Dossiers, Any, str, str], None], anchor: str) -> Response:
+                   write: Callable[[Dossiers, Any, str, str], object], anchor: str) -> Response:
     """A text an agent writes on a dossier (an annotation, a message): CSRF checked, the
     dossier authorised, an empty text refused on the page."""
     posted = checked_post(request)

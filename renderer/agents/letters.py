@@ -1,6 +1,7 @@
 """The agents' documents: a dossier's acknowledgement of receipt (re-issued on demand), its
 letters, and the print queue of the letters of citizens who chose the post (listed per
-service, downloaded, marked printed with a POST that is audited).
+service by pages with their count, downloaded one by one or as one PDF per batch, marked
+printed with a POST that is audited).
 
 Every page checks the agent's session; a letter or a dossier of a service the agent does
 not see is a 404, the same as one that does not exist.
@@ -8,13 +9,16 @@ not see is a 404, the same as one that does not exist.
 
 from __future__ import annotations
 
+import math
+from urllib.parse import urlencode
+
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
 from renderer.backoffice.accounts import AgentSession
 from renderer.backoffice.dossiers import Dossiers
-from renderer.backoffice.letters import Letter, Letters
+from renderer.backoffice.letters import LAST_PRINTED, PRINT_BATCH, BadBatch, Letter, Letters
 from renderer.backoffice.paperwork import filename, letter_rows, paperwork, pdf
 from renderer.i18n import t
 from renderer.web import parcours, redirect, url
@@ -51,11 +55,28 @@ def letter_pdf(request: Request) -> Response:
     return pdf(paperwork(request).letter(d, letter), filename(letter.kind, letter.reference))
 
 
-def print_queue(request: Request) -> Response:
-    """The letters to print of the agent's services (``?service=`` one of them)."""
-    session = current(request)
-    if session is None:
-        return login_redirect(request)
+def _queue_slice(
+    letters: Letters, session: AgentSession, service: str | None, asked_page: str | None
+) -> tuple[int, int, int, list[Letter]]:
+    """The page ``asked_page`` of the queue (the last when past it, the first when not a
+    number): how many letters wait, the number of pages, the page's number and letters."""
+    total = letters.waiting(session.agent, service)
+    pages = max(math.ceil(total / PRINT_BATCH), 1)
+    try:
+        number = min(max(int(asked_page or 1), 1), pages)
+    except ValueError:
+        number = 1
+    return total, pages, number, letters.queue(
+        session.agent, service, offset=(number - 1) * PRINT_BATCH
+    )
+
+
+def _queue_page(
+    request: Request, session: AgentSession, error: str | None = None, status: int = 200
+) -> Response:
+    """The print queue of the agent's services (``?service=`` one of them), a page of
+    :data:`PRINT_BATCH` at a time (``?page=``), with their count; ``error``: why a batch
+    was refused (nothing changed)."""
     app = parcours(request)
     lang = session.lang
     writer = paperwork(request)
@@ -63,17 +84,29 @@ def print_queue(request: Request) -> Response:
     chosen = request.query_params.get("service")
     service = chosen if chosen in visible else None
     letters = Letters(app.store)
+    total, pages, number, shown = _queue_slice(
+        letters, session, service, request.query_params.get("page")
+    )
+
+    def page_url(n: int) -> str:
+        return url(request, "agents_print_queue", {**_kept(service), "page": str(n)})
+
     return page(
         request,
         "agents/print_queue.html",
         {
             "title": t("bo_print_queue", lang),
-            "rows": letter_rows(
-                request, letters.queue(session.agent, service), lang, "agents_letter"
-            ),
+            "rows": letter_rows(request, shown, lang, "agents_letter"),
+            "total": total,
+            "page": number,
+            "pages": pages,
+            "previous_url": page_url(number - 1) if number > 1 else None,
+            "next_url": page_url(number + 1) if number < pages else None,
+            "batch": PRINT_BATCH,
+            "error": error,
             "printed": letter_rows(
                 request,
-                letters.queue(session.agent, service, printed=True)[:20],
+                letters.queue(session.agent, service, printed=True, limit=LAST_PRINTED),
                 lang,
                 "agents_letter",
             ),
@@ -81,7 +114,113 @@ def print_queue(request: Request) -> Response:
             "service": service,
         },
         session,
+        status=status,
     )
+
+
+def _kept(service: str | None) -> dict[str, str]:
+    return {"service": service} if service else {}
+
+
+def print_queue(request: Request) -> Response:
+    """The letters to print of the agent's services, by pages, with their count."""
+    session = current(request)
+    if session is None:
+        return login_redirect(request)
+    return _queue_page(request, session)
+
+
+def _refused(request: Request, session: AgentSession, refused: BadBatch) -> Response:
+    """The queue again, saying why the batch was refused (400: nothing changed)."""
+    message = t(refused.key, session.lang, batch=PRINT_BATCH)
+    return _queue_page(request, session, message, status=400)
+
+
+def _asked(request: Request, session: AgentSession) -> list[str]:
+    """The ids of the batch asked for: the letters ticked (``courrier``), or with ``tout``
+    every letter of the queue's page (``service`` and ``page``) as the agent saw it."""
+    q = request.query_params
+    if not q.get("tout"):
+        return q.getlist("courrier")
+    service = q.get("service") or None
+    letters = Letters(parcours(request).store)
+    scope = service if session.agent.may_see(service) else None
+    return [x.id for x in _queue_slice(letters, session, scope, q.get("page"))[3]]
+
+
+def batch_page(request: Request) -> Response:
+    """A batch of letters to print at once: what it holds, the link to its one PDF and the
+    form that confirms it was printed (nothing changes until that POST)."""
+    session = current(request)
+    if session is None:
+        return login_redirect(request)
+    try:
+        chosen = Letters(parcours(request).store).batch(session.agent, _asked(request, session))
+    except BadBatch as refused:
+        return _refused(request, session, refused)
+    ids = [("courrier", x.id) for x in chosen]
+    service = request.query_params.get("service") or ""
+    return page(
+        request,
+        "agents/print_batch.html",
+        {
+            "title": t("bo_batch_title", session.lang, count=len(chosen)),
+            "rows": letter_rows(request, chosen, session.lang, "agents_letter"),
+            "ids": [x.id for x in chosen],
+            "pdf_url": url(request, "agents_batch_pdf") + "?" + urlencode(ids),
+            "back_url": url(request, "agents_print_queue", _kept(service)),
+            "service": service,
+        },
+        session,
+    )
+
+
+def batch_pdf(request: Request) -> Response:
+    """The letters of a batch as one PDF, each from a new page, in the order of the queue,
+    made by the bounded printer (in the thread pool, as every agents' page)."""
+    session = current(request)
+    if session is None:
+        return login_redirect(request)
+    try:
+        chosen = Letters(parcours(request).store).batch(
+            session.agent, request.query_params.getlist("courrier")
+        )
+    except BadBatch as refused:
+        return _refused(request, session, refused)
+    dossiers = Dossiers(parcours(request).store)
+    pairs = []
+    for letter in chosen:
+        d = dossiers.get(letter.reference)
+        assert d is not None
+        pairs.append((d, letter))
+    today = parcours(request).today().isoformat()
+    return pdf(paperwork(request).letters(pairs), f"courriers-{today}-{len(pairs)}.pdf")
+
+
+def batch_printed_post(request: Request) -> Response:
+    """Mark a batch printed, all or nothing (CSRF checked, each letter audited); back to
+    the queue, or the queue saying why nothing changed."""
+    try:
+        posted = checked_post(request)
+    except HTTPException as refused:
+        # A form of more fields than any page posts (renderer.web.MAX_FORM_FIELDS) is
+        # refused unread: thousands of ids, said as such rather than by the bare 400 page.
+        session = current(request)
+        if refused.status_code != 400 or session is None:
+            raise
+        return _refused(request, session, BadBatch("bo_batch_too_many"))
+    if isinstance(posted, Response):
+        return posted
+    session, form = posted
+    try:
+        Letters(parcours(request).store).mark_batch_printed(
+            session.agent, [str(v) for v in form.getlist("courrier")]
+        )
+    except BadBatch as refused:
+        return _refused(request, session, refused)
+    service = str(form.get("service") or "")
+    kept = _kept(service if session.agent.may_see(service) else None)
+    return redirect(request, url(request, "agents_print_queue", kept or None))
 
 
 def printed_post(request: Request) -> Response:

@@ -1,7 +1,9 @@
 """The webhook events of a dossier, written to the outbox in the transaction of the change.
 
-Two events: ``dossier.created`` (a submission opened a dossier) and
-``dossier.status_changed`` (the workflow moved it, from the back office or the API). The
+Three events: ``dossier.created`` (a submission opened a dossier),
+``dossier.status_changed`` (the workflow moved it, from the back office or the API) and
+``dossier.reassigned`` (an agent sent it to another service: told to the new service and to
+the one it left). The
 body is made once, here, and kept in the outbox row, so that every retry sends the same
 bytes (only the signature's timestamp changes); ``id`` lets a receiver drop a repeat.
 """
@@ -18,7 +20,8 @@ from renderer.store import Store, now
 
 CREATED = "dossier.created"
 STATUS_CHANGED = "dossier.status_changed"
-EVENTS = (CREATED, STATUS_CHANGED)
+REASSIGNED = "dossier.reassigned"
+EVENTS = (CREATED, STATUS_CHANGED, REASSIGNED)
 
 
 def body(event: str, data: dict[str, Any]) -> str:

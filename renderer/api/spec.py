@@ -19,12 +19,14 @@ from renderer.backoffice.dossiers import CHANNELS
 from renderer.backoffice.letters import CONTACT_CHANNELS
 from renderer.backoffice.workflow import STATUSES
 
-from .events import CREATED, STATUS_CHANGED
+from .events import CREATED, EVENTS, REASSIGNED, STATUS_CHANGED
 
 #: Largest page of the dossiers' list, and the default.
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 50
 MAX_REASON = 5000
+#: Longest message to the citizen.
+MAX_MESSAGE = 10_000
 PROBLEM_TYPE = "application/problem+json"
 
 Instant = Annotated[
@@ -134,6 +136,37 @@ class StatusChange(BaseModel):
     )
 
 
+class MessageEntry(BaseModel):
+    """A message between the service and the citizen, as the follow-up page shows them."""
+
+    id: str
+    at: Instant
+    author: Literal["agent", "citizen"] = Field(
+        description="Who wrote it: the service (an agent, or a program with its token) or "
+        "the citizen (from the follow-up page)."
+    )
+    body: str
+    file_url: str | None = Field(
+        description="The document attached to it, downloaded with the same token; or null."
+    )
+
+
+class MessageList(BaseModel):
+    """The dossier's messages, oldest first (the agents' private annotations are not)."""
+
+    items: list[MessageEntry]
+
+
+class NewMessage(BaseModel):
+    """A message to the citizen: e-mailed, or printed for the post, as they chose."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(
+        min_length=1, max_length=MAX_MESSAGE, description="The text the citizen reads."
+    )
+
+
 class WebhookData(BaseModel):
     """The dossier an event is about."""
 
@@ -142,15 +175,28 @@ class WebhookData(BaseModel):
     service: str | None
     status: Status
     updated_at: Instant
-    previous_status: Status | None = None
-    reason: str | None = None
+    previous_status: Status | None = Field(
+        None, description="dossier.status_changed: the status it left."
+    )
+    reason: str | None = Field(
+        None, description="dossier.status_changed: the reason of a refusal or closing."
+    )
+    previous_service: str | None = Field(
+        None,
+        description="dossier.reassigned: the service it left (`service` is the one it went "
+        "to; both are told, and only the new one reads it by the API from then on).",
+    )
+
+
+EventType = Literal["dossier.created", "dossier.status_changed", "dossier.reassigned"]
+assert get_args(EventType) == EVENTS  # one list of events: renderer/api/events.py's
 
 
 class WebhookEvent(BaseModel):
     """A webhook's body; `id` is the same on every retry of one event."""
 
     id: str
-    type: Literal["dossier.created", "dossier.status_changed"]
+    type: EventType
     created_at: Instant
     data: WebhookData
 
@@ -163,6 +209,9 @@ MODELS: list[type[BaseModel]] = [
     HistoryEntry,
     DossierDetail,
     StatusChange,
+    MessageEntry,
+    MessageList,
+    NewMessage,
     WebhookEvent,
 ]
 
@@ -269,6 +318,31 @@ OPERATIONS: tuple[Operation, ...] = (
         },
     ),
     Operation(
+        "api_messages",
+        "get",
+        "/api/v1/dossiers/{reference}/messages",
+        "The dossier's messages with the citizen, oldest first",
+        [REFERENCE],
+        responses={200: (MessageList, "The messages."), **_NOT_FOUND, **_ERRORS},
+    ),
+    Operation(
+        "api_message",
+        "post",
+        "/api/v1/dossiers/{reference}/messages",
+        "Write to the citizen (e-mailed, or a letter to print when they chose the post)",
+        [REFERENCE],
+        body=NewMessage,
+        responses={
+            201: (MessageEntry, "The message, sent."),
+            400: (Problem, "The body is not a message."),
+            413: (Problem, "The body is too large."),
+            415: (Problem, "The body is not JSON."),
+            422: (Problem, "The message is empty."),
+            **_NOT_FOUND,
+            **_ERRORS,
+        },
+    ),
+    Operation(
         "api_openapi",
         "get",
         "/api/v1/openapi.json",
@@ -346,7 +420,7 @@ def _webhook(event: str, summary: str) -> dict[str, Any]:
 def openapi() -> dict[str, Any]:
     """The OpenAPI 3.1 document of the API (and of its webhooks)."""
     _, schemas = models_json_schema(
-        [(m, "validation" if m is StatusChange else "serialization") for m in MODELS],
+        [(m, "validation" if m in (StatusChange, NewMessage) else "serialization") for m in MODELS],
         ref_template="#/components/schemas/{model}",
     )
     paths: dict[str, dict[str, Any]] = {}
@@ -381,6 +455,9 @@ def openapi() -> dict[str, Any]:
         "webhooks": {
             CREATED: _webhook(CREATED, "A dossier was sent to the service"),
             STATUS_CHANGED: _webhook(STATUS_CHANGED, "A dossier's status changed"),
+            REASSIGNED: _webhook(
+                REASSIGNED, "A dossier was sent to another service (told to both services)"
+            ),
         },
         "components": {
             "schemas": schemas.get("$defs", {}),

@@ -1,14 +1,17 @@
-"""The API's handlers: a service's dossiers (listed, read, their files) and their status
-changes, each authorised by :func:`.auth.caller` and scoped to the token's service.
+"""The API's handlers: a service's dossiers (listed, read, their files), their status
+changes and their messages with the citizen, each authorised by :func:`.auth.caller` and
+scoped to the token's service.
 
 The data come from the back office's own code: the list from
 :meth:`~renderer.backoffice.dossiers.Dossiers.changed` with the token as an instructeur of
 its service, the answers from :func:`renderer.answers.exported` (as ``parcours export``
 gives them), a status change from
 :meth:`~renderer.backoffice.dossiers.Dossiers.change_status` (same transitions, reasons,
-history, audit entry, citizen's e-mail and webhook as in the back office). Handlers that
-read the store are plain functions (run in the threadpool); the one that reads a body
-reads it, then hands over to the threadpool.
+history, audit entry, citizen's e-mail and webhook as in the back office), a message from
+:meth:`~renderer.backoffice.dossiers.Dossiers.message_from_agent` (the same audit entry,
+and e-mail or letter to print, as an agent's). Handlers that read the store are plain
+functions (run in the threadpool); those that read a body read it, then hand over to the
+threadpool.
 """
 
 from __future__ import annotations
@@ -18,17 +21,17 @@ import binascii
 import datetime
 import json
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from renderer.agents.dossiers import download
 from renderer.answers import exported
-from renderer.backoffice.dossiers import Dossier, Dossiers, Filters
+from renderer.backoffice.dossiers import Dossier, Dossiers, Filters, Message
 from renderer.backoffice.workflow import STATUSES, WorkflowError
 from renderer.i18n import t
 from renderer.web import parcours, url
@@ -43,12 +46,16 @@ from .spec import (
     DossierSummary,
     FileEntry,
     HistoryEntry,
+    MessageEntry,
+    MessageList,
+    NewMessage,
     StatusChange,
     openapi,
 )
 from .tokens import ServiceToken
 
 MAX_PARAM = 200
+Body = TypeVar("Body", bound=BaseModel)
 
 
 def _link(request: Request, name: str, **params: str) -> str:
@@ -238,21 +245,64 @@ def _change(request: Request, token: ServiceToken, change: StatusChange) -> Resp
     return _json(_summary(request, changed))
 
 
-async def status_post(request: Request) -> Response:
-    """``POST /api/v1/dossiers/{reference}/status``: ``{"status": …, "reason": …}``."""
-    token = await run_in_threadpool(caller, request)
+async def _body(request: Request, model: type[Body]) -> Body:
+    """The request's JSON body as ``model`` (415 when not JSON, 400 when not that shape)."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind != "application/json":
         raise ApiProblem(415, "not_json", "Send the body as application/json.")
     raw = await request.body()
     try:
-        change = StatusChange.model_validate_json(raw)
+        return model.model_validate_json(raw)
     except ValidationError as exc:
         where = "; ".join(
             f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors()[:5]
         )
         raise ApiProblem(400, "bad_body", where) from None
+
+
+async def status_post(request: Request) -> Response:
+    """``POST /api/v1/dossiers/{reference}/status``: ``{"status": …, "reason": …}``."""
+    token = await run_in_threadpool(caller, request)
+    change = await _body(request, StatusChange)
     return await run_in_threadpool(_change, request, token, change)
+
+
+def _message(request: Request, reference: str, m: Message) -> MessageEntry:
+    return MessageEntry.model_validate(
+        {
+            "id": m.id,
+            "at": m.at,
+            "author": m.author,
+            "body": m.body,
+            "file_url": _link(request, "api_file", reference=reference, file=m.file_id)
+            if m.file_id
+            else None,
+        }
+    )
+
+
+def messages(request: Request) -> Response:
+    """``GET /api/v1/dossiers/{reference}/messages``: the messages with the citizen."""
+    d = _dossier_of(request, caller(request))
+    found = Dossiers(parcours(request).store).messages(d.reference)
+    return _json(MessageList(items=[_message(request, d.reference, m) for m in found]))
+
+
+def _write(request: Request, token: ServiceToken, new: NewMessage) -> Response:
+    d = _dossier_of(request, token)
+    if not new.body.strip():
+        raise ApiProblem(422, "bo_empty", t("bo_empty", _lang(request)))
+    dossiers = Dossiers(parcours(request).store)
+    written = dossiers.message_from_agent(token.principal(), d.reference, new.body)
+    sent = next(m for m in dossiers.messages(d.reference) if m.id == written)
+    return _json(_message(request, d.reference, sent), status=201)
+
+
+async def message_post(request: Request) -> Response:
+    """``POST /api/v1/dossiers/{reference}/messages``: ``{"body": …}``, to the citizen."""
+    token = await run_in_threadpool(caller, request)
+    new = await _body(request, NewMessage)
+    return await run_in_threadpool(_write, request, token, new)
 
 
 @cache

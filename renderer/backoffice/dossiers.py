@@ -7,7 +7,8 @@ workflow, writes the history, the audit entry and the notifications in one exclu
 transaction. Authorisation is the caller's (the agents' pages ask :meth:`Agent.may_see`
 first); these methods only take an agent to record who acted (an API token acts as an
 instructeur of its service, renderer/api/tokens.py). Given the organisation's services,
-opening and status changes also queue the service's webhook events (renderer/api/events.py).
+opening, status changes and reassignments also queue the services' webhook events
+(renderer/api/events.py).
 """
 
 from __future__ import annotations
@@ -161,9 +162,12 @@ class Dossiers:
         #: The organisation's services, for their webhooks (none given: no webhook events).
         self.services = services or {}
 
-    def _event(self, conn: Any, d: Dossier, event: str, **extra: Any) -> None:
-        declared = self.services.get(d.service) if d.service else None
-        events.emit(self.store, conn, declared.webhook if declared else None, d.service, event,
+    def _event(self, conn: Any, d: Dossier, event: str, to: str | None = None,
+               **extra: Any) -> None:
+        """Queue ``event`` for the webhook of the dossier's service (``to``: another's)."""
+        receiver = to or d.service
+        declared = self.services.get(receiver) if receiver else None
+        events.emit(self.store, conn, declared.webhook if declared else None, receiver, event,
                     {"reference": d.reference, "journey": d.journey_id, "service": d.service,
                      "status": d.status, "updated_at": d.updated_at, **extra})
 
@@ -423,11 +427,13 @@ class Dossiers:
 
     def reassign(self, agent: Agent, reference: str, service: str, note: str,
                  service_email: str | None) -> Dossier:
-        """Send a dossier to another service, with a note the agents read."""
+        """Send a dossier to another service, with a note the agents read; the webhooks of
+        the new service and of the one it leaves are told (``dossier.reassigned``)."""
         with self.store.transaction(exclusive=True) as conn:
             d = self._locked(conn, reference)
+            stamp = now()
             self.store._execute(conn, "UPDATE dossiers SET service = ?, updated_at = ? "
-                                "WHERE reference = ?", (service, now(), reference))
+                                "WHERE reference = ?", (service, stamp, reference))
             self._history(conn, reference, agent.id, "service", d.service, service,
                           note.strip() or None)
             audit.record(self.store, conn, agent.id, "reassign", reference,
@@ -435,6 +441,10 @@ class Dossiers:
             outbox.enqueue(self.store, conn, "new_dossier", service_email, {
                 "reference": reference, "service": service, "journey": d.journey_id,
                 "journey_id": d.journey_id, "lang": "fr"})
+            moved = replace(d, service=service, updated_at=stamp)
+            for receiver in dict.fromkeys(s for s in (service, d.service) if s):
+                self._event(conn, moved, events.REASSIGNED, to=receiver,
+                            previous_service=d.service)
         got = self.get(reference)
         assert got is not None
         return got
@@ -451,16 +461,18 @@ class Dossiers:
                          {"body": body.strip()})
 
     def message_from_agent(self, agent: Agent, reference: str, body: str,
-                           file_id: str | None = None) -> None:
-        """A message to the citizen (a question, a request for a document); e-mailed."""
+                           file_id: str | None = None) -> str:
+        """A message to the citizen (a question, a request for a document), e-mailed or
+        printed as they chose; its id."""
         with self.store.transaction(exclusive=True) as conn:
             d = self._locked(conn, reference)
-            self._message(conn, reference, "agent", agent.id, body, file_id)
+            message_id = self._message(conn, reference, "agent", agent.id, body, file_id)
             audit.record(self.store, conn, agent.id, "message", reference, None,
                          {"body": body.strip(), "file": file_id})
             tell_citizen(self.store, conn, d.contact_channel, d.citizen_email, "message", {
                 "reference": reference, "lang": d.lang, "journey_id": d.journey_id,
                 "token": self.follow_token(reference)})
+        return message_id
 
     def message_from_citizen(self, reference: str, body: str, file_id: str | None,
                              service_email: str | None) -> None:
@@ -475,9 +487,10 @@ class Dossiers:
                 "lang": "fr"})
 
     def _message(self, conn: Any, reference: str, author: str, agent_id: str | None,
-                 body: str, file_id: str | None) -> None:
+                 body: str, file_id: str | None) -> str:
+        message_id = secrets.token_urlsafe(12)
         self.store._execute(
             conn, "INSERT INTO dossier_messages (id, reference, seq, at, author, agent_id, body, "
             f"file_id) VALUES (?, ?, {_next('dossier_messages')}, ?, ?, ?, ?, ?)",
-            (secrets.token_urlsafe(12), reference, reference, now(), author, agent_id,
-             body.strip(), file_id))
+            (message_id, reference, reference, now(), author, agent_id, body.strip(), file_id))
+        return message_id

@@ -110,7 +110,10 @@ class Paperwork:
 
     def _pdf(self, kind: str, lang: str, d: Dossier, context: dict[str, Any]) -> bytes:
         """A document of the dossier made a PDF by the process's printer."""
-        return self.app.printer.pdf(self._template(kind, lang, d.journey_id).render(context))
+        return self.app.printer.pdf(self._html(kind, lang, d, context))
+
+    def _html(self, kind: str, lang: str, d: Dossier, context: dict[str, Any]) -> str:
+        return str(self._template(kind, lang, d.journey_id).render(context))
 
     def _template(self, kind: str, lang: str, journey_id: str) -> Any:
         names = [
@@ -187,6 +190,15 @@ class Paperwork:
     def letter(self, d: Dossier, letter: Letter) -> bytes:
         """A letter of the dossier: its decision letter, or a notification by post (the
         e-mail's subject and body on paper)."""
+        return self.app.printer.pdf(self.letter_html(d, letter))
+
+    def letters(self, letters: list[tuple[Dossier, Letter]]) -> bytes:
+        """Letters printed at once: one PDF, each letter starting on a new page with its own
+        page numbers, in the order given (the caller bounds their number)."""
+        return self.app.printer.batch([self.letter_html(d, x) for d, x in letters])
+
+    def letter_html(self, d: Dossier, letter: Letter) -> str:
+        """The HTML of a letter of the dossier (made a PDF by :meth:`letter`)."""
         submission, journey = self._sent(d.reference)
         p = letter.payload
         lang = _lang(str(p.get("lang") or d.lang))
@@ -197,7 +209,7 @@ class Paperwork:
         )
         if letter.kind == DECISION:
             context.update(status=str(p.get("status")), reason=p.get("reason") or "")
-            return self._pdf("decision", lang, d, context)
+            return self._html("decision", lang, d, context)
         mailer = Mailer(
             "",
             self.base_url,
@@ -208,7 +220,7 @@ class Paperwork:
         context.update(
             subject=subject, paragraphs=[b.strip() for b in body.split("\n\n") if b.strip()]
         )
-        return self._pdf("letter", lang, d, context)
+        return self._html("letter", lang, d, context)
 
 
 def service_name(app: Parcours, service: str | None, lang: str) -> str:

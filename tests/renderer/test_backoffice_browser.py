@@ -3,7 +3,8 @@ server on the loopback (aiosmtpd) receiving the e-mails of the delivery worker:
 
 a citizen submits a signalement; it lands in the right service by its routing; an agent
 logs in and asks for a photo; the citizen gets the e-mail, follows its link and answers
-with the photo; the agent accepts; the citizen sees "accepté" and gets the e-mail.
+with the photo; the agent accepts; the citizen sees "accepté" and gets the e-mail; the
+decision letter, put in the print queue, is ticked, printed as a batch and confirmed.
 axe-core checks every back-office page and the follow-up page (WCAG 2.1 A and AA).
 """
 
@@ -164,8 +165,19 @@ def test_signalement_to_decision(server: tuple[str, Any], smtp: tuple[Inbox, int
                    for m in inbox.messages)
         axe(citizen, "follow-up with its decision letter", violations)
         assert citizen.locator("[data-letter=decision]").count() == 1
+        # -- the decision letter put in the print queue (as for a citizen who chose the
+        # post): ticked, printed as a batch, confirmed
+        store = _app.state.parcours.store
+        store._write("UPDATE dossier_letters SET to_print = 1 WHERE reference = ?", (reference,))
         agent.goto(f"{base}/-/agents/courriers")
         axe(agent, "print queue", violations)
+        agent.check("input[name=courrier]")
+        agent.click("[data-print-selection]")
+        axe(agent, "print batch", violations)
+        assert agent.locator("[data-batch-letter]").count() == 1
+        agent.click("[data-batch-confirm]")
+        assert agent.locator("[data-waiting]").get_attribute("data-waiting") == "0"
+        assert agent.locator("[data-printed]").count() == 1
         citizen.goto(f"{base}/-/suivi/{'0' * 40}")
         axe(citizen, "follow-up, unknown link", violations)
         browser.close()

@@ -2,10 +2,12 @@
 """PDFs made a few at a time and each document once (renderer/printing.py): the real
 WeasyPrint, watched by a wrapper that counts the renders under way; a request that finds
 every slot taken past the busy timeout gets the busy page (503); the same acknowledgement
-downloaded twice is made once."""
+downloaded twice is made once; a batch of letters is one PDF made in one slot, in the
+thread pool, so that other pages answer meanwhile."""
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 from collections.abc import Callable
@@ -13,14 +15,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from starlette.testclient import TestClient
 
 import designer.paper.pdf
+from renderer.backoffice.letters import Letters
 from renderer.i18n import t as text
 from renderer.printing import Printer, PrinterBusy
 
 from .citizen import parse
-from .test_agents import app, signal  # noqa: F401 - app: the fixture, shared
+from .test_agents import (  # noqa: F401 - app and world: the fixtures, shared
+    agent_client,
+    app,
+    signal,
+    store_of,
+    world,
+)
 from .test_letters import follow_token, text_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -160,3 +170,54 @@ def test_a_full_printer_answers_its_own_busy_page_then_prints(tmp_path: Path) ->
         printer._slots.release()
     done = client.get("/signalement-voirie/formulaire.pdf")
     assert done.status_code == 200 and done.content.startswith(b"%PDF-")
+
+
+def test_a_batch_is_one_pdf_made_in_one_slot(watch: Watch) -> None:
+    printer = Printer(renders=1, wait_ms=200)
+    data = printer.batch([HTML.format(n=1), HTML.format(n=2), HTML.format(n=3)])
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(data)).pages]
+    assert [" ".join(p.split()) for p in pages] == [f"Accusé de réception {n}" for n in (1, 2, 3)]
+    assert printer.made == 3 and watch.calls == 0  # one batch, not three single documents
+    # Its slot is one of the bounded ones: a batch waits for it, then is busy.
+    watch.go.clear()
+    held = threading.Thread(target=printer.pdf, args=(HTML.format(n=4),))
+    held.start()
+    assert watch.started.wait(10)
+    with pytest.raises(PrinterBusy):
+        printer.batch([HTML.format(n=5)])
+    watch.go.set()
+    held.join()
+
+
+def test_a_batch_being_printed_blocks_no_other_page(
+    app: Any, world: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch's PDF is made in the thread pool: while one is being made, the queue's page
+    answers; a single letter waiting past the timeout for the only slot gets the busy page."""
+    app.state.parcours.printer = Printer(renders=1, wait_ms=300)
+    reference = parse(signal(TestClient(app), "tag", sent={"contact_channel": "post"})).reference
+    letter = Letters(store_of(app)).of_dossier(reference)[0]
+    real = designer.paper.pdf.htmls_to_pdf
+    started, go = threading.Event(), threading.Event()
+
+    def held(pages: list[str]) -> bytes:
+        started.set()
+        assert go.wait(30)
+        return real(pages)
+
+    monkeypatch.setattr(designer.paper.pdf, "htmls_to_pdf", held)
+    agent = agent_client(app, "proprete@tours.example")
+    answers: list[int] = []
+    printing = threading.Thread(
+        target=lambda: answers.append(
+            agent.get(f"/-/agents/courriers/lot.pdf?courrier={letter.id}").status_code
+        )
+    )
+    printing.start()
+    assert started.wait(10)
+    other = agent_client(app, "proprete@tours.example")
+    assert f'data-letter="{letter.id}"' in other.get("/-/agents/courriers").text
+    assert other.get(f"/-/agents/courriers/{letter.id}").status_code == 503
+    go.set()
+    printing.join()
+    assert answers == [200]

@@ -3,7 +3,8 @@ on SQLite and PostgreSQL: the receiver checks the HMAC signature and refuses rep
 than five minutes; a receiver that fails twice then succeeds accepts exactly one delivery;
 a worker killed mid-delivery neither loses an event nor makes the receiver accept it twice;
 every attempt is in the delivery log (and `parcours webhooks log`); a server whose
-organisation declares a webhook runs the webhooks' job (renderer/jobs.py)."""
+organisation declares a webhook runs the webhooks' job (renderer/jobs.py); a dossier
+reassigned from the back office is told to its new service and to the one it left."""
 
 from __future__ import annotations
 
@@ -43,7 +44,8 @@ from renderer.backoffice.dossiers import Dossiers
 from renderer.backoffice.intake import opener
 from renderer.store import Store
 
-from .test_agents import signal
+from .citizen import parse
+from .test_agents import agent_client, signal
 from .test_backoffice_store import ADDRESS, PASSWORD, SIGNALEMENT
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -365,3 +367,88 @@ def test_the_server_runs_the_webhooks_worker(
 
 def test_the_events_are_the_documented_ones() -> None:
     assert set(openapi()["webhooks"]) == set(events.EVENTS)
+
+
+def _with_webhooks(organisation: str, receivers: dict[str, Receiver]) -> str:
+    """The organisation's file with a webhook for each service of ``receivers``."""
+    for service, receiver in receivers.items():
+        organisation = organisation.replace(
+            f"    email: {service}@tours.example\n",
+            f"    email: {service}@tours.example\n    webhook:\n"
+            f"      url: {receiver.url}\n      secret_env: API_TEST_WEBHOOK_SECRET\n",
+        )
+    return organisation
+
+
+def test_a_reassigned_dossier_is_told_to_its_new_service_and_to_the_one_it_left(
+    db_url: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "journeys"
+    folder.mkdir()
+    shutil.copy(ROOT / "journeys" / "signalement-voirie.yaml", folder)
+    source = (ROOT / "journeys" / "organisation.yaml").read_text("utf-8")
+    with Receiver() as cleaning, Receiver() as roads:
+        organisation = _with_webhooks(source, {"proprete": cleaning, "voirie": roads})
+        assert organisation.count("webhook:") == 2
+        (folder / "organisation.yaml").write_text(organisation, "utf-8")
+        app = create_app(folder, db_url=db_url)
+        store = app.state.parcours.store
+        reference = parse(signal(TestClient(app), "tag")).reference
+        accounts = Accounts(store)
+        accounts.add("proprete@tours.example", PASSWORD, "instructeur", ["proprete"])
+        voirie = accounts.add("voirie@tours.example", PASSWORD, "instructeur", ["voirie"])
+        # The cleaning service's agent sends it to roads, from the back office's page.
+        agent = agent_client(app, "proprete@tours.example")
+        page = f"/-/agents/dossiers/{reference}"
+        token = parse(agent.get(page).text).csrf
+        r = agent.post(
+            f"{page}/service",
+            data={"csrf_token": token, "service": "voirie", "note": "C'est un trottoir."},
+            follow_redirects=False,
+        )
+        assert r.status_code == 303
+        assert deliver_webhooks(store, environ=ENV) == 3
+        # From then on, roads' changes are told to roads only.
+        Dossiers(store, app.state.parcours.catalog.services).change_status(
+            voirie, reference, "en_instruction"
+        )
+        assert deliver_webhooks(store, environ=ENV) == 1
+    assert cleaning.refused == roads.refused == []
+    told = {
+        name: sorted((a["event"]["type"], a["headers"]["X-Parcours-Event"]) for a in r.accepted)
+        for name, r in (("proprete", cleaning), ("voirie", roads))
+    }
+    assert told == {
+        "proprete": [
+            ("dossier.created", "dossier.created"),
+            ("dossier.reassigned", "dossier.reassigned"),
+        ],
+        "voirie": [
+            ("dossier.reassigned", "dossier.reassigned"),
+            ("dossier.status_changed", "dossier.status_changed"),
+        ],
+    }
+    moved = [
+        a["event"]
+        for a in (*cleaning.accepted, *roads.accepted)
+        if a["event"]["type"] == "dossier.reassigned"
+    ]
+    assert len(moved) == 2
+    d = Dossiers(store).history(reference)
+    for event in moved:
+        jsonschema.validate(event, EVENT_SCHEMA)
+        assert event["data"]["reference"] == reference
+        assert event["data"]["service"] == "voirie"
+        assert event["data"]["previous_service"] == "proprete"
+        assert event["data"]["status"] == "en_construction"
+        assert "C'est un trottoir." not in json.dumps(event)  # the agents' note stays theirs
+    assert moved[0]["id"] != moved[1]["id"]  # two deliveries, each its own id
+    assert moved[0]["data"] == moved[1]["data"]
+    assert [h.kind for h in d] == ["created", "service", "status"]
+    log = deliveries(store)
+    assert {(x.service, x.event) for x in log} == {
+        ("proprete", "dossier.created"),
+        ("proprete", "dossier.reassigned"),
+        ("voirie", "dossier.reassigned"),
+        ("voirie", "dossier.status_changed"),
+    }
