@@ -126,18 +126,22 @@ class ReportShelf:
         return self._pages.get(key, lambda: _page(self.report(entry, lang), fmt))
 
     def observed_page(self, entry: Entry, lang: str, fmt: Format, counts: list[Count],
-                      threshold: int) -> Page:
-        """Journey ``entry``'s report with its observed use: rendered at each call (the
-        counts move), from the kept report."""
+                      threshold: int, channels: dict[str, int] | None = None) -> Page:
+        """Journey ``entry``'s report with its observed use and its dossiers' channels:
+        rendered at each call (the counts move), from the kept report."""
         lang = report_lang(entry.journey, lang)
-        return _page(with_usage(entry.journey, self.report(entry, lang), counts, threshold), fmt)
+        return _page(with_usage(entry.journey, self.report(entry, lang), counts, threshold,
+                                channels), fmt)
 
     def observed_portfolio_page(
         self, folder: str, entries: Sequence[Entry], lang: str, fmt: Format, link: str,
         counts_of: Callable[[str], list[Count]], threshold: int,
+        channels_of: Callable[[str], dict[str, int]] | None = None,
     ) -> Page:
-        """The portfolio with each journey's observed use (and Observatoire indicators)."""
-        reports = [with_usage(e.journey, self.report(e, lang), counts_of(e.id), threshold)
+        """The portfolio with each journey's observed use, its dossiers' channels and the
+        Observatoire's indicators."""
+        reports = [with_usage(e.journey, self.report(e, lang), counts_of(e.id), threshold,
+                              channels_of(e.id) if channels_of else None)
                    for e in entries]
         portfolio = portfolio_of(folder, reports, [e.journey for e in entries])
         return _page(portfolio, fmt, journey_link=link)

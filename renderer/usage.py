@@ -20,7 +20,7 @@ from typing import Any
 
 from itsdangerous import BadSignature, Signer
 
-from designer.report.counts import SELECT_COUNTS
+from designer.report.counts import SELECT_CHANNELS, SELECT_COUNTS
 from designer.report.usage import DEFAULT_THRESHOLD, Count, bucket_of
 from renderer.store import Store
 
@@ -166,6 +166,14 @@ class Recorder:
         with self.store.transaction() as conn:
             rows = conn.execute(self.store.backend.sql(SELECT_COUNTS), (journey_id,)).fetchall()
         return [Count(*row) for row in rows]
+
+    def channels(self, journey_id: str) -> dict[str, int]:
+        """How many of a journey's dossiers came in by each channel (the same query as
+        ``parcours report --usage``), for the served reports."""
+        with self.store.transaction() as conn:
+            rows = conn.execute(self.store.backend.sql(SELECT_CHANNELS),
+                                (journey_id,)).fetchall()
+        return {str(channel): int(n) for channel, n in rows}
 
     def has_counts(self) -> bool:
         """Whether anything was recorded at all (the served reports show use only then)."""

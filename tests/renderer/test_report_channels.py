@@ -56,3 +56,22 @@ def test_the_report_shows_the_dossiers_channels(
     got = json.loads(_report(db_url, capsys, "--format", "json"))
     assert {c["channel"]: c["dossiers"] for c in got["usage"]["dossier_channels"]} == {
         "accompagne": None, "en_ligne": None, "papier": None}
+
+
+def test_the_served_reports_show_the_dossiers_channels(
+    app: Any, people: dict[str, str], db_url: str,  # noqa: F811
+) -> None:
+    app.state.parcours.usage.threshold = 1
+    for _ in range(3):
+        signal(TestClient(app), "tag")
+    assisted(agent_client(app, people["nord"]))
+    auditor = TestClient(app)
+    report = auditor.get("/-/reports/signalement-voirie.json").json()
+    assert {c["channel"]: c["dossiers"] for c in report["usage"]["dossier_channels"]} == {
+        "accompagne": 1, "en_ligne": 3}
+    assert "Dossiers par canal de dépôt : accompagné 1" in auditor.get(
+        "/-/reports/signalement-voirie").text
+    portfolio = auditor.get("/-/reports.json").json()
+    [voirie] = [j for j in portfolio["journeys"] if j["journey"] == "signalement-voirie"]
+    assert {c["channel"] for c in voirie["usage"]["dossier_channels"]} == {
+        "accompagne", "en_ligne"}
