@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -90,11 +91,14 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path, _ = generate(args.questions, Path(tmp))
         for _ in range(args.runs + 1):
+            # The bytecode written and read, as on a designer's machine (a shell setting
+            # PYTHONDONTWRITEBYTECODE would have each run compile the engine from source).
             done = subprocess.run(
                 [sys.executable, __file__, "--child", str(path)],
                 capture_output=True,
                 text=True,
                 check=True,
+                env={k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
             )
             runs.append(json.loads(done.stdout))
     runs = runs[1:]  # the first one writes the bytecode of changed modules
