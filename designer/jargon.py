@@ -226,27 +226,50 @@ def _anchor(term: str) -> str:
 
 
 class _Prepared:
-    """A lexicon ready for searching one language: its entries indexed by their anchor,
-    longest terms first, and the matches already found, by text (bounded)."""
+    """A lexicon ready for searching one language: its entries, longest terms first, and
+    by the anchor of their longest word; the matches already found, by text (bounded)."""
 
     #: Texts whose matches are kept: more than a large journey holds.
     KEPT = 8192
+    #: Distinct words whose candidate entries are kept: more than a large journey uses.
+    WORDS = 1 << 16
 
     def __init__(self, lexicon: tuple[JargonEntry, ...], root: str) -> None:
-        self.index: dict[str, list[JargonEntry]] = {}
-        for e in sorted((e for e in lexicon if e.lang == root), key=lambda e: -len(e.term)):
-            self.index.setdefault(_anchor(e.term), []).append(e)
+        self.ranked = sorted((e for e in lexicon if e.lang == root), key=lambda e: -len(e.term))
+        # Entries by anchor, as their ranks in ``ranked`` (the order in which they are tried).
+        self.index: dict[str, list[int]] = {}
+        for rank, e in enumerate(self.ranked):
+            self.index.setdefault(_anchor(e.term), []).append(rank)
+        self.by_word: dict[str, tuple[int, ...]] = {}
         self.found: dict[str, tuple[JargonMatch, ...]] = {}
 
     def search(self, text: str) -> tuple[JargonMatch, ...]:
         """The matches of ``text``, searched once per text."""
         hit = self.found.get(text)
         if hit is None:
-            hit = _search(text, self.index)
+            hit = _search(text, self) if self.ranked else ()
             if len(self.found) >= self.KEPT:
                 self.found.clear()  # a studio session that outgrows it starts again
             self.found[text] = hit
         return hit
+
+    def candidates(self, words: list[str]) -> list[JargonEntry]:
+        """The entries that a text of these words may hold (those anchored on the key of
+        one of its words), in the order they are tried: longest terms first.
+
+        A word's entries are looked up once per distinct word: most words of a journey
+        anchor no entry, and a text's words are mostly ones already seen."""
+        by_word = self.by_word
+        if len(by_word) > self.WORDS:
+            by_word.clear()  # a long studio session starts again rather than grow
+        ranks: set[int] = set()
+        for w in words:
+            got = by_word.get(w)
+            if got is None:
+                got = by_word[w] = tuple(self.index.get(_key(w), ()))
+            if got:
+                ranks.update(got)
+        return [self.ranked[r] for r in sorted(ranks)]
 
 
 # Prepared lexicons by identity (hashing 170 entries for every text would cost more than
@@ -289,13 +312,10 @@ def find_jargon(text: str, lang: str, lexicon: list[JargonEntry]) -> list[Jargon
     return list(_prepared(lexicon, _root(lang)).search(text))
 
 
-def _search(text: str, index: dict[str, list[JargonEntry]]) -> tuple[JargonMatch, ...]:
-    if not index:
+def _search(text: str, prepared: _Prepared) -> tuple[JargonMatch, ...]:
+    candidates = prepared.candidates(_TOKEN.findall(text))
+    if not candidates:
         return ()
-    keys = {_key(w) for w in _TOKEN.findall(text)}
-    candidates = sorted(
-        (e for k in keys & index.keys() for e in index[k]), key=lambda e: -len(e.term)
-    )
     found: list[JargonMatch] = []
     for entry in candidates:
         for m in _term_regex(entry.term).finditer(text):
