@@ -16,7 +16,7 @@ from designer.check_messages import Message, msg
 from designer.compiled import CompiledJourney
 from designer.findings import Finding
 from designer.jargon import JargonEntry, load_lexicon
-from designer.readability import analyse, explained_acronyms
+from designer.readability import analyse, measure
 
 #: A text is hard to read below this score (Kandel-Moles in French, Flesch in English)…
 HARD_SCORE = 50.0
@@ -67,61 +67,63 @@ def text_findings(
     findings: list[Finding] = []
     languages = journey.languages or ["fr"]
     texts = list(citizen_texts(journey))
-    # An acronym explained in one text of the journey is explained for all of them.
+    # (where, language, text, step, question) of each language's version of each text.
+    variants: list[tuple[Path, str, str, str | None, str | None]] = []
+    for path, value, step, question in texts:
+        if value is None:
+            continue
+        if isinstance(value, str):
+            variants.append((path, languages[0], value, step, question))
+        else:
+            variants += [(path + (lang,), lang, text, step, question)
+                         for lang, text in value.items()]
+    # An acronym explained in one text of the journey is explained for all of them. Read
+    # from each text's measures, which analyse() below finds ready (one reading per text).
     explained = frozenset(
-        acr
-        for _, value, _, _ in texts
-        if value is not None
-        for text in ([value] if isinstance(value, str) else value.values())
-        for acr in explained_acronyms(text)
+        acr for _, lang, text, _, _ in variants for acr in measure(text, lang).explains
     )
     # Kept on the journey: the report reads the same texts with the same measures.
     journey.derived["explained_acronyms"] = explained
     measured = journey.derived.setdefault("readability", {})
     acronyms_reported: set[tuple[str, str]] = set()
-    for path, value, step, question in texts:
-        if value is None:
-            continue
-        if isinstance(value, str):
-            variants: list[tuple[Path, str, str]] = [(path, languages[0], value)]
-        else:
-            variants = [(path + (lang,), lang, text) for lang, text in value.items()]
-        for where, lang, text in variants:
-            r = analyse(text, lang, lexicon, explained)
-            measured[(text, lang)] = r
-            pos = journey.position(where)
-            problems: list[Message] = []
-            if r.flesch is not None and r.words >= MIN_WORDS and r.flesch < HARD_SCORE:
-                formula = "Kandel-Moles" if r.lang == "fr" else "Flesch"
-                problems.append(msg("readability.score", formula=formula,
-                                    score=f"{r.flesch:.0f}", limit=f"{HARD_SCORE:.0f}"))
-            if r.longest_sentence > LONG_SENTENCE:
-                problems.append(msg("readability.long-sentence", words=r.longest_sentence))
-            if problems:
-                findings.append(
-                    Finding.of(
-                        "readability",
-                        msg("readability.hard", problems=tuple(problems)),
-                        journey.file,
-                        pos,
-                        step=step,
-                        question=question,
-                    )
+    for where, lang, text, step, question in variants:
+        r = analyse(text, lang, lexicon, explained)
+        measured[(text, lang)] = r
+        problems: list[Message] = []
+        if r.flesch is not None and r.words >= MIN_WORDS and r.flesch < HARD_SCORE:
+            formula = "Kandel-Moles" if r.lang == "fr" else "Flesch"
+            problems.append(msg("readability.score", formula=formula,
+                                score=f"{r.flesch:.0f}", limit=f"{HARD_SCORE:.0f}"))
+        if r.longest_sentence > LONG_SENTENCE:
+            problems.append(msg("readability.long-sentence", words=r.longest_sentence))
+        if not problems and not r.issues:
+            continue  # most texts: no finding, so no position to look up
+        pos = journey.position(where)
+        if problems:
+            findings.append(
+                Finding.of(
+                    "readability",
+                    msg("readability.hard", problems=tuple(problems)),
+                    journey.file,
+                    pos,
+                    step=step,
+                    question=question,
                 )
-            for issue in r.issues:
-                if issue.kind == "acronym":
-                    # Advice to explain it "the first time": said once, where it first appears.
-                    if (lang, issue.excerpt) in acronyms_reported:
-                        continue
-                    acronyms_reported.add((lang, issue.excerpt))
-                if issue.kind == "jargon":
-                    rule = "jargon"
-                    said = msg("jargon", excerpt=issue.excerpt, advice=issue.advice)
-                else:
-                    rule = "readability"
-                    said = msg("readability.issue", kind=msg(f"issue.{issue.kind}"),
-                               excerpt=issue.excerpt, advice=issue.advice)
-                findings.append(
-                    Finding.of(rule, said, journey.file, pos, step=step, question=question)
-                )
+            )
+        for issue in r.issues:
+            if issue.kind == "acronym":
+                # Advice to explain it "the first time": said once, where it first appears.
+                if (lang, issue.excerpt) in acronyms_reported:
+                    continue
+                acronyms_reported.add((lang, issue.excerpt))
+            if issue.kind == "jargon":
+                rule = "jargon"
+                said = msg("jargon", excerpt=issue.excerpt, advice=issue.advice)
+            else:
+                rule = "readability"
+                said = msg("readability.issue", kind=msg(f"issue.{issue.kind}"),
+                           excerpt=issue.excerpt, advice=issue.advice)
+            findings.append(
+                Finding.of(rule, said, journey.file, pos, step=step, question=question)
+            )
     return findings + falc_findings(journey, texts, measured)
