@@ -10,7 +10,7 @@ cannot miss a problem comes before each regular expression.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from designer.check_messages import Message, msg
 
@@ -27,10 +27,11 @@ KNOWN_ACRONYMS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Issue:
+class Issue(NamedTuple):
     """One FALC or jargon problem in a text: a slug, the excerpt, and advice (a message of
-    designer/data/check_messages.yaml, said in the reader's language)."""
+    designer/data/check_messages.yaml, said in the reader's language). A named tuple (as
+    immutable as a frozen dataclass, and made in half the time: a large journey has
+    thousands)."""
 
     kind: str
     excerpt: str

@@ -15,7 +15,7 @@ A term also never matches inside a hyphenated compound: "ressources" is jargon f
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -56,6 +56,8 @@ class JargonMatch:
     entry: JargonEntry
 
 
+# Cached: asked for every text, of the few language codes a journey has.
+@lru_cache(maxsize=256)
 def _root(lang: str) -> str:
     root = lang.split("-")[0].split("_")[0].lower()
     return root if root in ("fr", "en") else "en"
@@ -243,17 +245,21 @@ class _Prepared:
         self.by_word: dict[str, tuple[int, ...]] = {}
         self.found: dict[str, tuple[JargonMatch, ...]] = {}
 
-    def search(self, text: str) -> tuple[JargonMatch, ...]:
-        """The matches of ``text``, searched once per text."""
+    def search(self, text: str, words: tuple[str, ...] | None = None) -> tuple[JargonMatch, ...]:
+        """The matches of ``text``, searched once per text; ``words``: its words if known
+        (what ``_TOKEN.findall(text)`` gives)."""
         hit = self.found.get(text)
         if hit is None:
-            hit = _search(text, self) if self.ranked else ()
+            if not self.ranked:
+                hit = ()
+            else:
+                hit = _search(text, self, _TOKEN.findall(text) if words is None else words)
             if len(self.found) >= self.KEPT:
                 self.found.clear()  # a studio session that outgrows it starts again
             self.found[text] = hit
         return hit
 
-    def candidates(self, words: list[str]) -> list[JargonEntry]:
+    def candidates(self, words: Sequence[str]) -> list[JargonEntry]:
         """The entries that a text of these words may hold (those anchored on the key of
         one of its words), in the order they are tried: longest terms first.
 
@@ -301,19 +307,22 @@ def _prepared(lexicon: list[JargonEntry], root: str) -> _Prepared:
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
 
-def find_jargon(text: str, lang: str, lexicon: list[JargonEntry]) -> list[JargonMatch]:
+def find_jargon(
+    text: str, lang: str, lexicon: list[JargonEntry], words: tuple[str, ...] | None = None
+) -> list[JargonMatch]:
     """Lexicon terms in the text, in reading order: each entry once, at its first use in
-    the sense it targets.
+    the sense it targets. ``words``: the text's words when the caller has read them
+    already (designer/readability.py), the same as a word is read here.
 
     Only the entries whose longest word appears in the text are tried, longest terms
     first; a term inside a longer one already found ("justificatif" in "justificatif de
     domicile") is not reported again.
     """
-    return list(_prepared(lexicon, _root(lang)).search(text))
+    return list(_prepared(lexicon, _root(lang)).search(text, words))
 
 
-def _search(text: str, prepared: _Prepared) -> tuple[JargonMatch, ...]:
-    candidates = prepared.candidates(_TOKEN.findall(text))
+def _search(text: str, prepared: _Prepared, words: Sequence[str]) -> tuple[JargonMatch, ...]:
+    candidates = prepared.candidates(words)
     if not candidates:
         return ()
     found: list[JargonMatch] = []

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import lru_cache
+from itertools import chain
 from typing import Any, NamedTuple
-
-import pyphen
 
 from designer.check_messages import msg
 from designer.falc_rules import (
@@ -26,6 +25,7 @@ from designer.falc_rules import (
     passive,
     sign_issues,
 )
+from designer.hyphenation import hyphenation
 from designer.jargon import JargonEntry, find_jargon, load_lexicon, parse_lexicon
 
 # The lexicon and the FALC rules' issue, re-exported.
@@ -93,16 +93,12 @@ class Readability:
         }
 
 
+# Cached: asked for every text, of the few language codes a journey has.
+@lru_cache(maxsize=256)
 def _root(lang: str) -> str:
     """The language root we have constants for ("fr-CA" -> "fr"); other languages -> "en"."""
     root = lang.split("-")[0].split("_")[0].lower()
     return root if root in FLESCH_CONSTANTS else "en"
-
-
-@cache
-def _hyphenator(lang: str) -> pyphen.Pyphen:
-    # en_US ships with pyphen; "fr" too. Cached: loading a dictionary costs milliseconds.
-    return pyphen.Pyphen(lang="fr" if lang == "fr" else "en_US")
 
 
 def _without_urls(text: str) -> str:
@@ -138,7 +134,7 @@ _VOWEL = re.compile(r"[aeiouyàâäéèêëîïôöùûüÿœæ]")
 @lru_cache(maxsize=1 << 16)
 def _syllables(word: str, root: str) -> int:
     # Cached: a journey uses a few hundred distinct words thousands of times.
-    hyph = _hyphenator(root)
+    hyph = hyphenation(root)  # Pyphen's dictionary, read lazily (designer/hyphenation.py)
     total = 0
     for part in _PART_BREAK.split(word):
         if _VOWEL.search(part):
@@ -173,14 +169,23 @@ def analyse(
     What depends on the text alone is cached by its content (:func:`measure`), so a
     journey checked again (the studio, on every keystroke) measures only what changed.
     """
-    root = _root(lang)
-    m = measure(text, root)
+    return read(text, _measures(text, _root(lang)), lexicon, explained)
+
+
+def read(
+    text: str,
+    m: Measures,
+    lexicon: list[JargonEntry] | None = None,
+    explained: frozenset[str] = frozenset(),
+) -> Readability:
+    """:func:`analyse` of a text whose :func:`measure` is known (``m``)."""
     issues = list(m.before_acronyms)
     if m.acronyms:
         issues += _acronym_issues(m.acronyms, explained)
     issues += m.after_acronyms
-    issues += jargon_issues(text, root, lexicon if lexicon is not None else load_lexicon())
-    return _measured(root, m.words, m.sentences, m.syllables, m.long_words, m.longest, issues)
+    lexicon = lexicon if lexicon is not None else load_lexicon()
+    issues += jargon_issues(text, m.lang, lexicon, m.tokens)
+    return _measured(m.lang, m.words, m.sentences, m.syllables, m.long_words, m.longest, issues)
 
 
 class Measures(NamedTuple):
@@ -190,6 +195,7 @@ class Measures(NamedTuple):
     explains (:func:`explained_acronyms`). A named tuple rather than a frozen dataclass:
     built for every distinct text, it costs a third."""
 
+    lang: str  # the language root
     words: int
     sentences: int
     syllables: int
@@ -199,6 +205,9 @@ class Measures(NamedTuple):
     acronyms: tuple[str, ...]
     after_acronyms: tuple[Issue, ...]
     explains: frozenset[str]
+    #: The words of the text when no address was left out (the jargon search reads the
+    #: same words in the whole text then), else None.
+    tokens: tuple[str, ...] | None
 
 
 def measure(text: str, lang: str = "fr") -> Measures:
@@ -249,6 +258,7 @@ def _measures(text: str, root: str) -> Measures:
     # No auxiliary, no passive: the sentence-by-sentence search is left out.
     found = passive(sentence_words, root) if auxiliary else []
     return Measures(
+        lang=root,
         words=n_words,
         sentences=max(1, len(sentence_words)) if n_words else 0,
         syllables=n_syll,
@@ -258,6 +268,7 @@ def _measures(text: str, root: str) -> Measures:
         acronyms=unexplained,
         after_acronyms=tuple(Issue("passive", e, msg("advice.passive")) for e in found),
         explains=explains,
+        tokens=tuple(chain.from_iterable(sentence_words)) if cleaned is text else None,
     )
 
 
@@ -351,9 +362,11 @@ def falc_issues(
 # --- Administrative jargon (the lexicon and its search: designer/jargon.py) --------------
 
 
-def jargon_issues(text: str, lang: str, lexicon: list[JargonEntry]) -> list[Issue]:
+def jargon_issues(
+    text: str, lang: str, lexicon: list[JargonEntry], words: tuple[str, ...] | None = None
+) -> list[Issue]:
     """Lexicon terms found in the text, in the sense they are jargon in, each with its
-    plain replacement as advice."""
+    plain replacement as advice; ``words``: the text's words if read already."""
     return [
         Issue(
             "jargon",
@@ -362,5 +375,5 @@ def jargon_issues(text: str, lang: str, lexicon: list[JargonEntry]) -> list[Issu
             if m.entry.sense
             else msg("advice.jargon", plain=m.entry.plain),
         )
-        for m in find_jargon(text, lang, lexicon)
+        for m in find_jargon(text, lang, lexicon, words)
     ]

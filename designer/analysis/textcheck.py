@@ -9,14 +9,17 @@ line of that text (of its language's entry for a bilingual text).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
+
+from pydantic import BaseModel
 
 from designer.analysis.falc import falc_findings
 from designer.check_messages import Message, msg
 from designer.compiled import CompiledJourney
 from designer.findings import Finding
 from designer.jargon import JargonEntry, load_lexicon
-from designer.readability import analyse, measure
+from designer.readability import Measures, measure, read
 
 #: A text is hard to read below this score (Kandel-Moles in French, Flesch in English)…
 HARD_SCORE = 50.0
@@ -38,13 +41,10 @@ def citizen_texts(journey: CompiledJourney) -> Iterator[tuple[Path, Any, str | N
         yield ("steps", sid, "title"), step.title, sid, None
         yield ("steps", sid, "intro"), step.intro, sid, None
     for q in journey.questions.values():
-        # Only the fields its type has: asking a pydantic model for a missing attribute
-        # raises inside pydantic, thousands of times on a large journey.
-        fields = type(q.question).model_fields
-        for key in ("label", "help", "content", "error_message"):
-            if key in fields:
-                yield q.path + (key,), getattr(q.question, key), q.step, q.id
-        raw = getattr(q.question, "options", None) if "options" in fields else None
+        keys, has_options = _text_fields(q.question.__class__)
+        for key in keys:
+            yield q.path + (key,), getattr(q.question, key), q.step, q.id
+        raw = getattr(q.question, "options", None) if has_options else None
         # Options are read too ("GIR 1 ou 2 (groupe iso-ressources)" explains GIR there).
         if isinstance(raw, dict):
             for value, label in raw.items():
@@ -57,6 +57,16 @@ def citizen_texts(journey: CompiledJourney) -> Iterator[tuple[Path, Any, str | N
         yield ("outcomes", oid, "body"), outcome.body, None, None
 
 
+@cache
+def _text_fields(kind: type[BaseModel]) -> tuple[tuple[str, ...], bool]:
+    """The text fields a question type has, and whether it has options: only those are
+    read (asking a pydantic model for a missing attribute raises inside pydantic), and
+    they are looked up once per type rather than for each of thousands of questions."""
+    fields = kind.model_fields
+    keys = tuple(k for k in ("label", "help", "content", "error_message") if k in fields)
+    return keys, "options" in fields
+
+
 def text_findings(
     journey: CompiledJourney, lexicon: list[JargonEntry] | None = None
 ) -> list[Finding]:
@@ -67,27 +77,26 @@ def text_findings(
     findings: list[Finding] = []
     languages = journey.languages or ["fr"]
     texts = list(citizen_texts(journey))
-    # (where, language, text, step, question) of each language's version of each text.
-    variants: list[tuple[Path, str, str, str | None, str | None]] = []
+    # (where, language, text, its measures, step, question) of each language's version of
+    # each text: each text is read once (designer.readability.measure), then judged below.
+    variants: list[tuple[Path, str, str, Measures, str | None, str | None]] = []
     for path, value, step, question in texts:
         if value is None:
             continue
         if isinstance(value, str):
-            variants.append((path, languages[0], value, step, question))
+            lang = languages[0]
+            variants.append((path, lang, value, measure(value, lang), step, question))
         else:
-            variants += [(path + (lang,), lang, text, step, question)
+            variants += [(path + (lang,), lang, text, measure(text, lang), step, question)
                          for lang, text in value.items()]
-    # An acronym explained in one text of the journey is explained for all of them. Read
-    # from each text's measures, which analyse() below finds ready (one reading per text).
-    explained = frozenset(
-        acr for _, lang, text, _, _ in variants for acr in measure(text, lang).explains
-    )
+    # An acronym explained in one text of the journey is explained for all of them.
+    explained = frozenset(acr for v in variants for acr in v[3].explains)
     # Kept on the journey: the report reads the same texts with the same measures.
     journey.derived["explained_acronyms"] = explained
     measured = journey.derived.setdefault("readability", {})
     acronyms_reported: set[tuple[str, str]] = set()
-    for where, lang, text, step, question in variants:
-        r = analyse(text, lang, lexicon, explained)
+    for where, lang, text, measures, step, question in variants:
+        r = read(text, measures, lexicon, explained)
         measured[(text, lang)] = r
         problems: list[Message] = []
         if r.flesch is not None and r.words >= MIN_WORDS and r.flesch < HARD_SCORE:
