@@ -32,6 +32,7 @@ _IGNORED = ("%", "#", "LEFTHYPHENMIN", "RIGHTHYPHENMIN", "COMPOUNDLEFTHYPHENMIN"
 _HEX = re.compile(r"\^{2}([0-9a-f]{2})")
 _PAIRS = re.compile(r"(\d?)(\D?)")
 _NO_DIGITS = str.maketrans("", "", "0123456789")
+_DIGIT = re.compile(r"[0-9]")
 
 #: A parsed pattern: the offset of its first non-zero value, and its values from there.
 Pattern = tuple[int, tuple[int, ...]]
@@ -66,9 +67,28 @@ class Hyphenation:
         # A pattern's letters, to the line it comes from (still a string) or, once a word
         # has met it, to its parsed values: a later line for the same letters wins, as in
         # Pyphen; a line whose digits are all zeros is skipped, as Pyphen skips it.
+        text = path.read_text(encoding)
+        lines = [line.strip() for line in text.split("\n")[1:]]
         self.patterns: dict[str, str | Pattern] = {}
-        for line in path.read_text(encoding).split("\n")[1:]:
-            line = line.strip()
+        if "^^" not in text and "/" not in text:
+            # The dictionaries we ship (no escape, no nonstandard hyphenation): the letters
+            # of every line at once, by one substitution over the lines joined.
+            letters = _DIGIT.sub("", "\n".join(lines)).split("\n")
+            self.patterns.update(
+                (key, line)
+                for key, line in zip(letters, lines, strict=True)
+                if key != line  # no digit: no point (Pyphen skips it)
+                and not line.startswith(_IGNORED)
+                and len(line) - len(key) != line.count("0")
+            )
+        else:
+            self._read_each(lines)
+        self.maxlen = max(map(len, self.patterns))
+        self.cache: dict[str, list[int]] = {}
+
+    def _read_each(self, lines: list[str]) -> None:
+        """Index the lines one by one, as Pyphen reads them."""
+        for line in lines:
             if not line or line.startswith(_IGNORED):
                 continue
             if "^^" in line:
@@ -81,8 +101,6 @@ class Hyphenation:
             if len(line) - len(letters) == line.count("0"):
                 continue
             self.patterns[letters] = line
-        self.maxlen = max(map(len, self.patterns))
-        self.cache: dict[str, list[int]] = {}
 
     def points(self, word: str) -> list[int]:
         """Where a word can be hyphenated, margins included (``HyphDict.positions``)."""

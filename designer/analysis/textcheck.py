@@ -19,7 +19,7 @@ from designer.check_messages import Message, msg
 from designer.compiled import CompiledJourney
 from designer.findings import Finding
 from designer.jargon import JargonEntry, load_lexicon
-from designer.readability import Measures, measure, read
+from designer.readability import Issue, Measures, Readability, measure, read
 
 #: A text is hard to read below this score (Kandel-Moles in French, Flesch in English)…
 HARD_SCORE = 50.0
@@ -95,8 +95,15 @@ def text_findings(
     journey.derived["explained_acronyms"] = explained
     measured = journey.derived.setdefault("readability", {})
     acronyms_reported: set[tuple[str, str]] = set()
+    # The same text in the same language reads the same (an option offered by many
+    # questions): judged once; and the same issue is said by one message (the excerpt
+    # "(12)" of a dozen labels). Both only within this call, for this lexicon.
+    judged: dict[tuple[str, str], Readability] = {}
+    said_of: dict[Issue, tuple[str, Message]] = {}
     for where, lang, text, measures, step, question in variants:
-        r = read(text, measures, lexicon, explained)
+        r = judged.get((text, lang))
+        if r is None:
+            r = judged[(text, lang)] = read(text, measures, lexicon, explained)
         measured[(text, lang)] = r
         problems: list[Message] = []
         if r.flesch is not None and r.words >= MIN_WORDS and r.flesch < HARD_SCORE:
@@ -125,13 +132,18 @@ def text_findings(
                 if (lang, issue.excerpt) in acronyms_reported:
                     continue
                 acronyms_reported.add((lang, issue.excerpt))
-            if issue.kind == "jargon":
+            known = said_of.get(issue)
+            if known is not None:
+                rule, said = known
+            elif issue.kind == "jargon":
                 rule = "jargon"
                 said = msg("jargon", excerpt=issue.excerpt, advice=issue.advice)
+                said_of[issue] = rule, said
             else:
                 rule = "readability"
                 said = msg("readability.issue", kind=msg(f"issue.{issue.kind}"),
                            excerpt=issue.excerpt, advice=issue.advice)
+                said_of[issue] = rule, said
             findings.append(
                 Finding.of(rule, said, journey.file, pos, step=step, question=question)
             )
