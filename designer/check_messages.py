@@ -86,6 +86,8 @@ class OneOf(tuple[Any, ...]):
 
 
 def _said(value: Any, lang: str) -> Any:
+    if type(value) is str:
+        return value  # the most common parameter: said as it is, first
     if isinstance(value, Message):
         return value.say(lang)
     if isinstance(value, Bilingual):

@@ -118,7 +118,7 @@ def might_hold_a_percentage(cleaned: str) -> bool:
     return "%" in cleaned or "cent" in cleaned.lower()
 
 
-def sign_issues(cleaned: str) -> list[Issue]:
+def sign_issues(cleaned: str) -> tuple[Issue, ...]:
     """The FALC issues of signs in a text without addresses: ( ) / % & §."""
     issues: list[Issue] = []
     if "(" in cleaned or ")" in cleaned:
@@ -138,10 +138,11 @@ def sign_issues(cleaned: str) -> list[Issue]:
     m = _PERCENTAGE.search(cleaned) if might_hold_a_percentage(cleaned) else None
     if m:
         issues.append(Issue("percentage", m.group(0), msg("advice.percentage")))
-    for ch in ("&", "§"):
-        if ch in cleaned:
-            issues.append(Issue("special-character", ch, msg("advice.special-character")))
-    return issues
+    if "&" in cleaned:
+        issues.append(Issue("special-character", "&", msg("advice.special-character")))
+    if "§" in cleaned:
+        issues.append(Issue("special-character", "§", msg("advice.special-character")))
+    return tuple(issues)
 
 
 # --- Passive voice -------------------------------------------------------------------------

@@ -237,8 +237,13 @@ def _word_figures(word: str, root: str) -> tuple[int, int, bool]:
 def _measures(text: str, root: str) -> Measures:
     cleaned = _without_urls(text)
     # The words of the whole text are those of its sentences put end to end (a sentence
-    # break is blanks, list marks and digits, never inside a word), so it is read once.
-    sentence_words = [ws for ws in map(_WORD.findall, _SENTENCE_BREAK.split(cleaned)) if ws]
+    # break is blanks, list marks and digits, never inside a word), so it is read once;
+    # a text without a line break or a stop is one sentence, not split.
+    if "\n" in cleaned or "." in cleaned or "?" in cleaned or "!" in cleaned or "…" in cleaned:
+        sentence_words = [ws for ws in map(_WORD.findall, _SENTENCE_BREAK.split(cleaned)) if ws]
+    else:
+        ws = _WORD.findall(cleaned)
+        sentence_words = [ws] if ws else []
     figures = _WORD_FIGURES.setdefault(root, {})
     if len(figures) > 1 << 16:
         figures.clear()  # a long studio session starts again rather than grow
@@ -246,29 +251,32 @@ def _measures(text: str, root: str) -> Measures:
     auxiliary = False
     for ws in sentence_words:
         n_words += len(ws)
-        longest = max(longest, len(ws))
+        if len(ws) > longest:
+            longest = len(ws)
         for w in ws:
             f = figures.get(w)
             if f is None:
                 f = figures[w] = _word_figures(w, root)
-            n_syll += f[0]
-            n_long += f[1]
-            auxiliary = auxiliary or f[2]
+            syllables, long_word, holds_auxiliary = f
+            n_syll += syllables
+            n_long += long_word
+            auxiliary = auxiliary or holds_auxiliary
     unexplained, explains = acronyms(cleaned)
     # No auxiliary, no passive: the sentence-by-sentence search is left out.
-    found = passive(sentence_words, root) if auxiliary else []
+    found = passive(sentence_words, root) if auxiliary else ()
     return Measures(
-        lang=root,
-        words=n_words,
-        sentences=max(1, len(sentence_words)) if n_words else 0,
-        syllables=n_syll,
-        long_words=n_long,
-        longest=longest,
-        before_acronyms=tuple(sign_issues(cleaned)),
-        acronyms=unexplained,
-        after_acronyms=tuple(Issue("passive", e, msg("advice.passive")) for e in found),
-        explains=explains,
-        tokens=tuple(chain.from_iterable(sentence_words)) if cleaned is text else None,
+        root,
+        n_words,
+        max(1, len(sentence_words)) if n_words else 0,
+        n_syll,
+        n_long,
+        longest,
+        sign_issues(cleaned),
+        unexplained,
+        tuple([Issue("passive", e, msg("advice.passive")) for e in found]) if found else (),
+        explains,
+        # (The same words as the jargon search would read in the text.)
+        tuple(chain.from_iterable(sentence_words)) if cleaned is text else None,
     )
 
 

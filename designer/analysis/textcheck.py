@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from designer.analysis.falc import falc_findings
-from designer.check_messages import Message, msg
+from designer.check_messages import SOURCE_LANGUAGE, Message, msg
 from designer.compiled import CompiledJourney
 from designer.findings import Finding
 from designer.jargon import JargonEntry, load_lexicon
@@ -99,7 +99,7 @@ def text_findings(
     # questions): judged once; and the same issue is said by one message (the excerpt
     # "(12)" of a dozen labels). Both only within this call, for this lexicon.
     judged: dict[tuple[str, str], Readability] = {}
-    said_of: dict[Issue, tuple[str, Message]] = {}
+    said_of: dict[Issue, tuple[str, Message, str]] = {}
     for where, lang, text, measures, step, question in variants:
         r = judged.get((text, lang))
         if r is None:
@@ -133,18 +133,15 @@ def text_findings(
                     continue
                 acronyms_reported.add((lang, issue.excerpt))
             known = said_of.get(issue)
-            if known is not None:
-                rule, said = known
-            elif issue.kind == "jargon":
-                rule = "jargon"
-                said = msg("jargon", excerpt=issue.excerpt, advice=issue.advice)
-                said_of[issue] = rule, said
-            else:
-                rule = "readability"
-                said = msg("readability.issue", kind=msg(f"issue.{issue.kind}"),
-                           excerpt=issue.excerpt, advice=issue.advice)
-                said_of[issue] = rule, said
-            findings.append(
-                Finding.of(rule, said, journey.file, pos, step=step, question=question)
-            )
+            if known is None:
+                if issue.kind == "jargon":
+                    rule = "jargon"
+                    said = msg("jargon", excerpt=issue.excerpt, advice=issue.advice)
+                else:
+                    rule = "readability"
+                    said = msg("readability.issue", kind=msg(f"issue.{issue.kind}"),
+                               excerpt=issue.excerpt, advice=issue.advice)
+                known = said_of[issue] = rule, said, said.say(SOURCE_LANGUAGE)
+            findings.append(Finding.of(known[0], known[1], journey.file, pos, step=step,
+                                       question=question, said=known[2]))
     return findings + falc_findings(journey, texts, measured)
