@@ -26,7 +26,7 @@ from designer.falc_rules import (
     sign_issues,
 )
 from designer.hyphenation import hyphenation
-from designer.jargon import JargonEntry, find_jargon, load_lexicon, parse_lexicon
+from designer.jargon import JargonEntry, JargonMatch, find_jargon, load_lexicon, parse_lexicon
 
 # The lexicon and the FALC rules' issue, re-exported.
 __all__ = ["KNOWN_ACRONYMS", "Issue", "JargonEntry", "load_lexicon", "parse_lexicon"]
@@ -182,9 +182,12 @@ def read(
     issues = list(m.before_acronyms)
     if m.acronyms:
         issues += _acronym_issues(m.acronyms, explained)
-    issues += m.after_acronyms
+    if m.after_acronyms:
+        issues += m.after_acronyms
     lexicon = lexicon if lexicon is not None else load_lexicon()
-    issues += jargon_issues(text, m.lang, lexicon, m.tokens)
+    found = find_jargon(text, m.lang, lexicon, m.tokens)
+    if found:
+        issues += map(_jargon_issue, found)
     return _measured(m.lang, m.words, m.sentences, m.syllables, m.long_words, m.longest, issues)
 
 
@@ -375,13 +378,15 @@ def jargon_issues(
 ) -> list[Issue]:
     """Lexicon terms found in the text, in the sense they are jargon in, each with its
     plain replacement as advice; ``words``: the text's words if read already."""
-    return [
-        Issue(
-            "jargon",
-            m.excerpt,
-            msg("advice.jargon.sense", plain=m.entry.plain, sense=m.entry.sense)
-            if m.entry.sense
-            else msg("advice.jargon", plain=m.entry.plain),
-        )
-        for m in find_jargon(text, lang, lexicon, words)
-    ]
+    return [_jargon_issue(m) for m in find_jargon(text, lang, lexicon, words)]
+
+
+def _jargon_issue(found: JargonMatch) -> Issue:
+    entry = found.entry
+    return Issue(
+        "jargon",
+        found.excerpt,
+        msg("advice.jargon.sense", plain=entry.plain, sense=entry.sense)
+        if entry.sense
+        else msg("advice.jargon", plain=entry.plain),
+    )

@@ -19,7 +19,7 @@ from designer.check_messages import SOURCE_LANGUAGE, Message, msg
 from designer.compiled import CompiledJourney
 from designer.findings import Finding
 from designer.jargon import JargonEntry, load_lexicon
-from designer.readability import Issue, Measures, Readability, measure, read
+from designer.readability import Measures, Readability, measure, read
 
 #: A text is hard to read below this score (Kandel-Moles in French, Flesch in English)…
 HARD_SCORE = 50.0
@@ -97,9 +97,11 @@ def text_findings(
     acronyms_reported: set[tuple[str, str]] = set()
     # The same text in the same language reads the same (an option offered by many
     # questions): judged once; and the same issue is said by one message (the excerpt
-    # "(12)" of a dozen labels). Both only within this call, for this lexicon.
+    # "(12)" of a dozen labels). Both only within this call, for this lexicon. An issue's
+    # advice is known by its identity (hashing a Message costs more than saying it), which
+    # stays its own while ``judged`` holds every issue.
     judged: dict[tuple[str, str], Readability] = {}
-    said_of: dict[Issue, tuple[str, Message, str]] = {}
+    said_of: dict[tuple[str, str, int], tuple[str, Message, str]] = {}
     for where, lang, text, measures, step, question in variants:
         r = judged.get((text, lang))
         if r is None:
@@ -132,7 +134,8 @@ def text_findings(
                 if (lang, issue.excerpt) in acronyms_reported:
                     continue
                 acronyms_reported.add((lang, issue.excerpt))
-            known = said_of.get(issue)
+            seen = (issue.kind, issue.excerpt, id(issue.advice))
+            known = said_of.get(seen)
             if known is None:
                 if issue.kind == "jargon":
                     rule = "jargon"
@@ -141,7 +144,7 @@ def text_findings(
                     rule = "readability"
                     said = msg("readability.issue", kind=msg(f"issue.{issue.kind}"),
                                excerpt=issue.excerpt, advice=issue.advice)
-                known = said_of[issue] = rule, said, said.say(SOURCE_LANGUAGE)
+                known = said_of[seen] = rule, said, said.say(SOURCE_LANGUAGE)
             findings.append(Finding.of(known[0], known[1], journey.file, pos, step=step,
                                        question=question, said=known[2]))
     return findings + falc_findings(journey, texts, measured)

@@ -24,7 +24,7 @@ from designer import jargon as jg
 from designer import readability as rd
 from designer.check_messages import catalogue, msg
 from designer.compiled import _text_values
-from designer.hyphenation import hyphenation
+from designer.hyphenation import Hyphenation, dictionary_path, hyphenation
 from designer.loading import load_journey
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -147,6 +147,17 @@ def test_lazy_hyphenation_gives_pyphens_points(root: str, name: str) -> None:
     samples = {*words(), *(k.strip(".") for k in reference.hd.patterns)}
     for w in sorted(s for s in samples if s):
         assert ours.positions(w) == reference.positions(w), w
+
+
+@pytest.mark.parametrize("root", ["fr", "en"])
+def test_the_fast_index_of_a_dictionary_is_the_line_by_line_one(root: str) -> None:
+    # Files with escapes, nonstandard hyphenations or other digits are read line by line,
+    # as Pyphen reads them; the shipped ones by the fast reading, which must agree.
+    path = dictionary_path(root)
+    line_by_line = Hyphenation.__new__(Hyphenation)
+    line_by_line.patterns = {}
+    line_by_line._read_each([line.strip() for line in path.read_text("utf-8").split("\n")[1:]])
+    assert list(line_by_line.patterns.items()) == list(Hyphenation(path).patterns.items())
 
 
 def test_the_percentage_shortcut_cannot_miss_one() -> None:
