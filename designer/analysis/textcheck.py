@@ -32,18 +32,22 @@ Path = tuple[str | int, ...]
 
 
 def citizen_texts(journey: CompiledJourney) -> Iterator[tuple[Path, Any, str | None, str | None]]:
-    """(source path, text value, step, question) of every text a citizen reads."""
+    """(source path, text value, step, question) of every text a citizen reads (a field
+    left empty is no text: most helps and intros of a large journey)."""
     model = journey.model
-    yield ("title",), model.title, None, None
-    yield ("summary",), model.summary, None, None
-    yield ("declaration",), model.declaration, None, None
+    for key in ("title", "summary", "declaration"):
+        if (text := getattr(model, key)) is not None:
+            yield (key,), text, None, None
     for sid, step in journey.steps.items():
-        yield ("steps", sid, "title"), step.title, sid, None
-        yield ("steps", sid, "intro"), step.intro, sid, None
+        if step.title is not None:
+            yield ("steps", sid, "title"), step.title, sid, None
+        if step.intro is not None:
+            yield ("steps", sid, "intro"), step.intro, sid, None
     for q in journey.questions.values():
         keys, has_options = _text_fields(q.question.__class__)
         for key in keys:
-            yield q.path + (key,), getattr(q.question, key), q.step, q.id
+            if (text := getattr(q.question, key)) is not None:
+                yield q.path + (key,), text, q.step, q.id
         raw = getattr(q.question, "options", None) if has_options else None
         # Options are read too ("GIR 1 ou 2 (groupe iso-ressources)" explains GIR there).
         if isinstance(raw, dict):
@@ -53,8 +57,10 @@ def citizen_texts(journey: CompiledJourney) -> Iterator[tuple[Path, Any, str | N
             for i, label in enumerate(raw):
                 yield q.path + ("options", i), label, q.step, q.id
     for oid, outcome in journey.outcomes.items():
-        yield ("outcomes", oid, "title"), outcome.title, None, None
-        yield ("outcomes", oid, "body"), outcome.body, None, None
+        if outcome.title is not None:
+            yield ("outcomes", oid, "title"), outcome.title, None, None
+        if outcome.body is not None:
+            yield ("outcomes", oid, "body"), outcome.body, None, None
 
 
 @cache
