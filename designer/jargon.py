@@ -268,14 +268,17 @@ class _Prepared:
         by_word = self.by_word
         if len(by_word) > self.WORDS:
             by_word.clear()  # a long studio session starts again rather than grow
-        ranks: set[int] = set()
+        ranks: set[int] | None = None  # made only for a text with a candidate (few)
         for w in words:
             got = by_word.get(w)
             if got is None:
                 got = by_word[w] = tuple(self.index.get(_key(w), ()))
             if got:
-                ranks.update(got)
-        return [self.ranked[r] for r in sorted(ranks)]
+                if ranks is None:
+                    ranks = set(got)
+                else:
+                    ranks.update(got)
+        return [] if ranks is None else [self.ranked[r] for r in sorted(ranks)]
 
 
 # Prepared lexicons by identity (hashing 170 entries for every text would cost more than
