@@ -94,8 +94,12 @@ def _reference(text: str, root: str) -> dict[str, Any]:
     acronyms = [m.group(0) for m in fr.ACRONYM.finditer(cleaned)]
     unexplained: list[str] = []
     for acr in acronyms:
-        if (acr not in unexplained and acr not in fr.KNOWN_ACRONYMS
-                and not re.match(r"^[IVXLCDM]+$", acr) and not fr.is_explained(acr, cleaned)):
+        if (
+            acr not in unexplained
+            and acr not in fr.KNOWN_ACRONYMS
+            and not re.match(r"^[IVXLCDM]+$", acr)
+            and not fr.is_explained(acr, cleaned)
+        ):
             unexplained.append(acr)
     return {
         "lang": root,
