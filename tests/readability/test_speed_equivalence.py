@@ -111,8 +111,38 @@ def _reference(text: str, root: str) -> dict[str, Any]:
         "acronyms": tuple(unexplained),
         "explains": frozenset(a for a in acronyms if fr.is_explained(a, cleaned)),
         "passive": fr.passive(sentence_words, root),
+        "signs": _reference_signs(cleaned),
         "percentage": fr._PERCENTAGE.search(cleaned) is not None,
     }
+
+
+def _reference_signs(cleaned: str) -> list[tuple[str, str]]:
+    """(kind, excerpt) of the sign issues, each parenthesis judged in its text anew."""
+
+    def explains(parenthesis: str, start: int) -> bool:
+        inner = parenthesis.strip("() ")
+        if fr.ACRONYM.fullmatch(inner):
+            return True
+        if not re.search(r"[a-zà-ÿ]{3,}", inner):
+            return False
+        before = cleaned[max(0, start - 40) : start]
+        return re.search(rf"({fr.ACRONYM.pattern}){fr._BESIDE}$", before) is not None
+
+    found = []
+    if "(" in cleaned or ")" in cleaned:
+        loose = [
+            m.group(0)
+            for m in fr._PARENTHESIS.finditer(cleaned)
+            if not explains(m.group(0), m.start())
+        ]
+        if loose or "(" not in cleaned:
+            found.append(("parentheses", loose[0] if loose else "("))
+    if (m := fr._SLASH.search(cleaned)) is not None:
+        found.append(("slash", m.group(0)))
+    if (m := fr._PERCENTAGE.search(cleaned)) is not None:
+        found.append(("percentage", m.group(0)))
+    found += [("special-character", ch) for ch in ("&", "§") if ch in cleaned]
+    return found
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -121,10 +151,11 @@ def test_each_text_measures_as_word_by_word(lang: str) -> None:
         m = rd.measure(text, lang)
         want = _reference(text, lang)
         got = {
-            **{k: getattr(m, k) for k in want if k not in ("passive", "percentage")},
+            **{k: getattr(m, k) for k in want if k not in ("passive", "percentage", "signs")},
             "longest": m.longest,
             "passive": [i.excerpt for i in m.after_acronyms],
             "percentage": any(i.kind == "percentage" for i in m.before_acronyms),
+            "signs": [(i.kind, i.excerpt) for i in m.before_acronyms],
         }
         assert got == want, text
         # The words kept for the jargon search are the ones it would read itself.
