@@ -35,6 +35,8 @@ class Message:
 
     def say(self, lang: str = SOURCE_LANGUAGE) -> str:
         """The message in ``lang`` (English for a language the catalogue lacks)."""
+        if not self.params:
+            return _said_bare(self.key, lang)
         entry = catalogue()[self.key]
         template = entry.get(lang) or entry[SOURCE_LANGUAGE]
         return template.format(**{name: _said(v, lang) for name, v in self.params})
@@ -48,9 +50,27 @@ def msg(key: str, /, **params: Any) -> Message:
 
     Raises ``KeyError`` for a key the catalogue lacks: a programming error, caught by the
     tests, never a designer's."""
+    if not params:
+        return _bare(key)
     if key not in catalogue():
         raise KeyError(f"no check message {key!r} in designer/data/check_messages.yaml")
     return Message(key, tuple(sorted(params.items())))
+
+
+# A message without parameters (a piece of advice, a kind of issue) is built and said once
+# per key and language: a large journey gives the same advice to thousands of texts, and a
+# Message is immutable, so the same one can be shared.
+@cache
+def _bare(key: str) -> Message:
+    if key not in catalogue():
+        raise KeyError(f"no check message {key!r} in designer/data/check_messages.yaml")
+    return Message(key)
+
+
+@cache
+def _said_bare(key: str, lang: str) -> str:
+    entry = catalogue()[key]
+    return (entry.get(lang) or entry[SOURCE_LANGUAGE]).format()
 
 
 @dataclass(frozen=True)
@@ -66,6 +86,8 @@ class OneOf(tuple[Any, ...]):
 
 
 def _said(value: Any, lang: str) -> Any:
+    if type(value) is str:
+        return value  # the most common parameter: said as it is, first
     if isinstance(value, Message):
         return value.say(lang)
     if isinstance(value, Bilingual):

@@ -226,7 +226,14 @@ class CompiledJourney:
         """The journey's languages that some text gives an easy-to-read (FALC) version of."""
         found = self.derived.get("falc_languages")
         if found is None:
-            keys = {k for value in _text_values(self.document.data) for k in value}
+            variants = {falc_variant(lang) for lang in self.languages}
+            # Every key of the source has its path among the document's positions (the
+            # Document's contract): when no path ends with a variant, no mapping holds one,
+            # and the walk over every node (the dearer reading) is left out.
+            if variants.isdisjoint({p[-1] for p in self.document.positions if p}):
+                keys: set[str] = set()
+            else:
+                keys = {k for value in _text_values(self.document.data) for k in value}
             found = [lang for lang in self.languages if falc_variant(lang) in keys]
             self.derived["falc_languages"] = found
         return list(found)

@@ -135,16 +135,19 @@ class Finding:
         step: str | None = None,
         question: str | None = None,
         severity: Severity | None = None,
+        said: str | None = None,
     ) -> Finding:
         """Build a finding with the rule's own severity unless one is given; ``message``
-        comes from the catalogue (designer/check_messages.py), in French and English."""
+        comes from the catalogue (designer/check_messages.py), in French and English;
+        ``said``: ``message.say(SOURCE_LANGUAGE)`` when the caller has it already (one
+        message of many findings, said once)."""
         sev = severity if severity is not None else RULES[rule].severity
         return cls(
             file=file,
             line=position[0],
             column=position[1],
             rule=rule,
-            message=message.say(SOURCE_LANGUAGE),
+            message=said if said is not None else message.say(SOURCE_LANGUAGE),
             severity=sev,
             step=step,
             question=question,

@@ -15,7 +15,7 @@ A term also never matches inside a hyphenated compound: "ressources" is jargon f
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -56,6 +56,8 @@ class JargonMatch:
     entry: JargonEntry
 
 
+# Cached: asked for every text, of the few language codes a journey has.
+@lru_cache(maxsize=256)
 def _root(lang: str) -> str:
     root = lang.split("-")[0].split("_")[0].lower()
     return root if root in ("fr", "en") else "en"
@@ -226,27 +228,57 @@ def _anchor(term: str) -> str:
 
 
 class _Prepared:
-    """A lexicon ready for searching one language: its entries indexed by their anchor,
-    longest terms first, and the matches already found, by text (bounded)."""
+    """A lexicon ready for searching one language: its entries, longest terms first, and
+    by the anchor of their longest word; the matches already found, by text (bounded)."""
 
     #: Texts whose matches are kept: more than a large journey holds.
     KEPT = 8192
+    #: Distinct words whose candidate entries are kept: more than a large journey uses.
+    WORDS = 1 << 16
 
     def __init__(self, lexicon: tuple[JargonEntry, ...], root: str) -> None:
-        self.index: dict[str, list[JargonEntry]] = {}
-        for e in sorted((e for e in lexicon if e.lang == root), key=lambda e: -len(e.term)):
-            self.index.setdefault(_anchor(e.term), []).append(e)
+        self.ranked = sorted((e for e in lexicon if e.lang == root), key=lambda e: -len(e.term))
+        # Entries by anchor, as their ranks in ``ranked`` (the order in which they are tried).
+        self.index: dict[str, list[int]] = {}
+        for rank, e in enumerate(self.ranked):
+            self.index.setdefault(_anchor(e.term), []).append(rank)
+        self.by_word: dict[str, tuple[int, ...]] = {}
         self.found: dict[str, tuple[JargonMatch, ...]] = {}
 
-    def search(self, text: str) -> tuple[JargonMatch, ...]:
-        """The matches of ``text``, searched once per text."""
+    def search(self, text: str, words: tuple[str, ...] | None = None) -> tuple[JargonMatch, ...]:
+        """The matches of ``text``, searched once per text; ``words``: its words if known
+        (what ``_TOKEN.findall(text)`` gives)."""
         hit = self.found.get(text)
         if hit is None:
-            hit = _search(text, self.index)
+            if not self.ranked:
+                hit = ()
+            else:
+                hit = _search(text, self, _TOKEN.findall(text) if words is None else words)
             if len(self.found) >= self.KEPT:
                 self.found.clear()  # a studio session that outgrows it starts again
             self.found[text] = hit
         return hit
+
+    def candidates(self, words: Sequence[str]) -> list[JargonEntry]:
+        """The entries that a text of these words may hold (those anchored on the key of
+        one of its words), in the order they are tried: longest terms first.
+
+        A word's entries are looked up once per distinct word: most words of a journey
+        anchor no entry, and a text's words are mostly ones already seen."""
+        by_word = self.by_word
+        if len(by_word) > self.WORDS:
+            by_word.clear()  # a long studio session starts again rather than grow
+        ranks: set[int] | None = None  # made only for a text with a candidate (few)
+        for w in words:
+            got = by_word.get(w)
+            if got is None:
+                got = by_word[w] = tuple(self.index.get(_key(w), ()))
+            if got:
+                if ranks is None:
+                    ranks = set(got)
+                else:
+                    ranks.update(got)
+        return [] if ranks is None else [self.ranked[r] for r in sorted(ranks)]
 
 
 # Prepared lexicons by identity (hashing 170 entries for every text would cost more than
@@ -278,24 +310,24 @@ def _prepared(lexicon: list[JargonEntry], root: str) -> _Prepared:
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 
 
-def find_jargon(text: str, lang: str, lexicon: list[JargonEntry]) -> list[JargonMatch]:
+def find_jargon(
+    text: str, lang: str, lexicon: list[JargonEntry], words: tuple[str, ...] | None = None
+) -> list[JargonMatch]:
     """Lexicon terms in the text, in reading order: each entry once, at its first use in
-    the sense it targets.
+    the sense it targets. ``words``: the text's words when the caller has read them
+    already (designer/readability.py), the same as a word is read here.
 
     Only the entries whose longest word appears in the text are tried, longest terms
     first; a term inside a longer one already found ("justificatif" in "justificatif de
     domicile") is not reported again.
     """
-    return list(_prepared(lexicon, _root(lang)).search(text))
+    return list(_prepared(lexicon, _root(lang)).search(text, words))
 
 
-def _search(text: str, index: dict[str, list[JargonEntry]]) -> tuple[JargonMatch, ...]:
-    if not index:
+def _search(text: str, prepared: _Prepared, words: Sequence[str]) -> tuple[JargonMatch, ...]:
+    candidates = prepared.candidates(words)
+    if not candidates:
         return ()
-    keys = {_key(w) for w in _TOKEN.findall(text)}
-    candidates = sorted(
-        (e for k in keys & index.keys() for e in index[k]), key=lambda e: -len(e.term)
-    )
     found: list[JargonMatch] = []
     for entry in candidates:
         for m in _term_regex(entry.term).finditer(text):

@@ -12,15 +12,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
-from typing import Any
+from functools import lru_cache
+from itertools import chain
+from typing import Any, NamedTuple
 
-import pyphen
+from designer.check_messages import msg
+from designer.falc_rules import (
+    KNOWN_ACRONYMS,
+    Issue,
+    acronyms,
+    holds_an_auxiliary,
+    passive,
+    sign_issues,
+)
+from designer.hyphenation import hyphenation
+from designer.jargon import JargonEntry, JargonMatch, find_jargon, load_lexicon, parse_lexicon
 
-from designer.check_messages import Message, msg
-from designer.jargon import JargonEntry, find_jargon, load_lexicon, parse_lexicon
-
-__all__ = ["JargonEntry", "load_lexicon", "parse_lexicon"]  # the lexicon, re-exported
+# The lexicon and the FALC rules' issue, re-exported.
+__all__ = ["KNOWN_ACRONYMS", "Issue", "JargonEntry", "load_lexicon", "parse_lexicon"]
 
 #: Flesch constants per language: base, weight of words per sentence, of syllables per word.
 FLESCH_CONSTANTS: dict[str, tuple[float, float, float]] = {
@@ -39,27 +48,6 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*", re.UNICODE)
 # list item: form texts are often lists, and a list item reads as a sentence.
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+|\n\s*\n|\n\s*(?:[-*+]|\d+[.)])\s+")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\]\([^)]*\)|\S+@\S+\.\S+")
-# Not inside a code or an example value such as "AB-123-CD" or "FR76 3000…".
-_ACRONYM = re.compile(r"(?<![\w-])[A-ZÀ-ÖØ-Þ]{2,}(?![\w-])")
-_ROMAN = re.compile(r"^[IVXLCDM]+$")
-#: Names of file formats and units that citizens meet as such: not acronyms to explain.
-KNOWN_ACRONYMS = frozenset(
-    {"PDF", "JPG", "JPEG", "PNG", "HEIC", "KB", "MB", "GB", "KO", "MO", "GO", "SMS", "OK"}
-)
-
-
-@dataclass(frozen=True)
-class Issue:
-    """One FALC or jargon problem in a text: a slug, the excerpt, and advice (a message of
-    designer/data/check_messages.yaml, said in the reader's language)."""
-
-    kind: str
-    excerpt: str
-    advice: Message
-
-    def as_dict(self, lang: str) -> dict[str, str]:
-        """The JSON shape, the advice in ``lang``."""
-        return {"kind": self.kind, "excerpt": self.excerpt, "advice": self.advice.say(lang)}
 
 
 @dataclass
@@ -105,16 +93,12 @@ class Readability:
         }
 
 
+# Cached: asked for every text, of the few language codes a journey has.
+@lru_cache(maxsize=256)
 def _root(lang: str) -> str:
     """The language root we have constants for ("fr-CA" -> "fr"); other languages -> "en"."""
     root = lang.split("-")[0].split("_")[0].lower()
     return root if root in FLESCH_CONSTANTS else "en"
-
-
-@cache
-def _hyphenator(lang: str) -> pyphen.Pyphen:
-    # en_US ships with pyphen; "fr" too. Cached: loading a dictionary costs milliseconds.
-    return pyphen.Pyphen(lang="fr" if lang == "fr" else "en_US")
 
 
 def _without_urls(text: str) -> str:
@@ -150,7 +134,7 @@ _VOWEL = re.compile(r"[aeiouyàâäéèêëîïôöùûüÿœæ]")
 @lru_cache(maxsize=1 << 16)
 def _syllables(word: str, root: str) -> int:
     # Cached: a journey uses a few hundred distinct words thousands of times.
-    hyph = _hyphenator(root)
+    hyph = hyphenation(root)  # Pyphen's dictionary, read lazily (designer/hyphenation.py)
     total = 0
     for part in _PART_BREAK.split(word):
         if _VOWEL.search(part):
@@ -182,26 +166,39 @@ def analyse(
 
     ``lexicon`` defaults to the project's lexicon (designer/data/lexicon.yaml);
     ``explained``: acronyms explained in another text of the same document.
-    What depends on the text alone is cached by its content (:func:`_measures`), so a
+    What depends on the text alone is cached by its content (:func:`measure`), so a
     journey checked again (the studio, on every keystroke) measures only what changed.
     """
-    root = _root(lang)
-    m = _measures(text, root)
-    issues = (
-        list(m.before_acronyms)
-        + _acronym_issues(m.acronyms, explained)
-        + list(m.after_acronyms)
-        + jargon_issues(text, root, lexicon if lexicon is not None else load_lexicon())
-    )
-    return _measured(root, m.words, m.sentences, m.syllables, m.long_words, m.longest, issues)
+    return read(text, _measures(text, _root(lang)), lexicon, explained)
 
 
-@dataclass(frozen=True)
-class _Measures:
+def read(
+    text: str,
+    m: Measures,
+    lexicon: list[JargonEntry] | None = None,
+    explained: frozenset[str] = frozenset(),
+) -> Readability:
+    """:func:`analyse` of a text whose :func:`measure` is known (``m``)."""
+    issues = list(m.before_acronyms)
+    if m.acronyms:
+        issues += _acronym_issues(m.acronyms, explained)
+    if m.after_acronyms:
+        issues += m.after_acronyms
+    lexicon = lexicon if lexicon is not None else load_lexicon()
+    found = find_jargon(text, m.lang, lexicon, m.tokens)
+    if found:
+        issues += map(_jargon_issue, found)
+    return _measured(m.lang, m.words, m.sentences, m.syllables, m.long_words, m.longest, issues)
+
+
+class Measures(NamedTuple):
     """What one text gives whatever the journey around it: its counts, its FALC issues,
-    and the acronyms it leaves unexplained (which another text of the journey may
-    explain, so they become issues only against the journey's ``explained`` set)."""
+    the acronyms it leaves unexplained (which another text of the journey may explain,
+    so they become issues only against the journey's ``explained`` set), and those it
+    explains (:func:`explained_acronyms`). A named tuple rather than a frozen dataclass:
+    built for every distinct text, it costs a third."""
 
+    lang: str  # the language root
     words: int
     sentences: int
     syllables: int
@@ -210,30 +207,79 @@ class _Measures:
     before_acronyms: tuple[Issue, ...]
     acronyms: tuple[str, ...]
     after_acronyms: tuple[Issue, ...]
+    explains: frozenset[str]
+    #: The words of the text when no address was left out (the jargon search reads the
+    #: same words in the whole text then), else None.
+    tokens: tuple[str, ...] | None
+
+
+def measure(text: str, lang: str = "fr") -> Measures:
+    """The :class:`Measures` of a text in a language, read once per distinct text."""
+    return _measures(text, _root(lang))
+
+
+#: Per language root, what each distinct word gives: its syllables, whether it is a long
+#: word (LIX), whether it holds the auxiliary of a passive (:func:`_word_figures`).
+_WORD_FIGURES: dict[str, dict[str, tuple[int, int, bool]]] = {}
+
+
+def _word_figures(word: str, root: str) -> tuple[int, int, bool]:
+    """A word's syllables, 1 if it is a LIX long word (else 0), and whether it holds an
+    auxiliary: computed once per distinct word, since a journey's thousands of texts use a
+    few hundred words (what a text gives is their sum, the same as word by word)."""
+    return (
+        _syllables(word.lower(), root),
+        1 if len(_PART_BREAK.sub("", word)) > LIX_LONG_WORD else 0,
+        holds_an_auxiliary(word, root),
+    )
 
 
 # Bounded: a studio session sees a few thousand distinct texts; 8,192 covers the
 # 2,000-question journey (about 3,500 texts) with room for its edits.
 @lru_cache(maxsize=8192)
-def _measures(text: str, root: str) -> _Measures:
+def _measures(text: str, root: str) -> Measures:
     cleaned = _without_urls(text)
-    sentence_words = [
-        ws for ws in (_WORD.findall(s) for s in _SENTENCE_BREAK.split(cleaned)) if ws
-    ]
-    ws = _WORD.findall(cleaned)
-    n_words = len(ws)
-    return _Measures(
-        words=n_words,
-        sentences=max(1, len(sentence_words)) if n_words else 0,
-        syllables=sum(_syllables(w.lower(), root) for w in ws),
-        long_words=sum(1 for w in ws if len(_PART_BREAK.sub("", w)) > LIX_LONG_WORD),
-        longest=max((len(s) for s in sentence_words), default=0),
-        before_acronyms=tuple(_sign_issues(cleaned)),
-        acronyms=tuple(_unexplained(cleaned, frozenset())),
-        after_acronyms=tuple(
-            Issue("passive", excerpt, msg("advice.passive"))
-            for excerpt in _passive(sentence_words, root)
-        ),
+    # The words of the whole text are those of its sentences put end to end (a sentence
+    # break is blanks, list marks and digits, never inside a word), so it is read once;
+    # a text without a line break or a stop is one sentence, not split.
+    if "\n" in cleaned or "." in cleaned or "?" in cleaned or "!" in cleaned or "…" in cleaned:
+        sentence_words = [ws for ws in map(_WORD.findall, _SENTENCE_BREAK.split(cleaned)) if ws]
+    else:
+        ws = _WORD.findall(cleaned)
+        sentence_words = [ws] if ws else []
+    figures = _WORD_FIGURES.setdefault(root, {})
+    if len(figures) > 1 << 16:
+        figures.clear()  # a long studio session starts again rather than grow
+    n_words = n_syll = n_long = longest = 0
+    auxiliary = False
+    for ws in sentence_words:
+        n_words += len(ws)
+        if len(ws) > longest:
+            longest = len(ws)
+        for w in ws:
+            f = figures.get(w)
+            if f is None:
+                f = figures[w] = _word_figures(w, root)
+            syllables, long_word, holds_auxiliary = f
+            n_syll += syllables
+            n_long += long_word
+            auxiliary = auxiliary or holds_auxiliary
+    unexplained, explains = acronyms(cleaned)
+    # No auxiliary, no passive: the sentence-by-sentence search is left out.
+    found = passive(sentence_words, root) if auxiliary else ()
+    return Measures(
+        root,
+        n_words,
+        max(1, len(sentence_words)) if n_words else 0,
+        n_syll,
+        n_long,
+        longest,
+        sign_issues(cleaned),
+        unexplained,
+        tuple([Issue("passive", e, msg("advice.passive")) for e in found]) if found else (),
+        explains,
+        # (The same words as the jargon search would read in the text.)
+        tuple(chain.from_iterable(sentence_words)) if cleaned is text else None,
     )
 
 
@@ -283,57 +329,7 @@ def combine(parts: list[Readability], lang: str = "fr") -> Readability:
     )
 
 
-# --- FALC checks -----------------------------------------------------------------------
-
-_FR_ETRE = {
-    "être", "est", "sont", "suis", "es", "sommes", "êtes", "été", "était", "étaient",
-    "étais", "sera", "seront", "serez", "serons", "serait", "seraient", "soit", "soient",
-    "fut", "furent", "étant",
-}  # fmt: skip
-_EN_BE = {"be", "is", "are", "was", "were", "been", "being", "am"}
-# Adverbs that often sit between the auxiliary and the participle.
-_FR_ADVERBS = {"pas", "bien", "déjà", "obligatoirement", "toujours", "jamais", "ensuite", "ne"}
-_EN_ADVERBS = {"not", "also", "then", "always", "never", "already", "usually"}
-# Irregular French participles that administrative texts use in the passive.
-_FR_IRREGULAR = {
-    "requis", "requise", "requises", "joint", "jointe", "joints", "jointes", "fait", "faite",
-    "faits", "faites", "mis", "mise", "remis", "remise", "transmis", "transmise", "pris",
-    "prise", "reçu", "reçue", "reçus", "reçues", "tenu", "tenue", "prévu", "prévue", "prévus",
-    "prévues", "dû", "due", "dus", "dues", "inscrit", "inscrite", "écrit", "écrite",
-    "produit", "produite", "soumis", "soumise", "admis", "admise", "fourni", "fournie",
-    "fournis", "fournies", "établi", "établie", "rempli", "remplie", "choisi", "choisie",
-}  # fmt: skip
-# Participles of verbs conjugated with "être" in the active voice (il est né, elle est
-# partie) and civil-status adjectives ("êtes-vous marié ?"): not passive.
-_FR_NOT_PASSIVE = {
-    "né", "née", "nés", "nées", "allé", "allée", "allés", "allées", "venu", "venue",
-    "arrivé", "arrivée", "parti", "partie", "entré", "entrée", "sorti", "sortie", "resté",
-    "restée", "tombé", "tombée", "devenu", "devenue", "revenu", "revenue", "retourné",
-    "retournée", "décédé", "décédée", "mort", "morte", "marié", "mariée", "mariés",
-    "pacsé", "pacsée", "pacsés", "divorcé", "divorcée", "séparé", "séparée", "veuf",
-    "veuve", "salarié", "salariée", "âgé", "âgée", "situé", "située", "intéressé",
-    "intéressée", "concerné", "concernée", "handicapé", "handicapée", "propriétaire",
-    "locataire", "domicilié", "domiciliée", "passé", "passée",
-}  # fmt: skip
-_EN_IRREGULAR = {
-    "given", "taken", "sent", "paid", "made", "done", "known", "shown", "written", "held",
-    "kept", "sought", "brought", "told", "seen", "found", "met", "chosen", "sold",
-}  # fmt: skip
-_EN_NOT_PASSIVE = {"married", "retired", "interested", "based", "aged", "tired", "used"}
-
-
-def _is_fr_participle(word: str) -> bool:
-    w = word.lower()
-    if w in _FR_NOT_PASSIVE:
-        return False
-    return w in _FR_IRREGULAR or bool(re.fullmatch(r"[^\W\d_]{2,}é(?:e|s|es)?", w))
-
-
-def _is_en_participle(word: str) -> bool:
-    w = word.lower()
-    if w in _EN_NOT_PASSIVE:
-        return False
-    return w in _EN_IRREGULAR or (len(w) > 4 and w.endswith("ed"))
+# --- FALC checks (the rules themselves: designer/falc_rules.py) ----------------------------
 
 
 def passive_voice(text: str, lang: str = "fr") -> list[str]:
@@ -341,71 +337,12 @@ def passive_voice(text: str, lang: str = "fr") -> list[str]:
 
     A heuristic: it misses participles it does not know and may flag an adjective.
     """
-    return _passive([words_of(s) for s in sentences_of(text)], _root(lang))
-
-
-def _passive(sentence_words: list[list[str]], root: str) -> list[str]:
-    """passive_voice() on the words of each sentence."""
-    found: list[str] = []
-    aux, adverbs = (_FR_ETRE, _FR_ADVERBS) if root == "fr" else (_EN_BE, _EN_ADVERBS)
-    is_participle = _is_fr_participle if root == "fr" else _is_en_participle
-    for words in sentence_words:
-        # "Êtes-vous ..." is split into "Êtes" and "vous": the question form counts too.
-        tokens = [t for w in words for t in w.split("-") if t]
-        for i, tok in enumerate(tokens):
-            if tok.lower() not in aux:
-                continue
-            j = i + 1
-            while (
-                j < len(tokens)
-                and j <= i + 3
-                and (tokens[j].lower() in adverbs or tokens[j].lower() in {"vous", "il", "elle"})
-            ):
-                j += 1
-            if j < len(tokens) and is_participle(tokens[j]):
-                found.append(" ".join(tokens[i : j + 1]))
-    return found
-
-
-#: What may stand between an acronym and the parenthesis that spells it out: a grade or
-#: a number that belongs with it ("GIR 1 ou 2 (groupe iso-ressources)"), not a sentence.
-_BESIDE = r"[^().;:!?\n]{0,20}"
-
-
-def _is_explained(acr: str, cleaned: str) -> bool:
-    after = re.search(rf"\b{acr}\b{_BESIDE}\([^)]*[a-zà-ÿ]{{3,}}[^)]*\)", cleaned)
-    before = re.search(rf"[a-zà-ÿ]{{3,}}[^()]{{0,80}}\(\s*{acr}\s*\)", cleaned)
-    # In words, without parentheses (which FALC avoids): an apposition, "la CAF, caisse
-    # d'allocations familiales", or a naming, "on l'appelle le PAI", "known as the PAI".
-    apposition = re.search(
-        rf"\b{acr}\s*[,:–—-]\s+(?:(?:la|le|les|l'|l’|un|une|the|a|an)\s*)?[a-zà-ÿ]{{4,}}",
-        cleaned,
-    )
-    naming = re.search(
-        rf"(?:appel\w*|nomm\w*|dit|called|known as)\s+(?:(?:la|le|les|l'|l’|the)\s*)?"
-        rf"«?\s*{acr}\b",
-        cleaned,
-        re.I,
-    )
-    return bool(after or before or apposition or naming)
-
-
-def _explains_an_acronym(parenthesis: str, start: int, cleaned: str) -> bool:
-    """Whether a parenthesis (found at ``start``) introduces or spells out an acronym: what
-    the acronym rule asks for, so not a FALC problem."""
-    inner = parenthesis.strip("() ")
-    if _ACRONYM.fullmatch(inner):
-        return True
-    if not re.search(r"[a-zà-ÿ]{3,}", inner):
-        return False
-    beside = re.search(rf"({_ACRONYM.pattern}){_BESIDE}$", cleaned[max(0, start - 40) : start])
-    return beside is not None
+    return passive([words_of(s) for s in sentences_of(text)], _root(lang))
 
 
 def explained_acronyms(text: str) -> set[str]:
     """Acronyms a text explains in parentheses next to them (for use in other texts)."""
-    cleaned = _without_urls(text)
-    return {m.group(0) for m in _ACRONYM.finditer(cleaned) if _is_explained(m.group(0), cleaned)}
+    return set(acronyms(_without_urls(text))[1])
 
 
 def unexplained_acronyms(text: str, explained: frozenset[str] = frozenset()) -> list[str]:
@@ -416,19 +353,7 @@ def unexplained_acronyms(text: str, explained: frozenset[str] = frozenset()) -> 
     (another text of the same journey). Roman numerals, file formats and units
     (KNOWN_ACRONYMS) are not acronyms to explain.
     """
-    return _unexplained(_without_urls(text), explained)
-
-
-def _unexplained(cleaned: str, explained: frozenset[str]) -> list[str]:
-    """unexplained_acronyms() on a text whose addresses are already left out."""
-    seen: list[str] = []
-    for m in _ACRONYM.finditer(cleaned):
-        acr = m.group(0)
-        if acr in seen or acr in explained or acr in KNOWN_ACRONYMS or _ROMAN.match(acr):
-            continue
-        if not _is_explained(acr, cleaned):
-            seen.append(acr)
-    return seen
+    return [acr for acr in acronyms(_without_urls(text))[0] if acr not in explained]
 
 
 def falc_issues(
@@ -437,7 +362,7 @@ def falc_issues(
     """The FALC rules a machine can check: ( ) / % & §, unexplained acronyms, passive voice.
 
     ``explained``: acronyms explained in another text of the same journey."""
-    m = _measures(text, _root(lang))
+    m = measure(text, lang)
     return (
         list(m.before_acronyms)
         + _acronym_issues(m.acronyms, explained)
@@ -445,50 +370,23 @@ def falc_issues(
     )
 
 
-_PARENTHESIS = re.compile(r"\([^)]*\)?")
-_SLASH = re.compile(r"\S*/\S*")
-_PERCENTAGE = re.compile(r"\d+(?:[.,]\d+)?\s*%|\b(?:pour ?cent|percent|per cent)\b", re.I)
-
-
-def _sign_issues(cleaned: str) -> list[Issue]:
-    """The FALC issues of signs in a text without addresses: ( ) / % & §."""
-    issues: list[Issue] = []
-    if "(" in cleaned or ")" in cleaned:
-        loose = [
-            m.group(0)
-            for m in _PARENTHESIS.finditer(cleaned)
-            if not _explains_an_acronym(m.group(0), m.start(), cleaned)
-        ]
-        if loose or "(" not in cleaned:
-            issues.append(
-                Issue("parentheses", loose[0] if loose else "(", msg("advice.parentheses"))
-            )
-    if "/" in cleaned:
-        m = _SLASH.search(cleaned)
-        if m:
-            issues.append(Issue("slash", m.group(0), msg("advice.slash")))
-    m = _PERCENTAGE.search(cleaned)
-    if m:
-        issues.append(Issue("percentage", m.group(0), msg("advice.percentage")))
-    for ch in ("&", "§"):
-        if ch in cleaned:
-            issues.append(Issue("special-character", ch, msg("advice.special-character")))
-    return issues
-
-
 # --- Administrative jargon (the lexicon and its search: designer/jargon.py) --------------
 
 
-def jargon_issues(text: str, lang: str, lexicon: list[JargonEntry]) -> list[Issue]:
+def jargon_issues(
+    text: str, lang: str, lexicon: list[JargonEntry], words: tuple[str, ...] | None = None
+) -> list[Issue]:
     """Lexicon terms found in the text, in the sense they are jargon in, each with its
-    plain replacement as advice."""
-    return [
-        Issue(
-            "jargon",
-            m.excerpt,
-            msg("advice.jargon.sense", plain=m.entry.plain, sense=m.entry.sense)
-            if m.entry.sense
-            else msg("advice.jargon", plain=m.entry.plain),
-        )
-        for m in find_jargon(text, lang, lexicon)
-    ]
+    plain replacement as advice; ``words``: the text's words if read already."""
+    return [_jargon_issue(m) for m in find_jargon(text, lang, lexicon, words)]
+
+
+def _jargon_issue(found: JargonMatch) -> Issue:
+    entry = found.entry
+    return Issue(
+        "jargon",
+        found.excerpt,
+        msg("advice.jargon.sense", plain=entry.plain, sense=entry.sense)
+        if entry.sense
+        else msg("advice.jargon", plain=entry.plain),
+    )
