@@ -16,7 +16,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -111,7 +111,9 @@ def say(message: str | Message, lang: str) -> str:
 @cache
 def catalogue() -> Mapping[str, Mapping[str, str]]:
     """Every message, by key, then by language."""
-    raw = resources.files("designer").joinpath("data/check_messages.yaml").read_text("utf-8")
+    # Read beside the module, as the other data files are (designer/data/): importlib's
+    # resources would import tempfile, shutil and the compressors on every check.
+    raw = (Path(__file__).parent / "data" / "check_messages.yaml").read_text("utf-8")
     # libyaml: the catalogue loads on every `parcours check`.
     data = yaml.load(raw, Loader=yaml.CSafeLoader)  # noqa: S506
     return {str(k): {str(lang): str(t) for lang, t in v.items()} for k, v in data.items()}
