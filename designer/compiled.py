@@ -299,23 +299,27 @@ class _Compiler:
     ) -> None:
         when = self.expression(q.when, path + ("when",)) if q.when is not None else None
         required: bool | Expr = True
-        raw_required = getattr(q, "required", True)
+        # The fields of this question's type (a model's values live in its __dict__): looked
+        # up there, as getattr on a pydantic model for a field its type lacks goes through
+        # pydantic's slow __getattr__ and an exception, thousands of times on a large journey.
+        fields = q.__dict__
+        raw_required = fields.get("required", True)
         if isinstance(raw_required, str):
             required = self.expression(raw_required, path + ("required",)) or True
         else:
             required = bool(raw_required)
         checks: list[tuple[Expr, TextValue]] = []
-        for i, check in enumerate(getattr(q, "checks", []) or []):
+        for i, check in enumerate(fields.get("checks") or []):
             tree = self.expression(check.rule, path + ("checks", i, "rule"))
             if tree is not None:
                 checks.append((tree, check.message))
-        qmin, qmax = getattr(q, "min", None), getattr(q, "max", None)
+        qmin, qmax = fields.get("min"), fields.get("max")
         if q.type == "date":
             qmin = self.expression(qmin, path + ("min",)) if qmin is not None else None
             qmax = self.expression(qmax, path + ("max",)) if qmax is not None else None
         model = self.journey.model
         parent = self.journey.questions.get(repeat) if repeat else None
-        about = (getattr(q, "about", None) or (parent.about if parent else None)
+        about = (fields.get("about") or (parent.about if parent else None)
                  or model.steps[step].about or model.about)
         info = QuestionInfo(
             about=about,
@@ -330,7 +334,7 @@ class _Compiler:
             when=when,
             required=required,
             checks=checks,
-            options=_options(getattr(q, "options", None)),
+            options=_options(fields.get("options")),
             min=qmin,
             max=qmax,
         )
