@@ -114,7 +114,9 @@ def check_ids(journey: CompiledJourney) -> list[Finding]:
         for qid, q in step.questions.items():
             qpath = ("steps", sid, "questions", qid)
             define(qid, "question", qpath)
-            for item_id in getattr(q, "questions", {}) or {}:
+            # A repeat's items (read from the model's values: getattr on a pydantic model
+            # for a field its type lacks costs an exception, once per question).
+            for item_id in q.__dict__.get("questions") or {}:
                 define(item_id, "question", qpath + ("questions", item_id))
     for oid in journey.outcomes:
         define(oid, "outcome", ("outcomes", oid))
