@@ -116,7 +116,7 @@ def check_ids(journey: CompiledJourney) -> list[Finding]:
             define(qid, "question", qpath)
             # A repeat's items (read from the model's values: getattr on a pydantic model
             # for a field its type lacks costs an exception, once per question).
-            for item_id in q.__dict__.get("questions") or {}:
+            for item_id in vars(q).get("questions") or {}:
                 define(item_id, "question", qpath + ("questions", item_id))
     for oid in journey.outcomes:
         define(oid, "outcome", ("outcomes", oid))
