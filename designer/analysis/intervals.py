@@ -7,18 +7,21 @@ impossible, never "impossible" of the possible (docs of :mod:`designer.analysis.
 
 from __future__ import annotations
 
+import functools
 import math
-from dataclasses import dataclass
 from fractions import Fraction
-from typing import TypeAlias
+from typing import NamedTuple, TypeAlias
 
 Number: TypeAlias = int | float | Fraction
 INF = math.inf
 
 
-@dataclass(frozen=True, slots=True)
-class Interval:
-    """One interval of the real line; infinite bounds are always open."""
+class Interval(NamedTuple):
+    """One interval of the real line; infinite bounds are always open.
+
+    A named tuple rather than a frozen dataclass: the analysis builds and compares
+    thousands of them per journey, and a tuple is made, compared and hashed in C.
+    """
 
     lo: Number
     hi: Number
@@ -64,6 +67,18 @@ class Intervals:
         self.integral = integral
         self.parts: tuple[Interval, ...] = self._normalise(list(parts), integral)
 
+    @classmethod
+    def _of(cls, parts: tuple[Interval, ...], integral: bool) -> Intervals:
+        """A set from parts already normalised for `integral` (not checked again).
+
+        The lattice operations below keep their results normalised by construction;
+        normalising them again was the analysis' largest cost on large journeys.
+        """
+        made = object.__new__(cls)
+        made.parts = parts
+        made.integral = integral
+        return made
+
     @staticmethod
     def _normalise(parts: list[Interval], integral: bool) -> tuple[Interval, ...]:
         if len(parts) == 1:
@@ -100,44 +115,30 @@ class Intervals:
             merged.append(iv)
         return tuple(merged)
 
-    # constructors
+    # constructors (shared: an Intervals is never changed once made)
     @classmethod
     def top(cls, integral: bool = False) -> Intervals:
         """Every number (every integer when `integral`)."""
-        return cls([Interval(-INF, INF, True, True)], integral)
+        return _TOP_INTEGRAL if integral else _TOP_REAL
 
     @classmethod
     def point(cls, x: Number, integral: bool | None = None) -> Intervals:
         """The single number `x`."""
         if integral is None:
             integral = isinstance(x, int) and not isinstance(x, bool)
-        return cls([Interval(x, x)], integral)
+        return _range(x, x, integral)
 
     @classmethod
     def between(
         cls, lo: Number | None, hi: Number | None, integral: bool = False
     ) -> Intervals:
         """The closed range [lo, hi], unbounded where a bound is None."""
-        low = -INF if lo is None else lo
-        high = INF if hi is None else hi
-        return cls([Interval(low, high, lo is None, hi is None)], integral)
+        return _range(lo, hi, integral)
 
     @classmethod
     def compare(cls, op: str, c: Number, integral: bool = False) -> Intervals:
         """Every x with `x op c` (op one of == != < <= > >=)."""
-        if op == "==":
-            return cls([Interval(c, c)], integral)
-        if op == "!=":
-            return cls([Interval(-INF, c, True, True), Interval(c, INF, True, True)], integral)
-        if op == "<":
-            return cls([Interval(-INF, c, True, True)], integral)
-        if op == "<=":
-            return cls([Interval(-INF, c, True, False)], integral)
-        if op == ">":
-            return cls([Interval(c, INF, True, True)], integral)
-        if op == ">=":
-            return cls([Interval(c, INF, False, True)], integral)
-        raise ValueError(op)
+        return _compare(op, c, integral)
 
     # queries
     def is_empty(self) -> bool:
@@ -167,23 +168,31 @@ class Intervals:
     # lattice
     def union(self, other: Intervals) -> Intervals:
         """Members of either set (integral only if both are)."""
-        return Intervals(self.parts + other.parts, self.integral and other.integral)
+        integral = self.integral and other.integral
+        # Shortcuts for the common joins (a set with itself or with nothing): a normalised
+        # integral set is also a normalised set of reals (its parts never touch).
+        if other is self or not other.parts:
+            return self if self.integral == integral else Intervals._of(self.parts, integral)
+        if not self.parts:
+            return other if other.integral == integral else Intervals._of(other.parts, integral)
+        return Intervals(self.parts + other.parts, integral)
 
     def intersect(self, other: Intervals) -> Intervals:
         """Members of both sets."""
-        out: list[Interval] = []
-        for a in self.parts:
-            for b in other.parts:
-                if a.lo > b.lo or (a.lo == b.lo and a.lo_open):
-                    lo, lo_open = a.lo, a.lo_open
-                else:
-                    lo, lo_open = b.lo, b.lo_open
-                if a.hi < b.hi or (a.hi == b.hi and a.hi_open):
-                    hi, hi_open = a.hi, a.hi_open
-                else:
-                    hi, hi_open = b.hi, b.hi_open
-                out.append(Interval(lo, hi, lo_open, hi_open))
-        return Intervals(out, self.integral or other.integral)
+        integral = self.integral or other.integral
+        if self.integral != other.integral:
+            # The real set's bounds still have to be rounded to integers.
+            return Intervals(_intersections(self.parts, other.parts), integral)
+        if other.parts == _REAL_LINE:
+            return self
+        if self.parts == _REAL_LINE:
+            return other
+        # Pieces of two sorted unions of disjoint, non-touching intervals are themselves
+        # sorted, disjoint and non-touching (and integral when both sides are): normalised.
+        return Intervals._of(
+            tuple(iv for iv in _intersections(self.parts, other.parts) if not _empty(iv)),
+            integral,
+        )
 
     def complement(self) -> Intervals:
         """Numbers (integers when integral) not in the set."""
@@ -203,7 +212,7 @@ class Intervals:
         return Interval(lo, hi, lo_open, hi_open)
 
     def __eq__(self, other: object) -> bool:
-        return (
+        return other is self or (
             isinstance(other, Intervals)
             and self.parts == other.parts
             and self.integral == other.integral
@@ -220,6 +229,54 @@ class Intervals:
 
         body = " ∪ ".join(one(iv) for iv in self.parts) or "∅"
         return f"Intervals({body}{', int' if self.integral else ''})"
+
+
+def _intersections(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> list[Interval]:
+    """Every piece `x ∩ y` for x in `a`, y in `b`, in order (empty pieces included)."""
+    out: list[Interval] = []
+    for x in a:
+        for y in b:
+            if x.lo > y.lo or (x.lo == y.lo and x.lo_open):
+                lo, lo_open = x.lo, x.lo_open
+            else:
+                lo, lo_open = y.lo, y.lo_open
+            if x.hi < y.hi or (x.hi == y.hi and x.hi_open):
+                hi, hi_open = x.hi, x.hi_open
+            else:
+                hi, hi_open = y.hi, y.hi_open
+            out.append(Interval(lo, hi, lo_open, hi_open))
+    return out
+
+
+_REAL_LINE = (Interval(-INF, INF, True, True),)
+_TOP_REAL = Intervals._of(_REAL_LINE, False)
+_TOP_INTEGRAL = Intervals._of(_REAL_LINE, True)
+
+
+# The constants of a journey's conditions and bounds come back again and again (`> 0`,
+# `min: 0`): their sets are made once. `typed`, so that 1, 1.0 and True stay apart.
+@functools.lru_cache(maxsize=4096, typed=True)
+def _range(lo: Number | None, hi: Number | None, integral: bool) -> Intervals:
+    low = -INF if lo is None else lo
+    high = INF if hi is None else hi
+    return Intervals([Interval(low, high, lo is None, hi is None)], integral)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _compare(op: str, c: Number, integral: bool) -> Intervals:
+    if op == "==":
+        return Intervals([Interval(c, c)], integral)
+    if op == "!=":
+        return Intervals([Interval(-INF, c, True, True), Interval(c, INF, True, True)], integral)
+    if op == "<":
+        return Intervals([Interval(-INF, c, True, True)], integral)
+    if op == "<=":
+        return Intervals([Interval(-INF, c, True, False)], integral)
+    if op == ">":
+        return Intervals([Interval(c, INF, True, True)], integral)
+    if op == ">=":
+        return Intervals([Interval(c, INF, False, True)], integral)
+    raise ValueError(op)
 
 
 def compare_possible(a: Intervals, op: str, b: Intervals) -> tuple[bool, bool]:
