@@ -15,8 +15,9 @@ that promise.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 from .intervals import Intervals
 
@@ -37,8 +38,7 @@ class Multi:
     may: frozenset[str]
 
 
-@dataclass(frozen=True, slots=True)
-class AbsVal:
+class AbsVal(NamedTuple):
     """An over-approximation of the set of values of one answer or expression.
 
     `none` says whether the value may be null (unanswered / unknown); `some`
@@ -49,6 +49,9 @@ class AbsVal:
     - num / date: Intervals (dates as day ordinals)
     - list: Intervals of possible lengths
     - top: anything at all (`some` is True)
+
+    A named tuple rather than a frozen dataclass: the interpretation makes, compares
+    and joins several per question, and a tuple does that in C.
     """
 
     kind: str
@@ -150,7 +153,7 @@ def join(a: AbsVal, b: AbsVal) -> AbsVal:
     if a.some is None:
         return AbsVal(b.kind, True, b.some)
     if b.some is None:
-        return replace(a, none=True)
+        return AbsVal(a.kind, True, a.some)
     if a.kind != b.kind:
         return top(TOP, a.none or b.none)
     return AbsVal(a.kind, a.none or b.none, _join_some(a.kind, a.some, b.some))

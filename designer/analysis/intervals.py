@@ -281,22 +281,21 @@ def _compare(op: str, c: Number, integral: bool) -> Intervals:
 
 def compare_possible(a: Intervals, op: str, b: Intervals) -> tuple[bool, bool]:
     """Whether `x op y` can be true, and can be false, for some x in `a`, y in `b`."""
-    if a.is_empty() or b.is_empty():
+    if not a.parts or not b.parts:
         return False, False
-    if op in (">", ">="):
-        t, f = compare_possible(b, "<" if op == ">" else "<=", a)
-        return t, f
-    a_lo, a_lo_open = a.inf()
-    a_hi, a_hi_open = a.sup()
-    b_lo, b_lo_open = b.inf()
-    b_hi, b_hi_open = b.sup()
-    if op == "==":
+    if op == "==" or op == "!=":
         inter = not a.intersect(b).is_empty()
         sa, sb = a.singleton(), b.singleton()
-        return inter, not (sa is not None and sa == sb)
-    if op == "!=":
-        t, f = compare_possible(a, "==", b)
-        return f, t
+        differ = not (sa is not None and sa == sb)
+        return (inter, differ) if op == "==" else (differ, inter)
+    if op == ">" or op == ">=":
+        # x > y is y < x: the same test with the sides swapped.
+        a, b = b, a
+        op = "<" if op == ">" else "<="
+    a_lo, _, a_lo_open, _ = a.parts[0]
+    _, a_hi, _, a_hi_open = a.parts[-1]
+    b_lo, _, b_lo_open, _ = b.parts[0]
+    _, b_hi, _, b_hi_open = b.parts[-1]
     if op == "<":
         can_true = a_lo < b_hi
         # false means x >= y for some pair
