@@ -171,6 +171,20 @@ _LEADING = re.compile(
 )
 
 
+class _WithoutMarks(dict[int, int | None]):
+    """A `str.translate` table that drops combining marks (the accents NFKD splits off)
+    and keeps every other character: filled as characters are met, so that a label is
+    stripped in C rather than one character at a time in Python."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_WITHOUT_MARKS = _WithoutMarks()
+
+
 # Cached by label: the checks compare every label of a journey at each check (the studio
 # checks on every keystroke), and a journey's labels change one at a time.
 @lru_cache(maxsize=8192)
@@ -178,8 +192,7 @@ def normalise_label(label: str) -> str:
     """A label reduced for comparison: accents stripped, lowercase, punctuation and spaces
     collapsed to single spaces, and a leading possessive or "what is" dropped, so that
     "Votre date de naissance ?" and "date de naissance" compare equal."""
-    text = unicodedata.normalize("NFKD", label)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = unicodedata.normalize("NFKD", label).translate(_WITHOUT_MARKS).casefold()
     text = _NOT_WORD.sub(" ", text).strip()
     return _LEADING.sub("", text, count=1).strip()
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from designer.compiled import CompiledJourney, QuestionInfo
-from designer.expressions.ast import Expr, names, walk
+from designer.expressions.ast import Expr, Name, names, walk
 from designer.presence import fewest_items, is_list
 
 from .abstract import TYPE_KINDS, NameInfo, Scope, is_term, term_key
@@ -131,9 +131,21 @@ class Interpreter:
         """Answers an expression reads, through computed values."""
         if expr is None:
             return frozenset()
-        out: set[str] = _terms(expr)
-        for n in names(expr):
-            out |= self._expand_name(n, set())
+        # One walk for both the terms and the names (the set of names is built in the
+        # order `names` builds it, so that names are expanded in the same order).
+        out: set[str] = set()
+        read: set[str] = set()
+        for e in walk(expr):
+            if type(e) is Name:
+                read.add(e.id)
+            elif is_term(e):
+                out.add(term_key(e))
+        computed = self.scope.computed
+        for n in read:
+            if n in computed:
+                out |= self._expand_name(n, set())
+            else:
+                out.add(n)  # what _expand_name says of an answer
         return frozenset(out)
 
     def _expand_name(self, name: str, seen: set[str]) -> frozenset[str]:
