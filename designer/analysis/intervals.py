@@ -58,6 +58,25 @@ def _to_integral(iv: Interval) -> Interval | None:
     return None if _empty(out) else out
 
 
+def _coalesce(ordered: list[Interval], integral: bool) -> tuple[Interval, ...]:
+    """Non-empty (integral) intervals sorted by lower bound, touching ones merged."""
+    merged: list[Interval] = []
+    for iv in ordered:
+        if merged:
+            last = merged[-1]
+            touching = last.hi > iv.lo or (
+                last.hi == iv.lo and not (last.hi_open and iv.lo_open)
+            )
+            if integral and last.hi != INF and iv.lo != -INF and iv.lo <= last.hi + 1:
+                touching = True
+            if touching:
+                if iv.hi > last.hi or (iv.hi == last.hi and not iv.hi_open):
+                    merged[-1] = Interval(last.lo, iv.hi, last.lo_open, iv.hi_open)
+                continue
+        merged.append(iv)
+    return tuple(merged)
+
+
 class Intervals:
     """A finite union of disjoint intervals, sorted; `integral` restricts to integers."""
 
@@ -99,21 +118,8 @@ class Intervals:
                 continue
             cleaned.append(iv)
         cleaned.sort(key=lambda iv: (iv.lo, iv.lo_open))
-        merged: list[Interval] = []
-        for iv in cleaned:
-            if merged:
-                last = merged[-1]
-                touching = last.hi > iv.lo or (
-                    last.hi == iv.lo and not (last.hi_open and iv.lo_open)
-                )
-                if integral and last.hi != INF and iv.lo != -INF and iv.lo <= last.hi + 1:
-                    touching = True
-                if touching:
-                    if iv.hi > last.hi or (iv.hi == last.hi and not iv.hi_open):
-                        merged[-1] = Interval(last.lo, iv.hi, last.lo_open, iv.hi_open)
-                    continue
-            merged.append(iv)
-        return tuple(merged)
+        return _coalesce(cleaned, integral)
+
 
     # constructors (shared: an Intervals is never changed once made)
     @classmethod
@@ -175,6 +181,11 @@ class Intervals:
             return self if self.integral == integral else Intervals._of(self.parts, integral)
         if not self.parts:
             return other if other.integral == integral else Intervals._of(other.parts, integral)
+        if self.integral == other.integral:
+            # Both sides are normalised for the result already: merge them in the order
+            # the normalisation's stable sort gives (this side first on a tie), then
+            # coalesce, without rounding or sorting again.
+            return Intervals._of(_coalesce(_merged(self.parts, other.parts), integral), integral)
         return Intervals(self.parts + other.parts, integral)
 
     def intersect(self, other: Intervals) -> Intervals:
@@ -229,6 +240,26 @@ class Intervals:
 
         body = " ∪ ".join(one(iv) for iv in self.parts) or "∅"
         return f"Intervals({body}{', int' if self.integral else ''})"
+
+
+def _merged(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> list[Interval]:
+    """The parts of two sorted tuples in one list sorted by (lo, lo_open), `a`'s first on
+    a tie: what a stable sort of `a + b` gives."""
+    if len(a) == 1 and len(b) == 1:
+        x, y = a[0], b[0]
+        return [y, x] if (y.lo, y.lo_open) < (x.lo, x.lo_open) else [x, y]
+    out: list[Interval] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        if (b[j].lo, b[j].lo_open) < (a[i].lo, a[i].lo_open):
+            out.append(b[j])
+            j += 1
+        else:
+            out.append(a[i])
+            i += 1
+    out.extend(a[i:])
+    out.extend(b[j:])
+    return out
 
 
 def _intersections(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> list[Interval]:
