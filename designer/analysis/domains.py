@@ -15,6 +15,7 @@ that promise.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import NamedTuple
@@ -83,11 +84,15 @@ class AbsVal(NamedTuple):
 ANY = "*"
 
 
+# Abstract values are immutable: the few distinct answers of none_only and top are made
+# once and shared (the interpretation asks for them at every question).
+@functools.lru_cache(maxsize=64)
 def none_only(kind: str = TOP) -> AbsVal:
     """Certainly null (a question never asked)."""
     return AbsVal(kind, True, None)
 
 
+@functools.lru_cache(maxsize=64)
 def top(kind: str = TOP, none: bool = True, integral: bool = False) -> AbsVal:
     """Any value of the kind (and null when `none`)."""
     some: object

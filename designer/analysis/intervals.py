@@ -175,6 +175,15 @@ class Intervals:
     def union(self, other: Intervals) -> Intervals:
         """Members of either set (integral only if both are)."""
         integral = self.integral and other.integral
+        key = (id(self), id(other))
+        done = _UNIONS.get(key)
+        if done is not None:
+            return done[2]
+        made = self._union(other, integral)
+        _remember(_UNIONS, key, (self, other, made))
+        return made
+
+    def _union(self, other: Intervals, integral: bool) -> Intervals:
         # Shortcuts for the common joins (a set with itself or with nothing): a normalised
         # integral set is also a normalised set of reals (its parts never touch).
         if other is self or not other.parts:
@@ -198,12 +207,18 @@ class Intervals:
             return self
         if self.parts == _REAL_LINE:
             return other
+        key = (id(self), id(other))
+        done = _MEETS.get(key)
+        if done is not None:
+            return done[2]
         # Pieces of two sorted unions of disjoint, non-touching intervals are themselves
         # sorted, disjoint and non-touching (and integral when both sides are): normalised.
-        return Intervals._of(
+        made = Intervals._of(
             tuple(iv for iv in _intersections(self.parts, other.parts) if not _empty(iv)),
             integral,
         )
+        _remember(_MEETS, key, (self, other, made))
+        return made
 
     def complement(self) -> Intervals:
         """Numbers (integers when integral) not in the set."""
@@ -277,6 +292,23 @@ def _intersections(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> list[Int
                 hi, hi_open = y.hi, y.hi_open
             out.append(Interval(lo, hi, lo_open, hi_open))
     return out
+
+
+# Unions and intersections already made, by the identities of their operands. Sets are
+# shared (the constants' sets above, an answer's domain on every path), so the same
+# operation comes back often: `x > 0` narrowing the domain `[0, 100000]` of a hundred
+# answers. An entry holds its operands, so that their ids cannot be reused while it
+# lives; the tables are emptied when they grow past a bound (a long-lived process).
+_Done = dict[tuple[int, int], tuple["Intervals", "Intervals", "Intervals"]]
+_UNIONS: _Done = {}
+_MEETS: _Done = {}
+_MOST_REMEMBERED = 8192
+
+
+def _remember(table: _Done, key: tuple[int, int], entry: tuple[Intervals, ...]) -> None:
+    if len(table) >= _MOST_REMEMBERED:
+        table.clear()
+    table[key] = entry  # type: ignore[assignment]
 
 
 _REAL_LINE = (Interval(-INF, INF, True, True),)

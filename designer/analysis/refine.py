@@ -108,15 +108,19 @@ class Refiner(Evaluator):
         if True in allowed:
             cur: Env | None = env
             for e in operands:
-                cur = self._sub(cur, e, _TRUE)
+                if cur is None:
+                    break
+                cur = self._refine(cur, e, _TRUE)
             results = cur
         if False in allowed:
             for e in operands:
-                results = join_env(results, self._sub(env, e, _FALSE))
+                results = join_env(results, self._refine(env, e, _FALSE))
         if None in allowed:
             cur = env
             for e in operands:
-                cur = self._sub(cur, e, _TRUE_OR_UNKNOWN)
+                if cur is None:
+                    break
+                cur = self._refine(cur, e, _TRUE_OR_UNKNOWN)
             results = join_env(results, cur)
         return results
 
@@ -173,7 +177,9 @@ class Refiner(Evaluator):
                 return env
             integral = cur.some.integral  # type: ignore[attr-defined]
             region = _region(op, c, integral, True in allowed, False in allowed)
-            some = meet_some(cur.kind, cur.some, region)
+            met = cur.some.intersect(region)  # type: ignore[attr-defined]
+            # meet_some for numbers and dates, without its dispatch on the kind
+            some = met if met.parts else None
             return env.set(key, AbsVal(cur.kind, cur.none and None in allowed, some))
         if cur.kind in (BOOL, CHOICE) and op in ("==", "!=") and other.kind == cur.kind:
             consts = set_members(other)
