@@ -164,7 +164,7 @@ class CatalogueFile(BaseModel):
     concepts: dict[ConceptId, ConceptEntry] = Field(default_factory=dict)
 
 
-_NOT_WORD = re.compile(r"[\W_]+")
+_WORD = re.compile(r"[^\W_]+")
 _LEADING = re.compile(
     r"^(?:quel(?:le)?s? (?:est|sont) |what (?:is|are) |indiquez |saisissez |enter )?"
     r"(?:votre |vos |ton |ta |tes |your |le |la |les |l |the )?"
@@ -193,7 +193,9 @@ def normalise_label(label: str) -> str:
     collapsed to single spaces, and a leading possessive or "what is" dropped, so that
     "Votre date de naissance ?" and "date de naissance" compare equal."""
     text = unicodedata.normalize("NFKD", label).translate(_WITHOUT_MARKS).casefold()
-    text = _NOT_WORD.sub(" ", text).strip()
+    # The words joined by single spaces: what replacing each run of other characters by a
+    # space and stripping gives, in about a third of the time.
+    text = " ".join(_WORD.findall(text))
     return _LEADING.sub("", text, count=1).strip()
 
 

@@ -35,6 +35,7 @@ from .domains import (
     MULTI,
     NUM,
     T3,
+    T3_OF,
     TERM,
     TEXT,
     TOP,
@@ -135,13 +136,6 @@ def set_members(v: AbsVal) -> frozenset[object] | None:
 _STRINGS = frozenset({CHOICE, TEXT})
 _LISTS = frozenset({MULTI, LIST})
 _SETS = frozenset({BOOL, CHOICE, TEXT})
-
-#: Every set of truth values, indexed by `can be true + 2 × can be false + 4 × can be
-#: unknown`: a comparison picks its result here instead of building a set each time.
-_T3: tuple[T3, ...] = tuple(
-    frozenset(v for bit, v in ((1, True), (2, False), (4, None)) if i & bit)
-    for i in range(8)
-)
 
 
 class Evaluator:
@@ -268,19 +262,19 @@ class Evaluator:
             # Comparing with the literal null tests presence: never unknown.
             other = b if is_null(left) else a
             eq, some = op == "==", other.some is not None
-            return _T3[((other.none and eq) or (some and not eq))
+            return T3_OF[((other.none and eq) or (some and not eq))
                        + 2 * ((other.none and not eq) or (some and eq))]
         unknown = a.none or b.none
         some_a, some_b = a.some, b.some
         if some_a is None or some_b is None:
-            return _T3[4 * unknown]
+            return T3_OF[4 * unknown]
         ka, kb = a.kind, b.kind
         if (ka != kb and ka != TOP and kb != TOP
                 and not (ka in _STRINGS and kb in _STRINGS)
                 and not (ka in _LISTS and kb in _LISTS)):
             # A text answer and a string literal do compare (`nom == "other"`).
             # Values of kinds that do not compare give unknown (the checker reports them).
-            return _T3[4]
+            return T3_OF[4]
         if (ka == NUM or ka == DATE) and kb == ka:
             t, f = compare_possible(some_a, op, some_b)  # type: ignore[arg-type]
         elif (op == "==" or op == "!=") and ka in _SETS and kb in _SETS:
@@ -295,7 +289,7 @@ class Evaluator:
         else:
             t, f = True, True
             unknown = True
-        return _T3[t + 2 * f + 4 * unknown]
+        return T3_OF[t + 2 * f + 4 * unknown]
 
     def _membership(self, env: Env, a: AbsVal, right: Expr) -> T3:
         """`a in right`: a list literal of constants, or a multichoice answer."""

@@ -70,14 +70,12 @@ class AbsVal(NamedTuple):
 
     def truths(self) -> frozenset[bool | None]:
         """The possible three-valued truth values (None meaning unknown)."""
-        out: set[bool | None] = set()
-        if self.none:
-            out.add(None)
-        if self.kind == BOOL and self.some is not None:
-            out |= self.some  # type: ignore[arg-type]
-        elif self.some is not None:
-            out |= {True, False}
-        return frozenset(out)
+        some = self.some
+        if some is None:
+            return T3_OF[4 * self.none]
+        if self.kind == BOOL:
+            return T3_OF[(True in some) + 2 * (False in some) + 4 * self.none]  # type: ignore[operator]
+        return T3_OF[3 + 4 * self.none]
 
 
 #: Marker for "any string".
@@ -205,13 +203,36 @@ T3 = frozenset[bool | None]
 ALL3: T3 = frozenset({True, False, None})
 
 
+#: Every set of truth values, indexed by `can be true + 2 × can be false + 4 × can be
+#: unknown`: an evaluation picks its result here instead of building a set each time.
+T3_OF: tuple[T3, ...] = tuple(
+    frozenset(v for bit, v in ((1, True), (2, False), (4, None)) if i & bit)
+    for i in range(8)
+)
+
+# The logic below has 8 possible arguments: each result is computed once, then looked up
+# (conditions combine truth values several times per question).
+_NOT3: dict[T3, T3] = {}
+_AND3: dict[tuple[T3, T3], T3] = {}
+
+
 def not3(a: T3) -> T3:
     """Kleene negation, lifted to sets."""
-    return frozenset(None if v is None else not v for v in a)
+    done = _NOT3.get(a)
+    if done is None:
+        done = _NOT3[a] = frozenset(None if v is None else not v for v in a)
+    return done
 
 
 def and3(a: T3, b: T3) -> T3:
     """Kleene conjunction, lifted to sets."""
+    done = _AND3.get((a, b))
+    if done is None:
+        done = _AND3[(a, b)] = _and3(a, b)
+    return done
+
+
+def _and3(a: T3, b: T3) -> T3:
     out: set[bool | None] = set()
     for x in a:
         for y in b:
