@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from designer.expressions.ast import (
     BinOp,
@@ -64,9 +65,10 @@ TYPE_KINDS = {
 }
 
 
-@dataclass(frozen=True)
-class NameInfo:
-    """The static type of a name: kind of value, integers only, options of a choice."""
+class NameInfo(NamedTuple):
+    """The static type of a name: kind of value, integers only, options of a choice.
+
+    A named tuple: one is made per question of the journey, at every check."""
 
     kind: str
     integral: bool = False

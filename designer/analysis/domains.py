@@ -149,17 +149,22 @@ def _join_some(kind: str, a: object, b: object) -> object:
 
 def join(a: AbsVal, b: AbsVal) -> AbsVal:
     """Least upper bound: a value possible in either is possible in the result."""
-    if a.is_bottom:
-        return b
-    if b.is_bottom:
-        return a
-    if a.some is None:
-        return AbsVal(b.kind, True, b.some)
-    if b.some is None:
-        return AbsVal(a.kind, True, a.some)
-    if a.kind != b.kind:
-        return top(TOP, a.none or b.none)
-    return AbsVal(a.kind, a.none or b.none, _join_some(a.kind, a.some, b.some))
+    kind, none, some = a
+    b_kind, b_none, b_some = b
+    if some is None:
+        if not none or (b_some is None and not b_none):
+            return b if not none else a  # one side is bottom: the other one
+        return b if b_none else AbsVal(b_kind, True, b_some)  # a is null only
+    if b_some is None:
+        # b is bottom (a), or null only (a, possibly null)
+        return a if not b_none or none else AbsVal(kind, True, some)
+    if kind != b_kind:
+        return top(TOP, none or b_none)
+    if kind == NUM or kind == DATE or kind == LIST:
+        joined: object = some.union(b_some)  # type: ignore[attr-defined]
+    else:
+        joined = _join_some(kind, some, b_some)
+    return AbsVal(kind, none or b_none, joined)
 
 
 def meet_some(kind: str, a: object, b: object) -> object:
@@ -272,11 +277,9 @@ class Env:
 
     def set(self, name: str, value: AbsVal) -> Env | None:
         """A copy with `name` bound to `value` (None if `value` is bottom)."""
-        if value.is_bottom:
+        if value.some is None and not value.none:  # bottom
             return None
-        values = dict(self.values)
-        values[name] = value
-        return Env(values)
+        return Env({**self.values, name: value})
 
     def __repr__(self) -> str:
         return f"Env({self.values!r})"

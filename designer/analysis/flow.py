@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from designer.compiled import CompiledJourney, QuestionInfo
-from designer.expressions.ast import Expr, Name, names, walk
+from designer.expressions.ast import BinOp, Call, Expr, Name, names, walk
 from designer.presence import fewest_items, is_list
 
 from .abstract import TYPE_KINDS, NameInfo, Scope, is_term, term_key
@@ -136,9 +136,10 @@ class Interpreter:
         out: set[str] = set()
         read: set[str] = set()
         for e in walk(expr):
-            if type(e) is Name:
-                read.add(e.id)
-            elif is_term(e):
+            kind = type(e)
+            if kind is Name:
+                read.add(e.id)  # type: ignore[union-attr]
+            elif kind is BinOp or kind is Call and is_term(e):
                 out.add(term_key(e))
         computed = self.scope.computed
         for n in read:

@@ -143,17 +143,17 @@ class Refiner(Evaluator):
     def _refine_compare(
         self, env: Env, left: Expr, op: str, right: Expr, allowed: T3
     ) -> Env | None:
-        if op in ("in", "not in"):
+        if op == "in" or op == "not in":
             if op == "not in":
                 allowed = not3(allowed)
             return self._refine_in(env, left, right, allowed)
-        if not _is_var(left) and _is_var(right):
+        if type(left) is not Name and not is_term(left):
+            if not _is_var(right):
+                return env
             left, right, op = right, left, _FLIP[op]
-        if not _is_var(left):
-            return env
-        if isinstance(left, Name):
+        if type(left) is Name:
             key = left.id
-            cur = env.get(key)
+            cur = env.values.get(key)
             if cur is None:
                 return env
         else:
@@ -162,7 +162,7 @@ class Refiner(Evaluator):
             cur = self.value(env, left)
             if cur.kind not in (NUM, DATE):
                 return env
-        if op in ("==", "!=") and is_null(right):
+        if (op == "==" or op == "!=") and is_null(right):
             want_none = (op == "==" and True in allowed) or (op == "!=" and False in allowed)
             want_some = (op == "==" and False in allowed) or (op == "!=" and True in allowed)
             return env.set(
@@ -171,7 +171,8 @@ class Refiner(Evaluator):
         other = self.value(env, right)
         if other.none or other.some is None:
             return env
-        if cur.kind in (NUM, DATE) and other.kind == cur.kind and cur.some is not None:
+        kind = cur.kind
+        if (kind == NUM or kind == DATE) and other.kind == kind and cur.some is not None:
             c = other.some.singleton()  # type: ignore[attr-defined]
             if c is None:
                 return env
