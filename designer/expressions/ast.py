@@ -159,4 +159,4 @@ def depth(node: Expr) -> int:
 
 def names(node: Expr) -> set[str]:
     """The free names of an expression: every question or computed id it reads."""
-    return {n.id for n in walk(node) if isinstance(n, Name)}
+    return {n.id for n in walk(node) if type(n) is Name}
