@@ -10,10 +10,10 @@ from typing import Any
 
 from designer.check_messages import Bilingual, OneOf, msg
 from designer.compiled import QuestionInfo
-from designer.concepts import normalise_label
 from designer.expressions.ast import names
 from designer.findings import Finding
 from designer.graph import Precedence
+from designer.labels import normalise_label
 from designer.prefill import FILLS
 
 from .context import Context
