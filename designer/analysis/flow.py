@@ -30,6 +30,7 @@ from .domains import (
     NUM,
     T3,
     TEXT,
+    TOP,
     AbsVal,
     Env,
     join_env,
@@ -42,7 +43,7 @@ TRUE: T3 = frozenset([True])
 NOT_TRUE: T3 = frozenset([False, None])
 
 
-@dataclass
+@dataclass(slots=True)
 class BranchFact:
     """What the analysis knows of one entry of a `next` list."""
 
@@ -57,7 +58,7 @@ class BranchFact:
     taken: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class QuestionFact:
     """What the analysis knows of one question where it is asked."""
 
@@ -115,6 +116,7 @@ class Interpreter:
         self.scope = scope or build_scope(journey)
         self.ev = Refiner(self.scope)
         self._expanded: dict[str, frozenset[str]] = {}
+        self._bounded: dict[tuple[object, ...], AbsVal] = {}
         #: Every question of each step (repeat items included), in page order.
         self.by_step: dict[str, list[QuestionInfo]] = {}
         self.page: dict[str, list[QuestionInfo]] = {}
@@ -308,7 +310,8 @@ class Interpreter:
         if q.type == "repeat":
             self._items(q, shown, facts)
         if hidden is not None and q.answers:
-            hidden = hidden.set(q.id, none_only(self.scope.domain(q.id).kind))
+            info = self.scope.names.get(q.id)  # its kind, as scope.domain gives it
+            hidden = hidden.set(q.id, none_only(info.kind if info is not None else TOP))
         return join_env(shown, hidden)
 
     def _items(self, repeat: QuestionInfo, env: Env | None, facts: Facts) -> None:
@@ -326,10 +329,18 @@ class Interpreter:
         if base.kind == NUM and (q.min is not None or q.max is not None):
             lo = q.min if isinstance(q.min, (int, float)) else None
             hi = q.max if isinstance(q.max, (int, float)) else None
-            bounded = base.some.intersect(  # type: ignore[attr-defined]
-                Intervals.between(lo, hi, q.type == "integer")
-            )
-            return AbsVal(NUM, none, None if bounded.is_empty() else bounded)
+            integral = q.type == "integer"
+            # Every question of the same type and bounds has the same domain: made once and
+            # shared, which lets later joins and meets recognise it by identity.
+            key = (none, base.some.integral, integral, type(lo), lo, type(hi), hi)  # type: ignore[attr-defined]
+            found = self._bounded.get(key)
+            if found is None:
+                bounded = base.some.intersect(  # type: ignore[attr-defined]
+                    Intervals.between(lo, hi, integral)
+                )
+                found = AbsVal(NUM, none, None if bounded.is_empty() else bounded)
+                self._bounded[key] = found
+            return found
         if base.kind == DATE:
             lo = self._date_bound(q.min, env, low=True)
             hi = self._date_bound(q.max, env, low=False)
