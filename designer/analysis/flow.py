@@ -83,7 +83,8 @@ class Facts:
     entry: dict[str, Env | None] = field(default_factory=dict)
     questions: dict[str, QuestionFact] = field(default_factory=dict)
     branches: dict[str, list[BranchFact]] = field(default_factory=dict)
-    #: For a step whose `next` has no default: the environment where every entry fails.
+    #: For a step whose `next` has no default: the environment where every entry fails
+    #: (like every environment here, it holds only the answers still read later).
     residual: dict[str, Env | None] = field(default_factory=dict)
 
     def reachable(self, node: str) -> bool:
@@ -117,6 +118,9 @@ class Interpreter:
         self.ev = Refiner(self.scope)
         self._expanded: dict[str, frozenset[str]] = {}
         self._bounded: dict[tuple[object, ...], AbsVal] = {}
+        #: During run(): the last reader of each answer (last_uses), the current node's index.
+        self._last: dict[str, int] | None = None
+        self._here = 0
         #: Every question of each step (repeat items included), in page order.
         self.by_step: dict[str, list[QuestionInfo]] = {}
         self.page: dict[str, list[QuestionInfo]] = {}
@@ -214,7 +218,7 @@ class Interpreter:
         order = list(nx.topological_sort(journey.graph))
         facts.order = order
         index = {n: i for i, n in enumerate(order)}
-        last = self.last_uses(order)
+        last = self._last = self.last_uses(order)
         incoming: dict[str, Env | None] = {n: None for n in order}
         if journey.start in incoming:
             # Nothing answered yet: an answer absent from an environment is unanswered.
@@ -224,6 +228,7 @@ class Interpreter:
             facts.entry[node] = env
             if node not in journey.steps:
                 continue
+            self._here = index[node]
             out = self.step(node, env, facts)
             for branch_env, target in out:
                 if branch_env is None or target not in incoming:
@@ -293,6 +298,9 @@ class Interpreter:
             when, shown, hidden = TRUE, env, None
         fact = QuestionFact(q.id, True, when)
         facts.questions[q.id] = fact
+        # An answer no expression reads from here on is not recorded (as at the edges, where
+        # last_uses drops it): the environments of the page stay small.
+        live = self._last is None or self._last.get(q.id, -1) >= self._here
         if shown is not None and q.answers:
             may_be_empty = True
             if isinstance(q.required, bool):
@@ -306,10 +314,13 @@ class Interpreter:
                 value = self.list_domain(q, may_be_empty)
             else:
                 value = self.answer_domain(q, shown, may_be_empty)
-            shown = shown.set(q.id, value)
+            if live:
+                shown = shown.set(q.id, value)
+            elif value.some is None and not value.none:
+                shown = None  # no answer is possible: what set() says of a bottom value
         if q.type == "repeat":
             self._items(q, shown, facts)
-        if hidden is not None and q.answers:
+        if hidden is not None and q.answers and live:
             info = self.scope.names.get(q.id)  # its kind, as scope.domain gives it
             hidden = hidden.set(q.id, none_only(info.kind if info is not None else TOP))
         return join_env(shown, hidden)
