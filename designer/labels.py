@@ -39,7 +39,10 @@ def normalise_label(label: str) -> str:
     """A label reduced for comparison: accents stripped, lowercase, punctuation and spaces
     collapsed to single spaces, and a leading possessive or "what is" dropped, so that
     "Votre date de naissance ?" and "date de naissance" compare equal."""
-    text = unicodedata.normalize("NFKD", label).translate(_WITHOUT_MARKS).casefold()
+    text = unicodedata.normalize("NFKD", label)
+    if not text.isascii():  # combining marks are never ASCII: nothing to drop otherwise
+        text = text.translate(_WITHOUT_MARKS)
+    text = text.casefold()
     # The words joined by single spaces: what replacing each run of other characters by a
     # space and stripping gives, in about a third of the time.
     text = " ".join(_WORD.findall(text))
