@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from designer.compiled import CompiledJourney, QuestionInfo
-from designer.expressions.ast import BinOp, Call, Expr, Name, names, walk
+from designer.expressions.ast import BinOp, Call, Expr, Literal, Name, children, names, walk
 from designer.presence import fewest_items, is_list
 
 from .abstract import TYPE_KINDS, NameInfo, Scope, is_term, term_key
@@ -141,12 +141,16 @@ class Interpreter:
         # order `names` builds it, so that names are expanded in the same order).
         out: set[str] = set()
         read: set[str] = set()
-        for e in walk(expr):
+        stack: list[Expr] = [expr]
+        while stack:  # walk()'s order (parents first, left to right), without its list
+            e = stack.pop()
             kind = type(e)
             if kind is Name:
                 read.add(e.id)  # type: ignore[union-attr]
-            elif kind is BinOp or kind is Call and is_term(e):
-                out.add(term_key(e))
+            elif kind is not Literal:
+                if kind is BinOp or kind is Call and is_term(e):
+                    out.add(term_key(e))
+                stack.extend(reversed(children(e)))
         computed = self.scope.computed
         for n in read:
             if n in computed:
