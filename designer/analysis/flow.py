@@ -99,10 +99,11 @@ def _terms(expr: Expr) -> set[str]:
 def build_scope(journey: CompiledJourney) -> Scope:
     """The static types of every answer and the computed values of a journey."""
     scope = Scope()
+    typed = scope.names
     for qid, info in journey.questions.items():
         kind = TYPE_KINDS.get(info.type, TEXT)
         options = frozenset(info.options) if info.options is not None else None
-        scope.names[qid] = NameInfo(kind, integral=info.type == "integer", options=options)
+        typed[qid] = NameInfo(kind, info.type == "integer", options)
     for name, expr in journey.computed.items():
         if expr is not None:
             scope.computed[name] = expr
