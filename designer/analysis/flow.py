@@ -15,6 +15,7 @@ proportional to the size of the journey, not to the number of its paths.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import networkx as nx
 
@@ -58,9 +59,9 @@ class BranchFact:
     taken: bool
 
 
-@dataclass(slots=True)
-class QuestionFact:
-    """What the analysis knows of one question where it is asked."""
+class QuestionFact(NamedTuple):
+    """What the analysis knows of one question where it is asked (a named tuple: one is
+    made per question at every check)."""
 
     qid: str
     #: The step is reached (abstractly) and the question's `when` is evaluated.
@@ -301,18 +302,18 @@ class Interpreter:
             when, shown, hidden = self.split(env, q.when)
         else:
             when, shown, hidden = TRUE, env, None
-        fact = QuestionFact(q.id, True, when)
-        facts.questions[q.id] = fact
         # An answer no expression reads from here on is not recorded (as at the edges, where
         # last_uses drops it): the environments of the page stay small.
         live = self._last is None or self._last.get(q.id, -1) >= self._here
+        required: T3 | None = None
+        if shown is not None and q.answers and not isinstance(q.required, bool):
+            required = self.split(shown, q.required)[0]
+        facts.questions[q.id] = QuestionFact(q.id, True, when, required)
         if shown is not None and q.answers:
-            may_be_empty = True
-            if isinstance(q.required, bool):
+            if required is None:
                 may_be_empty = not q.required
             else:
-                fact.required = self.split(shown, q.required)[0]
-                may_be_empty = bool(fact.required - TRUE)
+                may_be_empty = bool(required - TRUE)
             if is_list(q.type):
                 # A shown list always has a list for answer (designer.presence): "none" is
                 # an empty list, never null; may_be_empty says whether it can have 0 items.
