@@ -139,10 +139,13 @@ def walk(node: Expr) -> list[Expr]:
     """Every node of the tree, parents before children (iterative: no recursion limit)."""
     out: list[Expr] = []
     stack = [node]
+    pop, extend = stack.pop, stack.extend
     while stack:
-        current = stack.pop()
+        current = pop()
         out.append(current)
-        stack.extend(reversed(children(current)))
+        kids = children(current)
+        if kids:  # half the nodes are leaves: nothing to reverse or push
+            extend(reversed(kids))
     return out
 
 
