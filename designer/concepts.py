@@ -20,10 +20,7 @@ the JSON Schema of catalogue files, committed as ``schemas/concepts.schema.json`
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections.abc import Iterable
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -36,6 +33,8 @@ from pydantic import (
     StringConstraints,
     ValidationError,
 )
+
+from designer.labels import normalise_label
 
 SHIPPED = Path(__file__).parent / "data" / "concepts.yaml"
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schemas" / "concepts.schema.json"
@@ -162,26 +161,6 @@ class CatalogueFile(BaseModel):
     version: Literal[1] = Field(description="Catalogue format version.")
     providers: dict[ProviderId, ProviderEntry] = Field(default_factory=dict)
     concepts: dict[ConceptId, ConceptEntry] = Field(default_factory=dict)
-
-
-_NOT_WORD = re.compile(r"[\W_]+")
-_LEADING = re.compile(
-    r"^(?:quel(?:le)?s? (?:est|sont) |what (?:is|are) |indiquez |saisissez |enter )?"
-    r"(?:votre |vos |ton |ta |tes |your |le |la |les |l |the )?"
-)
-
-
-# Cached by label: the checks compare every label of a journey at each check (the studio
-# checks on every keystroke), and a journey's labels change one at a time.
-@lru_cache(maxsize=8192)
-def normalise_label(label: str) -> str:
-    """A label reduced for comparison: accents stripped, lowercase, punctuation and spaces
-    collapsed to single spaces, and a leading possessive or "what is" dropped, so that
-    "Votre date de naissance ?" and "date de naissance" compare equal."""
-    text = unicodedata.normalize("NFKD", label)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    text = _NOT_WORD.sub(" ", text).strip()
-    return _LEADING.sub("", text, count=1).strip()
 
 
 class Catalogue(BaseModel):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from designer.expressions.ast import (
     BinOp,
@@ -35,6 +36,7 @@ from .domains import (
     MULTI,
     NUM,
     T3,
+    T3_OF,
     TERM,
     TEXT,
     TOP,
@@ -63,9 +65,10 @@ TYPE_KINDS = {
 }
 
 
-@dataclass(frozen=True)
-class NameInfo:
-    """The static type of a name: kind of value, integers only, options of a choice."""
+class NameInfo(NamedTuple):
+    """The static type of a name: kind of value, integers only, options of a choice.
+
+    A named tuple: one is made per question of the journey, at every check."""
 
     kind: str
     integral: bool = False
@@ -132,6 +135,11 @@ def set_members(v: AbsVal) -> frozenset[object] | None:
     return None
 
 
+_STRINGS = frozenset({CHOICE, TEXT})
+_LISTS = frozenset({MULTI, LIST})
+_SETS = frozenset({BOOL, CHOICE, TEXT})
+
+
 class Evaluator:
     """Abstract evaluation in one scope (computed values inlined)."""
 
@@ -142,7 +150,11 @@ class Evaluator:
 
     def value(self, env: Env, expr: Expr) -> AbsVal:
         """An over-approximation of the values of `expr` in `env`."""
-        if isinstance(expr, Literal):
+        if type(expr) is Name:
+            # The most frequent case, answered here: one call less on the hottest path.
+            got = env.values.get(expr.id)
+            return got if got is not None else self.lookup(env, expr.id)
+        if type(expr) is Literal:
             key = (type(expr.value), expr.value)
             cached = self._literals.get(key)
             if cached is None:
@@ -215,22 +227,28 @@ class Evaluator:
 
     def truths(self, env: Env, expr: Expr) -> T3:
         """The possible three-valued results of condition `expr` in `env`."""
-        if isinstance(expr, BoolOp):
+        kind = type(expr)
+        if kind is Compare:
+            assert isinstance(expr, Compare)
+            ops = expr.ops
+            if len(ops) == 1:
+                return self._compare(env, expr.left, ops[0], expr.comparators[0])
+            acc: T3 | None = None
+            left = expr.left
+            for op, right in zip(ops, expr.comparators, strict=True):
+                one = self._compare(env, left, op, right)
+                acc = one if acc is None else and3(acc, one)
+                left = right
+            return acc if acc is not None else ALL3
+        if kind is BoolOp:
+            assert isinstance(expr, BoolOp)
             parts = [self.truths(env, e) for e in expr.operands]
             result = parts[0]
             for p in parts[1:]:
                 result = and3(result, p) if expr.op == "and" else or3(result, p)
             return result
-        if isinstance(expr, Unary) and expr.op == "not":
-            return not3(self.truths(env, expr.operand))
-        if isinstance(expr, Compare):
-            acc: T3 | None = None
-            left = expr.left
-            for op, right in zip(expr.ops, expr.comparators, strict=True):
-                one = self._compare(env, left, op, right)
-                acc = one if acc is None else and3(acc, one)
-                left = right
-            return acc if acc is not None else ALL3
+        if kind is Unary and expr.op == "not":  # type: ignore[union-attr]
+            return not3(self.truths(env, expr.operand))  # type: ignore[union-attr]
         v = self.value(env, expr)
         if v.kind not in (BOOL, TOP):
             return ALL3
@@ -238,34 +256,30 @@ class Evaluator:
 
     def _compare(self, env: Env, left: Expr, op: str, right: Expr) -> T3:
         a = self.value(env, left)
-        if op in ("in", "not in"):
+        if op == "in" or op == "not in":
             res = self._membership(env, a, right)
             return not3(res) if op == "not in" else res
         b = self.value(env, right)
-        out: set[bool | None] = set()
-        if op in ("==", "!=") and (is_null(left) or is_null(right)):
+        if (op == "==" or op == "!=") and (is_null(left) or is_null(right)):
             # Comparing with the literal null tests presence: never unknown.
             other = b if is_null(left) else a
-            if other.none:
-                out.add(op == "==")
-            if other.some is not None:
-                out.add(op != "==")
-            return frozenset(out)
-        if a.none or b.none:
-            out.add(None)
-        if a.some is None or b.some is None:
-            return frozenset(out)
-        strings, lists = {CHOICE, TEXT}, {MULTI, LIST}
-        if (a.kind != b.kind and TOP not in (a.kind, b.kind)
-                and not {a.kind, b.kind} <= strings and not {a.kind, b.kind} <= lists):
+            eq, some = op == "==", other.some is not None
+            return T3_OF[((other.none and eq) or (some and not eq))
+                       + 2 * ((other.none and not eq) or (some and eq))]
+        unknown = a.none or b.none
+        some_a, some_b = a.some, b.some
+        if some_a is None or some_b is None:
+            return T3_OF[4 * unknown]
+        ka, kb = a.kind, b.kind
+        if (ka != kb and ka != TOP and kb != TOP
+                and not (ka in _STRINGS and kb in _STRINGS)
+                and not (ka in _LISTS and kb in _LISTS)):
             # A text answer and a string literal do compare (`nom == "other"`).
             # Values of kinds that do not compare give unknown (the checker reports them).
-            return frozenset(out | {None})
-        if a.kind in (NUM, DATE) and b.kind == a.kind:
-            t, f = compare_possible(a.some, op, b.some)  # type: ignore[arg-type]
-        elif op in ("==", "!=") and a.kind in (BOOL, CHOICE, TEXT) and b.kind in (
-            BOOL, CHOICE, TEXT
-        ):
+            return T3_OF[4]
+        if (ka == NUM or ka == DATE) and kb == ka:
+            t, f = compare_possible(some_a, op, some_b)  # type: ignore[arg-type]
+        elif (op == "==" or op == "!=") and ka in _SETS and kb in _SETS:
             sa, sb = set_members(a), set_members(b)
             if sa is None or sb is None:
                 t, f = True, True
@@ -276,12 +290,8 @@ class Evaluator:
                 t, f = f, t
         else:
             t, f = True, True
-            out.add(None)
-        if t:
-            out.add(True)
-        if f:
-            out.add(False)
-        return frozenset(out)
+            unknown = True
+        return T3_OF[t + 2 * f + 4 * unknown]
 
     def _membership(self, env: Env, a: AbsVal, right: Expr) -> T3:
         """`a in right`: a list literal of constants, or a multichoice answer."""

@@ -134,7 +134,8 @@ def impossible_and_always(ctx: Context) -> list[Finding]:
     for q in journey.questions.values():
         if q.step in p.unreachable or q.step in withheld:
             continue
-        if q.when is not None:
+        # The condition's text is looked up only for a finding (most conditions have none).
+        if q.when is not None and (q.id in p.never_shown or q.id in p.always_shown):
             text = ctx.source(q.path + ("when",))
             if q.id in p.never_shown:
                 out.append(ctx.finding(
@@ -148,7 +149,9 @@ def impossible_and_always(ctx: Context) -> list[Finding]:
                     msg("always.shown", question=q.id, condition=text),
                     q.path + ("when",),
                 ))
-        if not isinstance(q.required, bool) and q.id not in p.never_shown:
+        if not isinstance(q.required, bool) and q.id not in p.never_shown and (
+            q.id in p.never_required or q.id in p.always_required
+        ):
             text = ctx.source(q.path + ("required",))
             if q.id in p.never_required:
                 out.append(ctx.finding(
@@ -170,6 +173,8 @@ def impossible_and_always(ctx: Context) -> list[Finding]:
             if b.when is None:
                 continue
             key = (sid, b.index)
+            if key not in p.shadowed and key not in p.never_taken and key not in p.always_taken:
+                continue
             path = b.path + ("when",)
             text = ctx.source(path)
             if key in p.shadowed:

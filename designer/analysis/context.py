@@ -15,6 +15,8 @@ from designer.source import Path
 
 from .flow import Facts, Interpreter, interpret, interpreter_of
 
+_ABSENT = object()
+
 
 @dataclass(frozen=True)
 class AnalysisConfig:
@@ -85,6 +87,13 @@ class Context:
         """The text written at `path` in the journey file (an expression, an id…)."""
         node: Any = self.journey.document.data
         for key in path:
+            if type(node) is dict:
+                # Most paths end at an absent key (a question without `when`): look it up
+                # without raising and catching KeyError, the slow part of the loop.
+                node = node.get(key, _ABSENT)
+                if node is _ABSENT:
+                    return ""
+                continue
             try:
                 node = node[key]
             except (KeyError, IndexError, TypeError):

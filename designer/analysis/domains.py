@@ -15,8 +15,10 @@ that promise.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import functools
+from dataclasses import dataclass
 from fractions import Fraction
+from typing import NamedTuple
 
 from .intervals import Intervals
 
@@ -37,8 +39,7 @@ class Multi:
     may: frozenset[str]
 
 
-@dataclass(frozen=True, slots=True)
-class AbsVal:
+class AbsVal(NamedTuple):
     """An over-approximation of the set of values of one answer or expression.
 
     `none` says whether the value may be null (unanswered / unknown); `some`
@@ -49,6 +50,9 @@ class AbsVal:
     - num / date: Intervals (dates as day ordinals)
     - list: Intervals of possible lengths
     - top: anything at all (`some` is True)
+
+    A named tuple rather than a frozen dataclass: the interpretation makes, compares
+    and joins several per question, and a tuple does that in C.
     """
 
     kind: str
@@ -66,25 +70,27 @@ class AbsVal:
 
     def truths(self) -> frozenset[bool | None]:
         """The possible three-valued truth values (None meaning unknown)."""
-        out: set[bool | None] = set()
-        if self.none:
-            out.add(None)
-        if self.kind == BOOL and self.some is not None:
-            out |= self.some  # type: ignore[arg-type]
-        elif self.some is not None:
-            out |= {True, False}
-        return frozenset(out)
+        some = self.some
+        if some is None:
+            return T3_OF[4 * self.none]
+        if self.kind == BOOL:
+            return T3_OF[(True in some) + 2 * (False in some) + 4 * self.none]  # type: ignore[operator]
+        return T3_OF[3 + 4 * self.none]
 
 
 #: Marker for "any string".
 ANY = "*"
 
 
+# Abstract values are immutable: the few distinct answers of none_only and top are made
+# once and shared (the interpretation asks for them at every question).
+@functools.lru_cache(maxsize=64)
 def none_only(kind: str = TOP) -> AbsVal:
     """Certainly null (a question never asked)."""
     return AbsVal(kind, True, None)
 
 
+@functools.lru_cache(maxsize=64)
 def top(kind: str = TOP, none: bool = True, integral: bool = False) -> AbsVal:
     """Any value of the kind (and null when `none`)."""
     some: object
@@ -143,17 +149,22 @@ def _join_some(kind: str, a: object, b: object) -> object:
 
 def join(a: AbsVal, b: AbsVal) -> AbsVal:
     """Least upper bound: a value possible in either is possible in the result."""
-    if a.is_bottom:
-        return b
-    if b.is_bottom:
-        return a
-    if a.some is None:
-        return AbsVal(b.kind, True, b.some)
-    if b.some is None:
-        return replace(a, none=True)
-    if a.kind != b.kind:
-        return top(TOP, a.none or b.none)
-    return AbsVal(a.kind, a.none or b.none, _join_some(a.kind, a.some, b.some))
+    kind, none, some = a
+    b_kind, b_none, b_some = b
+    if some is None:
+        if not none or (b_some is None and not b_none):
+            return b if not none else a  # one side is bottom: the other one
+        return b if b_none else AbsVal(b_kind, True, b_some)  # a is null only
+    if b_some is None:
+        # b is bottom (a), or null only (a, possibly null)
+        return a if not b_none or none else AbsVal(kind, True, some)
+    if kind != b_kind:
+        return top(TOP, none or b_none)
+    if kind == NUM or kind == DATE or kind == LIST:
+        joined: object = some.union(b_some)  # type: ignore[attr-defined]
+    else:
+        joined = _join_some(kind, some, b_some)
+    return AbsVal(kind, none or b_none, joined)
 
 
 def meet_some(kind: str, a: object, b: object) -> object:
@@ -197,13 +208,36 @@ T3 = frozenset[bool | None]
 ALL3: T3 = frozenset({True, False, None})
 
 
+#: Every set of truth values, indexed by `can be true + 2 × can be false + 4 × can be
+#: unknown`: an evaluation picks its result here instead of building a set each time.
+T3_OF: tuple[T3, ...] = tuple(
+    frozenset(v for bit, v in ((1, True), (2, False), (4, None)) if i & bit)
+    for i in range(8)
+)
+
+# The logic below has 8 possible arguments: each result is computed once, then looked up
+# (conditions combine truth values several times per question).
+_NOT3: dict[T3, T3] = {}
+_AND3: dict[tuple[T3, T3], T3] = {}
+
+
 def not3(a: T3) -> T3:
     """Kleene negation, lifted to sets."""
-    return frozenset(None if v is None else not v for v in a)
+    done = _NOT3.get(a)
+    if done is None:
+        done = _NOT3[a] = frozenset(None if v is None else not v for v in a)
+    return done
 
 
 def and3(a: T3, b: T3) -> T3:
     """Kleene conjunction, lifted to sets."""
+    done = _AND3.get((a, b))
+    if done is None:
+        done = _AND3[(a, b)] = _and3(a, b)
+    return done
+
+
+def _and3(a: T3, b: T3) -> T3:
     out: set[bool | None] = set()
     for x in a:
         for y in b:
@@ -243,11 +277,9 @@ class Env:
 
     def set(self, name: str, value: AbsVal) -> Env | None:
         """A copy with `name` bound to `value` (None if `value` is bottom)."""
-        if value.is_bottom:
+        if value.some is None and not value.none:  # bottom
             return None
-        values = dict(self.values)
-        values[name] = value
-        return Env(values)
+        return Env({**self.values, name: value})
 
     def __repr__(self) -> str:
         return f"Env({self.values!r})"

@@ -15,11 +15,12 @@ proportional to the size of the journey, not to the number of its paths.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import networkx as nx
 
 from designer.compiled import CompiledJourney, QuestionInfo
-from designer.expressions.ast import Expr, names, walk
+from designer.expressions.ast import BinOp, Call, Expr, Literal, Name, children, names, walk
 from designer.presence import fewest_items, is_list
 
 from .abstract import TYPE_KINDS, NameInfo, Scope, is_term, term_key
@@ -30,6 +31,7 @@ from .domains import (
     NUM,
     T3,
     TEXT,
+    TOP,
     AbsVal,
     Env,
     join_env,
@@ -42,7 +44,7 @@ TRUE: T3 = frozenset([True])
 NOT_TRUE: T3 = frozenset([False, None])
 
 
-@dataclass
+@dataclass(slots=True)
 class BranchFact:
     """What the analysis knows of one entry of a `next` list."""
 
@@ -57,9 +59,9 @@ class BranchFact:
     taken: bool
 
 
-@dataclass
-class QuestionFact:
-    """What the analysis knows of one question where it is asked."""
+class QuestionFact(NamedTuple):
+    """What the analysis knows of one question where it is asked (a named tuple: one is
+    made per question at every check)."""
 
     qid: str
     #: The step is reached (abstractly) and the question's `when` is evaluated.
@@ -82,7 +84,8 @@ class Facts:
     entry: dict[str, Env | None] = field(default_factory=dict)
     questions: dict[str, QuestionFact] = field(default_factory=dict)
     branches: dict[str, list[BranchFact]] = field(default_factory=dict)
-    #: For a step whose `next` has no default: the environment where every entry fails.
+    #: For a step whose `next` has no default: the environment where every entry fails
+    #: (like every environment here, it holds only the answers still read later).
     residual: dict[str, Env | None] = field(default_factory=dict)
 
     def reachable(self, node: str) -> bool:
@@ -97,10 +100,11 @@ def _terms(expr: Expr) -> set[str]:
 def build_scope(journey: CompiledJourney) -> Scope:
     """The static types of every answer and the computed values of a journey."""
     scope = Scope()
+    typed = scope.names
     for qid, info in journey.questions.items():
         kind = TYPE_KINDS.get(info.type, TEXT)
         options = frozenset(info.options) if info.options is not None else None
-        scope.names[qid] = NameInfo(kind, integral=info.type == "integer", options=options)
+        typed[qid] = NameInfo(kind, info.type == "integer", options)
     for name, expr in journey.computed.items():
         if expr is not None:
             scope.computed[name] = expr
@@ -115,6 +119,10 @@ class Interpreter:
         self.scope = scope or build_scope(journey)
         self.ev = Refiner(self.scope)
         self._expanded: dict[str, frozenset[str]] = {}
+        self._bounded: dict[tuple[object, ...], AbsVal] = {}
+        #: During run(): the last reader of each answer (last_uses), the current node's index.
+        self._last: dict[str, int] | None = None
+        self._here = 0
         #: Every question of each step (repeat items included), in page order.
         self.by_step: dict[str, list[QuestionInfo]] = {}
         self.page: dict[str, list[QuestionInfo]] = {}
@@ -131,9 +139,26 @@ class Interpreter:
         """Answers an expression reads, through computed values."""
         if expr is None:
             return frozenset()
-        out: set[str] = _terms(expr)
-        for n in names(expr):
-            out |= self._expand_name(n, set())
+        # One walk for both the terms and the names (the set of names is built in the
+        # order `names` builds it, so that names are expanded in the same order).
+        out: set[str] = set()
+        read: set[str] = set()
+        stack: list[Expr] = [expr]
+        while stack:  # walk()'s order (parents first, left to right), without its list
+            e = stack.pop()
+            kind = type(e)
+            if kind is Name:
+                read.add(e.id)  # type: ignore[union-attr]
+            elif kind is not Literal:
+                if kind is BinOp or kind is Call and is_term(e):
+                    out.add(term_key(e))
+                stack.extend(reversed(children(e)))
+        computed = self.scope.computed
+        for n in read:
+            if n in computed:
+                out |= self._expand_name(n, set())
+            else:
+                out.add(n)  # what _expand_name says of an answer
         return frozenset(out)
 
     def _expand_name(self, name: str, seen: set[str]) -> frozenset[str]:
@@ -199,7 +224,7 @@ class Interpreter:
         order = list(nx.topological_sort(journey.graph))
         facts.order = order
         index = {n: i for i, n in enumerate(order)}
-        last = self.last_uses(order)
+        last = self._last = self.last_uses(order)
         incoming: dict[str, Env | None] = {n: None for n in order}
         if journey.start in incoming:
             # Nothing answered yet: an answer absent from an environment is unanswered.
@@ -209,6 +234,7 @@ class Interpreter:
             facts.entry[node] = env
             if node not in journey.steps:
                 continue
+            self._here = index[node]
             out = self.step(node, env, facts)
             for branch_env, target in out:
                 if branch_env is None or target not in incoming:
@@ -276,26 +302,33 @@ class Interpreter:
             when, shown, hidden = self.split(env, q.when)
         else:
             when, shown, hidden = TRUE, env, None
-        fact = QuestionFact(q.id, True, when)
-        facts.questions[q.id] = fact
+        # An answer no expression reads from here on is not recorded (as at the edges, where
+        # last_uses drops it): the environments of the page stay small.
+        live = self._last is None or self._last.get(q.id, -1) >= self._here
+        required: T3 | None = None
+        if shown is not None and q.answers and not isinstance(q.required, bool):
+            required = self.split(shown, q.required)[0]
+        facts.questions[q.id] = QuestionFact(q.id, True, when, required)
         if shown is not None and q.answers:
-            may_be_empty = True
-            if isinstance(q.required, bool):
+            if required is None:
                 may_be_empty = not q.required
             else:
-                fact.required = self.split(shown, q.required)[0]
-                may_be_empty = bool(fact.required - TRUE)
+                may_be_empty = bool(required - TRUE)
             if is_list(q.type):
                 # A shown list always has a list for answer (designer.presence): "none" is
                 # an empty list, never null; may_be_empty says whether it can have 0 items.
                 value = self.list_domain(q, may_be_empty)
             else:
                 value = self.answer_domain(q, shown, may_be_empty)
-            shown = shown.set(q.id, value)
+            if live:
+                shown = shown.set(q.id, value)
+            elif value.some is None and not value.none:
+                shown = None  # no answer is possible: what set() says of a bottom value
         if q.type == "repeat":
             self._items(q, shown, facts)
-        if hidden is not None and q.answers:
-            hidden = hidden.set(q.id, none_only(self.scope.domain(q.id).kind))
+        if hidden is not None and q.answers and live:
+            info = self.scope.names.get(q.id)  # its kind, as scope.domain gives it
+            hidden = hidden.set(q.id, none_only(info.kind if info is not None else TOP))
         return join_env(shown, hidden)
 
     def _items(self, repeat: QuestionInfo, env: Env | None, facts: Facts) -> None:
@@ -313,10 +346,18 @@ class Interpreter:
         if base.kind == NUM and (q.min is not None or q.max is not None):
             lo = q.min if isinstance(q.min, (int, float)) else None
             hi = q.max if isinstance(q.max, (int, float)) else None
-            bounded = base.some.intersect(  # type: ignore[attr-defined]
-                Intervals.between(lo, hi, q.type == "integer")
-            )
-            return AbsVal(NUM, none, None if bounded.is_empty() else bounded)
+            integral = q.type == "integer"
+            # Every question of the same type and bounds has the same domain: made once and
+            # shared, which lets later joins and meets recognise it by identity.
+            key = (none, base.some.integral, integral, type(lo), lo, type(hi), hi)  # type: ignore[attr-defined]
+            found = self._bounded.get(key)
+            if found is None:
+                bounded = base.some.intersect(  # type: ignore[attr-defined]
+                    Intervals.between(lo, hi, integral)
+                )
+                found = AbsVal(NUM, none, None if bounded.is_empty() else bounded)
+                self._bounded[key] = found
+            return found
         if base.kind == DATE:
             lo = self._date_bound(q.min, env, low=True)
             hi = self._date_bound(q.max, env, low=False)

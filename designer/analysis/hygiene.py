@@ -10,10 +10,10 @@ from typing import Any
 
 from designer.check_messages import Bilingual, OneOf, msg
 from designer.compiled import QuestionInfo
-from designer.concepts import normalise_label
 from designer.expressions.ast import names
 from designer.findings import Finding
 from designer.graph import Precedence
+from designer.labels import normalise_label
 from designer.prefill import FILLS
 
 from .context import Context
@@ -232,26 +232,29 @@ def obtainable_data(ctx: Context) -> list[Finding]:
 def _signature(ctx: Context) -> dict[str, str]:
     """A content hash of what each node leads to: its questions, conditions and outcomes."""
     journey = ctx.journey
+    by_step, page = ctx.interpreter.by_step, ctx.interpreter.page
     sig: dict[str, str] = {}
     for node in reversed(ctx.facts.order):
-        h = hashlib.sha256()
         if journey.is_outcome(node):
-            h.update(f"outcome:{node}".encode())
-        else:
-            for q in ctx.interpreter.by_step.get(node, ()):
-                h.update(repr((
-                    q.type, normalise_label(_text(ctx, q.label)), sorted(q.options or {}),
-                    ctx.source(q.path + ("when",)), q.repeat is not None,
-                )).encode())
-            branches = journey.branches(node)
-            for b in branches:
-                h.update(repr(ctx.source(b.path + ("when",)) if b.when else None).encode())
-                h.update(sig.get(b.target, b.target).encode())
-            # A page that asks nothing and always goes on is just a detour.
-            if not ctx.interpreter.page.get(node) and len(branches) == 1 and branches[0].default:
-                sig[node] = sig.get(branches[0].target, branches[0].target)
-                continue
-        sig[node] = h.hexdigest()
+            sig[node] = hashlib.sha256(f"outcome:{node}".encode()).hexdigest()
+            continue
+        # The hashed text, gathered and hashed at once (the same bytes as hashing each
+        # piece in turn, in one call).
+        parts: list[str] = []
+        for q in by_step.get(node, ()):
+            parts.append(repr((
+                q.type, normalise_label(_text(ctx, q.label)), sorted(q.options or {}),
+                ctx.source(q.path + ("when",)), q.repeat is not None,
+            )))
+        branches = journey.branches(node)
+        for b in branches:
+            parts.append(repr(ctx.source(b.path + ("when",)) if b.when else None))
+            parts.append(sig.get(b.target, b.target))
+        # A page that asks nothing and always goes on is just a detour.
+        if not page.get(node) and len(branches) == 1 and branches[0].default:
+            sig[node] = sig.get(branches[0].target, branches[0].target)
+            continue
+        sig[node] = hashlib.sha256("".join(parts).encode()).hexdigest()
     return sig
 
 

@@ -8,6 +8,8 @@ narrow precisely is left as it was (sound, never wrong).
 
 from __future__ import annotations
 
+import functools
+
 from designer.expressions.ast import (
     BoolOp,
     Call,
@@ -32,13 +34,17 @@ from .domains import (
     AbsVal,
     Env,
     Multi,
+    join_env,
     meet_some,
     not3,
 )
-from .intervals import Intervals
+from .intervals import Intervals, Number
 
 _FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 _NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+_TRUE: T3 = frozenset([True])
+_FALSE: T3 = frozenset([False])
+_TRUE_OR_UNKNOWN: T3 = frozenset([True, None])
 
 
 def _is_var(expr: Expr) -> bool:
@@ -62,11 +68,9 @@ class Refiner(Evaluator):
         return self._refine(env, expr, allowed)
 
     def _refine(self, env: Env, expr: Expr, allowed: T3) -> Env | None:
-        if isinstance(expr, Unary) and expr.op == "not":
-            return self._sub(env, expr.operand, not3(allowed))
-        if isinstance(expr, BoolOp):
-            return self._refine_boolop(env, list(expr.operands), expr.op, allowed)
-        if isinstance(expr, Compare):
+        kind = type(expr)  # the node classes are final: `is` tests are exact and cheaper
+        if kind is Compare:
+            assert isinstance(expr, Compare)
             if len(expr.ops) > 1:
                 pairs: list[Expr] = []
                 left = expr.left
@@ -75,8 +79,13 @@ class Refiner(Evaluator):
                     left = right
                 return self._refine_boolop(env, pairs, "and", allowed)
             return self._refine_compare(env, expr.left, expr.ops[0], expr.comparators[0], allowed)
-        if isinstance(expr, Name):
-            return self._refine_name(env, expr.id, allowed)
+        if kind is BoolOp:
+            assert isinstance(expr, BoolOp)
+            return self._refine_boolop(env, list(expr.operands), expr.op, allowed)
+        if kind is Unary and expr.op == "not":  # type: ignore[union-attr]
+            return self._sub(env, expr.operand, not3(allowed))  # type: ignore[union-attr]
+        if kind is Name:
+            return self._refine_name(env, expr.id, allowed)  # type: ignore[union-attr]
         if isinstance(expr, Call) and expr.func == "answered" and len(expr.args) == 1:
             arg = expr.args[0]
             if isinstance(arg, Name) and env.get(arg.id) is not None:
@@ -99,16 +108,20 @@ class Refiner(Evaluator):
         if True in allowed:
             cur: Env | None = env
             for e in operands:
-                cur = self._sub(cur, e, frozenset([True]))
+                if cur is None:
+                    break
+                cur = self._refine(cur, e, _TRUE)
             results = cur
         if False in allowed:
             for e in operands:
-                results = _join_envs(results, self._sub(env, e, frozenset([False])))
+                results = join_env(results, self._refine(env, e, _FALSE))
         if None in allowed:
             cur = env
             for e in operands:
-                cur = self._sub(cur, e, frozenset([True, None]))
-            results = _join_envs(results, cur)
+                if cur is None:
+                    break
+                cur = self._refine(cur, e, _TRUE_OR_UNKNOWN)
+            results = join_env(results, cur)
         return results
 
     def _refine_name(self, env: Env, name: str, allowed: T3) -> Env | None:
@@ -130,17 +143,17 @@ class Refiner(Evaluator):
     def _refine_compare(
         self, env: Env, left: Expr, op: str, right: Expr, allowed: T3
     ) -> Env | None:
-        if op in ("in", "not in"):
+        if op == "in" or op == "not in":
             if op == "not in":
                 allowed = not3(allowed)
             return self._refine_in(env, left, right, allowed)
-        if not _is_var(left) and _is_var(right):
+        if type(left) is not Name and not is_term(left):
+            if not _is_var(right):
+                return env
             left, right, op = right, left, _FLIP[op]
-        if not _is_var(left):
-            return env
-        if isinstance(left, Name):
+        if type(left) is Name:
             key = left.id
-            cur = env.get(key)
+            cur = env.values.get(key)
             if cur is None:
                 return env
         else:
@@ -149,7 +162,7 @@ class Refiner(Evaluator):
             cur = self.value(env, left)
             if cur.kind not in (NUM, DATE):
                 return env
-        if op in ("==", "!=") and is_null(right):
+        if (op == "==" or op == "!=") and is_null(right):
             want_none = (op == "==" and True in allowed) or (op == "!=" and False in allowed)
             want_some = (op == "==" and False in allowed) or (op == "!=" and True in allowed)
             return env.set(
@@ -158,20 +171,16 @@ class Refiner(Evaluator):
         other = self.value(env, right)
         if other.none or other.some is None:
             return env
-        if cur.kind in (NUM, DATE) and other.kind == cur.kind and cur.some is not None:
+        kind = cur.kind
+        if (kind == NUM or kind == DATE) and other.kind == kind and cur.some is not None:
             c = other.some.singleton()  # type: ignore[attr-defined]
             if c is None:
                 return env
             integral = cur.some.integral  # type: ignore[attr-defined]
-            parts: list[Intervals] = []
-            if True in allowed:
-                parts.append(Intervals.compare(op, c, integral))
-            if False in allowed:
-                parts.append(Intervals.compare(_NEGATE[op], c, integral))
-            region = Intervals([], integral)
-            for p in parts:
-                region = region.union(p)
-            some = meet_some(cur.kind, cur.some, region)
+            region = _region(op, c, integral, True in allowed, False in allowed)
+            met = cur.some.intersect(region)  # type: ignore[attr-defined]
+            # meet_some for numbers and dates, without its dispatch on the kind
+            some = met if met.parts else None
             return env.set(key, AbsVal(cur.kind, cur.none and None in allowed, some))
         if cur.kind in (BOOL, CHOICE) and op in ("==", "!=") and other.kind == cur.kind:
             consts = set_members(other)
@@ -238,10 +247,20 @@ class Refiner(Evaluator):
         return env
 
 
-def _join_envs(a: Env | None, b: Env | None) -> Env | None:
-    from .domains import join_env
-
-    return join_env(a, b)
+# The same constants come back in every condition of a journey (`x > 0`): their regions
+# are made once. `typed`, so that 1, 1.0 and True stay apart.
+@functools.lru_cache(maxsize=4096, typed=True)
+def _region(op: str, c: Number, integral: bool, holds: bool, fails: bool) -> Intervals:
+    """The numbers x for which `x op c` may be true (`holds`) or false (`fails`)."""
+    parts: list[Intervals] = []
+    if holds:
+        parts.append(Intervals.compare(op, c, integral))
+    if fails:
+        parts.append(Intervals.compare(_NEGATE[op], c, integral))
+    region = Intervals([], integral)
+    for p in parts:
+        region = region.union(p)
+    return region
 
 
 __all__ = ["Refiner"]

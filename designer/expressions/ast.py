@@ -115,18 +115,23 @@ Expr: TypeAlias = Literal | ListLit | Name | Unary | BoolOp | Compare | BinOp | 
 
 def children(node: Expr) -> tuple[Expr, ...]:
     """The direct sub-expressions of `node`, in reading order."""
-    if isinstance(node, ListLit):
-        return node.items
-    if isinstance(node, Unary):
-        return (node.operand,)
-    if isinstance(node, BoolOp):
-        return node.operands
-    if isinstance(node, Compare):
-        return (node.left, *node.comparators)
-    if isinstance(node, BinOp):
-        return (node.left, node.right)
-    if isinstance(node, Call):
-        return node.args
+    # `type(...) is`: the node classes are final, and the checks and the analysis walk
+    # every expression several times (this is one of their hottest functions).
+    kind = type(node)
+    if kind is Name or kind is Literal:
+        return ()
+    if kind is Compare:
+        return (node.left, *node.comparators)  # type: ignore[union-attr]
+    if kind is BoolOp:
+        return node.operands  # type: ignore[union-attr]
+    if kind is Unary:
+        return (node.operand,)  # type: ignore[union-attr]
+    if kind is Call:
+        return node.args  # type: ignore[union-attr]
+    if kind is BinOp:
+        return (node.left, node.right)  # type: ignore[union-attr]
+    if kind is ListLit:
+        return node.items  # type: ignore[union-attr]
     return ()
 
 
@@ -134,10 +139,13 @@ def walk(node: Expr) -> list[Expr]:
     """Every node of the tree, parents before children (iterative: no recursion limit)."""
     out: list[Expr] = []
     stack = [node]
+    pop, extend = stack.pop, stack.extend
     while stack:
-        current = stack.pop()
+        current = pop()
         out.append(current)
-        stack.extend(reversed(children(current)))
+        kids = children(current)
+        if kids:  # half the nodes are leaves: nothing to reverse or push
+            extend(reversed(kids))
     return out
 
 
@@ -154,4 +162,4 @@ def depth(node: Expr) -> int:
 
 def names(node: Expr) -> set[str]:
     """The free names of an expression: every question or computed id it reads."""
-    return {n.id for n in walk(node) if isinstance(n, Name)}
+    return {n.id for n in walk(node) if type(n) is Name}

@@ -110,3 +110,20 @@ def test_join_keeps_every_value() -> None:
     assert j.none and j.some == Intervals.point(3)
     assert join(const(True), const(False)).some == frozenset([True, False])
     assert top(BOOL).truths() == ALL3
+
+
+@settings(max_examples=300, deadline=None)
+@given(intervals(), intervals())
+def test_lattice_ops_are_normalised_like_the_constructor(a: Intervals, b: Intervals) -> None:
+    # union and intersect skip the normalisation when their inputs are normalised: their
+    # results must be exactly what normalising the pieces gives (parts and integrality).
+    union = Intervals(a.parts + b.parts, a.integral and b.integral)
+    assert a.union(b).parts == union.parts and repr(a.union(b)) == repr(union)
+    pieces = [
+        Interval(max(x.lo, y.lo), min(x.hi, y.hi),
+                 x.lo_open if x.lo > y.lo or (x.lo == y.lo and x.lo_open) else y.lo_open,
+                 x.hi_open if x.hi < y.hi or (x.hi == y.hi and x.hi_open) else y.hi_open)
+        for x in a.parts for y in b.parts
+    ]
+    meet = Intervals(pieces, a.integral or b.integral)
+    assert a.intersect(b).parts == meet.parts and repr(a.intersect(b)) == repr(meet)
