@@ -27,6 +27,7 @@ from renderer.api.deliveries import (
     retry,
 )
 from renderer.backoffice.accounts import AgentSession
+from renderer.backoffice.outbox import MAX_ATTEMPTS
 from renderer.backoffice.paperwork import service_name, when
 from renderer.i18n import t
 from renderer.web import parcours, redirect, url
@@ -108,6 +109,7 @@ def _page(
         "agents/webhooks.html",
         {
             "title": t("wh_title", lang),
+            "max_attempts": MAX_ATTEMPTS,
             "rows": rows,
             "count": t(
                 "wh_count_more" if total > COUNT_CAP else "wh_count",

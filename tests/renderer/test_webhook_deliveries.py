@@ -126,7 +126,8 @@ def test_a_given_up_delivery_is_shown_retried_by_the_job_and_shown_delivered(
     assert r.headers["location"] == f"{PAGE}?etat=failed&relance={delivery}"
     again = admin.get(r.headers["location"]).text
     assert f'data-retried="{delivery}"' in again
-    assert rows(again)[delivery][0] == FAILING  # queued again, due now
+    state, text = rows(again)[delivery]
+    assert state == FAILING and "prochain essai" in text  # queued again, due now
     # Nothing was sent from the request: the webhooks' job sends it, as any event.
     assert len(world.cleaning.requests) == 8
     (entry,) = [e for e in audit.entries(world.store, ref) if e.action == "webhook_retry"]
