@@ -38,7 +38,8 @@ their names:
 - ``/-/agents/…``, ``agents_*``: the agents' back office (login, dossier list, a dossier and
   its actions, its files, its acknowledgement of receipt and letters; ``/-/agents/courriers``,
   the print queue, and ``…/courriers/lot``, a batch of its letters printed as one PDF);
-  ``/-/agents/saisie/…``, ``agents_keying*``: keying a paper form;
+  ``/-/agents/saisie/…``, ``agents_keying*``: keying a paper form; ``/-/agents/webhooks``,
+  ``agents_webhooks``: the webhooks' deliveries, for administrators, and their retry;
 - ``/-/agents/mediation/…``, ``mediators_*``: the mediators' pages (their dossiers, the
   citizen's mandate that starts an assisted journey, a dossier's handover sheet);
 - ``/-/suivi/T``, ``follow`` and ``follow_post``: the citizen's follow-up of a dossier
@@ -64,7 +65,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from renderer.agents import keying, letters
+from renderer.agents import keying, letters, webhooks
 from renderer.agents.dossiers import (
     annotate_post,
     dossier_list,
@@ -223,6 +224,11 @@ def create_app(
               name="agents_letter"),
         Route("/-/agents/courriers/{letter}/imprime", letters.printed_post, methods=["POST"],
               name="agents_letter_printed"),
+        # The webhooks' deliveries, administrators only (renderer.agents.webhooks).
+        Route("/-/agents/webhooks", webhooks.deliveries_page, methods=["GET"],
+              name="agents_webhooks"),
+        Route("/-/agents/webhooks/{delivery}/relance", webhooks.retry_post, methods=["POST"],
+              name="agents_webhook_retry"),
         # The services' JSON API (renderer.api, docs/api.md): a service token in the
         # Authorization header, never a cookie; described by its OpenAPI document.
         Route("/api/v1/openapi.json", api.openapi_document, methods=["GET"],

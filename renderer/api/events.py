@@ -63,4 +63,5 @@ def emit(
             "secret_env": webhook.secret_env,
             "body": body(event, data),
         },
+        service,
     )

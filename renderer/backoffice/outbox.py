@@ -18,7 +18,8 @@ from typing import Any
 
 from renderer.store import Store, now
 
-#: Attempts before a notification is given up (kept, with its last error, for an operator).
+#: Attempts before a notification is given up (kept, with its last error, for an operator;
+#: a row's ``max_attempts`` overrides it once an administrator retried a given-up webhook).
 MAX_ATTEMPTS = 8
 #: Seconds a worker holds a claimed row before another may take it.
 LEASE_SECONDS = 60
@@ -39,17 +40,18 @@ class Notification:
 
 
 def enqueue(store: Store, conn: Any, kind: str, recipient: str | None,
-            payload: dict[str, Any]) -> None:
-    """Add a notification in the caller's transaction (nothing when there is no recipient)."""
+            payload: dict[str, Any], service: str | None = None) -> None:
+    """Add a notification in the caller's transaction (nothing when there is no recipient);
+    ``service``: the service a webhook is for (its deliveries' page filters by it)."""
     if not recipient:
         return
     stamp = now()
     store._execute(
         conn,
         "INSERT INTO outbox (id, kind, recipient, payload, created_at, attempts, "
-        "next_attempt_at) VALUES (?, ?, ?, ?, ?, 0, ?)",
+        "next_attempt_at, service) VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
         (secrets.token_urlsafe(12), kind, recipient, json.dumps(payload, ensure_ascii=False),
-         stamp, stamp),
+         stamp, stamp, service),
     )
 
 
@@ -70,7 +72,8 @@ def claim(store: Store, limit: int = 20, webhooks: bool = False) -> list[Notific
         rows = store._execute(
             conn,
             "SELECT id, kind, recipient, payload, attempts FROM outbox "
-            "WHERE sent_at IS NULL AND attempts < ? AND next_attempt_at <= ? "
+            "WHERE sent_at IS NULL AND attempts < COALESCE(max_attempts, ?) "
+            "AND next_attempt_at <= ? "
             "AND (claimed_until IS NULL OR claimed_until < ?) "
             f"AND kind {'=' if webhooks else '<>'} ? "
             "ORDER BY next_attempt_at, id LIMIT ?",
