@@ -46,6 +46,9 @@ LIMITS = {
     # Wrong follow-up codes typed for one dossier number (renderer/citizens/follow_code.py),
     # from any address: 20 in an hour.
     "follow-reference": Limit(failures=20, window=60 * 60, lockout=60 * 60),
+    # Wrong mandate withdrawal codes, typed or in a link (renderer/citizens/mandate_withdrawal.py),
+    # from one address: 10 in 15 minutes (the codes have 60 bits).
+    "mandate": Limit(failures=10, window=15 * 60, lockout=15 * 60),
     # Wrong API tokens (renderer/api/auth.py) from one address: 20 in 15 minutes.
     "api-token": Limit(failures=20, window=15 * 60, lockout=15 * 60),
 }
