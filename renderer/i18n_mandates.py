@@ -43,8 +43,8 @@ MANDATE_MESSAGES: dict[str, dict[str, str]] = {
     "mr_code": {"fr": "Code de retrait", "en": "Withdrawal code"},
     "mr_link": {"fr": "Lien de retrait", "en": "Withdrawal link"},
     "mr_without_internet": {
-        "fr": "Sans internet, demandez-le à {structure} ou à une autre personne de confiance.",
-        "en": "Without internet, ask {structure} or another person you trust.",
+        "fr": "Sans internet : demandez à {structure} de retirer votre accord, ou faites-vous aider par une personne de confiance.",
+        "en": "Without internet: ask {structure} to withdraw your consent, or get help from someone you trust.",
     },
     "mr_print": {
         "fr": "L'accord est enregistré. Imprimez ce récépissé (Ctrl + P) et remettez-le à la personne.",

@@ -84,8 +84,12 @@ def withdrawal_code(store: Store, mandate_id: str) -> str:
     mandate's id with the server's secret, as the follow-up codes are
     (:mod:`renderer.citizens.follow_code`): the receipt can be printed again, and only its
     hash is stored (:func:`code_hash`)."""
+    return _code(store.secret(), mandate_id)
+
+
+def _code(secret: str, mandate_id: str) -> str:
     mac = hmac.new(
-        store.secret().encode("utf-8"), f"mandate-code:{mandate_id}".encode(), hashlib.sha256
+        secret.encode("utf-8"), f"mandate-code:{mandate_id}".encode(), hashlib.sha256
     ).digest()
     number = int.from_bytes(mac[:8], "big")
     raw = "".join(ALPHABET[(number >> (5 * i)) & 31] for i in range(CODE_LENGTH))
@@ -141,7 +145,16 @@ class Mandates:
             expires,
             None,
         )
+        secret = self.store.secret()  # read (or made) before the transaction
         with self.store.transaction(exclusive=True) as conn:
+            digest = code_hash(_code(secret, mandate.id))
+            # Two mandates never share a withdrawal code (60 bits: a clash is not expected
+            # before a billion mandates, but a code must find one mandate only).
+            while self.store._execute(
+                conn, "SELECT 1 FROM mandates WHERE withdrawal_hash = ?", (digest,)
+            ).fetchone():
+                mandate.id = secrets.token_urlsafe(16)
+                digest = code_hash(_code(secret, mandate.id))
             self.store._execute(
                 conn,
                 f"INSERT INTO mandates ({_COLUMNS}, withdrawal_hash) "
@@ -155,7 +168,7 @@ class Mandates:
                     consent,
                     mandate.created_at,
                     expires,
-                    code_hash(withdrawal_code(self.store, mandate.id)),
+                    digest,
                 ),
             )
             audit.record(

@@ -325,3 +325,27 @@ def test_the_purge_takes_the_code_with_the_mandate(
     r = TestClient(app).get(f"/-/mandat/{code}")
     assert r.status_code == 404 and "Ce lien ne fonctionne pas" in r.text
     assert audit.verify(store) == []
+
+
+def test_two_mandates_never_share_a_code(
+    app: Any,  # noqa: F811
+    people: dict[str, str],  # noqa: F811
+    monkeypatch: Any,
+) -> None:
+    """A clash of codes (here forced: the same id drawn twice) draws another id."""
+    from renderer.backoffice import mediation
+
+    store = store_of(app)
+    mediator = Accounts(store).by_email(people["nord"])
+    assert mediator is not None
+    drawn = iter(["same-id", "same-id", "other-id"])
+    real = mediation.secrets.token_urlsafe
+    # The module is shared: only a mandate's id (16 bytes) is drawn from the list.
+    monkeypatch.setattr(
+        mediation.secrets, "token_urlsafe", lambda n=None: next(drawn) if n == 16 else real(n)
+    )
+    first = Mandates(store).record(mediator, "signalement-voirie", "Ana Lima", "ecran", 1)
+    second = Mandates(store).record(mediator, "signalement-voirie", "Léo Roux", "ecran", 1)
+    assert (first.id, second.id) == ("same-id", "other-id")
+    found = Mandates(store).by_code(withdrawal_code(store, second.id))
+    assert found is not None and found.citizen_name == "Léo Roux"
