@@ -1,8 +1,9 @@
 """Throttling of guesses, shared by every process and host: resume codes, agents' logins,
-citizens' follow-up tokens, API tokens (the one throttle of Parcours).
+citizens' follow-up tokens and codes, mandate withdrawal codes, API tokens (the one throttle
+of Parcours).
 
 Failed attempts are counted by key (a kind and what it counts: ``client:IP:journey``,
-``login:EMAIL``, ``follow:IP``, ``follow-reference:REF``) in the database (table
+``login:EMAIL``, ``follow:IP``, ``follow-reference:REF``, ``mandate:IP``) in the database (table
 ``throttle``, one atomic upsert per failure, so that every process and every host sees the
 same counts), and a key that reaches its kind's :data:`LIMITS` is locked out for a while. A
 resume success never resets a count (a guesser holding one valid code of their own could

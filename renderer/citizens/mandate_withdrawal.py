@@ -94,7 +94,7 @@ def _page(request: Request, who: Citizen, mandate: Mandate, status: int = 200) -
         )
     else:
         state = t("mw_expired", lang, date=when(mandate.expires_at, lang))
-    code = request.path_params["code"]
+    code = normalise_code(request.path_params["code"][:40])
     return render(
         request,
         "mandate_withdrawal.html",
@@ -165,5 +165,5 @@ def mandate_post(request: Request) -> Response:
     mandates = Mandates(parcours(request).store)
     if not mandates.withdraw_by_citizen(got):
         return _page(request, who, mandates.get(got.id) or got, status=409)
-    code = request.path_params["code"]
+    code = normalise_code(request.path_params["code"][:40])
     return redirect(request, url(request, "mandate_withdraw", {"retire": "1"}, code=code), who)
