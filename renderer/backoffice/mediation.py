@@ -5,7 +5,9 @@ journey with a citizen only after the citizen's consent is recorded, in the mann
 Connect's mandates: for which procedure, until when, and how it was given (read and accepted
 on the mediator's screen, or a signed paper the mediator attests to keep). Each mandate is
 written with its audit entry; the dossier sent under it carries ``channel = accompagne``, the
-mediator and the structure, and the mandate is bound to that dossier.
+mediator and the structure, and the mandate is bound to that dossier. Its mediator or the
+citizen may withdraw it before then: the citizen with the withdrawal code printed on the
+mandate's receipt (:func:`withdrawal_code`, of which only a hash is stored).
 
 Sources: Aidants Connect (https://aidantsconnect.beta.gouv.fr/), whose mandates name the
 procedures, a duration (a day or up to a year) and the citizen's consent.
@@ -59,11 +61,6 @@ class Mandate:
     reference: str | None
     withdrawn_at: str | None = None
     withdrawn_by: str | None = None
-
-    def expired(self, at: datetime | None = None) -> bool:
-        """Whether its time is over (whatever else happened to it)."""
-        moment = (at or datetime.now(UTC)).isoformat(timespec="milliseconds")
-        return moment >= self.expires_at
 
     def active(self, at: datetime | None = None) -> bool:
         """Whether the mandate still covers its procedure (not expired, not withdrawn, no
