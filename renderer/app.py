@@ -41,11 +41,15 @@ their names:
   ``/-/agents/saisie/…``, ``agents_keying*``: keying a paper form; ``/-/agents/webhooks``,
   ``agents_webhooks``: the webhooks' deliveries, for administrators, and their retry;
 - ``/-/agents/mediation/…``, ``mediators_*``: the mediators' pages (their dossiers, the
-  citizen's mandate that starts an assisted journey, a dossier's handover sheet);
+  citizen's mandate that starts an assisted journey and its receipt, a dossier's handover
+  sheet);
 - ``/-/suivi/T``, ``follow`` and ``follow_post``: the citizen's follow-up of a dossier
   (``follow_file``, ``follow_receipt``, ``follow_letter``: its documents);
 - ``/-/suivi``, ``follow_code`` and ``follow_code_post``: the same follow-up reached by the
   dossier's number and follow-up code (the handover sheet's);
+- ``/-/mandat`` (``mandate_code``, ``mandate_code_post``) and ``/-/mandat/CODE``
+  (``mandate_withdraw``, ``mandate_withdraw_post``): the citizen withdraws the mandate given
+  to a mediator, by its receipt's code or link;
 - ``/api/v1/…``, ``api_*``: the services' JSON API (:mod:`renderer.api`, docs/api.md),
   authenticated by service tokens; its errors are problem documents;
 - ``/static/…``, ``static``: the CSS and the two scripts;
@@ -90,6 +94,12 @@ from renderer.citizens.follow import (
 )
 from renderer.citizens.follow_code import follow_code_page, follow_code_post
 from renderer.citizens.front import front_door, start_page
+from renderer.citizens.mandate_withdrawal import (
+    mandate_code_page,
+    mandate_code_post,
+    mandate_page,
+    mandate_post,
+)
 from renderer.citizens.paper import paper_form
 from renderer.citizens.resume import (
     resume_link,
@@ -114,6 +124,7 @@ from renderer.databases import StoreBusy
 from renderer.errors import bad_host_page, busy, not_found, server_error, too_large_page
 from renderer.jobs import server_jobs
 from renderer.mediators import pages as mediators
+from renderer.mediators import receipt as mandate_receipt
 from renderer.observe import RequestLog, health, metrics, ready
 from renderer.providers.connected import CALLBACK_PATH, LOGGED_OUT_PATH, Providers
 from renderer.security import HostCheck, SecurityMiddleware
@@ -260,10 +271,19 @@ def create_app(
               name="mediators_handover"),
         Route("/-/agents/mediation/dossiers/{reference}/fiche.pdf", mediators.handover_pdf,
               methods=["GET"], name="mediators_handover_pdf"),
+        Route("/-/agents/mediation/mandats/{mandate}", mandate_receipt.receipt, methods=["GET"],
+              name="mediators_mandate_receipt"),
+        Route("/-/agents/mediation/mandats/{mandate}/recepisse.pdf", mandate_receipt.receipt_pdf,
+              methods=["GET"], name="mediators_mandate_receipt_pdf"),
         Route("/-/agents/mediation/mandats/{mandate}/retrait", mediators.withdraw,
               methods=["POST"], name="mediators_withdraw"),
         Route("/-/agents/mediation/fin", mediators.finish, methods=["POST"],
               name="mediators_finish"),
+        # The citizen withdraws a mandate given to a mediator (citizens.mandate_withdrawal).
+        Route("/-/mandat", mandate_code_page, methods=["GET"], name="mandate_code"),
+        Route("/-/mandat", mandate_code_post, methods=["POST"], name="mandate_code_post"),
+        Route("/-/mandat/{code}", mandate_page, methods=["GET"], name="mandate_withdraw"),
+        Route("/-/mandat/{code}", mandate_post, methods=["POST"], name="mandate_withdraw_post"),
         # The citizen's follow-up by the dossier's number and follow-up code (no link).
         Route("/-/suivi", follow_code_page, methods=["GET"], name="follow_code"),
         Route("/-/suivi", follow_code_post, methods=["POST"], name="follow_code_post"),

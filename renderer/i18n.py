@@ -312,12 +312,14 @@ def pick_language(requested: str | None, available: list[str] | tuple[str, ...])
 def _merge_backoffice() -> None:
     from renderer.i18n_backoffice import BACKOFFICE_MESSAGES
     from renderer.i18n_documents import DOCUMENT_MESSAGES
+    from renderer.i18n_mandates import MANDATE_MESSAGES
     from renderer.i18n_mediation import MEDIATION_MESSAGES
 
-    for more in (BACKOFFICE_MESSAGES, MEDIATION_MESSAGES, DOCUMENT_MESSAGES):
+    catalogues = (BACKOFFICE_MESSAGES, MEDIATION_MESSAGES, MANDATE_MESSAGES, DOCUMENT_MESSAGES)
+    for more in catalogues:
         overlap = MESSAGES.keys() & more.keys()
         assert not overlap, f"messages defined twice: {sorted(overlap)}"
-    for more in (BACKOFFICE_MESSAGES, MEDIATION_MESSAGES, DOCUMENT_MESSAGES):
+    for more in catalogues:
         MESSAGES.update({key: {lang: french_spacing(text) if lang == "fr" else text
                                for lang, text in entry.items()}
                          for key, entry in more.items()})

@@ -1,8 +1,9 @@
 """Throttling of guesses, shared by every process and host: resume codes, agents' logins,
-citizens' follow-up tokens, API tokens (the one throttle of Parcours).
+citizens' follow-up tokens and codes, mandate withdrawal codes, API tokens (the one throttle
+of Parcours).
 
 Failed attempts are counted by key (a kind and what it counts: ``client:IP:journey``,
-``login:EMAIL``, ``follow:IP``, ``follow-reference:REF``) in the database (table
+``login:EMAIL``, ``follow:IP``, ``follow-reference:REF``, ``mandate:IP``) in the database (table
 ``throttle``, one atomic upsert per failure, so that every process and every host sees the
 same counts), and a key that reaches its kind's :data:`LIMITS` is locked out for a while. A
 resume success never resets a count (a guesser holding one valid code of their own could
@@ -46,6 +47,9 @@ LIMITS = {
     # Wrong follow-up codes typed for one dossier number (renderer/citizens/follow_code.py),
     # from any address: 20 in an hour.
     "follow-reference": Limit(failures=20, window=60 * 60, lockout=60 * 60),
+    # Wrong mandate withdrawal codes, typed or in a link (renderer/citizens/mandate_withdrawal.py),
+    # from one address: 10 in 15 minutes (the codes have 60 bits).
+    "mandate": Limit(failures=10, window=15 * 60, lockout=15 * 60),
     # Wrong API tokens (renderer/api/auth.py) from one address: 20 in 15 minutes.
     "api-token": Limit(failures=20, window=15 * 60, lockout=15 * 60),
 }

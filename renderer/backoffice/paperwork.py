@@ -7,7 +7,8 @@ process's :class:`renderer.printing.Printer` (WeasyPrint, a few at a time, the s
 made once). A journeys folder may override any of them as the e-mails are overridden:
 ``documents/JOURNEY/KIND.LANG.html``, ``documents/JOURNEY/KIND.html``,
 ``documents/KIND.LANG.html`` or ``documents/KIND.html`` beside the journeys (KIND:
-``receipt``, ``decision``, ``letter``, ``handover``: the mediator's handover sheet). A
+``receipt``, ``decision``, ``letter``, ``handover``: the mediator's handover sheet,
+``mandate``: the receipt of a citizen's mandate, whose JOURNEY is the mandate's). A
 letter by post says what the e-mail would have said: its subject and body come from the
 e-mail's template (:meth:`renderer.backoffice.delivery.Mailer.text`).
 """
@@ -186,6 +187,15 @@ class Paperwork:
             by_code_url=f"{self.base_url}/-/suivi",
         )
         return self._pdf("handover", lang, d, context)
+
+    def mandate_receipt(self, journey_id: str, lang: str, facts: dict[str, Any]) -> bytes:
+        """The receipt of a citizen's mandate to a mediator: who, which procedure, until
+        when, how consent was given, and how to withdraw it (``facts``, made by
+        :func:`renderer.mediators.receipt.facts`, the same as the page's)."""
+        lang = _lang(lang)
+        context = {"lang": lang, "t": lambda key, **kw: t(key, lang, **kw), **facts}
+        html = str(self._template("mandate", lang, journey_id).render(context))
+        return self.app.printer.pdf(html)
 
     def letter(self, d: Dossier, letter: Letter) -> bytes:
         """A letter of the dossier: its decision letter, or a notification by post (the

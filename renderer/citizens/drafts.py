@@ -182,14 +182,15 @@ def start(request: Request) -> Response:
     return open_draft(request, entry, who)
 
 
-def open_draft(request: Request, entry: Entry, who: Citizen) -> Response:
-    """A new draft in the citizen's (stored) session, and the redirect to its first page
-    (also how a mediator's assisted journey begins, :mod:`renderer.mediators`)."""
+def open_draft(request: Request, entry: Entry, who: Citizen, then: str | None = None) -> Response:
+    """A new draft in the citizen's (stored) session, and the redirect to its first page, or
+    to ``then`` (also how a mediator's assisted journey begins, :mod:`renderer.mediators`,
+    by the mandate's receipt)."""
     app = parcours(request)
     draft = app.store.create_draft(entry.id, entry.hash, entry.journey.start,
                                    owner=who.session.id)
     who.session.data.setdefault("drafts", {})[entry.id] = draft.id
     app.store.save_session(who.session)
     measure.started(request, entry.id, entry.hash, entry.journey.start, who)
-    return redirect(request, url(request, "step", journey=entry.id, step=entry.journey.start),
-                    who)
+    first = url(request, "step", journey=entry.id, step=entry.journey.start)
+    return redirect(request, then or first, who)

@@ -95,9 +95,13 @@ def home(request: Request) -> Response:
             "citizen": m.citizen_name,
             "journey": _title(app, m.journey_id, lang),
             "until": _when(m.expires_at, lang),
-            "action": url(request, "mediators_withdraw", mandate=m.id),
+            "state": t("mr_state_withdrawn", lang, date=_when(m.withdrawn_at, lang))
+            if m.withdrawn_at
+            else t("mr_state_active", lang),
+            "action": None if m.withdrawn_at else url(request, "mediators_withdraw", mandate=m.id),
+            "receipt": url(request, "mediators_mandate_receipt", mandate=m.id),
         }
-        for m in Mandates(app.store).active_of(session.agent.id)
+        for m in Mandates(app.store).in_view_of(session.agent.id)
     ]
     return page(
         request,
@@ -161,7 +165,8 @@ def mandate_page(request: Request) -> Response:
 
 def mandate_post(request: Request) -> Response:
     """Record the citizen's mandate (audited), then open the assisted journey: a fresh
-    citizen session holding the mandate, its draft, and its first page."""
+    citizen session holding the mandate, and its draft; the mediator goes to the mandate's
+    receipt (:mod:`renderer.mediators.receipt`), which leads on to the journey."""
     posted = _posted(request)
     if isinstance(posted, Response):
         return posted
@@ -199,7 +204,9 @@ def mandate_post(request: Request) -> Response:
             },
         }
     )
-    return open_draft(request, entry, Citizen(citizen_session, True, session.lang))
+    # The mediator lands on the mandate's receipt, to print it, and goes on from there.
+    receipt = url(request, "mediators_mandate_receipt", mandate=mandate.id)
+    return open_draft(request, entry, Citizen(citizen_session, True, session.lang), receipt)
 
 
 #: The form field each refusal is shown at.

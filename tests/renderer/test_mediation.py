@@ -78,8 +78,12 @@ def keyed(client: TestClient) -> str:
     the citizen session's CSRF token."""
     r = mandate(client)
     assert r.status_code == 303
-    assert r.headers["location"] == "/signalement-voirie/q/urgence"
-    first = client.get(r.headers["location"])
+    # The mandate's receipt first (to print), which leads on to the journey's first page.
+    assert re.fullmatch(r"/-/agents/mediation/mandats/[\w-]+", r.headers["location"])
+    receipt = client.get(r.headers["location"])
+    found = re.search(r'href="([^"]+)" data-start-journey', receipt.text)
+    assert found and found.group(1) == "/signalement-voirie/q/urgence", receipt.text
+    first = client.get(found.group(1))
     assert (
         "Démarche saisie par mediatrice@fs-nord.example (France Services Tours Nord) "
         "avec Zoé Martin" in first.text

@@ -86,6 +86,10 @@ def test_mediator_keys_a_journey_with_a_citizen(server: str) -> None:
         mediator.check("#consent-papier")
         mediator.check("#attest")
         mediator.click("form[action$='/mandat'] button[type=submit]")
+        # -- the mandate's receipt, to print, then on to the journey
+        assert mediator.locator("[data-withdraw-code]").is_visible()
+        axe(mediator, "the mandate's receipt", violations)
+        mediator.click("[data-start-journey]")
         # -- the citizens' own pages, with the banner on each
         assert mediator.url.endswith("/signalement-voirie/q/urgence")
         banner = mediator.locator("[data-mediation]")
