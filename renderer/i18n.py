@@ -285,9 +285,11 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 def french_spacing(text: str) -> str:
     """French typography: a no-break space before ":", a narrow no-break space before "?", "!"
-    and ";" (the messages are written with plain spaces; English ones have none)."""
-    return re.sub(r" ([:;?!])",
+    and ";" and inside « » (the messages are written with plain spaces; English ones have
+    none), so that a line never breaks there."""
+    text = re.sub(r" ([:;?!])",
                   lambda m: ("\u00a0" if m.group(1) == ":" else "\u202f") + m.group(1), text)
+    return text.replace("« ", "«\u202f").replace(" »", "\u202f»")
 
 
 for _entry in MESSAGES.values():

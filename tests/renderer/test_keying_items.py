@@ -181,7 +181,8 @@ def test_a_tick_for_no_block_changes_nothing(app: Any, desk: TestClient, stray: 
     r = post(desk, {**household(), stray: "joint"})
     assert r.status_code == 422
     text = html.unescape(r.text)
-    said = "Question 3.3\u00a0: la case « Document joint au formulaire » est cochée pour un bloc"
+    said = ("Question 3.3\u00a0: la case «\u202fDocument joint au formulaire\u202f» est cochée "
+            "pour un bloc")
     assert said in text
     assert 'href="#membres"' in text and 'id="membres"' in text
     assert "Rien n'a été enregistré" in text
