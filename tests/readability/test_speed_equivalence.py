@@ -26,11 +26,15 @@ from designer.check_messages import catalogue, msg
 from designer.compiled import _text_values
 from designer.hyphenation import Hyphenation, dictionary_path, hyphenation
 from designer.loading import load_journey
+from designer.organisation import journey_files
 
 ROOT = Path(__file__).resolve().parents[2]
-JOURNEYS = sorted(
+#: Every YAML file of the examples (journeys and organisation: texts to read).
+EXAMPLES = sorted(
     p for p in (ROOT / "journeys").rglob("*.yaml") if not p.name.endswith(".cases.yaml")
 )
+#: The journeys among them.
+JOURNEYS = sorted(journey_files([ROOT / "journeys"]))
 
 #: Texts that reach the branches the journeys rarely reach.
 CRAFTED = [
@@ -67,7 +71,7 @@ def _strings(node: Any) -> list[str]:
 def corpus() -> tuple[str, ...]:
     """Every string of the journeys and the lexicon, every paragraph of the docs."""
     texts = list(CRAFTED)
-    for path in [*JOURNEYS, jg.SHIPPED]:
+    for path in [*EXAMPLES, jg.SHIPPED]:
         texts += _strings(yaml.safe_load(path.read_text(encoding="utf-8")))
     for page in sorted((ROOT / "docs").rglob("*.md")):
         texts += page.read_text(encoding="utf-8").split("\n\n")
@@ -247,8 +251,7 @@ def test_a_message_without_parameters_is_said_as_its_template() -> None:
 @pytest.mark.parametrize("path", JOURNEYS, ids=lambda p: p.name)
 def test_falc_languages_shortcut_agrees_with_the_walk(path: Path) -> None:
     journey = load_journey(path).journey
-    if journey is None:
-        pytest.skip("not a journey")
+    assert journey is not None
     keys = {k for value in _text_values(journey.document.data) for k in value}
     walked = [lang for lang in journey.languages if f"{lang}-falc" in keys]
     assert journey.falc_languages() == walked
