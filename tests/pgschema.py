@@ -5,6 +5,7 @@ test in a schema of its own, created for it and dropped after, so parallel runs 
 from __future__ import annotations
 
 import contextlib
+import gc
 import secrets
 import sys
 from collections.abc import Iterator
@@ -46,6 +47,11 @@ def pg_schema(prefix: str = "parcours_test") -> Iterator[str]:
     try:
         yield f"{PG_BASE}?options={quote(f'-csearch_path={schema} -csynchronous_commit=off')}"
     finally:
+        # The test's apps are gone by now, but their stores' pools (idle connections kept
+        # for ten minutes) are closed only when the garbage collector finalises them: made
+        # to happen now, so that a whole run never holds more of the server's 100
+        # connections than its running tests use.
+        gc.collect()
         # Usage counts an app of the test still holds in memory are written before their
         # table goes (else the exit's flush finds no table, and says so in the output).
         usage = sys.modules.get("renderer.usage")
