@@ -22,11 +22,11 @@ import yaml
 from designer import falc_rules as fr
 from designer import jargon as jg
 from designer import readability as rd
+from designer.check import journey_files
 from designer.check_messages import catalogue, msg
 from designer.compiled import _text_values
 from designer.hyphenation import Hyphenation, dictionary_path, hyphenation
 from designer.loading import load_journey
-from designer.organisation import journey_files
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Every YAML file of the examples (journeys and organisation: texts to read).
@@ -34,7 +34,7 @@ EXAMPLES = sorted(
     p for p in (ROOT / "journeys").rglob("*.yaml") if not p.name.endswith(".cases.yaml")
 )
 #: The journeys among them.
-JOURNEYS = sorted(journey_files([ROOT / "journeys"]))
+JOURNEYS = sorted(journey_files([ROOT / "journeys"]))  # sub-folders too
 
 #: Texts that reach the branches the journeys rarely reach.
 CRAFTED = [
