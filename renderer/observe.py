@@ -36,6 +36,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from renderer.security import client_address
+
 log = logging.getLogger("parcours.requests")
 
 REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -163,7 +165,7 @@ async def metrics(request: Request) -> Response:
     """Prometheus text exposition (every worker's counts when several processes serve),
     only for the networks of the ``metrics_allow`` setting (a 404 for others)."""
     allow = request.app.state.parcours.settings.metrics_allow
-    if not _allowed(request.client.host if request.client else "", allow):
+    if not _allowed(client_address(request), allow):
         return PlainTextResponse("not found\n", status_code=404)
     jobs = getattr(request.app.state, "jobs", None)
     if jobs is not None:

@@ -215,6 +215,12 @@ class CookieSigner:
             return None
 
 
+def client_address(request: Any, unknown: str = "") -> str:
+    """The client's address, the key of the throttles and of the metrics' allow list
+    (behind trusted proxies, uvicorn has already put the forwarded address here)."""
+    return request.client.host if request.client else unknown
+
+
 def csrf_ok(expected: str | None, given: Any) -> bool:
     """Whether a posted CSRF token matches the session's (constant-time comparison)."""
     if not expected or not isinstance(given, str) or not given:

@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from renderer.backoffice.accounts import Accounts, LoginRefused
 from renderer.i18n import t
-from renderer.security import CSRF_FIELD, csrf_ok
+from renderer.security import CSRF_FIELD, client_address, csrf_ok
 from renderer.web import parcours, read_form, redirect, url
 
 from .session import PATH, clear_cookie, current, forbidden, page, set_cookie
@@ -53,7 +53,7 @@ def login_post(request: Request) -> Response:
         return forbidden(request, None)
     email = str(form.get("email") or "")[:200]
     password = str(form.get("password") or "")[:1000]
-    address = request.client.host if request.client else ""
+    address = client_address(request)
     accounts = Accounts(app.store, app.throttle)
     try:
         agent = accounts.authenticate(email, password, address)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from renderer.security import client_address
 from renderer.throttle import LIMITS
 from renderer.web import parcours
 
@@ -24,7 +25,7 @@ def caller(request: Request) -> ServiceToken:
     """The live service token of the request; raises a 401 or 429 :class:`ApiProblem`."""
     app = parcours(request)
     store, throttle = app.store, app.throttle
-    address = request.client.host if request.client else ""
+    address = client_address(request)
     if throttle.blocked("api-token", address):
         window = LIMITS["api-token"].lockout
         raise ApiProblem(

@@ -22,18 +22,15 @@ from renderer.backoffice.dossiers import Dossier, Dossiers
 from renderer.backoffice.letters import Letters
 from renderer.backoffice.paperwork import filename, letter_rows, paperwork, pdf
 from renderer.i18n import t
+from renderer.security import client_address
 from renderer.web import Citizen, citizen, csrf_refused, parcours, read_form, redirect, render, url
-
-
-def _address(request: Request) -> str:
-    return request.client.host if request.client else ""
 
 
 def _dossier(request: Request, who: Citizen) -> Dossier | Response:
     """The dossier of the token in the URL, or the page that says nothing about it."""
     app = parcours(request)
     throttle = app.throttle
-    address = _address(request)
+    address = client_address(request)
     if throttle.blocked("follow", address):
         return render(request, "error.html", {
             "title": t("follow_throttled_title", who.lang),

@@ -21,6 +21,7 @@ from starlette.responses import Response
 
 from renderer.backoffice.dossiers import Dossier, Dossiers
 from renderer.i18n import t
+from renderer.security import client_address
 from renderer.store import ALPHABET, CODE_LENGTH, Store, normalise_code
 from renderer.web import Citizen, citizen, csrf_refused, parcours, read_form, redirect, render, url
 
@@ -74,7 +75,7 @@ def follow_code_post(request: Request) -> Response:
     reference = normalise_code(str(form.get("reference") or "")[:40])
     code = str(form.get("code") or "")[:40]
     values = {"reference": reference, "code": ""}
-    address = request.client.host if request.client else ""
+    address = client_address(request)
     if app.throttle.blocked("follow", address) or app.throttle.blocked(
             "follow-reference", reference):
         return _form(request, who, values, t("follow_throttled_body", lang), status=429)

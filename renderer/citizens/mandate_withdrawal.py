@@ -19,10 +19,9 @@ from starlette.responses import Response
 from renderer.backoffice.mediation import BY_CITIZEN, Mandate, Mandates
 from renderer.backoffice.paperwork import when
 from renderer.i18n import t
+from renderer.security import client_address
 from renderer.store import normalise_code
 from renderer.web import Citizen, citizen, csrf_refused, parcours, read_form, redirect, render, url
-
-from .follow import _address
 
 
 def _form(request: Request, who: Citizen, error: str | None = None, status: int = 200) -> Response:
@@ -58,7 +57,7 @@ def _find(request: Request, who: Citizen, code: str) -> Mandate | Response:
     """The mandate of the withdrawal ``code``, or the page that says nothing about it (a
     failure counted per address), or the throttled page."""
     app = parcours(request)
-    address = _address(request)
+    address = client_address(request)
     if app.throttle.blocked("mandate", address):
         return _throttled(request, who)
     mandate = Mandates(app.store).by_code(code)
@@ -130,7 +129,7 @@ def mandate_code_post(request: Request) -> Response:
     if (refused := csrf_refused(request, who, form)) is not None:
         return refused
     app = parcours(request)
-    address = _address(request)
+    address = client_address(request)
     if app.throttle.blocked("mandate", address):
         return _form(request, who, t("follow_throttled_body", who.lang), status=429)
     code = normalise_code(str(form.get("code") or "")[:40])

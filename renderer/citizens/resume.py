@@ -23,6 +23,7 @@ from renderer.catalog import Entry
 from renderer.citizens import measure
 from renderer.citizens.drafts import draft_context, draft_page, draft_post, node_url
 from renderer.i18n import t
+from renderer.security import client_address
 from renderer.store import Draft
 from renderer.web import (
     Citizen,
@@ -116,18 +117,13 @@ def resume_link_post(request: Request) -> Response:
     return _resume(request, entry, who, token=token, replace=form.get("replace") == "1")
 
 
-def _client(request: Request) -> str:
-    # Behind trusted proxies uvicorn has already put the forwarded address here.
-    return request.client.host if request.client else "-"
-
-
 def _resume(
     request: Request, entry: Entry, who: Citizen, *, code: str | None = None,
     token: str | None = None, replace: bool,
 ) -> Response:
     app = parcours(request)
     lang = who.lang
-    client = _client(request)
+    client = client_address(request, "-")
 
     def refused(message: str, status: int) -> Response:
         return render(request, "resume.html", {
