@@ -217,18 +217,17 @@ async def edit_post(request: Request) -> Response:
 def _refuse_new_errors(before: str, after: str, relative: str, origin: Path, lang: str) -> None:
     """Raise :class:`EditError` when ``after`` has more errors than ``before`` under the
     structural checks (a removal must not break what reads the removed part)."""
-    def errors(text: str) -> list[Any]:
-        loaded = check_text(text, relative, structure_only=True, origin=origin)
-        return [f for f in loaded.findings if f.severity.value == "error"]
+    from renderer.studio.fixes import added_errors, error_count
 
-    old, new = errors(before), errors(after)
-    if len(new) > len(old):
-        known = {(f.rule, f.message) for f in old}
-        added = [f for f in new if (f.rule, f.message) not in known] or new
+    old, new = (check_text(text, relative, structure_only=True, origin=origin)
+                for text in (before, after))
+    added = added_errors(old, new)
+    if added:
         colon = " : " if lang == "fr" else ": "
         first = "; ".join(t("line_col", lang, line=f.line, column=f.column) + colon + f.message
                           for f in added[:3])
-        raise EditError(t("remove_adds_errors", lang, n=len(new) - len(old), first=first))
+        raise EditError(t("remove_adds_errors", lang, n=error_count(new) - error_count(old),
+                          first=first))
 
 
 def _fixed(request: Request, relative: str, text: str, base: str, action: str,

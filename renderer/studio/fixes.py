@@ -144,8 +144,19 @@ def _edited(text: str, fix: dict[str, Any], languages: list[str]) -> str:
     raise FixRefused(f"unknown fix {kind!r}")
 
 
-def _errors(loaded: Loaded) -> int:
+def error_count(loaded: Loaded) -> int:
+    """How many errors a checked text has."""
     return sum(f.severity is Severity.ERROR for f in loaded.findings)
+
+
+def added_errors(before: Loaded, after: Loaded) -> list[Finding]:
+    """The errors an edit adds (none when ``after`` has no more errors than ``before``):
+    those whose rule and message ``before`` lacks, else all of ``after``'s."""
+    if error_count(after) <= error_count(before):
+        return []
+    known = {(f.rule, f.message) for f in before.findings if f.severity is Severity.ERROR}
+    new = [f for f in after.findings if f.severity is Severity.ERROR]
+    return [f for f in new if (f.rule, f.message) not in known] or new
 
 
 def apply_fix(text: str, file: str, fix: dict[str, Any], check: Any) -> dict[str, Any]:
@@ -157,7 +168,7 @@ def apply_fix(text: str, file: str, fix: dict[str, Any], check: Any) -> dict[str
         new = _edited(text, fix, languages)
     except EditError as exc:
         raise FixRefused(str(exc)) from None
-    if before.journey is None or _errors(check(new)) > _errors(before):
+    if before.journey is None or added_errors(before, check(new)):
         raise FixRefused("the fix would add an error to the journey")
     change = asdict(change_between(text, new))
     if fix.get("kind") == "purpose":
