@@ -66,6 +66,9 @@ def server(db_url: str, smtp: tuple[Inbox, int], tmp_path: Path) -> Iterator[tup
 
 
 def axe(page: Any, kind: str, violations: list[str]) -> None:
+    # After a click that navigates, the old document may be gone and the new one not there
+    # yet: axe then reads a null document (CI saw it once). Wait for the page to load.
+    page.wait_for_load_state("load")
     result = page.evaluate(
         "async ([src, tags]) => { if (!window.axe) { (0, eval)(src); }"
         " return await window.axe.run(document, {runOnly: {type: 'tag', values: tags},"
