@@ -16,10 +16,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
+from designer import shipped_data
 
 LANGUAGES = ("fr", "en")
 #: The language of a finding's ``message`` (what JSON, SARIF and filters have always seen).
@@ -111,11 +110,9 @@ def say(message: str | Message, lang: str) -> str:
 @cache
 def catalogue() -> Mapping[str, Mapping[str, str]]:
     """Every message, by key, then by language."""
-    # Read beside the module, as the other data files are (designer/data/): importlib's
-    # resources would import tempfile, shutil and the compressors on every check.
-    raw = (Path(__file__).parent / "data" / "check_messages.yaml").read_text("utf-8")
-    # libyaml: the catalogue loads on every `parcours check`.
-    data = yaml.load(raw, Loader=yaml.CSafeLoader)  # noqa: S506
+    # Read from its JSON translation (designer.shipped_data): the catalogue loads on every
+    # `parcours check`.
+    data = shipped_data.read("check_messages")
     return {str(k): {str(lang): str(t) for lang, t in v.items()} for k, v in data.items()}
 
 

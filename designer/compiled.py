@@ -227,10 +227,9 @@ class CompiledJourney:
         found = self.derived.get("falc_languages")
         if found is None:
             variants = {falc_variant(lang) for lang in self.languages}
-            # Every key of the source has its path among the document's positions (the
-            # Document's contract): when no path ends with a variant, no mapping holds one,
-            # and the walk over every node (the dearer reading) is left out.
-            if variants.isdisjoint({p[-1] for p in self.document.positions if p}):
+            # The document knows every key of the source: when no key is a variant, no
+            # mapping holds one, and the walk over every node (the dearer reading) is left out.
+            if variants.isdisjoint(self.document.keys):
                 keys: set[str] = set()
             else:
                 keys = {k for value in _text_values(self.document.data) for k in value}

@@ -85,12 +85,14 @@ _NAMED = ("question", "computed value")
 def check_ids(journey: CompiledJourney) -> list[Finding]:
     """Steps, outcomes, questions (repeat items included) and computed share one namespace."""
     findings: list[Finding] = []
-    seen: dict[str, tuple[str, tuple[int, int]]] = {}
+    # The first definition of each name, by kind and path: its position is read only when a
+    # second one makes it needed.
+    seen: dict[str, tuple[str, tuple[str | int, ...]]] = {}
 
     def define(name: str, kind: str, path: tuple[str | int, ...]) -> None:
-        pos = journey.key_position(path)
         if name in seen:
-            first_kind, first_pos = seen[name]
+            first_kind, first_path = seen[name]
+            pos, first_pos = journey.key_position(path), journey.key_position(first_path)
             if kind in _NAMED and first_kind in _NAMED:
                 # Expressions naming it read the first: what they say of it is unsure.
                 journey.unsure.names.add(name)
@@ -105,7 +107,7 @@ def check_ids(journey: CompiledJourney) -> list[Finding]:
                 )
             )
         else:
-            seen[name] = (kind, pos)
+            seen[name] = (kind, path)
 
     for name in journey.model.computed:
         define(name, "computed", ("computed", name))

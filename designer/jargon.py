@@ -23,6 +23,8 @@ from typing import Any
 
 import yaml
 
+from designer import shipped_data
+
 SHIPPED = Path(__file__).parent / "data" / "lexicon.yaml"
 #: In a `not_jargon` context, this stands for any one word ("règlement du …").
 ANY_WORD = "…"
@@ -149,7 +151,9 @@ def merge(base: list[JargonEntry], extra: list[JargonEntry], origin: str) -> lis
 
 @cache
 def _shipped() -> tuple[JargonEntry, ...]:
-    return tuple(_read(SHIPPED))
+    # Read from its JSON translation (designer.shipped_data): the lexicon loads on every
+    # `parcours check`; an organisation's own files are read as YAML.
+    return tuple(parse_lexicon(shipped_data.read("lexicon"), str(SHIPPED)))
 
 
 def load_lexicon(extra: Iterable[Path | str] = ()) -> list[JargonEntry]:

@@ -48,48 +48,108 @@ _NOT_TEXT_START = frozenset("~nNtTfF0123456789+-.")
 
 
 @dataclass
-class ScalarInfo:
-    """How a scalar was written: needed to place a column inside an expression."""
-
-    style: str | None
-    single_line: bool
-
-
-@dataclass
 class Document:
-    """A YAML file turned into plain data, with the source position of every node."""
+    """A YAML file turned into plain data, with the source position of every node.
+
+    Positions are read from libyaml's node tree, kept as ``root``, when a finding asks for
+    one: most nodes of a journey never need theirs, and recording the position of each of
+    them while building the data cost a check as much as composing the tree did
+    (docs/benchmarks.md, "Issue 12, section 3, third round"). A mapping's keys are indexed
+    the first time a path goes through it.
+    """
 
     file: str
     data: Any = None
-    positions: dict[Path, Position] = field(default_factory=dict)
-    key_positions: dict[Path, Position] = field(default_factory=dict)
-    scalars: dict[Path, ScalarInfo] = field(default_factory=dict)
+    root: yaml.Node | None = None
+    #: Every key of every mapping of the file (merged keys included).
+    keys: frozenset[str] = frozenset()
+    #: The identities of the mapping nodes that merge others in (`<<`).
+    merging: frozenset[int] = frozenset()
+    _index: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(
+        default_factory=dict, repr=False)
+
+    def _entries(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        """A mapping's keys, each with its key node and value node, as the data holds them:
+        its own keys first, then the keys merged in (`<<`) that it does not define."""
+        found = self._index.get(id(node))
+        if found is None and id(node) not in self.merging:
+            # The builder refused a file with two equal keys or a key that is not text: a
+            # mapping without `<<` maps each key to its one entry.
+            found = {key_node.value: (key_node, value_node)
+                     for key_node, value_node in node.value}
+            self._index[id(node)] = found
+        if found is None:
+            found = {}
+            merges = []
+            for key_node, value_node in node.value:
+                if _is_merge(key_node):
+                    merges.append(value_node)
+                elif type(key_node) is yaml.ScalarNode:
+                    found.setdefault(key_node.value, (key_node, value_node))
+            for merged in merges:
+                sources = merged.value if type(merged) is yaml.SequenceNode else [merged]
+                for source in sources:
+                    if type(source) is not yaml.MappingNode:
+                        continue
+                    for key_node, value_node in source.value:
+                        if type(key_node) is yaml.ScalarNode:
+                            found.setdefault(key_node.value, (key_node, value_node))
+            self._index[id(node)] = found
+        return found
+
+    def _walk(self, path: Path) -> tuple[yaml.Node | None, yaml.Node | None, int]:
+        """The value node at the end of the longest prefix of ``path`` the file holds, the
+        node naming its last step (a key, or the item itself), and that prefix's length."""
+        node = self.root
+        named: yaml.Node | None = None
+        depth = 0
+        index = self._index
+        for step in path:
+            kind = type(node)
+            if kind is yaml.MappingNode and type(step) is str:
+                entries = index.get(id(node))
+                if entries is None:
+                    entries = self._entries(node)
+                entry = entries.get(step)
+                if entry is None:
+                    break
+                named, node = entry
+            elif (kind is yaml.SequenceNode and isinstance(step, int)
+                  and 0 <= step < len(node.value)):  # type: ignore[union-attr]
+                named = node = node.value[step]  # type: ignore[union-attr]
+            else:
+                break
+            depth += 1
+        return node, named, depth
 
     def position(self, path: Path) -> Position:
         """Where the value at ``path`` starts; the nearest known ancestor if it is absent."""
-        p = tuple(path)
-        while p:
-            if p in self.positions:
-                return self.positions[p]
-            p = p[:-1]
-        return self.positions.get((), (1, 1))
+        node, _, _ = self._walk(path)
+        return _mark(node) if node is not None else (1, 1)
 
     def key_position(self, path: Path) -> Position:
         """Where the key naming ``path`` stands (for a list item, where the item starts)."""
-        p = tuple(path)
-        if p in self.key_positions:
-            return self.key_positions[p]
-        return self.position(p)
+        node, named, depth = self._walk(path)
+        if named is not None and depth == len(path):
+            return _mark(named)
+        return _mark(node) if node is not None else (1, 1)
+
+    def scalar(self, path: Path) -> yaml.ScalarNode | None:
+        """The scalar node at exactly ``path``, to read how it was written."""
+        node, _, depth = self._walk(path)
+        if depth == len(path) and type(node) is yaml.ScalarNode:
+            return node
+        return None
 
     def expression_position(self, path: Path, offset: int = 0) -> Position:
         """Line and column of character ``offset`` inside the expression scalar at ``path``."""
         line, col = self.position(path)
-        info = self.scalars.get(tuple(path))
-        if info is None or not info.single_line:
+        node = self.scalar(path)
+        if node is None or node.start_mark.line != node.end_mark.line:
             return line, col
-        if info.style in ("'", '"'):
+        if node.style in ("'", '"'):
             return line, col + 1 + offset
-        if not info.style:
+        if not node.style:
             return line, col + offset
         return line, col
 
@@ -147,80 +207,75 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     return value
 
 
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+def _is_merge(key_node: yaml.Node) -> bool:
+    return key_node.tag == _MERGE or (
+        key_node.tag == _PLAIN and key_node.value == "<<")
+
+
 class _Builder:
-    def __init__(self, doc: Document) -> None:
-        self.doc = doc
+    """libyaml's node tree to plain data (the positions stay in the tree: :class:`Document`),
+    with every node visit counted (aliases expand) and the mistakes YAML allows refused."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
         self.visited = 0
         self.findings: list[Finding] = []
+        self.keys: set[str] = set()
+        self.merging: set[int] = set()
 
-    def build(self, node: yaml.Node, path: Path) -> Any:
+    def build(self, node: yaml.Node) -> Any:
         self.visited += 1
         if self.visited > MAX_NODES:
             raise _TooBig
-        self.doc.positions[path] = _mark(node)
-        if isinstance(node, yaml.ScalarNode):
-            self.doc.scalars[path] = ScalarInfo(
-                node.style, node.start_mark.line == node.end_mark.line
-            )
+        kind = type(node)
+        if kind is yaml.ScalarNode:
             return _scalar(node)
-        if isinstance(node, yaml.SequenceNode):
-            items = []
-            for i, child in enumerate(node.value):
-                self.doc.key_positions[path + (i,)] = _mark(child)
-                items.append(self.build(child, path + (i,)))
-            return items
-        assert isinstance(node, yaml.MappingNode)
+        if kind is yaml.SequenceNode:
+            return [self.build(child) for child in node.value]
         result: dict[str, Any] = {}
         merges: list[yaml.Node] = []
         for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge" or (
-                key_node.tag == _PLAIN and key_node.value == "<<"
-            ):
-                merges.append(value_node)  # merged keys yield to the mapping's own
-                continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.findings.append(
-                    Finding.of(
-                        "yaml-syntax",
-                        msg("yaml.key-not-plain"),
-                        self.doc.file,
-                        _mark(key_node),
-                    )
-                )
+            if type(key_node) is not yaml.ScalarNode:
+                self.findings.append(Finding.of(
+                    "yaml-syntax", msg("yaml.key-not-plain"), self.file, _mark(key_node)))
                 continue
             key = key_node.value
-            if key in result:
-                first = self.doc.key_positions.get(path + (key,), (0, 0))
-                self.findings.append(
-                    Finding.of(
-                        "yaml-syntax",
-                        msg("yaml.duplicate-key", key=key, line=first[0]),
-                        self.doc.file,
-                        _mark(key_node),
-                    )
-                )
+            tag = key_node.tag
+            if (tag == _PLAIN and key == "<<") or tag == _MERGE:
+                merges.append(value_node)  # merged keys yield to the mapping's own
                 continue
-            self.doc.key_positions[path + (key,)] = _mark(key_node)
-            result[key] = self.build(value_node, path + (key,))
+            if key in result:
+                first = next(k for k, _ in node.value if k.value == key)
+                self.findings.append(Finding.of(
+                    "yaml-syntax", msg("yaml.duplicate-key", key=key, line=_mark(first)[0]),
+                    self.file, _mark(key_node)))
+                continue
+            result[key] = self.build(value_node)
+        self.keys.update(result)
+        if merges:
+            self.merging.add(id(node))
         for merged in merges:
-            self._merge(result, merged, path)
+            self._merge(result, merged)
         return result
 
-    def _merge(self, into: dict[str, Any], node: yaml.Node, path: Path) -> None:
+    def _merge(self, into: dict[str, Any], node: yaml.Node) -> None:
         sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
         for source in sources:
             if not isinstance(source, yaml.MappingNode):
                 self.findings.append(
                     Finding.of(
-                        "yaml-syntax", msg("yaml.merge"), self.doc.file, _mark(source)
+                        "yaml-syntax", msg("yaml.merge"), self.file, _mark(source)
                     )
                 )
                 continue
             for key_node, value_node in source.value:
                 key = key_node.value
                 if isinstance(key_node, yaml.ScalarNode) and key not in into:
-                    self.doc.key_positions[path + (key,)] = _mark(key_node)
-                    into[key] = self.build(value_node, path + (key,))
+                    self.keys.add(key)
+                    into[key] = self.build(value_node)
 
 
 def _syntax_message(error: yaml.YAMLError, text: str = "") -> Message:
@@ -300,9 +355,10 @@ def load_document(raw: bytes | str, file: str) -> tuple[Document | None, list[Fi
         return None, [
             Finding.of("schema", msg("schema.empty"), file, (1, 1))
         ]
-    builder = _Builder(doc)
+    builder = _Builder(file)
+    doc.root = node
     try:
-        doc.data = builder.build(node, ())
+        doc.data = builder.build(node)
     except _TooBig:
         return None, [
             Finding.of(
@@ -316,6 +372,8 @@ def load_document(raw: bytes | str, file: str) -> tuple[Document | None, list[Fi
         return None, [Finding.of("yaml-syntax", msg("yaml.too-deep"), file, (1, 1))]
     if builder.findings:
         return None, builder.findings
+    doc.keys = frozenset(builder.keys)
+    doc.merging = frozenset(builder.merging)
     if not isinstance(doc.data, dict):
         kind = msg("type.list" if isinstance(doc.data, list) else "type.single-value")
         return None, [

@@ -204,8 +204,8 @@ def regions(loaded: Loaded) -> list[tuple[int, str | None]]:
         return []
     doc = journey.document
     out: list[tuple[int, str | None]] = [
-        (doc.key_positions[(key,)][0], None)
-        for key in (doc.data or {}) if key != "steps" and (key,) in doc.key_positions]
+        (doc.key_position((key,))[0], None)
+        for key in (doc.data or {}) if key != "steps"]
     out += [(doc.key_position(("steps", sid))[0], sid) for sid in journey.steps]
     return sorted(out, key=lambda r: r[0])
 
