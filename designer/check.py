@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from designer.check_messages import msg
+from designer.files import is_organisation_file
 from designer.findings import Finding, sort_findings
 from designer.loading import Analysis, Loaded, load_journey
-from designer.organisation import OrganisationCache, is_organisation_file
 
 
 class NoSuchPath(Exception):
@@ -72,9 +72,14 @@ def check_paths(
     ``analyses``: those run after the structural checks (default_analyses())."""
     portfolio = Portfolio()
     owners: dict[str, Loaded] = {}
-    organisations = OrganisationCache()
+    organisations = None
     for file in yaml_files(paths):
         if is_organisation_file(file):
+            if organisations is None:
+                # Imported here: a journey without an organisation file needs none of it.
+                from designer.organisation import OrganisationCache
+
+                organisations = OrganisationCache()
             portfolio.organisations += 1
             portfolio.findings.extend(organisations.load(file).findings)
             continue

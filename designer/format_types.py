@@ -120,7 +120,9 @@ class Element(BaseModel):
     @classmethod
     def _drop_extensions(cls, value: Any) -> Any:
         if isinstance(value, dict):
-            return {
-                k: v for k, v in value.items() if not (isinstance(k, str) and k.startswith("x-"))
-            }
+            # Most elements have no extension: the mapping is copied only when one has.
+            for k in value:
+                if isinstance(k, str) and k.startswith("x-"):
+                    return {k: v for k, v in value.items()
+                            if not (isinstance(k, str) and k.startswith("x-"))}
         return value

@@ -15,15 +15,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from designer.check_messages import msg
+from designer.files import ORGANISATION_FILE, is_organisation_file
 from designer.findings import Finding, has_errors, sort_findings
 from designer.format_types import Element, Text, described
 from designer.model import SERVICE_ID
 from designer.source import MAX_BYTES, Document, load_document
 from designer.source import Path as SourcePath
 from designer.validation import validate_as
-
-#: The name of the organisation file, in the folder of the journeys it serves.
-ORGANISATION_FILE = "organisation.yaml"
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 #: Where a webhook is posted: an http(s) URL (https outside a test bench; docs/api.md).
@@ -118,11 +116,6 @@ class LoadedOrganisation:
     def ok(self) -> bool:
         """Whether the file is valid."""
         return self.organisation is not None and not has_errors(self.findings)
-
-
-def is_organisation_file(path: str | Path) -> bool:
-    """Whether a path names an organisation file (not a journey)."""
-    return Path(path).name == ORGANISATION_FILE
 
 
 def load_organisation(path: str | Path) -> LoadedOrganisation:

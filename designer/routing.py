@@ -17,8 +17,9 @@ from typing import Any
 
 from designer.check_messages import msg
 from designer.compiled import CompiledJourney
+from designer.files import ORGANISATION_FILE
 from designer.findings import Finding
-from designer.organisation import ORGANISATION_FILE, LoadedOrganisation
+from designer.organisation import LoadedOrganisation
 from designer.run import Environment, Run, holds
 
 

@@ -155,6 +155,8 @@ class Document:
 
 
 _PLAIN = "tag:parcours,2026:plain"
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+_SCALAR, _SEQUENCE = yaml.ScalarNode, yaml.SequenceNode
 
 
 class _Composer(yaml.CSafeLoader):
@@ -163,11 +165,10 @@ class _Composer(yaml.CSafeLoader):
     time and get `yes`, `0472…` wrong."""
 
     def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
-        if kind is yaml.ScalarNode:
-            return _PLAIN if implicit[0] else "tag:yaml.org,2002:str"
-        if kind is yaml.SequenceNode:
-            return "tag:yaml.org,2002:seq"
-        return "tag:yaml.org,2002:map"
+        # Called by libyaml's composer for every node: the kinds are compared as globals.
+        if kind is _SCALAR:
+            return _PLAIN if implicit[0] else _STR
+        return _SEQ if kind is _SEQUENCE else _MAP
 
 
 class _TooBig(Exception):

@@ -16,9 +16,10 @@ from typing import Any
 
 from designer.cases import is_cases_file
 from designer.compiled import CompiledJourney
+from designer.files import is_organisation_file
 from designer.findings import Finding, Severity
 from designer.loading import load_text
-from designer.organisation import OrganisationCache, Service, is_organisation_file
+from designer.organisation import OrganisationCache, Service
 from designer.publication import published_copy, status, uses_workflow
 from renderer.store import Store, content_hash
 

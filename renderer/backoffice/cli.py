@@ -52,7 +52,8 @@ def _password(stdin: TextIO, err: TextIO) -> str | None:
 def unknown_services(services: list[str], journeys: str) -> tuple[list[str], str | None]:
     """Services not declared by the organisation file of ``journeys`` and the file (or the
     reason it cannot say)."""
-    from designer.organisation import ORGANISATION_FILE, load_organisation
+    from designer.files import ORGANISATION_FILE
+    from designer.organisation import load_organisation
 
     folder = Path(journeys)
     file = folder / ORGANISATION_FILE if folder.is_dir() else folder.parent / ORGANISATION_FILE

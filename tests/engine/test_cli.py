@@ -12,8 +12,9 @@ import pytest
 
 from designer.cases import is_cases_file
 from designer.cli import main
+from designer.files import is_organisation_file
 from designer.model import journey_schema
-from designer.organisation import is_organisation_file, journey_files
+from designer.organisation import journey_files
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted(p for p in (ROOT / "journeys").glob("*.yaml")

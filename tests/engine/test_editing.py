@@ -18,9 +18,9 @@ from designer.editing import (
     remove_question,
     set_question,
 )
+from designer.files import is_organisation_file
 from designer.findings import has_errors
 from designer.loading import load_text
-from designer.organisation import is_organisation_file
 
 ROOT = Path(__file__).resolve().parents[2]
 VOIRIE = (ROOT / "journeys" / "signalement-voirie.yaml").read_text(encoding="utf-8")
