@@ -30,6 +30,7 @@ from designer.format_types import (
     Language,
     Text,
     described,
+    no_items,
 )
 from designer.questions import Question
 
@@ -187,7 +188,7 @@ class Journey(Element):
     prefill: list[str] = described(
         "Prefill",
         "Providers this service is connected to (e.g. franceconnect, api_particulier).",
-        default_factory=list,
+        default_factory=no_items,
     )
     start: str = described("Start", "Id of the first step.")
     computed: dict[Identifier, Expression | bool | int | float] = described(
@@ -207,7 +208,7 @@ class Journey(Element):
         "Which service of the organisation receives a submitted dossier: a list of "
         "{service, when} entries, the first whose condition holds on the answers is taken. "
         "Without routing, dossiers reach no service (only administrators see them).",
-        default_factory=list,
+        default_factory=no_items,
     )
 
 

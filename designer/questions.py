@@ -18,6 +18,7 @@ from designer.format_types import (
     Pattern,
     Text,
     described,
+    no_items,
 )
 
 
@@ -46,7 +47,7 @@ class QuestionBase(Element):
         default=True,
     )
     checks: list[Check] = described(
-        "Checks", "Rules the answer must satisfy, each with its message.", default_factory=list
+        "Checks", "Rules the answer must satisfy, each with its message.", default_factory=no_items
     )
     concept: str | None = described(
         "Concept",
