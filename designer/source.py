@@ -103,18 +103,28 @@ class Document:
         node = self.root
         named: yaml.Node | None = None
         depth = 0
-        index = self._index
+        merging = self.merging
         for step in path:
             kind = type(node)
-            if kind is yaml.MappingNode and type(step) is str:
-                entries = index.get(id(node))
-                if entries is None:
-                    entries = self._entries(node)
-                entry = entries.get(step)
-                if entry is None:
+            if kind is _MAPPING and type(step) is str:
+                pairs = node.value  # type: ignore[union-attr]
+                if len(pairs) > _SCANNED or id(node) in merging:
+                    entry = self._entries(node).get(step)
+                    if entry is None:
+                        break
+                    named, node = entry
+                    depth += 1
+                    continue
+                # A small mapping (a question's keys) is read in order: cheaper than
+                # indexing it for one look-up. Its keys are unique (the builder refused a
+                # file with two equal ones), so the first match is the only one.
+                for pair in pairs:
+                    if pair[0].value == step:
+                        named, node = pair
+                        break
+                else:
                     break
-                named, node = entry
-            elif (kind is yaml.SequenceNode and isinstance(step, int)
+            elif (kind is _SEQUENCE and isinstance(step, int)
                   and 0 <= step < len(node.value)):  # type: ignore[union-attr]
                 named = node = node.value[step]  # type: ignore[union-attr]
             else:
@@ -156,7 +166,7 @@ class Document:
 
 _PLAIN = "tag:parcours,2026:plain"
 _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
-_SCALAR, _SEQUENCE = yaml.ScalarNode, yaml.SequenceNode
+_SCALAR, _SEQUENCE, _MAPPING = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
 
 
 class _Composer(yaml.CSafeLoader):
@@ -209,6 +219,8 @@ def _scalar(node: yaml.ScalarNode) -> Any:
 
 
 _MERGE = "tag:yaml.org,2002:merge"
+#: Mappings of at most this many keys are scanned rather than indexed (Document._walk).
+_SCANNED = 16
 
 
 def _is_merge(key_node: yaml.Node) -> bool:
