@@ -25,7 +25,7 @@ from renderer.backoffice.accounts import Accounts
 
 from .citizen import PNG
 from .conftest import JOURNEYS
-from .test_browser import AXE_SOURCE, AXE_TAGS, CHROMIUM, LAUNCH_ARGS, _free_port
+from .test_browser import CHROMIUM, LAUNCH_ARGS, _free_port, axe_violations
 from .test_notifications import Inbox
 
 pytestmark = pytest.mark.browser
@@ -66,17 +66,7 @@ def server(db_url: str, smtp: tuple[Inbox, int], tmp_path: Path) -> Iterator[tup
 
 
 def axe(page: Any, kind: str, violations: list[str]) -> None:
-    # After a click that navigates, the old document may be gone and the new one not there
-    # yet: axe then reads a null document (CI saw it once). Wait for the page to load.
-    page.wait_for_load_state("load")
-    result = page.evaluate(
-        "async ([src, tags]) => { if (!window.axe) { (0, eval)(src); }"
-        " return await window.axe.run(document, {runOnly: {type: 'tag', values: tags},"
-        " resultTypes: ['violations']}); }",
-        [AXE_SOURCE, AXE_TAGS],
-    )
-    for v in result["violations"]:
-        violations.append(f"{kind}: {v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}")
+    violations += axe_violations(page, kind)
 
 
 def wait_for(inbox: Inbox, count: int) -> None:

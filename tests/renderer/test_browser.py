@@ -53,6 +53,24 @@ if not AXE.exists():
 AXE_SOURCE = AXE.read_text(encoding="utf-8")
 
 
+def axe_violations(page: Any, kind: str = "") -> list[str]:
+    """The WCAG 2.1 A and AA violations axe-core finds on the page open in ``page``, each
+    said with its rule, help and first elements (prefixed by ``kind`` when given): the one
+    way every browser test runs axe-core. It waits for the page to have loaded first: after
+    a click that navigates, the old document may be gone and the new one not there yet, and
+    axe-core would read a null document (CI saw it once)."""
+    page.wait_for_load_state("load")
+    result = page.evaluate(
+        "async ([src, tags]) => { if (!window.axe) { (0, eval)(src); }"
+        " return await window.axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']}); }",
+        [AXE_SOURCE, AXE_TAGS],
+    )
+    prefix = f"{kind}: " if kind else f"{page.url}: "
+    return [f"{prefix}{v['id']} ({v['impact']}): {v['help']} "
+            f"{[n['target'] for n in v['nodes']][:3]}" for v in result["violations"]]
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -138,16 +156,8 @@ class Axe:
             html = html.replace("<head>", f'<head><base href="{self.base}/">', 1)
             self.copy.set_content(html, wait_until="load")
             target = self.copy
-        result = target.evaluate(
-            "async ([src, tags]) => { if (!window.axe) { (0, eval)(src); }"
-            " return await window.axe.run(document, {runOnly: {type: 'tag', values: tags},"
-            " resultTypes: ['violations']}); }",
-            [AXE_SOURCE, AXE_TAGS],
-        )
+        self.violations += axe_violations(target, kind)
         self.pages += 1
-        for v in result["violations"]:
-            targets = [n["target"] for n in v["nodes"]][:3]
-            self.violations.append(f"{kind}: {v['id']} ({v['impact']}): {v['help']} {targets}")
 
 
 def _scripts_on(page: Any) -> bool:

@@ -16,18 +16,11 @@ import pytest
 from renderer.prefill import provenance_of
 
 from .prefillworld import World, world
+from .test_browser import CHROMIUM, LAUNCH_ARGS, axe_violations
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
 J = "inscription-cantine"
-
-if not CHROMIUM.exists():
-    pytest.skip("/usr/bin/chromium is absent (apt-get install chromium)", allow_module_level=True)
-
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
@@ -43,18 +36,6 @@ def browser() -> Iterator[Any]:
 def w(tmp_path: Path) -> Iterator[World]:
     with world(tmp_path) as found:
         yield found
-
-
-def axe_violations(page: Any) -> list[str]:
-    """WCAG 2.1 A and AA violations axe-core finds on the page (none when axe is absent)."""
-    if not AXE.exists():
-        return []
-    result = page.evaluate(
-        "async (src) => { if (!window.axe) { (0, eval)(src); }"
-        " return await window.axe.run(document, {runOnly: {type: 'tag', values:"
-        " ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}, resultTypes: ['violations']}); }",
-        AXE.read_text(encoding="utf-8"))
-    return [f"{v['id']}: {v['help']}" for v in result["violations"]]
 
 
 def children_and_send(page: Any) -> str:

@@ -16,7 +16,7 @@ import pytest
 
 from renderer.studio.app import create_studio_app
 
-from .test_browser import AXE_SOURCE, AXE_TAGS, CHROMIUM, LAUNCH_ARGS, _free_port
+from .test_browser import CHROMIUM, LAUNCH_ARGS, _free_port, axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -393,38 +393,27 @@ def test_access_without_the_token_and_paths_outside_the_folder_are_refused(
     context.close()
 
 
-def _axe(page: Any) -> list[str]:
-    result = page.evaluate(
-        "async ([src, tags]) => { if (!window.axe) { (0, eval)(src); }"
-        " return await window.axe.run(document, {runOnly: {type: 'tag', values: tags},"
-        " resultTypes: ['violations']}); }",
-        [AXE_SOURCE, AXE_TAGS],
-    )
-    return [f"{page.url}: {v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}"
-            for v in result["violations"]]
-
-
 def test_axe_core_finds_no_wcag_violation_on_the_studio_pages(browser: Any, server: str,
                                                                folder: Path) -> None:
     violations: list[str] = []
     context, page, console = _open(browser, server, "/")
-    violations += _axe(page)
+    violations += axe_violations(page)
     page.goto(f"{server}/edit/voirie.yaml")
     page.wait_for_function("() => Number(document.getElementById('editor-form')"
                            ".dataset.checked || 0) >= 1")
-    violations += _axe(page)
+    violations += axe_violations(page)
     # With the form panels open.
     page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
-    violations += _axe(page)
+    violations += axe_violations(page)
     # With a finding shown (the lint tooltip open on hover).
     _type_unknown_target(page)
     _wait_for(page, "m.rule === 'unknown-target'", 1000)
     page.locator(".cm-lintRange-error").first.hover()
     page.locator(".cm-tooltip-lint").wait_for()
-    violations += _axe(page)
+    violations += axe_violations(page)
     # The publication page: without the workflow, then adopted, with a diff to review.
     page.goto(f"{server}/publish/voirie.yaml")
-    violations += _axe(page)
+    violations += axe_violations(page)
     page.get_by_role("button", name="Adopter le circuit de publication").click()
     page.wait_for_url("**/publish/voirie.yaml?done=adopt")
     text = (folder / "voirie.yaml").read_text(encoding="utf-8")
@@ -432,15 +421,15 @@ def test_axe_core_finds_no_wcag_violation_on_the_studio_pages(browser: Any, serv
                                                      "Quel est le souci ?"), encoding="utf-8")
     page.goto(f"{server}/publish/voirie.yaml?lang=en")
     assert page.locator(".st-diff--add").count() == 1
-    violations += _axe(page)
+    violations += axe_violations(page)
     page.get_by_role("button", name="Ready for review").click()
     page.wait_for_url("**/publish/voirie.yaml?done=submit&lang=en")
-    violations += _axe(page)
+    violations += axe_violations(page)
     (folder / "voirie.yaml").write_text(text, encoding="utf-8")
     for path in ("/-/rules/unknown-target", "/edit/nothing.yaml", "/?lang=en"):
         # (the list page carries the new-journey form)
         page.goto(f"{server}{path}")
-        violations += _axe(page)
+        violations += axe_violations(page)
     # The conflict page.
     page.goto(f"{server}/edit/voirie.yaml")
     page.wait_for_selector(".cm-editor")
@@ -448,7 +437,7 @@ def test_axe_core_finds_no_wcag_violation_on_the_studio_pages(browser: Any, serv
                                         encoding="utf-8")
     page.get_by_role("button", name="Enregistrer").click()
     page.get_by_role("alert").wait_for()
-    violations += _axe(page)
+    violations += axe_violations(page)
     # The 404 and 409 statuses are logged by the browser; nothing else may be.
     assert [m for m in console.problems() if "Failed to load resource" not in m] == []
     context.close()
@@ -460,6 +449,6 @@ def test_axe_core_finds_no_wcag_violation_on_the_studio_pages(browser: Any, serv
     copy = copy_context.new_page()
     copy.set_content(html.replace("<head>", f'<head><base href="{server}/">', 1)
                      .replace('<script src="/static/editor.js" defer></script>', ""))
-    violations += _axe(copy)
+    violations += axe_violations(copy)
     copy_context.close()
     assert violations == [], "\n".join(violations)

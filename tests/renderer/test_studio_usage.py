@@ -19,7 +19,7 @@ from renderer.studio.cli import run_studio
 from renderer.studio.usage import UsageOption
 
 from . import test_studio_browser
-from .test_studio_browser import _axe
+from .test_browser import axe_violations
 from .test_usage import JOURNEY, Drawn, walk
 
 #: The studio's browser tests' Chromium, shared by the test below.
@@ -125,7 +125,7 @@ def test_axe_core_finds_no_violation_in_the_usage_section(
         for lang in ("", "&lang=en"):
             page.goto(f"http://127.0.0.1:{port}/edit/usage.yaml?token={TOKEN}{lang}")
             page.locator("#usage-give-up").wait_for()
-            violations += _axe(page)
+            violations += axe_violations(page)
         context.close()
     finally:
         srv.should_exit = True
