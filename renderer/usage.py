@@ -20,8 +20,9 @@ from typing import Any
 
 from itsdangerous import BadSignature, Signer
 
-from designer.report.counts import SELECT_CHANNELS, SELECT_COUNTS
+from designer.report.counts import SELECT_CHANNELS, SELECT_COUNTS, SELECT_VERSIONS
 from designer.report.usage import DEFAULT_THRESHOLD, Count, bucket_of
+from designer.report.versions import Version
 from renderer.store import Store
 
 #: (journey id, version, step, kind, detail, lang, channel, bucket)
@@ -174,6 +175,15 @@ class Recorder:
             rows = conn.execute(self.store.backend.sql(SELECT_CHANNELS),
                                 (journey_id,)).fetchall()
         return {str(channel): int(n) for channel, n in rows}
+
+    def versions(self, journey_id: str) -> list[Version]:
+        """The versions of a journey this server kept, with their texts (the same query as
+        ``parcours report --usage``), so that each version's use sits beside its own
+        predictions."""
+        with self.store.transaction() as conn:
+            rows = conn.execute(self.store.backend.sql(SELECT_VERSIONS),
+                                (journey_id,)).fetchall()
+        return [Version(str(h), str(source), str(file), str(at)) for h, source, file, at in rows]
 
     def has_counts(self) -> bool:
         """Whether anything was recorded at all (the served reports show use only then)."""

@@ -2,9 +2,10 @@
 
 The renderer writes the table ``usage_counts`` (``renderer/migrations/004_usage.sql``,
 ``renderer/usage.py``); the designer never imports the renderer, so the report reads the
-table itself with the one query both use (:data:`SELECT_COUNTS`), and the dossiers'
-submission channels (:data:`SELECT_CHANNELS`), opening SQLite read-only
-and PostgreSQL in a read-only transaction: a report never writes to a server's database.
+table itself with the one query both use (:data:`SELECT_COUNTS`), the versions it kept
+(:data:`SELECT_VERSIONS`) and the dossiers' submission channels (:data:`SELECT_CHANNELS`),
+opening SQLite read-only and PostgreSQL in a read-only transaction: a report never writes
+to a server's database.
 """
 
 from __future__ import annotations
@@ -14,11 +15,19 @@ from pathlib import Path
 from typing import Any
 
 from designer.report.usage import Count
+from designer.report.versions import Version
 
 #: The counters of one journey, every version (the renderer's reader uses it too).
 SELECT_COUNTS = (
     "SELECT journey_hash, step, kind, detail, lang, channel, bucket, count "
     "FROM usage_counts WHERE journey_id = ?"
+)
+
+
+#: The versions of one journey the server kept (their texts, for their own predictions and
+#: pages), with when each was first served.
+SELECT_VERSIONS = (
+    "SELECT hash, source, file, created_at FROM journey_versions WHERE journey_id = ?"
 )
 
 
@@ -39,6 +48,12 @@ def sqlite_path(url: str) -> str:
 def read_counts(db_url: str, journey_id: str) -> list[Count]:
     """Every counter of a journey in a server's database."""
     return [Count(*row) for row in _rows(db_url, SELECT_COUNTS, journey_id)]
+
+
+def read_versions(db_url: str, journey_id: str) -> list[Version]:
+    """The versions of a journey a server kept, with their texts."""
+    return [Version(str(h), str(source), str(file), str(at))
+            for h, source, file, at in _rows(db_url, SELECT_VERSIONS, journey_id)]
 
 
 def read_channels(db_url: str, journey_id: str) -> dict[str, int]:

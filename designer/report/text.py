@@ -8,7 +8,7 @@ from designer.report.model import (
     PortfolioReport,
     RangeOut,
 )
-from designer.report.usage_model import UsageOut
+from designer.report.usage_model import UsageOut, UsageVersionsOut
 
 _LEVEL = {"optimal": "optimal", "partial": "partial", "weak": "weak"}
 
@@ -95,6 +95,8 @@ def journey_text(r: JourneyReport) -> str:
         lines.append(f"  ! {p}")
     if r.usage is not None:
         lines += usage_lines(r.usage)
+    if r.usage_by_version is not None and len(r.usage_by_version.versions) > 1:
+        lines += version_lines(r.usage_by_version)
     for i in r.observatoire:
         lines.append(f"  observatoire: {i.name}: {i.value} ({_STATUS[i.status]})")
     return "\n".join(lines)
@@ -113,11 +115,14 @@ def _p(x: float | None) -> str:
 
 def usage_lines(u: UsageOut) -> list[str]:
     """Observed use beside the predictions ("–": under the threshold, never shown)."""
+    sent = u.submitted_minutes
     lines = [
         f"  observed use (counts under {u.threshold} not shown, {u.versions} version(s)):",
         f"    start page views {_n(u.start_page_views)}, starts {_n(u.starts)}, "
         f"sent {_n(u.submitted)}, completion {_p(u.completion_rate)}, "
         f"saved {_n(u.saves)}, resumed {_n(u.resumes)}",
+        f"    minutes to send an application: median {_n(sent.median if sent else None)}, "
+        f"p90 {_n(sent.p90 if sent else None)} observed",
         f"    mean minutes: {_n(u.expected_minutes_observed)} with observed branch shares, "
         f"{_n(u.expected_minutes_uniform)} with equal ones",
         "    funnel: page — arrived, sent, lost (share) — minutes observed median/p90 "
@@ -150,6 +155,32 @@ def usage_lines(u: UsageOut) -> list[str]:
         what = "most give up at" if h.kind == "give-up" else "most frequent error at"
         lines.append(f"  >> {what} {where}: {h.message}")
         lines += [f"     - {x}" for x in h.suggestions]
+    return lines
+
+
+def version_lines(split: UsageVersionsOut) -> list[str]:
+    """Each version's predicted and observed figures, latest first."""
+    lines = ["  by version, latest first (predicted | observed, that version alone):"]
+    for v in split.versions:
+        p, u = v.predicted, v.usage
+        when = f"first served {v.first_served[:10]}" if v.first_served else "not served here"
+        mark = ", this report's" if v.current else ""
+        text = "" if v.own_text else ", text not kept: matched to this report's pages"
+        observed = u.submitted_minutes.median if u.submitted_minutes else None
+        lines.append(
+            f"    {v.version[:10]} ({when}{mark}{text}): median questions "
+            f"{_n(p.questions_median if p else None)}, minutes "
+            f"{_n(p.minutes_median if p else None)} | minutes {_n(observed)}, starts "
+            f"{_n(u.starts)}, sent {_n(u.submitted)} ({_p(u.completion_rate)}), "
+            f"good {_p(u.satisfaction.good_share)}")
+        if v.pages_added or v.pages_removed:
+            lines.append(f"      pages added: {', '.join(v.pages_added) or '–'}; "
+                         f"removed: {', '.join(v.pages_removed) or '–'}")
+        worst = next((h for h in u.hotspots if h.kind == "give-up"), None)
+        if worst is not None:
+            lines.append(f"      most give up at {worst.step} ({_n(worst.count)})")
+    if split.left_out:
+        lines.append(f"    {split.left_out} older version(s) only in the figures above")
     return lines
 
 

@@ -115,6 +115,11 @@ class UsageOut(ReportModel):
     starts: int | None
     submitted: int | None
     completion_rate: float | None = Field(description="submitted / starts.")
+    submitted_minutes: ObservedMinutesOut | None = Field(
+        default=None,
+        description="Minutes on the pages of the applications sent (every submit outcome), "
+        "start to sending: the observed side of the predicted `submitted.minutes`.",
+    )
     saves: int | None
     resumes: int | None
     funnel: list[FunnelStepOut]
@@ -138,3 +143,42 @@ class UsageOut(ReportModel):
     satisfaction: SatisfactionOut
     disagreements: list[str]
     hotspots: list[HotspotOut]
+
+
+class VersionPredictedOut(ReportModel):
+    """What the analysis of one version predicts (the report's own figures for that text)."""
+
+    steps: int
+    questions: int = Field(description="Questions a citizen may answer (size.questions).")
+    documents: int
+    questions_median: float | None = Field(description="Median questions, application sent.")
+    minutes_median: float | None = Field(description="Median minutes, application sent.")
+
+
+class VersionUsageOut(ReportModel):
+    """One version of the journey that real use met: its predicted figures beside the use
+    of that version alone, its pages matched to its own text."""
+
+    version: str = Field(description="The version's content hash (SHA-256 of its source).")
+    first_served: str | None = Field(
+        description="When the server first served it (ISO 8601 UTC); None when the "
+        "database does not keep its text."
+    )
+    current: bool = Field(description="The version this report is of.")
+    own_text: bool = Field(
+        description="Its pages and predictions come from its own text; false when the "
+        "database does not keep it (or it no longer loads): matched by id to this report's."
+    )
+    predicted: VersionPredictedOut | None
+    pages_added: list[str] = Field(description="Steps absent from the version before it.")
+    pages_removed: list[str] = Field(description="Steps of the version before it, gone here.")
+    usage: UsageOut
+
+
+class UsageVersionsOut(ReportModel):
+    """The observed use split by journey version, latest first."""
+
+    versions: list[VersionUsageOut]
+    left_out: int = Field(
+        description="Older versions with counts beyond the ones detailed (still in `usage`)."
+    )
