@@ -163,7 +163,7 @@ def version_lines(split: UsageVersionsOut) -> list[str]:
     lines = ["  by version, latest first (predicted | observed, that version alone):"]
     for v in split.versions:
         p, u = v.predicted, v.usage
-        when = f"first served {v.first_served[:10]}" if v.first_served else "not served here"
+        when = f"first served {v.first_served[:16].replace('T', ' ')} UTC" if v.first_served else "not served here"
         mark = ", this report's" if v.current else ""
         text = "" if v.own_text else ", text not kept: matched to this report's pages"
         observed = u.submitted_minutes.median if u.submitted_minutes else None
