@@ -40,6 +40,7 @@ from designer.report.build import journey_report
 from designer.report.formats import render
 from designer.report.model import JourneyReport, PortfolioReport
 from designer.report.portfolio import portfolio_of
+from designer.report.response import DossierTimes
 from designer.report.usage import Count, with_usage
 from designer.report.versions import Framed, Version, version_report
 from renderer.catalog import Entry
@@ -121,11 +122,12 @@ class ReportShelf:
                                   lambda: version_report(version, lang))
 
     def _with_usage(self, entry: Entry, lang: str, counts: list[Count], threshold: int,
-                    channels: dict[str, int] | None,
-                    versions: Sequence[Version]) -> JourneyReport:
+                    channels: dict[str, int] | None, versions: Sequence[Version],
+                    responses: Sequence[DossierTimes] | None) -> JourneyReport:
         lang = report_lang(entry.journey, lang)
         return with_usage(entry.journey, self.report(entry, lang), counts, threshold, channels,
-                          versions, lambda v: self.version_report(entry.id, v, lang))
+                          versions, lambda v: self.version_report(entry.id, v, lang),
+                          responses)
 
     def portfolio(self, folder: str, entries: Sequence[Entry], lang: str) -> PortfolioReport:
         """The portfolio of the served journeys, from their kept reports."""
@@ -142,23 +144,27 @@ class ReportShelf:
 
     def observed_page(self, entry: Entry, lang: str, fmt: Format, counts: list[Count],
                       threshold: int, channels: dict[str, int] | None = None,
-                      versions: Sequence[Version] = ()) -> Page:
+                      versions: Sequence[Version] = (),
+                      responses: Sequence[DossierTimes] | None = None) -> Page:
         """Journey ``entry``'s report with its observed use (all versions, and each of
-        ``versions`` apart) and its dossiers' channels: rendered at each call (the counts
-        move), from the kept reports."""
-        return _page(self._with_usage(entry, lang, counts, threshold, channels, versions), fmt)
+        ``versions`` apart), its dossiers' channels and response times: rendered at each
+        call (the counts move), from the kept reports."""
+        return _page(self._with_usage(entry, lang, counts, threshold, channels, versions,
+                                      responses), fmt)
 
     def observed_portfolio_page(
         self, folder: str, entries: Sequence[Entry], lang: str, fmt: Format, link: str,
         counts_of: Callable[[str], list[Count]], threshold: int,
         channels_of: Callable[[str], dict[str, int]] | None = None,
         versions_of: Callable[[str], list[Version]] | None = None,
+        responses_of: Callable[[str], list[DossierTimes]] | None = None,
     ) -> Page:
         """The portfolio with each journey's observed use, its dossiers' channels and the
         Observatoire's indicators."""
         reports = [self._with_usage(e, lang, counts_of(e.id), threshold,
                                     channels_of(e.id) if channels_of else None,
-                                    versions_of(e.id) if versions_of else ())
+                                    versions_of(e.id) if versions_of else (),
+                                    responses_of(e.id) if responses_of else None)
                    for e in entries]
         portfolio = portfolio_of(folder, reports, [e.journey for e in entries])
         return _page(portfolio, fmt, journey_link=link)

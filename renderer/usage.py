@@ -20,7 +20,13 @@ from typing import Any
 
 from itsdangerous import BadSignature, Signer
 
-from designer.report.counts import SELECT_CHANNELS, SELECT_COUNTS, SELECT_VERSIONS
+from designer.report.counts import (
+    SELECT_CHANNELS,
+    SELECT_COUNTS,
+    SELECT_RESPONSES,
+    SELECT_VERSIONS,
+)
+from designer.report.response import DossierTimes, dossier_times
 from designer.report.usage import DEFAULT_THRESHOLD, Count, bucket_of
 from designer.report.versions import Version
 from renderer.store import Store
@@ -175,6 +181,14 @@ class Recorder:
             rows = conn.execute(self.store.backend.sql(SELECT_CHANNELS),
                                 (journey_id,)).fetchall()
         return {str(channel): int(n) for channel, n in rows}
+
+    def responses(self, journey_id: str) -> list[DossierTimes]:
+        """When each of a journey's dossiers was sent, first acted on by an agent and
+        decided (the same query as ``parcours report --usage``)."""
+        with self.store.transaction() as conn:
+            rows = conn.execute(self.store.backend.sql(SELECT_RESPONSES),
+                                (journey_id,)).fetchall()
+        return dossier_times(rows)
 
     def versions(self, journey_id: str) -> list[Version]:
         """The versions of a journey this server kept, with their texts (the same query as

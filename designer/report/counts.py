@@ -3,7 +3,8 @@
 The renderer writes the table ``usage_counts`` (``renderer/migrations/004_usage.sql``,
 ``renderer/usage.py``); the designer never imports the renderer, so the report reads the
 table itself with the one query both use (:data:`SELECT_COUNTS`), the versions it kept
-(:data:`SELECT_VERSIONS`) and the dossiers' submission channels (:data:`SELECT_CHANNELS`),
+(:data:`SELECT_VERSIONS`), the dossiers' submission channels (:data:`SELECT_CHANNELS`) and
+their response times (:data:`SELECT_RESPONSES`),
 opening SQLite read-only and PostgreSQL in a read-only transaction: a report never writes
 to a server's database.
 """
@@ -14,6 +15,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from designer.report.response import DossierTimes, dossier_times
 from designer.report.usage import Count
 from designer.report.versions import Version
 
@@ -35,6 +37,19 @@ SELECT_VERSIONS = (
 SELECT_CHANNELS = "SELECT channel, COUNT(*) FROM dossiers WHERE journey_id = ? GROUP BY channel"
 
 
+#: Each dossier of one journey: when it was sent (or keyed), decided, first changed by an
+#: agent (status, service) and first written to by an agent — times only
+#: (:mod:`designer.report.response`).
+SELECT_RESPONSES = (
+    "SELECT d.created_at, d.decided_at, "
+    "(SELECT MIN(h.at) FROM dossier_history h WHERE h.reference = d.reference "
+    "AND h.agent_id IS NOT NULL AND h.kind <> 'created'), "
+    "(SELECT MIN(m.at) FROM dossier_messages m WHERE m.reference = d.reference "
+    "AND m.author = 'agent') "
+    "FROM dossiers d WHERE d.journey_id = ?"
+)
+
+
 class CountsError(Exception):
     """The database cannot be read (bad URL, missing file, no usage table): said plainly."""
 
@@ -54,6 +69,11 @@ def read_versions(db_url: str, journey_id: str) -> list[Version]:
     """The versions of a journey a server kept, with their texts."""
     return [Version(str(h), str(source), str(file), str(at))
             for h, source, file, at in _rows(db_url, SELECT_VERSIONS, journey_id)]
+
+
+def read_responses(db_url: str, journey_id: str) -> list[DossierTimes]:
+    """The moments of each of a journey's dossiers (sent, first agent action, decided)."""
+    return dossier_times(_rows(db_url, SELECT_RESPONSES, journey_id))
 
 
 def read_channels(db_url: str, journey_id: str) -> dict[str, int]:

@@ -337,6 +337,7 @@ def funnel(usage: UsageOut | None, width: float = 420) -> list[FunnelBar]:
 def _env() -> Environment:
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     env.filters["num"] = _num
+    env.filters["num2"] = _num2
     env.filters["pct"] = _pct
     env.filters["count"] = _count
     return env
@@ -357,6 +358,11 @@ def _num(x: float | int | None) -> str:
     if float(x).is_integer():
         return f"{int(x):,}".replace(",", "\u202f")
     return f"{x:.1f}".replace(".", ",")
+
+
+def _num2(x: float | None) -> str:
+    """Two decimals (days of response: a few hours is a few hundredths)."""
+    return "–" if x is None else f"{x:.2f}".replace(".", ",")
 
 
 def _count(n: int | None) -> str:

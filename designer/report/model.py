@@ -255,7 +255,8 @@ class IndicatorOut(ReportModel):
     """One indicator of the Observatoire de la qualité des démarches en ligne."""
 
     indicator: Literal[
-        "satisfaction", "accessibility", "franceconnect", "dlnuf", "help", "availability"
+        "satisfaction", "accessibility", "franceconnect", "dlnuf", "help", "availability",
+        "response",
     ]
     name: str
     value: str

@@ -109,6 +109,10 @@ def _n(x: float | int | None) -> str:
     return "–" if x is None else _fmt(float(x))
 
 
+def _d(x: float | None) -> str:
+    return "–" if x is None else f"{x:.2f}"
+
+
 def _p(x: float | None) -> str:
     return "–" if x is None else f"{100 * x:.0f}%"
 
@@ -147,6 +151,14 @@ def usage_lines(u: UsageOut) -> list[str]:
     s = u.satisfaction
     lines.append(f"    satisfaction: {_n(s.responses)} answers, good {_p(s.good_share)}; "
                  f"channels {', '.join(f'{k} {_n(n)}' for k, n in u.channels.items()) or '–'}")
+    if u.response_times is not None:
+        t = u.response_times
+        lines.append(
+            f"    response (back office): {_n(t.dossiers)} dossiers; first agent action "
+            f"median {_d(t.first_action_days.median)} / p90 {_d(t.first_action_days.p90)} "
+            f"days over {_n(t.answered)} ({_n(t.waiting)} waiting); decision median "
+            f"{_d(t.decision_days.median)} / p90 {_d(t.decision_days.p90)} days over "
+            f"{_n(t.decided)}")
     if u.dossier_channels:
         lines.append("    dossiers by channel: " + ", ".join(
             f"{c.channel} {_n(c.dossiers)} ({_p(c.share)})" for c in u.dossier_channels))
@@ -163,7 +175,8 @@ def version_lines(split: UsageVersionsOut) -> list[str]:
     lines = ["  by version, latest first (predicted | observed, that version alone):"]
     for v in split.versions:
         p, u = v.predicted, v.usage
-        when = f"first served {v.first_served[:16].replace('T', ' ')} UTC" if v.first_served else "not served here"
+        when = (f"first served {v.first_served[:16].replace('T', ' ')} UTC"
+                if v.first_served else "not served here")
         mark = ", this report's" if v.current else ""
         text = "" if v.own_text else ", text not kept: matched to this report's pages"
         observed = u.submitted_minutes.median if u.submitted_minutes else None

@@ -50,6 +50,7 @@ from designer.report.usage_model import (
 )
 
 if TYPE_CHECKING:
+    from designer.report.response import DossierTimes
     from designer.report.versions import ReportOf, Version
 
 #: Counts under this are never shown (small-number suppression), unless configured.
@@ -398,6 +399,7 @@ def with_usage(
     channels: dict[str, int] | None = None,
     versions: Sequence[Version] | None = (),
     report_of: ReportOf | None = None,
+    responses: Sequence[DossierTimes] | None = None,
 ) -> JourneyReport:
     """A copy of a journey's report with its observed figures (and the Observatoire's
     indicators that real use measures), and the dossiers' ``channels`` when given (counts by
@@ -405,13 +407,17 @@ def with_usage(
 
     The same figures are split by journey version (``usage_by_version``): ``versions`` are
     the versions whose text the database keeps (None: no split), ``report_of`` how one is
-    reported (:mod:`designer.report.versions`)."""
+    reported (:mod:`designer.report.versions`). ``responses``: the moments of the journey's
+    dossiers, for the administration's response times (:mod:`designer.report.response`)."""
     from designer.report.observatoire import indicators
+    from designer.report.response import response_times
     from designer.report.versions import by_version
 
     counts = list(counts)
     usage = observe(journey, report, counts, threshold, report.lang or "fr")
     usage.dossier_channels = dossier_channels(channels or {}, Suppress(threshold))
+    if responses is not None:
+        usage.response_times = response_times(responses, Suppress(threshold))
     split = (None if versions is None
              else by_version(journey, report, counts, versions, threshold, report_of))
     out = report.model_copy(update={"usage": usage, "usage_by_version": split})

@@ -81,6 +81,33 @@ class DossierChannelOut(ReportModel):
     share: float | None = Field(description="Of all the journey's dossiers.")
 
 
+class DaysOut(ReportModel):
+    """Days between two moments of the dossiers, over the dossiers that have both."""
+
+    median: float | None
+    p90: float | None = Field(description="90th percentile (inclusive quantiles).")
+
+
+class ResponseTimesOut(ReportModel):
+    """How long the administration took to answer the journey's dossiers, from the back
+    office's records (every version of the journey)."""
+
+    dossiers: int | None = Field(description="The journey's dossiers in the database.")
+    answered: int | None = Field(
+        description="Dossiers an agent acted on: a status change, a change of service or a "
+        "message to the citizen (private notes do not count)."
+    )
+    waiting: int | None = Field(description="Dossiers no agent has acted on yet.")
+    first_action_days: DaysOut = Field(
+        description="Sent (or keyed) → the first agent action, over the answered dossiers."
+    )
+    decided: int | None = Field(description="Dossiers accepted, refused or closed.")
+    decision_days: DaysOut = Field(
+        description="Sent → decided, over the decided dossiers (the back office's "
+        "processing time)."
+    )
+
+
 class SatisfactionOut(ReportModel):
     """Answers to "Comment s'est passée votre démarche ?" (shape of "Je donne mon avis")."""
 
@@ -141,6 +168,10 @@ class UsageOut(ReportModel):
     )
     languages: dict[str, int | None]
     satisfaction: SatisfactionOut
+    response_times: ResponseTimesOut | None = Field(
+        default=None,
+        description="How long the administration took to answer the dossiers (back office).",
+    )
     disagreements: list[str]
     hotspots: list[HotspotOut]
 
