@@ -16,6 +16,7 @@ import threading
 import time
 import weakref
 from collections import Counter
+from functools import partial
 from typing import Any
 
 from itsdangerous import BadSignature, Signer
@@ -191,13 +192,14 @@ class Recorder:
         return dossier_times(rows)
 
     def versions(self, journey_id: str) -> list[Version]:
-        """The versions of a journey this server kept, with their texts (the same query as
-        ``parcours report --usage``), so that each version's use sits beside its own
-        predictions."""
+        """The versions of a journey this server kept (the same query as ``parcours report
+        --usage``), so that each version's use sits beside its own predictions; a version's
+        text is read only when its report is built."""
         with self.store.transaction() as conn:
             rows = conn.execute(self.store.backend.sql(SELECT_VERSIONS),
                                 (journey_id,)).fetchall()
-        return [Version(str(h), str(source), str(file), str(at)) for h, source, file, at in rows]
+        return [Version(str(h), str(at), partial(self.store.journey_version, str(h)))
+                for h, at in rows]
 
     def has_counts(self) -> bool:
         """Whether anything was recorded at all (the served reports show use only then)."""

@@ -12,6 +12,7 @@ to a server's database.
 from __future__ import annotations
 
 import sqlite3
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -26,27 +27,26 @@ SELECT_COUNTS = (
 )
 
 
-#: The versions of one journey the server kept (their texts, for their own predictions and
-#: pages), with when each was first served.
-SELECT_VERSIONS = (
-    "SELECT hash, source, file, created_at FROM journey_versions WHERE journey_id = ?"
-)
+#: The versions of one journey the server kept, with when each was first served; and the
+#: text of one (for its own predictions and pages), read only for the versions detailed.
+SELECT_VERSIONS = "SELECT hash, created_at FROM journey_versions WHERE journey_id = ?"
+SELECT_VERSION_TEXT = "SELECT source, file FROM journey_versions WHERE hash = ?"
 
 
 #: The dossiers of one journey by submission channel (``en_ligne``, ``accompagne``, ``papier``).
 SELECT_CHANNELS = "SELECT channel, COUNT(*) FROM dossiers WHERE journey_id = ? GROUP BY channel"
 
 
-#: Each dossier of one journey: when it was sent (or keyed), decided, first changed by an
-#: agent (status, service) and first written to by an agent — times only
-#: (:mod:`designer.report.response`).
+#: Each dossier of one journey: the journey version it was sent on, when it was sent (or
+#: keyed), decided, first changed by an agent (status, service) and first written to by an
+#: agent — times only (:mod:`designer.report.response`).
 SELECT_RESPONSES = (
-    "SELECT d.created_at, d.decided_at, "
+    "SELECT s.journey_hash, d.created_at, d.decided_at, "
     "(SELECT MIN(h.at) FROM dossier_history h WHERE h.reference = d.reference "
     "AND h.agent_id IS NOT NULL AND h.kind <> 'created'), "
     "(SELECT MIN(m.at) FROM dossier_messages m WHERE m.reference = d.reference "
     "AND m.author = 'agent') "
-    "FROM dossiers d WHERE d.journey_id = ?"
+    "FROM dossiers d JOIN submissions s ON s.reference = d.reference WHERE d.journey_id = ?"
 )
 
 
@@ -66,9 +66,13 @@ def read_counts(db_url: str, journey_id: str) -> list[Count]:
 
 
 def read_versions(db_url: str, journey_id: str) -> list[Version]:
-    """The versions of a journey a server kept, with their texts."""
-    return [Version(str(h), str(source), str(file), str(at))
-            for h, source, file, at in _rows(db_url, SELECT_VERSIONS, journey_id)]
+    """The versions of a journey a server kept (their texts read when asked)."""
+    def text(digest: str) -> tuple[str, str] | None:
+        rows = _rows(db_url, SELECT_VERSION_TEXT, digest)
+        return (str(rows[0][0]), str(rows[0][1])) if rows else None
+
+    return [Version(str(h), str(at), partial(text, str(h)))
+            for h, at in _rows(db_url, SELECT_VERSIONS, journey_id)]
 
 
 def read_responses(db_url: str, journey_id: str) -> list[DossierTimes]:

@@ -19,20 +19,22 @@ from designer.report.usage_model import DaysOut, ResponseTimesOut
 
 @dataclass(frozen=True)
 class DossierTimes:
-    """The moments of one dossier (ISO 8601 text, as the store writes them)."""
+    """The moments of one dossier (ISO 8601 text, as the store writes them), and the
+    journey version it was sent on."""
 
+    version: str
     sent: str
     first_action: str | None
     decided: str | None
 
 
 def dossier_times(rows: Iterable[Sequence[str | None]]) -> list[DossierTimes]:
-    """Rows of (sent, decided, first history change by an agent, first agent message), as
-    :data:`designer.report.counts.SELECT_RESPONSES` reads them."""
+    """Rows of (version, sent, decided, first history change by an agent, first agent
+    message), as :data:`designer.report.counts.SELECT_RESPONSES` reads them."""
     out = []
-    for sent, decided, changed, wrote in rows:
+    for version, sent, decided, changed, wrote in rows:
         acts = [str(t) for t in (changed, wrote) if t]
-        out.append(DossierTimes(str(sent), min(acts) if acts else None,
+        out.append(DossierTimes(str(version), str(sent), min(acts) if acts else None,
                                 str(decided) if decided else None))
     return out
 

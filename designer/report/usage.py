@@ -419,7 +419,7 @@ def with_usage(
     if responses is not None:
         usage.response_times = response_times(responses, Suppress(threshold))
     split = (None if versions is None
-             else by_version(journey, report, counts, versions, threshold, report_of))
+             else by_version(journey, report, counts, versions, threshold, report_of, responses))
     out = report.model_copy(update={"usage": usage, "usage_by_version": split})
     out.observatoire = indicators(journey, out)
     return out

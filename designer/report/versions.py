@@ -13,11 +13,12 @@ as the all-versions figures are, and says so.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from designer.compiled import CompiledJourney
 from designer.report.model import JourneyReport
-from designer.report.usage import DEFAULT_THRESHOLD, Count, observe
+from designer.report.response import DossierTimes, response_times
+from designer.report.usage import DEFAULT_THRESHOLD, Count, Suppress, observe
 from designer.report.usage_model import (
     FunnelStepOut,
     UsageVersionsOut,
@@ -32,13 +33,13 @@ MAX_VERSIONS = 10
 
 @dataclass(frozen=True)
 class Version:
-    """A version of a journey a server served: content hash, source text, file, and when it
-    was first served (ISO 8601 UTC)."""
+    """A version of a journey a server served: its content hash, when it was first served
+    (ISO 8601 UTC), and how to read its (source, file) when it is needed (only the versions
+    detailed are read, and a server reads each once)."""
 
     hash: str
-    source: str
-    file: str
     first_served: str
+    text: Callable[[], tuple[str, str] | None] = field(compare=False, repr=False)
 
 
 #: A version's compiled journey and its report (its predicted figures).
@@ -48,11 +49,14 @@ ReportOf = Callable[[Version], "Framed | None"]
 
 def version_report(version: Version, lang: str | None) -> Framed | None:
     """A kept version loaded and reported as `parcours report` would report its text; None
-    when it no longer loads as a journey."""
+    when its text is gone or no longer loads as a journey."""
     from designer.loading import load_text
     from designer.report.build import journey_report
 
-    loaded = load_text(version.source, version.file)
+    text = version.text()
+    if text is None:
+        return None
+    loaded = load_text(*text)
     if loaded.journey is None:
         return None
     return loaded.journey, journey_report(loaded, lang)
@@ -88,12 +92,15 @@ def by_version(
     versions: Sequence[Version] = (),
     threshold: int = DEFAULT_THRESHOLD,
     report_of: ReportOf | None = None,
+    responses: Sequence[DossierTimes] | None = None,
 ) -> UsageVersionsOut:
     """The observed use of each version (the reported one and every one the counts name),
     beside that version's predicted figures, latest first.
 
     ``versions``: the versions the database keeps (their texts); ``report_of``: how a
-    kept version is reported (default :func:`version_report`; the server keeps them)."""
+    kept version is reported (default :func:`version_report`; the server keeps them);
+    ``responses``: the moments of the journey's dossiers, whose response times are then
+    given for each version too (the dossiers sent on it)."""
     lang = report.lang or "fr"
     of = report_of or (lambda v: version_report(v, report.lang))
     per: dict[str, list[Count]] = {}
@@ -120,6 +127,9 @@ def by_version(
             pages_added=[], pages_removed=[],
             usage=observe(j, r, per.get(h, []), threshold, lang),
         ))
+        if responses is not None:
+            out[-1].usage.response_times = response_times(
+                [t for t in responses if t.version == h], Suppress(threshold))
         steps.append(list(j.steps) if own else None)
     # What changed from the version before (the next one in the list, older).
     for i, v in enumerate(out[:-1]):

@@ -66,15 +66,18 @@ def test_first_action_and_decision_from_the_back_office(
         "2026-11-03T09:00:00.000+00:00", written)
     _at(store, "dossier_history", "at = ? WHERE reference = ? AND kind = 'status'",
         "2026-11-04T09:00:00.000+00:00", written)  # the message came first
-    got = _report(db_url, capsys, "--threshold", "1")["usage"]["response_times"]
+    report = _report(db_url, capsys, "--threshold", "1")
+    got = report["usage"]["response_times"]
     # First actions: 6 hours and 1 day (median 0.625 day); decision: 3 days.
     assert got == {
         "dossiers": 5, "answered": 2, "waiting": 3,
         "first_action_days": {"median": 0.62, "p90": 0.93},
         "decided": 1, "decision_days": {"median": 3.0, "p90": 3.0},
     }
-    indicators = {i["indicator"]: i for i in _report(db_url, capsys, "--threshold", "1")[
-        "observatoire"]}
+    # One version served: its own response times are the journey's.
+    [version] = report["usage_by_version"]["versions"]
+    assert version["usage"]["response_times"] == got
+    indicators = {i["indicator"]: i for i in report["observatoire"]}
     response = indicators["response"]
     assert response["status"] == "measured"
     assert response["value"] == ("premier geste d'un agent en 15 h (médiane), "
@@ -116,7 +119,8 @@ def test_no_dossier_at_all(db_url: str, tmp_path, capsys: pytest.CaptureFixture[
 
 
 def test_the_figures_are_plain_medians_and_quantiles() -> None:
-    times = [DossierTimes(SENT, f"2026-11-0{2 + k}T09:00:00.000+00:00", None) for k in range(5)]
+    times = [DossierTimes("v", SENT, f"2026-11-0{2 + k}T09:00:00.000+00:00", None)
+             for k in range(5)]
     out = response_times(times, Suppress(1))
     assert out.first_action_days.median == 2.0 and out.waiting is None  # 0 is under 1
     assert out.first_action_days.p90 == pytest.approx(3.6)

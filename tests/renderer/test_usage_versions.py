@@ -7,6 +7,7 @@ predictions, on SQLite and PostgreSQL, in `parcours report --usage` and the serv
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from designer.loading import load_journey
 from designer.report.build import journey_report
 from designer.report.counts import read_counts, read_versions
 from designer.report.usage import Count, with_usage
-from designer.report.versions import MAX_VERSIONS
+from designer.report.versions import MAX_VERSIONS, Version
 from renderer.app import create_app
 
 from .test_usage import _csrf, _post_page
@@ -119,6 +120,9 @@ def test_each_version_beside_its_own_predictions(two_versions, db_url, capsys) -
     identite = pages[after["version"]]["identite"]
     assert (identite["arrived"], identite["lost"]) == (5, 2)
     assert (after["pages_added"], after["pages_removed"]) == ([], ["adresse"])
+    # The dossiers of each version, by the version they were sent on.
+    assert [v["usage"]["response_times"]["dossiers"] for v in (after, before)] == [3, 5]
+    assert report["usage"]["response_times"]["dossiers"] == 8
     # The predictions of each version are its own report's.
     assert after["predicted"]["minutes_median"] == report["submitted"]["minutes"]["median"]
     alone = _report(first, db_url, capsys)
@@ -197,9 +201,21 @@ def test_only_the_latest_versions_are_detailed() -> None:
     assert loaded.journey is not None
     old = [f"{i:064x}" for i in range(MAX_VERSIONS + 2)]
     counts = [Count(h, "eligibilite", "start", "", "fr", "en_ligne", 0, 3) for h in old]
-    report = with_usage(loaded.journey, journey_report(loaded), counts, 1)
+    read: list[str] = []
+
+    def text(h: str) -> None:
+        read.append(h)  # the text is gone: matched by id
+        return None
+
+    kept = [Version(h, f"2026-11-{1 + i:02d}T00:00:00.000+00:00", partial(text, h))
+            for i, h in enumerate(old)]
+    report = with_usage(loaded.journey, journey_report(loaded), counts, 1, versions=kept)
     split = report.usage_by_version
     assert split is not None
+    # Only the texts of the versions detailed are read, the latest ones.
+    assert sorted(read) == sorted(v.version for v in split.versions if not v.current)
+    assert read == old[::-1][:MAX_VERSIONS - 1]
+    assert not any(v.own_text for v in split.versions if not v.current)
     assert len(split.versions) == MAX_VERSIONS and split.left_out == len(old) + 1 - MAX_VERSIONS
     # The version reported is always there, first (its date is unknown: not served here).
     assert split.versions[0].current and split.versions[0].usage.starts is None
