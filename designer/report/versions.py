@@ -97,8 +97,9 @@ def by_version(
     """The observed use of each version (the reported one and every one the counts name),
     beside that version's predicted figures, latest first.
 
-    ``versions``: the versions the database keeps (their texts); ``report_of``: how a
-    kept version is reported (default :func:`version_report`; the server keeps them);
+    ``versions``: the versions the database keeps (their texts read only for the versions
+    detailed); ``report_of``: how a kept version is reported (default
+    :func:`version_report`; the server keeps the reports it built);
     ``responses``: the moments of the journey's dossiers, whose response times are then
     given for each version too (the dossiers sent on it)."""
     lang = report.lang or "fr"
