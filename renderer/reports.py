@@ -40,7 +40,9 @@ from designer.report.build import journey_report
 from designer.report.formats import render
 from designer.report.model import JourneyReport, PortfolioReport
 from designer.report.portfolio import portfolio_of
+from designer.report.response import DossierTimes
 from designer.report.usage import Count, with_usage
+from designer.report.versions import Framed, Version, version_report
 from renderer.catalog import Entry
 
 Format = Literal["html", "json"]
@@ -102,6 +104,7 @@ class ReportShelf:
         self._reports: Shelf[JourneyReport] = Shelf(size)
         self._portfolios: Shelf[PortfolioReport] = Shelf(8)
         self._pages: Shelf[Page] = Shelf(size)
+        self._versions: Shelf[Framed | None] = Shelf(size)
 
     def report(self, entry: Entry, lang: str) -> JourneyReport:
         """The report of the version of ``entry`` being served (built once)."""
@@ -111,6 +114,20 @@ class ReportShelf:
         return self._reports.get(
             (entry.id, entry.hash, lang), lambda: journey_report(loaded, lang)
         )
+
+    def version_report(self, journey_id: str, version: Version, lang: str) -> Framed | None:
+        """An earlier version of a journey (its kept text) with its report, built once: its
+        predictions, beside its own observed use."""
+        return self._versions.get((journey_id, version.hash, lang),
+                                  lambda: version_report(version, lang))
+
+    def _with_usage(self, entry: Entry, lang: str, counts: list[Count], threshold: int,
+                    channels: dict[str, int] | None, versions: Sequence[Version],
+                    responses: Sequence[DossierTimes] | None) -> JourneyReport:
+        lang = report_lang(entry.journey, lang)
+        return with_usage(entry.journey, self.report(entry, lang), counts, threshold, channels,
+                          versions, lambda v: self.version_report(entry.id, v, lang),
+                          responses)
 
     def portfolio(self, folder: str, entries: Sequence[Entry], lang: str) -> PortfolioReport:
         """The portfolio of the served journeys, from their kept reports."""
@@ -126,22 +143,28 @@ class ReportShelf:
         return self._pages.get(key, lambda: _page(self.report(entry, lang), fmt))
 
     def observed_page(self, entry: Entry, lang: str, fmt: Format, counts: list[Count],
-                      threshold: int, channels: dict[str, int] | None = None) -> Page:
-        """Journey ``entry``'s report with its observed use and its dossiers' channels:
-        rendered at each call (the counts move), from the kept report."""
-        lang = report_lang(entry.journey, lang)
-        return _page(with_usage(entry.journey, self.report(entry, lang), counts, threshold,
-                                channels), fmt)
+                      threshold: int, channels: dict[str, int] | None = None,
+                      versions: Sequence[Version] = (),
+                      responses: Sequence[DossierTimes] | None = None) -> Page:
+        """Journey ``entry``'s report with its observed use (all versions, and each of
+        ``versions`` apart), its dossiers' channels and response times: rendered at each
+        call (the counts move), from the kept reports."""
+        return _page(self._with_usage(entry, lang, counts, threshold, channels, versions,
+                                      responses), fmt)
 
     def observed_portfolio_page(
         self, folder: str, entries: Sequence[Entry], lang: str, fmt: Format, link: str,
         counts_of: Callable[[str], list[Count]], threshold: int,
         channels_of: Callable[[str], dict[str, int]] | None = None,
+        versions_of: Callable[[str], list[Version]] | None = None,
+        responses_of: Callable[[str], list[DossierTimes]] | None = None,
     ) -> Page:
         """The portfolio with each journey's observed use, its dossiers' channels and the
         Observatoire's indicators."""
-        reports = [with_usage(e.journey, self.report(e, lang), counts_of(e.id), threshold,
-                              channels_of(e.id) if channels_of else None)
+        reports = [self._with_usage(e, lang, counts_of(e.id), threshold,
+                                    channels_of(e.id) if channels_of else None,
+                                    versions_of(e.id) if versions_of else (),
+                                    responses_of(e.id) if responses_of else None)
                    for e in entries]
         portfolio = portfolio_of(folder, reports, [e.journey for e in entries])
         return _page(portfolio, fmt, journey_link=link)

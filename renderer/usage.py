@@ -16,12 +16,20 @@ import threading
 import time
 import weakref
 from collections import Counter
+from functools import partial
 from typing import Any
 
 from itsdangerous import BadSignature, Signer
 
-from designer.report.counts import SELECT_CHANNELS, SELECT_COUNTS
+from designer.report.counts import (
+    SELECT_CHANNELS,
+    SELECT_COUNTS,
+    SELECT_RESPONSES,
+    SELECT_VERSIONS,
+)
+from designer.report.response import DossierTimes, dossier_times
 from designer.report.usage import DEFAULT_THRESHOLD, Count, bucket_of
+from designer.report.versions import Version
 from renderer.store import Store
 
 #: (journey id, version, step, kind, detail, lang, channel, bucket)
@@ -174,6 +182,24 @@ class Recorder:
             rows = conn.execute(self.store.backend.sql(SELECT_CHANNELS),
                                 (journey_id,)).fetchall()
         return {str(channel): int(n) for channel, n in rows}
+
+    def responses(self, journey_id: str) -> list[DossierTimes]:
+        """When each of a journey's dossiers was sent, first acted on by an agent and
+        decided (the same query as ``parcours report --usage``)."""
+        with self.store.transaction() as conn:
+            rows = conn.execute(self.store.backend.sql(SELECT_RESPONSES),
+                                (journey_id,)).fetchall()
+        return dossier_times(rows)
+
+    def versions(self, journey_id: str) -> list[Version]:
+        """The versions of a journey this server kept (the same query as ``parcours report
+        --usage``), so that each version's use sits beside its own predictions; a version's
+        text is read only when its report is built."""
+        with self.store.transaction() as conn:
+            rows = conn.execute(self.store.backend.sql(SELECT_VERSIONS),
+                                (journey_id,)).fetchall()
+        return [Version(str(h), str(at), partial(self.store.journey_version, str(h)))
+                for h, at in rows]
 
     def has_counts(self) -> bool:
         """Whether anything was recorded at all (the served reports show use only then)."""

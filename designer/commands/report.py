@@ -106,16 +106,25 @@ class UsageSource:
             return str(exc)
         return None
 
-    def add(self, journey: object, report: object) -> object:
-        """The report with the journey's observed use beside its predictions."""
+    def add(self, journey: object, report: object, by_version: bool = True) -> object:
+        """The report with the journey's observed use beside its predictions, and split by
+        journey version unless ``by_version`` is false (each kept version is reported
+        again: the studio, which only wants the hotspots, does without)."""
         from designer.compiled import CompiledJourney
-        from designer.report.counts import read_channels, read_counts
+        from designer.report.counts import (
+            read_channels,
+            read_counts,
+            read_responses,
+            read_versions,
+        )
         from designer.report.model import JourneyReport
         from designer.report.usage import with_usage
 
         assert isinstance(journey, CompiledJourney) and isinstance(report, JourneyReport)
         return with_usage(journey, report, read_counts(self.db_url, journey.id), self.threshold,
-                          read_channels(self.db_url, journey.id))
+                          read_channels(self.db_url, journey.id),
+                          read_versions(self.db_url, journey.id) if by_version else None,
+                          responses=read_responses(self.db_url, journey.id))
 
 
 def output_format(args: argparse.Namespace) -> str:

@@ -30,6 +30,7 @@ from designer.report.model import (
     PortfolioReport,
 )
 from designer.report.usage_model import UsageOut
+from designer.report.versions import side_by_side
 
 NODE_W, NODE_H, H_GAP, V_GAP, MARGIN = 210, 56, 28, 96, 16
 #: Seconds ``dot`` may take before the built-in layout is used instead.
@@ -336,6 +337,7 @@ def funnel(usage: UsageOut | None, width: float = 420) -> list[FunnelBar]:
 def _env() -> Environment:
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     env.filters["num"] = _num
+    env.filters["num2"] = _num2
     env.filters["pct"] = _pct
     env.filters["count"] = _count
     return env
@@ -356,6 +358,11 @@ def _num(x: float | int | None) -> str:
     if float(x).is_integer():
         return f"{int(x):,}".replace(",", "\u202f")
     return f"{x:.1f}".replace(".", ",")
+
+
+def _num2(x: float | None) -> str:
+    """Two decimals (days of response: a few hours is a few hundredths)."""
+    return "–" if x is None else f"{x:.2f}".replace(".", ",")
 
 
 def _count(n: int | None) -> str:
@@ -384,8 +391,10 @@ def render_html(report: object, graph_layout: str = "auto", journey_link: str | 
         tpl = env.from_string(_template("journey.html.j2"))
         picture = picture_of(report.graph, graph_layout) if report.graph else None
         chart = bars({int(k): v for k, v in report.questions_distribution.items()})
+        split = report.usage_by_version
         return tpl.render(r=report, picture=picture, chart=chart, standalone=True,
-                          funnel=funnel(report.usage))
+                          funnel=funnel(report.usage),
+                          pages=side_by_side(split.versions[:2]) if split else [])
     if isinstance(report, PortfolioReport):
         tpl = env.from_string(_template("portfolio.html.j2"))
         return tpl.render(p=report, journey_link=journey_link)

@@ -17,7 +17,7 @@ from pydantic import Field, TypeAdapter
 
 from designer.report.model_base import ReportModel
 from designer.report.readability_model import ReadabilityOut
-from designer.report.usage_model import UsageOut
+from designer.report.usage_model import UsageOut, UsageVersionsOut
 
 REPORT_VERSION: Literal["1"] = "1"
 
@@ -255,7 +255,8 @@ class IndicatorOut(ReportModel):
     """One indicator of the Observatoire de la qualité des démarches en ligne."""
 
     indicator: Literal[
-        "satisfaction", "accessibility", "franceconnect", "dlnuf", "help", "availability"
+        "satisfaction", "accessibility", "franceconnect", "dlnuf", "help", "availability",
+        "response",
     ]
     name: str
     value: str
@@ -312,6 +313,10 @@ class JourneyReport(ReportModel):
     )
     usage: UsageOut | None = Field(
         default=None, description="Observed figures from a server's aggregate counts."
+    )
+    usage_by_version: UsageVersionsOut | None = Field(
+        default=None,
+        description="The observed figures of each version, beside its predicted ones.",
     )
     observatoire: list[IndicatorOut] = Field(
         default_factory=list, description="The Observatoire's indicators, measured or declared."

@@ -12,8 +12,8 @@ LEVEL_WORDS = {"optimal": "optimal", "partial": "partiel", "weak": "faible"}
 
 
 def indicators(journey: CompiledJourney, report: JourneyReport) -> list[IndicatorOut]:
-    """Satisfaction, accessibility, FranceConnect, "Dites-le-nous une fois", help, and
-    availability, each with its status."""
+    """Satisfaction, accessibility, FranceConnect, "Dites-le-nous une fois", help,
+    availability, and the administration's response time, each with its status."""
     return [
         _satisfaction(report),
         _accessibility(report),
@@ -21,12 +21,42 @@ def indicators(journey: CompiledJourney, report: JourneyReport) -> list[Indicato
         _dlnuf(report),
         _help(journey),
         IndicatorOut(
-            indicator="availability", name="Disponibilité et temps de réponse",
+            indicator="availability", name="Disponibilité et temps de réponse du site",
             value="–", status="unknown",
             note="Le serveur ne garde pas encore ces mesures par démarche "
             "(les métriques d'exploitation les suivent).",
         ),
+        _response(report),
     ]
+
+
+def _days(x: float) -> str:
+    """Days in words: hours under a day (a signalement is answered in hours)."""
+    if x < 1:
+        return f"{round(x * 24)} h"
+    return f"{x:.1f} j".replace(".", ",")
+
+
+def _response(report: JourneyReport) -> IndicatorOut:
+    """How long the administration takes to answer the dossiers (the back office's records):
+    not the Observatoire's own indicator (the site's availability), but what a citizen
+    waits for once the application is sent."""
+    name = "Délai de réponse aux dossiers"
+    r = report.usage.response_times if report.usage else None
+    if r is None or r.first_action_days.median is None:
+        note = ("Pas assez de dossiers traités par un agent pour le montrer."
+                if r is not None else "Aucune donnée du back-office fournie (--usage).")
+        return IndicatorOut(indicator="response", name=name, value="–", status="unknown",
+                            note=note)
+    value = f"premier geste d'un agent en {_days(r.first_action_days.median)} (médiane)"
+    if r.decision_days.median is not None:
+        value += f", décision en {_days(r.decision_days.median)}"
+    waiting = f" ; {r.waiting} sans aucun geste encore" if r.waiting else ""
+    return IndicatorOut(
+        indicator="response", name=name, value=value, status="measured",
+        note=f"Sur {r.answered} dossier(s) traité(s){waiting} ; selon le back-office "
+        "(changement de statut ou de service, message au citoyen).",
+    )
 
 
 def _satisfaction(report: JourneyReport) -> IndicatorOut:

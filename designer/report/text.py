@@ -8,7 +8,7 @@ from designer.report.model import (
     PortfolioReport,
     RangeOut,
 )
-from designer.report.usage_model import UsageOut
+from designer.report.usage_model import UsageOut, UsageVersionsOut
 
 _LEVEL = {"optimal": "optimal", "partial": "partial", "weak": "weak"}
 
@@ -95,6 +95,8 @@ def journey_text(r: JourneyReport) -> str:
         lines.append(f"  ! {p}")
     if r.usage is not None:
         lines += usage_lines(r.usage)
+    if r.usage_by_version is not None and len(r.usage_by_version.versions) > 1:
+        lines += version_lines(r.usage_by_version)
     for i in r.observatoire:
         lines.append(f"  observatoire: {i.name}: {i.value} ({_STATUS[i.status]})")
     return "\n".join(lines)
@@ -107,17 +109,24 @@ def _n(x: float | int | None) -> str:
     return "–" if x is None else _fmt(float(x))
 
 
+def _d(x: float | None) -> str:
+    return "–" if x is None else f"{x:.2f}"
+
+
 def _p(x: float | None) -> str:
     return "–" if x is None else f"{100 * x:.0f}%"
 
 
 def usage_lines(u: UsageOut) -> list[str]:
     """Observed use beside the predictions ("–": under the threshold, never shown)."""
+    sent = u.submitted_minutes
     lines = [
         f"  observed use (counts under {u.threshold} not shown, {u.versions} version(s)):",
         f"    start page views {_n(u.start_page_views)}, starts {_n(u.starts)}, "
         f"sent {_n(u.submitted)}, completion {_p(u.completion_rate)}, "
         f"saved {_n(u.saves)}, resumed {_n(u.resumes)}",
+        f"    minutes to send an application: median {_n(sent.median if sent else None)}, "
+        f"p90 {_n(sent.p90 if sent else None)} observed",
         f"    mean minutes: {_n(u.expected_minutes_observed)} with observed branch shares, "
         f"{_n(u.expected_minutes_uniform)} with equal ones",
         "    funnel: page — arrived, sent, lost (share) — minutes observed median/p90 "
@@ -142,6 +151,14 @@ def usage_lines(u: UsageOut) -> list[str]:
     s = u.satisfaction
     lines.append(f"    satisfaction: {_n(s.responses)} answers, good {_p(s.good_share)}; "
                  f"channels {', '.join(f'{k} {_n(n)}' for k, n in u.channels.items()) or '–'}")
+    if u.response_times is not None:
+        t = u.response_times
+        lines.append(
+            f"    response (back office): {_n(t.dossiers)} dossiers; first agent action "
+            f"median {_d(t.first_action_days.median)} / p90 {_d(t.first_action_days.p90)} "
+            f"days over {_n(t.answered)} ({_n(t.waiting)} waiting); decision median "
+            f"{_d(t.decision_days.median)} / p90 {_d(t.decision_days.p90)} days over "
+            f"{_n(t.decided)}")
     if u.dossier_channels:
         lines.append("    dossiers by channel: " + ", ".join(
             f"{c.channel} {_n(c.dossiers)} ({_p(c.share)})" for c in u.dossier_channels))
@@ -150,6 +167,33 @@ def usage_lines(u: UsageOut) -> list[str]:
         what = "most give up at" if h.kind == "give-up" else "most frequent error at"
         lines.append(f"  >> {what} {where}: {h.message}")
         lines += [f"     - {x}" for x in h.suggestions]
+    return lines
+
+
+def version_lines(split: UsageVersionsOut) -> list[str]:
+    """Each version's predicted and observed figures, latest first."""
+    lines = ["  by version, latest first (predicted | observed, that version alone):"]
+    for v in split.versions:
+        p, u = v.predicted, v.usage
+        when = (f"first served {v.first_served[:16].replace('T', ' ')} UTC"
+                if v.first_served else "not served here")
+        mark = ", this report's" if v.current else ""
+        text = "" if v.own_text else ", text not kept: matched to this report's pages"
+        observed = u.submitted_minutes.median if u.submitted_minutes else None
+        lines.append(
+            f"    {v.version[:10]} ({when}{mark}{text}): median questions "
+            f"{_n(p.questions_median if p else None)}, minutes "
+            f"{_n(p.minutes_median if p else None)} | minutes {_n(observed)}, starts "
+            f"{_n(u.starts)}, sent {_n(u.submitted)} ({_p(u.completion_rate)}), "
+            f"good {_p(u.satisfaction.good_share)}")
+        if v.pages_added or v.pages_removed:
+            lines.append(f"      pages added: {', '.join(v.pages_added) or '–'}; "
+                         f"removed: {', '.join(v.pages_removed) or '–'}")
+        worst = next((h for h in u.hotspots if h.kind == "give-up"), None)
+        if worst is not None:
+            lines.append(f"      most give up at {worst.step} ({_n(worst.count)})")
+    if split.left_out:
+        lines.append(f"    {split.left_out} older version(s) only in the figures above")
     return lines
 
 

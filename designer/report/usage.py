@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
@@ -47,6 +48,10 @@ from designer.report.usage_model import (
     SatisfactionOut,
     UsageOut,
 )
+
+if TYPE_CHECKING:
+    from designer.report.response import DossierTimes
+    from designer.report.versions import ReportOf, Version
 
 #: Counts under this are never shown (small-number suppression), unless configured.
 DEFAULT_THRESHOLD = 5
@@ -265,11 +270,16 @@ def observe(
     exp_u = _expected(journey, seconds, uniform)
     exp_o = _expected(journey, seconds, observed)
     errors = _errors(journey, tally, keep, lang)
+    sent_times: Counter[int] = Counter()
+    for oid, outcome in journey.outcomes.items():
+        if outcome.kind == "submit":
+            sent_times.update(tally.times.get(("duration", oid), Counter()))
     usage = UsageOut(
         threshold=keep.threshold, versions=len(tally.versions),
         start_page_views=keep(tally.total("view")),
         starts=keep(starts), submitted=keep(tally.total("submit")),
         completion_rate=keep.share(tally.total("submit"), starts),
+        submitted_minutes=_minutes(sent_times, keep),
         saves=keep(tally.total("save")), resumes=keep(tally.total("resume")),
         funnel=funnel, outcomes=outcomes, errors=errors, branches=branches,
         expected_minutes_uniform=exp_u[0] if exp_u else None,
@@ -387,14 +397,29 @@ def with_usage(
     counts: Iterable[Count],
     threshold: int = DEFAULT_THRESHOLD,
     channels: dict[str, int] | None = None,
+    versions: Sequence[Version] | None = (),
+    report_of: ReportOf | None = None,
+    responses: Sequence[DossierTimes] | None = None,
 ) -> JourneyReport:
     """A copy of a journey's report with its observed figures (and the Observatoire's
     indicators that real use measures), and the dossiers' ``channels`` when given (counts by
-    submission channel); the report itself is left as it was."""
-    from designer.report.observatoire import indicators
+    submission channel); the report itself is left as it was.
 
+    The same figures are split by journey version (``usage_by_version``): ``versions`` are
+    the versions whose text the database keeps (None: no split), ``report_of`` how one is
+    reported (:mod:`designer.report.versions`). ``responses``: the moments of the journey's
+    dossiers, for the administration's response times (:mod:`designer.report.response`)."""
+    from designer.report.observatoire import indicators
+    from designer.report.response import response_times
+    from designer.report.versions import by_version
+
+    counts = list(counts)
     usage = observe(journey, report, counts, threshold, report.lang or "fr")
     usage.dossier_channels = dossier_channels(channels or {}, Suppress(threshold))
-    out = report.model_copy(update={"usage": usage})
+    if responses is not None:
+        usage.response_times = response_times(responses, Suppress(threshold))
+    split = (None if versions is None
+             else by_version(journey, report, counts, versions, threshold, report_of, responses))
+    out = report.model_copy(update={"usage": usage, "usage_by_version": split})
     out.observatoire = indicators(journey, out)
     return out

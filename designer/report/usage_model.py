@@ -81,6 +81,33 @@ class DossierChannelOut(ReportModel):
     share: float | None = Field(description="Of all the journey's dossiers.")
 
 
+class DaysOut(ReportModel):
+    """Days between two moments of the dossiers, over the dossiers that have both."""
+
+    median: float | None
+    p90: float | None = Field(description="90th percentile (inclusive quantiles).")
+
+
+class ResponseTimesOut(ReportModel):
+    """How long the administration took to answer the journey's dossiers, from the back
+    office's records (every version of the journey)."""
+
+    dossiers: int | None = Field(description="The journey's dossiers in the database.")
+    answered: int | None = Field(
+        description="Dossiers an agent acted on: a status change, a change of service or a "
+        "message to the citizen (private notes do not count)."
+    )
+    waiting: int | None = Field(description="Dossiers no agent has acted on yet.")
+    first_action_days: DaysOut = Field(
+        description="Sent (or keyed) → the first agent action, over the answered dossiers."
+    )
+    decided: int | None = Field(description="Dossiers accepted, refused or closed.")
+    decision_days: DaysOut = Field(
+        description="Sent → decided, over the decided dossiers (the back office's "
+        "processing time)."
+    )
+
+
 class SatisfactionOut(ReportModel):
     """Answers to "Comment s'est passée votre démarche ?" (shape of "Je donne mon avis")."""
 
@@ -115,6 +142,11 @@ class UsageOut(ReportModel):
     starts: int | None
     submitted: int | None
     completion_rate: float | None = Field(description="submitted / starts.")
+    submitted_minutes: ObservedMinutesOut | None = Field(
+        default=None,
+        description="Minutes on the pages of the applications sent (every submit outcome), "
+        "start to sending: the observed side of the predicted `submitted.minutes`.",
+    )
     saves: int | None
     resumes: int | None
     funnel: list[FunnelStepOut]
@@ -136,5 +168,48 @@ class UsageOut(ReportModel):
     )
     languages: dict[str, int | None]
     satisfaction: SatisfactionOut
+    response_times: ResponseTimesOut | None = Field(
+        default=None,
+        description="How long the administration took to answer the dossiers (back office).",
+    )
     disagreements: list[str]
     hotspots: list[HotspotOut]
+
+
+class VersionPredictedOut(ReportModel):
+    """What the analysis of one version predicts (the report's own figures for that text)."""
+
+    steps: int
+    questions: int = Field(description="Questions a citizen may answer (size.questions).")
+    documents: int
+    questions_median: float | None = Field(description="Median questions, application sent.")
+    minutes_median: float | None = Field(description="Median minutes, application sent.")
+
+
+class VersionUsageOut(ReportModel):
+    """One version of the journey that real use met: its predicted figures beside the use
+    of that version alone, its pages matched to its own text."""
+
+    version: str = Field(description="The version's content hash (SHA-256 of its source).")
+    first_served: str | None = Field(
+        description="When the server first served it (ISO 8601 UTC); None when the "
+        "database does not keep its text."
+    )
+    current: bool = Field(description="The version this report is of.")
+    own_text: bool = Field(
+        description="Its pages and predictions come from its own text; false when the "
+        "database does not keep it (or it no longer loads): matched by id to this report's."
+    )
+    predicted: VersionPredictedOut | None
+    pages_added: list[str] = Field(description="Steps absent from the version before it.")
+    pages_removed: list[str] = Field(description="Steps of the version before it, gone here.")
+    usage: UsageOut
+
+
+class UsageVersionsOut(ReportModel):
+    """The observed use split by journey version, latest first."""
+
+    versions: list[VersionUsageOut]
+    left_out: int = Field(
+        description="Older versions with counts beyond the ones detailed (still in `usage`)."
+    )

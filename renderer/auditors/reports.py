@@ -46,7 +46,7 @@ async def portfolio_report(request: Request) -> Response:
     if usage.enabled and await run_in_threadpool(usage.has_counts):
         page = await run_in_threadpool(
             app.reports.observed_portfolio_page, app.folder(), entries, lang, fmt, link,
-            usage.counts, usage.threshold, usage.channels,
+            usage.counts, usage.threshold, usage.channels, usage.versions, usage.responses,
         )
     else:
         page = await run_in_threadpool(
@@ -63,9 +63,11 @@ async def journey_report(request: Request) -> Response:
     counts = await run_in_threadpool(app.usage.counts, entry.id) if app.usage.enabled else []
     if counts:
         channels = await run_in_threadpool(app.usage.channels, entry.id)
+        versions = await run_in_threadpool(app.usage.versions, entry.id)
+        responses = await run_in_threadpool(app.usage.responses, entry.id)
         page = await run_in_threadpool(
             app.reports.observed_page, entry, safe_lang(request), fmt, counts,
-            app.usage.threshold, channels,
+            app.usage.threshold, channels, versions, responses,
         )
     else:
         page = await run_in_threadpool(app.reports.journey_page, entry, safe_lang(request), fmt)

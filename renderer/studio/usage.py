@@ -34,7 +34,7 @@ def hotspots(loaded: Loaded, option: UsageOption | None, lang: str) -> dict[str,
     problem = source.problem()
     if problem is not None:
         return {"problem": problem}
-    report = source.add(loaded.journey, journey_report(loaded, lang))
+    report = source.add(loaded.journey, journey_report(loaded, lang), by_version=False)
     assert isinstance(report, JourneyReport)
     usage = report.usage
     if usage is None:
