@@ -267,3 +267,19 @@ def test_a_migration_for_one_dialect_is_applied_to_it_alone() -> None:
     assert _for_dialect(Path("010_search.postgresql.sql"), "postgresql")
     assert _for_dialect(Path("009_list.sql"), "postgresql")
     assert _for_dialect(Path("009_list.v2.sql"), "sqlite")  # a dot in the name is no dialect
+
+
+def test_a_journeys_versions_are_found_by_an_index(store: Store) -> None:
+    # The 410 page of a journey no longer served, and the reports by version, look up one
+    # journey's versions (migration 014): by an index, not by reading the whole table.
+    for i in range(3):
+        store.save_journey_version(f"j{i}", f"parcours: 1\nid: j{i}\n", f"j{i}.yaml")
+    assert store.was_served("j1") and not store.was_served("absente")
+    if store.backend.dialect == "sqlite":
+        plan = store._all("EXPLAIN QUERY PLAN SELECT 1 FROM journey_versions "
+                          "WHERE journey_id = ? LIMIT 1", ("j1",))
+        assert any("journey_versions_journey" in str(row[-1]) for row in plan), plan
+    else:
+        rows = store._all("SELECT indexdef FROM pg_indexes WHERE indexname = "
+                          "'journey_versions_journey'")
+        assert rows and "(journey_id, created_at)" in rows[0][0]
