@@ -37,8 +37,7 @@ from renderer.i18n import t
 from renderer.web import parcours, url
 
 from .auth import caller
-from .problems import ApiProblem
-from .spec import (
+from .bodies import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     DossierDetail,
@@ -50,8 +49,9 @@ from .spec import (
     MessageList,
     NewMessage,
     StatusChange,
-    openapi,
 )
+from .problems import ApiProblem
+from .spec import openapi
 from .tokens import ServiceToken
 
 MAX_PARAM = 200
