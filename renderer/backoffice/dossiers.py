@@ -19,7 +19,6 @@ import secrets
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
 from typing import Any
 
 from designer.organisation import Service
@@ -30,6 +29,8 @@ from renderer.store import Store, now
 from . import audit, outbox
 from .accounts import Agent
 from .letters import DECISION, POST, add_letter, tell_citizen
+from .search import Filters, search_text
+from .search import where as condition
 from .workflow import DECIDED, EN_CONSTRUCTION, NEEDS_REASON, check_transition
 
 #: Dossiers per page of the agents' list.
@@ -97,20 +98,6 @@ class Annotation:
     body: str
 
 
-@dataclass
-class Filters:
-    """What the agents' list is narrowed to."""
-
-    journey: str | None = None
-    status: str | None = None
-    since: date | None = None
-    until: date | None = None
-    text: str | None = None
-    service: str | None = None
-    #: Changed at or after this instant (the store's ISO text, UTC): the API's sync filter.
-    updated_since: str | None = None
-
-
 _COLUMNS = ("reference, journey_id, service, status, citizen_email, lang, created_at, "
             "updated_at, decided_at, channel, mediator_id, mediator_structure, contact_channel")
 
@@ -128,31 +115,6 @@ def _dossier(row: Any) -> Dossier | None:
 def token_hash(token: str) -> str:
     """What the database keeps of a follow-up token: its SHA-256 (a leak reveals no link)."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: the search column and the searched words alike."""
-    from renderer.catalog import fold as catalog_fold
-
-    return catalog_fold(text)
-
-
-def search_text(reference: str, answers: Mapping[str, Any]) -> str:
-    """The folded words a text search matches: the reference and every answer."""
-    parts: list[str] = [reference]
-
-    def visit(value: Any) -> None:
-        if isinstance(value, Mapping):
-            for v in value.values():
-                visit(v)
-        elif isinstance(value, list):
-            for v in value:
-                visit(v)
-        elif value is not None and not isinstance(value, bool):
-            parts.append(str(value))
-
-    visit(answers)
-    return fold(" ".join(parts))[:4000]
 
 
 class Dossiers:
@@ -245,40 +207,7 @@ class Dossiers:
             f"SELECT {_COLUMNS} FROM dossiers WHERE follow_token_hash = ?", (token_hash(token),)))
 
     def _where(self, agent: Agent, f: Filters) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        if not agent.is_admin:
-            services = sorted(agent.services)
-            if not services:
-                return "1 = 0", []
-            clauses.append(f"service IN ({', '.join('?' for _ in services)})")
-            params += services
-        if f.service:
-            clauses.append("service = ?")
-            params.append(f.service)
-        if f.journey:
-            clauses.append("journey_id = ?")
-            params.append(f.journey)
-        if f.status:
-            clauses.append("status = ?")
-            params.append(f.status)
-        if f.updated_since:
-            clauses.append("updated_at >= ?")
-            params.append(f.updated_since)
-        if f.since:
-            clauses.append("created_at >= ?")
-            params.append(f.since.isoformat())
-        if f.until:
-            clauses.append("created_at < ?")
-            params.append((f.until + timedelta(days=1)).isoformat())
-        # Each word anywhere in the folded text, through the trigram index of migration 010
-        # (SQLite's FTS5 table beside the dossiers; PostgreSQL's pg_trgm on the column).
-        like = ("rowid IN (SELECT rowid FROM dossiers_search WHERE search LIKE ?)"
-                if self.store.backend.dialect == "sqlite" else "search LIKE ?")
-        for word in fold(f.text or "").split()[:8]:
-            clauses.append(like)
-            params.append("%" + word.replace("%", "").replace("_", "") + "%")
-        return " AND ".join(clauses) or "1 = 1", params
+        return condition(agent, f, self.store.backend.dialect)
 
     def search(self, agent: Agent, f: Filters, page: int = 1,
                per_page: int = PAGE_SIZE) -> tuple[list[Dossier], int]:
