@@ -289,12 +289,12 @@ def reassign_post(request: Request) -> Response:
     d = dossier_for(request, session)
     app = parcours(request)
     service = _text(form, "service")
-    declared = app.catalog.services.get(service)
-    if declared is None or service == d.service:
-        return _dossier_page(request, session, d,
-                             {"service": t("bo_unknown_service", session.lang)}, status=400)
-    Dossiers(app.store, app.catalog.services).reassign(
-        session.agent, d.reference, service, _text(form, "note"), declared.email)
+    try:
+        Dossiers(app.store, app.catalog.services).reassign(
+            session.agent, d.reference, service, _text(form, "note"))
+    except WorkflowError as refused:
+        return _dossier_page(request, session, d, {"service": t(refused.key, session.lang)},
+                             status=400)
     if not session.agent.may_see(service):
         return redirect(request, url(request, "agents_dossiers"))
     return _done(request, d, "#historique")

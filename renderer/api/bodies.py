@@ -19,8 +19,10 @@ from .events import EVENTS
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 50
 MAX_REASON = 5000
-#: Longest message to the citizen.
+#: Longest message to the citizen, or annotation.
 MAX_MESSAGE = 10_000
+#: Longest service id asked for (the organisation's are short names).
+MAX_SERVICE = 200
 PROBLEM_TYPE = "application/problem+json"
 
 Instant = Annotated[
@@ -161,6 +163,51 @@ class NewMessage(BaseModel):
     )
 
 
+class AnnotationEntry(BaseModel):
+    """A private note of the service's agents on the dossier (the citizen never reads it)."""
+
+    id: str
+    at: Instant
+    body: str
+    by_token: str | None = Field(
+        description="The id of the token whose program wrote it (`parcours token list`); "
+        "null when an agent wrote it on the back office."
+    )
+
+
+class AnnotationList(BaseModel):
+    """The dossier's private annotations, oldest first."""
+
+    items: list[AnnotationEntry]
+
+
+class NewAnnotation(BaseModel):
+    """A private note for the service's agents, beside the dossier."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(
+        min_length=1, max_length=MAX_MESSAGE, description="The note; the citizen never reads it."
+    )
+
+
+class Reassignment(BaseModel):
+    """Send the dossier to another service of the organisation (as an agent does)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    service: str = Field(
+        min_length=1,
+        max_length=MAX_SERVICE,
+        description="The id of a service of organisation.yaml, not the dossier's own.",
+    )
+    note: str = Field(
+        "",
+        max_length=MAX_REASON,
+        description="For the agents (in the dossier's history); the citizen never reads it.",
+    )
+
+
 class WebhookData(BaseModel):
     """The dossier an event is about."""
 
@@ -180,9 +227,16 @@ class WebhookData(BaseModel):
         description="dossier.reassigned: the service it left (`service` is the one it went "
         "to; both are told, and only the new one reads it by the API from then on).",
     )
+    message_id: str | None = Field(
+        None,
+        description="dossier.message_received: the citizen's message, among the dossier's "
+        "messages (its text is not in the event: read it by the API).",
+    )
 
 
-EventType = Literal["dossier.created", "dossier.status_changed", "dossier.reassigned"]
+EventType = Literal[
+    "dossier.created", "dossier.status_changed", "dossier.reassigned", "dossier.message_received"
+]
 assert get_args(EventType) == EVENTS  # one list of events: renderer/api/events.py's
 
 

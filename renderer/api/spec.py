@@ -21,6 +21,8 @@ from .bodies import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     PROBLEM_TYPE,
+    AnnotationEntry,
+    AnnotationList,
     DossierDetail,
     DossierPage,
     DossierSummary,
@@ -28,12 +30,14 @@ from .bodies import (
     HistoryEntry,
     MessageEntry,
     MessageList,
+    NewAnnotation,
     NewMessage,
     Problem,
+    Reassignment,
     StatusChange,
     WebhookEvent,
 )
-from .events import CREATED, REASSIGNED, STATUS_CHANGED
+from .events import CREATED, MESSAGE_RECEIVED, REASSIGNED, STATUS_CHANGED
 
 MODELS: list[type[BaseModel]] = [
     Problem,
@@ -46,8 +50,16 @@ MODELS: list[type[BaseModel]] = [
     MessageEntry,
     MessageList,
     NewMessage,
+    AnnotationEntry,
+    AnnotationList,
+    NewAnnotation,
+    Reassignment,
     WebhookEvent,
 ]
+
+
+#: The bodies the API takes (described as they are validated, the others as they are sent).
+TAKEN = (StatusChange, NewMessage, NewAnnotation, Reassignment)
 
 
 @dataclass(frozen=True)
@@ -177,6 +189,48 @@ OPERATIONS: tuple[Operation, ...] = (
         },
     ),
     Operation(
+        "api_annotations",
+        "get",
+        "/api/v1/dossiers/{reference}/annotations",
+        "The agents' private annotations on the dossier, oldest first",
+        [REFERENCE],
+        responses={200: (AnnotationList, "The annotations."), **_NOT_FOUND, **_ERRORS},
+    ),
+    Operation(
+        "api_annotation",
+        "post",
+        "/api/v1/dossiers/{reference}/annotations",
+        "Add a private annotation for the agents (the citizen never reads it)",
+        [REFERENCE],
+        body=NewAnnotation,
+        responses={
+            201: (AnnotationEntry, "The annotation, added."),
+            400: (Problem, "The body is not an annotation."),
+            413: (Problem, "The body is too large."),
+            415: (Problem, "The body is not JSON."),
+            422: (Problem, "The annotation is empty."),
+            **_NOT_FOUND,
+            **_ERRORS,
+        },
+    ),
+    Operation(
+        "api_reassign",
+        "post",
+        "/api/v1/dossiers/{reference}/service",
+        "Send the dossier to another service (it leaves this token's reach)",
+        [REFERENCE],
+        body=Reassignment,
+        responses={
+            200: (DossierSummary, "The dossier after the change, now the other service's."),
+            400: (Problem, "The body is not a reassignment."),
+            413: (Problem, "The body is too large."),
+            415: (Problem, "The body is not JSON."),
+            422: (Problem, "No such service, or the dossier's own."),
+            **_NOT_FOUND,
+            **_ERRORS,
+        },
+    ),
+    Operation(
         "api_openapi",
         "get",
         "/api/v1/openapi.json",
@@ -254,7 +308,7 @@ def _webhook(event: str, summary: str) -> dict[str, Any]:
 def openapi() -> dict[str, Any]:
     """The OpenAPI 3.1 document of the API (and of its webhooks)."""
     _, schemas = models_json_schema(
-        [(m, "validation" if m in (StatusChange, NewMessage) else "serialization") for m in MODELS],
+        [(m, "validation" if m in TAKEN else "serialization") for m in MODELS],
         ref_template="#/components/schemas/{model}",
     )
     paths: dict[str, dict[str, Any]] = {}
@@ -291,6 +345,9 @@ def openapi() -> dict[str, Any]:
             STATUS_CHANGED: _webhook(STATUS_CHANGED, "A dossier's status changed"),
             REASSIGNED: _webhook(
                 REASSIGNED, "A dossier was sent to another service (told to both services)"
+            ),
+            MESSAGE_RECEIVED: _webhook(
+                MESSAGE_RECEIVED, "The citizen wrote on the dossier's follow-up page"
             ),
         },
         "components": {

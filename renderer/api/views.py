@@ -1,6 +1,6 @@
 """The API's handlers: a service's dossiers (listed, read, their files), their status
-changes and their messages with the citizen, each authorised by :func:`.auth.caller` and
-scoped to the token's service.
+changes, their messages with the citizen, the agents' annotations and reassignments to
+another service, each authorised by :func:`.auth.caller` and scoped to the token's service.
 
 The data come from the back office's own code: the list from
 :meth:`~renderer.backoffice.dossiers.Dossiers.changed` with the token as an instructeur of
@@ -9,9 +9,12 @@ gives them), a status change from
 :meth:`~renderer.backoffice.dossiers.Dossiers.change_status` (same transitions, reasons,
 history, audit entry, citizen's e-mail and webhook as in the back office), a message from
 :meth:`~renderer.backoffice.dossiers.Dossiers.message_from_agent` (the same audit entry,
-and e-mail or letter to print, as an agent's). Handlers that read the store are plain
-functions (run in the threadpool); those that read a body read it, then hand over to the
-threadpool.
+and e-mail or letter to print, as an agent's), an annotation from
+:meth:`~renderer.backoffice.dossiers.Dossiers.annotate` and a reassignment from
+:meth:`~renderer.backoffice.dossiers.Dossiers.reassign` (the same checks of the service,
+history, audit entry, e-mail to the new service and webhooks as an agent's). Handlers
+that read the store are plain functions (run in the threadpool); those that read a body
+read it, then hand over to the threadpool.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from starlette.responses import JSONResponse, Response
 
 from renderer.agents.dossiers import download
 from renderer.answers import exported
-from renderer.backoffice.dossiers import Dossier, Dossiers, Filters, Message
+from renderer.backoffice.dossiers import Annotation, Dossier, Dossiers, Filters, Message
 from renderer.backoffice.workflow import STATUSES, WorkflowError
 from renderer.i18n import t
 from renderer.web import parcours, url
@@ -40,6 +43,8 @@ from .auth import caller
 from .bodies import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
+    AnnotationEntry,
+    AnnotationList,
     DossierDetail,
     DossierPage,
     DossierSummary,
@@ -47,7 +52,9 @@ from .bodies import (
     HistoryEntry,
     MessageEntry,
     MessageList,
+    NewAnnotation,
     NewMessage,
+    Reassignment,
     StatusChange,
 )
 from .problems import ApiProblem
@@ -288,10 +295,15 @@ def messages(request: Request) -> Response:
     return _json(MessageList(items=[_message(request, d.reference, m) for m in found]))
 
 
+def _not_blank(request: Request, text: str) -> None:
+    """A text of blanks is refused as on the agents' pages (422 ``bo_empty``)."""
+    if not text.strip():
+        raise ApiProblem(422, "bo_empty", t("bo_empty", _lang(request)))
+
+
 def _write(request: Request, token: ServiceToken, new: NewMessage) -> Response:
     d = _dossier_of(request, token)
-    if not new.body.strip():
-        raise ApiProblem(422, "bo_empty", t("bo_empty", _lang(request)))
+    _not_blank(request, new.body)
     dossiers = Dossiers(parcours(request).store)
     written = dossiers.message_from_agent(token.principal(), d.reference, new.body)
     sent = next(m for m in dossiers.messages(d.reference) if m.id == written)
@@ -303,6 +315,55 @@ async def message_post(request: Request) -> Response:
     token = await run_in_threadpool(caller, request)
     new = await _body(request, NewMessage)
     return await run_in_threadpool(_write, request, token, new)
+
+
+def _annotation(a: Annotation) -> AnnotationEntry:
+    by_token = a.agent_id.removeprefix("token:") if a.agent_id.startswith("token:") else None
+    return AnnotationEntry.model_validate(
+        {"id": a.id, "at": a.at, "body": a.body, "by_token": by_token}
+    )
+
+
+def annotation_list(request: Request) -> Response:
+    """``GET /api/v1/dossiers/{reference}/annotations``: the agents' private notes."""
+    d = _dossier_of(request, caller(request))
+    found = Dossiers(parcours(request).store).annotations(d.reference)
+    return _json(AnnotationList(items=[_annotation(a) for a in found]))
+
+
+def _annotate(request: Request, token: ServiceToken, new: NewAnnotation) -> Response:
+    d = _dossier_of(request, token)
+    _not_blank(request, new.body)
+    dossiers = Dossiers(parcours(request).store)
+    written = dossiers.annotate(token.principal(), d.reference, new.body)
+    noted = next(a for a in dossiers.annotations(d.reference) if a.id == written)
+    return _json(_annotation(noted), status=201)
+
+
+async def annotation_post(request: Request) -> Response:
+    """``POST /api/v1/dossiers/{reference}/annotations``: ``{"body": …}``, for the agents."""
+    token = await run_in_threadpool(caller, request)
+    new = await _body(request, NewAnnotation)
+    return await run_in_threadpool(_annotate, request, token, new)
+
+
+def _reassign(request: Request, token: ServiceToken, change: Reassignment) -> Response:
+    d = _dossier_of(request, token)
+    app = parcours(request)
+    try:
+        moved = Dossiers(app.store, app.catalog.services).reassign(
+            token.principal(), d.reference, change.service, change.note
+        )
+    except WorkflowError as refused:
+        raise ApiProblem(422, refused.key, t(refused.key, _lang(request))) from None
+    return _json(_summary(request, moved))
+
+
+async def service_post(request: Request) -> Response:
+    """``POST /api/v1/dossiers/{reference}/service``: ``{"service": …, "note": …}``."""
+    token = await run_in_threadpool(caller, request)
+    change = await _body(request, Reassignment)
+    return await run_in_threadpool(_reassign, request, token, change)
 
 
 @cache

@@ -7,8 +7,8 @@ workflow, writes the history, the audit entry and the notifications in one exclu
 transaction. Authorisation is the caller's (the agents' pages ask :meth:`Agent.may_see`
 first); these methods only take an agent to record who acted (an API token acts as an
 instructeur of its service, renderer/api/tokens.py). Given the organisation's services,
-opening, status changes and reassignments also queue the services' webhook events
-(renderer/api/events.py).
+opening, status changes, reassignments and the citizens' messages also queue the services'
+webhook events (renderer/api/events.py).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from .accounts import Agent
 from .letters import DECISION, POST, add_letter, tell_citizen
 from .search import Filters, search_text
 from .search import where as condition
-from .workflow import DECIDED, EN_CONSTRUCTION, NEEDS_REASON, check_transition
+from .workflow import DECIDED, EN_CONSTRUCTION, NEEDS_REASON, WorkflowError, check_transition
 
 #: Dossiers per page of the agents' list.
 PAGE_SIZE = 25
@@ -93,6 +93,7 @@ class Message:
 class Annotation:
     """A private note of an agent on a dossier."""
 
+    id: str
     at: str
     agent_id: str
     body: str
@@ -275,7 +276,7 @@ class Dossiers:
     def annotations(self, reference: str) -> list[Annotation]:
         """The agents' private notes on a dossier, oldest first."""
         rows = self.store._all(
-            "SELECT at, agent_id, body FROM dossier_annotations WHERE reference = ? "
+            "SELECT id, at, agent_id, body FROM dossier_annotations WHERE reference = ? "
             "ORDER BY seq", (reference,))
         return [Annotation(*r) for r in rows]
 
@@ -354,12 +355,18 @@ class Dossiers:
         assert got is not None
         return got
 
-    def reassign(self, agent: Agent, reference: str, service: str, note: str,
-                 service_email: str | None) -> Dossier:
-        """Send a dossier to another service, with a note the agents read; the webhooks of
-        the new service and of the one it leaves are told (``dossier.reassigned``)."""
+    def reassign(self, agent: Agent, reference: str, service: str, note: str) -> Dossier:
+        """Send a dossier to another of the organisation's services, with a note the agents
+        read (raise ``WorkflowError`` for a service not declared, or the dossier's own); the
+        new service is e-mailed, and the webhooks of the new service and of the one it
+        leaves are told (``dossier.reassigned``)."""
+        declared = self.services.get(service)
+        if declared is None:
+            raise WorkflowError("bo_unknown_service")
         with self.store.transaction(exclusive=True) as conn:
             d = self._locked(conn, reference)
+            if service == d.service:
+                raise WorkflowError("bo_same_service")
             stamp = now()
             self.store._execute(conn, "UPDATE dossiers SET service = ?, updated_at = ? "
                                 "WHERE reference = ?", (service, stamp, reference))
@@ -367,7 +374,7 @@ class Dossiers:
                           note.strip() or None)
             audit.record(self.store, conn, agent.id, "reassign", reference,
                          {"service": d.service}, {"service": service, "note": note})
-            outbox.enqueue(self.store, conn, "new_dossier", service_email, {
+            outbox.enqueue(self.store, conn, "new_dossier", declared.email, {
                 "reference": reference, "service": service, "journey": d.journey_id,
                 "journey_id": d.journey_id, "lang": "fr"})
             moved = replace(d, service=service, updated_at=stamp)
@@ -378,16 +385,18 @@ class Dossiers:
         assert got is not None
         return got
 
-    def annotate(self, agent: Agent, reference: str, body: str) -> None:
-        """Add a private note (agents only)."""
+    def annotate(self, agent: Agent, reference: str, body: str) -> str:
+        """Add a private note (agents only, never the citizen); its id."""
+        annotation_id = secrets.token_urlsafe(12)
         with self.store.transaction(exclusive=True) as conn:
             self._locked(conn, reference)
             self.store._execute(
                 conn, "INSERT INTO dossier_annotations (id, reference, seq, at, agent_id, body) "
                 f"VALUES (?, ?, {_next('dossier_annotations')}, ?, ?, ?)",
-                (secrets.token_urlsafe(12), reference, reference, now(), agent.id, body.strip()))
+                (annotation_id, reference, reference, now(), agent.id, body.strip()))
             audit.record(self.store, conn, agent.id, "annotate", reference, None,
                          {"body": body.strip()})
+        return annotation_id
 
     def message_from_agent(self, agent: Agent, reference: str, body: str,
                            file_id: str | None = None) -> str:
@@ -404,16 +413,21 @@ class Dossiers:
         return message_id
 
     def message_from_citizen(self, reference: str, body: str, file_id: str | None,
-                             service_email: str | None) -> None:
-        """The citizen's answer (with a document, maybe); the service is told."""
+                             service_email: str | None) -> str:
+        """The citizen's answer (with a document, maybe); the service is told by e-mail and
+        by its webhook (``dossier.message_received``); its id."""
         with self.store.transaction(exclusive=True) as conn:
             d = self._locked(conn, reference)
-            self._message(conn, reference, "citizen", None, body, file_id)
+            message_id = self._message(conn, reference, "citizen", None, body, file_id)
+            stamp = now()
             self.store._execute(conn, "UPDATE dossiers SET updated_at = ? WHERE reference = ?",
-                                (now(), reference))
+                                (stamp, reference))
             outbox.enqueue(self.store, conn, "citizen_message", service_email, {
                 "reference": reference, "service": d.service, "journey_id": d.journey_id,
                 "lang": "fr"})
+            self._event(conn, replace(d, updated_at=stamp), events.MESSAGE_RECEIVED,
+                        message_id=message_id)
+        return message_id
 
     def _message(self, conn: Any, reference: str, author: str, agent_id: str | None,
                  body: str, file_id: str | None) -> str:

@@ -112,8 +112,8 @@ def follow_post(request: Request) -> Response:
     if not body and file_id is None:
         return _page(request, who, got, t("bo_empty", who.lang), status=400)
     declared = app.catalog.services.get(got.service) if got.service else None
-    Dossiers(app.store).message_from_citizen(got.reference, body, file_id,
-                                             declared.email if declared else None)
+    Dossiers(app.store, app.catalog.services).message_from_citizen(
+        got.reference, body, file_id, declared.email if declared else None)
     return redirect(request, url(request, "follow", {"sent": "1"},
                                  token=request.path_params["token"]) + "#messages", who)
 
