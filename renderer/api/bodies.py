@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from designer.values.cleaning import clean_text
+from designer.values.results import InvalidAnswer
 from renderer.backoffice.dossiers import CHANNELS
 from renderer.backoffice.letters import CONTACT_CHANNELS
 from renderer.backoffice.workflow import STATUSES
@@ -32,6 +34,21 @@ Instant = Annotated[
         description="ISO 8601, UTC, e.g. 2026-05-04T09:30:00.000+00:00",
     ),
 ]
+
+
+def _clean(text: str) -> str:
+    """A text a person will read, kept as the citizens' answers are
+    (:func:`designer.values.cleaning.clean_text`): trimmed, NFC, invisible and bidirectional
+    characters dropped; control characters refused (NUL above all, which PostgreSQL cannot
+    store), as a 400 rather than a 500."""
+    cleaned = clean_text(text, multiline=True)
+    if isinstance(cleaned, InvalidAnswer):
+        raise ValueError("control characters are not allowed (tabs and newlines are)")
+    return cleaned
+
+
+#: A text of a body: a message, an annotation, a reason, a note.
+Text = Annotated[str, AfterValidator(_clean)]
 Status = Literal["en_construction", "en_instruction", "accepte", "refuse", "classe_sans_suite"]
 assert set(get_args(Status)) == set(STATUSES)  # one list of statuses: the workflow's
 Channel = Literal["en_ligne", "accompagne", "papier"]
@@ -125,7 +142,7 @@ class StatusChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: Status
-    reason: str | None = Field(
+    reason: Text | None = Field(
         None,
         max_length=MAX_REASON,
         description="Required for refuse and classe_sans_suite; the citizen reads it.",
@@ -158,7 +175,7 @@ class NewMessage(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    body: str = Field(
+    body: Text = Field(
         min_length=1, max_length=MAX_MESSAGE, description="The text the citizen reads."
     )
 
@@ -186,7 +203,7 @@ class NewAnnotation(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    body: str = Field(
+    body: Text = Field(
         min_length=1, max_length=MAX_MESSAGE, description="The note; the citizen never reads it."
     )
 
@@ -201,7 +218,7 @@ class Reassignment(BaseModel):
         max_length=MAX_SERVICE,
         description="The id of a service of organisation.yaml, not the dossier's own.",
     )
-    note: str = Field(
+    note: Text = Field(
         "",
         max_length=MAX_REASON,
         description="For the agents (in the dossier's history); the citizen never reads it.",

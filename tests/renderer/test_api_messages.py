@@ -121,6 +121,7 @@ def test_another_service_and_bad_bodies_change_nothing(app: Any, world: dict[str
         {"body": "x" * 10_001},
         ["Bonjour"],
         {"body": "Bonjour", "file": "x"},
+        {"body": "Bon\u0000jour"},  # NUL: PostgreSQL cannot store it (was a 500)
     ):
         r = write(api, ref, body)
         assert r.status_code == 400 and r.json()["code"] == "bad_body", body
