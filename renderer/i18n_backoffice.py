@@ -112,6 +112,7 @@ BACKOFFICE_MESSAGES: dict[str, dict[str, str]] = {
     "follow_status": {"fr": "Statut : {status}", "en": "Status: {status}"},
     "follow_history": {"fr": "Ce qui s'est passé", "en": "What happened"},
     "follow_messages": {"fr": "Messages", "en": "Messages"},
+    "follow_attached_document": {"fr": "Document joint", "en": "Attached document"},
     "follow_no_message": {"fr": "Aucun message pour l'instant.", "en": "No message yet."},
     "follow_answer": {"fr": "Répondre", "en": "Answer"},
     "follow_document": {"fr": "Ajouter un document (facultatif ; PDF, JPG ou PNG, 10 Mo au plus)", "en": "Add a document (optional; PDF, JPG or PNG, 10 MB at most)"},

@@ -13,7 +13,7 @@ import datetime
 import math
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -345,7 +345,12 @@ def download(request: Request, reference: str, file_id: str) -> Response:
     stored = app.store.get_file(file_id)
     if submission is None or stored is None or stored.draft_id != submission.draft_id:
         raise HTTPException(404)
-    safe = "".join(c for c in stored.name if c.isalnum() or c in "._- ")[:100] or "document"
+    # An ASCII name for every client, and the real one in RFC 6266's filename* (UTF-8,
+    # percent-encoded): a header is latin-1, so "cœur.pdf" as such would fail to send.
+    safe = "".join(c for c in stored.name
+                   if c.isascii() and (c.isalnum() or c in "._- "))[:100] or "document"
+    real = quote(stored.name[:100], safe="")
     return Response(stored.data, media_type=stored.content_type, headers={
-        "content-disposition": f'attachment; filename="{safe}"', "cache-control": "no-store",
+        "content-disposition": f"attachment; filename=\"{safe}\"; filename*=UTF-8''{real}",
+        "cache-control": "no-store",
     })

@@ -180,6 +180,17 @@ class NewMessage(BaseModel):
     )
 
 
+class NewMessageWithDocument(NewMessage):
+    """A message to the citizen with a document, sent as `multipart/form-data` (a `body`
+    field and a `document` file, nothing else); the citizen downloads it from the follow-up
+    page."""
+
+    document: bytes = Field(
+        description="A PDF, JPG or PNG of 10 MB at most, recognised by its content (as the "
+        "agents' and the citizens' documents are); its file name is kept."
+    )
+
+
 class AnnotationEntry(BaseModel):
     """A private note of the service's agents on the dossier (the citizen never reads it)."""
 

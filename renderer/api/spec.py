@@ -32,6 +32,7 @@ from .bodies import (
     MessageList,
     NewAnnotation,
     NewMessage,
+    NewMessageWithDocument,
     Problem,
     Reassignment,
     StatusChange,
@@ -50,6 +51,7 @@ MODELS: list[type[BaseModel]] = [
     MessageEntry,
     MessageList,
     NewMessage,
+    NewMessageWithDocument,
     AnnotationEntry,
     AnnotationList,
     NewAnnotation,
@@ -59,7 +61,7 @@ MODELS: list[type[BaseModel]] = [
 
 
 #: The bodies the API takes (described as they are validated, the others as they are sent).
-TAKEN = (StatusChange, NewMessage, NewAnnotation, Reassignment)
+TAKEN = (StatusChange, NewMessage, NewMessageWithDocument, NewAnnotation, Reassignment)
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,8 @@ class Operation:
     summary: str
     parameters: list[dict[str, Any]] = field(default_factory=list)
     body: type[BaseModel] | None = None
+    #: The same operation's body as ``multipart/form-data`` (a message with its document).
+    form: type[BaseModel] | None = None
     #: Status → the model of the body (None: a file), and the description.
     responses: dict[int, tuple[type[BaseModel] | None, str]] = field(default_factory=dict)
     public: bool = False
@@ -175,15 +179,18 @@ OPERATIONS: tuple[Operation, ...] = (
         "api_message",
         "post",
         "/api/v1/dossiers/{reference}/messages",
-        "Write to the citizen (e-mailed, or a letter to print when they chose the post)",
+        "Write to the citizen (e-mailed, or a letter to print when they chose the post), "
+        "with a document or not",
         [REFERENCE],
         body=NewMessage,
+        form=NewMessageWithDocument,
         responses={
             201: (MessageEntry, "The message, sent."),
             400: (Problem, "The body is not a message."),
             413: (Problem, "The body is too large."),
-            415: (Problem, "The body is not JSON."),
-            422: (Problem, "The message is empty."),
+            415: (Problem, "The body is neither JSON nor a multipart form."),
+            422: (Problem, "The message is empty, or the document not a PDF, JPG or PNG of "
+                  "10 MB at most."),
             **_NOT_FOUND,
             **_ERRORS,
         },
@@ -322,10 +329,10 @@ def openapi() -> dict[str, Any]:
         if op.public:
             entry["security"] = []
         if op.body is not None:
-            entry["requestBody"] = {
-                "required": True,
-                "content": {"application/json": {"schema": _ref(op.body)}},
-            }
+            content = {"application/json": {"schema": _ref(op.body)}}
+            if op.form is not None:
+                content["multipart/form-data"] = {"schema": _ref(op.form)}
+            entry["requestBody"] = {"required": True, "content": content}
         paths.setdefault(op.path, {})[op.method] = entry
     return {
         "openapi": "3.1.0",
