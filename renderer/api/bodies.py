@@ -102,7 +102,10 @@ class FileEntry(BaseModel):
     content_type: str
     size: int
     sha256: str
-    question: str = Field(description="The question it answers (or `decision`, `message`).")
+    question: str = Field(
+        description="The question it answers; or `decision` (an agent's decision document), "
+        "`follow-up` (the citizen's, with a message), `message` (sent with a message by the API)."
+    )
     created_at: Instant
     url: str = Field(description="Where to download it with the same token.")
 
