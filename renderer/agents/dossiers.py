@@ -20,7 +20,7 @@ from starlette.responses import Response
 
 from designer.answers import number_text
 from renderer.answers import sent_sections
-from renderer.api.tokens import Tokens
+from renderer.api.tokens import ACTOR, Tokens
 from renderer.backoffice.accounts import AgentSession
 from renderer.backoffice.documents import BadDocument, has_upload, save_document
 from renderer.backoffice.dossiers import COUNT_CAP, PAGE_SIZE, Dossier, Dossiers, Filters
@@ -170,7 +170,7 @@ def _dossier_page(request: Request, session: AgentSession, d: Dossier,
                         provenance.get(row["qid"]), lang)
     agents = {a.id: a.email for a in _agents(app)}
     # A change made through the API names its token (renderer/api/tokens.py).
-    agents.update({f"token:{k.id}": f"API — {k.label or k.service}"
+    agents.update({f"{ACTOR}{k.id}": f"API — {k.label or k.service}"
                    for k in Tokens(app.store).all()})
     history = []
     for h in dossiers.history(d.reference):

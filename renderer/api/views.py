@@ -65,7 +65,7 @@ from .bodies import (
 )
 from .problems import ApiProblem
 from .spec import openapi
-from .tokens import ServiceToken
+from .tokens import ServiceToken, token_id
 
 MAX_PARAM = 200
 Body = TypeVar("Body", bound=BaseModel)
@@ -375,9 +375,8 @@ async def message_post(request: Request) -> Response:
 
 
 def _annotation(a: Annotation) -> AnnotationEntry:
-    by_token = a.agent_id.removeprefix("token:") if a.agent_id.startswith("token:") else None
     return AnnotationEntry.model_validate(
-        {"id": a.id, "at": a.at, "body": a.body, "by_token": by_token}
+        {"id": a.id, "at": a.at, "body": a.body, "by_token": token_id(a.agent_id)}
     )
 
 
