@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -300,10 +299,9 @@ def reassign_post(request: Request) -> Response:
     return _done(request, d, "#historique")
 
 
-def _written(request: Request, error_key: str,
-                   write: Callable[[Dossiers, Any, str, str], object], anchor: str) -> Response:
-    """A text an agent writes on a dossier (an annotation, a message): CSRF checked, the
-    dossier authorised, an empty text refused on the page."""
+def annotate_post(request: Request) -> Response:
+    """Add a private annotation (CSRF checked, the dossier authorised, an empty text refused
+    on the page)."""
     posted = checked_post(request)
     if isinstance(posted, Response):
         return posted
@@ -311,20 +309,37 @@ def _written(request: Request, error_key: str,
     d = dossier_for(request, session)
     body = _text(form, "body")
     if not body:
-        return _dossier_page(request, session, d, {error_key: t("bo_empty", session.lang)},
+        return _dossier_page(request, session, d, {"annotation": t("bo_empty", session.lang)},
                              status=400)
-    write(Dossiers(parcours(request).store), session.agent, d.reference, body)
-    return _done(request, d, anchor)
-
-
-def annotate_post(request: Request) -> Response:
-    """Add a private annotation."""
-    return _written(request, "annotation", Dossiers.annotate, "#annotations")
+    Dossiers(parcours(request).store).annotate(session.agent, d.reference, body)
+    return _done(request, d, "#annotations")
 
 
 def message_post(request: Request) -> Response:
-    """Write to the citizen (e-mailed a link to the follow-up page)."""
-    return _written(request, "message", Dossiers.message_from_agent, "#messages")
+    """Write to the citizen (e-mailed a link to the follow-up page), with a document or not
+    (the check of every document added after sending, as the API's)."""
+    posted = checked_post(request)
+    if isinstance(posted, Response):
+        return posted
+    session, form = posted
+    d = dossier_for(request, session)
+    body = _text(form, "body")
+    if not body:
+        return _dossier_page(request, session, d, {"message": t("bo_empty", session.lang)},
+                             status=400)
+    app = parcours(request)
+    file_id = None
+    upload = form.get("document")
+    if has_upload(upload):
+        submission = app.store.submission(d.reference)
+        assert submission is not None
+        try:
+            file_id = save_document(app.store, submission.draft_id, "message", upload)
+        except BadDocument:
+            return _dossier_page(request, session, d,
+                                 {"message": t("follow_bad_file", session.lang)}, status=400)
+    Dossiers(app.store).message_from_agent(session.agent, d.reference, body, file_id)
+    return _done(request, d, "#messages")
 
 
 def file_download(request: Request) -> Response:

@@ -242,3 +242,30 @@ def test_a_document_past_10_mb_is_refused_by_the_agents_check(db_url: str) -> No
     r = send(api, ref, {"body": "Le plan"}, {"document": ("plan.png", at_limit, "image/png")})
     assert r.status_code == 201
     assert [f.size for f in files_of(big, ref)] == [10_000_000]
+
+
+def test_the_agents_page_attaches_a_document_with_the_same_check(
+    app: Any, world: dict[str, Any]
+) -> None:
+    ref = world["cleaning"][0]
+    store = store_of(app)
+    Accounts(store).add("agent@tours.example", PASSWORD, "instructeur", ["proprete"])
+    agent = TestClient(app)
+    login(agent, "agent@tours.example")
+    page = f"/-/agents/dossiers/{ref}"
+    csrf = parse(agent.get(page).text).csrf
+    forged = agent.post(f"{page}/messages", data={"csrf_token": csrf, "body": "Le plan"},
+                        files={"document": ("plan.pdf", b"<html></html>", "application/pdf")})
+    assert forged.status_code == 400 and "PDF, JPG ou PNG, 10 Mo au plus" in forged.text
+    assert files_of(app, ref) == [] and Dossiers(store).messages(ref) == []
+    r = agent.post(f"{page}/messages", data={"csrf_token": csrf, "body": "Le plan"},
+                   files={"document": ("plan.pdf", PDF, "application/pdf")},
+                   follow_redirects=False)
+    assert r.status_code == 303
+    (stored,) = files_of(app, ref)
+    assert (stored.question, stored.content_type) == ("message", "application/pdf")
+    # The program reads it as its own; the citizen downloads it from the follow-up page.
+    (sent,) = read(world["api"], ref).json()["items"]
+    assert sent["file_url"].endswith(stored.id)
+    token = Dossiers(store).follow_token(ref)
+    assert TestClient(app).get(f"/-/suivi/{token}/files/{stored.id}").content == PDF
