@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from renderer.backoffice.accounts import Agent  # noqa: E402
-from renderer.backoffice.dossiers import Dossiers, Filters, fold  # noqa: E402
+from renderer.backoffice.dossiers import Dossiers, Filters  # noqa: E402
+from renderer.backoffice.search import fold  # noqa: E402
 from renderer.backoffice.workflow import STATUSES  # noqa: E402
 from renderer.store import Store, random_code  # noqa: E402
 

@@ -254,6 +254,12 @@ def create_app(
               name="api_messages"),
         Route("/api/v1/dossiers/{reference}/messages", api.message_post, methods=["POST"],
               name="api_message"),
+        Route("/api/v1/dossiers/{reference}/annotations", api.annotation_list, methods=["GET"],
+              name="api_annotations"),
+        Route("/api/v1/dossiers/{reference}/annotations", api.annotation_post,
+              methods=["POST"], name="api_annotation"),
+        Route("/api/v1/dossiers/{reference}/service", api.service_post, methods=["POST"],
+              name="api_reassign"),
         # Keying a paper form at the desk (renderer.agents.keying).
         Route("/-/agents/saisie/", keying.journeys, methods=["GET"], name="agents_keying_list"),
         Route("/-/agents/saisie/{journey}", keying.keying_page, methods=["GET"],

@@ -12,9 +12,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from renderer.api.bodies import PROBLEM_TYPE
 from renderer.api.problems import PREFIX as API_PREFIX
 from renderer.api.problems import is_api, problem
-from renderer.api.spec import PROBLEM_TYPE
 from renderer.databases import StoreBusy
 from renderer.i18n import t
 from renderer.printing import PrinterBusy

@@ -84,6 +84,10 @@ BACKOFFICE_MESSAGES: dict[str, dict[str, str]] = {
     "bo_reassign_to": {"fr": "Service", "en": "Team"},
     "bo_note": {"fr": "Note pour le service", "en": "Note for the team"},
     "bo_unknown_service": {"fr": "Ce service n'existe pas.", "en": "This team does not exist."},
+    "bo_same_service": {
+        "fr": "Le dossier est déjà dans ce service : choisissez-en un autre.",
+        "en": "The file is already with this team: choose another one.",
+    },
     "bo_annotations": {"fr": "Annotations privées (agents seulement)", "en": "Private notes (agents only)"},
     "bo_annotation": {"fr": "Nouvelle annotation", "en": "New note"},
     "bo_add": {"fr": "Ajouter", "en": "Add"},
@@ -108,6 +112,7 @@ BACKOFFICE_MESSAGES: dict[str, dict[str, str]] = {
     "follow_status": {"fr": "Statut : {status}", "en": "Status: {status}"},
     "follow_history": {"fr": "Ce qui s'est passé", "en": "What happened"},
     "follow_messages": {"fr": "Messages", "en": "Messages"},
+    "follow_attached_document": {"fr": "Document joint", "en": "Attached document"},
     "follow_no_message": {"fr": "Aucun message pour l'instant.", "en": "No message yet."},
     "follow_answer": {"fr": "Répondre", "en": "Answer"},
     "follow_document": {"fr": "Ajouter un document (facultatif ; PDF, JPG ou PNG, 10 Mo au plus)", "en": "Add a document (optional; PDF, JPG or PNG, 10 MB at most)"},

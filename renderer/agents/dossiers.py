@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import datetime
 import math
-from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from designer.answers import number_text
 from renderer.answers import sent_sections
-from renderer.api.tokens import Tokens
+from renderer.api.tokens import ACTOR, Tokens
 from renderer.backoffice.accounts import AgentSession
 from renderer.backoffice.documents import BadDocument, has_upload, save_document
 from renderer.backoffice.dossiers import COUNT_CAP, PAGE_SIZE, Dossier, Dossiers, Filters
@@ -170,7 +169,7 @@ def _dossier_page(request: Request, session: AgentSession, d: Dossier,
                         provenance.get(row["qid"]), lang)
     agents = {a.id: a.email for a in _agents(app)}
     # A change made through the API names its token (renderer/api/tokens.py).
-    agents.update({f"token:{k.id}": f"API — {k.label or k.service}"
+    agents.update({f"{ACTOR}{k.id}": f"API — {k.label or k.service}"
                    for k in Tokens(app.store).all()})
     history = []
     for h in dossiers.history(d.reference):
@@ -289,21 +288,20 @@ def reassign_post(request: Request) -> Response:
     d = dossier_for(request, session)
     app = parcours(request)
     service = _text(form, "service")
-    declared = app.catalog.services.get(service)
-    if declared is None or service == d.service:
-        return _dossier_page(request, session, d,
-                             {"service": t("bo_unknown_service", session.lang)}, status=400)
-    Dossiers(app.store, app.catalog.services).reassign(
-        session.agent, d.reference, service, _text(form, "note"), declared.email)
+    try:
+        Dossiers(app.store, app.catalog.services).reassign(
+            session.agent, d.reference, service, _text(form, "note"))
+    except WorkflowError as refused:
+        return _dossier_page(request, session, d, {"service": t(refused.key, session.lang)},
+                             status=400)
     if not session.agent.may_see(service):
         return redirect(request, url(request, "agents_dossiers"))
     return _done(request, d, "#historique")
 
 
-def _written(request: Request, error_key: str,
-                   write: Callable[[Dossiers, Any, str, str], object], anchor: str) -> Response:
-    """A text an agent writes on a dossier (an annotation, a message): CSRF checked, the
-    dossier authorised, an empty text refused on the page."""
+def annotate_post(request: Request) -> Response:
+    """Add a private annotation (CSRF checked, the dossier authorised, an empty text refused
+    on the page)."""
     posted = checked_post(request)
     if isinstance(posted, Response):
         return posted
@@ -311,20 +309,37 @@ def _written(request: Request, error_key: str,
     d = dossier_for(request, session)
     body = _text(form, "body")
     if not body:
-        return _dossier_page(request, session, d, {error_key: t("bo_empty", session.lang)},
+        return _dossier_page(request, session, d, {"annotation": t("bo_empty", session.lang)},
                              status=400)
-    write(Dossiers(parcours(request).store), session.agent, d.reference, body)
-    return _done(request, d, anchor)
-
-
-def annotate_post(request: Request) -> Response:
-    """Add a private annotation."""
-    return _written(request, "annotation", Dossiers.annotate, "#annotations")
+    Dossiers(parcours(request).store).annotate(session.agent, d.reference, body)
+    return _done(request, d, "#annotations")
 
 
 def message_post(request: Request) -> Response:
-    """Write to the citizen (e-mailed a link to the follow-up page)."""
-    return _written(request, "message", Dossiers.message_from_agent, "#messages")
+    """Write to the citizen (e-mailed a link to the follow-up page), with a document or not
+    (the check of every document added after sending, as the API's)."""
+    posted = checked_post(request)
+    if isinstance(posted, Response):
+        return posted
+    session, form = posted
+    d = dossier_for(request, session)
+    body = _text(form, "body")
+    if not body:
+        return _dossier_page(request, session, d, {"message": t("bo_empty", session.lang)},
+                             status=400)
+    app = parcours(request)
+    file_id = None
+    upload = form.get("document")
+    if has_upload(upload):
+        submission = app.store.submission(d.reference)
+        assert submission is not None
+        try:
+            file_id = save_document(app.store, submission.draft_id, "message", upload)
+        except BadDocument:
+            return _dossier_page(request, session, d,
+                                 {"message": t("follow_bad_file", session.lang)}, status=400)
+    Dossiers(app.store).message_from_agent(session.agent, d.reference, body, file_id)
+    return _done(request, d, "#messages")
 
 
 def file_download(request: Request) -> Response:
@@ -345,7 +360,12 @@ def download(request: Request, reference: str, file_id: str) -> Response:
     stored = app.store.get_file(file_id)
     if submission is None or stored is None or stored.draft_id != submission.draft_id:
         raise HTTPException(404)
-    safe = "".join(c for c in stored.name if c.isalnum() or c in "._- ")[:100] or "document"
+    # An ASCII name for every client, and the real one in RFC 6266's filename* (UTF-8,
+    # percent-encoded): a header is latin-1, so "cœur.pdf" as such would fail to send.
+    safe = "".join(c for c in stored.name
+                   if c.isascii() and (c.isalnum() or c in "._- "))[:100] or "document"
+    real = quote(stored.name[:100], safe="")
     return Response(stored.data, media_type=stored.content_type, headers={
-        "content-disposition": f'attachment; filename="{safe}"', "cache-control": "no-store",
+        "content-disposition": f"attachment; filename=\"{safe}\"; filename*=UTF-8''{real}",
+        "cache-control": "no-store",
     })

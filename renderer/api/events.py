@@ -1,9 +1,10 @@
 """The webhook events of a dossier, written to the outbox in the transaction of the change.
 
-Three events: ``dossier.created`` (a submission opened a dossier),
-``dossier.status_changed`` (the workflow moved it, from the back office or the API) and
-``dossier.reassigned`` (an agent sent it to another service: told to the new service and to
-the one it left). The
+Four events: ``dossier.created`` (a submission opened a dossier),
+``dossier.status_changed`` (the workflow moved it, from the back office or the API),
+``dossier.reassigned`` (an agent or a program sent it to another service: told to the new
+service and to the one it left) and ``dossier.message_received`` (the citizen wrote from
+the follow-up page; the event names the message, never its text). The
 body is made once, here, and kept in the outbox row, so that every retry sends the same
 bytes (only the signature's timestamp changes); ``id`` lets a receiver drop a repeat.
 """
@@ -21,7 +22,8 @@ from renderer.store import Store, now
 CREATED = "dossier.created"
 STATUS_CHANGED = "dossier.status_changed"
 REASSIGNED = "dossier.reassigned"
-EVENTS = (CREATED, STATUS_CHANGED, REASSIGNED)
+MESSAGE_RECEIVED = "dossier.message_received"
+EVENTS = (CREATED, STATUS_CHANGED, REASSIGNED, MESSAGE_RECEIVED)
 
 
 def body(event: str, data: dict[str, Any]) -> str:

@@ -10,7 +10,7 @@ from http import HTTPStatus
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from .spec import PROBLEM_TYPE, Problem
+from .bodies import PROBLEM_TYPE, Problem
 
 PREFIX = "/api/"
 

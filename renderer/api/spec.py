@@ -1,205 +1,44 @@
-"""The API's one description: the bodies as pydantic models and the operations as a table,
+"""The API's one description: the operations as a table, with the bodies of :mod:`.bodies`,
 from which :func:`openapi` generates the OpenAPI 3.1 document served at
 ``/api/v1/openapi.json`` (never written by hand, so it cannot drift from the code).
 
-The handlers (:mod:`.views`) build every JSON body through these models; the tests validate
-every response against the generated document with jsonschema, a check independent of them.
+The tests validate every response against the generated document with jsonschema, a check
+independent of the handlers.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal, get_args
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from designer import __version__
-from renderer.backoffice.dossiers import CHANNELS
-from renderer.backoffice.letters import CONTACT_CHANNELS
 from renderer.backoffice.workflow import STATUSES
 
-from .events import CREATED, EVENTS, REASSIGNED, STATUS_CHANGED
-
-#: Largest page of the dossiers' list, and the default.
-MAX_LIMIT = 100
-DEFAULT_LIMIT = 50
-MAX_REASON = 5000
-#: Longest message to the citizen.
-MAX_MESSAGE = 10_000
-PROBLEM_TYPE = "application/problem+json"
-
-Instant = Annotated[
-    str,
-    Field(
-        json_schema_extra={"format": "date-time"},
-        description="ISO 8601, UTC, e.g. 2026-05-04T09:30:00.000+00:00",
-    ),
-]
-Status = Literal["en_construction", "en_instruction", "accepte", "refuse", "classe_sans_suite"]
-assert set(get_args(Status)) == set(STATUSES)  # one list of statuses: the workflow's
-Channel = Literal["en_ligne", "accompagne", "papier"]
-assert set(get_args(Channel)) == set(CHANNELS)  # one list of channels: the dossiers'
-Contact = Literal["email", "post"]
-assert set(get_args(Contact)) == set(CONTACT_CHANNELS)
-
-
-class Problem(BaseModel):
-    """An error, as RFC 9457 problem details (``application/problem+json``)."""
-
-    type: str = Field("about:blank", description="A URI naming the kind of problem.")
-    title: str = Field(description="A short summary, the same for every problem of its kind.")
-    status: int = Field(description="The HTTP status code.")
-    detail: str | None = Field(None, description="What went wrong this time, for a person.")
-    code: str | None = Field(None, description="A stable name of the problem, for programs.")
-
-
-class DossierSummary(BaseModel):
-    """A dossier as listed: where it stands."""
-
-    reference: str = Field(description="The dossier's reference, e.g. PAR-7K2M-9QXD.")
-    journey: str = Field(description="The id of the journey it was sent through.")
-    service: str | None = Field(description="The service that processes it.")
-    status: Status = Field(description="Its status in the workflow (docs/backoffice.md).")
-    created_at: Instant
-    updated_at: Instant
-    decided_at: Instant | None
-    channel: Channel = Field(description="How it was sent: online, with a mediator, or on "
-                             "paper keyed at the desk (docs/mediation.md).")
-    contact_channel: Contact = Field(
-        description="How the citizen asked to be told: by e-mail or by letter.")
-    url: str = Field(description="The dossier in this API.")
-
-
-class DossierPage(BaseModel):
-    """One page of dossiers, in the order they last changed (oldest change first)."""
-
-    items: list[DossierSummary]
-    next_cursor: str | None = Field(
-        description="Give it as `cursor` for the next page; null on the last page."
-    )
-    next: str | None = Field(description="The next page's URL; null on the last page.")
-
-
-class FileEntry(BaseModel):
-    """A file of the dossier: an answer's, a message's attachment, a decision document."""
-
-    id: str
-    name: str
-    content_type: str
-    size: int
-    sha256: str
-    question: str = Field(description="The question it answers (or `decision`, `message`).")
-    created_at: Instant
-    url: str = Field(description="Where to download it with the same token.")
-
-
-class HistoryEntry(BaseModel):
-    """A change of the dossier: created, a status, a service."""
-
-    at: Instant
-    kind: Literal["created", "status", "service"]
-    before: str | None
-    after: str | None
-    note: str | None = Field(
-        description="The reason of a refusal or closing, a reassignment's note."
-    )
-
-
-class DossierDetail(DossierSummary):
-    """A dossier with its answers (as `parcours export` gives them), files and history."""
-
-    journey_version: str = Field(description="The content hash of the journey's version.")
-    language: str
-    outcome: str | None
-    answers: dict[str, Any] = Field(
-        description="Question id → answer, as plain JSON: a date is YYYY-MM-DD (docs/renderer.md)."
-    )
-    provenance: dict[str, Any] = Field(
-        description="Question id → where a prefilled answer "
-        "came from; absent: typed by the citizen."
-    )
-    files: list[FileEntry]
-    history: list[HistoryEntry]
-
-
-class StatusChange(BaseModel):
-    """A status change asked for by the service's system (the back office's workflow)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    status: Status
-    reason: str | None = Field(
-        None,
-        max_length=MAX_REASON,
-        description="Required for refuse and classe_sans_suite; the citizen reads it.",
-    )
-
-
-class MessageEntry(BaseModel):
-    """A message between the service and the citizen, as the follow-up page shows them."""
-
-    id: str
-    at: Instant
-    author: Literal["agent", "citizen"] = Field(
-        description="Who wrote it: the service (an agent, or a program with its token) or "
-        "the citizen (from the follow-up page)."
-    )
-    body: str
-    file_url: str | None = Field(
-        description="The document attached to it, downloaded with the same token; or null."
-    )
-
-
-class MessageList(BaseModel):
-    """The dossier's messages, oldest first (the agents' private annotations are not)."""
-
-    items: list[MessageEntry]
-
-
-class NewMessage(BaseModel):
-    """A message to the citizen: e-mailed, or printed for the post, as they chose."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    body: str = Field(
-        min_length=1, max_length=MAX_MESSAGE, description="The text the citizen reads."
-    )
-
-
-class WebhookData(BaseModel):
-    """The dossier an event is about."""
-
-    reference: str
-    journey: str
-    service: str | None
-    status: Status
-    updated_at: Instant
-    previous_status: Status | None = Field(
-        None, description="dossier.status_changed: the status it left."
-    )
-    reason: str | None = Field(
-        None, description="dossier.status_changed: the reason of a refusal or closing."
-    )
-    previous_service: str | None = Field(
-        None,
-        description="dossier.reassigned: the service it left (`service` is the one it went "
-        "to; both are told, and only the new one reads it by the API from then on).",
-    )
-
-
-EventType = Literal["dossier.created", "dossier.status_changed", "dossier.reassigned"]
-assert get_args(EventType) == EVENTS  # one list of events: renderer/api/events.py's
-
-
-class WebhookEvent(BaseModel):
-    """A webhook's body; `id` is the same on every retry of one event."""
-
-    id: str
-    type: EventType
-    created_at: Instant
-    data: WebhookData
-
+from .bodies import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    PROBLEM_TYPE,
+    AnnotationEntry,
+    AnnotationList,
+    DossierDetail,
+    DossierPage,
+    DossierSummary,
+    FileEntry,
+    HistoryEntry,
+    MessageEntry,
+    MessageList,
+    NewAnnotation,
+    NewMessage,
+    NewMessageWithDocument,
+    Problem,
+    Reassignment,
+    StatusChange,
+    WebhookEvent,
+)
+from .events import CREATED, MESSAGE_RECEIVED, REASSIGNED, STATUS_CHANGED
 
 MODELS: list[type[BaseModel]] = [
     Problem,
@@ -212,8 +51,17 @@ MODELS: list[type[BaseModel]] = [
     MessageEntry,
     MessageList,
     NewMessage,
+    NewMessageWithDocument,
+    AnnotationEntry,
+    AnnotationList,
+    NewAnnotation,
+    Reassignment,
     WebhookEvent,
 ]
+
+
+#: The bodies the API takes (described as they are validated, the others as they are sent).
+TAKEN = (StatusChange, NewMessage, NewMessageWithDocument, NewAnnotation, Reassignment)
 
 
 @dataclass(frozen=True)
@@ -226,6 +74,8 @@ class Operation:
     summary: str
     parameters: list[dict[str, Any]] = field(default_factory=list)
     body: type[BaseModel] | None = None
+    #: The same operation's body as ``multipart/form-data`` (a message with its document).
+    form: type[BaseModel] | None = None
     #: Status → the model of the body (None: a file), and the description.
     responses: dict[int, tuple[type[BaseModel] | None, str]] = field(default_factory=dict)
     public: bool = False
@@ -329,15 +179,60 @@ OPERATIONS: tuple[Operation, ...] = (
         "api_message",
         "post",
         "/api/v1/dossiers/{reference}/messages",
-        "Write to the citizen (e-mailed, or a letter to print when they chose the post)",
+        "Write to the citizen (e-mailed, or a letter to print when they chose the post), "
+        "with a document or not",
         [REFERENCE],
         body=NewMessage,
+        form=NewMessageWithDocument,
         responses={
             201: (MessageEntry, "The message, sent."),
             400: (Problem, "The body is not a message."),
             413: (Problem, "The body is too large."),
+            415: (Problem, "The body is neither JSON nor a multipart form."),
+            422: (Problem, "The message is empty, or the document not a PDF, JPG or PNG of "
+                  "10 MB at most."),
+            **_NOT_FOUND,
+            **_ERRORS,
+        },
+    ),
+    Operation(
+        "api_annotations",
+        "get",
+        "/api/v1/dossiers/{reference}/annotations",
+        "The agents' private annotations on the dossier, oldest first",
+        [REFERENCE],
+        responses={200: (AnnotationList, "The annotations."), **_NOT_FOUND, **_ERRORS},
+    ),
+    Operation(
+        "api_annotation",
+        "post",
+        "/api/v1/dossiers/{reference}/annotations",
+        "Add a private annotation for the agents (the citizen never reads it)",
+        [REFERENCE],
+        body=NewAnnotation,
+        responses={
+            201: (AnnotationEntry, "The annotation, added."),
+            400: (Problem, "The body is not an annotation."),
+            413: (Problem, "The body is too large."),
             415: (Problem, "The body is not JSON."),
-            422: (Problem, "The message is empty."),
+            422: (Problem, "The annotation is empty."),
+            **_NOT_FOUND,
+            **_ERRORS,
+        },
+    ),
+    Operation(
+        "api_reassign",
+        "post",
+        "/api/v1/dossiers/{reference}/service",
+        "Send the dossier to another service (it leaves this token's reach)",
+        [REFERENCE],
+        body=Reassignment,
+        responses={
+            200: (DossierSummary, "The dossier after the change, now the other service's."),
+            400: (Problem, "The body is not a reassignment."),
+            413: (Problem, "The body is too large."),
+            415: (Problem, "The body is not JSON."),
+            422: (Problem, "No such service, or the dossier's own."),
             **_NOT_FOUND,
             **_ERRORS,
         },
@@ -420,7 +315,7 @@ def _webhook(event: str, summary: str) -> dict[str, Any]:
 def openapi() -> dict[str, Any]:
     """The OpenAPI 3.1 document of the API (and of its webhooks)."""
     _, schemas = models_json_schema(
-        [(m, "validation" if m in (StatusChange, NewMessage) else "serialization") for m in MODELS],
+        [(m, "validation" if m in TAKEN else "serialization") for m in MODELS],
         ref_template="#/components/schemas/{model}",
     )
     paths: dict[str, dict[str, Any]] = {}
@@ -434,10 +329,10 @@ def openapi() -> dict[str, Any]:
         if op.public:
             entry["security"] = []
         if op.body is not None:
-            entry["requestBody"] = {
-                "required": True,
-                "content": {"application/json": {"schema": _ref(op.body)}},
-            }
+            content = {"application/json": {"schema": _ref(op.body)}}
+            if op.form is not None:
+                content["multipart/form-data"] = {"schema": _ref(op.form)}
+            entry["requestBody"] = {"required": True, "content": content}
         paths.setdefault(op.path, {})[op.method] = entry
     return {
         "openapi": "3.1.0",
@@ -457,6 +352,9 @@ def openapi() -> dict[str, Any]:
             STATUS_CHANGED: _webhook(STATUS_CHANGED, "A dossier's status changed"),
             REASSIGNED: _webhook(
                 REASSIGNED, "A dossier was sent to another service (told to both services)"
+            ),
+            MESSAGE_RECEIVED: _webhook(
+                MESSAGE_RECEIVED, "The citizen wrote on the dossier's follow-up page"
             ),
         },
         "components": {

@@ -19,7 +19,15 @@ from renderer.store import Store, now
 
 #: What every token starts with, so that a secret scanner (and a person) recognises one.
 PREFIX = "pcs_"
+#: How the back office names a token that acted (``token:ID``), beside agents' ids.
+ACTOR = "token:"
 MAX_LABEL = 200
+
+
+def token_id(agent_id: str) -> str | None:
+    """The id of the token that acted, from who the audit log and the dossier's entries say
+    acted (``token:ID``, :meth:`ServiceToken.principal`); None for an agent."""
+    return agent_id.removeprefix(ACTOR) if agent_id.startswith(ACTOR) else None
 
 
 def token_hash(token: str) -> str:
@@ -41,7 +49,7 @@ class ServiceToken:
     def principal(self) -> Agent:
         """The token as the back office sees who acts: an instructeur of its service."""
         return Agent(
-            f"token:{self.id}", f"token:{self.label}", INSTRUCTEUR, frozenset({self.service})
+            f"{ACTOR}{self.id}", f"{ACTOR}{self.label}", INSTRUCTEUR, frozenset({self.service})
         )
 
 

@@ -1,6 +1,6 @@
 """The API's handlers: a service's dossiers (listed, read, their files), their status
-changes and their messages with the citizen, each authorised by :func:`.auth.caller` and
-scoped to the token's service.
+changes, their messages with the citizen, the agents' annotations and reassignments to
+another service, each authorised by :func:`.auth.caller` and scoped to the token's service.
 
 The data come from the back office's own code: the list from
 :meth:`~renderer.backoffice.dossiers.Dossiers.changed` with the token as an instructeur of
@@ -9,9 +9,12 @@ gives them), a status change from
 :meth:`~renderer.backoffice.dossiers.Dossiers.change_status` (same transitions, reasons,
 history, audit entry, citizen's e-mail and webhook as in the back office), a message from
 :meth:`~renderer.backoffice.dossiers.Dossiers.message_from_agent` (the same audit entry,
-and e-mail or letter to print, as an agent's). Handlers that read the store are plain
-functions (run in the threadpool); those that read a body read it, then hand over to the
-threadpool.
+and e-mail or letter to print, as an agent's), an annotation from
+:meth:`~renderer.backoffice.dossiers.Dossiers.annotate` and a reassignment from
+:meth:`~renderer.backoffice.dossiers.Dossiers.reassign` (the same checks of the service,
+history, audit entry, e-mail to the new service and webhooks as an agent's). Handlers
+that read the store are plain functions (run in the threadpool); those that read a body
+read it, then hand over to the threadpool.
 """
 
 from __future__ import annotations
@@ -26,21 +29,27 @@ from urllib.parse import urlencode
 
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from renderer.agents.dossiers import download
 from renderer.answers import exported
-from renderer.backoffice.dossiers import Dossier, Dossiers, Filters, Message
+from renderer.backoffice.documents import LIMIT, BadDocument, store_document
+from renderer.backoffice.dossiers import Annotation, Dossier, Dossiers, Filters, Message
 from renderer.backoffice.workflow import STATUSES, WorkflowError
 from renderer.i18n import t
 from renderer.web import parcours, url
 
 from .auth import caller
-from .problems import ApiProblem
-from .spec import (
+from .bodies import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
+    MAX_MESSAGE,
+    AnnotationEntry,
+    AnnotationList,
     DossierDetail,
     DossierPage,
     DossierSummary,
@@ -48,14 +57,20 @@ from .spec import (
     HistoryEntry,
     MessageEntry,
     MessageList,
+    NewAnnotation,
     NewMessage,
+    NewMessageWithDocument,
+    Reassignment,
     StatusChange,
-    openapi,
 )
-from .tokens import ServiceToken
+from .problems import ApiProblem
+from .spec import openapi
+from .tokens import ServiceToken, token_id
 
 MAX_PARAM = 200
 Body = TypeVar("Body", bound=BaseModel)
+#: A document sent with a message: its file name (as the program gave it) and its bytes.
+Document = tuple[str | None, bytes]
 
 
 def _link(request: Request, name: str, **params: str) -> str:
@@ -245,19 +260,26 @@ def _change(request: Request, token: ServiceToken, change: StatusChange) -> Resp
     return _json(_summary(request, changed))
 
 
+def _media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def _errors(exc: ValidationError) -> str:
+    """What is wrong with a body, for a person: the first five mistakes, where they are."""
+    return "; ".join(
+        f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors()[:5]
+    )
+
+
 async def _body(request: Request, model: type[Body]) -> Body:
     """The request's JSON body as ``model`` (415 when not JSON, 400 when not that shape)."""
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind != "application/json":
+    if _media_type(request) != "application/json":
         raise ApiProblem(415, "not_json", "Send the body as application/json.")
     raw = await request.body()
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
-        where = "; ".join(
-            f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in exc.errors()[:5]
-        )
-        raise ApiProblem(400, "bad_body", where) from None
+        raise ApiProblem(400, "bad_body", _errors(exc)) from None
 
 
 async def status_post(request: Request) -> Response:
@@ -288,21 +310,116 @@ def messages(request: Request) -> Response:
     return _json(MessageList(items=[_message(request, d.reference, m) for m in found]))
 
 
-def _write(request: Request, token: ServiceToken, new: NewMessage) -> Response:
-    d = _dossier_of(request, token)
-    if not new.body.strip():
+def _not_blank(request: Request, text: str) -> None:
+    """A text of blanks is refused as on the agents' pages (422 ``bo_empty``)."""
+    if not text.strip():
         raise ApiProblem(422, "bo_empty", t("bo_empty", _lang(request)))
-    dossiers = Dossiers(parcours(request).store)
-    written = dossiers.message_from_agent(token.principal(), d.reference, new.body)
+
+
+def _write(
+    request: Request, token: ServiceToken, new: NewMessage, document: Document | None
+) -> Response:
+    d = _dossier_of(request, token)
+    _not_blank(request, new.body)
+    store = parcours(request).store
+    file_id = None
+    if document is not None:
+        # The check of every document added after sending (the citizens' answers, the
+        # agents' decisions): PDF, JPG or PNG, 10 MB at most, by its content.
+        submission = store.submission(d.reference)
+        assert submission is not None  # a dossier is opened with its submission
+        try:
+            file_id = store_document(store, submission.draft_id, "message", *document)
+        except BadDocument:
+            raise ApiProblem(422, "bad_document", t("follow_bad_file", _lang(request))) from None
+    dossiers = Dossiers(store)
+    written = dossiers.message_from_agent(token.principal(), d.reference, new.body, file_id)
     sent = next(m for m in dossiers.messages(d.reference) if m.id == written)
     return _json(_message(request, d.reference, sent), status=201)
 
 
+async def _message_form(request: Request) -> tuple[NewMessage, Document]:
+    """A message with its document, posted as ``multipart/form-data``: one ``body`` field
+    and one ``document`` file, nothing else (400 otherwise); the document's bytes are read
+    up to one byte past the limit, for :func:`store_document` to refuse."""
+    try:
+        form = await request.form(max_files=1, max_fields=1, max_part_size=4 * MAX_MESSAGE)
+    except (HTTPException, MultiPartException):
+        raise ApiProblem(400, "bad_body", "A form of one body and one document.") from None
+    try:
+        fields = dict(form.multi_items())
+        upload = fields.get("document")
+        if (len(form.multi_items()) != len(fields) or set(fields) - {"body", "document"}
+                or not isinstance(upload, UploadFile) or not isinstance(fields.get("body"), str)):
+            raise ApiProblem(400, "bad_body", "A form of one body and one document.")
+        data = await upload.read(LIMIT + 1)
+        try:
+            new = NewMessageWithDocument.model_validate({"body": fields["body"], "document": data})
+        except ValidationError as exc:
+            raise ApiProblem(400, "bad_body", _errors(exc)) from None
+        return new, (upload.filename, new.document)
+    finally:
+        await form.close()
+
+
 async def message_post(request: Request) -> Response:
-    """``POST /api/v1/dossiers/{reference}/messages``: ``{"body": …}``, to the citizen."""
+    """``POST /api/v1/dossiers/{reference}/messages``: ``{"body": …}``, to the citizen; or a
+    ``multipart/form-data`` of a ``body`` and a ``document``."""
     token = await run_in_threadpool(caller, request)
-    new = await _body(request, NewMessage)
-    return await run_in_threadpool(_write, request, token, new)
+    document: Document | None = None
+    if _media_type(request) == "multipart/form-data":
+        new, document = await _message_form(request)
+    else:
+        new = await _body(request, NewMessage)
+    return await run_in_threadpool(_write, request, token, new, document)
+
+
+def _annotation(a: Annotation) -> AnnotationEntry:
+    return AnnotationEntry.model_validate(
+        {"id": a.id, "at": a.at, "body": a.body, "by_token": token_id(a.agent_id)}
+    )
+
+
+def annotation_list(request: Request) -> Response:
+    """``GET /api/v1/dossiers/{reference}/annotations``: the agents' private notes."""
+    d = _dossier_of(request, caller(request))
+    found = Dossiers(parcours(request).store).annotations(d.reference)
+    return _json(AnnotationList(items=[_annotation(a) for a in found]))
+
+
+def _annotate(request: Request, token: ServiceToken, new: NewAnnotation) -> Response:
+    d = _dossier_of(request, token)
+    _not_blank(request, new.body)
+    dossiers = Dossiers(parcours(request).store)
+    written = dossiers.annotate(token.principal(), d.reference, new.body)
+    noted = next(a for a in dossiers.annotations(d.reference) if a.id == written)
+    return _json(_annotation(noted), status=201)
+
+
+async def annotation_post(request: Request) -> Response:
+    """``POST /api/v1/dossiers/{reference}/annotations``: ``{"body": …}``, for the agents."""
+    token = await run_in_threadpool(caller, request)
+    new = await _body(request, NewAnnotation)
+    return await run_in_threadpool(_annotate, request, token, new)
+
+
+def _reassign(request: Request, token: ServiceToken, change: Reassignment) -> Response:
+    d = _dossier_of(request, token)
+    app = parcours(request)
+    try:
+        moved = Dossiers(app.store, app.catalog.services).reassign(
+            token.principal(), d.reference, change.service, change.note
+        )
+    except WorkflowError as refused:
+        raise ApiProblem(422, refused.key, t(refused.key, _lang(request))) from None
+    return _json(_summary(request, moved))
+
+
+async def service_post(request: Request) -> Response:
+    """``POST /api/v1/dossiers/{reference}/service``: ``{"service": …, "note": …}``."""
+    token = await run_in_threadpool(caller, request)
+    change = await _body(request, Reassignment)
+    return await run_in_threadpool(_reassign, request, token, change)
 
 
 @cache

@@ -1,6 +1,7 @@
-"""Documents added after sending: the citizen's answers to a request, an agent's decision.
+"""Documents added after sending: the citizen's answers to a request, an agent's decision
+or message (from the back office or the API).
 
-One check for both (PDF, JPG or PNG, 10 MB at most, recognised by their content, as the
+One check for all (PDF, JPG or PNG, 10 MB at most, recognised by their content, as the
 journeys' file questions are), stored with the dossier's draft so that the dossier's own
 file routes serve them.
 """

@@ -7,8 +7,8 @@ workflow, writes the history, the audit entry and the notifications in one exclu
 transaction. Authorisation is the caller's (the agents' pages ask :meth:`Agent.may_see`
 first); these methods only take an agent to record who acted (an API token acts as an
 instructeur of its service, renderer/api/tokens.py). Given the organisation's services,
-opening, status changes and reassignments also queue the services' webhook events
-(renderer/api/events.py).
+opening, status changes, reassignments and the citizens' messages also queue the services'
+webhook events (renderer/api/events.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import secrets
 import statistics
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
 from typing import Any
 
 from designer.organisation import Service
@@ -30,7 +29,9 @@ from renderer.store import Store, now
 from . import audit, outbox
 from .accounts import Agent
 from .letters import DECISION, POST, add_letter, tell_citizen
-from .workflow import DECIDED, EN_CONSTRUCTION, NEEDS_REASON, check_transition
+from .search import Filters, search_text
+from .search import where as condition
+from .workflow import DECIDED, EN_CONSTRUCTION, NEEDS_REASON, WorkflowError, check_transition
 
 #: Dossiers per page of the agents' list.
 PAGE_SIZE = 25
@@ -92,23 +93,10 @@ class Message:
 class Annotation:
     """A private note of an agent on a dossier."""
 
+    id: str
     at: str
     agent_id: str
     body: str
-
-
-@dataclass
-class Filters:
-    """What the agents' list is narrowed to."""
-
-    journey: str | None = None
-    status: str | None = None
-    since: date | None = None
-    until: date | None = None
-    text: str | None = None
-    service: str | None = None
-    #: Changed at or after this instant (the store's ISO text, UTC): the API's sync filter.
-    updated_since: str | None = None
 
 
 _COLUMNS = ("reference, journey_id, service, status, citizen_email, lang, created_at, "
@@ -128,31 +116,6 @@ def _dossier(row: Any) -> Dossier | None:
 def token_hash(token: str) -> str:
     """What the database keeps of a follow-up token: its SHA-256 (a leak reveals no link)."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: the search column and the searched words alike."""
-    from renderer.catalog import fold as catalog_fold
-
-    return catalog_fold(text)
-
-
-def search_text(reference: str, answers: Mapping[str, Any]) -> str:
-    """The folded words a text search matches: the reference and every answer."""
-    parts: list[str] = [reference]
-
-    def visit(value: Any) -> None:
-        if isinstance(value, Mapping):
-            for v in value.values():
-                visit(v)
-        elif isinstance(value, list):
-            for v in value:
-                visit(v)
-        elif value is not None and not isinstance(value, bool):
-            parts.append(str(value))
-
-    visit(answers)
-    return fold(" ".join(parts))[:4000]
 
 
 class Dossiers:
@@ -245,40 +208,7 @@ class Dossiers:
             f"SELECT {_COLUMNS} FROM dossiers WHERE follow_token_hash = ?", (token_hash(token),)))
 
     def _where(self, agent: Agent, f: Filters) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        if not agent.is_admin:
-            services = sorted(agent.services)
-            if not services:
-                return "1 = 0", []
-            clauses.append(f"service IN ({', '.join('?' for _ in services)})")
-            params += services
-        if f.service:
-            clauses.append("service = ?")
-            params.append(f.service)
-        if f.journey:
-            clauses.append("journey_id = ?")
-            params.append(f.journey)
-        if f.status:
-            clauses.append("status = ?")
-            params.append(f.status)
-        if f.updated_since:
-            clauses.append("updated_at >= ?")
-            params.append(f.updated_since)
-        if f.since:
-            clauses.append("created_at >= ?")
-            params.append(f.since.isoformat())
-        if f.until:
-            clauses.append("created_at < ?")
-            params.append((f.until + timedelta(days=1)).isoformat())
-        # Each word anywhere in the folded text, through the trigram index of migration 010
-        # (SQLite's FTS5 table beside the dossiers; PostgreSQL's pg_trgm on the column).
-        like = ("rowid IN (SELECT rowid FROM dossiers_search WHERE search LIKE ?)"
-                if self.store.backend.dialect == "sqlite" else "search LIKE ?")
-        for word in fold(f.text or "").split()[:8]:
-            clauses.append(like)
-            params.append("%" + word.replace("%", "").replace("_", "") + "%")
-        return " AND ".join(clauses) or "1 = 1", params
+        return condition(agent, f, self.store.backend.dialect)
 
     def search(self, agent: Agent, f: Filters, page: int = 1,
                per_page: int = PAGE_SIZE) -> tuple[list[Dossier], int]:
@@ -346,7 +276,7 @@ class Dossiers:
     def annotations(self, reference: str) -> list[Annotation]:
         """The agents' private notes on a dossier, oldest first."""
         rows = self.store._all(
-            "SELECT at, agent_id, body FROM dossier_annotations WHERE reference = ? "
+            "SELECT id, at, agent_id, body FROM dossier_annotations WHERE reference = ? "
             "ORDER BY seq", (reference,))
         return [Annotation(*r) for r in rows]
 
@@ -425,12 +355,18 @@ class Dossiers:
         assert got is not None
         return got
 
-    def reassign(self, agent: Agent, reference: str, service: str, note: str,
-                 service_email: str | None) -> Dossier:
-        """Send a dossier to another service, with a note the agents read; the webhooks of
-        the new service and of the one it leaves are told (``dossier.reassigned``)."""
+    def reassign(self, agent: Agent, reference: str, service: str, note: str) -> Dossier:
+        """Send a dossier to another of the organisation's services, with a note the agents
+        read (raise ``WorkflowError`` for a service not declared, or the dossier's own); the
+        new service is e-mailed, and the webhooks of the new service and of the one it
+        leaves are told (``dossier.reassigned``)."""
+        declared = self.services.get(service)
+        if declared is None:
+            raise WorkflowError("bo_unknown_service")
         with self.store.transaction(exclusive=True) as conn:
             d = self._locked(conn, reference)
+            if service == d.service:
+                raise WorkflowError("bo_same_service")
             stamp = now()
             self.store._execute(conn, "UPDATE dossiers SET service = ?, updated_at = ? "
                                 "WHERE reference = ?", (service, stamp, reference))
@@ -438,7 +374,7 @@ class Dossiers:
                           note.strip() or None)
             audit.record(self.store, conn, agent.id, "reassign", reference,
                          {"service": d.service}, {"service": service, "note": note})
-            outbox.enqueue(self.store, conn, "new_dossier", service_email, {
+            outbox.enqueue(self.store, conn, "new_dossier", declared.email, {
                 "reference": reference, "service": service, "journey": d.journey_id,
                 "journey_id": d.journey_id, "lang": "fr"})
             moved = replace(d, service=service, updated_at=stamp)
@@ -449,16 +385,18 @@ class Dossiers:
         assert got is not None
         return got
 
-    def annotate(self, agent: Agent, reference: str, body: str) -> None:
-        """Add a private note (agents only)."""
+    def annotate(self, agent: Agent, reference: str, body: str) -> str:
+        """Add a private note (agents only, never the citizen); its id."""
+        annotation_id = secrets.token_urlsafe(12)
         with self.store.transaction(exclusive=True) as conn:
             self._locked(conn, reference)
             self.store._execute(
                 conn, "INSERT INTO dossier_annotations (id, reference, seq, at, agent_id, body) "
                 f"VALUES (?, ?, {_next('dossier_annotations')}, ?, ?, ?)",
-                (secrets.token_urlsafe(12), reference, reference, now(), agent.id, body.strip()))
+                (annotation_id, reference, reference, now(), agent.id, body.strip()))
             audit.record(self.store, conn, agent.id, "annotate", reference, None,
                          {"body": body.strip()})
+        return annotation_id
 
     def message_from_agent(self, agent: Agent, reference: str, body: str,
                            file_id: str | None = None) -> str:
@@ -475,16 +413,21 @@ class Dossiers:
         return message_id
 
     def message_from_citizen(self, reference: str, body: str, file_id: str | None,
-                             service_email: str | None) -> None:
-        """The citizen's answer (with a document, maybe); the service is told."""
+                             service_email: str | None) -> str:
+        """The citizen's answer (with a document, maybe); the service is told by e-mail and
+        by its webhook (``dossier.message_received``); its id."""
         with self.store.transaction(exclusive=True) as conn:
             d = self._locked(conn, reference)
-            self._message(conn, reference, "citizen", None, body, file_id)
+            message_id = self._message(conn, reference, "citizen", None, body, file_id)
+            stamp = now()
             self.store._execute(conn, "UPDATE dossiers SET updated_at = ? WHERE reference = ?",
-                                (now(), reference))
+                                (stamp, reference))
             outbox.enqueue(self.store, conn, "citizen_message", service_email, {
                 "reference": reference, "service": d.service, "journey_id": d.journey_id,
                 "lang": "fr"})
+            self._event(conn, replace(d, updated_at=stamp), events.MESSAGE_RECEIVED,
+                        message_id=message_id)
+        return message_id
 
     def _message(self, conn: Any, reference: str, author: str, agent_id: str | None,
                  body: str, file_id: str | None) -> str:

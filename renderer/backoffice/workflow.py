@@ -31,7 +31,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 class WorkflowError(ValueError):
-    """A status change the workflow does not allow; the message says why, for the agent."""
+    """A change the workflow does not allow (a status, a service); its key says why, in the
+    i18n catalogue, for the agent or the program."""
 
     def __init__(self, key: str, **params: str) -> None:
         super().__init__(key)

@@ -65,7 +65,9 @@ def _page(request: Request, who: Citizen, d: Dossier, error: str | None = None,
                for h in dossiers.history(d.reference) if h.kind in ("created", "status")]
     messages = [{"at": when(m.at), "body": m.body,
                  "author": t("bo_author_agent" if m.author == "agent" else "bo_author_citizen",
-                             lang)}
+                             lang),
+                 "file_url": url(request, "follow_file", token=token, file=m.file_id)
+                 if m.file_id and m.author == "agent" else None}
                 for m in dossiers.messages(d.reference)]
     return render(request, "follow.html", {
         "title": t("follow_title", lang, reference=d.reference), "d": d,
@@ -112,14 +114,15 @@ def follow_post(request: Request) -> Response:
     if not body and file_id is None:
         return _page(request, who, got, t("bo_empty", who.lang), status=400)
     declared = app.catalog.services.get(got.service) if got.service else None
-    Dossiers(app.store).message_from_citizen(got.reference, body, file_id,
-                                             declared.email if declared else None)
+    Dossiers(app.store, app.catalog.services).message_from_citizen(
+        got.reference, body, file_id, declared.email if declared else None)
     return redirect(request, url(request, "follow", {"sent": "1"},
                                  token=request.path_params["token"]) + "#messages", who)
 
 
 def follow_file(request: Request) -> Response:
-    """A document the agents gave the citizen (a decision), by the follow-up token."""
+    """A document the agents gave the citizen (a decision, a message's), by the follow-up
+    token; 404 for any other file."""
     from starlette.exceptions import HTTPException
 
     from renderer.agents.dossiers import download
@@ -130,7 +133,9 @@ def follow_file(request: Request) -> Response:
     if isinstance(got, Response):
         return got
     file_id = request.path_params["file"]
-    given = {h.file_id for h in Dossiers(parcours(request).store).history(got.reference)}
+    dossiers = Dossiers(parcours(request).store)
+    given = {h.file_id for h in dossiers.history(got.reference)} | {
+        m.file_id for m in dossiers.messages(got.reference) if m.author == "agent"}
     if file_id not in given:
         raise HTTPException(404)
     return download(request, got.reference, file_id)

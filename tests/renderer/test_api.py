@@ -327,6 +327,7 @@ def test_a_status_change_needs_a_json_status_change(app: Any, world: dict[str, A
         ["en_instruction"],
         {"status": "refuse", "reason": "x" * 5001},
         {"status": "en_instruction", "extra": 1},
+        {"status": "refuse", "reason": "Hors\u0000commune"},  # NUL: was a 500 on PostgreSQL
     ):
         r = api.status(ref, body)
         assert r.status_code == 400 and r.json()["code"] == "bad_body", body

@@ -202,8 +202,8 @@ def test_messages_annotations_and_reassignment(store: Store) -> None:
         ("agent", "Pouvez-vous envoyer une photo ?"), ("citizen", "Voici la photo"),
     ]
     assert [a.body for a in dossiers.annotations(reference)] == ["Voir avec l'équipe de nuit"]
-    d = dossiers.reassign(camille, reference, "voirie", "C'est un trou, pas un tag",
-                          "voirie@tours.example")
+    d = Dossiers(store, ORGANISATION.services).reassign(  # type: ignore[union-attr]
+        camille, reference, "voirie", "C'est un trou, pas un tag")
     assert d.service == "voirie"
     kinds = [k for k, *_ in outbox.pending(store)]
     assert kinds.count("message") == 1 and kinds.count("citizen_message") == 1
@@ -217,7 +217,8 @@ def test_the_audit_log_records_every_action_and_shows_tampering(store: Store) ->
     dossiers.change_status(camille, reference, "en_instruction")
     dossiers.annotate(camille, reference, "note")
     dossiers.message_from_agent(camille, reference, "question")
-    dossiers.reassign(camille, reference, "voirie", "", None)
+    Dossiers(store, ORGANISATION.services).reassign(  # type: ignore[union-attr]
+        camille, reference, "voirie", "")
     entries = audit.entries(store, reference)
     assert [e.action for e in entries] == ["status", "annotate", "message", "reassign"]
     assert entries[0].before == {"status": "en_construction"}

@@ -367,6 +367,8 @@ def test_the_server_runs_the_webhooks_worker(
 
 def test_the_events_are_the_documented_ones() -> None:
     assert set(openapi()["webhooks"]) == set(events.EVENTS)
+    guide = (ROOT / "docs" / "api.md").read_text("utf-8")
+    assert all(f"`{event}`" in guide for event in events.EVENTS)
 
 
 def _with_webhooks(organisation: str, receivers: dict[str, Receiver]) -> str:
