@@ -39,9 +39,10 @@ from designer.loading import Loaded
 from designer.report.build import journey_report
 from designer.report.formats import render
 from designer.report.model import JourneyReport, PortfolioReport
+from designer.report.observed import with_usage
 from designer.report.portfolio import portfolio_of
 from designer.report.response import DossierTimes
-from designer.report.usage import Count, with_usage
+from designer.report.usage import Count
 from designer.report.versions import Framed, Version, version_report
 from renderer.catalog import Entry
 

@@ -118,7 +118,7 @@ class UsageSource:
             read_versions,
         )
         from designer.report.model import JourneyReport
-        from designer.report.usage import with_usage
+        from designer.report.observed import with_usage
 
         assert isinstance(journey, CompiledJourney) and isinstance(report, JourneyReport)
         return with_usage(journey, report, read_counts(self.db_url, journey.id), self.threshold,

@@ -29,9 +29,8 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import networkx as nx
 
@@ -48,10 +47,6 @@ from designer.report.usage_model import (
     SatisfactionOut,
     UsageOut,
 )
-
-if TYPE_CHECKING:
-    from designer.report.response import DossierTimes
-    from designer.report.versions import ReportOf, Version
 
 #: Counts under this are never shown (small-number suppression), unless configured.
 DEFAULT_THRESHOLD = 5
@@ -389,37 +384,3 @@ def dossier_channels(channels: dict[str, int], keep: Suppress) -> list[DossierCh
     total = sum(channels.values())
     return [DossierChannelOut(channel=c, dossiers=keep(n), share=keep.share(n, total))
             for c, n in sorted(channels.items())]
-
-
-def with_usage(
-    journey: CompiledJourney,
-    report: JourneyReport,
-    counts: Iterable[Count],
-    threshold: int = DEFAULT_THRESHOLD,
-    channels: dict[str, int] | None = None,
-    versions: Sequence[Version] | None = (),
-    report_of: ReportOf | None = None,
-    responses: Sequence[DossierTimes] | None = None,
-) -> JourneyReport:
-    """A copy of a journey's report with its observed figures (and the Observatoire's
-    indicators that real use measures), and the dossiers' ``channels`` when given (counts by
-    submission channel); the report itself is left as it was.
-
-    The same figures are split by journey version (``usage_by_version``): ``versions`` are
-    the versions whose text the database keeps (None: no split), ``report_of`` how one is
-    reported (:mod:`designer.report.versions`). ``responses``: the moments of the journey's
-    dossiers, for the administration's response times (:mod:`designer.report.response`)."""
-    from designer.report.observatoire import indicators
-    from designer.report.response import response_times
-    from designer.report.versions import by_version
-
-    counts = list(counts)
-    usage = observe(journey, report, counts, threshold, report.lang or "fr")
-    usage.dossier_channels = dossier_channels(channels or {}, Suppress(threshold))
-    if responses is not None:
-        usage.response_times = response_times(responses, Suppress(threshold))
-    split = (None if versions is None
-             else by_version(journey, report, counts, versions, threshold, report_of, responses))
-    out = report.model_copy(update={"usage": usage, "usage_by_version": split})
-    out.observatoire = indicators(journey, out)
-    return out

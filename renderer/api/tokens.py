@@ -65,8 +65,10 @@ class Tokens:
     def add(self, service: str, label: str = "") -> tuple[ServiceToken, str]:
         """A new token of ``service``: its record and the token, to show once."""
         token = PREFIX + secrets.token_urlsafe(32)
+        # The id is hexadecimal: one in 64 URL-safe ids began with "-", which
+        # `parcours token revoke ID` took for an option (CI found one).
         record = ServiceToken(
-            secrets.token_urlsafe(9), service, label.strip()[:MAX_LABEL], now(), None, None
+            secrets.token_hex(9), service, label.strip()[:MAX_LABEL], now(), None, None
         )
         self.store._write(
             "INSERT INTO api_tokens (id, service, label, token_hash, created_at) "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -440,4 +441,11 @@ def test_the_token_command(db_url: str, tmp_path: Path) -> None:
     assert Tokens(store).authenticate(token) is None
     assert run("revoke", found.id)[0] == 1
     assert "revoked" in run("list")[1]
+    # Ids are hexadecimal: never one that the command line takes for an option.
+    assert all(re.fullmatch("[0-9a-f]{18}", Tokens(store).add("proprete")[0].id)
+               for _ in range(64))
+    # An id made by an earlier version may begin with "-": after "--" it is the id.
+    store._write("UPDATE api_tokens SET id = '-ancien' WHERE id = ?", (found.id,))
+    args = parser.parse_args(["revoke", "--db", db_url, "--", "-ancien"])
+    assert args.id == "-ancien" or "-ancien" in vars(args).values()
     store.close()

@@ -19,7 +19,8 @@ from designer.cli import main
 from designer.loading import load_journey
 from designer.report.build import journey_report
 from designer.report.counts import read_counts, read_versions
-from designer.report.usage import Count, with_usage
+from designer.report.observed import with_usage
+from designer.report.usage import Count
 from designer.report.versions import MAX_VERSIONS, Version
 from renderer.app import create_app
 

@@ -40,7 +40,8 @@ USAGE_JOURNEY = ROOT / "tests" / "renderer" / "data" / "usage.yaml"
 def _with_usage():
     """The report of a small journey with observed use (counts made up, as a server's)."""
     from designer.loading import load_journey
-    from designer.report.usage import Count, with_usage
+    from designer.report.observed import with_usage
+    from designer.report.usage import Count
 
     loaded = load_journey(USAGE_JOURNEY)
     rows = [("eligibilite", "start", "", 0, 100), ("eligibilite", "sent", "", 0, 100),
