@@ -283,9 +283,10 @@ class Interpreter:
         Refinement may prove a case empty that plain evaluation kept (`x < 11 and
         x >= 18`): the truth values are narrowed accordingly.
         """
-        truths = self.ev.truths(env, cond)
-        holds = self.ev.refine(env, cond, TRUE) if True in truths else None
-        fails = self.ev.refine(env, cond, NOT_TRUE) if truths - TRUE else None
+        ev = self.ev
+        truths = ev.truths(env, cond)
+        holds = ev.refine(env, cond, TRUE) if True in truths else None
+        fails = ev.refine(env, cond, NOT_TRUE) if False in truths or None in truths else None
         if holds is None:
             truths = truths - TRUE
         if fails is None:
@@ -294,8 +295,9 @@ class Interpreter:
 
     def question(self, q: QuestionInfo, env: Env | None, facts: Facts) -> Env | None:
         """Interpret one question (a repeat with its items); the environment after it."""
+        qid = q.id
         if env is None:
-            facts.questions[q.id] = QuestionFact(q.id, False, frozenset())
+            facts.questions[qid] = QuestionFact(qid, False, frozenset())
             self._items(q, None, facts)
             return None
         if q.when is not None:
@@ -304,12 +306,14 @@ class Interpreter:
             when, shown, hidden = TRUE, env, None
         # An answer no expression reads from here on is not recorded (as at the edges, where
         # last_uses drops it): the environments of the page stay small.
-        live = self._last is None or self._last.get(q.id, -1) >= self._here
+        last = self._last
+        live = last is None or last.get(qid, -1) >= self._here
+        answers = q.answers
         required: T3 | None = None
-        if shown is not None and q.answers and not isinstance(q.required, bool):
+        if shown is not None and answers and not isinstance(q.required, bool):
             required = self.split(shown, q.required)[0]
-        facts.questions[q.id] = QuestionFact(q.id, True, when, required)
-        if shown is not None and q.answers:
+        facts.questions[qid] = QuestionFact(qid, True, when, required)
+        if shown is not None and answers:
             if required is None:
                 may_be_empty = not q.required
             else:
@@ -321,14 +325,16 @@ class Interpreter:
             else:
                 value = self.answer_domain(q, shown, may_be_empty)
             if live:
-                shown = shown.set(q.id, value)
+                shown = shown.set(qid, value)
             elif value.some is None and not value.none:
                 shown = None  # no answer is possible: what set() says of a bottom value
         if q.type == "repeat":
             self._items(q, shown, facts)
-        if hidden is not None and q.answers and live:
-            info = self.scope.names.get(q.id)  # its kind, as scope.domain gives it
-            hidden = hidden.set(q.id, none_only(info.kind if info is not None else TOP))
+        if hidden is None:
+            return shown  # what join_env(shown, None) gives
+        if answers and live:
+            info = self.scope.names.get(qid)  # its kind, as scope.domain gives it
+            hidden = hidden.set(qid, none_only(info.kind if info is not None else TOP))
         return join_env(shown, hidden)
 
     def _items(self, repeat: QuestionInfo, env: Env | None, facts: Facts) -> None:

@@ -16,11 +16,12 @@ from designer.expressions.ast import (
     Compare,
     Expr,
     ListLit,
+    Literal,
     Name,
     Unary,
 )
 
-from .abstract import Evaluator, is_null, is_term, set_members, term_key
+from .abstract import Evaluator, is_term, set_members, term_key
 from .domains import (
     BOOL,
     CHOICE,
@@ -56,7 +57,9 @@ class Refiner(Evaluator):
 
     def refine(self, env: Env | None, expr: Expr, allowed: T3) -> Env | None:
         """`env` narrowed to the states where `expr` evaluates into `allowed` (None: none)."""
-        narrowed = self._sub(env, expr, allowed)
+        if env is None or not allowed:
+            return None  # what _sub says, without its call
+        narrowed = self._refine(env, expr, allowed)
         # One evaluation at the top catches what narrowing piecewise could not.
         if narrowed is None or not (self.truths(narrowed, expr) & allowed):
             return None
@@ -162,13 +165,18 @@ class Refiner(Evaluator):
             cur = self.value(env, left)
             if cur.kind not in (NUM, DATE):
                 return env
-        if (op == "==" or op == "!=") and is_null(right):
-            want_none = (op == "==" and True in allowed) or (op == "!=" and False in allowed)
-            want_some = (op == "==" and False in allowed) or (op == "!=" and True in allowed)
-            return env.set(
-                key, AbsVal(cur.kind, cur.none and want_none, cur.some if want_some else None)
-            )
-        other = self.value(env, right)
+        if type(right) is Literal:
+            # value() and is_null() of a literal, written out (the commonest right side).
+            constant = right.value
+            if constant is None and (op == "==" or op == "!="):
+                want_none = (op == "==" and True in allowed) or (op == "!=" and False in allowed)
+                want_some = (op == "==" and False in allowed) or (op == "!=" and True in allowed)
+                return env.set(
+                    key, AbsVal(cur.kind, cur.none and want_none, cur.some if want_some else None)
+                )
+            other = self._literals.get((type(constant), constant)) or self.value(env, right)
+        else:
+            other = self.value(env, right)
         if other.none or other.some is None:
             return env
         kind = cur.kind
