@@ -9,8 +9,7 @@ reported as a forward reference.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 
 from designer.check_messages import Message, msg
 from designer.compiled import CompiledJourney, QuestionInfo, where
@@ -39,15 +38,37 @@ def value_type(question_type: str) -> ValueType:
     return TYPES.get(question_type, ValueType.STRING)
 
 
-@dataclass(frozen=True)
 class Place:
     """Where an expression is evaluated: on a step, before question ``index`` (inclusive
-    when ``include_self``), inside a repeat item or not; ``None`` step: a computed value."""
+    when ``include_self``), inside a repeat item or not; ``None`` step: a computed value.
 
-    step: str | None
-    index: float
-    repeat: str | None = None
-    include_self: bool = False
+    A plain slotted class (never changed once made): one is made for each expression of
+    the journey at every check, and a frozen dataclass costs a call per field."""
+
+    __slots__ = ("step", "index", "repeat", "include_self")
+
+    def __init__(
+        self, step: str | None, index: float, repeat: str | None = None,
+        include_self: bool = False,
+    ) -> None:
+        self.step = step
+        self.index = index
+        self.repeat = repeat
+        self.include_self = include_self
+
+
+class _Candidates:
+    """The names an expression at a place may use, listed when first read: the checker
+    only reads them to suggest a fix for an unknown name (most expressions have none)."""
+
+    __slots__ = ("checker", "place")
+
+    def __init__(self, checker: ScopeChecker, place: Place) -> None:
+        self.checker = checker
+        self.place = place
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.checker._candidates(self.place))
 
 
 class ScopeChecker:
@@ -148,7 +169,7 @@ class ScopeChecker:
         if tree is None:
             return ValueType.ANY
         result = check(tree, self.lookup_for(place), expect=expect,
-                       candidates=self._candidates(place))
+                       candidates=_Candidates(self, place))
         if result.problems:
             self.journey.unsure.expressions.add(path)
         for problem in result.problems:

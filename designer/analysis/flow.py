@@ -139,9 +139,14 @@ class Interpreter:
         """Answers an expression reads, through computed values."""
         if expr is None:
             return frozenset()
+        out: set[str] = set()
+        self._expand_into(expr, out)
+        return frozenset(out)
+
+    def _expand_into(self, expr: Expr, out: set[str]) -> None:
+        """Add to `out` what :meth:`expand` gives for `expr`."""
         # One walk for both the terms and the names (the set of names is built in the
         # order `names` builds it, so that names are expanded in the same order).
-        out: set[str] = set()
         read: set[str] = set()
         stack: list[Expr] = [expr]
         while stack:  # walk()'s order (parents first, left to right), without its list
@@ -159,7 +164,6 @@ class Interpreter:
                 out |= self._expand_name(n, set())
             else:
                 out.add(n)  # what _expand_name says of an answer
-        return frozenset(out)
 
     def _expand_name(self, name: str, seen: set[str]) -> frozenset[str]:
         if name in self._expanded:
@@ -178,16 +182,20 @@ class Interpreter:
 
     def step_uses(self, sid: str) -> set[str]:
         """Answers read by the step's conditions (questions, repeat items, branches)."""
+        # Each expression expanded into the one set (the union of their expand()s).
         used: set[str] = set()
+        into = self._expand_into
         for q in self.by_step.get(sid, ()):
-            used |= self.expand(q.when)
+            if q.when is not None:
+                into(q.when, used)
             if not isinstance(q.required, bool):
-                used |= self.expand(q.required)
+                into(q.required, used)
             for bound in (q.min, q.max):
                 if bound is not None and not isinstance(bound, (int, float)):
-                    used |= self.expand(bound)
+                    into(bound, used)
         for b in self.journey.branches(sid):
-            used |= self.expand(b.when)
+            if b.when is not None:
+                into(b.when, used)
         return used
 
     def last_uses(self, order: list[str]) -> dict[str, int]:
@@ -201,8 +209,9 @@ class Interpreter:
         routed: set[str] = set()
         for entry in self.journey.routing:
             routed |= self.expand(entry.when)
+        steps = self.journey.steps
         for i, node in enumerate(order):
-            if node in self.journey.steps:
+            if node in steps:
                 for name in self.step_uses(node):
                     last[name] = i
             elif routed and self.submits(node):
