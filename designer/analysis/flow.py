@@ -101,10 +101,18 @@ def build_scope(journey: CompiledJourney) -> Scope:
     """The static types of every answer and the computed values of a journey."""
     scope = Scope()
     typed = scope.names
+    # Questions without options of one type have equal infos: one is made and shared.
+    plain: dict[str, NameInfo] = {}
     for qid, info in journey.questions.items():
+        if info.options is None:
+            found = plain.get(info.type)
+            if found is None:
+                found = plain[info.type] = NameInfo(
+                    TYPE_KINDS.get(info.type, TEXT), info.type == "integer", None)
+            typed[qid] = found
+            continue
         kind = TYPE_KINDS.get(info.type, TEXT)
-        options = frozenset(info.options) if info.options is not None else None
-        typed[qid] = NameInfo(kind, info.type == "integer", options)
+        typed[qid] = NameInfo(kind, info.type == "integer", frozenset(info.options))
     for name, expr in journey.computed.items():
         if expr is not None:
             scope.computed[name] = expr
@@ -294,8 +302,9 @@ class Interpreter:
         """
         ev = self.ev
         truths = ev.truths(env, cond)
-        holds = ev.refine(env, cond, TRUE) if True in truths else None
-        fails = ev.refine(env, cond, NOT_TRUE) if False in truths or None in truths else None
+        holds = ev.refine(env, cond, TRUE, truths) if True in truths else None
+        fails = (ev.refine(env, cond, NOT_TRUE, truths) if False in truths or None in truths
+                 else None)
         if holds is None:
             truths = truths - TRUE
         if fails is None:
