@@ -2,7 +2,9 @@
 
 - `names` collects the names without walk()'s list of every node, in walk()'s order;
 - the checker dispatches on the node's class (isinstance for anything else) and gathers
-  the names it may suggest only when a name is unknown.
+  the names it may suggest only when a name is unknown;
+- the parser measures a tree's depth only when it has more tokens than MAX_DEPTH (a
+  tree has no more levels than tokens).
 
 Each is held here to the obvious computation it replaced, on random trees of any shape.
 """
@@ -12,10 +14,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from designer.expressions import checker as ck
-from designer.expressions.ast import Expr, Name, names, walk
+from designer.expressions import parser as ps
+from designer.expressions import unparse
+from designer.expressions.ast import Expr, Name, depth, names, walk
 from designer.expressions.types import CheckResult, Symbol, ValueType
 
-from .generate import NAMES, OPTIONS, RandomPick, gen, gen_any
+from .generate import NAMES, OPTIONS, RandomPick, gen, gen_any, render
 
 KINDS = ["bool", "num", "str", "date", "list"]
 
@@ -107,3 +111,57 @@ def test_checker_finds_what_the_plain_checker_finds() -> None:
         unknown += any(p.rule == "unknown-name" for p in fast.problems)
         hinted += any("v3x" in p.message or "v3y" in p.message for p in fast.problems)
     assert problems > 1000 and unknown > 300 and hinted > 100
+
+
+def _plain_parse(text: str) -> object:
+    """The tree, or the error's message and offset: the depth always measured."""
+    try:
+        tree = ps._Parser(text).parse()
+    except ps.ExpressionSyntaxError as exc:
+        return (exc.message, exc.offset)
+    deepest = ps._too_deep(tree)
+    if deepest is not None:
+        return (str(ps.msg("syntax.too-complex", limit=ps.MAX_DEPTH)), deepest.start)
+    return tree
+
+
+def _parse(text: str) -> object:
+    try:
+        return ps._parsed.__wrapped__(text)
+    except ps.ExpressionSyntaxError as exc:
+        return (exc.message, exc.offset)
+
+
+def test_trees_have_no_more_levels_than_tokens() -> None:
+    pick = RandomPick(5)
+    for _ in range(3000):
+        tree = (gen_any(pick, pick.integer(0, 6)) if pick.integer(0, 1)
+                else gen(pick, pick.choice(KINDS), pick.integer(0, 6)))
+        for text in (render(tree), unparse(tree)):
+            parser = ps._Parser(text)
+            assert depth(parser.parse()) <= parser.last, text
+
+
+def test_long_expressions_are_measured_like_the_plain_parser() -> None:
+    # Around MAX_DEPTH tokens and levels: chains of additions, nested parentheses and
+    # `not`s, and random trees.
+    texts = []
+    for n in range(38, 43):  # nesting: its own limit
+        texts.append("(" * n + "x" + ")" * n)
+        texts.append("not " * n + "x")
+    for n in range(48, 53):  # about MAX_DEPTH tokens, few levels
+        texts.append(" + ".join(["x"] * n))  # 2n - 1 tokens, n levels
+        texts.append(" - ".join(["1"] * n) + " > 2")
+    for n in range(97, 104):  # about MAX_DEPTH levels
+        texts.append(" + ".join(["x"] * n))
+        texts.append("-x" + " / x" * (n - 1))
+        texts.append(" * ".join(["2"] * n))
+        texts.append("x" + " < x" * (n - 1))
+    pick = RandomPick(11)
+    texts += [render(gen(pick, pick.choice(KINDS), pick.integer(3, 8))) for _ in range(300)]
+    deep = 0
+    for text in texts:
+        got, plain = _parse(text), _plain_parse(text)
+        assert got == plain, text
+        deep += isinstance(plain, tuple) and "complex" in str(plain[0])
+    assert deep > 5
