@@ -11,6 +11,12 @@ question), and the path analysis alone without z3 (abstract interpretation only,
 that a change of the interpretation cannot hide behind a z3 proof). Prints the files
 whose findings differ; exits 1 if any does. A tool for speed work: a shortcut must
 change no finding.
+
+Both checkouts run with one hash seed, so that z3 is asked the same questions in the same
+order. z3 still works under time budgets (50 ms a query by default): on a loaded machine
+a query may time out in one run and not in the other, and a z3-made finding (a dead end's
+example) differ. Run again before believing such a difference; the abstract-only part and
+the facts never depend on time.
 """
 
 from __future__ import annotations
