@@ -167,6 +167,8 @@ def main() -> int:
     """Write the corpus, check it with both checkouts, print the differences."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", type=Path, help="the other checkout (its root)")
+    parser.add_argument("--after", type=Path, default=ROOT,
+                        help="the checkout compared with it (default: this one)")
     parser.add_argument("--corpus", type=Path, default=Path("/tmp/parcours-corpus"))
     parser.add_argument("--random", type=int, default=1500)
     parser.add_argument("--diamonds", default="500,2000,4000")
@@ -178,7 +180,7 @@ def main() -> int:
         return 0
     diamonds = [int(n) for n in args.diamonds.split(",") if n]
     files = _corpus(args.corpus, args.random, diamonds)
-    after = _run(ROOT, files)
+    after = _run(args.after, files)
     before = _run(args.before, files)
     differ = [name for name in after if after[name] != before.get(name)]
     for name in differ:
