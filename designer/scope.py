@@ -9,8 +9,7 @@ reported as a forward reference.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 
 from designer.check_messages import Message, msg
 from designer.compiled import CompiledJourney, QuestionInfo, where
@@ -39,15 +38,37 @@ def value_type(question_type: str) -> ValueType:
     return TYPES.get(question_type, ValueType.STRING)
 
 
-@dataclass(frozen=True)
 class Place:
     """Where an expression is evaluated: on a step, before question ``index`` (inclusive
-    when ``include_self``), inside a repeat item or not; ``None`` step: a computed value."""
+    when ``include_self``), inside a repeat item or not; ``None`` step: a computed value.
 
-    step: str | None
-    index: float
-    repeat: str | None = None
-    include_self: bool = False
+    A plain slotted class (never changed once made): one is made for each expression of
+    the journey at every check, and a frozen dataclass costs a call per field."""
+
+    __slots__ = ("step", "index", "repeat", "include_self")
+
+    def __init__(
+        self, step: str | None, index: float, repeat: str | None = None,
+        include_self: bool = False,
+    ) -> None:
+        self.step = step
+        self.index = index
+        self.repeat = repeat
+        self.include_self = include_self
+
+
+class _Candidates:
+    """The names an expression at a place may use, listed when first read: the checker
+    only reads them to suggest a fix for an unknown name (most expressions have none)."""
+
+    __slots__ = ("checker", "place")
+
+    def __init__(self, checker: ScopeChecker, place: Place) -> None:
+        self.checker = checker
+        self.place = place
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.checker._candidates(self.place))
 
 
 class ScopeChecker:
@@ -60,6 +81,9 @@ class ScopeChecker:
         self.computed_types: dict[str, ValueType] = {}
         self.computed_deps: dict[str, set[str]] = {}
         self._candidate_lists: dict[str | None, list[str]] = {}
+        #: The symbol of each question by (id, available), made when first read: a
+        #: question has the same type and options wherever it is read.
+        self._symbols: dict[tuple[str, bool], Symbol] = {}
 
     # -- availability ---------------------------------------------------------------------
 
@@ -92,28 +116,35 @@ class ScopeChecker:
         """The name resolver of the expression checker, for one place of evaluation."""
 
         unsure = self.journey.unsure.names
+        computed = self.journey.model.computed
+        questions = self.journey.questions
+        symbols = self._symbols
 
         def lookup(name: str) -> Symbol | None:
             if name in unsure:
                 # Its definition failed a check (reported there): anything goes here.
                 return Symbol(name, ValueType.ANY)
-            if name in self.journey.model.computed:
+            if name in computed:
                 if place.step is None and name not in self.computed_types:
                     return Symbol(name, ValueType.ANY, available=False)
                 available = self._computed_missing(name, place) is None
                 return Symbol(name, self.computed_types.get(name, ValueType.ANY),
                               available=available)
-            q = self.journey.questions.get(name)
+            q = questions.get(name)
             if q is None or not q.answers:
                 return None
             if q.repeat is not None and place.repeat != q.repeat:
                 return None
-            return Symbol(
-                name,
-                value_type(q.type),
-                options=frozenset(q.options) if q.options is not None else None,
-                available=self._answered_before(q, place),
-            )
+            key = (name, self._answered_before(q, place))
+            symbol = symbols.get(key)
+            if symbol is None:
+                symbol = symbols[key] = Symbol(
+                    name,
+                    value_type(q.type),
+                    options=frozenset(q.options) if q.options is not None else None,
+                    available=key[1],
+                )
+            return symbol
 
         return lookup
 
@@ -138,7 +169,7 @@ class ScopeChecker:
         if tree is None:
             return ValueType.ANY
         result = check(tree, self.lookup_for(place), expect=expect,
-                       candidates=self._candidates(place))
+                       candidates=_Candidates(self, place))
         if result.problems:
             self.journey.unsure.expressions.add(path)
         for problem in result.problems:
@@ -195,23 +226,36 @@ def check_expressions(journey: CompiledJourney, precedence: Precedence | None) -
         if ("computed", name) in journey.unsure.expressions:
             journey.unsure.names.add(name)  # its users are not reported again
     for q in journey.questions.values():
+        # Most questions have no expression at all: their places and paths are made only
+        # for the expressions they have (checking None finds nothing).
+        required = q.required
+        dated = q.type == "date" and (q.min is not None or q.max is not None)
+        if q.when is None and type(required) is bool and not q.checks and not dated:
+            continue
         inside = q.repeat
         place = Place(q.step, q.index, inside)
-        checker.check(q.when, q.path + ("when",), place, ValueType.BOOLEAN)
-        if not isinstance(q.required, bool):
-            checker.check(q.required, q.path + ("required",), place, ValueType.BOOLEAN)
-        self_place = Place(q.step, q.index, inside, include_self=True)
-        for i, (rule, _message) in enumerate(q.checks):
-            checker.check(rule, q.path + ("checks", i, "rule"), self_place, ValueType.BOOLEAN)
-        if q.type == "date":
+        if q.when is not None:
+            checker.check(q.when, q.path + ("when",), place, ValueType.BOOLEAN)
+        if not isinstance(required, bool):
+            checker.check(required, q.path + ("required",), place, ValueType.BOOLEAN)
+        if q.checks:
+            self_place = Place(q.step, q.index, inside, include_self=True)
+            for i, (rule, _message) in enumerate(q.checks):
+                checker.check(rule, q.path + ("checks", i, "rule"), self_place,
+                              ValueType.BOOLEAN)
+        if dated:
             for bound in ("min", "max"):
                 tree = getattr(q, bound)
                 if tree is not None:
                     checker.check(tree, q.path + (bound,), place, ValueType.DATE)
     for sid in journey.steps:
+        after_page: Place | None = None
         for branch in journey.branches(sid):
-            checker.check(branch.when, branch.path + ("when",), Place(sid, float("inf")),
-                          ValueType.BOOLEAN)
+            if branch.when is None:
+                continue  # a default: nothing to check
+            if after_page is None:
+                after_page = Place(sid, float("inf"))
+            checker.check(branch.when, branch.path + ("when",), after_page, ValueType.BOOLEAN)
     for route in journey.routing:
         # Evaluated at submission: every answer of the path may be read (unanswered: null).
         checker.check(route.when, route.path + ("when",), Place(None, float("inf")),

@@ -255,12 +255,33 @@ class Evaluator:
         return v.truths()
 
     def _compare(self, env: Env, left: Expr, op: str, right: Expr) -> T3:
-        a = self.value(env, left)
+        # value() of a name and of a literal written out: the two commonest operands of
+        # the commonest condition (`x > 2`), without two calls each.
+        if type(left) is Name:
+            a = env.values.get(left.id)
+            if a is None:
+                a = self.lookup(env, left.id)
+        else:
+            a = self.value(env, left)
         if op == "in" or op == "not in":
             res = self._membership(env, a, right)
             return not3(res) if op == "not in" else res
-        b = self.value(env, right)
-        if (op == "==" or op == "!=") and (is_null(left) or is_null(right)):
+        kind = type(right)
+        if kind is Literal:
+            constant = right.value  # type: ignore[union-attr]
+            b = self._literals.get((type(constant), constant))
+            if b is None:
+                b = self.value(env, right)
+        elif kind is Name:
+            b = env.values.get(right.id)  # type: ignore[union-attr]
+            if b is None:
+                b = self.lookup(env, right.id)  # type: ignore[union-attr]
+        else:
+            b = self.value(env, right)
+        if (op == "==" or op == "!=") and (
+            (type(left) is Literal and left.value is None)
+            or (kind is Literal and constant is None)
+        ):
             # Comparing with the literal null tests presence: never unknown.
             other = b if is_null(left) else a
             eq, some = op == "==", other.some is not None

@@ -21,6 +21,9 @@ from designer.findings import Finding
 
 from .context import Context
 
+#: "Always true": one set compared with every fact (rather than one made per fact).
+_TRUE = frozenset([True])
+
 
 @dataclass
 class Proofs:
@@ -50,12 +53,12 @@ def prove(ctx: Context) -> Proofs:
         if q.when is not None:
             if True not in fact.when:
                 p.never_shown.add(q.id)
-            elif fact.when == frozenset([True]):
+            elif fact.when == _TRUE:
                 p.always_shown.add(q.id)
         if fact.required is not None and fact.can_show:
             if True not in fact.required:
                 p.never_required.add(q.id)
-            elif fact.required == frozenset([True]):
+            elif fact.required == _TRUE:
                 p.always_required.add(q.id)
     for sid, branches in facts.branches.items():
         for b in branches:
@@ -63,7 +66,7 @@ def prove(ctx: Context) -> Proofs:
                 p.shadowed.add((sid, b.index))
             elif True not in b.truths or not b.taken:
                 p.never_taken.add((sid, b.index))
-            elif b.truths == frozenset([True]):
+            elif b.truths == _TRUE:
                 p.always_taken.add((sid, b.index))
     if len(journey.questions) <= ctx.config.z3_max_questions:
         _prove_with_z3(ctx, p)

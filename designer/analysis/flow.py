@@ -101,10 +101,18 @@ def build_scope(journey: CompiledJourney) -> Scope:
     """The static types of every answer and the computed values of a journey."""
     scope = Scope()
     typed = scope.names
+    # Questions without options of one type have equal infos: one is made and shared.
+    plain: dict[str, NameInfo] = {}
     for qid, info in journey.questions.items():
+        if info.options is None:
+            found = plain.get(info.type)
+            if found is None:
+                found = plain[info.type] = NameInfo(
+                    TYPE_KINDS.get(info.type, TEXT), info.type == "integer", None)
+            typed[qid] = found
+            continue
         kind = TYPE_KINDS.get(info.type, TEXT)
-        options = frozenset(info.options) if info.options is not None else None
-        typed[qid] = NameInfo(kind, info.type == "integer", options)
+        typed[qid] = NameInfo(kind, info.type == "integer", frozenset(info.options))
     for name, expr in journey.computed.items():
         if expr is not None:
             scope.computed[name] = expr
@@ -139,9 +147,14 @@ class Interpreter:
         """Answers an expression reads, through computed values."""
         if expr is None:
             return frozenset()
+        out: set[str] = set()
+        self._expand_into(expr, out)
+        return frozenset(out)
+
+    def _expand_into(self, expr: Expr, out: set[str]) -> None:
+        """Add to `out` what :meth:`expand` gives for `expr`."""
         # One walk for both the terms and the names (the set of names is built in the
         # order `names` builds it, so that names are expanded in the same order).
-        out: set[str] = set()
         read: set[str] = set()
         stack: list[Expr] = [expr]
         while stack:  # walk()'s order (parents first, left to right), without its list
@@ -159,7 +172,6 @@ class Interpreter:
                 out |= self._expand_name(n, set())
             else:
                 out.add(n)  # what _expand_name says of an answer
-        return frozenset(out)
 
     def _expand_name(self, name: str, seen: set[str]) -> frozenset[str]:
         if name in self._expanded:
@@ -178,16 +190,20 @@ class Interpreter:
 
     def step_uses(self, sid: str) -> set[str]:
         """Answers read by the step's conditions (questions, repeat items, branches)."""
+        # Each expression expanded into the one set (the union of their expand()s).
         used: set[str] = set()
+        into = self._expand_into
         for q in self.by_step.get(sid, ()):
-            used |= self.expand(q.when)
+            if q.when is not None:
+                into(q.when, used)
             if not isinstance(q.required, bool):
-                used |= self.expand(q.required)
+                into(q.required, used)
             for bound in (q.min, q.max):
                 if bound is not None and not isinstance(bound, (int, float)):
-                    used |= self.expand(bound)
+                    into(bound, used)
         for b in self.journey.branches(sid):
-            used |= self.expand(b.when)
+            if b.when is not None:
+                into(b.when, used)
         return used
 
     def last_uses(self, order: list[str]) -> dict[str, int]:
@@ -201,8 +217,9 @@ class Interpreter:
         routed: set[str] = set()
         for entry in self.journey.routing:
             routed |= self.expand(entry.when)
+        steps = self.journey.steps
         for i, node in enumerate(order):
-            if node in self.journey.steps:
+            if node in steps:
                 for name in self.step_uses(node):
                     last[name] = i
             elif routed and self.submits(node):
@@ -283,9 +300,11 @@ class Interpreter:
         Refinement may prove a case empty that plain evaluation kept (`x < 11 and
         x >= 18`): the truth values are narrowed accordingly.
         """
-        truths = self.ev.truths(env, cond)
-        holds = self.ev.refine(env, cond, TRUE) if True in truths else None
-        fails = self.ev.refine(env, cond, NOT_TRUE) if truths - TRUE else None
+        ev = self.ev
+        truths = ev.truths(env, cond)
+        holds = ev.refine(env, cond, TRUE, truths) if True in truths else None
+        fails = (ev.refine(env, cond, NOT_TRUE, truths) if False in truths or None in truths
+                 else None)
         if holds is None:
             truths = truths - TRUE
         if fails is None:
@@ -294,8 +313,9 @@ class Interpreter:
 
     def question(self, q: QuestionInfo, env: Env | None, facts: Facts) -> Env | None:
         """Interpret one question (a repeat with its items); the environment after it."""
+        qid = q.id
         if env is None:
-            facts.questions[q.id] = QuestionFact(q.id, False, frozenset())
+            facts.questions[qid] = QuestionFact(qid, False, frozenset())
             self._items(q, None, facts)
             return None
         if q.when is not None:
@@ -304,12 +324,14 @@ class Interpreter:
             when, shown, hidden = TRUE, env, None
         # An answer no expression reads from here on is not recorded (as at the edges, where
         # last_uses drops it): the environments of the page stay small.
-        live = self._last is None or self._last.get(q.id, -1) >= self._here
+        last = self._last
+        live = last is None or last.get(qid, -1) >= self._here
+        answers = q.answers
         required: T3 | None = None
-        if shown is not None and q.answers and not isinstance(q.required, bool):
+        if shown is not None and answers and not isinstance(q.required, bool):
             required = self.split(shown, q.required)[0]
-        facts.questions[q.id] = QuestionFact(q.id, True, when, required)
-        if shown is not None and q.answers:
+        facts.questions[qid] = QuestionFact(qid, True, when, required)
+        if shown is not None and answers:
             if required is None:
                 may_be_empty = not q.required
             else:
@@ -321,14 +343,16 @@ class Interpreter:
             else:
                 value = self.answer_domain(q, shown, may_be_empty)
             if live:
-                shown = shown.set(q.id, value)
+                shown = shown.set(qid, value)
             elif value.some is None and not value.none:
                 shown = None  # no answer is possible: what set() says of a bottom value
         if q.type == "repeat":
             self._items(q, shown, facts)
-        if hidden is not None and q.answers and live:
-            info = self.scope.names.get(q.id)  # its kind, as scope.domain gives it
-            hidden = hidden.set(q.id, none_only(info.kind if info is not None else TOP))
+        if hidden is None:
+            return shown  # what join_env(shown, None) gives
+        if answers and live:
+            info = self.scope.names.get(qid)  # its kind, as scope.domain gives it
+            hidden = hidden.set(qid, none_only(info.kind if info is not None else TOP))
         return join_env(shown, hidden)
 
     def _items(self, repeat: QuestionInfo, env: Env | None, facts: Facts) -> None:

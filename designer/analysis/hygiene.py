@@ -5,7 +5,6 @@ holds, branches that change nothing, pages too long or too short, missing transl
 from __future__ import annotations
 
 import functools
-import hashlib
 from typing import Any
 
 from designer.check_messages import Bilingual, OneOf, msg
@@ -17,6 +16,7 @@ from designer.labels import normalise_label
 from designer.prefill import FILLS
 
 from .context import Context
+from .signature import Signatures
 
 #: Keys whose values are texts shown to citizens (a string, or language → string).
 TEXT_KEYS = frozenset({
@@ -229,39 +229,12 @@ def obtainable_data(ctx: Context) -> list[Finding]:
 
 # --------------------------------------------------------------------------- branches
 
-def _signature(ctx: Context) -> dict[str, str]:
-    """A content hash of what each node leads to: its questions, conditions and outcomes."""
-    journey = ctx.journey
-    by_step, page = ctx.interpreter.by_step, ctx.interpreter.page
-    sig: dict[str, str] = {}
-    for node in reversed(ctx.facts.order):
-        if journey.is_outcome(node):
-            sig[node] = hashlib.sha256(f"outcome:{node}".encode()).hexdigest()
-            continue
-        # The hashed text, gathered and hashed at once (the same bytes as hashing each
-        # piece in turn, in one call).
-        parts: list[str] = []
-        for q in by_step.get(node, ()):
-            parts.append(repr((
-                q.type, normalise_label(_text(ctx, q.label)), sorted(q.options or {}),
-                ctx.source(q.path + ("when",)), q.repeat is not None,
-            )))
-        branches = journey.branches(node)
-        for b in branches:
-            parts.append(repr(ctx.source(b.path + ("when",)) if b.when else None))
-            parts.append(sig.get(b.target, b.target))
-        # A page that asks nothing and always goes on is just a detour.
-        if not page.get(node) and len(branches) == 1 and branches[0].default:
-            sig[node] = sig.get(branches[0].target, branches[0].target)
-            continue
-        sig[node] = hashlib.sha256("".join(parts).encode()).hexdigest()
-    return sig
-
-
 def equivalent_branches(ctx: Context) -> list[Finding]:
     """`equivalent-branches`: two entries of a `next` leading to the same content."""
     journey, facts = ctx.journey, ctx.facts
-    sig: dict[str, str] | None = None
+    # Whether two targets have the same content hash (signature.signatures), compared
+    # lazily: most targets differ on their first question, read without hashing the rest.
+    content: Signatures | None = None
     out: list[Finding] = []
     for sid in journey.steps:
         branches = journey.branches(sid)
@@ -269,15 +242,14 @@ def equivalent_branches(ctx: Context) -> list[Finding]:
             continue
         if sid in ctx.withheld:
             continue
-        if sig is None:
-            sig = _signature(ctx)
+        if content is None:
+            content = Signatures(ctx)
         taken = {b.index: b.taken for b in facts.branches.get(sid, [])}
-        seen: dict[str, Any] = {}
+        seen: list[Any] = []  # the first branch of each content met, in order
         for b in branches:
             if not taken.get(b.index, True):
                 continue
-            key = sig.get(b.target, b.target)
-            first = seen.get(key)
+            first = next((s for s in seen if content.same(s.target, b.target)), None)
             if first is not None and first.target != b.target:
                 where = b.path + ("goto",) if not (b.default and b.path[-1] == "next") else b.path
                 out.append(ctx.finding(
@@ -285,8 +257,8 @@ def equivalent_branches(ctx: Context) -> list[Finding]:
                     msg("equivalent-branches", first=first.target, second=b.target),
                     where,
                 ))
-            else:
-                seen.setdefault(key, b)
+            elif first is None:
+                seen.append(b)
     return out
 
 

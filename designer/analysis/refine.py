@@ -16,11 +16,12 @@ from designer.expressions.ast import (
     Compare,
     Expr,
     ListLit,
+    Literal,
     Name,
     Unary,
 )
 
-from .abstract import Evaluator, is_null, is_term, set_members, term_key
+from .abstract import Evaluator, is_term, set_members, term_key
 from .domains import (
     BOOL,
     CHOICE,
@@ -54,11 +55,24 @@ def _is_var(expr: Expr) -> bool:
 class Refiner(Evaluator):
     """Abstract evaluation (:class:`Evaluator`) and refinement by conditions in one scope."""
 
-    def refine(self, env: Env | None, expr: Expr, allowed: T3) -> Env | None:
-        """`env` narrowed to the states where `expr` evaluates into `allowed` (None: none)."""
-        narrowed = self._sub(env, expr, allowed)
+    def refine(
+        self, env: Env | None, expr: Expr, allowed: T3, known: T3 | None = None
+    ) -> Env | None:
+        """`env` narrowed to the states where `expr` evaluates into `allowed` (None: none).
+
+        `known`: ``truths(env, expr)`` when the caller has it. If it meets `allowed` and
+        `expr` is narrowed exactly (:func:`exact`), the evaluation at the top that checks
+        the narrowed environment is skipped: it cannot find it empty.
+        """
+        if env is None or not allowed:
+            return None  # what _sub says, without its call
+        narrowed = self._refine(env, expr, allowed)
+        if narrowed is None:
+            return None
+        if known is not None and known & allowed and exact(expr, env):
+            return narrowed
         # One evaluation at the top catches what narrowing piecewise could not.
-        if narrowed is None or not (self.truths(narrowed, expr) & allowed):
+        if not (self.truths(narrowed, expr) & allowed):
             return None
         return narrowed
 
@@ -162,13 +176,18 @@ class Refiner(Evaluator):
             cur = self.value(env, left)
             if cur.kind not in (NUM, DATE):
                 return env
-        if (op == "==" or op == "!=") and is_null(right):
-            want_none = (op == "==" and True in allowed) or (op == "!=" and False in allowed)
-            want_some = (op == "==" and False in allowed) or (op == "!=" and True in allowed)
-            return env.set(
-                key, AbsVal(cur.kind, cur.none and want_none, cur.some if want_some else None)
-            )
-        other = self.value(env, right)
+        if type(right) is Literal:
+            # value() and is_null() of a literal, written out (the commonest right side).
+            constant = right.value
+            if constant is None and (op == "==" or op == "!="):
+                want_none = (op == "==" and True in allowed) or (op == "!=" and False in allowed)
+                want_some = (op == "==" and False in allowed) or (op == "!=" and True in allowed)
+                return env.set(
+                    key, AbsVal(cur.kind, cur.none and want_none, cur.some if want_some else None)
+                )
+            other = self._literals.get((type(constant), constant)) or self.value(env, right)
+        else:
+            other = self.value(env, right)
         if other.none or other.some is None:
             return env
         kind = cur.kind
@@ -245,6 +264,30 @@ class Refiner(Evaluator):
                 )
             return env.set(right.id, AbsVal(MULTI, cur.none and None in allowed, some))
         return env
+
+
+_ORDERS = frozenset({"==", "!=", "<", "<=", ">", ">="})
+
+
+def exact(expr: Expr, env: Env) -> bool:
+    """Whether refining `env` by `expr` keeps only values for which `expr` can take an
+    allowed truth value: `x op literal` (op not `in`), or a name `env` holds.
+
+    For these, :meth:`Refiner.refine` narrows one answer to the values for which the
+    comparison (or the yes/no answer) can take an allowed value, computed as
+    :meth:`Evaluator.truths` computes it, or leaves `env` as it was; so evaluating the
+    condition again in what it returns finds an allowed value whenever one was possible
+    in `env` (tests/analysis/test_refine_exact.py holds it on random values).
+    """
+    kind = type(expr)
+    if kind is Compare:
+        return (
+            len(expr.ops) == 1  # type: ignore[union-attr]
+            and expr.ops[0] in _ORDERS  # type: ignore[union-attr]
+            and type(expr.left) is Name  # type: ignore[union-attr]
+            and type(expr.comparators[0]) is Literal  # type: ignore[union-attr]
+        )
+    return kind is Name and expr.id in env.values  # type: ignore[union-attr]
 
 
 # The same constants come back in every condition of a journey (`x > 0`): their regions

@@ -162,4 +162,18 @@ def depth(node: Expr) -> int:
 
 def names(node: Expr) -> set[str]:
     """The free names of an expression: every question or computed id it reads."""
-    return {n.id for n in walk(node) if type(n) is Name}
+    # walk() without its list of every node: the names are added in the order walk()
+    # meets them (parents first, left to right), so the set is built the same way.
+    out: set[str] = set()
+    stack = [node]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        current = pop()
+        kind = type(current)
+        if kind is Name:
+            out.add(current.id)  # type: ignore[union-attr]
+        elif kind is not Literal:
+            kids = children(current)
+            if kids:
+                extend(reversed(kids))
+    return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from designer.check_messages import Message, msg
 
@@ -58,12 +59,22 @@ def _candidates_of(lookup: Lookup, given: Iterable[str] | None) -> list[str]:
 
 
 class _Checker:
-    def __init__(self, lookup: Lookup, candidates: list[str]) -> None:
+    def __init__(self, lookup: Lookup, given: Iterable[str] | None) -> None:
         self.lookup = lookup
-        self.candidates = candidates
+        # The names to suggest for a misspelt one: only gathered when a name is unknown
+        # (most expressions have none, and a journey has thousands of names).
+        self._given = given
+        self._candidates: list[str] | None = None
         self.problems: list[Problem] = []
         # Item type of each list literal, used by `in` and option checks.
         self.item_types: dict[int, ValueType] = {}
+
+    @property
+    def candidates(self) -> list[str]:
+        """The names a misspelt name may have meant (see :func:`_candidates_of`)."""
+        if self._candidates is None:
+            self._candidates = _candidates_of(self.lookup, self._given)
+        return self._candidates
 
     def report(self, rule: str, message: Message, node: Expr) -> None:
         self.problems.append(Problem(rule, str(message), node.start, node.end, message))
@@ -81,6 +92,10 @@ class _Checker:
     # -- nodes ------------------------------------------------------------
 
     def check(self, node: Expr) -> ValueType:
+        # By the node's class (they are final), then by isinstance for anything else.
+        method = _BY_CLASS.get(type(node))
+        if method is not None:
+            return method(self, node)
         if isinstance(node, Literal):
             return self.literal(node)
         if isinstance(node, Name):
@@ -294,6 +309,18 @@ class _Checker:
         raise TypeError(f"unknown function {func!r}")
 
 
+_BY_CLASS: dict[type, Callable[[_Checker, Any], ValueType]] = {
+    Literal: _Checker.literal,
+    Name: _Checker.name,
+    ListLit: _Checker.list_literal,
+    Unary: _Checker.unary,
+    BoolOp: _Checker.bool_op,
+    Compare: _Checker.compare,
+    BinOp: _Checker.bin_op,
+    Call: _Checker.call,
+}
+
+
 def _name_of(node: Expr) -> str:
     return node.id if isinstance(node, Name) else "x"
 
@@ -332,7 +359,7 @@ def check(
     when omitted they are taken from `lookup.candidates` or from the mapping
     whose bound `get` is the lookup.
     """
-    checker = _Checker(lookup, _candidates_of(lookup, candidates))
+    checker = _Checker(lookup, candidates)
     kind = checker.check(expr)
     if expect is not None and expect not in (ANY, NULL) and not _fits(kind, expect):
         if expect == B:

@@ -79,12 +79,20 @@ class _Parser:
         self.pos += 1
         return token
 
+    # is_op and is_keyword are asked at every level of the grammar, several times per
+    # token: peek() written out in each.
     def is_op(self, *values: str) -> bool:
-        token = self.peek()
+        index = self.pos
+        token = self.tokens[index if index < self.last else self.last]
+        if token.kind == "error":
+            raise ExpressionSyntaxError(cast(Message, token.value), token.start)
         return token.kind == "op" and token.value in values
 
     def is_keyword(self, value: str) -> bool:
-        token = self.peek()
+        index = self.pos
+        token = self.tokens[index if index < self.last else self.last]
+        if token.kind == "error":
+            raise ExpressionSyntaxError(cast(Message, token.value), token.start)
         return token.kind == "keyword" and token.value == value
 
     def previous(self) -> Token | None:
@@ -363,10 +371,16 @@ def _parsed(text: str) -> Expr:
         raise ExpressionSyntaxError(
             msg("syntax.too-long", length=len(text), limit=MAX_LENGTH), MAX_LENGTH
         )
-    tree = _Parser(text).parse()
-    deepest = _too_deep(tree)
-    if deepest is not None:
-        raise ExpressionSyntaxError(msg("syntax.too-complex", limit=MAX_DEPTH), deepest.start)
+    parser = _Parser(text)
+    tree = parser.parse()
+    # Each node of the tree has a token of its own (a name, a literal, an operator, the
+    # first `and`, a function's name, an opening bracket): a tree of no more tokens than
+    # MAX_DEPTH cannot be deeper, and most expressions are that short.
+    if parser.last > MAX_DEPTH:
+        deepest = _too_deep(tree)
+        if deepest is not None:
+            raise ExpressionSyntaxError(msg("syntax.too-complex", limit=MAX_DEPTH),
+                                        deepest.start)
     return tree
 
 

@@ -8,7 +8,7 @@ parser reports the first problem in reading order.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from designer.check_messages import Message, msg
 
@@ -22,9 +22,11 @@ _WRONG_WORDS = {
 }  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One token: its kind, its value and where it lies in the text."""
+class Token(NamedTuple):
+    """One token: its kind, its value and where it lies in the text.
+
+    A named tuple rather than a frozen dataclass: every expression of a journey is cut
+    into tokens at each check, and a tuple is made in C."""
 
     kind: str  # number, string, name, keyword, op, error, end
     value: object
