@@ -244,7 +244,11 @@ class _Builder:
         if self.visited > MAX_NODES:
             raise _TooBig
         kind = type(node)
-        if kind is yaml.ScalarNode:
+        if kind is _SCALAR:
+            value = node.value
+            # Most scalars of a journey are plain text: returned without _scalar's call.
+            if node.tag == _PLAIN and value and value[0] not in _NOT_TEXT_START:
+                return value
             return _scalar(node)
         if kind is yaml.SequenceNode:
             return [self.build(child) for child in node.value]
