@@ -186,6 +186,14 @@ def test_the_filters_are_kept_through_pages_and_the_batch_prints_only_what_is_sh
     assert _expected(app, "proprete", **query) == remaining
     status, shown, page = _shown(proprete, query)
     assert shown == remaining[:PRINT_BATCH] and f'data-waiting="{len(remaining)}"' in page
+    # One letter marked printed from the filtered queue: back to the same filtered queue.
+    row = re.search(rf'<tr data-letter="{remaining[0]}">.*?</tr>', page, re.S)
+    assert row and 'type="hidden" name="kind" value="message"' in row.group(0)
+    r = proprete.post(f"{QUEUE}/{remaining[0]}/imprime",
+                      data={"csrf_token": csrf_of(proprete), **hidden}, follow_redirects=False)
+    assert r.status_code == 303 and "kind=message" in r.headers["location"]
+    assert "since=2026-05-04" in r.headers["location"]
+    assert _expected(app, "proprete", **query) == remaining[1:]
 
 
 def test_another_services_letters_are_never_shown_whatever_the_filter(
