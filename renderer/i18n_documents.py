@@ -139,6 +139,37 @@ DOCUMENT_MESSAGES: dict[str, dict[str, str]] = {
     "bo_letter_written": {"fr": "Écrit le", "en": "Written on"},
     "bo_letter_kind": {"fr": "Courrier", "en": "Letter"},
     "bo_all_services": {"fr": "Tous mes services", "en": "All my teams"},
+    # The print queue's filters (renderer.agents.print_filters).
+    "bo_queue_filters": {"fr": "Filtrer les courriers", "en": "Filter the letters"},
+    "bo_queue_any_kind": {"fr": "Tous les courriers", "en": "All letters"},
+    "bo_queue_reference": {"fr": "Numéro de dossier", "en": "File reference"},
+    "bo_queue_match": {"fr": "Le numéro de dossier", "en": "The file reference"},
+    "bo_queue_match_exact": {"fr": "est exactement celui-ci", "en": "is exactly this one"},
+    "bo_queue_match_prefix": {"fr": "commence par", "en": "starts with"},
+    "bo_queue_written": {"fr": "Écrit entre (dates UTC)", "en": "Written between (UTC dates)"},
+    "bo_queue_since": {"fr": "Le (AAAA-MM-JJ)", "en": "On (YYYY-MM-DD)"},
+    "bo_queue_until": {"fr": "Et le (AAAA-MM-JJ)", "en": "And on (YYYY-MM-DD)"},
+    "bo_queue_clear": {"fr": "Tous les courriers à imprimer", "en": "All the letters to print"},
+    "bo_queue_bad_kind": {
+        "fr": "Ce genre de courrier n'existe pas : choisissez-en un dans la liste. Filtre ignoré.",
+        "en": "There is no such kind of letter: choose one from the list. Filter ignored.",
+    },
+    "bo_queue_bad_reference": {
+        "fr": "Un numéro de dossier compte au plus {size} caractères. Filtre ignoré.",
+        "en": "A file reference is at most {size} characters long. Filter ignored.",
+    },
+    "bo_queue_bad_since": {
+        "fr": "La première date n'en est pas une : écrivez-la AAAA-MM-JJ, par exemple 2026-05-04. Date ignorée.",
+        "en": "The first date is not one: write it YYYY-MM-DD, for example 2026-05-04. Date ignored.",
+    },
+    "bo_queue_bad_until": {
+        "fr": "La seconde date n'en est pas une : écrivez-la AAAA-MM-JJ, par exemple 2026-05-04. Date ignorée.",
+        "en": "The second date is not one: write it YYYY-MM-DD, for example 2026-05-04. Date ignored.",
+    },
+    "bo_queue_bad_range": {
+        "fr": "La seconde date est avant la première. Dates ignorées.",
+        "en": "The second date is before the first. Dates ignored.",
+    },
     # Where each answer came from, as the agents read it.
     "bo_provenance": {"fr": "Provenance", "en": "Source"},
     "bo_source_typed": {"fr": "déclaré par le demandeur", "en": "declared by the applicant"},

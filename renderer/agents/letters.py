@@ -1,7 +1,8 @@
 """The agents' documents: a dossier's acknowledgement of receipt (re-issued on demand), its
 letters, and the print queue of the letters of citizens who chose the post (listed per
-service by pages with their count, downloaded one by one or as one PDF per batch, marked
-printed with a POST that is audited).
+service, narrowed by its filters (:mod:`.print_filters`), by pages with their count,
+downloaded one by one or as one PDF per batch, marked printed with a POST that is
+audited).
 
 Every page checks the agent's session; a letter or a dossier of a service the agent does
 not see is a 404, the same as one that does not exist.
@@ -10,6 +11,7 @@ not see is a 404, the same as one that does not exist.
 from __future__ import annotations
 
 import math
+from typing import Any
 from urllib.parse import urlencode
 
 from starlette.exceptions import HTTPException
@@ -18,11 +20,19 @@ from starlette.responses import Response
 
 from renderer.backoffice.accounts import AgentSession
 from renderer.backoffice.dossiers import Dossiers
-from renderer.backoffice.letters import LAST_PRINTED, PRINT_BATCH, BadBatch, Letter, Letters
+from renderer.backoffice.letters import (
+    LAST_PRINTED,
+    LETTER_KINDS,
+    PRINT_BATCH,
+    BadBatch,
+    Letter,
+    Letters,
+)
 from renderer.backoffice.paperwork import filename, letter_rows, paperwork, pdf
 from renderer.i18n import t
 from renderer.web import parcours, redirect, url
 
+from .print_filters import QueueQuery, read_query
 from .session import checked_post, current, dossier_for, login_redirect, page
 
 
@@ -56,40 +66,59 @@ def letter_pdf(request: Request) -> Response:
 
 
 def _queue_slice(
-    letters: Letters, session: AgentSession, service: str | None, asked_page: str | None
+    letters: Letters, session: AgentSession, query: QueueQuery, asked_page: str | None
 ) -> tuple[int, int, int, list[Letter]]:
-    """The page ``asked_page`` of the queue (the last when past it, the first when not a
-    number): how many letters wait, the number of pages, the page's number and letters."""
-    total = letters.waiting(session.agent, service)
+    """The page ``asked_page`` of the queue as ``query`` narrows it (the last page when past
+    it, the first when not a number): how many letters wait, the number of pages, the
+    page's number and letters."""
+    service, filters = query.service, query.filters
+    total = letters.waiting(session.agent, service, filters)
     pages = max(math.ceil(total / PRINT_BATCH), 1)
     try:
         number = min(max(int(asked_page or 1), 1), pages)
     except ValueError:
         number = 1
     return total, pages, number, letters.queue(
-        session.agent, service, offset=(number - 1) * PRINT_BATCH
+        session.agent, service, offset=(number - 1) * PRINT_BATCH, filters=filters
+    )
+
+
+def _visible(request: Request, session: AgentSession) -> list[str]:
+    """The services whose letters the agent may see."""
+    return [s for s in sorted(parcours(request).catalog.services) if session.agent.may_see(s)]
+
+
+def _query(request: Request, session: AgentSession, values: Any = None) -> QueueQuery:
+    """The queue's filters read from the request's query (or from ``values``, a form)."""
+    return read_query(
+        request.query_params if values is None else values,
+        _visible(request, session),
+        session.lang,
     )
 
 
 def _queue_page(
     request: Request, session: AgentSession, error: str | None = None, status: int = 200
 ) -> Response:
-    """The print queue of the agent's services (``?service=`` one of them), a page of
+    """The print queue of the agent's services as its filters narrow it (``?service=``,
+    ``kind``, ``reference`` and ``match``, ``since`` and ``until``), a page of
     :data:`PRINT_BATCH` at a time (``?page=``), with their count; ``error``: why a batch
-    was refused (nothing changed)."""
+    was refused (nothing changed). A filter set aside is said, 400, the others apply."""
     app = parcours(request)
     lang = session.lang
     writer = paperwork(request)
-    visible = [s for s in sorted(app.catalog.services) if session.agent.may_see(s)]
-    chosen = request.query_params.get("service")
-    service = chosen if chosen in visible else None
+    visible = _visible(request, session)
+    query = _query(request, session)
+    service = query.service
     letters = Letters(app.store)
     total, pages, number, shown = _queue_slice(
-        letters, session, service, request.query_params.get("page")
+        letters, session, query, request.query_params.get("page")
     )
+    if query.errors and status == 200:
+        status = 400
 
     def page_url(n: int) -> str:
-        return url(request, "agents_print_queue", {**_kept(service), "page": str(n)})
+        return url(request, "agents_print_queue", {**query.kept, "page": str(n)})
 
     return page(
         request,
@@ -106,20 +135,27 @@ def _queue_page(
             "error": error,
             "printed": letter_rows(
                 request,
-                letters.queue(session.agent, service, printed=True, limit=LAST_PRINTED),
+                letters.queue(
+                    session.agent,
+                    service,
+                    printed=True,
+                    limit=LAST_PRINTED,
+                    filters=query.filters,
+                ),
                 lang,
                 "agents_letter",
             ),
             "services": [(s, writer.service_name(s, lang)) for s in visible],
             "service": service,
+            "kinds": [(k, t(f"doc_kind_{k}", lang)) for k in LETTER_KINDS],
+            "typed": query.typed,
+            "filters": query.filters,
+            "kept": query.kept,
+            "filter_errors": query.errors,
         },
         session,
         status=status,
     )
-
-
-def _kept(service: str | None) -> dict[str, str]:
-    return {"service": service} if service else {}
 
 
 def print_queue(request: Request) -> Response:
@@ -138,14 +174,13 @@ def _refused(request: Request, session: AgentSession, refused: BadBatch) -> Resp
 
 def _asked(request: Request, session: AgentSession) -> list[str]:
     """The ids of the batch asked for: the letters ticked (``courrier``), or with ``tout``
-    every letter of the queue's page (``service`` and ``page``) as the agent saw it."""
+    every letter of the queue's page (``page``, and the filters) as the agent saw it."""
     q = request.query_params
     if not q.get("tout"):
         return q.getlist("courrier")
-    service = q.get("service") or None
     letters = Letters(parcours(request).store)
-    scope = service if session.agent.may_see(service) else None
-    return [x.id for x in _queue_slice(letters, session, scope, q.get("page"))[3]]
+    shown = _queue_slice(letters, session, _query(request, session), q.get("page"))[3]
+    return [x.id for x in shown]
 
 
 def batch_page(request: Request) -> Response:
@@ -159,7 +194,7 @@ def batch_page(request: Request) -> Response:
     except BadBatch as refused:
         return _refused(request, session, refused)
     ids = [("courrier", x.id) for x in chosen]
-    service = request.query_params.get("service") or ""
+    kept = _query(request, session).kept
     return page(
         request,
         "agents/print_batch.html",
@@ -168,8 +203,8 @@ def batch_page(request: Request) -> Response:
             "rows": letter_rows(request, chosen, session.lang, "agents_letter"),
             "ids": [x.id for x in chosen],
             "pdf_url": url(request, "agents_batch_pdf") + "?" + urlencode(ids),
-            "back_url": url(request, "agents_print_queue", _kept(service)),
-            "service": service,
+            "back_url": url(request, "agents_print_queue", kept or None),
+            "kept": kept,
         },
         session,
     )
@@ -218,8 +253,7 @@ def batch_printed_post(request: Request) -> Response:
         )
     except BadBatch as refused:
         return _refused(request, session, refused)
-    service = str(form.get("service") or "")
-    kept = _kept(service if session.agent.may_see(service) else None)
+    kept = _query(request, session, form).kept
     return redirect(request, url(request, "agents_print_queue", kept or None))
 
 
@@ -231,6 +265,5 @@ def printed_post(request: Request) -> Response:
     session, form = posted
     letter = _letter_for(request, session)
     Letters(parcours(request).store).mark_printed(session.agent, letter.id)
-    service = str(form.get("service") or "")
-    query = {"service": service} if service and session.agent.may_see(service) else None
-    return redirect(request, url(request, "agents_print_queue", query))
+    kept = _query(request, session, form).kept
+    return redirect(request, url(request, "agents_print_queue", kept or None))

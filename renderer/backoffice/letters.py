@@ -18,6 +18,7 @@ import json
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from renderer.store import Store, now
@@ -36,6 +37,9 @@ DECISION = "decision"
 PRINT_BATCH = 50
 #: The last letters printed, listed under the queue.
 LAST_PRINTED = 20
+#: The kinds of letters (the e-mail templates a letter replaces, and the decision), in the
+#: order the print queue's filter offers them.
+LETTER_KINDS = ("receipt", "status", "message", DECISION)
 
 
 class BadBatch(ValueError):
@@ -61,6 +65,50 @@ class Letter:
     printed_by: str | None
     #: The dossier's service (the print queue it is in).
     service: str | None = None
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """What the print queue is narrowed to, besides the service: a kind of letter, a
+    dossier's reference (exact, or its first characters with ``prefix``), and the days
+    (UTC, as the pages show the times) the letters were written, both included."""
+
+    kind: str | None = None
+    reference: str | None = None
+    prefix: bool = False
+    since: date | None = None
+    until: date | None = None
+
+    def clauses(self) -> tuple[list[str], list[Any]]:
+        """The SQL conditions on ``dossier_letters l`` and their parameters (values are
+        only ever parameters)."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.kind:
+            clauses.append("l.kind = ?")
+            params.append(self.kind)
+        if self.reference and self.prefix:
+            # LIKE with its wildcards escaped, so that "%" or "_" typed match themselves;
+            # references are upper case (renderer.store.ALPHABET), the input is made so,
+            # so SQLite's case-blind LIKE and PostgreSQL's agree.
+            escaped = self.reference.replace("!", "!!").replace("%", "!%").replace("_", "!_")
+            clauses.append("l.reference LIKE ? ESCAPE '!'")
+            params.append(escaped + "%")
+        elif self.reference:
+            clauses.append("l.reference = ?")
+            params.append(self.reference)
+        # The stored times are ISO text in UTC: a day's bounds compare as text.
+        if self.since:
+            clauses.append("l.created_at >= ?")
+            params.append(self.since.isoformat())
+        if self.until and self.until < date.max:  # the last day has no next day
+            clauses.append("l.created_at < ?")
+            params.append((self.until + timedelta(days=1)).isoformat())
+        return clauses, params
+
+
+#: The queue unfiltered.
+NO_FILTER = QueueFilter()
 
 
 _COLUMNS = (
@@ -136,9 +184,11 @@ class Letters:
         )
         return [_letter(r) for r in rows]
 
-    def _scope(self, agent: Agent, service: str | None) -> tuple[list[str], list[Any]] | None:
+    def _scope(
+        self, agent: Agent, service: str | None, filters: QueueFilter = NO_FILTER
+    ) -> tuple[list[str], list[Any]] | None:
         """The clauses and parameters that keep the letters of the services the agent may
-        see (``service``: one of them); None when it sees none."""
+        see (``service``: one of them) that match ``filters``; None when it sees none."""
         clauses: list[str] = ["l.to_print = 1"]
         params: list[Any] = []
         if not agent.is_admin:
@@ -150,7 +200,8 @@ class Letters:
         if service is not None:
             clauses.append("d.service = ?")
             params.append(service)
-        return clauses, params
+        narrower, values = filters.clauses()
+        return clauses + narrower, params + values
 
     def queue(
         self,
@@ -159,11 +210,12 @@ class Letters:
         printed: bool = False,
         offset: int = 0,
         limit: int = PRINT_BATCH,
+        filters: QueueFilter = NO_FILTER,
     ) -> list[Letter]:
         """The letters to print of the services the agent may see (``service``: one of
-        them), oldest first, ``limit`` from ``offset``; ``printed``: the ones printed
-        instead, newest first."""
-        scope = self._scope(agent, service)
+        them) that match ``filters``, oldest first, ``limit`` from ``offset``; ``printed``:
+        the ones printed instead, newest first."""
+        scope = self._scope(agent, service, filters)
         if scope is None:
             return []
         clauses, params = scope
@@ -177,9 +229,12 @@ class Letters:
         )
         return [_letter(r) for r in rows]
 
-    def waiting(self, agent: Agent, service: str | None = None) -> int:
-        """How many letters wait to be printed in the agent's services (or ``service``)."""
-        scope = self._scope(agent, service)
+    def waiting(
+        self, agent: Agent, service: str | None = None, filters: QueueFilter = NO_FILTER
+    ) -> int:
+        """How many letters wait to be printed in the agent's services (or ``service``)
+        that match ``filters``."""
+        scope = self._scope(agent, service, filters)
         if scope is None:
             return 0
         clauses, params = scope

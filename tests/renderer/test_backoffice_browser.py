@@ -164,6 +164,13 @@ def test_signalement_to_decision(server: tuple[str, Any], smtp: tuple[Inbox, int
         store._write("UPDATE dossier_letters SET to_print = 1 WHERE reference = ?", (reference,))
         agent.goto(f"{base}/-/agents/courriers")
         axe(agent, "print queue", violations)
+        # Filtered, one date set aside: the error summary, each field labelled.
+        agent.goto(f"{base}/-/agents/courriers?kind=decision&since=2026-02-30")
+        assert agent.locator("[data-error-summary]").count() == 1
+        axe(agent, "print queue, filtered, a date set aside", violations)
+        agent.fill("#q-since", "")
+        agent.click("[data-queue-filters] button[type=submit]")
+        assert "kind=decision" in agent.url and agent.locator("[data-error-summary]").count() == 0
         agent.check("input[name=courrier]")
         agent.click("[data-print-selection]")
         axe(agent, "print batch", violations)
