@@ -77,7 +77,7 @@ def where(agent: Agent, f: Filters, dialect: str) -> tuple[str, list[Any]]:
     if f.since:
         clauses.append("created_at >= ?")
         params.append(f.since.isoformat())
-    if f.until:
+    if f.until and f.until < date.max:  # the last day has no next day: no upper bound
         clauses.append("created_at < ?")
         params.append((f.until + timedelta(days=1)).isoformat())
     # Each word anywhere in the folded text, through the trigram index of migration 010

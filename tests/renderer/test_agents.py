@@ -139,6 +139,9 @@ def test_an_agent_processes_a_dossier_of_its_service(app: Any, world: dict[str, 
     assert 'data-count="0"' in client.get("/-/agents/?status=refuse").text
     assert 'data-count="1"' in client.get("/-/agents/?q=minimes").text
     assert 'data-count="0"' in client.get("/-/agents/?q=lyon").text
+    # The last day a date can hold: no upper bound (it was an OverflowError, a 500).
+    last = client.get("/-/agents/?until=9999-12-31")
+    assert last.status_code == 200 and f'data-reference="{ref}"' in last.text
 
 
 def test_the_list_says_more_than_its_count_cap(app: Any, world: dict[str, Any],

@@ -172,6 +172,8 @@ def test_filters_and_pagination(store: Store) -> None:
     today = datetime.datetime.now(datetime.UTC).date()
     assert dossiers.search(admin, Filters(since=today, until=today))[1] == 6
     assert dossiers.search(admin, Filters(until=today - datetime.timedelta(days=1)))[1] == 0
+    # The last day a date can hold has no next day: no upper bound, not an OverflowError.
+    assert dossiers.search(admin, Filters(until=datetime.date.max))[1] == 6
 
 
 def test_the_count_stops_at_its_cap_and_the_statistics_sum_the_services(
