@@ -63,37 +63,21 @@ class Document:
     root: yaml.Node | None = None
     #: Every key of every mapping of the file (merged keys included).
     keys: frozenset[str] = frozenset()
-    #: The identities of the mapping nodes that merge others in (`<<`).
-    merging: frozenset[int] = frozenset()
+    #: A mapping's keys, each with its key node and value node, by the mapping node's
+    #: identity: filled by the builder for the mappings that merge others in (`<<`, whose
+    #: merged keys it resolves), and here for a large mapping when a path first goes
+    #: through it.
     _index: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(
         default_factory=dict, repr=False)
 
     def _entries(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
-        """A mapping's keys, each with its key node and value node, as the data holds them:
-        its own keys first, then the keys merged in (`<<`) that it does not define."""
+        """A mapping's keys, each with its key node and value node, as the data holds them."""
         found = self._index.get(id(node))
-        if found is None and id(node) not in self.merging:
-            # The builder refused a file with two equal keys or a key that is not text: a
-            # mapping without `<<` maps each key to its one entry.
+        if found is None:
+            # Not a merging mapping (the builder indexed those), and the builder refused a
+            # file with two equal keys or a key that is not text: each key has one entry.
             found = {key_node.value: (key_node, value_node)
                      for key_node, value_node in node.value}
-            self._index[id(node)] = found
-        if found is None:
-            found = {}
-            merges = []
-            for key_node, value_node in node.value:
-                if _is_merge(key_node):
-                    merges.append(value_node)
-                elif type(key_node) is yaml.ScalarNode:
-                    found.setdefault(key_node.value, (key_node, value_node))
-            for merged in merges:
-                sources = merged.value if type(merged) is yaml.SequenceNode else [merged]
-                for source in sources:
-                    if type(source) is not yaml.MappingNode:
-                        continue
-                    for key_node, value_node in source.value:
-                        if type(key_node) is yaml.ScalarNode:
-                            found.setdefault(key_node.value, (key_node, value_node))
             self._index[id(node)] = found
         return found
 
@@ -103,12 +87,12 @@ class Document:
         node = self.root
         named: yaml.Node | None = None
         depth = 0
-        merging = self.merging
+        index = self._index
         for step in path:
             kind = type(node)
             if kind is _MAPPING and type(step) is str:
                 pairs = node.value  # type: ignore[union-attr]
-                if len(pairs) > _SCANNED or id(node) in merging:
+                if len(pairs) > _SCANNED or id(node) in index:
                     entry = self._entries(node).get(step)
                     if entry is None:
                         break
@@ -223,11 +207,6 @@ _MERGE = "tag:yaml.org,2002:merge"
 _SCANNED = 16
 
 
-def _is_merge(key_node: yaml.Node) -> bool:
-    return key_node.tag == _MERGE or (
-        key_node.tag == _PLAIN and key_node.value == "<<")
-
-
 class _Builder:
     """libyaml's node tree to plain data (the positions stay in the tree: :class:`Document`),
     with every node visit counted (aliases expand) and the mistakes YAML allows refused."""
@@ -237,7 +216,9 @@ class _Builder:
         self.visited = 0
         self.findings: list[Finding] = []
         self.keys: set[str] = set()
-        self.merging: set[int] = set()
+        #: The entries of each mapping that merges others in, by its identity, for the
+        #: document's positions (Document._index): the merge is resolved once, here.
+        self.merged_entries: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = {}
 
     def build(self, node: yaml.Node) -> Any:
         self.visited += 1
@@ -272,13 +253,16 @@ class _Builder:
                 continue
             result[key] = self.build(value_node)
         self.keys.update(result)
-        if merges:
-            self.merging.add(id(node))
-        for merged in merges:
-            self._merge(result, merged)
+        if merges:  # rare: the mapping's own entries are gathered only then
+            entries = {k.value: (k, v) for k, v in node.value
+                       if type(k) is _SCALAR and k.value in result}
+            for merged in merges:
+                self._merge(result, merged, entries)
+            self.merged_entries[id(node)] = entries
         return result
 
-    def _merge(self, into: dict[str, Any], node: yaml.Node) -> None:
+    def _merge(self, into: dict[str, Any], node: yaml.Node,
+               entries: dict[str, tuple[yaml.Node, yaml.Node]]) -> None:
         sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
         for source in sources:
             if not isinstance(source, yaml.MappingNode):
@@ -292,6 +276,7 @@ class _Builder:
                 key = key_node.value
                 if isinstance(key_node, yaml.ScalarNode) and key not in into:
                     self.keys.add(key)
+                    entries[key] = (key_node, value_node)
                     into[key] = self.build(value_node)
 
 
@@ -390,7 +375,7 @@ def load_document(raw: bytes | str, file: str) -> tuple[Document | None, list[Fi
     if builder.findings:
         return None, builder.findings
     doc.keys = frozenset(builder.keys)
-    doc.merging = frozenset(builder.merging)
+    doc._index.update(builder.merged_entries)
     if not isinstance(doc.data, dict):
         kind = msg("type.list" if isinstance(doc.data, list) else "type.single-value")
         return None, [
