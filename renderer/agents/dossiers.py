@@ -21,7 +21,7 @@ from designer.answers import number_text
 from renderer.answers import sent_sections
 from renderer.api.tokens import ACTOR, Tokens
 from renderer.backoffice.accounts import AgentSession
-from renderer.backoffice.documents import BadDocument, has_upload, save_document
+from renderer.backoffice.documents import BadDocument, attach_upload, has_upload
 from renderer.backoffice.dossiers import COUNT_CAP, PAGE_SIZE, Dossier, Dossiers, Filters
 from renderer.backoffice.letters import CONTACT_CHANNELS, Letters
 from renderer.backoffice.paperwork import letter_rows, service_name
@@ -64,8 +64,6 @@ def _date(value: str | None) -> tuple[datetime.date | None, bool]:
         return datetime.date.fromisoformat(value.strip()), True
     except ValueError:
         return None, False
-
-
 
 
 def dossier_list(request: Request) -> Response:
@@ -265,9 +263,7 @@ def status_post(request: Request) -> Response:
     try:
         check_transition(d.status, _text(form, "status"), _text(form, "reason"))
         if has_upload(upload):
-            submission = app.store.submission(d.reference)
-            assert submission is not None
-            file_id = save_document(app.store, submission.draft_id, "decision", upload)
+            file_id = attach_upload(app.store, d.reference, "decision", upload)
         Dossiers(app.store, app.catalog.services).change_status(
             session.agent, d.reference, _text(form, "status"), _text(form, "reason"), file_id)
     except WorkflowError as refused:
@@ -331,10 +327,8 @@ def message_post(request: Request) -> Response:
     file_id = None
     upload = form.get("document")
     if has_upload(upload):
-        submission = app.store.submission(d.reference)
-        assert submission is not None
         try:
-            file_id = save_document(app.store, submission.draft_id, "message", upload)
+            file_id = attach_upload(app.store, d.reference, "message", upload)
         except BadDocument:
             return _dossier_page(request, session, d,
                                  {"message": t("follow_bad_file", session.lang)}, status=400)

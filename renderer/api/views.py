@@ -37,7 +37,7 @@ from starlette.responses import JSONResponse, Response
 
 from renderer.agents.dossiers import download
 from renderer.answers import exported
-from renderer.backoffice.documents import LIMIT, BadDocument, store_document
+from renderer.backoffice.documents import LIMIT, BadDocument, attach_document
 from renderer.backoffice.dossiers import Annotation, Dossier, Dossiers, Filters, Message
 from renderer.backoffice.workflow import STATUSES, WorkflowError
 from renderer.i18n import t
@@ -326,10 +326,8 @@ def _write(
     if document is not None:
         # The check of every document added after sending (the citizens' answers, the
         # agents' decisions): PDF, JPG or PNG, 10 MB at most, by its content.
-        submission = store.submission(d.reference)
-        assert submission is not None  # a dossier is opened with its submission
         try:
-            file_id = store_document(store, submission.draft_id, "message", *document)
+            file_id = attach_document(store, d.reference, "message", *document)
         except BadDocument:
             raise ApiProblem(422, "bad_document", t("follow_bad_file", _lang(request))) from None
     dossiers = Dossiers(store)
@@ -341,7 +339,7 @@ def _write(
 async def _message_form(request: Request) -> tuple[NewMessage, Document]:
     """A message with its document, posted as ``multipart/form-data``: one ``body`` field
     and one ``document`` file, nothing else (400 otherwise); the document's bytes are read
-    up to one byte past the limit, for :func:`store_document` to refuse."""
+    up to one byte past the limit, for :func:`attach_document` to refuse."""
     try:
         form = await request.form(max_files=1, max_fields=1, max_part_size=4 * MAX_MESSAGE)
     except (HTTPException, MultiPartException):

@@ -29,13 +29,24 @@ def has_upload(value: Any) -> bool:
     return value is not None and not isinstance(value, str) and bool(value.filename)
 
 
-def save_document(store: Store, draft_id: str, question: str, upload: Any) -> str:
-    """Check and store an uploaded document; its file id. Raises :class:`BadDocument`.
+def attach_upload(store: Store, reference: str, question: str, upload: Any) -> str:
+    """Check and store a document uploaded on a page for the dossier ``reference`` after it
+    was sent (an agent's decision or message, the citizen's follow-up); its file id. Raises
+    :class:`BadDocument`.
 
     Called from a page running in the thread pool: the upload is already spooled (the
     form was read), so reading its file here blocks no event loop."""
-    return store_document(store, draft_id, question, upload.filename,
-                          upload.file.read(LIMIT + 1))
+    return attach_document(store, reference, question, upload.filename,
+                           upload.file.read(LIMIT + 1))
+
+
+def attach_document(store: Store, reference: str, question: str, filename: str | None,
+                    data: bytes) -> str:
+    """Check and store a document's bytes for the dossier ``reference``, among the files of
+    the draft it was sent from; its file id. Raises :class:`BadDocument`."""
+    submission = store.submission(reference)
+    assert submission is not None  # a dossier is opened with its submission
+    return store_document(store, submission.draft_id, question, filename, data)
 
 
 def store_document(store: Store, draft_id: str, question: str, filename: str | None,

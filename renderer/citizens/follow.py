@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from designer.answers import date_text
-from renderer.backoffice.documents import BadDocument, has_upload, save_document
+from renderer.backoffice.documents import BadDocument, attach_upload, has_upload
 from renderer.backoffice.dossiers import Dossier, Dossiers
 from renderer.backoffice.letters import Letters
 from renderer.backoffice.paperwork import filename, letter_rows, paperwork, pdf
@@ -105,10 +105,8 @@ def follow_post(request: Request) -> Response:
     upload = form.get("document")
     file_id = None
     if has_upload(upload):
-        submission = app.store.submission(got.reference)
-        assert submission is not None
         try:
-            file_id = save_document(app.store, submission.draft_id, "follow-up", upload)
+            file_id = attach_upload(app.store, got.reference, "follow-up", upload)
         except BadDocument:
             return _page(request, who, got, t("follow_bad_file", who.lang), status=400)
     if not body and file_id is None:
