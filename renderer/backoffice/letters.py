@@ -18,13 +18,14 @@ import json
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from renderer.store import Store, now
 
 from . import audit, outbox
 from .accounts import Agent
+from .search import days
 
 EMAIL = "email"
 POST = "post"
@@ -97,14 +98,8 @@ class QueueFilter:
         elif self.reference:
             clauses.append("l.reference = ?")
             params.append(self.reference)
-        # The stored times are ISO text in UTC: a day's bounds compare as text.
-        if self.since:
-            clauses.append("l.created_at >= ?")
-            params.append(self.since.isoformat())
-        if self.until and self.until < date.max:  # the last day has no next day
-            clauses.append("l.created_at < ?")
-            params.append((self.until + timedelta(days=1)).isoformat())
-        return clauses, params
+        more, values = days("l.created_at", self.since, self.until)
+        return clauses + more, params + values
 
 
 #: The queue unfiltered.

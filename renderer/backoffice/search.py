@@ -51,6 +51,20 @@ def search_text(reference: str, answers: Mapping[str, Any]) -> str:
     return fold(" ".join(parts))[:4000]
 
 
+
+def days(column: str, since: date | None, until: date | None) -> tuple[list[str], list[Any]]:
+    """The SQL conditions (and parameters) of a range of days, both included, on a column of
+    ISO times in UTC (they compare as text): for the dossiers' list and the print queue."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if since:
+        clauses.append(f"{column} >= ?")
+        params.append(since.isoformat())
+    if until and until < date.max:  # the last day has no next day: no upper bound
+        clauses.append(f"{column} < ?")
+        params.append((until + timedelta(days=1)).isoformat())
+    return clauses, params
+
 def where(agent: Agent, f: Filters, dialect: str) -> tuple[str, list[Any]]:
     """The SQL condition (and its parameters) of the dossiers ``agent`` may see that match
     ``f``, on a store of that ``dialect``."""
@@ -74,12 +88,9 @@ def where(agent: Agent, f: Filters, dialect: str) -> tuple[str, list[Any]]:
     if f.updated_since:
         clauses.append("updated_at >= ?")
         params.append(f.updated_since)
-    if f.since:
-        clauses.append("created_at >= ?")
-        params.append(f.since.isoformat())
-    if f.until and f.until < date.max:  # the last day has no next day: no upper bound
-        clauses.append("created_at < ?")
-        params.append((f.until + timedelta(days=1)).isoformat())
+    more, values = days("created_at", f.since, f.until)
+    clauses += more
+    params += values
     # Each word anywhere in the folded text, through the trigram index of migration 010
     # (SQLite's FTS5 table beside the dossiers; PostgreSQL's pg_trgm on the column).
     like = ("rowid IN (SELECT rowid FROM dossiers_search WHERE search LIKE ?)"
