@@ -242,6 +242,7 @@ def test_hostile_filters_are_said_and_set_aside_never_a_500(
         status, shown, page = _shown(proprete, query)
         assert status == 400 and message in page, query
         assert f'href="#{field_id}"' in page and "data-error-summary" in page, query
+        assert re.search(rf'id="{field_id}"[^>]*aria-invalid="true"', page), query
         assert shown == everything and "Traceback" not in page, query  # set aside: unfiltered
     # A bad date sets only itself aside: the kind still applies, and the batch agrees.
     status, shown, _ = _shown(proprete, {"kind": "status", "since": "2026-02-30"})
