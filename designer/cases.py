@@ -25,25 +25,18 @@ from pathlib import Path
 from typing import Any
 
 from designer.answers import to_json
+from designer.files import CASES_SUFFIX
 from designer.source import Document, load_document
-
-#: A cases file is named after its journey: ``x.yaml`` → ``x.cases.yaml``.
-SUFFIX = ".cases.yaml"
 
 CASE_KEYS = ("name", "answers", "outcome", "path", "shown", "hidden", "refused")
 FILE_KEYS = ("today", "cases")
 
 
-def is_cases_file(path: str | Path) -> bool:
-    """Whether a file holds journey test cases rather than a journey."""
-    return Path(path).name.endswith((SUFFIX, ".cases.yml"))
-
-
 def cases_path(journey: str | Path) -> Path:
     """The cases file of a journey file (it may not exist)."""
     p = Path(journey)
-    return p.with_name(p.name[: -len(p.suffix)] + SUFFIX) if p.suffix else p.with_name(
-        p.name + SUFFIX
+    return p.with_name(p.name[: -len(p.suffix)] + CASES_SUFFIX) if p.suffix else p.with_name(
+        p.name + CASES_SUFFIX
     )
 
 
@@ -215,7 +208,7 @@ def append_cases(path: str | Path, entries: list[dict[str, Any]],
     if not isinstance(data, dict):
         data = CommentedMap()
         data.yaml_set_start_comment(
-            f"Test cases of {p.name[: -len(SUFFIX)]}.yaml: `parcours test` runs them "
+            f"Test cases of {p.name[: -len(CASES_SUFFIX)]}.yaml: `parcours test` runs them "
             "(docs/cases.md)."
         )
     if today is not None and "today" not in data:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from designer.check_messages import msg
-from designer.files import is_organisation_file
+from designer.files import is_cases_file, is_organisation_file
 from designer.findings import Finding, sort_findings
 from designer.loading import Analysis, Loaded, load_journey
 
@@ -29,9 +29,6 @@ def yaml_files(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            # Imported here: checking one file needs nothing of the test cases' module.
-            from designer.cases import is_cases_file
-
             files.extend(sorted(
                 f for f in p.rglob("*")
                 if f.suffix in (".yaml", ".yml") and f.is_file() and not is_cases_file(f)

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, StringConstraints
 
 from designer.check_messages import msg
-from designer.files import ORGANISATION_FILE, is_organisation_file
+from designer.files import ORGANISATION_FILE, is_cases_file, is_organisation_file
 from designer.findings import Finding, has_errors, sort_findings
 from designer.format_types import Element, Text, described
 from designer.model import SERVICE_ID
@@ -171,8 +171,6 @@ class OrganisationCache:
 def journey_files(folders: list[Path]) -> list[Path]:
     """The journey files directly in these folders (``*.yaml``; organisation files and
     test cases, ``*.cases.yaml``, are not journeys)."""
-    from designer.cases import is_cases_file
-
     return [
         p for folder in folders for p in sorted(folder.glob("*.yaml"))
         if not is_organisation_file(p) and not is_cases_file(p)

@@ -78,8 +78,7 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 def folder_journeys(folder: Path) -> list[Path]:
     """The journeys of one folder, as `parcours serve` finds them (not below it)."""
-    from designer.cases import is_cases_file
-    from designer.files import is_organisation_file
+    from designer.files import is_cases_file, is_organisation_file
 
     return sorted(
         f

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from designer.cases import is_cases_file
 from designer.compiled import CompiledJourney
-from designer.files import is_organisation_file
+from designer.files import is_cases_file, is_organisation_file
 from designer.findings import Finding, Severity
 from designer.loading import load_text
 from designer.organisation import OrganisationCache, Service

@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from designer.cases import cases_path, is_cases_file
+from designer.cases import cases_path
+from designer.files import is_cases_file
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -12,8 +12,8 @@ import datetime
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from designer.cases import is_cases_file
 from designer.check import journey_files
+from designer.files import is_cases_file
 from designer.findings import Severity
 from designer.loading import Loaded
 from designer.publication import digest, status, write_atomically

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from designer.cases import append_cases, case_entry, cases_path, is_cases_file, read_cases
+from designer.cases import append_cases, case_entry, cases_path, read_cases
 from designer.check import check_paths
 from designer.cli import main
-from designer.files import is_organisation_file
+from designer.files import is_cases_file, is_organisation_file
 from designer.testing import play, run_cases, test_file
 
 from .helpers import HEADER, load

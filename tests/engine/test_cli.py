@@ -10,9 +10,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from designer.cases import is_cases_file
 from designer.cli import main
-from designer.files import is_organisation_file
+from designer.files import is_cases_file, is_organisation_file
 from designer.model import journey_schema
 from designer.organisation import journey_files
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from designer.cases import is_cases_file
 from designer.editing import (
     EditError,
     add_branch,
@@ -18,7 +17,7 @@ from designer.editing import (
     remove_question,
     set_question,
 )
-from designer.files import is_organisation_file
+from designer.files import is_cases_file, is_organisation_file
 from designer.findings import has_errors
 from designer.loading import load_text
 
