@@ -26,6 +26,7 @@ from renderer.backoffice.dossiers import COUNT_CAP, PAGE_SIZE, Dossier, Dossiers
 from renderer.backoffice.letters import CONTACT_CHANNELS, Letters
 from renderer.backoffice.paperwork import letter_rows, service_name
 from renderer.backoffice.paperwork import when as _when
+from renderer.backoffice.search import read_day
 from renderer.backoffice.workflow import (
     DECIDED,
     STATUSES,
@@ -60,10 +61,8 @@ def _journey_title(app: Parcours, journey_id: str, lang: str) -> str:
 def _date(value: str | None) -> tuple[datetime.date | None, bool]:
     if not value:
         return None, True
-    try:
-        return datetime.date.fromisoformat(value.strip()), True
-    except ValueError:
-        return None, False
+    day = read_day(value.strip())
+    return day, day is not None
 
 
 def dossier_list(request: Request) -> Response:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from renderer.backoffice.letters import LETTER_KINDS, QueueFilter
+from renderer.backoffice.search import read_day
 from renderer.i18n import t
 
 #: The query's names of the filters, in the form's order (``page`` is apart).
@@ -19,8 +20,6 @@ FIELDS = ("service", "kind", "reference", "match", "since", "until")
 #: The longest reference the filter reads: a reference is 9 characters
 #: (renderer.store.random_code); anything much longer is not one.
 MAX_REFERENCE = 40
-#: "AAAA-MM-JJ" is 10 characters; longer text is refused before it is parsed.
-MAX_DATE = 10
 
 
 @dataclass
@@ -37,14 +36,6 @@ class QueueQuery:
     typed: dict[str, str] = field(default_factory=dict)
 
 
-def _day(value: str) -> datetime.date | None:
-    """A day written AAAA-MM-JJ, or None when it is not one."""
-    if len(value) > MAX_DATE:
-        return None
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        return None
 
 
 def read_query(values: Mapping[str, Any], visible: list[str], lang: str) -> QueueQuery:
@@ -69,7 +60,7 @@ def read_query(values: Mapping[str, Any], visible: list[str], lang: str) -> Queu
     prefix = typed["match"] == "prefix"
     days: dict[str, datetime.date | None] = {}
     for name in ("since", "until"):
-        days[name] = _day(typed[name]) if typed[name] else None
+        days[name] = read_day(typed[name]) if typed[name] else None
         if typed[name] and days[name] is None:
             errors.append((f"q-{name}", t(f"bo_queue_bad_{name}", lang)))
     since, until = days["since"], days["until"]

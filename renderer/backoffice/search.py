@@ -52,6 +52,20 @@ def search_text(reference: str, answers: Mapping[str, Any]) -> str:
 
 
 
+
+#: The longest day a filter reads (AAAA-MM-JJ): anything longer is refused unparsed.
+MAX_DAY = 10
+
+
+def read_day(value: str) -> date | None:
+    """A day typed in a filter, written AAAA-MM-JJ; None when it is not one."""
+    if len(value) > MAX_DAY:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
 def days(column: str, since: date | None, until: date | None) -> tuple[list[str], list[Any]]:
     """The SQL conditions (and parameters) of a range of days, both included, on a column of
     ISO times in UTC (they compare as text): for the dossiers' list and the print queue."""

@@ -16,6 +16,7 @@ from renderer.app import create_app
 from renderer.backoffice import audit
 from renderer.backoffice.accounts import ADMINISTRATEUR, Accounts
 from renderer.backoffice.dossiers import Dossiers
+from renderer.i18n import t
 from renderer.store import Store
 
 from .citizen import PNG, parse
@@ -142,6 +143,11 @@ def test_an_agent_processes_a_dossier_of_its_service(app: Any, world: dict[str, 
     # The last day a date can hold: no upper bound (it was an OverflowError, a 500).
     last = client.get("/-/agents/?until=9999-12-31")
     assert last.status_code == 200 and f'data-reference="{ref}"' in last.text
+    # A day that is not one is said, and set aside: the list stays unfiltered by it.
+    for bad in ("2026-13-45", "hier", "9" * 20000):
+        page = client.get(f"/-/agents/?since={bad}")
+        assert page.status_code == 200 and t("bo_bad_date", "fr") in page.text, bad
+        assert f'data-reference="{ref}"' in page.text
 
 
 def test_the_list_says_more_than_its_count_cap(app: Any, world: dict[str, Any],
